@@ -1,0 +1,15 @@
+package dev.margincall.chain;
+
+import dev.margincall.chain.abi.RevertReason;
+
+/** An {@code eth_call} or gas estimate reverted; {@link #reason()} decodes why. */
+public class CallRevertedException extends RpcException {
+
+    public CallRevertedException(String method, int code, String message, String data) {
+        super(method, code, message + (data == null ? "" : " [" + RevertReason.decode(data) + "]"), data, null);
+    }
+
+    public String reason() {
+        return data() == null ? getMessage() : RevertReason.decode(data());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.margincall.chain;
+
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * The test-node controls of a local chain (Anvil): unlocked senders, mining, time and state writes.
+ * Used by the devnet, the fork mode and tests; never by the keeper against a real chain.
+ */
+public interface DevChain extends EthRpc {
+
+    /** Sends an unsigned transaction from an unlocked or impersonated account; returns its hash. */
+    String sendTransaction(CallRequest transaction);
+
+    /** Many unsigned transactions in batched requests (order preserved); returns their hashes. */
+    List<String> sendTransactions(List<CallRequest> transactions);
+
+    void setAutomine(boolean enabled);
+
+    /** Mines one block now with whatever is in the pool. */
+    void mine();
+
+    /** Lets any address send {@link #sendTransaction} without a key. */
+    void setAutoImpersonate(boolean enabled);
+
+    void setBlockTimestampInterval(long seconds);
+
+    void setNextBlockTimestamp(long timestamp);
+
+    void setBalance(Address account, BigInteger wei);
+
+    void setCode(Address account, String runtimeCode);
+
+    void setStorageAt(Address account, BigInteger slot, String word32);
+
+    /** Transactions waiting in the node's pool (pending + queued). */
+    long pendingTransactionCount();
+
+    String snapshot();
+
+    boolean revert(String snapshotId);
+}

@@ -1,0 +1,46 @@
+package dev.margincall.chain;
+
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON-RPC calls Margin Call uses, typed. Everything the keeper knows about a chain comes through
+ * this interface; only the web3j adapter implements it against a node, decorators add resilience and
+ * metrics around it.
+ */
+public interface EthRpc extends AutoCloseable {
+
+    long chainId();
+
+    long blockNumber();
+
+    BlockHeader block(BlockTag tag);
+
+    /** Runs a call; a revert is thrown as {@link CallRevertedException}. */
+    String call(CallRequest request, BlockTag tag);
+
+    BigInteger estimateGas(CallRequest request);
+
+    List<LogEntry> logs(LogFilter filter);
+
+    Optional<TransactionReceipt> receipt(String transactionHash);
+
+    /** Receipts of many transactions in one round trip, in the order asked. */
+    List<Optional<TransactionReceipt>> receipts(List<String> transactionHashes);
+
+    String code(Address address, BlockTag tag);
+
+    BigInteger balance(Address address, BlockTag tag);
+
+    long transactionCount(Address address, BlockTag tag);
+
+    String sendRawTransaction(String signedTransaction);
+
+    /** The endpoint this client talks to, for logs and metrics (never includes credentials). */
+    String endpointName();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,285 @@
+package dev.margincall.chain.web3j;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.chain.RpcException;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import org.web3j.protocol.Web3jService;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthBlockNumber;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthChainId;
+import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthGetBalance;
+import org.web3j.protocol.core.methods.response.EthGetCode;
+import org.web3j.protocol.core.methods.response.EthGetTransactionCount;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.http.HttpService;
+
+/** {@link EthRpc} over HTTP JSON-RPC, on web3j's codec and OkHttp. */
+public class Web3jEthRpc implements EthRpc {
+
+    /** Requests per batched HTTP call: large enough to amortize the round trip, small enough for any node. */
+    protected static final int BATCH_SIZE = 500;
+
+    protected final Web3jService service;
+    private final String endpointName;
+    private final OkHttpClient httpClient;
+
+    public Web3jEthRpc(String url) {
+        this(url, Duration.ofSeconds(60));
+    }
+
+    public Web3jEthRpc(String url, Duration timeout) {
+        this.httpClient = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(timeout)
+                .callTimeout(timeout)
+                .build();
+        this.service = new HttpService(url, httpClient);
+        this.endpointName = redact(url);
+    }
+
+    /** scheme://host:port only: paths and query strings of hosted RPC URLs carry API keys. */
+    static String redact(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "<unparseable rpc url>";
+        }
+    }
+
+    @Override
+    public String endpointName() {
+        return endpointName;
+    }
+
+    @Override
+    public long chainId() {
+        return send(request("eth_chainId", List.of(), EthChainId.class)).getChainId().longValueExact();
+    }
+
+    @Override
+    public long blockNumber() {
+        return send(request("eth_blockNumber", List.of(), EthBlockNumber.class)).getBlockNumber().longValueExact();
+    }
+
+    @Override
+    public BlockHeader block(BlockTag tag) {
+        EthBlock.Block block = send(request("eth_getBlockByNumber", List.of(tag.value(), false), EthBlock.class)).getBlock();
+        if (block == null) {
+            throw new RpcException("eth_getBlockByNumber", 0, "no block " + tag.value(), null, null);
+        }
+        return new BlockHeader(block.getNumber().longValueExact(), block.getHash(), block.getParentHash(),
+                block.getTimestamp().longValueExact(),
+                block.getBaseFeePerGasRaw() == null ? null : block.getBaseFeePerGas(), block.getGasLimit());
+    }
+
+    @Override
+    public String call(CallRequest callRequest, BlockTag tag) {
+        return send(request("eth_call", List.of(json(callRequest), tag.value()), EthCall.class)).getValue();
+    }
+
+    @Override
+    public BigInteger estimateGas(CallRequest callRequest) {
+        return send(request("eth_estimateGas", List.of(json(callRequest)), EthEstimateGas.class)).getAmountUsed();
+    }
+
+    @Override
+    public List<LogEntry> logs(LogFilter filter) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("fromBlock", Hex.quantity(filter.fromBlock()));
+        params.put("toBlock", Hex.quantity(filter.toBlock()));
+        if (!filter.addresses().isEmpty()) {
+            params.put("address", filter.addresses().stream().map(Address::hex).toList());
+        }
+        if (!filter.topic0s().isEmpty()) {
+            params.put("topics", List.of(filter.topic0s()));
+        }
+        EthLog response = send(request("eth_getLogs", List.of(params), EthLog.class));
+        List<LogEntry> out = new ArrayList<>(response.getLogs().size());
+        for (EthLog.LogResult<?> result : response.getLogs()) {
+            out.add(toEntry((Log) result.get()));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<TransactionReceipt> receipt(String transactionHash) {
+        return send(request("eth_getTransactionReceipt", List.of(transactionHash), EthGetTransactionReceipt.class))
+                .getTransactionReceipt().map(Web3jEthRpc::toReceipt);
+    }
+
+    @Override
+    public List<Optional<TransactionReceipt>> receipts(List<String> transactionHashes) {
+        var requests = transactionHashes.stream()
+                .map(hash -> request("eth_getTransactionReceipt", List.of(hash), EthGetTransactionReceipt.class))
+                .toList();
+        return sendBatch(requests).stream()
+                .map(r -> r.getTransactionReceipt().map(Web3jEthRpc::toReceipt))
+                .toList();
+    }
+
+    @Override
+    public String code(Address address, BlockTag tag) {
+        return send(request("eth_getCode", List.of(address.hex(), tag.value()), EthGetCode.class)).getCode();
+    }
+
+    @Override
+    public BigInteger balance(Address address, BlockTag tag) {
+        return send(request("eth_getBalance", List.of(address.hex(), tag.value()), EthGetBalance.class)).getBalance();
+    }
+
+    @Override
+    public long transactionCount(Address address, BlockTag tag) {
+        return send(request("eth_getTransactionCount", List.of(address.hex(), tag.value()), EthGetTransactionCount.class))
+                .getTransactionCount().longValueExact();
+    }
+
+    @Override
+    public String sendRawTransaction(String signedTransaction) {
+        return send(request("eth_sendRawTransaction", List.of(signedTransaction), EthSendTransaction.class)).getTransactionHash();
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close();
+        } catch (Exception ignored) {
+            // closing an HTTP client cannot fail in a way the caller could act on
+        }
+        httpClient.dispatcher().executorService().shutdown();
+        httpClient.connectionPool().evictAll();
+    }
+
+    protected <T extends Response<?>> Request<?, T> request(String method, List<?> params, Class<T> type) {
+        return new Request<>(method, params, service, type);
+    }
+
+    protected <T extends Response<?>> T send(Request<?, T> request) {
+        T response;
+        try {
+            response = request.send();
+        } catch (IOException e) {
+            throw new RpcException(request.getMethod(), RpcException.TRANSPORT, e.getMessage() + " (" + endpointName + ")", null, e);
+        }
+        throwIfError(request.getMethod(), response);
+        return response;
+    }
+
+    /** Sends requests in batched HTTP calls and returns the responses in request order. */
+    @SuppressWarnings("unchecked")
+    protected <T extends Response<?>> List<T> sendBatch(List<? extends Request<?, T>> requests) {
+        List<T> out = new ArrayList<>(requests.size());
+        for (int start = 0; start < requests.size(); start += BATCH_SIZE) {
+            List<? extends Request<?, T>> chunk = requests.subList(start, Math.min(requests.size(), start + BATCH_SIZE));
+            BatchRequest batch = new BatchRequest(service);
+            chunk.forEach(batch::add);
+            BatchResponse response;
+            try {
+                response = batch.send();
+            } catch (IOException e) {
+                throw new RpcException("batch of " + chunk.get(0).getMethod(), RpcException.TRANSPORT, e.getMessage(), null, e);
+            }
+            Map<Long, Response<?>> byId = new LinkedHashMap<>();
+            response.getResponses().forEach(r -> byId.put(r.getId(), r));
+            for (Request<?, T> request : chunk) {
+                T typed = (T) byId.get(request.getId());
+                if (typed == null) {
+                    throw new RpcException(request.getMethod(), 0, "batch response has no answer for request " + request.getId(), null, null);
+                }
+                throwIfError(request.getMethod(), typed);
+                out.add(typed);
+            }
+        }
+        return out;
+    }
+
+    private static void throwIfError(String method, Response<?> response) {
+        if (!response.hasError()) {
+            return;
+        }
+        Response.Error error = response.getError();
+        String message = error.getMessage() == null ? "" : error.getMessage();
+        String data = unquote(error.getData());
+        if (error.getCode() == 3 || message.toLowerCase(Locale.ROOT).contains("revert")) {
+            throw new CallRevertedException(method, error.getCode(), message, data);
+        }
+        throw new RpcException(method, error.getCode(), message, data, null);
+    }
+
+    /** web3j hands the error's data field over as raw JSON: a hex string arrives with its quotes. */
+    static String unquote(String data) {
+        if (data != null && data.length() >= 2 && data.startsWith("\"") && data.endsWith("\"")) {
+            return data.substring(1, data.length() - 1);
+        }
+        return data;
+    }
+
+    protected static Map<String, String> json(CallRequest call) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (call.from() != null) {
+            out.put("from", call.from().hex());
+        }
+        if (call.to() != null) {
+            out.put("to", call.to().hex());
+        }
+        if (call.gas() != null) {
+            out.put("gas", Hex.quantity(call.gas()));
+        }
+        if (call.value() != null) {
+            out.put("value", Hex.quantity(call.value()));
+        }
+        if (call.maxFeePerGas() != null) {
+            out.put("maxFeePerGas", Hex.quantity(call.maxFeePerGas()));
+        }
+        if (call.maxPriorityFeePerGas() != null) {
+            out.put("maxPriorityFeePerGas", Hex.quantity(call.maxPriorityFeePerGas()));
+        }
+        if (call.nonce() != null) {
+            out.put("nonce", Hex.quantity(call.nonce()));
+        }
+        out.put("data", call.data() == null ? "0x" : call.data());
+        return out;
+    }
+
+    private static LogEntry toEntry(Log log) {
+        return new LogEntry(Address.of(log.getAddress()), List.copyOf(log.getTopics()), log.getData(),
+                log.getBlockNumber().longValueExact(), log.getBlockHash(), log.getTransactionHash(),
+                log.getLogIndex().longValueExact(), log.isRemoved());
+    }
+
+    private static TransactionReceipt toReceipt(org.web3j.protocol.core.methods.response.TransactionReceipt r) {
+        return new TransactionReceipt(r.getTransactionHash(), r.getBlockNumber().longValueExact(), r.getBlockHash(),
+                r.isStatusOK(), r.getGasUsed(),
+                r.getEffectiveGasPrice() == null ? null : Hex.toBigInteger(r.getEffectiveGasPrice()),
+                r.getContractAddress() == null ? null : Address.of(r.getContractAddress()),
+                r.getLogs().stream().map(Web3jEthRpc::toEntry).toList());
+    }
+}

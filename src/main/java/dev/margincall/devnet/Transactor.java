@@ -1,0 +1,91 @@
+package dev.margincall.devnet;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.core.Address;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sends devnet transactions from unlocked accounts with automine on: each send is mined at once and
+ * checked, and a revert fails loudly with its decoded reason and what was being done.
+ */
+public final class Transactor {
+
+    private static final long RECEIPT_TIMEOUT_NANOS = 10_000_000_000L;
+
+    private final DevChain chain;
+
+    public Transactor(DevChain chain) {
+        this.chain = chain;
+    }
+
+    public DevChain chain() {
+        return chain;
+    }
+
+    public TransactionReceipt send(String what, Address from, Address to, String calldata) {
+        return sendRequest(what, new CallRequest(from, to, calldata, null, null));
+    }
+
+    public Address deploy(String what, Address from, String initCode) {
+        TransactionReceipt receipt = sendRequest("deploy " + what, CallRequest.create(from, initCode));
+        if (receipt.contractAddress() == null) {
+            throw new DevnetException("deploying " + what + " created no contract (tx " + receipt.transactionHash() + ")");
+        }
+        return receipt.contractAddress();
+    }
+
+    public String call(Address to, String calldata) {
+        return chain.call(CallRequest.call(to, calldata), BlockTag.LATEST);
+    }
+
+    private TransactionReceipt sendRequest(String what, CallRequest request) {
+        String hash;
+        try {
+            hash = chain.sendTransaction(request);
+        } catch (CallRevertedException e) {
+            throw new DevnetException(what + " reverted: " + e.reason(), e);
+        }
+        TransactionReceipt receipt = awaitReceipt(what, hash);
+        if (!receipt.success()) {
+            throw new DevnetException(what + " reverted on chain (tx " + hash + ")");
+        }
+        return receipt;
+    }
+
+    /** Anvil mines an automined transaction right after answering, so the receipt may lag the hash a little. */
+    private TransactionReceipt awaitReceipt(String what, String hash) {
+        long deadline = System.nanoTime() + RECEIPT_TIMEOUT_NANOS;
+        while (true) {
+            Optional<TransactionReceipt> receipt = chain.receipt(hash);
+            if (receipt.isPresent()) {
+                return receipt.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DevnetException(what + ": transaction " + hash + " was not mined within 10 s (is automine on?)");
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DevnetException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    /** Receipts of a batch of pooled transactions; fails naming the first that did not succeed. */
+    public void requireAllSucceeded(List<String> hashes, List<String> descriptions) {
+        List<Optional<TransactionReceipt>> receipts = chain.receipts(hashes);
+        for (int i = 0; i < receipts.size(); i++) {
+            Optional<TransactionReceipt> receipt = receipts.get(i);
+            if (receipt.isEmpty() || !receipt.get().success()) {
+                throw new DevnetException(descriptions.get(i) + (receipt.isEmpty() ? " was not mined" : " reverted")
+                        + " (tx " + hashes.get(i) + ")");
+            }
+        }
+    }
+}

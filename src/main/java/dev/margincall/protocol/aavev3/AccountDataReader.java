@@ -1,0 +1,46 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.Multicall3;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads {@code getUserAccountData} for many accounts at one block, batched through Multicall3. */
+public final class AccountDataReader {
+
+    static final String GET_USER_ACCOUNT_DATA = "getUserAccountData(address)";
+
+    private final Multicall3 multicall;
+    private final Address pool;
+
+    public AccountDataReader(EthRpc rpc, Address multicall3, Address pool) {
+        this.multicall = new Multicall3(rpc, multicall3);
+        this.pool = pool;
+    }
+
+    public List<UserAccountData> read(List<Address> accounts, BlockTag tag) {
+        List<Multicall3.Call> calls = accounts.stream()
+                .map(a -> new Multicall3.Call(pool, Abi.call(GET_USER_ACCOUNT_DATA, Abi.address(a))))
+                .toList();
+        List<Multicall3.Result> results = multicall.aggregate3(calls, tag);
+        List<UserAccountData> out = new ArrayList<>(accounts.size());
+        for (int i = 0; i < accounts.size(); i++) {
+            Multicall3.Result result = results.get(i);
+            if (!result.success()) {
+                throw new CallRevertedException("getUserAccountData(" + accounts.get(i) + ")", 3, "reverted", result.returnData());
+            }
+            out.add(decode(accounts.get(i), result.returnData()));
+        }
+        return out;
+    }
+
+    static UserAccountData decode(Address account, String data) {
+        return new UserAccountData(account, Words.uint(data, 0), Words.uint(data, 1), Words.uint(data, 2),
+                Words.uint(data, 3), Words.uint(data, 4), Words.uint(data, 5));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.margincall.devnet;
+
+import dev.margincall.chain.DevChain;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/** Starts the devnet of a {@link WithDevnet} class on first use and closes it after the class. */
+public final class DevnetExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DevnetExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == Devnet.class || type == Deployment.class || type == DevChain.class || type == ChainNode.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Devnet devnet = devnet(context);
+        Class<?> type = parameter.getParameter().getType();
+        if (type == Devnet.class) {
+            return devnet;
+        }
+        if (type == Deployment.class) {
+            return devnet.deployment();
+        }
+        if (type == DevChain.class) {
+            return devnet.chain();
+        }
+        if (type == ChainNode.class) {
+            return devnet.node();
+        }
+        throw new ParameterResolutionException("cannot inject " + type);
+    }
+
+    private static Devnet devnet(ExtensionContext context) {
+        ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isPresent()
+                ? context.getParent().orElse(context) : context;
+        Class<?> testClass = classContext.getRequiredTestClass();
+        WithDevnet settings = testClass.getAnnotation(WithDevnet.class);
+        int borrowers = settings == null ? 0 : settings.borrowers();
+        long seed = settings == null ? 1 : settings.seed();
+        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent("devnet",
+                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed)),
+                ClosingDevnet.class).devnet();
+    }
+
+    /** The store closes AutoCloseable values when the class's context ends, whatever the outcome. */
+    record ClosingDevnet(Devnet devnet) implements AutoCloseable {
+        @Override
+        public void close() {
+            devnet.close();
+        }
+    }
+}

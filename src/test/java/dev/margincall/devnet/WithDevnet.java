@@ -1,0 +1,22 @@
+package dev.margincall.devnet;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives a test class its own devnet (one chain for the whole class, stopped after it, also when a
+ * test fails): parameters of type {@link Devnet}, {@link Deployment} or {@link dev.margincall.chain.DevChain}
+ * are injected.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(DevnetExtension.class)
+public @interface WithDevnet {
+
+    int borrowers() default 0;
+
+    long seed() default 1;
+}
