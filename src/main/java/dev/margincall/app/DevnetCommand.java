@@ -1,0 +1,60 @@
+package dev.margincall.app;
+
+import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.AnvilProcess;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DeploymentFile;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code margin-call devnet}: a local chain with the market and borrowers, kept running for other commands. */
+@Command(name = "devnet", mixinStandardHelpOptions = true,
+        description = {"Starts Anvil on 127.0.0.1, deploys the devnet market (real Aave V3 + Uniswap V2 + Multicall3),",
+                "seeds borrowers, writes deployment.json and keeps the chain running until Ctrl-C."})
+final class DevnetCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DevnetOptions devnet = new DevnetOptions();
+
+    @Option(names = "--port", defaultValue = "8545", description = "RPC port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        devnet.validate(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Starting Anvil and deploying the devnet with %d borrowers (seed %d)...%n", devnet.users, devnet.seed);
+        try (Devnet running = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), devnet.users, devnet.seed)) {
+            DeploymentFile.write(running.deployment(), devnet.out);
+            new DevnetReport(out).market(running).accounts(running);
+            out.printf("%nRPC %s (chain id %d); deployment written to %s. Ctrl-C stops the chain.%n",
+                    running.node().rpcUrl(), running.deployment().chainId(), devnet.out.toAbsolutePath());
+            awaitShutdown();
+        }
+        return MarginCall.OK;
+    }
+
+    /** Blocks until the JVM is asked to stop; try-with-resources then stops Anvil. */
+    static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                main.join(10_000);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        stop.await();
+    }
+}
