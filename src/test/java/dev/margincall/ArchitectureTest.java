@@ -1,0 +1,114 @@
+package dev.margincall;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The architecture of DESIGN.md, enforced: pure boxes stay pure, web3j stays in its adapter, arrows point one way. */
+class ArchitectureTest {
+
+    private static JavaClasses main;
+
+    private static final String[] PURE = {"dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy.."};
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.margincall");
+    }
+
+    @Test
+    void coreRiskAndStrategyUseOnlyTheJdkBasicsAndEachOther() {
+        classes().that().resideInAnyPackage(PURE)
+                .should().onlyDependOnClassesThat(DescribedPredicate.or(
+                        JavaClass.Predicates.resideInAnyPackage("java.lang", "java.lang.invoke", "java.lang.runtime", "java.lang.annotation",
+                                "java.math..", "java.util..", "java.nio.charset..", "java.nio",
+                                "dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy.."),
+                        // keccak256 for EIP-55 checksums; a pure function
+                        JavaClass.Predicates.equivalentTo(org.web3j.crypto.Hash.class)))
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void pureBoxesReadNoClockNoRandomnessNoEnvironmentAndStartNoProcess() {
+        noClasses().that().resideInAnyPackage(PURE)
+                .should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .orShould().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().dependOnClassesThat().areAssignableTo(java.util.Random.class)
+                .orShould().dependOnClassesThat().areAssignableTo(ProcessBuilder.class)
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void onlyTheChainAdapterTalksToWeb3jRpcAndOkHttp() {
+        noClasses().that().resideOutsideOfPackage("dev.margincall.chain.web3j..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.web3j.protocol..", "org.web3j.tx..", "okhttp3..", "org.web3j.service..")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheChainAdapterAndTheSubmitterUseWeb3jSigning() {
+        noClasses().that().resideOutsideOfPackages("dev.margincall.chain.web3j..", "dev.margincall.submit..")
+                .should().dependOnClassesThat(DescribedPredicate.and(
+                        JavaClass.Predicates.resideInAPackage("org.web3j.crypto.."),
+                        DescribedPredicate.not(JavaClass.Predicates.equivalentTo(org.web3j.crypto.Hash.class))))
+                .check(main);
+    }
+
+    @Test
+    void coreDependsOnNoOtherBox() {
+        noClasses().that().resideInAPackage("dev.margincall.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.margincall.chain..", "dev.margincall.protocol..",
+                        "dev.margincall.state..", "dev.margincall.risk..", "dev.margincall.strategy..", "dev.margincall.submit..",
+                        "dev.margincall.app..", "dev.margincall.devnet..", "dev.margincall.observability..")
+                .check(main);
+    }
+
+    @Test
+    void theChainKnowsNothingOfWhatIsBuiltOnIt() {
+        noClasses().that().resideInAPackage("dev.margincall.chain..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.margincall.protocol..", "dev.margincall.state..",
+                        "dev.margincall.risk..", "dev.margincall.strategy..", "dev.margincall.submit..", "dev.margincall.app..",
+                        "dev.margincall.devnet..")
+                .check(main);
+    }
+
+    @Test
+    void dataFlowsOneWayFromStateToSubmit() {
+        noClasses().that().resideInAnyPackage("dev.margincall.state..", "dev.margincall.risk..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.margincall.strategy..", "dev.margincall.submit..")
+                .allowEmptyShould(true)
+                .check(main);
+        noClasses().that().resideInAPackage("dev.margincall.strategy..")
+                .should().dependOnClassesThat().resideInAPackage("dev.margincall.submit..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void nothingButTheCompositionRootDependsOnTheApp() {
+        noClasses().that().resideOutsideOfPackage("dev.margincall.app..")
+                .should().dependOnClassesThat().resideInAPackage("dev.margincall.app..")
+                .check(main);
+    }
+
+    @Test
+    void theKeeperBoxesDoNotDependOnTheDevnet() {
+        noClasses().that().resideInAnyPackage("dev.margincall.chain..", "dev.margincall.protocol..", "dev.margincall.state..",
+                        "dev.margincall.risk..", "dev.margincall.strategy..", "dev.margincall.submit..", "dev.margincall.observability..")
+                .should().dependOnClassesThat().resideInAPackage("dev.margincall.devnet..")
+                .check(main);
+    }
+}
