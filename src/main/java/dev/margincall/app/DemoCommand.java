@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the demo on a local chain: starts Anvil, deploys the real Aave V3 + Uniswap V2,",
                 "seeds borrowers, prints the market and the accounts with their health factors, then crashes",
-                "prices (WETH -30% by oracle source swap, WBTC -20% by a silent feed storage write) and shows",
+                "prices (WETH -30%% by oracle source swap, WBTC -20%% by a silent feed storage write) and shows",
                 "which accounts became liquidatable."})
 final class DemoCommand implements Callable<Integer> {
 

@@ -1,0 +1,86 @@
+package dev.margincall.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.DeploymentFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user meets it: help, version, usage errors with exit code 2, and the demo. */
+class CommandLineIT {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = MarginCall.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run help = run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("demo", "devnet", "Usage: margin-call");
+        assertThat(run("demo", "--help").out()).contains("--users", "--keep-running", "--seed");
+    }
+
+    @Test
+    void versionNamesTheProgramAndTheJava() {
+        Run version = run("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("margin-call ").contains("Java ");
+    }
+
+    @Test
+    void badUsageExitsWithTwoAndSaysWhatIsWrong() {
+        Run unknownOption = run("demo", "--no-such-option");
+        assertThat(unknownOption.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
+
+        Run badUsers = run("demo", "--users", "-5");
+        assertThat(badUsers.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(badUsers.err()).contains("--users must be between 0 and 100000, got -5");
+
+        Run notANumber = run("demo", "--users", "many");
+        assertThat(notANumber.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(notANumber.err()).contains("many").doesNotContain("Exception");
+
+        assertThat(run("no-such-command").exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+    }
+
+    @Test
+    void theDemoSetsUpTheMarketShowsHealthFactorsAndTheCrash(@TempDir Path dir) {
+        Path deploymentFile = dir.resolve("deployment.json");
+        Run demo = run("demo", "--users", "60", "--seed", "5", "--out", deploymentFile.toString());
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("Aave V3 market", "WETH", "USDC", "WBTC", "DAI", "Riskiest", "Crash: WETH -30%", "Demo finished");
+
+        List<Integer> liquidatable = liquidatableCounts(demo.out());
+        assertThat(liquidatable).as("liquidatable counts before and after the crash").hasSize(2);
+        assertThat(liquidatable.get(0)).isZero();
+        assertThat(liquidatable.get(1)).isPositive();
+
+        Deployment deployment = DeploymentFile.read(deploymentFile);
+        assertThat(deployment.chainId()).isEqualTo(31337);
+        assertThat(demo.out()).contains("Pool " + deployment.aaveV3().pool().checksummed());
+    }
+
+    private static List<Integer> liquidatableCounts(String output) {
+        Matcher matcher = Pattern.compile("(\\d+) borrowers at block \\d+: (\\d+) liquidatable").matcher(output);
+        List<Integer> counts = new java.util.ArrayList<>();
+        while (matcher.find()) {
+            counts.add(Integer.parseInt(matcher.group(2)));
+        }
+        return counts;
+    }
+}

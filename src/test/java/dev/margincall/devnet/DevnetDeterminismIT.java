@@ -1,0 +1,65 @@
+package dev.margincall.devnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.UserAccountData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two fresh chains with the same seed end in the same state; another seed gives other borrowers. */
+class DevnetDeterminismIT {
+
+    private static final int BORROWERS = 150;
+
+    record Snapshot(Deployment deployment, List<UserAccountData> accounts, long block, long timestamp) {
+    }
+
+    private static Snapshot run(long seed) {
+        try (Devnet devnet = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), BORROWERS, seed)) {
+            Deployment deployment = devnet.deployment();
+            List<UserAccountData> accounts = new AccountDataReader(devnet.chain(), deployment.multicall3(), deployment.aaveV3().pool())
+                    .read(devnet.borrowers().stream().map(SeededBorrower::address).toList(), BlockTag.LATEST);
+            var head = devnet.chain().block(BlockTag.LATEST);
+            return new Snapshot(deployment, accounts, head.number(), head.timestamp());
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameAddressesAndHealthFactorsToTheWei(@TempDir Path dir) {
+        Snapshot first = run(7);
+        Snapshot second = run(7);
+        // The RPC URL differs (another free port); everything else must not.
+        assertThat(withoutUrl(second.deployment())).isEqualTo(withoutUrl(first.deployment()));
+        assertThat(second.accounts()).isEqualTo(first.accounts());
+        assertThat(second.block()).isEqualTo(first.block());
+        assertThat(second.timestamp()).isEqualTo(first.timestamp());
+
+        Snapshot other = run(8);
+        assertThat(other.deployment().aaveV3()).isEqualTo(first.deployment().aaveV3());
+        assertThat(other.accounts().get(0).account()).isNotEqualTo(first.accounts().get(0).account());
+        assertThat(other.accounts().stream().map(UserAccountData::healthFactor).toList())
+                .isNotEqualTo(first.accounts().stream().map(UserAccountData::healthFactor).toList());
+
+        Path file = dir.resolve("out/deployment.json");
+        DeploymentFile.write(first.deployment(), file);
+        assertThat(DeploymentFile.read(file)).isEqualTo(first.deployment());
+        assertThat(readString(file)).contains("\"poolAddressesProvider\" : \"" + first.deployment().aaveV3().poolAddressesProvider().checksummed() + "\"");
+    }
+
+    private static Deployment withoutUrl(Deployment d) {
+        return new Deployment(d.chainId(), "", d.startBlock(), d.deployer(), d.liquidityProvider(), d.multicall3(), d.aaveV3(), d.reserves(), d.uniswapV2());
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
