@@ -37,13 +37,17 @@ public final class MarketMover {
         return Abi.decodeAddress(tx.call(deployment.aaveV3().oracle(), Abi.call("getSourceOfAsset(address)", address(deployment.reserve(symbol).asset()))));
     }
 
-    /** Moves a price by {@code changeBps} basis points (−3000 = a 30 % crash) and mines a block; returns the new price. */
+    /**
+     * Moves a price by {@code changeBps} basis points (−3000 = a 30 % crash), then lets arbitrage bring
+     * the Uniswap pools of that asset to the new price; returns the new oracle price.
+     */
     public BigInteger movePrice(String symbol, int changeBps, PriceMoveMethod method) {
         if (changeBps <= -10_000) {
             throw new IllegalArgumentException("a price can fall by less than 100 %, not " + changeBps + " bps");
         }
         BigInteger newPrice = price(symbol).multiply(BigInteger.valueOf(10_000L + changeBps)).divide(BigInteger.valueOf(10_000));
         setPrice(symbol, newPrice, method);
+        alignPools(symbol);
         return newPrice;
     }
 
@@ -62,6 +66,14 @@ public final class MarketMover {
             }
             default -> throw new IllegalStateException(method.toString());
         }
+    }
+
+    /** Swaps the Uniswap pools of {@code symbol} back to the oracle's prices (as arbitrageurs would). */
+    public void alignPools(String symbol) {
+        java.util.Map<String, BigInteger> prices = new java.util.HashMap<>();
+        deployment.reserves().forEach(r -> prices.put(r.symbol(), price(r.symbol())));
+        chain.setBalance(PoolArbitrageur.ARBITRAGEUR, BigInteger.TEN.pow(20));
+        new PoolArbitrageur(tx, deployment).alignPairsOf(symbol, prices);
     }
 
     /** Mines a block {@code seconds} after the latest one, so interest accrues over that time. */

@@ -84,15 +84,21 @@ class DevnetMarketIT {
     @Order(2)
     void uniswapPoolsArePricedAtTheOracle(Devnet devnet) {
         Deployment deployment = devnet.deployment();
-        Transactor tx = new Transactor(devnet.chain());
         assertThat(deployment.uniswapV2().pairs()).hasSize(6);
         Deployment.Reserve weth = deployment.reserve("WETH");
         Deployment.Reserve usdc = deployment.reserve("USDC");
-        // Quote 1 WETH through the real Router02: about $2,000 minus the 0.3 % fee and a sliver of price impact.
-        String quote = tx.call(deployment.uniswapV2().router(), Abi.call("getAmountsOut(uint256,address[])", uint(WAD),
-                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(weth.asset()), address(usdc.asset())))));
-        BigInteger usdcOut = Words.uint(quote, 3); // offset, length, amounts[0], amounts[1]
-        assertThat(usdcOut).isBetween(BigInteger.valueOf(1_990_000_000L), BigInteger.valueOf(1_994_000_000L));
+        assertThat(weth.decimals()).isEqualTo(18);
+        assertThat(usdc.decimals()).isEqualTo(6);
+        // 1 WETH through the real Router02: about $2,000 minus the 0.3 % fee and a sliver of price impact.
+        assertThat(quoteOneWethInUsdc(devnet)).isBetween(BigInteger.valueOf(1_990_000_000L), BigInteger.valueOf(1_994_000_000L));
+    }
+
+    static BigInteger quoteOneWethInUsdc(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        String quote = new Transactor(devnet.chain()).call(deployment.uniswapV2().router(), Abi.call("getAmountsOut(uint256,address[])", uint(WAD),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.Address.class,
+                        List.of(address(deployment.reserve("WETH").asset()), address(deployment.reserve("USDC").asset())))));
+        return Words.uint(quote, 3); // offset, length, amounts[0], amounts[1]
     }
 
     @Test
@@ -130,6 +136,8 @@ class DevnetMarketIT {
         BigInteger after = market.movePrice("WETH", -3_000, PriceMoveMethod.SOURCE_SWAP);
         assertThat(after).isEqualTo(before.multiply(BigInteger.valueOf(7)).divide(BigInteger.TEN));
         assertThat(market.price("WETH")).isEqualTo(after);
+        assertThat(quoteOneWethInUsdc(devnet)).as("pool re-priced by arbitrage to the crashed oracle price")
+                .isBetween(BigInteger.valueOf(1_390_000_000L), BigInteger.valueOf(1_400_000_000L));
 
         List<Address> accounts = devnet.borrowers().stream().map(SeededBorrower::address).toList();
         List<UserAccountData> data = reader(devnet).read(accounts, BlockTag.LATEST);
@@ -202,6 +210,23 @@ class DevnetMarketIT {
         UserAccountData after = reader.read(List.of(borrower.address()), BlockTag.LATEST).get(0);
         assertThat(after.totalDebtBase()).isGreaterThan(before.totalDebtBase());
         assertThat(after.healthFactor()).isLessThan(before.healthFactor());
+    }
+
+    @Test
+    @Order(8)
+    void multicallReportsAFailingCallWithoutFailingTheOthers(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        List<UserAccountData> data = reader(devnet).read(devnet.borrowers().stream().map(SeededBorrower::address).toList(), BlockTag.LATEST);
+        Address healthy = data.stream().filter(d -> d.healthFactor().compareTo(WAD.multiply(BigInteger.TWO)) > 0).findFirst().orElseThrow().account();
+        List<dev.margincall.chain.Multicall3.Result> results = new dev.margincall.chain.Multicall3(devnet.chain(), deployment.multicall3())
+                .aggregate3(List.of(
+                        new dev.margincall.chain.Multicall3.Call(deployment.aaveV3().pool(), Abi.call("getReservesList()")),
+                        new dev.margincall.chain.Multicall3.Call(deployment.aaveV3().pool(), liquidationCall(deployment, healthy))),
+                        BlockTag.LATEST);
+        assertThat(results.get(0).success()).isTrue();
+        assertThat(Words.uint(results.get(0).returnData(), 1)).isEqualTo(4);
+        assertThat(results.get(1).success()).isFalse();
+        assertThat(dev.margincall.chain.abi.RevertReason.decode(results.get(1).returnData())).isEqualTo("45");
     }
 
     static String liquidationCall(Deployment deployment, Address user) {
