@@ -1,9 +1,6 @@
 package dev.margincall.app;
 
-import dev.margincall.devnet.AnvilOptions;
-import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.DeploymentFile;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.PriceMoveMethod;
 import java.io.PrintWriter;
@@ -39,13 +36,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        devnet.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         out.printf("Margin Call demo: starting Anvil, deploying Aave V3 + Uniswap V2, seeding %d borrowers (seed %d)...%n",
                 devnet.users, devnet.seed);
-        try (Devnet running = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), devnet.users, devnet.seed)) {
-            DeploymentFile.write(running.deployment(), devnet.out);
+        try (Devnet running = devnet.launch(spec, port)) {
             out.printf("Ready in %.1f s at %s; deployment written to %s%n", (System.nanoTime() - started) / 1e9,
                     running.node().rpcUrl(), devnet.out.toAbsolutePath());
             DevnetReport report = new DevnetReport(out);

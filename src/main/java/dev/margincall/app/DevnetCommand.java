@@ -1,9 +1,6 @@
 package dev.margincall.app;
 
-import dev.margincall.devnet.AnvilOptions;
-import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.DeploymentFile;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,11 +27,9 @@ final class DevnetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        devnet.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Starting Anvil and deploying the devnet with %d borrowers (seed %d)...%n", devnet.users, devnet.seed);
-        try (Devnet running = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), devnet.users, devnet.seed)) {
-            DeploymentFile.write(running.deployment(), devnet.out);
+        try (Devnet running = devnet.launch(spec, port)) {
             new DevnetReport(out).market(running).accounts(running);
             out.printf("%nRPC %s (chain id %d); deployment written to %s. Ctrl-C stops the chain.%n",
                     running.node().rpcUrl(), running.deployment().chainId(), devnet.out.toAbsolutePath());

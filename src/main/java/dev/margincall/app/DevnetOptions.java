@@ -1,7 +1,13 @@
 package dev.margincall.app;
 
+import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.AnvilProcess;
+import dev.margincall.devnet.DeploymentFile;
+import dev.margincall.devnet.Devnet;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options shared by the commands that start a devnet. */
 final class DevnetOptions {
@@ -15,9 +21,13 @@ final class DevnetOptions {
     @Option(names = "--out", defaultValue = "deployment.json", description = "Where to write the deployment's addresses (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    void validate(picocli.CommandLine.Model.CommandSpec spec) {
+    /** Checks the options, starts Anvil on {@code port} (0: any free one), deploys, seeds and writes {@link #out}. */
+    Devnet launch(CommandSpec spec, int port) {
         if (users < 0 || users > 100_000) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--users must be between 0 and 100000, got " + users);
+            throw new ParameterException(spec.commandLine(), "--users must be between 0 and 100000, got " + users);
         }
+        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed);
+        DeploymentFile.write(devnet.deployment(), out);
+        return devnet;
     }
 }
