@@ -18,12 +18,20 @@ public interface EthRpc extends AutoCloseable {
 
     BlockHeader block(BlockTag tag);
 
+    /** Headers of many blocks in one round trip, in the order asked. */
+    List<BlockHeader> blocks(List<Long> numbers);
+
     /** Runs a call; a revert is thrown as {@link CallRevertedException}. */
     String call(CallRequest request, BlockTag tag);
 
     BigInteger estimateGas(CallRequest request);
 
     List<LogEntry> logs(LogFilter filter);
+
+    /** The logs of one block, by its hash: consistent with that header even while the chain reorganizes. */
+    List<LogEntry> logsOfBlock(String blockHash, List<dev.margincall.core.Address> addresses, List<String> topic0s);
+
+    FeeHistory feeHistory(int blockCount, BlockTag newestBlock, List<Double> rewardPercentiles);
 
     Optional<TransactionReceipt> receipt(String transactionHash);
 

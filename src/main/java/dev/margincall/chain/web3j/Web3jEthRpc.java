@@ -5,6 +5,7 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.FeeHistory;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.RpcException;
@@ -32,6 +33,7 @@ import org.web3j.protocol.core.methods.response.EthBlockNumber;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthChainId;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthFeeHistory;
 import org.web3j.protocol.core.methods.response.EthGetBalance;
 import org.web3j.protocol.core.methods.response.EthGetCode;
 import org.web3j.protocol.core.methods.response.EthGetTransactionCount;
@@ -92,9 +94,25 @@ public class Web3jEthRpc implements EthRpc {
 
     @Override
     public BlockHeader block(BlockTag tag) {
-        EthBlock.Block block = send(request("eth_getBlockByNumber", List.of(tag.value(), false), EthBlock.class)).getBlock();
+        return toHeader(tag.value(), send(request("eth_getBlockByNumber", List.of(tag.value(), false), EthBlock.class)).getBlock());
+    }
+
+    @Override
+    public List<BlockHeader> blocks(List<Long> numbers) {
+        var requests = numbers.stream()
+                .map(n -> request("eth_getBlockByNumber", List.of(Hex.quantity(n), false), EthBlock.class))
+                .toList();
+        List<EthBlock> responses = sendBatch(requests);
+        List<BlockHeader> out = new ArrayList<>(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            out.add(toHeader(Hex.quantity(numbers.get(i)), responses.get(i).getBlock()));
+        }
+        return out;
+    }
+
+    private static BlockHeader toHeader(String asked, EthBlock.Block block) {
         if (block == null) {
-            throw new RpcException("eth_getBlockByNumber", 0, "no block " + tag.value(), null, null);
+            throw new RpcException("eth_getBlockByNumber", 0, "no block " + asked + " (not mined yet, or the node lags)", null, null);
         }
         return new BlockHeader(block.getNumber().longValueExact(), block.getHash(), block.getParentHash(),
                 block.getTimestamp().longValueExact(),
@@ -116,18 +134,42 @@ public class Web3jEthRpc implements EthRpc {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("fromBlock", Hex.quantity(filter.fromBlock()));
         params.put("toBlock", Hex.quantity(filter.toBlock()));
-        if (!filter.addresses().isEmpty()) {
-            params.put("address", filter.addresses().stream().map(Address::hex).toList());
+        putAddressesAndTopics(params, filter.addresses(), filter.topic0s());
+        return toEntries(send(request("eth_getLogs", List.of(params), EthLog.class)));
+    }
+
+    private static void putAddressesAndTopics(Map<String, Object> params, List<Address> addresses, List<String> topic0s) {
+        if (!addresses.isEmpty()) {
+            params.put("address", addresses.stream().map(Address::hex).toList());
         }
-        if (!filter.topic0s().isEmpty()) {
-            params.put("topics", List.of(filter.topic0s()));
+        if (!topic0s.isEmpty()) {
+            params.put("topics", List.of(topic0s));
         }
-        EthLog response = send(request("eth_getLogs", List.of(params), EthLog.class));
+    }
+
+    private static List<LogEntry> toEntries(EthLog response) {
         List<LogEntry> out = new ArrayList<>(response.getLogs().size());
         for (EthLog.LogResult<?> result : response.getLogs()) {
             out.add(toEntry((Log) result.get()));
         }
         return out;
+    }
+
+    @Override
+    public List<LogEntry> logsOfBlock(String blockHash, List<Address> addresses, List<String> topic0s) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("blockHash", blockHash);
+        putAddressesAndTopics(params, addresses, topic0s);
+        return toEntries(send(request("eth_getLogs", List.of(params), EthLog.class)));
+    }
+
+    @Override
+    public FeeHistory feeHistory(int blockCount, BlockTag newestBlock, List<Double> rewardPercentiles) {
+        EthFeeHistory.FeeHistory history = send(request("eth_feeHistory",
+                List.of(Hex.quantity(blockCount), newestBlock.value(), rewardPercentiles), EthFeeHistory.class)).getFeeHistory();
+        return new FeeHistory(history.getOldestBlock().longValueExact(), List.copyOf(history.getBaseFeePerGas()),
+                List.copyOf(history.getGasUsedRatio()),
+                history.getReward() == null ? List.of() : history.getReward().stream().map(List::copyOf).toList());
     }
 
     @Override

@@ -1,0 +1,41 @@
+package dev.margincall.observability;
+
+/**
+ * Every metric name in one place (Micrometer dotted names; Prometheus shows them with underscores and
+ * unit suffixes). Labels are bounded: endpoints and methods, never accounts.
+ */
+public final class MetricNames {
+
+    /** Timer per JSON-RPC round trip; tags endpoint, method, outcome (ok or an RpcErrorKind). */
+    public static final String RPC_REQUESTS = "margincall.rpc.requests";
+    /** Counter of retried attempts; tag endpoint. */
+    public static final String RPC_RETRIES = "margincall.rpc.retries";
+    /** Counter of calls that moved on to the next endpoint; tags from (endpoint), method. */
+    public static final String RPC_FAILOVERS = "margincall.rpc.failovers";
+    /** Gauge: 0 closed, 1 open, 2 half-open; tag endpoint. */
+    public static final String RPC_CIRCUIT_STATE = "margincall.rpc.circuit.state";
+    /** Gauge: blocks the endpoint's head is behind the best endpoint's; tag endpoint. */
+    public static final String RPC_ENDPOINT_LAG = "margincall.rpc.endpoint.lag.blocks";
+
+    /** Gauge: number of the latest block the head tracker accepted. */
+    public static final String HEAD_BLOCK = "margincall.head.block";
+    /** Gauge: seconds between now and the head block's timestamp. */
+    public static final String HEAD_LAG_SECONDS = "margincall.head.lag.seconds";
+    /** Counter of blocks delivered by the head tracker. */
+    public static final String BLOCKS_PROCESSED = "margincall.blocks.processed";
+    /** Counter of reorgs; distribution summary of their depth. */
+    public static final String REORGS = "margincall.reorgs";
+    public static final String REORG_DEPTH = "margincall.reorg.depth";
+    /** Counter of WebSocket (re)connections of the head subscription; tag outcome. */
+    public static final String WS_CONNECTIONS = "margincall.ws.connections";
+
+    /** Gauges of the log backfill: the block it has reached and the block it is going to. */
+    public static final String BACKFILL_BLOCK = "margincall.backfill.block";
+    public static final String BACKFILL_TARGET = "margincall.backfill.target";
+    /** Counter of logs delivered; counter of log range splits after "too many results". */
+    public static final String LOGS_DELIVERED = "margincall.logs.delivered";
+    public static final String LOG_RANGE_SPLITS = "margincall.logs.range.splits";
+
+    private MetricNames() {
+    }
+}

@@ -1,0 +1,211 @@
+package dev.margincall.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.margincall.core.Hex;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP JSON-RPC proxy on 127.0.0.1 between a client and Anvil that misbehaves on purpose, the way
+ * hosted providers do: 429s, 500s, timeouts, truncated JSON, "query returned more than 10000 results",
+ * a lagging head, or being down altogether. Counts what it forwards, per method.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+    public enum Fault { HTTP_429, HTTP_500, HTTP_503, TIMEOUT, TRUNCATED_JSON, RATE_LIMIT_ERROR }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI upstream;
+    private final Queue<Fault> scheduled = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+    private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger faultsServed = new AtomicInteger();
+    private volatile boolean down;
+    private volatile long maxLogRange = Long.MAX_VALUE;
+    private final AtomicLong headLag = new AtomicLong();
+    private volatile Duration timeoutDelay = Duration.ofSeconds(3);
+
+    public FaultProxy(String upstreamUrl) throws IOException {
+        this.upstream = URI.create(upstreamUrl);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fault-proxy");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next {@code count} requests get {@code fault}. */
+    public FaultProxy failNext(int count, Fault fault) {
+        for (int i = 0; i < count; i++) {
+            scheduled.add(fault);
+        }
+        return this;
+    }
+
+    /** Down: every request gets a 503 (connection-level trouble as the client sees it) until {@link #setDown(boolean)} false. */
+    public FaultProxy setDown(boolean isDown) {
+        this.down = isDown;
+        return this;
+    }
+
+    /** eth_getLogs over more than {@code blocks} blocks is refused as Infura does. */
+    public FaultProxy limitLogRange(long blocks) {
+        this.maxLogRange = blocks;
+        return this;
+    }
+
+    /** eth_blockNumber answers {@code blocks} less than the truth: a node that fell behind. */
+    public FaultProxy lagHead(long blocks) {
+        headLag.set(blocks);
+        return this;
+    }
+
+    public FaultProxy timeoutDelay(Duration delay) {
+        this.timeoutDelay = delay;
+        return this;
+    }
+
+    public int forwarded(String method) {
+        AtomicInteger count = forwarded.get(method);
+        return count == null ? 0 : count.get();
+    }
+
+    public int received() {
+        return received.get();
+    }
+
+    public int faultsServed() {
+        return faultsServed.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            received.incrementAndGet();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (down) {
+                faultsServed.incrementAndGet();
+                respond(exchange, 503, "{\"error\":\"service unavailable\"}");
+                return;
+            }
+            Fault fault = scheduled.poll();
+            if (fault != null) {
+                faultsServed.incrementAndGet();
+                switch (fault) {
+                    case HTTP_429 -> respond(exchange, 429, "Too Many Requests");
+                    case HTTP_500 -> respond(exchange, 500, "Internal Server Error");
+                    case HTTP_503 -> respond(exchange, 503, "Service Unavailable");
+                    case TIMEOUT -> {
+                        sleep(timeoutDelay);
+                        respond(exchange, 504, "Gateway Timeout");
+                    }
+                    case RATE_LIMIT_ERROR -> respond(exchange, 200, error(body, -32005, "daily request count exceeded, request rate limited"));
+                    case TRUNCATED_JSON -> {
+                        String full = forward(body);
+                        respond(exchange, 200, full.substring(0, full.length() / 2));
+                    }
+                    default -> throw new IllegalStateException(fault.toString());
+                }
+                return;
+            }
+            JsonNode request = JSON.readTree(body);
+            if (!request.isArray()) {
+                String method = request.path("method").asText();
+                if (method.equals("eth_getLogs") && tooWide(request.path("params").path(0))) {
+                    faultsServed.incrementAndGet();
+                    respond(exchange, 200, error(body, -32005, "query returned more than 10000 results"));
+                    return;
+                }
+                forwarded.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+                String answer = forward(body);
+                if (method.equals("eth_blockNumber") && headLag.get() > 0) {
+                    ObjectNode node = (ObjectNode) JSON.readTree(answer);
+                    long head = Hex.toLong(node.path("result").asText());
+                    node.put("result", Hex.quantity(Math.max(0, head - headLag.get())));
+                    answer = node.toString();
+                }
+                respond(exchange, 200, answer);
+                return;
+            }
+            request.forEach(r -> forwarded.computeIfAbsent(r.path("method").asText(), m -> new AtomicInteger()).incrementAndGet());
+            respond(exchange, 200, forward(body));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up (e.g. after its timeout): nothing to answer
+        }
+    }
+
+    private boolean tooWide(JsonNode filter) {
+        if (!filter.has("fromBlock") || !filter.has("toBlock")) {
+            return false;
+        }
+        long from = Hex.toLong(filter.path("fromBlock").asText());
+        long to = Hex.toLong(filter.path("toBlock").asText());
+        return to - from + 1 > maxLogRange;
+    }
+
+    private String forward(byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(upstream)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String error(byte[] body, int code, String message) throws IOException {
+        JsonNode request = JSON.readTree(body);
+        ObjectNode response = JSON.createObjectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", request.path("id"));
+        response.putObject("error").put("code", code).put("message", message);
+        return response.toString();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        client.close();
+    }
+}
