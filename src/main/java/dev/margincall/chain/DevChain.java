@@ -21,6 +21,9 @@ public interface DevChain extends EthRpc {
     /** Mines one block now with whatever is in the pool. */
     void mine();
 
+    /** Mines {@code blocks} blocks at once (empty but for what is in the pool). */
+    void mine(long blocks);
+
     /** Lets any address send {@link #sendTransaction} without a key. */
     void setAutoImpersonate(boolean enabled);
 

@@ -46,6 +46,11 @@ public class Web3jDevChain extends Web3jEthRpc implements DevChain {
     }
 
     @Override
+    public void mine(long blocks) {
+        invoke("anvil_mine", Hex.quantity(blocks));
+    }
+
+    @Override
     public void setAutoImpersonate(boolean enabled) {
         invoke("anvil_autoImpersonateAccount", enabled);
     }

@@ -1,0 +1,11 @@
+package dev.margincall.chain.logs;
+
+import java.util.Optional;
+
+/** Durable storage of one {@link Checkpoint}: a save either happens completely or not at all. */
+public interface CheckpointStore {
+
+    Optional<Checkpoint> load();
+
+    void save(Checkpoint checkpoint);
+}

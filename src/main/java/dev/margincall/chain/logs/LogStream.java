@@ -1,0 +1,227 @@
+package dev.margincall.chain.logs;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.chain.RpcErrorKind;
+import dev.margincall.chain.RpcErrors;
+import dev.margincall.chain.RpcException;
+import dev.margincall.core.BlockRef;
+import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logs of some contracts, from a start block to the head and on, delivered exactly once and in
+ * order to a {@link LogSink}, across restarts and reorgs.
+ *
+ * <p>Blocks deeper than the confirmation depth are final: they are fetched in ranges that adapt to the
+ * provider's limits. Newer blocks are fetched one by one by block hash and kept, with their logs, so a
+ * reorg can retract exactly what it removed. After every step the cursor, the unconfirmed blocks and
+ * the sink's state are checkpointed together in one atomic write.
+ */
+public final class LogStream {
+
+    private static final Logger log = LoggerFactory.getLogger(LogStream.class);
+
+    /**
+     * @param confirmations     blocks below the head after which a block is final
+     * @param initialRange      blocks in the first {@code eth_getLogs}
+     * @param maxRange          never more blocks per call (common provider caps: 2,000 blocks)
+     * @param logsPerCallLimit  the provider's cap on results per call (common: 10,000); ranges stop growing near it
+     */
+    public record Settings(long startBlock, int confirmations, long initialRange, long maxRange, int logsPerCallLimit) {
+
+        public Settings {
+            if (startBlock < 0 || confirmations < 0) {
+                throw new IllegalArgumentException("startBlock and confirmations cannot be negative");
+            }
+        }
+
+        public static Settings defaults(long startBlock) {
+            return new Settings(startBlock, 12, 2_000, 2_000, 10_000);
+        }
+    }
+
+    private final EthRpc rpc;
+    private final LogQuery query;
+    private final CheckpointStore store;
+    private final LogSink sink;
+    private final Settings settings;
+    private final RangeSizer sizer;
+    private final BackfillProgress progress;
+    private final Counter delivered;
+    private final Counter splits;
+
+    private BlockRef cursor;      // last delivered block; null before the first delivery
+    private BlockRef finalized;   // last delivered block that is final; null before
+    private final Deque<Checkpoint.DeliveredBlock> unconfirmed = new ArrayDeque<>();
+
+    public LogStream(EthRpc rpc, LogQuery query, CheckpointStore store, LogSink sink, Settings settings, MeterRegistry registry) {
+        this.rpc = rpc;
+        this.query = query;
+        this.store = store;
+        this.sink = sink;
+        this.settings = settings;
+        this.sizer = new RangeSizer(Math.min(settings.initialRange(), settings.maxRange()), settings.maxRange());
+        this.progress = new BackfillProgress(registry);
+        this.delivered = Counter.builder(MetricNames.LOGS_DELIVERED).register(registry);
+        this.splits = Counter.builder(MetricNames.LOG_RANGE_SPLITS).register(registry);
+    }
+
+    /** Resumes from the checkpoint, if any: restores the sink and retracts blocks that left the chain meanwhile. */
+    public void start() {
+        Optional<Checkpoint> saved = store.load();
+        if (saved.isEmpty()) {
+            log.info("no checkpoint: logs from block {}", settings.startBlock());
+            return;
+        }
+        Checkpoint checkpoint = saved.get();
+        sink.restore(checkpoint.sinkState());
+        cursor = checkpoint.cursor();
+        finalized = checkpoint.finalized();
+        unconfirmed.addAll(checkpoint.unconfirmed());
+        log.info("resuming logs after block {} ({} unconfirmed blocks to re-check)", cursor == null ? "-" : cursor.number(), unconfirmed.size());
+        recheckUnconfirmed();
+    }
+
+    /** Last delivered block, or empty before any. */
+    public Optional<BlockRef> cursor() {
+        return Optional.ofNullable(cursor);
+    }
+
+    public long nextBlock() {
+        return cursor == null ? settings.startBlock() : cursor.number() + 1;
+    }
+
+    /** Delivers every log up to {@code head}: final blocks in ranges, newer ones block by block. */
+    public void advanceTo(BlockHeader head) {
+        long finalTarget = head.number() - settings.confirmations();
+        while (nextBlock() <= finalTarget) {
+            deliverRange(nextBlock(), Math.min(finalTarget, nextBlock() + sizer.span() - 1), head.number());
+        }
+        if (nextBlock() > head.number()) {
+            return;
+        }
+        List<BlockHeader> headers = nextBlock() == head.number()
+                ? List.of(head) // the usual live case: the head tracker already has the header
+                : rpc.blocks(LongStream.rangeClosed(nextBlock(), head.number()).boxed().toList());
+        for (BlockHeader header : headers) {
+            if (cursor != null && !header.parentHash().equals(cursor.hash())) {
+                // The chain changed under us since the head tracker looked: undo what left and start over.
+                recheckUnconfirmed();
+                advanceTo(rpc.block(BlockTag.LATEST));
+                return;
+            }
+            deliverBlock(header, head.number());
+        }
+    }
+
+    /** The head tracker saw blocks after {@code commonAncestor} leave the chain. */
+    public void rollback(BlockRef commonAncestor) {
+        if (cursor == null || commonAncestor.number() >= cursor.number()) {
+            return;
+        }
+        long floor = finalized == null ? settings.startBlock() - 1 : finalized.number();
+        if (commonAncestor.number() < floor) {
+            throw new DeepReorgException("a reorg back to block " + commonAncestor.number() + " reaches below block " + floor
+                    + ", which was taken as final with " + settings.confirmations()
+                    + " confirmations: raise the confirmation depth and backfill again (move the checkpoint away)");
+        }
+        List<LogEntry> retracted = new ArrayList<>();
+        while (!unconfirmed.isEmpty() && unconfirmed.peekLast().block().number() > commonAncestor.number()) {
+            List<LogEntry> logs = new ArrayList<>(unconfirmed.removeLast().logs());
+            Collections.reverse(logs);
+            retracted.addAll(logs);
+        }
+        cursor = unconfirmed.isEmpty() ? finalized : unconfirmed.peekLast().block();
+        log.warn("reorg: retracting {} logs after block {}", retracted.size(), commonAncestor.number());
+        sink.onRollback(commonAncestor, retracted);
+        save();
+    }
+
+    private void deliverRange(long from, long to, long head) {
+        List<LogEntry> logs;
+        try {
+            logs = rpc.logs(new LogFilter(from, to, query.addresses(), query.topic0s()));
+        } catch (RpcException e) {
+            RpcErrorKind kind = RpcErrors.classify(e);
+            if ((kind == RpcErrorKind.RANGE_TOO_LARGE || kind.retryable()) && sizer.refused(from, e.getMessage())) {
+                splits.increment();
+                log.debug("eth_getLogs {}..{} refused ({}); next span {} blocks", from, to, e.getMessage(), sizer.span());
+                return; // the caller's loop asks again with the smaller span
+            }
+            throw e;
+        }
+        sizer.succeeded(logs.size(), settings.logsPerCallLimit());
+        BlockRef end = new BlockRef(to, rpc.block(BlockTag.number(to)).hash());
+        // Everything up to `to` is final now, including blocks delivered earlier as unconfirmed.
+        while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().block().number() <= to) {
+            unconfirmed.removeFirst();
+        }
+        deliver(end, logs);
+        finalized = end;
+        save();
+        progress.advanced(to, head, logs.size());
+    }
+
+    private void deliverBlock(BlockHeader header, long head) {
+        List<LogEntry> logs = rpc.logsOfBlock(header.hash(), query.addresses(), query.topic0s());
+        BlockRef block = new BlockRef(header.number(), header.hash());
+        deliver(block, logs);
+        unconfirmed.addLast(new Checkpoint.DeliveredBlock(block, logs));
+        while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().block().number() <= head - settings.confirmations()) {
+            finalized = unconfirmed.removeFirst().block();
+        }
+        save();
+        progress.advanced(header.number(), head, logs.size());
+    }
+
+    private void deliver(BlockRef upTo, List<LogEntry> logs) {
+        sink.onLogs(upTo, logs);
+        delivered.increment(logs.size());
+        cursor = upTo;
+    }
+
+    /** Compares the unconfirmed blocks with the chain and rolls back to the newest one still on it. */
+    private void recheckUnconfirmed() {
+        if (unconfirmed.isEmpty()) {
+            return;
+        }
+        long head = rpc.blockNumber();
+        List<Long> numbers = unconfirmed.stream().map(b -> b.block().number()).filter(n -> n <= head).toList();
+        List<BlockHeader> canonical = numbers.isEmpty() ? List.of() : rpc.blocks(numbers);
+        BlockRef newestStillOnChain = finalized;
+        int i = 0;
+        for (Checkpoint.DeliveredBlock block : unconfirmed) {
+            if (i >= canonical.size() || !Objects.equals(canonical.get(i).hash(), block.block().hash())) {
+                break;
+            }
+            newestStillOnChain = block.block();
+            i++;
+        }
+        if (!Objects.equals(newestStillOnChain, cursor)) {
+            rollback(newestStillOnChain != null ? newestStillOnChain : beforeStart());
+        }
+    }
+
+    private BlockRef beforeStart() {
+        return new BlockRef(Math.max(0, settings.startBlock() - 1), "");
+    }
+
+    private void save() {
+        store.save(new Checkpoint(Checkpoint.VERSION, cursor, finalized, List.copyOf(unconfirmed), sink.snapshot()));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.margincall.chain.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.FaultProxy;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.chain.MeteredEthRpc;
+import dev.margincall.chain.ResilientEthRpc;
+import dev.margincall.chain.RpcPolicy;
+import dev.margincall.chain.web3j.Web3jDevChain;
+import dev.margincall.chain.web3j.Web3jEthRpc;
+import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.AnvilProcess;
+import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backfill over 5,000+ blocks through a provider that refuses wide ranges and fails now and then. */
+class LogStreamIT {
+
+    private static AnvilProcess anvil;
+    private static Web3jDevChain dev;
+    private static EventHistory history;
+    private static long head;
+
+    private FaultProxy proxy;
+    private SimpleMeterRegistry registry;
+    private EthRpc rpc;
+
+    @BeforeAll
+    static void buildHistory() {
+        anvil = AnvilProcess.start(AnvilOptions.devnet());
+        dev = new Web3jDevChain(anvil.rpcUrl());
+        history = new EventHistory(dev);
+        history.grow(200, 26);
+        head = dev.blockNumber();
+    }
+
+    @AfterAll
+    static void stopChain() {
+        dev.close();
+        anvil.close();
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        proxy = new FaultProxy(anvil.rpcUrl()).limitLogRange(150);
+        registry = new SimpleMeterRegistry();
+        rpc = new ResilientEthRpc(List.of(new MeteredEthRpc(new Web3jEthRpc(proxy.url()), registry)),
+                RpcPolicy.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(20)), registry);
+    }
+
+    @AfterEach
+    void disconnect() {
+        rpc.close();
+        proxy.close();
+    }
+
+    private static List<RecordingSink.LogId> expected(long to) {
+        return dev.logs(new LogFilter(0, to, history.tokens, List.of(EventHistory.TRANSFER))).stream().map(RecordingSink.LogId::of).toList();
+    }
+
+    private LogStream stream(FileCheckpointStore store, RecordingSink sink, long range) {
+        return new LogStream(rpc, new LogQuery(history.tokens, List.of(EventHistory.TRANSFER)), store, sink,
+                new LogStream.Settings(0, 5, range, range, 10_000), registry);
+    }
+
+    @Test
+    void everyLogExactlyOnceInOrderDespiteRangeLimitsAndFaults(@TempDir Path dir) {
+        assertThat(head).isGreaterThanOrEqualTo(5_000);
+        proxy.failNext(2, FaultProxy.Fault.HTTP_429).failNext(1, FaultProxy.Fault.TRUNCATED_JSON);
+        RecordingSink sink = new RecordingSink();
+        FileCheckpointStore store = new FileCheckpointStore(dir.resolve("logs.checkpoint.json"));
+        LogStream stream = stream(store, sink, 400);
+        stream.start();
+        stream.advanceTo(rpc.block(BlockTag.LATEST));
+
+        List<RecordingSink.LogId> expected = expected(head);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(400);
+        assertThat(sink.live).containsExactlyElementsOf(expected);
+        assertThat(registry.find(MetricNames.LOG_RANGE_SPLITS).counter().count()).as("ranges split after refusals").isPositive();
+        assertThat(proxy.forwarded("eth_getLogs")).as("many chunks").isGreaterThan(5_000 / 150);
+        assertThat(stream.cursor()).get().extracting(b -> b.number()).isEqualTo(head);
+
+        Checkpoint saved = store.load().orElseThrow();
+        assertThat(saved.cursor().hash()).isEqualTo(dev.block(BlockTag.number(head)).hash());
+        assertThat(saved.finalized().number()).isEqualTo(head - 5);
+        assertThat(saved.unconfirmed()).extracting(b -> b.block().number()).containsExactly(head - 4, head - 3, head - 2, head - 1, head);
+    }
+
+    @Test
+    void aCrashBetweenDeliveryAndCheckpointResumesWithoutGapOrDuplicate(@TempDir Path dir) {
+        FileCheckpointStore store = new FileCheckpointStore(dir.resolve("logs.checkpoint.json"));
+        RecordingSink crashing = new RecordingSink();
+        crashing.crashAfterDeliveries = 12;
+        LogStream first = stream(store, crashing, 300);
+        first.start();
+        assertThatThrownBy(() -> first.advanceTo(rpc.block(BlockTag.LATEST))).hasMessageContaining("simulated crash");
+        long resumedAfter = store.load().orElseThrow().cursor().number();
+        assertThat(resumedAfter).isLessThan(head);
+
+        RecordingSink restarted = new RecordingSink();
+        LogStream second = stream(store, restarted, 300);
+        second.start();
+        assertThat(restarted.live).as("state restored from the checkpoint").containsExactlyElementsOf(expected(resumedAfter));
+        second.advanceTo(rpc.block(BlockTag.LATEST));
+        assertThat(restarted.live).containsExactlyElementsOf(expected(head));
+    }
+}
