@@ -21,6 +21,7 @@ final class BackfillProgress {
     private long startNanos;
     private long lastReportNanos;
     private long logs;
+    private boolean caughtUp;
 
     BackfillProgress(MeterRegistry registry) {
         Gauge.builder(MetricNames.BACKFILL_BLOCK, reached, AtomicLong::get).register(registry);
@@ -28,16 +29,27 @@ final class BackfillProgress {
     }
 
     void advanced(long block, long goal, int newLogs) {
+        reached.set(block);
+        target.set(goal);
+        boolean followingTheHead = goal - block <= 1;
+        if (caughtUp && followingTheHead) {
+            return; // live, one block at a time: the gauges say enough
+        }
         long now = System.nanoTime();
-        if (startBlock < 0) {
+        if (startBlock < 0 || caughtUp) {
             startBlock = block;
             startNanos = now;
             lastReportNanos = now;
+            logs = 0;
+            caughtUp = false;
         }
-        reached.set(block);
-        target.set(goal);
         logs += newLogs;
-        if (now - lastReportNanos >= REPORT_EVERY_NANOS || block >= goal) {
+        if (block >= goal) {
+            caughtUp = true;
+            if (block - startBlock > 1) {
+                report(block, goal, now);
+            }
+        } else if (now - lastReportNanos >= REPORT_EVERY_NANOS) {
             lastReportNanos = now;
             report(block, goal, now);
         }

@@ -14,16 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test fixture: two real ERC-20s (Aave's MintableERC20) and a long chain with Transfer events spread over it. */
-final class EventHistory {
+public final class EventHistory {
 
-    static final String TRANSFER = Abi.topic("Transfer(address,address,uint256)");
+    public static final String TRANSFER = Abi.topic("Transfer(address,address,uint256)");
 
-    final List<Address> tokens = new ArrayList<>();
+    public final List<Address> tokens = new ArrayList<>();
     private final DevChain chain;
     private final Address minterA = DevnetDeployer.derivedAddress("margin-call/test/minter-a");
     private final Address minterB = DevnetDeployer.derivedAddress("margin-call/test/minter-b");
 
-    EventHistory(DevChain chain) {
+    public EventHistory(DevChain chain) {
         this.chain = chain;
         chain.setAutoImpersonate(true);
         chain.setBalance(minterA, BigInteger.TEN.pow(21));
@@ -38,12 +38,12 @@ final class EventHistory {
     }
 
     /** {@code rounds} times: one block with a mint on each token, then {@code emptyBlocks} empty blocks. */
-    void grow(int rounds, int emptyBlocks) {
+    public void grow(int rounds, int emptyBlocks) {
         grow(rounds, emptyBlocks, 0);
     }
 
     /** As {@link #grow(int, int)}; a different {@code salt} mints other amounts, so the transactions differ. */
-    void grow(int rounds, int emptyBlocks, int salt) {
+    public void grow(int rounds, int emptyBlocks, int salt) {
         long nonceA = chain.transactionCount(minterA, BlockTag.LATEST);
         long nonceB = chain.transactionCount(minterB, BlockTag.LATEST);
         chain.setAutomine(false);

@@ -10,19 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test sink: the live list of log ids, in delivery order; retractions remove them. Can be told to crash. */
-final class RecordingSink implements LogSink {
+public final class RecordingSink implements LogSink {
 
     /** A log's identity: where it is and which transaction made it. */
-    record LogId(long block, long index, String transaction) {
-        static LogId of(LogEntry log) {
+    public record LogId(long block, long index, String transaction) {
+        public static LogId of(LogEntry log) {
             return new LogId(log.blockNumber(), log.logIndex(), log.transactionHash());
         }
     }
 
-    final List<LogId> live = new ArrayList<>();
-    final List<LogId> retracted = new ArrayList<>();
+    public final List<LogId> live = new ArrayList<>();
+    public final List<LogId> retracted = new ArrayList<>();
     int deliveries;
     int crashAfterDeliveries = Integer.MAX_VALUE;
+
+    public static List<LogId> idsOf(List<LogEntry> logs) {
+        return logs.stream().map(LogId::of).toList();
+    }
 
     @Override
     public void onLogs(BlockRef upTo, List<LogEntry> logs) {

@@ -1,0 +1,81 @@
+package dev.margincall.chain.head;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that drives a {@link HeadTracker}: it syncs at once when the WebSocket announces a head,
+ * and otherwise every {@code pollInterval} (HTTP polling: the fallback while the WebSocket is down)
+ * or every {@code safetyInterval} while the WebSocket is up (a missed notification costs at most that).
+ */
+public final class HeadFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HeadFollower.class);
+
+    private final HeadTracker tracker;
+    private final Optional<NewHeadsSource> push;
+    private final Duration pollInterval;
+    private final Duration safetyInterval;
+    private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public HeadFollower(HeadTracker tracker, Optional<NewHeadsSource> push, Duration pollInterval, Duration safetyInterval) {
+        this.tracker = tracker;
+        this.push = push;
+        this.pollInterval = pollInterval;
+        this.safetyInterval = safetyInterval;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        push.ifPresent(source -> source.start(() -> wakeUps.offer(Boolean.TRUE)));
+        thread = Thread.ofPlatform().name("head-follower").daemon(true).start(this::run);
+    }
+
+    private void run() {
+        long failures = 0;
+        while (running) {
+            try {
+                tracker.sync();
+                failures = 0;
+                Duration wait = push.map(NewHeadsSource::connected).orElse(false) ? safetyInterval : pollInterval;
+                wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wakeUps.clear(); // several announcements while we synced: one sync covers them all
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                failures++;
+                log.warn("head sync failed ({} in a row): {}", failures, e.getMessage());
+                try {
+                    Thread.sleep(Math.min(pollInterval.toMillis() * failures, 10_000));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        push.ifPresent(NewHeadsSource::close);
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
