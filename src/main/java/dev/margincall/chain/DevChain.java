@@ -40,6 +40,9 @@ public interface DevChain extends EthRpc {
     /** Transactions waiting in the node's pool (pending + queued). */
     long pendingTransactionCount();
 
+    /** Replaces the last {@code depth} blocks by as many new ones (no transactions): Anvil's {@code anvil_reorg}. */
+    void reorg(int depth);
+
     String snapshot();
 
     boolean revert(String snapshotId);

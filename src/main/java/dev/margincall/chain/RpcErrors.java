@@ -13,26 +13,26 @@ public final class RpcErrors {
 
     private static final Pattern HTTP_STATUS = Pattern.compile("invalid response received: (\\d{3})");
 
-    /** eth_getLogs asked for too much; each fragment is from a provider's or node's own message. */
+    /**
+     * eth_getLogs asked for too much. Fragments of the messages of: Alchemy ("Log response size exceeded ...
+     * this block range should work: [0x.., 0x..]"), Infura ("query returned more than 10000 results. Try with
+     * this block range [..]", "query timeout exceeded"), QuickNode (HTTP 413, "eth_getLogs is limited to a
+     * 10,000 range"), Ankr ("block range is too wide", "query exceeds max results"), Chainstack ("Block range
+     * limit exceeded"), Cloudflare ("range too large. Max range: 800"), thirdweb ("bigger than range limit"),
+     * BSC/publicnode ("exceed maximum block range: 5000"), reth/drpc/BlastAPI ("query exceeds max results N,
+     * retry with the range A-B", "query exceeds max block range"), Erigon ("narrow your filter"), Arbitrum
+     * ("logs matched by query exceeds limit"), Base/Optimism ("backend response too large"), Coinbase
+     * ("please limit the query to at most N blocks"), BlockPI/1rpc/Blast ("is limited to"). Sources: the
+     * providers' error references and the parsers of ponder (getLogsRetryHelper) and foundry issue #12687.
+     */
     static final List<String> RANGE_TOO_LARGE = List.of(
-            "query returned more than",            // Infura, geth-based: "query returned more than 10000 results"
-            "log response size exceeded",          // Alchemy
-            "response size exceeded",              // Alchemy, Ankr
-            "block range is too wide",             // Nethermind, Chainstack
-            "block range too large",
-            "exceed maximum block range",          // geth-based public nodes: "exceed maximum block range: 5000"
-            "range exceeds",
-            "max range",
-            "limited to a 10,000 range",           // QuickNode: "eth_getLogs is limited to a 10,000 range"
-            "is limited to",
-            "too many results",
-            "too many logs",
-            "returned more than",
-            "range is too large",
-            "query timeout exceeded",              // geth/erigon: the query ran too long
-            "response is too big",
-            "results exceeds",
-            "ranges over");
+            "query returned more than", "log response size exceeded", "response size exceeded", "response size is larger",
+            "block range is too wide", "block range too large", "block range is too large", "block range limit exceeded",
+            "range too large", "range is too large", "exceed maximum block range", "exceeds max block range",
+            "exceeds max results", "exceeds the range allowed", "range limit", "exceeds limit of", "is limited to",
+            "narrow your filter", "too many logs", "too many results", "returned more than", "backend response too large",
+            "limit the query to at most", "blocks distance", "ranges over", "max range", "query timeout exceeded",
+            "response is too big");
 
     static final List<String> RATE_LIMITED = List.of(
             "rate limit", "too many requests", "limit exceeded", "capacity exceeded", "request count exceeded",
@@ -41,7 +41,7 @@ public final class RpcErrors {
     static final List<String> TRANSIENT = List.of(
             "header not found", "timeout", "timed out", "temporarily unavailable", "service unavailable", "bad gateway",
             "gateway", "connection reset", "connection refused", "failed to connect", "unexpected end", "unexpected eof",
-            "end-of-input", "unrecognized token", "internal error", "missing trie node", "try again",
+            "end-of-input", "unrecognized token", "internal error", "block not found", "try again", "no backend is currently healthy",
             "broken pipe", "stream was reset", "no response", "backend", "upstream");
 
     private RpcErrors() {
@@ -56,6 +56,9 @@ public final class RpcErrors {
             return RpcErrorKind.RANGE_TOO_LARGE;
         }
         Integer status = httpStatus(message);
+        if (status != null && status == 413 && error instanceof RpcException rpc && rpc.method().startsWith("eth_getLogs")) {
+            return RpcErrorKind.RANGE_TOO_LARGE; // QuickNode answers an over-wide eth_getLogs with HTTP 413
+        }
         if (status != null) {
             return status == 429 ? RpcErrorKind.RATE_LIMITED : status >= 500 || status == 408 ? RpcErrorKind.TRANSIENT : RpcErrorKind.PERMANENT;
         }

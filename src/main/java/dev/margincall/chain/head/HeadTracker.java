@@ -83,6 +83,12 @@ public final class HeadTracker {
     private boolean trySync(BlockHeader latest) {
         BlockHeader tip = recent.peekLast();
         if (tip == null) {
+            // Start: keep the blocks before the head too (unpublished), so a reorg of them can be walked back.
+            List<BlockHeader> history = fetchThrough(Math.max(0, latest.number() - maxReorgDepth), latest);
+            if (!linked(history)) {
+                return false;
+            }
+            recent.addAll(history.subList(0, history.size() - 1));
             publish(latest);
             return true;
         }

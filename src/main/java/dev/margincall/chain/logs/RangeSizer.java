@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  */
 final class RangeSizer {
 
-    private static final Pattern SUGGESTED = Pattern.compile("\\[(0x[0-9a-fA-F]+),\\s*(0x[0-9a-fA-F]+)]");
+    /** Alchemy, Infura, thirdweb: "[0x1, 0x2]". */
+    private static final Pattern SUGGESTED_HEX = Pattern.compile("\\[(0x[0-9a-fA-F]+),\\s*(0x[0-9a-fA-F]+)]");
+    /** reth, drpc, BlastAPI: "retry with the range 100-200" (decimal). */
+    private static final Pattern SUGGESTED_DECIMAL = Pattern.compile("retry with the range (\\d+)-(\\d+)");
 
     private final long max;
     private long span;
@@ -51,14 +54,18 @@ final class RangeSizer {
         if (message == null) {
             return OptionalLong.empty();
         }
-        Matcher matcher = SUGGESTED.matcher(message);
-        if (matcher.find()) {
-            long start = Long.parseLong(matcher.group(1).substring(2), 16);
-            long end = Long.parseLong(matcher.group(2).substring(2), 16);
-            if (start == from && end >= from) {
-                return OptionalLong.of(end);
-            }
+        Matcher hex = SUGGESTED_HEX.matcher(message);
+        if (hex.find()) {
+            return endIfFrom(Long.parseLong(hex.group(1).substring(2), 16), Long.parseLong(hex.group(2).substring(2), 16), from);
+        }
+        Matcher decimal = SUGGESTED_DECIMAL.matcher(message);
+        if (decimal.find()) {
+            return endIfFrom(Long.parseLong(decimal.group(1)), Long.parseLong(decimal.group(2)), from);
         }
         return OptionalLong.empty();
+    }
+
+    private static OptionalLong endIfFrom(long start, long end, long from) {
+        return start == from && end >= from ? OptionalLong.of(end) : OptionalLong.empty();
     }
 }

@@ -90,6 +90,11 @@ public class Web3jDevChain extends Web3jEthRpc implements DevChain {
     }
 
     @Override
+    public void reorg(int depth) {
+        invoke("anvil_reorg", depth, List.of());
+    }
+
+    @Override
     public String snapshot() {
         return String.valueOf(invoke("evm_snapshot"));
     }

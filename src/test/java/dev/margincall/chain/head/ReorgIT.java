@@ -43,6 +43,23 @@ class ReorgIT {
     }
 
     @Test
+    void anvilsOwnReorgIsSeenAsARollbackThenTheReplacementBlocks() {
+        try (AnvilProcess anvil = AnvilProcess.start(AnvilOptions.devnet()); Web3jDevChain chain = new Web3jDevChain(anvil.rpcUrl())) {
+            RecordingHeadListener listener = new RecordingHeadListener();
+            HeadTracker tracker = new HeadTracker(chain, listener, 20, new SimpleMeterRegistry(), Clock.systemUTC());
+            chain.mine(20);
+            tracker.sync();
+            String oldTip = chain.block(BlockTag.LATEST).hash();
+            listener.events.clear();
+            chain.reorg(5); // same height, blocks 16..20 replaced
+            assertThat(chain.block(BlockTag.LATEST).hash()).isNotEqualTo(oldTip);
+            tracker.sync();
+            assertThat(listener.events).containsExactly("rollback to 15", "block 16", "block 17", "block 18", "block 19", "block 20");
+            assertThat(listener.removed).extracting(BlockHeader::number).containsExactly(16L, 17L, 18L, 19L, 20L);
+        }
+    }
+
+    @Test
     void aTenBlockReorgIsRolledBackAndItsLogsRetracted(@TempDir Path dir) {
         try (AnvilProcess anvil = AnvilProcess.start(AnvilOptions.devnet()); Web3jDevChain chain = new Web3jDevChain(anvil.rpcUrl())) {
             EventHistory history = new EventHistory(chain);

@@ -52,10 +52,7 @@ public final class EventHistory {
                 chain.sendTransactions(List.of(
                         mint(minterA, tokens.get(0), nonceA++, salt + i),
                         mint(minterB, tokens.get(1), nonceB++, salt + i)));
-                chain.mine();
-                if (emptyBlocks > 0) {
-                    chain.mine(emptyBlocks);
-                }
+                chain.mine(1 + emptyBlocks); // the pooled mints go into the first of these blocks
             }
         } finally {
             chain.setAutomine(true);

@@ -43,7 +43,7 @@ class LogStreamIT {
         anvil = AnvilProcess.start(AnvilOptions.devnet());
         dev = new Web3jDevChain(anvil.rpcUrl());
         history = new EventHistory(dev);
-        history.grow(200, 26);
+        history.grow(100, 53);
         head = dev.blockNumber();
     }
 
@@ -87,7 +87,7 @@ class LogStreamIT {
         stream.advanceTo(rpc.block(BlockTag.LATEST));
 
         List<RecordingSink.LogId> expected = expected(head);
-        assertThat(expected).hasSizeGreaterThanOrEqualTo(400);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(200);
         assertThat(sink.live).containsExactlyElementsOf(expected);
         assertThat(registry.find(MetricNames.LOG_RANGE_SPLITS).counter().count()).as("ranges split after refusals").isPositive();
         assertThat(proxy.forwarded("eth_getLogs")).as("many chunks").isGreaterThan(5_000 / 150);
@@ -97,6 +97,32 @@ class LogStreamIT {
         assertThat(saved.cursor().hash()).isEqualTo(dev.block(BlockTag.number(head)).hash());
         assertThat(saved.finalized().number()).isEqualTo(head - 5);
         assertThat(saved.unconfirmed()).extracting(b -> b.block().number()).containsExactly(head - 4, head - 3, head - 2, head - 1, head);
+    }
+
+    @Test
+    void killDashNineMidBackfillThenResumeFromTheCheckpointFile(@TempDir Path dir) throws Exception {
+        Path checkpointFile = dir.resolve("logs.checkpoint.json");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), BackfillHolder.class.getName(), anvil.rpcUrl(), checkpointFile.toString()));
+        history.tokens.forEach(t -> command.add(t.hex()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        FileCheckpointStore store = new FileCheckpointStore(checkpointFile);
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    java.nio.file.Files.exists(checkpointFile) && store.load().map(c -> c.cursor().number() > 1_500).orElse(false));
+        } finally {
+            child.destroyForcibly(); // SIGKILL, wherever it is: possibly mid-write of the next checkpoint
+            child.waitFor();
+        }
+        Checkpoint left = store.load().orElseThrow();
+        assertThat(left.cursor().number()).as("killed mid-backfill").isBetween(1_500L, head - 1);
+
+        RecordingSink resumed = new RecordingSink();
+        LogStream stream = stream(store, resumed, 400);
+        stream.start();
+        assertThat(resumed.live).containsExactlyElementsOf(expected(left.cursor().number()));
+        stream.advanceTo(rpc.block(BlockTag.LATEST));
+        assertThat(resumed.live).containsExactlyElementsOf(expected(head));
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class RecordingSink implements LogSink {
     public final List<LogId> retracted = new ArrayList<>();
     int deliveries;
     int crashAfterDeliveries = Integer.MAX_VALUE;
+    long pauseMillisPerDelivery;
 
     public static List<LogId> idsOf(List<LogEntry> logs) {
         return logs.stream().map(LogId::of).toList();
@@ -31,6 +32,13 @@ public final class RecordingSink implements LogSink {
     @Override
     public void onLogs(BlockRef upTo, List<LogEntry> logs) {
         logs.forEach(l -> live.add(LogId.of(l)));
+        if (pauseMillisPerDelivery > 0) {
+            try {
+                Thread.sleep(pauseMillisPerDelivery);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (++deliveries >= crashAfterDeliveries) {
             throw new IllegalStateException("simulated crash after " + deliveries + " deliveries, before the checkpoint");
         }
