@@ -24,6 +24,12 @@ public interface EthRpc extends AutoCloseable {
     /** Runs a call; a revert is thrown as {@link CallRevertedException}. */
     String call(CallRequest request, BlockTag tag);
 
+    /**
+     * Many calls at one block in one JSON-RPC batch (one HTTP round trip), answers in the order asked;
+     * a revert fails the whole batch. For chains without Multicall3, or calls that must not share a frame.
+     */
+    List<String> calls(List<CallRequest> requests, BlockTag tag);
+
     BigInteger estimateGas(CallRequest request);
 
     List<LogEntry> logs(LogFilter filter);

@@ -41,6 +41,11 @@ public abstract class ForwardingEthRpc implements EthRpc {
     }
 
     @Override
+    public List<String> calls(List<CallRequest> requests, BlockTag tag) {
+        return invoke("eth_call", rpc -> rpc.calls(requests, tag));
+    }
+
+    @Override
     public BigInteger estimateGas(CallRequest request) {
         return invoke("eth_estimateGas", rpc -> rpc.estimateGas(request));
     }

@@ -87,6 +87,17 @@ class ResilientEthRpcIT {
     }
 
     @Test
+    void callsIssuedTogetherTravelInOneBatch() {
+        Address multicall = Address.of("0x00000000000000000000000000000000000000bb");
+        dev.setCode(multicall, dev.code(REVERTER, BlockTag.LATEST).replace("fd", "f3")); // PUSH1 0 PUSH1 0 RETURN: empty answer
+        List<CallRequest> requests = java.util.stream.IntStream.range(0, 50).mapToObj(i -> CallRequest.call(multicall, "0x")).toList();
+        int before = first.received();
+        assertThat(rpc.calls(requests, BlockTag.LATEST)).hasSize(50).allSatisfy(answer -> assertThat(answer).isEqualTo("0x"));
+        assertThat(first.received() - before).as("HTTP requests").isEqualTo(1);
+        assertThat(first.forwarded("eth_call")).isEqualTo(50);
+    }
+
+    @Test
     void aRevertIsAnAnswerNotAFailure() {
         assertThatThrownBy(() -> rpc.call(CallRequest.call(REVERTER, "0x"), BlockTag.LATEST)).isInstanceOf(CallRevertedException.class);
         assertThat(first.forwarded("eth_call")).isEqualTo(1);

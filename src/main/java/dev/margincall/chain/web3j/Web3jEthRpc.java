@@ -125,6 +125,12 @@ public class Web3jEthRpc implements EthRpc {
     }
 
     @Override
+    public List<String> calls(List<CallRequest> requests, BlockTag tag) {
+        var batch = requests.stream().map(r -> request("eth_call", List.of(json(r), tag.value()), EthCall.class)).toList();
+        return sendBatch(batch).stream().map(EthCall::getValue).toList();
+    }
+
+    @Override
     public BigInteger estimateGas(CallRequest callRequest) {
         return send(request("eth_estimateGas", List.of(json(callRequest)), EthEstimateGas.class)).getAmountUsed();
     }

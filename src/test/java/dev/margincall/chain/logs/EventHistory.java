@@ -44,14 +44,22 @@ public final class EventHistory {
 
     /** As {@link #grow(int, int)}; a different {@code salt} mints other amounts, so the transactions differ. */
     public void grow(int rounds, int emptyBlocks, int salt) {
+        grow(rounds, emptyBlocks, salt, 1);
+    }
+
+    /** As {@link #grow(int, int, int)} with {@code mintsPerToken} transfers of each token in each event block. */
+    public void grow(int rounds, int emptyBlocks, int salt, int mintsPerToken) {
         long nonceA = chain.transactionCount(minterA, BlockTag.LATEST);
         long nonceB = chain.transactionCount(minterB, BlockTag.LATEST);
         chain.setAutomine(false);
         try {
             for (int i = 0; i < rounds; i++) {
-                chain.sendTransactions(List.of(
-                        mint(minterA, tokens.get(0), nonceA++, salt + i),
-                        mint(minterB, tokens.get(1), nonceB++, salt + i)));
+                List<CallRequest> mints = new ArrayList<>();
+                for (int k = 0; k < mintsPerToken; k++) {
+                    mints.add(mint(minterA, tokens.get(0), nonceA++, salt + i));
+                    mints.add(mint(minterB, tokens.get(1), nonceB++, salt + i));
+                }
+                chain.sendTransactions(mints);
                 chain.mine(1 + emptyBlocks); // the pooled mints go into the first of these blocks
             }
         } finally {
