@@ -16,7 +16,8 @@ class ArchitectureTest {
 
     private static JavaClasses main;
 
-    private static final String[] PURE = {"dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy.."};
+    private static final String[] PURE = {"dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy..",
+        "dev.margincall.protocol..model.."};
 
     @BeforeAll
     static void importMainClasses() {
@@ -29,7 +30,8 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat(DescribedPredicate.or(
                         JavaClass.Predicates.resideInAnyPackage("java.lang", "java.lang.invoke", "java.lang.runtime", "java.lang.annotation",
                                 "java.math..", "java.util..", "java.nio.charset..", "java.nio",
-                                "dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy.."),
+                                "dev.margincall.core..", "dev.margincall.risk..", "dev.margincall.strategy..",
+                                "dev.margincall.protocol..model.."),
                         // keccak256 for EIP-55 checksums; a pure function
                         JavaClass.Predicates.equivalentTo(org.web3j.crypto.Hash.class)))
                 .allowEmptyShould(true)

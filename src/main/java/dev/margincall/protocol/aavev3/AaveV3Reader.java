@@ -1,0 +1,207 @@
+package dev.margincall.protocol.aavev3;
+
+import static dev.margincall.chain.abi.Abi.address;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.Multicall3;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.RevertReason;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import dev.margincall.protocol.aavev3.model.EModeCategory;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.Reserve;
+import dev.margincall.protocol.aavev3.model.ReserveConfiguration;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.web3j.abi.datatypes.DynamicArray;
+
+/**
+ * Reads an Aave V3 market and its accounts at one block, in as few requests as Multicall3 allows.
+ * Everything read here is what the contracts themselves use to compute account data, so the pure
+ * {@link dev.margincall.protocol.aavev3.model.AccountEvaluator} can reproduce it to the wei.
+ */
+public final class AaveV3Reader {
+
+    private final EthRpc rpc;
+    private final Multicall3 multicall;
+
+    public AaveV3Reader(EthRpc rpc, Address multicall3) {
+        this.rpc = rpc;
+        this.multicall = new Multicall3(rpc, multicall3);
+    }
+
+    /** Pool, oracle and data provider from the PoolAddressesProvider; fails clearly if it is not one. */
+    public AaveV3Contracts discover(Address addressesProvider, BlockTag tag) {
+        if (Hex.strip(rpc.code(addressesProvider, tag)).isEmpty()) {
+            throw new IllegalArgumentException("no contract at poolAddressesProvider " + addressesProvider
+                    + ": check the address (Aave's address book lists one per market) and the chain");
+        }
+        List<String> answers = read(List.of(
+                new Multicall3.Call(addressesProvider, Abi.call("getPool()")),
+                new Multicall3.Call(addressesProvider, Abi.call("getPriceOracle()")),
+                new Multicall3.Call(addressesProvider, Abi.call("getPoolDataProvider()"))), tag, "PoolAddressesProvider " + addressesProvider);
+        return new AaveV3Contracts(addressesProvider, Words.address(answers.get(0), 0), Words.address(answers.get(1), 0),
+                Words.address(answers.get(2), 0));
+    }
+
+    public Market loadMarket(AaveV3Contracts contracts, BlockTag tag) {
+        String list = rpc.call(CallRequest.call(contracts.pool(), Abi.call("getReservesList()")), tag);
+        int count = Words.uint(list, 1).intValueExact();
+        List<Address> assets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            assets.add(Words.address(list, 2 + i));
+        }
+        List<String> data = read(assets.stream()
+                .map(a -> new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(a)))).toList(), tag, "getReserveData");
+        List<Reserve> byId = new ArrayList<>();
+        Set<Integer> categories = new LinkedHashSet<>();
+        for (int i = 0; i < assets.size(); i++) {
+            Reserve reserve = decodeReserve(assets.get(i), data.get(i));
+            while (byId.size() <= reserve.id()) {
+                byId.add(null);
+            }
+            byId.set(reserve.id(), reserve);
+            if (reserve.configuration().eModeCategory() != 0) {
+                categories.add(reserve.configuration().eModeCategory());
+            }
+        }
+        List<Integer> ids = List.copyOf(categories);
+        List<String> eModes = read(ids.stream()
+                .map(id -> new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryData(uint8)", Abi.uint8(id)))).toList(), tag, "getEModeCategoryData");
+        Map<Integer, EModeCategory> eModeById = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            eModeById.put(ids.get(i), decodeEMode(ids.get(i), eModes.get(i)));
+        }
+        return new Market(byId, eModeById);
+    }
+
+    /** Oracle prices of every reserve and every eMode price source, in one call. */
+    public Map<Address, BigInteger> loadPrices(AaveV3Contracts contracts, Market market, BlockTag tag) {
+        List<Address> assets = new ArrayList<>();
+        market.reservesById().stream().filter(r -> r != null).forEach(r -> assets.add(r.asset()));
+        market.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(assets::add);
+        String answer = rpc.call(CallRequest.call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
+                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, assets.stream().map(Abi::address).toList()))), tag);
+        Map<Address, BigInteger> prices = new LinkedHashMap<>();
+        for (int i = 0; i < assets.size(); i++) {
+            prices.put(assets.get(i), Words.uint(answer, 2 + i));
+        }
+        return prices;
+    }
+
+    /** Positions of {@code accounts}: configuration and eMode first, then only the balances the configuration flags. */
+    public List<Position> loadPositions(AaveV3Contracts contracts, Market market, List<Address> accounts, BlockTag tag) {
+        List<Multicall3.Call> first = new ArrayList<>();
+        for (Address account : accounts) {
+            first.add(new Multicall3.Call(contracts.pool(), Abi.call("getUserConfiguration(address)", address(account))));
+            first.add(new Multicall3.Call(contracts.pool(), Abi.call("getUserEMode(address)", address(account))));
+        }
+        List<String> firstAnswers = read(first, tag, "user configurations");
+        BigInteger[] configurations = new BigInteger[accounts.size()];
+        int[] eModes = new int[accounts.size()];
+        List<Multicall3.Call> second = new ArrayList<>();
+        List<int[]> secondKeys = new ArrayList<>(); // {account index, reserve id, kind}
+        for (int a = 0; a < accounts.size(); a++) {
+            configurations[a] = Words.uint(firstAnswers.get(2 * a), 0);
+            eModes[a] = Words.uint(firstAnswers.get(2 * a + 1), 0).intValueExact();
+            var account = address(accounts.get(a));
+            for (Reserve reserve : market.reservesById()) {
+                if (reserve == null) {
+                    continue;
+                }
+                if (configurations[a].testBit(reserve.id() * 2 + 1)) {
+                    second.add(new Multicall3.Call(reserve.aToken(), Abi.call("scaledBalanceOf(address)", account)));
+                    secondKeys.add(new int[] {a, reserve.id(), 0});
+                }
+                if (configurations[a].testBit(reserve.id() * 2)) {
+                    second.add(new Multicall3.Call(reserve.variableDebtToken(), Abi.call("scaledBalanceOf(address)", account)));
+                    secondKeys.add(new int[] {a, reserve.id(), 1});
+                    second.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("principalBalanceOf(address)", account)));
+                    secondKeys.add(new int[] {a, reserve.id(), 2});
+                }
+            }
+        }
+        List<String> secondAnswers = read(second, tag, "user balances");
+        List<Map<Integer, BigInteger[]>> balances = new ArrayList<>();
+        accounts.forEach(a -> balances.add(new HashMap<>()));
+        List<Multicall3.Call> third = new ArrayList<>();
+        List<int[]> thirdKeys = new ArrayList<>();
+        for (int i = 0; i < second.size(); i++) {
+            int[] key = secondKeys.get(i);
+            BigInteger value = Words.uint(secondAnswers.get(i), 0);
+            BigInteger[] slots = balances.get(key[0]).computeIfAbsent(key[1], id -> zeros());
+            slots[key[2]] = value;
+            if (key[2] == 2 && value.signum() > 0) {
+                Reserve reserve = market.reservesById().get(key[1]);
+                var account = address(accounts.get(key[0]));
+                third.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("getUserStableRate(address)", account)));
+                thirdKeys.add(new int[] {key[0], key[1], 3});
+                third.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("getUserLastUpdated(address)", account)));
+                thirdKeys.add(new int[] {key[0], key[1], 4});
+            }
+        }
+        List<String> thirdAnswers = third.isEmpty() ? List.of() : read(third, tag, "stable debt");
+        for (int i = 0; i < third.size(); i++) {
+            int[] key = thirdKeys.get(i);
+            balances.get(key[0]).get(key[1])[key[2]] = Words.uint(thirdAnswers.get(i), 0);
+        }
+        List<Position> out = new ArrayList<>(accounts.size());
+        for (int a = 0; a < accounts.size(); a++) {
+            Map<Integer, Position.Balances> byReserve = new HashMap<>();
+            balances.get(a).forEach((id, s) -> byReserve.put(id, new Position.Balances(s[0], s[1], s[2], s[3], s[4].longValueExact())));
+            out.add(new Position(accounts.get(a), configurations[a], eModes[a], byReserve));
+        }
+        return out;
+    }
+
+    private static BigInteger[] zeros() {
+        BigInteger[] slots = new BigInteger[5];
+        Arrays.fill(slots, BigInteger.ZERO);
+        return slots;
+    }
+
+    /** ReserveData is a static struct: 15 words, in DataTypes.sol's order. */
+    static Reserve decodeReserve(Address asset, String data) {
+        BigInteger configuration = Words.uint(data, 0);
+        return new Reserve(asset, Words.uint(data, 7).intValueExact(), ReserveConfiguration.decode(configuration), configuration,
+                Words.uint(data, 1), Words.uint(data, 2), Words.uint(data, 3), Words.uint(data, 4), Words.uint(data, 5),
+                Words.uint(data, 6).longValueExact(), Words.address(data, 8), Words.address(data, 9), Words.address(data, 10));
+    }
+
+    /** EModeCategory has a string, so it comes behind an offset word: (ltv, threshold, bonus, priceSource, label). */
+    static EModeCategory decodeEMode(int id, String data) {
+        int tuple = Words.uint(data, 0).intValueExact() / 32;
+        int labelAt = tuple + Words.uint(data, tuple + 4).intValueExact() / 32;
+        int labelLength = Words.uint(data, labelAt).intValueExact();
+        String digits = Hex.strip(data);
+        String label = new String(Hex.bytes(digits.substring((labelAt + 1) * 64, (labelAt + 1) * 64 + labelLength * 2)), StandardCharsets.UTF_8);
+        return new EModeCategory(id, Words.uint(data, tuple).intValueExact(), Words.uint(data, tuple + 1).intValueExact(),
+                Words.uint(data, tuple + 2).intValueExact(), Words.address(data, tuple + 3), label);
+    }
+
+    private List<String> read(List<Multicall3.Call> calls, BlockTag tag, String what) {
+        List<Multicall3.Result> results = multicall.aggregate3(calls, tag);
+        List<String> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            if (!results.get(i).success()) {
+                throw new IllegalStateException("reading " + what + ": call to " + calls.get(i).target() + " reverted ("
+                        + RevertReason.decode(results.get(i).returnData()) + ")");
+            }
+            out.add(results.get(i).returnData());
+        }
+        return out;
+    }
+}

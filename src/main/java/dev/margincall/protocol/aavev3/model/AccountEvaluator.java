@@ -1,0 +1,89 @@
+package dev.margincall.protocol.aavev3.model;
+
+import static dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256;
+
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.Map;
+
+/**
+ * GenericLogic.calculateUserAccountData (Aave V3.0.2), as a pure function of the market, the oracle
+ * prices, the position and the block timestamp. Equal to {@code Pool.getUserAccountData} to the wei.
+ */
+public final class AccountEvaluator {
+
+    private AccountEvaluator() {
+    }
+
+    /** @param prices the oracle's {@code getAssetPrice} of every reserve asset and every eMode price source */
+    public static AccountData evaluate(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
+        if (position.isEmpty()) {
+            return new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, MAX_UINT256);
+        }
+        int userEMode = position.eModeCategory();
+        EModeCategory eMode = userEMode == 0 ? null : market.eModeCategories().get(userEMode);
+        BigInteger eModePrice = eMode == null || eMode.priceSource().isZero() ? null : price(prices, eMode.priceSource());
+
+        BigInteger totalCollateral = BigInteger.ZERO;
+        BigInteger totalDebt = BigInteger.ZERO;
+        BigInteger weightedLtv = BigInteger.ZERO;
+        BigInteger weightedThreshold = BigInteger.ZERO;
+        for (int id = 0; id < market.reservesCount(); id++) {
+            boolean collateral = position.isUsingAsCollateral(id);
+            boolean borrowing = position.isBorrowing(id);
+            if (!collateral && !borrowing) {
+                continue;
+            }
+            Reserve reserve = market.reservesById().get(id);
+            if (reserve == null) {
+                continue;
+            }
+            ReserveConfiguration config = reserve.configuration();
+            boolean inEMode = userEMode != 0 && userEMode == config.eModeCategory();
+            BigInteger assetPrice = eModePrice != null && inEMode ? eModePrice : price(prices, reserve.asset());
+            BigInteger unit = reserve.unit();
+            Position.Balances balances = position.balances(id);
+
+            if (config.liquidationThreshold() != 0 && collateral) {
+                BigInteger balance = WadRayMath.rayMul(balances.scaledCollateral(), reserve.normalizedIncome(timestamp))
+                        .multiply(assetPrice).divide(unit);
+                totalCollateral = totalCollateral.add(balance);
+                if (config.ltv() != 0) {
+                    weightedLtv = weightedLtv.add(balance.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
+                }
+                weightedThreshold = weightedThreshold.add(balance.multiply(
+                        BigInteger.valueOf(inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold())));
+            }
+            if (borrowing) {
+                BigInteger debt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
+                        : WadRayMath.rayMul(balances.scaledVariableDebt(), reserve.normalizedDebt(timestamp));
+                debt = debt.add(stableDebt(balances, timestamp));
+                totalDebt = totalDebt.add(assetPrice.multiply(debt).divide(unit));
+            }
+        }
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
+                : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
+        BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
+        BigInteger available = borrowable.compareTo(totalDebt) < 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
+        return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);
+    }
+
+    /** StableDebtToken.balanceOf: principal compounded at the user's stable rate since their last update. */
+    static BigInteger stableDebt(Position.Balances balances, long timestamp) {
+        if (balances.stablePrincipal().signum() == 0) {
+            return BigInteger.ZERO;
+        }
+        return WadRayMath.rayMul(balances.stablePrincipal(),
+                InterestMath.compounded(balances.stableRate(), balances.stableLastUpdate(), timestamp));
+    }
+
+    private static BigInteger price(Map<Address, BigInteger> prices, Address asset) {
+        BigInteger price = prices.get(asset);
+        if (price == null) {
+            throw new IllegalArgumentException("no oracle price for " + asset + ": load prices for every reserve and eMode source");
+        }
+        return price;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.margincall.protocol.aavev3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.PriceMoveMethod;
+import dev.margincall.devnet.SeededBorrower;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.AccountEvaluator;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Local account data equals Pool.getUserAccountData to the wei, for 1,000+ accounts, through crashes and time. */
+@WithDevnet(borrowers = 1_000, seed = 11)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AaveV3DifferentialIT {
+
+    private static List<Address> accounts(Devnet devnet) {
+        List<Address> accounts = new ArrayList<>(devnet.borrowers().stream().map(SeededBorrower::address).toList());
+        accounts.add(devnet.deployment().liquidityProvider());   // collateral only: no debt
+        accounts.add(DevnetDeployer.derivedAddress("nobody"));  // no position at all
+        return accounts;
+    }
+
+    /** Compares every account at one block; returns how many are liquidatable there. */
+    private static long compareAtBlock(Devnet devnet, BlockHeader block) {
+        Deployment deployment = devnet.deployment();
+        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
+        BlockTag tag = BlockTag.number(block.number());
+        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
+        assertThat(contracts.pool()).isEqualTo(deployment.aaveV3().pool());
+        Market market = reader.loadMarket(contracts, tag);
+        Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, tag);
+        List<Address> accounts = accounts(devnet);
+        List<Position> positions = reader.loadPositions(contracts, market, accounts, tag);
+        List<UserAccountData> onChain = new AccountDataReader(devnet.chain(), deployment.multicall3(), contracts.pool()).read(accounts, tag);
+
+        List<String> mismatches = new ArrayList<>();
+        long liquidatable = 0;
+        for (int i = 0; i < accounts.size(); i++) {
+            AccountData local = AccountEvaluator.evaluate(market, prices, positions.get(i), block.timestamp());
+            UserAccountData chain = onChain.get(i);
+            AccountData expected = new AccountData(chain.totalCollateralBase(), chain.totalDebtBase(), chain.availableBorrowsBase(),
+                    chain.currentLiquidationThreshold(), chain.ltv(), chain.healthFactor());
+            if (!local.equals(expected)) {
+                mismatches.add(accounts.get(i) + "\n  local " + local + "\n  chain " + expected);
+            }
+            if (local.liquidatable()) {
+                liquidatable++;
+            }
+        }
+        assertThat(mismatches).as("accounts whose local data differs from getUserAccountData at block %d", block.number()).isEmpty();
+        return liquidatable;
+    }
+
+    private static BlockHeader latest(Devnet devnet) {
+        return devnet.chain().block(BlockTag.LATEST);
+    }
+
+    @Test
+    @Order(1)
+    void afterSeeding(Devnet devnet) {
+        assertThat(accounts(devnet)).hasSizeGreaterThanOrEqualTo(1_000);
+        assertThat(compareAtBlock(devnet, latest(devnet))).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void afterACrashBySourceSwap(Devnet devnet) {
+        devnet.market().movePrice("WETH", -2_500, PriceMoveMethod.SOURCE_SWAP);
+        assertThat(compareAtBlock(devnet, latest(devnet))).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void afterACrashByASilentStorageWrite(Devnet devnet) {
+        devnet.market().movePrice("WBTC", -2_000, PriceMoveMethod.STORAGE_WRITE);
+        assertThat(compareAtBlock(devnet, latest(devnet))).isPositive();
+    }
+
+    @Test
+    @Order(4)
+    void afterThirtyDaysOfInterest(Devnet devnet) {
+        devnet.market().advanceTime(30L * 24 * 3600);
+        compareAtBlock(devnet, latest(devnet));
+    }
+
+    @Test
+    @Order(5)
+    void theNextBlockIsPredictedFromInterestAlone(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
+        BlockHeader now = latest(devnet);
+        BlockTag tag = BlockTag.number(now.number());
+        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
+        Market market = reader.loadMarket(contracts, tag);
+        Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, tag);
+        List<Address> accounts = accounts(devnet);
+        List<Position> positions = reader.loadPositions(contracts, market, accounts, tag);
+
+        devnet.chain().mine(); // an empty block, 12 s later: only interest changes
+        BlockHeader next = latest(devnet);
+        assertThat(next.timestamp()).isEqualTo(now.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS);
+        List<UserAccountData> onChain = new AccountDataReader(devnet.chain(), deployment.multicall3(), contracts.pool())
+                .read(accounts, BlockTag.number(next.number()));
+        for (int i = 0; i < accounts.size(); i++) {
+            AccountData predicted = AccountEvaluator.evaluate(market, prices, positions.get(i), next.timestamp());
+            assertThat(predicted.healthFactor()).as("predicted HF of %s", accounts.get(i)).isEqualTo(onChain.get(i).healthFactor());
+            assertThat(predicted.totalDebtBase()).as("predicted debt of %s", accounts.get(i)).isEqualTo(onChain.get(i).totalDebtBase());
+        }
+    }
+}
