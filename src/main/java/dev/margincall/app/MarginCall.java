@@ -1,5 +1,7 @@
 package dev.margincall.app;
 
+import dev.margincall.app.config.ChainMismatchException;
+import dev.margincall.app.config.ConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,13 +11,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MarginCall.Version.class,
         description = "Liquidation keeper for EVM lending protocols.",
-        subcommands = {DemoCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScanCommand.class, DemoCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class})
 public final class MarginCall {
 
     /** Exit codes scripts can rely on. */
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_USAGE = 2;
+    public static final int CHAIN_MISMATCH = 3;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -28,7 +31,7 @@ public final class MarginCall {
         // Users get the reason, not a stack trace: every failure we expect carries a message saying what to do.
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("margin-call " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return FAILED;
+            return e instanceof ConfigException ? BAD_USAGE : e instanceof ChainMismatchException ? CHAIN_MISMATCH : FAILED;
         });
         return commandLine.execute(args);
     }

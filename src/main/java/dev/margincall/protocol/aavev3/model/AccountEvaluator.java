@@ -4,6 +4,8 @@ import static dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256;
 
 import dev.margincall.core.Address;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +19,15 @@ public final class AccountEvaluator {
 
     /** @param prices the oracle's {@code getAssetPrice} of every reserve asset and every eMode price source */
     public static AccountData evaluate(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
+        return breakdown(market, prices, position, timestamp).totals();
+    }
+
+    /** The account data and, per reserve the account uses, the collateral and debt that make it up. */
+    public static AccountBreakdown breakdown(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
+        List<AccountBreakdown.Line> lines = new ArrayList<>();
         if (position.isEmpty()) {
-            return new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, MAX_UINT256);
+            return new AccountBreakdown(new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
+                    MAX_UINT256), lines);
         }
         int userEMode = position.eModeCategory();
         EModeCategory eMode = userEMode == 0 ? null : market.eModeCategories().get(userEMode);
@@ -44,6 +53,9 @@ public final class AccountEvaluator {
             BigInteger unit = reserve.unit();
             Position.Balances balances = position.balances(id);
 
+            BigInteger lineCollateral = BigInteger.ZERO;
+            BigInteger lineDebt = BigInteger.ZERO;
+            int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (config.liquidationThreshold() != 0 && collateral) {
                 BigInteger balance = WadRayMath.rayMul(balances.scaledCollateral(), reserve.normalizedIncome(timestamp))
                         .multiply(assetPrice).divide(unit);
@@ -51,15 +63,17 @@ public final class AccountEvaluator {
                 if (config.ltv() != 0) {
                     weightedLtv = weightedLtv.add(balance.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
                 }
-                weightedThreshold = weightedThreshold.add(balance.multiply(
-                        BigInteger.valueOf(inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold())));
+                weightedThreshold = weightedThreshold.add(balance.multiply(BigInteger.valueOf(lineThreshold)));
+                lineCollateral = balance;
             }
             if (borrowing) {
                 BigInteger debt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
                         : WadRayMath.rayMul(balances.scaledVariableDebt(), reserve.normalizedDebt(timestamp));
                 debt = debt.add(stableDebt(balances, timestamp));
-                totalDebt = totalDebt.add(assetPrice.multiply(debt).divide(unit));
+                lineDebt = assetPrice.multiply(debt).divide(unit);
+                totalDebt = totalDebt.add(lineDebt);
             }
+            lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold));
         }
         BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
         BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
@@ -67,7 +81,7 @@ public final class AccountEvaluator {
                 : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
         BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
         BigInteger available = borrowable.compareTo(totalDebt) < 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
-        return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);
+        return new AccountBreakdown(new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor), lines);
     }
 
     /** StableDebtToken.balanceOf: principal compounded at the user's stable rate since their last update. */

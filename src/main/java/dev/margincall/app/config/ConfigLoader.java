@@ -1,0 +1,219 @@
+package dev.margincall.app.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.margincall.chain.Multicall3;
+import dev.margincall.core.Address;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML configuration: {@code ${ENV_VAR}} placeholders are filled from the environment, and
+ * every problem is collected (path, what is wrong, what to do) before failing, so one run shows them all.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    static final Set<String> TOP_KEYS = Set.of("chain", "protocols");
+    static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
+    static final Set<String> PROTOCOL_KEYS = Set.of("type", "poolAddressesProvider", "startBlock");
+    static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
+
+    private final Function<String, String> environment;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public static KeeperConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    public static KeeperConfig load(Path file, Function<String, String> environment) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(Files.exists(file)
+                    ? "not readable YAML: " + e.getMessage().lines().findFirst().orElse("")
+                    : "file not found: give the path of a YAML config (examples in config/)"));
+        }
+        ConfigLoader loader = new ConfigLoader(environment);
+        KeeperConfig config = loader.read(root);
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(file.toString(), loader.problems);
+        }
+        return config;
+    }
+
+    private KeeperConfig read(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            problems.add("the file must be a YAML mapping with 'chain' and 'protocols'");
+            return null;
+        }
+        unknownKeys(root, "", TOP_KEYS);
+        JsonNode chain = required(root, "chain", "");
+        KeeperConfig.Chain chainConfig = null;
+        if (chain != null) {
+            unknownKeys(chain, "chain.", CHAIN_KEYS);
+            long id = positiveLong(chain, "id", "chain.", null);
+            List<String> rpc = new ArrayList<>();
+            JsonNode rpcNode = required(chain, "rpc", "chain.");
+            if (rpcNode != null) {
+                if (!rpcNode.isArray() || rpcNode.isEmpty()) {
+                    problems.add("chain.rpc: needs a list of one or more RPC URLs (http:// or https://), first preferred");
+                } else {
+                    for (int i = 0; i < rpcNode.size(); i++) {
+                        String url = text(rpcNode.get(i), "chain.rpc[" + i + "]");
+                        if (url != null && !url.matches("https?://.+")) {
+                            problems.add("chain.rpc[" + i + "]: '" + url + "' is not an http(s) URL");
+                        } else if (url != null) {
+                            rpc.add(url);
+                        }
+                    }
+                }
+            }
+            Optional<String> ws = Optional.ofNullable(chain.get("ws")).map(n -> text(n, "chain.ws"));
+            ws.filter(url -> !url.matches("wss?://.+")).ifPresent(url -> problems.add("chain.ws: '" + url + "' is not a ws(s) URL"));
+            Address multicall = chain.has("multicall3") ? address(chain.get("multicall3"), "chain.multicall3") : Multicall3.CANONICAL;
+            int confirmations = (int) positiveLong(chain, "confirmations", "chain.", 12L);
+            int maxReorgDepth = (int) positiveLong(chain, "maxReorgDepth", "chain.", 64L);
+            chainConfig = new KeeperConfig.Chain(id, rpc, ws, multicall, confirmations, maxReorgDepth);
+        }
+        List<KeeperConfig.Protocol> protocols = new ArrayList<>();
+        JsonNode list = required(root, "protocols", "");
+        if (list != null && (!list.isArray() || list.isEmpty())) {
+            problems.add("protocols: needs a list of one or more markets, e.g. '- type: aave-v3'");
+        } else if (list != null) {
+            for (int i = 0; i < list.size(); i++) {
+                String at = "protocols[" + i + "].";
+                JsonNode protocol = list.get(i);
+                unknownKeys(protocol, at, PROTOCOL_KEYS);
+                String type = text(required(protocol, "type", at), at + "type");
+                if (type != null && !PROTOCOL_TYPES.contains(type)) {
+                    problems.add(at + "type: unknown protocol '" + type + "'; supported: " + PROTOCOL_TYPES);
+                }
+                Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
+                long startBlock = nonNegativeLong(protocol, "startBlock", at);
+                protocols.add(new KeeperConfig.Protocol(type, provider, startBlock));
+            }
+        }
+        return new KeeperConfig(chainConfig, protocols);
+    }
+
+    private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
+        if (!node.isObject()) {
+            problems.add((prefix.isEmpty() ? "top level" : prefix.substring(0, prefix.length() - 1)) + ": expected a mapping of keys");
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                String nearest = known.stream().min(Comparator.comparingInt(k -> distance(k, key))).orElse("");
+                problems.add(prefix + key + ": unknown key" + (distance(nearest, key) <= 3 ? " (did you mean '" + nearest + "'?)" : "")
+                        + "; known keys here: " + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    private JsonNode required(JsonNode node, String key, String prefix) {
+        JsonNode value = node == null ? null : node.get(key);
+        if (value == null || value.isNull()) {
+            problems.add(prefix + key + ": missing (required)");
+            return null;
+        }
+        return value;
+    }
+
+    private String text(JsonNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isValueNode()) {
+            problems.add(path + ": expected a text value");
+            return null;
+        }
+        Matcher matcher = PLACEHOLDER.matcher(node.asText());
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String value = environment.apply(matcher.group(1));
+            if (value == null) {
+                problems.add(path + ": environment variable " + matcher.group(1) + " is not set; export it before starting");
+                return null;
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    private Address address(JsonNode node, String path) {
+        String value = text(node, path);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Address.parseChecked(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(path + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private long positiveLong(JsonNode node, String key, String prefix, Long byDefault) {
+        JsonNode value = byDefault == null ? required(node, key, prefix) : node.get(key);
+        if (value == null) {
+            return byDefault == null ? 0 : byDefault;
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() <= 0) {
+            problems.add(prefix + key + ": must be a positive whole number, got '" + value.asText() + "'");
+            return 0;
+        }
+        return value.asLong();
+    }
+
+    private long nonNegativeLong(JsonNode node, String key, String prefix) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return 0;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 0) {
+            problems.add(prefix + key + ": must be a block number (0 or more), got '" + value.asText() + "'");
+            return 0;
+        }
+        return value.asLong();
+    }
+
+    /** Levenshtein distance, for "did you mean". */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
