@@ -10,7 +10,9 @@ import java.util.List;
  */
 public record AccountBreakdown(AccountData totals, List<Line> lines) {
 
-    public record Line(int reserveId, Address asset, BigInteger price, BigInteger collateralBase, BigInteger debtBase, int liquidationThreshold) {
+    /** {@code liquidationBonus} (10500 = 5 %) and the protocol's share of it are those a liquidation of this collateral would use. */
+    public record Line(int reserveId, Address asset, BigInteger price, BigInteger collateralBase, BigInteger debtBase, int liquidationThreshold,
+                       int liquidationBonus, int liquidationProtocolFee) {
     }
 
     public AccountBreakdown {

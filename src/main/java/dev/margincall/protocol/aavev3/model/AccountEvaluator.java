@@ -73,7 +73,8 @@ public final class AccountEvaluator {
                 lineDebt = assetPrice.multiply(debt).divide(unit);
                 totalDebt = totalDebt.add(lineDebt);
             }
-            lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold));
+            lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold,
+                    inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
         }
         BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
         BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
