@@ -28,16 +28,16 @@ public final class AaveV3Book {
     private final Map<Address, Position> positions = new LinkedHashMap<>();
     private final Map<Address, AccountBreakdown> evaluations = new HashMap<>();
     private final Map<Integer, Set<Address>> accountsByReserve = new HashMap<>();
-    private long timestamp;
+    private ReserveIndexes indexes;
 
     public AaveV3Book(Market market, Map<Address, BigInteger> initialPrices, long timestamp) {
         this.market = market;
         this.prices.putAll(initialPrices);
-        this.timestamp = timestamp;
+        this.indexes = ReserveIndexes.of(market, timestamp);
     }
 
     public long timestamp() {
-        return timestamp;
+        return indexes.timestamp();
     }
 
     /** Adds or replaces positions (after position events); returns the accounts re-evaluated. */
@@ -81,12 +81,13 @@ public final class AaveV3Book {
     /** A new market state (reserve indexes, rates or configuration changed): everyone is re-evaluated. */
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
+        this.indexes = ReserveIndexes.of(newMarket, indexes.timestamp());
         reevaluateAll();
     }
 
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
-        this.timestamp = newTimestamp;
+        this.indexes = ReserveIndexes.of(market, newTimestamp);
         reevaluateAll();
     }
 
@@ -116,7 +117,7 @@ public final class AaveV3Book {
     }
 
     private void evaluate(Address account) {
-        evaluations.put(account, AccountEvaluator.breakdown(market, prices, Objects.requireNonNull(positions.get(account)), timestamp));
+        evaluations.put(account, AccountEvaluator.breakdown(market, indexes, prices, Objects.requireNonNull(positions.get(account))));
     }
 
     private void index(Position position) {

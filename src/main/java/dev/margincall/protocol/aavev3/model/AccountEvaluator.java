@@ -24,6 +24,12 @@ public final class AccountEvaluator {
 
     /** The account data and, per reserve the account uses, the collateral and debt that make it up. */
     public static AccountBreakdown breakdown(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
+        return breakdown(market, ReserveIndexes.of(market, timestamp), prices, position);
+    }
+
+    /** As above, with the reserves' indexes at the block already computed (once per block, not per account). */
+    public static AccountBreakdown breakdown(Market market, ReserveIndexes indexes, Map<Address, BigInteger> prices, Position position) {
+        long timestamp = indexes.timestamp();
         List<AccountBreakdown.Line> lines = new ArrayList<>();
         if (position.isEmpty()) {
             return new AccountBreakdown(new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
@@ -57,7 +63,7 @@ public final class AccountEvaluator {
             BigInteger lineDebt = BigInteger.ZERO;
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (config.liquidationThreshold() != 0 && collateral) {
-                BigInteger balance = WadRayMath.rayMul(balances.scaledCollateral(), reserve.normalizedIncome(timestamp))
+                BigInteger balance = WadRayMath.rayMul(balances.scaledCollateral(), indexes.income()[id])
                         .multiply(assetPrice).divide(unit);
                 totalCollateral = totalCollateral.add(balance);
                 if (config.ltv() != 0) {
@@ -68,7 +74,7 @@ public final class AccountEvaluator {
             }
             if (borrowing) {
                 BigInteger debt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
-                        : WadRayMath.rayMul(balances.scaledVariableDebt(), reserve.normalizedDebt(timestamp));
+                        : WadRayMath.rayMul(balances.scaledVariableDebt(), indexes.debt()[id]);
                 debt = debt.add(stableDebt(balances, timestamp));
                 lineDebt = assetPrice.multiply(debt).divide(unit);
                 totalDebt = totalDebt.add(lineDebt);

@@ -1,0 +1,79 @@
+package dev.margincall.bench;
+
+import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.model.AaveV3Book;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.SyntheticMarketAccess;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Full and incremental re-evaluation of many synthetic Aave V3 accounts (2–4 reserves each on average).
+ *
+ * <pre>bin/jmh EvaluatorBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 7)
+@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+public class EvaluatorBenchmark {
+
+    @Param({"1000000"})
+    public int accounts;
+
+    private AaveV3Book book;
+    private long timestamp;
+    private Address movedAsset;
+    private BigInteger price;
+    private int flip;
+
+    @Setup(Level.Trial)
+    public void build() {
+        Market market = SyntheticMarketAccess.market();
+        Map<Address, BigInteger> prices = SyntheticMarketAccess.prices();
+        timestamp = SyntheticMarketAccess.T0;
+        book = new AaveV3Book(market, prices, timestamp);
+        Random random = new Random(42);
+        List<Position> positions = new ArrayList<>(accounts);
+        for (int i = 0; i < accounts; i++) {
+            positions.add(SyntheticMarketAccess.randomPosition(Address.of(String.format("0x%040x", 0x1000000 + i)), random));
+        }
+        book.updatePositions(positions);
+        // WBTC: used by roughly a third of the synthetic accounts
+        movedAsset = market.reservesById().get(2).asset();
+        price = prices.get(movedAsset);
+    }
+
+    @Benchmark
+    public int fullReevaluation() {
+        timestamp += 12;
+        book.advanceTo(timestamp);
+        return book.size();
+    }
+
+    @Benchmark
+    public int incrementalPriceMove() {
+        flip++;
+        BigInteger moved = price.multiply(BigInteger.valueOf(flip % 2 == 0 ? 99 : 101)).divide(BigInteger.valueOf(100));
+        return book.updatePrices(Map.of(movedAsset, moved)).size();
+    }
+}
