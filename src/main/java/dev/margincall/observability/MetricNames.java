@@ -36,6 +36,15 @@ public final class MetricNames {
     public static final String LOGS_DELIVERED = "margincall.logs.delivered";
     public static final String LOG_RANGE_SPLITS = "margincall.logs.range.splits";
 
+    /** Gauges per protocol: accounts with a position, and those with a health factor below 1. */
+    public static final String ACCOUNTS_TRACKED = "margincall.accounts.tracked";
+    public static final String ACCOUNTS_LIQUIDATABLE = "margincall.accounts.liquidatable";
+    /** Timer: one block's update (reads + evaluation) per protocol. */
+    public static final String BLOCK_UPDATE = "margincall.block.update";
+    /** Counters of shadow verification: accounts compared with the protocol's own view, and disagreements. */
+    public static final String SHADOW_CHECKS = "margincall.shadow.checks";
+    public static final String SHADOW_MISMATCHES = "margincall.shadow.mismatches";
+
     private MetricNames() {
     }
 }

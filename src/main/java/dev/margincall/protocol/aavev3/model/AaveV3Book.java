@@ -85,6 +85,18 @@ public final class AaveV3Book {
         reevaluateAll();
     }
 
+    /** A new block: reserve state, prices and time all move; everyone is re-evaluated once. */
+    public void updateBlock(Market newMarket, Map<Address, BigInteger> newPrices, long newTimestamp) {
+        this.market = newMarket;
+        this.prices.putAll(newPrices);
+        this.indexes = ReserveIndexes.of(newMarket, newTimestamp);
+        reevaluateAll();
+    }
+
+    public List<Address> accounts() {
+        return List.copyOf(positions.keySet());
+    }
+
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
         this.indexes = ReserveIndexes.of(market, newTimestamp);

@@ -1,0 +1,179 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.head.HeadListener;
+import dev.margincall.chain.logs.CheckpointStore;
+import dev.margincall.chain.logs.LogQuery;
+import dev.margincall.chain.logs.LogStream;
+import dev.margincall.core.Address;
+import dev.margincall.core.BlockRef;
+import dev.margincall.observability.MetricNames;
+import dev.margincall.protocol.aavev3.model.AaveV3Book;
+import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.LiquidationCandidate;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Reserve;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an Aave V3 market's accounts evaluated block after block. Each block: the market's events
+ * (account discovery, touched accounts), the reserves' state and every oracle price (read every block,
+ * so a price written into a feed's storage without an event is still seen), the touched accounts'
+ * positions, one evaluation of everyone, then shadow verification of a random sample against
+ * {@code getUserAccountData}: a disagreement is counted, logged with both values, and the account is
+ * re-read from the chain. Never silently trusts a diverging local state.
+ */
+public final class AaveV3Monitor implements HeadListener {
+
+    private static final Logger log = LoggerFactory.getLogger(AaveV3Monitor.class);
+
+    /** @param sampleSize accounts re-checked with getUserAccountData each block (0 disables shadow verification) */
+    public record Settings(long startBlock, int confirmations, int sampleSize, long randomSeed) {
+    }
+
+    private final EthRpc rpc;
+    private final Address multicall3;
+    private final Address addressesProvider;
+    private final Settings settings;
+    private final CheckpointStore checkpoints;
+    private final MeterRegistry registry;
+    private final AaveV3Reader reader;
+    private final Random random;
+    private final Counter shadowChecks;
+    private final Counter shadowMismatches;
+    private final Timer blockUpdate;
+
+    private AaveV3Contracts contracts;
+    private Market market;
+    private AccountSet accounts;
+    private LogStream stream;
+    private AaveV3Book book;
+    private AccountDataReader accountData;
+    private volatile int liquidatable;
+
+    public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
+                         MeterRegistry registry) {
+        this.rpc = rpc;
+        this.multicall3 = multicall3;
+        this.addressesProvider = addressesProvider;
+        this.settings = settings;
+        this.checkpoints = checkpoints;
+        this.registry = registry;
+        this.reader = new AaveV3Reader(rpc, multicall3);
+        this.random = new Random(settings.randomSeed());
+        this.shadowChecks = Counter.builder(MetricNames.SHADOW_CHECKS).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        this.shadowMismatches = Counter.builder(MetricNames.SHADOW_MISMATCHES).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.book == null ? 0 : m.book.size())
+                .tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+    }
+
+    /** Backfills to {@code head}, reads every account and evaluates it: the state the following blocks update. */
+    public void start(BlockHeader head) {
+        BlockTag tag = BlockTag.number(head.number());
+        contracts = reader.discover(addressesProvider, tag);
+        market = reader.loadMarket(contracts, tag);
+        accountData = new AccountDataReader(rpc, multicall3, contracts.pool());
+        List<Address> watched = new ArrayList<>(List.of(contracts.pool()));
+        market.reservesById().stream().filter(Objects::nonNull).map(Reserve::aToken).forEach(watched::add);
+        accounts = new AccountSet(contracts.pool());
+        stream = new LogStream(rpc, new LogQuery(watched, AaveV3Events.topics()), checkpoints, accounts,
+                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000), registry);
+        stream.start();
+        stream.advanceTo(head);
+        accounts.drainTouched();
+        book = new AaveV3Book(market, reader.loadPrices(contracts, market, tag), head.timestamp());
+        book.updatePositions(reader.loadPositions(contracts, market, accounts.all(), tag));
+        liquidatable = countLiquidatable();
+        log.info("aave-v3 {}: {} accounts at block {}, {} liquidatable", contracts.pool(), book.size(), head.number(), liquidatable);
+    }
+
+    @Override
+    public void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
+        stream.rollback(commonAncestor); // retracted logs mark their accounts touched: re-read at the next block
+    }
+
+    @Override
+    public void onBlock(BlockHeader header) {
+        blockUpdate.record(() -> update(header));
+    }
+
+    private void update(BlockHeader header) {
+        BlockTag tag = BlockTag.number(header.number());
+        stream.advanceTo(header);
+        Market current = reader.loadMarket(contracts, tag);
+        Map<Address, BigInteger> prices = reader.loadPrices(contracts, current, tag);
+        List<Address> touched = accounts.drainTouched();
+        market = current;
+        if (!touched.isEmpty()) {
+            book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
+        }
+        book.updateBlock(market, prices, header.timestamp());
+        shadowVerify(tag);
+        liquidatable = countLiquidatable();
+    }
+
+    /** Compares a random sample with the protocol's own answer at the same block; re-reads whoever disagrees. */
+    private void shadowVerify(BlockTag tag) {
+        if (settings.sampleSize() <= 0 || book.size() == 0) {
+            return;
+        }
+        List<Address> all = new ArrayList<>(book.accounts());
+        Collections.shuffle(all, random);
+        List<Address> sample = all.subList(0, Math.min(settings.sampleSize(), all.size()));
+        List<UserAccountData> onChain = accountData.read(sample, tag);
+        shadowChecks.increment(sample.size());
+        List<Address> diverging = new ArrayList<>();
+        for (int i = 0; i < sample.size(); i++) {
+            AccountData local = book.evaluation(sample.get(i)).orElseThrow().totals();
+            UserAccountData chain = onChain.get(i);
+            if (!local.healthFactor().equals(chain.healthFactor()) || !local.totalCollateralBase().equals(chain.totalCollateralBase())
+                    || !local.totalDebtBase().equals(chain.totalDebtBase())) {
+                shadowMismatches.increment();
+                log.error("shadow verification: {} differs at {}: local HF {} collateral {} debt {}, chain HF {} collateral {} debt {}; re-reading it",
+                        sample.get(i), tag.value(), local.healthFactor(), local.totalCollateralBase(), local.totalDebtBase(),
+                        chain.healthFactor(), chain.totalCollateralBase(), chain.totalDebtBase());
+                diverging.add(sample.get(i));
+            }
+        }
+        if (!diverging.isEmpty()) {
+            book.updatePositions(reader.loadPositions(contracts, market, diverging, tag));
+        }
+    }
+
+    private int countLiquidatable() {
+        return (int) book.accounts().stream().filter(a -> book.evaluation(a).map(e -> e.totals().liquidatable()).orElse(false)).count();
+    }
+
+    /** The evaluated state (read-only use by the strategy; tests may also seed faults into it). */
+    public AaveV3Book book() {
+        return book;
+    }
+
+    public AaveV3Contracts contracts() {
+        return contracts;
+    }
+
+    public List<LiquidationCandidate> candidates() {
+        return book.candidates();
+    }
+
+    public int liquidatableCount() {
+        return liquidatable;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.margincall.protocol.aavev3;
+
+import static dev.margincall.chain.abi.Abi.address;
+import static dev.margincall.chain.abi.Abi.uint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.head.HeadTracker;
+import dev.margincall.chain.logs.InMemoryCheckpointStore;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.Holding;
+import dev.margincall.devnet.PriceMoveMethod;
+import dev.margincall.devnet.SeededBorrower;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.observability.MetricNames;
+import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The live monitor, block after block, against the devnet: silent price writes, position events, shadow verification. */
+@WithDevnet(borrowers = 150, seed = 31)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AaveV3MonitorIT {
+
+    private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
+    private static AaveV3Monitor monitor;
+    private static HeadTracker tracker;
+
+    private static void startOnce(Devnet devnet) {
+        if (monitor != null) {
+            return;
+        }
+        Deployment deployment = devnet.deployment();
+        monitor = new AaveV3Monitor(devnet.chain(), deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
+                new AaveV3Monitor.Settings(0, 5, 1_000, 7), new InMemoryCheckpointStore(), REGISTRY);
+        monitor.start(devnet.chain().block(BlockTag.LATEST));
+        tracker = new HeadTracker(devnet.chain(), monitor, 20, REGISTRY, Clock.systemUTC());
+        tracker.sync(); // the head the monitor started at: published, nothing new
+    }
+
+    /** Every tracked account equals getUserAccountData at the head, and the liquidatable sets agree. */
+    private static void assertMatchesChain(Devnet devnet) {
+        List<Address> accounts = monitor.book().accounts();
+        List<UserAccountData> chain = new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), monitor.contracts().pool())
+                .read(accounts, BlockTag.LATEST);
+        for (int i = 0; i < accounts.size(); i++) {
+            AccountData local = monitor.book().evaluation(accounts.get(i)).orElseThrow().totals();
+            assertThat(local.healthFactor()).as("HF of %s", accounts.get(i)).isEqualTo(chain.get(i).healthFactor());
+            assertThat(local.totalDebtBase()).as("debt of %s", accounts.get(i)).isEqualTo(chain.get(i).totalDebtBase());
+        }
+        assertThat(monitor.liquidatableCount()).isEqualTo((int) chain.stream().filter(UserAccountData::liquidatable).count());
+    }
+
+    @Test
+    @Order(1)
+    void startsWithEveryAccountEvaluated(Devnet devnet) {
+        startOnce(devnet);
+        assertThat(monitor.book().size()).isEqualTo(151); // borrowers + the liquidity provider
+        assertMatchesChain(devnet);
+    }
+
+    @Test
+    @Order(2)
+    void aPriceWrittenIntoFeedStorageIsSeenAtTheNextBlock(Devnet devnet) {
+        startOnce(devnet);
+        devnet.market().movePrice("WBTC", -3_000, PriceMoveMethod.STORAGE_WRITE);
+        devnet.market().movePrice("WETH", -1_500, PriceMoveMethod.STORAGE_WRITE);
+        tracker.sync();
+        assertThat(monitor.liquidatableCount()).isPositive();
+        assertMatchesChain(devnet);
+        Set<Address> candidates = monitor.candidates().stream().map(c -> c.account()).collect(Collectors.toSet());
+        assertThat(candidates).hasSize(monitor.liquidatableCount());
+    }
+
+    @Test
+    @Order(3)
+    void aFullRepayAndAnATokenTransferAreReflected(Devnet devnet) {
+        startOnce(devnet);
+        Deployment deployment = devnet.deployment();
+        Transactor tx = new Transactor(devnet.chain());
+        SeededBorrower borrower = devnet.borrowers().stream().filter(b -> b.debt().size() == 1).findFirst().orElseThrow();
+        Holding debt = borrower.debt().get(0);
+        Address asset = deployment.reserve(debt.symbol()).asset();
+        BigInteger plenty = debt.amount().multiply(BigInteger.TWO);
+        tx.send("mint for repay", borrower.address(), asset, Abi.call("mint(uint256)", uint(plenty)));
+        tx.send("approve", borrower.address(), asset, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(plenty)));
+        tx.send("repay all", borrower.address(), deployment.aaveV3().pool(), Abi.call("repay(address,uint256,uint256,address)",
+                address(asset), uint(WadRayMath.MAX_UINT256), uint(2), address(borrower.address())));
+
+        Address newcomer = DevnetDeployer.derivedAddress("margin-call/test/atoken-receiver");
+        Deployment.Reserve weth = deployment.reserve("WETH");
+        tx.send("move aWETH", deployment.liquidityProvider(), weth.aToken(),
+                Abi.call("transfer(address,uint256)", address(newcomer), uint(BigInteger.TEN.pow(18).multiply(BigInteger.TEN))));
+        tracker.sync();
+
+        AccountData repaid = monitor.book().evaluation(borrower.address()).orElseThrow().totals();
+        assertThat(repaid.totalDebtBase()).isZero();
+        assertThat(repaid.healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
+        assertThat(monitor.book().accounts()).contains(newcomer);
+        assertThat(monitor.book().evaluation(newcomer).orElseThrow().totals().totalCollateralBase()).isPositive();
+        assertMatchesChain(devnet);
+        assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isZero();
+        assertThat(REGISTRY.find(MetricNames.SHADOW_CHECKS).counter().count()).isPositive();
+    }
+
+    @Test
+    @Order(4)
+    void shadowVerificationCatchesADivergingLocalStateAndRepairsIt(Devnet devnet) {
+        startOnce(devnet);
+        Address victim = devnet.borrowers().get(3).address();
+        // Corrupt the local copy: pretend the account has nothing. No event will ever touch it.
+        monitor.book().updatePositions(List.of(new Position(victim, BigInteger.ZERO, 0, Map.of())));
+        assertThat(monitor.book().evaluation(victim).orElseThrow().totals().healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
+        devnet.chain().mine();
+        tracker.sync();
+        assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isEqualTo(1);
+        assertMatchesChain(devnet);
+    }
+}
