@@ -140,7 +140,7 @@ public final class AaveV3Monitor implements HeadListener {
         shadowChecks.increment(sample.size());
         List<Address> diverging = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
-            AccountData local = book.evaluation(sample.get(i)).orElseThrow().totals();
+            AccountData local = book.evaluation(sample.get(i)).orElseThrow();
             UserAccountData chain = onChain.get(i);
             if (!local.healthFactor().equals(chain.healthFactor()) || !local.totalCollateralBase().equals(chain.totalCollateralBase())
                     || !local.totalDebtBase().equals(chain.totalDebtBase())) {
@@ -157,7 +157,7 @@ public final class AaveV3Monitor implements HeadListener {
     }
 
     private int countLiquidatable() {
-        return (int) book.accounts().stream().filter(a -> book.evaluation(a).map(e -> e.totals().liquidatable()).orElse(false)).count();
+        return (int) book.accounts().stream().filter(a -> book.evaluation(a).map(AccountData::liquidatable).orElse(false)).count();
     }
 
     /** The evaluated state (read-only use by the strategy; tests may also seed faults into it). */

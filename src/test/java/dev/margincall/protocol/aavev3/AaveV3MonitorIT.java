@@ -60,7 +60,7 @@ class AaveV3MonitorIT {
         List<UserAccountData> chain = new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), monitor.contracts().pool())
                 .read(accounts, BlockTag.LATEST);
         for (int i = 0; i < accounts.size(); i++) {
-            AccountData local = monitor.book().evaluation(accounts.get(i)).orElseThrow().totals();
+            AccountData local = monitor.book().evaluation(accounts.get(i)).orElseThrow();
             assertThat(local.healthFactor()).as("HF of %s", accounts.get(i)).isEqualTo(chain.get(i).healthFactor());
             assertThat(local.totalDebtBase()).as("debt of %s", accounts.get(i)).isEqualTo(chain.get(i).totalDebtBase());
         }
@@ -109,11 +109,11 @@ class AaveV3MonitorIT {
                 Abi.call("transfer(address,uint256)", address(newcomer), uint(BigInteger.TEN.pow(18).multiply(BigInteger.TEN))));
         tracker.sync();
 
-        AccountData repaid = monitor.book().evaluation(borrower.address()).orElseThrow().totals();
+        AccountData repaid = monitor.book().evaluation(borrower.address()).orElseThrow();
         assertThat(repaid.totalDebtBase()).isZero();
         assertThat(repaid.healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
         assertThat(monitor.book().accounts()).contains(newcomer);
-        assertThat(monitor.book().evaluation(newcomer).orElseThrow().totals().totalCollateralBase()).isPositive();
+        assertThat(monitor.book().evaluation(newcomer).orElseThrow().totalCollateralBase()).isPositive();
         assertMatchesChain(devnet);
         assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isZero();
         assertThat(REGISTRY.find(MetricNames.SHADOW_CHECKS).counter().count()).isPositive();
@@ -126,7 +126,7 @@ class AaveV3MonitorIT {
         Address victim = devnet.borrowers().get(3).address();
         // Corrupt the local copy: pretend the account has nothing. No event will ever touch it.
         monitor.book().updatePositions(List.of(new Position(victim, BigInteger.ZERO, 0, Map.of())));
-        assertThat(monitor.book().evaluation(victim).orElseThrow().totals().healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
+        assertThat(monitor.book().evaluation(victim).orElseThrow().healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
         devnet.chain().mine();
         tracker.sync();
         assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isEqualTo(1);

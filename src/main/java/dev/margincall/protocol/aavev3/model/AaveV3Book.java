@@ -7,37 +7,38 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keeper's view of one Aave V3 market: positions, prices, and each account's evaluation, kept up
  * to date incrementally. A dependency index (reserve → accounts using it as collateral or debt) makes a
  * price move re-evaluate only the accounts it touches; a position update re-evaluates that account.
- * Time changes everyone a little (interest), so {@link #advanceTo(long)} re-evaluates all.
+ * Time changes everyone a little (interest), so {@link #advanceTo(long)} re-evaluates all, in parallel.
+ * Only totals are kept per account; the per-reserve breakdown is rebuilt on demand (candidates, display).
  * Pure state: no I/O; the caller feeds it what it reads from the chain.
  */
 public final class AaveV3Book {
 
     private Market market;
     private final Map<Address, BigInteger> prices = new HashMap<>();
-    private final Map<Address, Position> positions = new LinkedHashMap<>();
-    private final Map<Address, AccountBreakdown> evaluations = new HashMap<>();
+    private final Map<Address, Position> positions = new ConcurrentHashMap<>();
+    private final Map<Address, AccountData> evaluations = new ConcurrentHashMap<>();
     private final Map<Integer, Set<Address>> accountsByReserve = new HashMap<>();
-    private ReserveIndexes indexes;
+    private BlockContext block;
 
     public AaveV3Book(Market market, Map<Address, BigInteger> initialPrices, long timestamp) {
         this.market = market;
         this.prices.putAll(initialPrices);
-        this.indexes = ReserveIndexes.of(market, timestamp);
+        this.block = new BlockContext(market, prices, timestamp);
     }
 
     public long timestamp() {
-        return indexes.timestamp();
+        return block.timestamp();
     }
 
     /** Adds or replaces positions (after position events); returns the accounts re-evaluated. */
@@ -63,6 +64,10 @@ public final class AaveV3Book {
                 changedAssets.add(asset);
             }
         });
+        if (changedAssets.isEmpty()) {
+            return Set.of();
+        }
+        block = new BlockContext(market, prices, block.timestamp());
         Set<Address> affected = new HashSet<>();
         for (Reserve reserve : market.reservesById()) {
             if (reserve != null && changedAssets.contains(reserve.asset())) {
@@ -74,14 +79,14 @@ public final class AaveV3Book {
                 positions.values().stream().filter(p -> p.eModeCategory() == category.id()).map(Position::account).forEach(affected::add);
             }
         }
-        affected.forEach(this::evaluate);
+        affected.parallelStream().forEach(this::evaluate);
         return affected;
     }
 
     /** A new market state (reserve indexes, rates or configuration changed): everyone is re-evaluated. */
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
-        this.indexes = ReserveIndexes.of(newMarket, indexes.timestamp());
+        this.block = new BlockContext(newMarket, prices, block.timestamp());
         reevaluateAll();
     }
 
@@ -89,7 +94,13 @@ public final class AaveV3Book {
     public void updateBlock(Market newMarket, Map<Address, BigInteger> newPrices, long newTimestamp) {
         this.market = newMarket;
         this.prices.putAll(newPrices);
-        this.indexes = ReserveIndexes.of(newMarket, newTimestamp);
+        this.block = new BlockContext(newMarket, prices, newTimestamp);
+        reevaluateAll();
+    }
+
+    /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
+    public void advanceTo(long newTimestamp) {
+        this.block = new BlockContext(market, prices, newTimestamp);
         reevaluateAll();
     }
 
@@ -97,14 +108,13 @@ public final class AaveV3Book {
         return List.copyOf(positions.keySet());
     }
 
-    /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
-    public void advanceTo(long newTimestamp) {
-        this.indexes = ReserveIndexes.of(market, newTimestamp);
-        reevaluateAll();
+    public Optional<AccountData> evaluation(Address account) {
+        return Optional.ofNullable(evaluations.get(account));
     }
 
-    public Optional<AccountBreakdown> evaluation(Address account) {
-        return Optional.ofNullable(evaluations.get(account));
+    /** The account's collateral and debt reserve by reserve at the current block. */
+    public Optional<AccountBreakdown> breakdown(Address account) {
+        return Optional.ofNullable(positions.get(account)).map(p -> AccountEvaluator.breakdown(block, p));
     }
 
     public int size() {
@@ -114,7 +124,11 @@ public final class AaveV3Book {
     /** Liquidatable accounts, most profitable first. */
     public List<LiquidationCandidate> candidates() {
         List<LiquidationCandidate> out = new ArrayList<>();
-        evaluations.forEach((account, breakdown) -> LiquidationCandidate.best(account, breakdown).ifPresent(out::add));
+        evaluations.forEach((account, data) -> {
+            if (data.liquidatable()) {
+                LiquidationCandidate.best(account, AccountEvaluator.breakdown(block, positions.get(account))).ifPresent(out::add);
+            }
+        });
         out.sort(Comparator.comparing(LiquidationCandidate::expectedProfitBase).reversed().thenComparing(c -> c.account().hex()));
         return out;
     }
@@ -125,11 +139,11 @@ public final class AaveV3Book {
     }
 
     private void reevaluateAll() {
-        positions.keySet().forEach(this::evaluate);
+        positions.keySet().parallelStream().forEach(this::evaluate);
     }
 
     private void evaluate(Address account) {
-        evaluations.put(account, AccountEvaluator.breakdown(market, indexes, prices, Objects.requireNonNull(positions.get(account))));
+        evaluations.put(account, AccountEvaluator.evaluate(block, Objects.requireNonNull(positions.get(account)), null));
     }
 
     private void index(Position position) {

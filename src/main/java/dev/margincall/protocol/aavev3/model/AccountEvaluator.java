@@ -14,30 +14,37 @@ import java.util.Map;
  */
 public final class AccountEvaluator {
 
+    private static final AccountData EMPTY = new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
+            BigInteger.ZERO, MAX_UINT256);
+
     private AccountEvaluator() {
     }
 
     /** @param prices the oracle's {@code getAssetPrice} of every reserve asset and every eMode price source */
     public static AccountData evaluate(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
-        return breakdown(market, prices, position, timestamp).totals();
+        return evaluate(new BlockContext(market, prices, timestamp), position, null);
     }
 
     /** The account data and, per reserve the account uses, the collateral and debt that make it up. */
     public static AccountBreakdown breakdown(Market market, Map<Address, BigInteger> prices, Position position, long timestamp) {
-        return breakdown(market, ReserveIndexes.of(market, timestamp), prices, position);
+        return breakdown(new BlockContext(market, prices, timestamp), position);
     }
 
-    /** As above, with the reserves' indexes at the block already computed (once per block, not per account). */
-    public static AccountBreakdown breakdown(Market market, ReserveIndexes indexes, Map<Address, BigInteger> prices, Position position) {
-        long timestamp = indexes.timestamp();
+    public static AccountBreakdown breakdown(BlockContext block, Position position) {
         List<AccountBreakdown.Line> lines = new ArrayList<>();
+        AccountData totals = evaluate(block, position, lines);
+        return new AccountBreakdown(totals, lines);
+    }
+
+    /** The hot path: totals only when {@code lines} is null (one block's shared values precomputed in {@code block}). */
+    public static AccountData evaluate(BlockContext block, Position position, List<AccountBreakdown.Line> lines) {
         if (position.isEmpty()) {
-            return new AccountBreakdown(new AccountData(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                    MAX_UINT256), lines);
+            return EMPTY;
         }
+        Market market = block.market;
         int userEMode = position.eModeCategory();
         EModeCategory eMode = userEMode == 0 ? null : market.eModeCategories().get(userEMode);
-        BigInteger eModePrice = eMode == null || eMode.priceSource().isZero() ? null : price(prices, eMode.priceSource());
+        BigInteger eModePrice = eMode == null ? null : block.eModePrice.get(userEMode);
 
         BigInteger totalCollateral = BigInteger.ZERO;
         BigInteger totalDebt = BigInteger.ZERO;
@@ -55,32 +62,32 @@ public final class AccountEvaluator {
             }
             ReserveConfiguration config = reserve.configuration();
             boolean inEMode = userEMode != 0 && userEMode == config.eModeCategory();
-            BigInteger assetPrice = eModePrice != null && inEMode ? eModePrice : price(prices, reserve.asset());
-            BigInteger unit = reserve.unit();
+            BigInteger assetPrice = eModePrice != null && inEMode ? eModePrice : block.price[id];
+            BigInteger unit = block.unit[id];
             Position.Balances balances = position.balances(id);
 
             BigInteger lineCollateral = BigInteger.ZERO;
             BigInteger lineDebt = BigInteger.ZERO;
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (config.liquidationThreshold() != 0 && collateral) {
-                BigInteger balance = WadRayMath.rayMul(balances.scaledCollateral(), indexes.income()[id])
-                        .multiply(assetPrice).divide(unit);
-                totalCollateral = totalCollateral.add(balance);
+                lineCollateral = WadRayMath.rayMul(balances.scaledCollateral(), block.income[id]).multiply(assetPrice).divide(unit);
+                totalCollateral = totalCollateral.add(lineCollateral);
                 if (config.ltv() != 0) {
-                    weightedLtv = weightedLtv.add(balance.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
+                    weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
                 }
-                weightedThreshold = weightedThreshold.add(balance.multiply(BigInteger.valueOf(lineThreshold)));
-                lineCollateral = balance;
+                weightedThreshold = weightedThreshold.add(lineCollateral.multiply(BigInteger.valueOf(lineThreshold)));
             }
             if (borrowing) {
                 BigInteger debt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
-                        : WadRayMath.rayMul(balances.scaledVariableDebt(), indexes.debt()[id]);
-                debt = debt.add(stableDebt(balances, timestamp));
+                        : WadRayMath.rayMul(balances.scaledVariableDebt(), block.debt[id]);
+                debt = debt.add(stableDebt(balances, block.timestamp));
                 lineDebt = assetPrice.multiply(debt).divide(unit);
                 totalDebt = totalDebt.add(lineDebt);
             }
-            lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold,
-                    inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
+            if (lines != null) {
+                lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold,
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
+            }
         }
         BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
         BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
@@ -88,7 +95,7 @@ public final class AccountEvaluator {
                 : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
         BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
         BigInteger available = borrowable.compareTo(totalDebt) < 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
-        return new AccountBreakdown(new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor), lines);
+        return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);
     }
 
     /** StableDebtToken.balanceOf: principal compounded at the user's stable rate since their last update. */
@@ -98,13 +105,5 @@ public final class AccountEvaluator {
         }
         return WadRayMath.rayMul(balances.stablePrincipal(),
                 InterestMath.compounded(balances.stableRate(), balances.stableLastUpdate(), timestamp));
-    }
-
-    private static BigInteger price(Map<Address, BigInteger> prices, Address asset) {
-        BigInteger price = prices.get(asset);
-        if (price == null) {
-            throw new IllegalArgumentException("no oracle price for " + asset + ": load prices for every reserve and eMode source");
-        }
-        return price;
     }
 }

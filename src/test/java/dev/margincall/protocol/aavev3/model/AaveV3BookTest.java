@@ -55,7 +55,10 @@ class AaveV3BookTest {
             }
             for (Address account : accounts) {
                 AccountBreakdown full = AccountEvaluator.breakdown(market, prices, current.get(account), timestamp);
-                assertThat(book.evaluation(account)).as("step %d, %s", step, account).contains(full);
+                assertThat(book.evaluation(account)).as("step %d, %s", step, account).contains(full.totals());
+                if (step % 50 == 0) {
+                    assertThat(book.breakdown(account)).contains(full);
+                }
             }
         }
         assertThat(book.candidates()).isSortedAccordingTo((a, b) -> b.expectedProfitBase().compareTo(a.expectedProfitBase()));
