@@ -7,23 +7,25 @@ import static org.awaitility.Awaitility.await;
 import dev.margincall.chain.web3j.Web3jDevChain;
 import dev.margincall.chain.web3j.Web3jEthRpc;
 import dev.margincall.core.Address;
-import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.LocalChain;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two endpoints (fault proxies) in front of one real Anvil: retries, failover, recovery, staleness. */
 class ResilientEthRpcIT {
 
-    private static AnvilProcess anvil;
+    @RegisterExtension
+    static final LocalChain LOCAL = new LocalChain();
     private static Web3jDevChain dev;
+    private static AnvilProcess anvil;
     private static final Address REVERTER = Address.of("0x00000000000000000000000000000000000000aa");
 
     private FaultProxy first;
@@ -33,18 +35,12 @@ class ResilientEthRpcIT {
 
     @BeforeAll
     static void startChain() {
-        anvil = AnvilProcess.start(AnvilOptions.devnet());
-        dev = new Web3jDevChain(anvil.rpcUrl());
+        anvil = LOCAL.anvil();
+        dev = LOCAL.chain();
         for (int i = 0; i < 30; i++) {
             dev.mine();
         }
         dev.setCode(REVERTER, "0x60006000fd"); // PUSH1 0 PUSH1 0 REVERT
-    }
-
-    @AfterAll
-    static void stopChain() {
-        dev.close();
-        anvil.close();
     }
 
     @BeforeEach

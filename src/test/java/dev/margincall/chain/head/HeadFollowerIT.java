@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.margincall.chain.web3j.Web3jDevChain;
 import dev.margincall.chain.web3j.WsNewHeads;
-import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.LocalChain;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,26 +14,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** New heads by WebSocket subscription; polling over HTTP while the WebSocket is down; reconnection. */
 class HeadFollowerIT {
 
+    @RegisterExtension
+    static final LocalChain LOCAL = new LocalChain();
     private static AnvilProcess anvil;
     private static Web3jDevChain chain;
 
     @BeforeAll
-    static void startChain() {
-        anvil = AnvilProcess.start(AnvilOptions.devnet());
-        chain = new Web3jDevChain(anvil.rpcUrl());
-    }
-
-    @AfterAll
-    static void stopChain() {
-        chain.close();
-        anvil.close();
+    static void useChain() {
+        anvil = LOCAL.anvil();
+        chain = LOCAL.chain();
     }
 
     @Test

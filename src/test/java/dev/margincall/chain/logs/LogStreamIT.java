@@ -12,23 +12,25 @@ import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.RpcPolicy;
 import dev.margincall.chain.web3j.Web3jDevChain;
 import dev.margincall.chain.web3j.Web3jEthRpc;
-import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.LocalChain;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Backfill over 5,000+ blocks through a provider that refuses wide ranges and fails now and then. */
 class LogStreamIT {
 
+    @RegisterExtension
+    static final LocalChain LOCAL = new LocalChain();
     private static AnvilProcess anvil;
     private static Web3jDevChain dev;
     private static EventHistory history;
@@ -40,17 +42,11 @@ class LogStreamIT {
 
     @BeforeAll
     static void buildHistory() {
-        anvil = AnvilProcess.start(AnvilOptions.devnet());
-        dev = new Web3jDevChain(anvil.rpcUrl());
+        anvil = LOCAL.anvil();
+        dev = LOCAL.chain();
         history = new EventHistory(dev);
         history.grow(100, 53);
         head = dev.blockNumber();
-    }
-
-    @AfterAll
-    static void stopChain() {
-        dev.close();
-        anvil.close();
     }
 
     @BeforeEach
