@@ -19,11 +19,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -116,14 +114,13 @@ public final class AaveV3Monitor implements HeadListener {
     private void update(BlockHeader header) {
         BlockTag tag = BlockTag.number(header.number());
         stream.advanceTo(header);
-        Market current = reader.loadMarket(contracts, tag);
-        Map<Address, BigInteger> prices = reader.loadPrices(contracts, current, tag);
+        AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, tag);
         List<Address> touched = accounts.drainTouched();
-        market = current;
+        market = state.market();
         if (!touched.isEmpty()) {
             book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
         }
-        book.updateBlock(market, prices, header.timestamp());
+        book.updateBlock(market, state.prices(), header.timestamp());
         shadowVerify(tag);
         liquidatable = countLiquidatable();
     }

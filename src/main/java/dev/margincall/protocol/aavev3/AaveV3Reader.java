@@ -88,6 +88,52 @@ public final class AaveV3Reader {
         return new Market(byId, eModeById);
     }
 
+    /** A block's market and prices together. */
+    public record BlockState(Market market, Map<Address, BigInteger> prices) {
+    }
+
+    /**
+     * The market's reserve state and every oracle price at one block, in a single request (reserves
+     * list, each reserve's data, all prices), reusing {@code previous}'s eMode categories. When the
+     * reserves themselves changed (a listing or a new eMode category), everything is loaded again.
+     */
+    public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, BlockTag tag) {
+        List<Reserve> known = previous.reservesById().stream().filter(r -> r != null).toList();
+        List<Address> priced = new ArrayList<>(known.stream().map(Reserve::asset).toList());
+        previous.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(priced::add);
+        List<Multicall3.Call> calls = new ArrayList<>();
+        calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReservesList()")));
+        known.forEach(r -> calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(r.asset())))));
+        calls.add(new Multicall3.Call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
+                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, priced.stream().map(Abi::address).toList()))));
+        List<String> answers = read(calls, tag, "reserves and prices");
+
+        String list = answers.get(0);
+        List<Address> listed = new ArrayList<>();
+        for (int i = 0; i < Words.uint(list, 1).intValueExact(); i++) {
+            listed.add(Words.address(list, 2 + i));
+        }
+        List<Reserve> reserves = new ArrayList<>();
+        for (int i = 0; i < known.size(); i++) {
+            reserves.add(decodeReserve(known.get(i).asset(), answers.get(1 + i)));
+        }
+        boolean sameReserves = listed.equals(known.stream().map(Reserve::asset).toList());
+        boolean sameCategories = reserves.stream().allMatch(r -> r.configuration().eModeCategory() == 0
+                || previous.eModeCategories().containsKey(r.configuration().eModeCategory()));
+        if (!sameReserves || !sameCategories) {
+            Market reloaded = loadMarket(contracts, tag);
+            return new BlockState(reloaded, loadPrices(contracts, reloaded, tag));
+        }
+        List<Reserve> byId = new ArrayList<>(previous.reservesById());
+        reserves.forEach(r -> byId.set(r.id(), r));
+        String prices = answers.get(answers.size() - 1);
+        Map<Address, BigInteger> priceMap = new LinkedHashMap<>();
+        for (int i = 0; i < priced.size(); i++) {
+            priceMap.put(priced.get(i), Words.uint(prices, 2 + i));
+        }
+        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap);
+    }
+
     /** Oracle prices of every reserve and every eMode price source, in one call. */
     public Map<Address, BigInteger> loadPrices(AaveV3Contracts contracts, Market market, BlockTag tag) {
         List<Address> assets = new ArrayList<>();

@@ -5,6 +5,7 @@ import static dev.margincall.chain.abi.Abi.uint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.MeteredEthRpc;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.head.HeadTracker;
 import dev.margincall.chain.logs.InMemoryCheckpointStore;
@@ -42,12 +43,17 @@ class AaveV3MonitorIT {
     private static AaveV3Monitor monitor;
     private static HeadTracker tracker;
 
+    /** JSON-RPC round trips the monitor made so far (all methods, all outcomes). */
+    private static long requests() {
+        return REGISTRY.find(MetricNames.RPC_REQUESTS).timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
     private static void startOnce(Devnet devnet) {
         if (monitor != null) {
             return;
         }
         Deployment deployment = devnet.deployment();
-        monitor = new AaveV3Monitor(devnet.chain(), deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
+        monitor = new AaveV3Monitor(new MeteredEthRpc(devnet.chain(), REGISTRY), deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
                 new AaveV3Monitor.Settings(0, 5, 1_000, 7), new InMemoryCheckpointStore(), REGISTRY);
         monitor.start(devnet.chain().block(BlockTag.LATEST));
         tracker = new HeadTracker(devnet.chain(), monitor, 20, REGISTRY, Clock.systemUTC());
@@ -117,6 +123,20 @@ class AaveV3MonitorIT {
         assertMatchesChain(devnet);
         assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isZero();
         assertThat(REGISTRY.find(MetricNames.SHADOW_CHECKS).counter().count()).isPositive();
+    }
+
+    @Test
+    @Order(5)
+    void aQuietBlockCostsThreeRequests(Devnet devnet) {
+        startOnce(devnet);
+        devnet.chain().mine();
+        tracker.sync(); // settle anything left from earlier steps
+        long before = requests();
+        devnet.chain().mine();
+        tracker.sync();
+        // the block's logs, reserves + prices in one multicall, the shadow sample in one multicall
+        assertThat(requests() - before).isEqualTo(3);
+        assertMatchesChain(devnet);
     }
 
     @Test
