@@ -31,6 +31,28 @@ public final class Words {
         return Address.of("0x" + digits.substring(index * 64 + 24, index * 64 + 64));
     }
 
+    /** A returned {@code address[]} (the only return value: offset word, length word, items). */
+    public static java.util.List<Address> addresses(String data) {
+        int start = uint(data, 0).intValueExact() / 32;
+        int length = uint(data, start).intValueExact();
+        java.util.List<Address> out = new java.util.ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            out.add(address(data, start + 1 + i));
+        }
+        return out;
+    }
+
+    /** A returned {@code uint256[]} (the only return value). */
+    public static java.util.List<BigInteger> uints(String data) {
+        int start = uint(data, 0).intValueExact() / 32;
+        int length = uint(data, start).intValueExact();
+        java.util.List<BigInteger> out = new java.util.ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            out.add(uint(data, start + 1 + i));
+        }
+        return out;
+    }
+
     public static boolean bool(String data, int index) {
         return uint(data, index).signum() != 0;
     }

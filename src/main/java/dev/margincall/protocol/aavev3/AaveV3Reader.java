@@ -58,12 +58,7 @@ public final class AaveV3Reader {
     }
 
     public Market loadMarket(AaveV3Contracts contracts, BlockTag tag) {
-        String list = rpc.call(CallRequest.call(contracts.pool(), Abi.call("getReservesList()")), tag);
-        int count = Words.uint(list, 1).intValueExact();
-        List<Address> assets = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            assets.add(Words.address(list, 2 + i));
-        }
+        List<Address> assets = Words.addresses(rpc.call(CallRequest.call(contracts.pool(), Abi.call("getReservesList()")), tag));
         List<String> data = read(assets.stream()
                 .map(a -> new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(a)))).toList(), tag, "getReserveData");
         List<Reserve> byId = new ArrayList<>();
@@ -108,11 +103,7 @@ public final class AaveV3Reader {
                 new DynamicArray<>(org.web3j.abi.datatypes.Address.class, priced.stream().map(Abi::address).toList()))));
         List<String> answers = read(calls, tag, "reserves and prices");
 
-        String list = answers.get(0);
-        List<Address> listed = new ArrayList<>();
-        for (int i = 0; i < Words.uint(list, 1).intValueExact(); i++) {
-            listed.add(Words.address(list, 2 + i));
-        }
+        List<Address> listed = Words.addresses(answers.get(0));
         List<Reserve> reserves = new ArrayList<>();
         for (int i = 0; i < known.size(); i++) {
             reserves.add(decodeReserve(known.get(i).asset(), answers.get(1 + i)));
@@ -126,12 +117,7 @@ public final class AaveV3Reader {
         }
         List<Reserve> byId = new ArrayList<>(previous.reservesById());
         reserves.forEach(r -> byId.set(r.id(), r));
-        String prices = answers.get(answers.size() - 1);
-        Map<Address, BigInteger> priceMap = new LinkedHashMap<>();
-        for (int i = 0; i < priced.size(); i++) {
-            priceMap.put(priced.get(i), Words.uint(prices, 2 + i));
-        }
-        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap);
+        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap(priced, answers.get(answers.size() - 1)));
     }
 
     /** Oracle prices of every reserve and every eMode price source, in one call. */
@@ -139,11 +125,16 @@ public final class AaveV3Reader {
         List<Address> assets = new ArrayList<>();
         market.reservesById().stream().filter(r -> r != null).forEach(r -> assets.add(r.asset()));
         market.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(assets::add);
-        String answer = rpc.call(CallRequest.call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
-                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, assets.stream().map(Abi::address).toList()))), tag);
+        return priceMap(assets, rpc.call(CallRequest.call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
+                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, assets.stream().map(Abi::address).toList()))), tag));
+    }
+
+    /** AaveOracle.getAssetsPrices answers in the order asked. */
+    private static Map<Address, BigInteger> priceMap(List<Address> assets, String answer) {
+        List<BigInteger> values = Words.uints(answer);
         Map<Address, BigInteger> prices = new LinkedHashMap<>();
         for (int i = 0; i < assets.size(); i++) {
-            prices.put(assets.get(i), Words.uint(answer, 2 + i));
+            prices.put(assets.get(i), values.get(i));
         }
         return prices;
     }

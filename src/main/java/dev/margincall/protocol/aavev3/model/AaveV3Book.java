@@ -108,6 +108,10 @@ public final class AaveV3Book {
         return List.copyOf(positions.keySet());
     }
 
+    public Optional<Position> position(Address account) {
+        return Optional.ofNullable(positions.get(account));
+    }
+
     public Optional<AccountData> evaluation(Address account) {
         return Optional.ofNullable(evaluations.get(account));
     }
