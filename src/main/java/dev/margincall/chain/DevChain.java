@@ -21,6 +21,12 @@ public interface DevChain extends EthRpc {
     /** Mines one block now with whatever is in the pool. */
     void mine();
 
+    /** Mines a block every {@code seconds} of wall time (0: stop); transactions wait for the next block, as on a real chain. */
+    void setIntervalMining(long seconds);
+
+    /** The base fee of the next block (to make pending transactions underpriced in tests). */
+    void setNextBlockBaseFee(BigInteger wei);
+
     /** Mines {@code blocks} blocks at once (empty but for what is in the pool). */
     void mine(long blocks);
 

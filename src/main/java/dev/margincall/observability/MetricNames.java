@@ -45,6 +45,17 @@ public final class MetricNames {
     public static final String SHADOW_CHECKS = "margincall.shadow.checks";
     public static final String SHADOW_MISMATCHES = "margincall.shadow.mismatches";
 
+    /** Counter of the strategy's decisions; tags outcome (planned, rejected), reason (a RejectReason, or none). */
+    public static final String PLANS = "margincall.plans";
+    /** Counter of transaction events; tag event (sent, replaced, cancelling, mined, reverted, cancelled, dropped, would_send). */
+    public static final String TRANSACTIONS = "margincall.transactions";
+    /** Timer: from the head block that showed the opportunity to eth_sendRawTransaction returning. */
+    public static final String OPPORTUNITY_TO_BROADCAST = "margincall.opportunity.to.broadcast";
+    /** Counter: profit of mined liquidations as planned, in USD (the oracle's base currency), after gas. */
+    public static final String PROFIT_USD = "margincall.profit.usd";
+    /** Counter: gas paid by mined keeper transactions (liquidations, reverts and cancellations), in the native token. */
+    public static final String GAS_SPENT_NATIVE = "margincall.gas.spent.native";
+
     private MetricNames() {
     }
 }

@@ -1,14 +1,18 @@
 package dev.margincall.app.config;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.core.Address;
+import dev.margincall.strategy.Funding;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -24,12 +28,17 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // Decimal amounts (minProfitUsd: 0.1) stay exact: no binary floating point between the file and the money.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    static final Set<String> TOP_KEYS = Set.of("chain", "protocols");
+    static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "poolAddressesProvider", "startBlock");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
+    static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
+            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas");
+    static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
+    static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
 
     private final Function<String, String> environment;
     private final List<String> problems = new ArrayList<>();
@@ -111,7 +120,94 @@ public final class ConfigLoader {
                 protocols.add(new KeeperConfig.Protocol(type, provider, startBlock));
             }
         }
-        return new KeeperConfig(chainConfig, protocols);
+        Optional<KeeperConfig.Execution> execution = root.has("execution") ? Optional.ofNullable(execution(root.get("execution")))
+                : Optional.empty();
+        return new KeeperConfig(chainConfig, protocols, execution);
+    }
+
+    private KeeperConfig.Execution execution(JsonNode node) {
+        String at = "execution.";
+        unknownKeys(node, at, EXECUTION_KEYS);
+        if (!node.isObject()) {
+            return null;
+        }
+        KeeperConfig.Signer signer = signer(required(node, "signer", at));
+        String fundingName = text(required(node, "funding", at), at + "funding");
+        Funding funding = Arrays.stream(Funding.values()).filter(f -> f.configName().equals(fundingName)).findFirst().orElse(null);
+        if (fundingName != null && funding == null) {
+            problems.add(at + "funding: '" + fundingName + "' is not a funding mode; use 'wallet' (the keeper's own tokens) or 'flash-loan' (our contract)");
+        }
+        Optional<Address> liquidator = optionalAddress(node, "liquidatorContract", at);
+        Optional<Address> router = optionalAddress(node, "uniswapV2Router", at);
+        if (funding == Funding.FLASH_LOAN) {
+            if (!node.has("liquidatorContract")) {
+                problems.add(at + "liquidatorContract: required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>`");
+            }
+            if (!node.has("uniswapV2Router")) {
+                problems.add(at + "uniswapV2Router: required for flash-loan funding (the Router02 that swaps seized collateral into the debt asset)");
+            }
+        }
+        BigDecimal minProfit = decimal(node, "minProfitUsd", at, BigDecimal.ONE, false);
+        BigDecimal dust = decimal(node, "dustUsd", at, BigDecimal.ONE, false);
+        long maxGasShare = positiveLong(node, "maxGasSharePct", at, 50L);
+        if (maxGasShare > 100) {
+            problems.add(at + "maxGasSharePct: a share of the profit, 1 to 100, got " + maxGasShare);
+        }
+        BigDecimal tipGwei = decimal(node, "minPriorityFeeGwei", at, BigDecimal.ONE, false);
+        int replaceAfter = (int) positiveLong(node, "replaceAfterBlocks", at, 2L);
+        int maxReplacements = (int) positiveLong(node, "maxReplacements", at, 5L);
+        int backoff = (int) positiveLong(node, "backoffBlocks", at, 4L);
+        long walletGas = 450_000;
+        long flashGas = 900_000;
+        JsonNode gas = node.get("gas");
+        if (gas != null) {
+            unknownKeys(gas, at + "gas.", GAS_KEYS);
+            walletGas = positiveLong(gas, "wallet", at + "gas.", walletGas);
+            flashGas = positiveLong(gas, "flashLoan", at + "gas.", flashGas);
+        }
+        return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
+                (int) maxGasShare, tipGwei.movePointRight(9).toBigInteger(), replaceAfter, maxReplacements, backoff, walletGas, flashGas);
+    }
+
+    private KeeperConfig.Signer signer(JsonNode node) {
+        String at = "execution.signer.";
+        if (node == null) {
+            return null;
+        }
+        if (node.has("privateKey")) {
+            problems.add(at + "privateKey: a private key never goes in the config file; export it in an environment variable and name that "
+                    + "variable in execution.signer.privateKeyEnv (or use an encrypted keystore)");
+            return null;
+        }
+        unknownKeys(node, at, SIGNER_KEYS);
+        Optional<String> keyEnv = Optional.ofNullable(node.get("privateKeyEnv")).map(n -> text(n, at + "privateKeyEnv"));
+        Optional<Path> keystore = Optional.ofNullable(node.get("keystore")).map(n -> text(n, at + "keystore")).map(Path::of);
+        Optional<String> passwordEnv = Optional.ofNullable(node.get("passwordEnv")).map(n -> text(n, at + "passwordEnv"));
+        if (keyEnv.isPresent() == keystore.isPresent()) {
+            problems.add("execution.signer: give exactly one of privateKeyEnv (an environment variable holding the key) or keystore (+ passwordEnv)");
+        }
+        if (keystore.isPresent() && passwordEnv.isEmpty()) {
+            problems.add(at + "passwordEnv: required with keystore: the environment variable that holds the keystore's password");
+        }
+        keyEnv.filter(name -> !name.matches("[A-Za-z_][A-Za-z0-9_]*")).ifPresent(name -> problems.add(at
+                + "privateKeyEnv: must be the NAME of an environment variable (e.g. MC_PRIVATE_KEY), not a key or other value"));
+        return new KeeperConfig.Signer(keyEnv, keystore, passwordEnv);
+    }
+
+    private Optional<Address> optionalAddress(JsonNode node, String key, String prefix) {
+        return Optional.ofNullable(node.get(key)).map(n -> address(n, prefix + key));
+    }
+
+    private BigDecimal decimal(JsonNode node, String key, String prefix, BigDecimal byDefault, boolean positive) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return byDefault;
+        }
+        if (!value.isNumber() || value.decimalValue().signum() < 0 || (positive && value.decimalValue().signum() == 0)) {
+            problems.add(prefix + key + ": must be a number " + (positive ? "above 0" : "of 0 or more") + ", got '" + value.asText() + "'");
+            return byDefault;
+        }
+        return value.decimalValue();
     }
 
     private void unknownKeys(JsonNode node, String prefix, Set<String> known) {

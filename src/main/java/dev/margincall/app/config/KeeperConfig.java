@@ -1,11 +1,19 @@
 package dev.margincall.app.config;
 
 import dev.margincall.core.Address;
+import dev.margincall.strategy.Funding;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The parts of the YAML configuration read so far (chain and protocols); later issues add sections. */
-public record KeeperConfig(Chain chain, List<Protocol> protocols) {
+/** The YAML configuration, read and checked: chain, markets, and (for run / dry-run) execution. */
+public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execution> execution) {
+
+    public KeeperConfig(Chain chain, List<Protocol> protocols) {
+        this(chain, protocols, Optional.empty());
+    }
 
     /**
      * @param multicall3     Multicall3 address; the canonical one by default
@@ -16,5 +24,22 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols) {
 
     /** One lending market to watch. {@code type} is "aave-v3" for now. */
     public record Protocol(String type, Address poolAddressesProvider, long startBlock) {
+    }
+
+    /** Where the key comes from: an environment variable, or an encrypted keystore with its password in an environment variable. */
+    public record Signer(Optional<String> privateKeyEnv, Optional<Path> keystore, Optional<String> passwordEnv) {
+    }
+
+    /**
+     * How liquidations are executed (keys under {@code execution}).
+     *
+     * @param wrappedNative       the reserve that prices gas (WETH on Ethereum and most L2s); found by symbol when absent
+     * @param maxGasSharePct      most of a liquidation's gross profit gas may take
+     * @param replaceAfterBlocks  blocks a transaction may wait before it is replaced with a higher fee (or cancelled)
+     */
+    public record Execution(Signer signer, Funding funding, Optional<Address> liquidatorContract, Optional<Address> uniswapV2Router,
+                            BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
+                            BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
+                            long walletGas, long flashLoanGas) {
     }
 }

@@ -63,6 +63,10 @@ public final class Abi {
         return (BigInteger) decode(returnData, new TypeReference<Uint256>() { }).get(0).getValue();
     }
 
+    public static String decodeString(String returnData) {
+        return (String) decode(returnData, new TypeReference<Utf8String>() { }).get(0).getValue();
+    }
+
     public static Address decodeAddress(String returnData) {
         return Address.of((String) decode(returnData, new TypeReference<org.web3j.abi.datatypes.Address>() { }).get(0).getValue());
     }

@@ -41,6 +41,16 @@ public class Web3jDevChain extends Web3jEthRpc implements DevChain {
     }
 
     @Override
+    public void setIntervalMining(long seconds) {
+        invoke("evm_setIntervalMining", seconds);
+    }
+
+    @Override
+    public void setNextBlockBaseFee(java.math.BigInteger wei) {
+        invoke("anvil_setNextBlockBaseFeePerGas", dev.margincall.core.Hex.quantity(wei));
+    }
+
+    @Override
     public void mine() {
         invoke("evm_mine");
     }

@@ -19,9 +19,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -60,6 +62,7 @@ public final class AaveV3Monitor implements HeadListener {
     private AccountSet accounts;
     private LogStream stream;
     private AaveV3Book book;
+    private Map<Address, BigInteger> prices;
     private AccountDataReader accountData;
     private volatile int liquidatable;
 
@@ -95,7 +98,8 @@ public final class AaveV3Monitor implements HeadListener {
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();
-        book = new AaveV3Book(market, reader.loadPrices(contracts, market, tag), head.timestamp());
+        prices = reader.loadPrices(contracts, market, tag);
+        book = new AaveV3Book(market, prices, head.timestamp());
         book.updatePositions(reader.loadPositions(contracts, market, accounts.all(), tag));
         liquidatable = countLiquidatable();
         log.info("aave-v3 {}: {} accounts at block {}, {} liquidatable", contracts.pool(), book.size(), head.number(), liquidatable);
@@ -117,6 +121,7 @@ public final class AaveV3Monitor implements HeadListener {
         AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, tag);
         List<Address> touched = accounts.drainTouched();
         market = state.market();
+        prices = state.prices();
         if (!touched.isEmpty()) {
             book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
         }
@@ -160,6 +165,16 @@ public final class AaveV3Monitor implements HeadListener {
     /** The evaluated state (read-only use by the strategy; tests may also seed faults into it). */
     public AaveV3Book book() {
         return book;
+    }
+
+    /** The market (reserves, indexes, configuration) at the last block processed. */
+    public Market market() {
+        return market;
+    }
+
+    /** Every oracle price (reserves and eMode sources) at the last block processed. */
+    public Map<Address, BigInteger> prices() {
+        return prices;
     }
 
     public AaveV3Contracts contracts() {

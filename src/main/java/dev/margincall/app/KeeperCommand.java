@@ -1,0 +1,69 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.ConfigLoader;
+import dev.margincall.app.config.KeeperConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run} and {@code dry-run}: the keeper loop until SIGINT/SIGTERM. */
+abstract class KeeperCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
+    Path config;
+
+    @Option(names = "--state-dir", defaultValue = ".margin-call", description = "Where the event checkpoint is kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--poll-ms", defaultValue = "1000", description = "Head polling interval while no WebSocket is up (default: ${DEFAULT-VALUE}).")
+    long pollMillis;
+
+    @Option(names = "--stop-grace-seconds", defaultValue = "60",
+            description = "On SIGINT/SIGTERM, how long to keep tracking in-flight transactions (default: ${DEFAULT-VALUE}).")
+    long graceSeconds;
+
+    abstract boolean dryRun();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        KeeperConfig keeper = ConfigLoader.load(config);
+        KeeperRuntime runtime = KeeperRuntime.start(keeper, dryRun(), System::getenv, stateDir, new SimpleMeterRegistry(),
+                Duration.ofMillis(pollMillis));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            try {
+                runtime.stop(Duration.ofSeconds(graceSeconds));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        stopped.await();
+        return MarginCall.OK;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Runs the keeper: backfills the market, follows new blocks, evaluates every account,",
+                    "and sends profitable liquidations (simulated first) with the configured signer and funding."})
+    static final class Run extends KeeperCommand {
+        @Override
+        boolean dryRun() {
+            return false;
+        }
+    }
+
+    @Command(name = "dry-run", mixinStandardHelpOptions = true,
+            description = {"Everything `run` does up to and including the simulation and pricing of each liquidation,",
+                    "then logs it as 'would liquidate' instead of sending: no transaction is ever broadcast."})
+    static final class DryRun extends KeeperCommand {
+        @Override
+        boolean dryRun() {
+            return true;
+        }
+    }
+}

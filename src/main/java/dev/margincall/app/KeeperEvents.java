@@ -1,0 +1,226 @@
+package dev.margincall.app;
+
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.core.Address;
+import dev.margincall.observability.MetricNames;
+import dev.margincall.strategy.LiquidationPlan;
+import dev.margincall.strategy.PlanDecision;
+import dev.margincall.strategy.RejectReason;
+import dev.margincall.submit.Fees;
+import dev.margincall.submit.Liquidation;
+import dev.margincall.submit.SubmitEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * The keeper's decisions as structured log events (one per decision: candidate, plan, rejection,
+ * simulated, sent, replaced, cancelling, mined, reverted), metrics, and the record of outcomes that the
+ * run summary and the tests read. Account addresses go in log fields, never in metric labels.
+ */
+final class KeeperEvents implements SubmitEvents {
+
+    private static final Logger log = LoggerFactory.getLogger("margincall.keeper");
+    private static final BigDecimal WEI_PER_NATIVE = BigDecimal.TEN.pow(18);
+
+    /** One liquidation attempt's end. {@code status}: mined, reverted, cancelled, dropped. */
+    record Outcome(Address account, String status, long liquidatableSince, long sentBlock, long minedBlock, String hash,
+                   BigInteger gasUsed, BigInteger gasPaidWei, LiquidationPlan plan) {
+
+        /** Blocks from the one that made the account liquidatable to the one that liquidated it (1 = the next block: the best possible). */
+        long blocksToLiquidation() {
+            return minedBlock - liquidatableSince;
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final BigInteger baseCurrencyUnit;
+    private final Map<Address, Long> liquidatableSince = new ConcurrentHashMap<>();
+    private final Map<Address, Long> sentAt = new ConcurrentHashMap<>();
+    private final Map<Address, Long> sentNanos = new ConcurrentHashMap<>();
+    private final Map<Address, RejectReason> lastRejection = new ConcurrentHashMap<>();
+    private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    private final List<String> wouldSend = new CopyOnWriteArrayList<>();
+    private final Timer opportunityToBroadcast;
+    private final Counter profitUsd;
+    private final Counter gasSpent;
+    private volatile long currentBlock;
+    private volatile long blockSeenNanos;
+
+    KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit) {
+        this.registry = registry;
+        this.baseCurrencyUnit = baseCurrencyUnit;
+        this.opportunityToBroadcast = Timer.builder(MetricNames.OPPORTUNITY_TO_BROADCAST).publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram().register(registry);
+        this.profitUsd = Counter.builder(MetricNames.PROFIT_USD).register(registry);
+        this.gasSpent = Counter.builder(MetricNames.GAS_SPENT_NATIVE).register(registry);
+    }
+
+    /** A new head: the clock for opportunity → broadcast latency starts when the block is known. */
+    void block(long number, long seenNanos) {
+        currentBlock = number;
+        blockSeenNanos = seenNanos;
+    }
+
+    /** The account is liquidatable at the next block; remembers since when (the head that first showed it). */
+    void liquidatable(Address account, long headBlock) {
+        if (liquidatableSince.putIfAbsent(account, headBlock) == null) {
+            event("candidate").addKeyValue("account", account).addKeyValue("block", headBlock).log("liquidatable");
+        }
+    }
+
+    /** The account is no longer liquidatable (healthy again, or liquidated). */
+    void recovered(Address account) {
+        liquidatableSince.remove(account);
+        lastRejection.remove(account);
+    }
+
+    void decision(PlanDecision decision) {
+        switch (decision) {
+            case PlanDecision.Planned planned -> {
+                count(MetricNames.PLANS, "outcome", "planned", "reason", "none");
+                LiquidationPlan plan = planned.plan();
+                event("plan").addKeyValue("account", plan.account()).addKeyValue("funding", plan.funding().configName())
+                        .addKeyValue("collateral", plan.quote().collateralAsset()).addKeyValue("debt", plan.quote().debtAsset())
+                        .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("collateralReceived", plan.quote().collateralToLiquidator())
+                        .addKeyValue("profitUsd", usd(plan.netProfitBase())).addKeyValue("gasUsd", usd(plan.gasCostBase())).log("planned");
+            }
+            case PlanDecision.Rejected rejected -> {
+                count(MetricNames.PLANS, "outcome", "rejected", "reason", rejected.reason().name());
+                // once per account and reason, not every block while it stays liquidatable
+                if (lastRejection.put(rejected.account(), rejected.reason()) != rejected.reason()) {
+                    event("skip").addKeyValue("account", rejected.account()).addKeyValue("reason", rejected.reason())
+                            .addKeyValue("detail", rejected.detail()).log("not liquidating");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rejected(Liquidation liquidation, RejectReason reason, String detail) {
+        count(MetricNames.PLANS, "outcome", "rejected", "reason", reason.name());
+        event("skip").addKeyValue("account", liquidation.account()).addKeyValue("reason", reason).addKeyValue("detail", detail).log("not sending");
+    }
+
+    @Override
+    public void simulated(Liquidation liquidation, BigInteger gasEstimate) {
+        event("simulated").addKeyValue("account", liquidation.account()).addKeyValue("gasEstimate", gasEstimate).log("simulation ok");
+    }
+
+    @Override
+    public void wouldSend(Liquidation liquidation, BigInteger gasLimit, Fees fees) {
+        count(MetricNames.TRANSACTIONS, "event", "would_send");
+        LiquidationPlan plan = liquidation.plan();
+        wouldSend.add(plan.account().toString());
+        event("would_liquidate").addKeyValue("account", plan.account()).addKeyValue("funding", plan.funding().configName())
+                .addKeyValue("collateral", plan.quote().collateralAsset()).addKeyValue("debt", plan.quote().debtAsset())
+                .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("profitUsd", usd(plan.netProfitBase()))
+                .addKeyValue("gasLimit", gasLimit).addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("to", liquidation.to())
+                .log("would liquidate (dry-run: not sent)");
+    }
+
+    @Override
+    public void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
+        count(MetricNames.TRANSACTIONS, "event", "sent");
+        opportunityToBroadcast.record(System.nanoTime() - blockSeenNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        sentAt.put(liquidation.account(), currentBlock);
+        sentNanos.put(liquidation.account(), System.nanoTime());
+        event("sent").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
+                .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("maxPriorityFeePerGas", fees.maxPriorityFeePerGas())
+                .addKeyValue("gasLimit", gasLimit).log("liquidation sent");
+    }
+
+    @Override
+    public void replaced(Liquidation liquidation, String previousHash, String hash, Fees fees) {
+        count(MetricNames.TRANSACTIONS, "event", "replaced");
+        event("replaced").addKeyValue("account", liquidation.account()).addKeyValue("previous", previousHash).addKeyValue("hash", hash)
+                .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).log("fee bumped");
+    }
+
+    @Override
+    public void cancelling(Liquidation liquidation, String hash, long nonce, Fees fees, String why) {
+        count(MetricNames.TRANSACTIONS, "event", "cancelling");
+        event("cancelling").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
+                .addKeyValue("why", why).log("opportunity gone: cancelling at the same nonce");
+    }
+
+    @Override
+    public void mined(Liquidation liquidation, TransactionReceipt receipt) {
+        count(MetricNames.TRANSACTIONS, "event", "mined");
+        profitUsd.increment(usd(liquidation.plan().netProfitBase()).doubleValue());
+        settle(liquidation, receipt, "mined");
+    }
+
+    @Override
+    public void reverted(Liquidation liquidation, TransactionReceipt receipt) {
+        count(MetricNames.TRANSACTIONS, "event", "reverted");
+        settle(liquidation, receipt, "reverted");
+    }
+
+    @Override
+    public void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
+        count(MetricNames.TRANSACTIONS, "event", "cancelled");
+        settle(liquidation, receipt, "cancelled");
+    }
+
+    @Override
+    public void dropped(Liquidation liquidation, long nonce) {
+        count(MetricNames.TRANSACTIONS, "event", "dropped");
+        event("dropped").addKeyValue("account", liquidation.account()).addKeyValue("nonce", nonce).log("nonce taken by another transaction");
+        outcomes.add(new Outcome(liquidation.account(), "dropped", since(liquidation.account()), sentAt.getOrDefault(liquidation.account(), -1L),
+                -1, null, BigInteger.ZERO, BigInteger.ZERO, liquidation.plan()));
+    }
+
+    private void settle(Liquidation liquidation, TransactionReceipt receipt, String status) {
+        BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
+        gasSpent.increment(new BigDecimal(paid).divide(WEI_PER_NATIVE, MathContext.DECIMAL64).doubleValue());
+        Address account = liquidation.account();
+        Outcome outcome = new Outcome(account, status, since(account), sentAt.getOrDefault(account, -1L), receipt.blockNumber(),
+                receipt.transactionHash(), receipt.gasUsed(), paid, liquidation.plan());
+        outcomes.add(outcome);
+        var builder = "mined".equals(status) ? event("mined") : log.atWarn().addKeyValue("event", status);
+        builder.addKeyValue("account", account).addKeyValue("hash", receipt.transactionHash()).addKeyValue("block", receipt.blockNumber())
+                .addKeyValue("gasUsed", receipt.gasUsed()).addKeyValue("blocksToLiquidation", outcome.blocksToLiquidation())
+                .addKeyValue("profitUsd", usd(liquidation.plan().netProfitBase())).log("liquidation " + status);
+    }
+
+    private long since(Address account) {
+        return liquidatableSince.getOrDefault(account, -1L);
+    }
+
+    List<Outcome> outcomes() {
+        return new ArrayList<>(outcomes);
+    }
+
+    /** The last reason each still-liquidatable account was not liquidated for. */
+    Map<Address, RejectReason> rejections() {
+        return Map.copyOf(lastRejection);
+    }
+
+    List<String> wouldSendAccounts() {
+        return new ArrayList<>(wouldSend);
+    }
+
+    BigDecimal usd(BigInteger base) {
+        return new BigDecimal(base).divide(new BigDecimal(baseCurrencyUnit), MathContext.DECIMAL64);
+    }
+
+    private void count(String name, String... tags) {
+        Counter.builder(name).tags(tags).register(registry).increment();
+    }
+
+    private static LoggingEventBuilder event(String name) {
+        return log.atInfo().addKeyValue("event", name);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.ConfigException;
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.Multicall3;
+import dev.margincall.chain.ResilientEthRpc;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.chain.head.HeadFollower;
+import dev.margincall.chain.head.HeadTracker;
+import dev.margincall.chain.logs.FileCheckpointStore;
+import dev.margincall.chain.web3j.WsNewHeads;
+import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.AaveV3Parameters;
+import dev.margincall.protocol.aavev3.AaveV3Monitor;
+import dev.margincall.protocol.aavev3.model.Reserve;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
+import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
+import dev.margincall.strategy.Funding;
+import dev.margincall.strategy.LiquidationStrategy;
+import dev.margincall.strategy.StrategySettings;
+import dev.margincall.submit.FeePolicy;
+import dev.margincall.submit.Submitter;
+import dev.margincall.submit.TransactionSigner;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keeper assembled from its configuration and running: signer, RPC client, market monitor
+ * (backfilled to the head), strategy, submitter and the head follower that drives them block by block.
+ * {@link #stop(Duration)} stops planning, follows heads until nothing is in flight (or the time is up)
+ * and closes everything; the log checkpoint is written at every block, so nothing is lost.
+ */
+final class KeeperRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeeperRuntime.class);
+    private static final BigInteger HALF_MAX_ALLOWANCE = BigInteger.ONE.shiftLeft(255);
+
+    /** Where the chain's block interval is unknown yet (first block), assume Ethereum's. */
+    private static final long DEFAULT_BLOCK_INTERVAL = 12;
+
+    private final ResilientEthRpc rpc;
+    private final Keeper keeper;
+    private final KeeperEvents events;
+    private final Submitter submitter;
+    private final HeadFollower follower;
+
+    private KeeperRuntime(ResilientEthRpc rpc, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower) {
+        this.rpc = rpc;
+        this.keeper = keeper;
+        this.events = events;
+        this.submitter = submitter;
+        this.follower = follower;
+    }
+
+    /**
+     * @param environment where {@code ${VAR}}s, the private key and the keystore password are read (System::getenv in production)
+     * @param stateDir    where the log checkpoint lives (created if missing)
+     */
+    static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
+                               MeterRegistry registry, Duration pollInterval) {
+        KeeperConfig.Execution execution = config.execution().orElseThrow(() -> new ConfigException("execution",
+                List.of("missing: run and dry-run need an 'execution' section (signer, funding, ...); see config/devnet.yaml")));
+        if (config.protocols().size() != 1) {
+            throw new ConfigException("protocols", List.of("run and dry-run watch exactly one market for now; give one entry"));
+        }
+        TransactionSigner signer = signer(execution.signer(), environment);
+        ResilientEthRpc rpc = RpcClients.create(config.chain(), registry);
+        try {
+            RpcClients.requireChainId(rpc, config.chain().id());
+            KeeperConfig.Protocol protocol = config.protocols().get(0);
+            BlockHeader head = rpc.block(BlockTag.LATEST);
+            BlockTag tag = BlockTag.number(head.number());
+            Files.createDirectories(stateDir);
+            AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(),
+                    new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), 4, head.number()),
+                    new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
+            monitor.start(head);
+
+            BigInteger baseUnit = AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag);
+            int premium = AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag);
+            List<Address> assets = monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
+            Address wrappedNative = execution.wrappedNative().orElseGet(() -> findBySymbol(rpc, config.chain().multicall3(), assets, "WETH", tag));
+            Address target;
+            Optional<UniswapV2Pools> pools = Optional.empty();
+            if (execution.funding() == Funding.FLASH_LOAN) {
+                target = execution.liquidatorContract().orElseThrow();
+                requireOwner(rpc, target, signer.address(), tag);
+                pools = Optional.of(UniswapV2Pools.discover(rpc, config.chain().multicall3(), execution.uniswapV2Router().orElseThrow(), assets,
+                        Optional.of(wrappedNative), tag));
+            } else {
+                target = monitor.contracts().pool();
+            }
+            FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
+            KeeperEvents events = new KeeperEvents(registry, baseUnit);
+            Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
+                    new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
+                            25, dryRun), events);
+            if (execution.funding() == Funding.WALLET && !dryRun) {
+                approvePool(rpc, config.chain().multicall3(), submitter, assets, monitor.contracts().pool(), tag);
+            }
+            StrategySettings strategy = new StrategySettings(execution.funding(), toBase(execution.minProfitUsd(), baseUnit),
+                    toBase(execution.dustUsd(), baseUnit), execution.walletGas(), execution.flashLoanGas());
+            Keeper keeper = new Keeper(monitor, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
+                    new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL), events);
+            HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
+            HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
+                    Duration.ofSeconds(5));
+            log.atInfo().addKeyValue("event", "start").addKeyValue("mode", dryRun ? "dry-run" : "run").addKeyValue("signer", signer.address())
+                    .addKeyValue("funding", execution.funding().configName()).addKeyValue("accounts", monitor.book().size())
+                    .addKeyValue("block", head.number()).log("keeper started");
+            follower.start();
+            return new KeeperRuntime(rpc, keeper, events, submitter, follower);
+        } catch (RuntimeException | java.io.IOException e) {
+            rpc.close();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("cannot create the state directory " + stateDir + ": " + e.getMessage());
+        }
+    }
+
+    Keeper keeper() {
+        return keeper;
+    }
+
+    KeeperEvents events() {
+        return events;
+    }
+
+    /** Waits until the keeper has handled block {@code number} (monitor, submitter and plans). */
+    boolean awaitBlock(long number, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (keeper.processedBlock() < number) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    int inFlight() {
+        return submitter.inFlightCount();
+    }
+
+    /** Stops planning; keeps following heads until in-flight transactions are settled or {@code grace} is over; then closes. */
+    void stop(Duration grace) throws InterruptedException {
+        keeper.stopPlanning();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (submitter.inFlightCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (submitter.inFlightCount() > 0) {
+            log.warn("stopping with {} transaction(s) still in flight; the next start resyncs the nonce from the chain", submitter.inFlightCount());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+        rpc.close();
+    }
+
+    static TransactionSigner signer(KeeperConfig.Signer config, Function<String, String> environment) {
+        if (config.privateKeyEnv().isPresent()) {
+            String name = config.privateKeyEnv().get();
+            String value = environment.apply(name);
+            if (value == null || value.isBlank()) {
+                throw new ConfigException("execution.signer.privateKeyEnv", List.of("environment variable " + name
+                        + " is not set: export the keeper's private key in it before starting"));
+            }
+            return TransactionSigner.fromPrivateKey(value, "environment variable " + name);
+        }
+        String passwordEnv = config.passwordEnv().orElseThrow();
+        String password = environment.apply(passwordEnv);
+        if (password == null) {
+            throw new ConfigException("execution.signer.passwordEnv", List.of("environment variable " + passwordEnv
+                    + " is not set: export the keystore's password in it before starting"));
+        }
+        return TransactionSigner.fromKeystore(config.keystore().orElseThrow(), password, "environment variable " + passwordEnv);
+    }
+
+    /** {@code usd} in the oracle's base currency units, rounded up (a minimum is never lowered by rounding). */
+    static BigInteger toBase(BigDecimal usd, BigInteger baseUnit) {
+        return usd.multiply(new BigDecimal(baseUnit)).setScale(0, RoundingMode.CEILING).toBigIntegerExact();
+    }
+
+    private static void requireOwner(ResilientEthRpc rpc, Address liquidator, Address signer, BlockTag tag) {
+        String code = rpc.code(liquidator, tag);
+        if (code == null || code.equals("0x")) {
+            throw new ConfigException("execution.liquidatorContract", List.of("no contract at " + liquidator
+                    + " on this chain: deploy one with `margin-call deploy-liquidator --config <file>` and put its address here"));
+        }
+        Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, Abi.call("owner()")), tag));
+        if (!owner.equals(signer)) {
+            throw new ConfigException("execution.liquidatorContract", List.of("the contract at " + liquidator + " is owned by " + owner
+                    + ", not by the signer " + signer + ": only its owner can liquidate through it"));
+        }
+    }
+
+    private static Address findBySymbol(ResilientEthRpc rpc, Address multicall3, List<Address> assets, String symbol, BlockTag tag) {
+        List<Multicall3.Result> results = new Multicall3(rpc, multicall3).aggregate3(
+                assets.stream().map(a -> new Multicall3.Call(a, Abi.call("symbol()"))).toList(), tag);
+        for (int i = 0; i < assets.size(); i++) {
+            if (results.get(i).success() && symbol.equals(Abi.decodeString(results.get(i).returnData()))) {
+                return assets.get(i);
+            }
+        }
+        throw new ConfigException("execution.wrappedNative", List.of("no reserve of this market has the symbol " + symbol
+                + ": set execution.wrappedNative to the wrapped native token's address (it prices gas)"));
+    }
+
+    /** Wallet funding: the Pool pulls the repaid debt from the keeper, so each reserve asset is approved once. */
+    private static void approvePool(ResilientEthRpc rpc, Address multicall3, Submitter submitter, List<Address> assets, Address pool, BlockTag tag) {
+        List<Multicall3.Result> allowances = new Multicall3(rpc, multicall3).aggregate3(assets.stream()
+                .map(a -> new Multicall3.Call(a, Abi.call("allowance(address,address)", Abi.address(submitter.from()), Abi.address(pool)))).toList(), tag);
+        for (int i = 0; i < assets.size(); i++) {
+            if (allowances.get(i).success() && Words.uint(allowances.get(i).returnData(), 0).compareTo(HALF_MAX_ALLOWANCE) >= 0) {
+                continue;
+            }
+            submitter.execute(assets.get(i), Abi.call("approve(address,uint256)", Abi.address(pool), Abi.uint(WadRayMath.MAX_UINT256)),
+                    "approve the Pool to pull " + assets.get(i), Duration.ofMinutes(2));
+            log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", assets.get(i)).log("Pool approved for wallet funding");
+        }
+    }
+}

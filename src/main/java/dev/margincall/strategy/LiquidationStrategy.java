@@ -1,0 +1,118 @@
+package dev.margincall.strategy;
+
+import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
+import java.math.BigInteger;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chooses how to liquidate one account: over every (collateral, debt) pair the protocol allows, the
+ * profit after the bonus and protocol fee (in the quote), the swap's exact output with its price impact
+ * and the flash premium (flash-loan funding) or the collateral at the oracle price (wallet funding),
+ * minus gas at the price we would pay. The best pair above the minimum profit wins; otherwise the
+ * reason why not, from the furthest stage any pair reached.
+ */
+public final class LiquidationStrategy {
+
+    private final StrategySettings settings;
+
+    public LiquidationStrategy(StrategySettings settings) {
+        this.settings = settings;
+    }
+
+    public StrategySettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param quotes          the protocol's liquidation outcomes for the account, one per pair
+     * @param walletBalances  wallet funding: the keeper's balance of each debt asset
+     */
+    public PlanDecision plan(Address account, List<LiquidationQuote> quotes, SwapMarket swaps, ExecutionCosts costs,
+                             Map<Address, BigInteger> walletBalances) {
+        LiquidationPlan best = null;
+        RejectReason furthest = null;
+        String detail = "no (collateral, debt) pair can be liquidated";
+        for (LiquidationQuote quote : quotes) {
+            Evaluated evaluated = settings.funding() == Funding.FLASH_LOAN ? flashLoan(quote, swaps, costs) : wallet(quote, costs, walletBalances);
+            if (evaluated.plan != null && (best == null || evaluated.plan.netProfitBase().compareTo(best.netProfitBase()) > 0)) {
+                best = evaluated.plan;
+            } else if (evaluated.plan == null && (furthest == null || evaluated.reason.ordinal() > furthest.ordinal())) {
+                furthest = evaluated.reason;
+                detail = evaluated.detail;
+            }
+        }
+        if (best != null) {
+            return new PlanDecision.Planned(best);
+        }
+        return new PlanDecision.Rejected(account, furthest == null ? RejectReason.NOT_PROFITABLE : furthest, detail);
+    }
+
+    /** Ranks plans most profitable first (for a block with many opportunities). */
+    public static Comparator<LiquidationPlan> mostProfitableFirst() {
+        return Comparator.comparing(LiquidationPlan::netProfitBase).reversed().thenComparing(p -> p.account().hex());
+    }
+
+    private Evaluated flashLoan(LiquidationQuote quote, SwapMarket swaps, ExecutionCosts costs) {
+        if (quote.debtValueBase().compareTo(settings.dustBase()) < 0) {
+            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValueBase() + " base units, below the dust threshold");
+        }
+        Optional<SwapRoute> route = swaps.bestRoute(quote.collateralAsset(), quote.debtAsset(), quote.collateralToLiquidator());
+        BigInteger swapOut = route.map(r -> quote.sameAsset() ? quote.collateralToLiquidator()
+                : UniswapV2Math.amountOut(quote.collateralToLiquidator(), r.hops())).orElse(BigInteger.ZERO);
+        if (route.isEmpty() || swapOut.signum() == 0) {
+            return Evaluated.rejected(RejectReason.NO_LIQUIDITY, describe(quote) + ": no Uniswap V2 pool swaps the collateral into the debt asset");
+        }
+        BigInteger premium = WadRayMath.percentMul(quote.debtToCover(), BigInteger.valueOf(costs.flashPremiumBps()));
+        BigInteger profitTokens = swapOut.subtract(quote.debtToCover()).subtract(premium);
+        BigInteger debtUnit = BigInteger.TEN.pow(quote.debtDecimals());
+        BigInteger gross = profitTokens.multiply(quote.debtPrice()).divide(debtUnit);
+        long gas = settings.flashGas();
+        BigInteger gasCost = costs.gasCostBase(gas);
+        BigInteger floorBase = settings.minProfitBase().add(gasCost);
+        BigInteger minProfitTokens = ExecutionCosts.ceilDiv(floorBase.multiply(debtUnit), quote.debtPrice());
+        LiquidationPlan plan = new LiquidationPlan(Funding.FLASH_LOAN, quote, route.get(), swapOut, premium, minProfitTokens,
+                quote.debtToCover().add(premium).add(minProfitTokens), gross, gasCost, gas);
+        return judge(plan, quote);
+    }
+
+    private Evaluated wallet(LiquidationQuote quote, ExecutionCosts costs, Map<Address, BigInteger> walletBalances) {
+        if (quote.debtValueBase().compareTo(settings.dustBase()) < 0) {
+            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValueBase() + " base units, below the dust threshold");
+        }
+        BigInteger balance = walletBalances.getOrDefault(quote.debtAsset(), BigInteger.ZERO);
+        if (balance.compareTo(quote.debtToCover()) < 0) {
+            return Evaluated.rejected(RejectReason.INSUFFICIENT_BALANCE, describe(quote) + ": needs " + quote.debtToCover() + " of the debt asset, the wallet has " + balance);
+        }
+        long gas = settings.walletGas();
+        LiquidationPlan plan = new LiquidationPlan(Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
+                BigInteger.ZERO, quote.collateralValueBase().subtract(quote.debtValueBase()), costs.gasCostBase(gas), gas);
+        return judge(plan, quote);
+    }
+
+    private Evaluated judge(LiquidationPlan plan, LiquidationQuote quote) {
+        if (plan.netProfitBase().signum() <= 0) {
+            return Evaluated.rejected(RejectReason.NOT_PROFITABLE, describe(quote) + ": profit " + plan.grossProfitBase() + " - gas "
+                    + plan.gasCostBase() + " base units");
+        }
+        if (plan.netProfitBase().compareTo(settings.minProfitBase()) < 0) {
+            return Evaluated.rejected(RejectReason.BELOW_MIN_PROFIT, describe(quote) + ": net profit " + plan.netProfitBase()
+                    + " base units is below the minimum " + settings.minProfitBase());
+        }
+        return new Evaluated(plan, null, null);
+    }
+
+    private static String describe(LiquidationQuote quote) {
+        return "collateral " + quote.collateralAsset() + " / debt " + quote.debtAsset();
+    }
+
+    private record Evaluated(LiquidationPlan plan, RejectReason reason, String detail) {
+        static Evaluated rejected(RejectReason reason, String detail) {
+            return new Evaluated(null, reason, detail);
+        }
+    }
+}

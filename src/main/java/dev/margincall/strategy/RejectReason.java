@@ -1,0 +1,24 @@
+package dev.margincall.strategy;
+
+/**
+ * Why a liquidatable account gets no plan, or a plan gets no transaction (a metric label: a closed set).
+ * Declared in the order a plan gets through its checks: the strategy reports the furthest any pair reached.
+ */
+public enum RejectReason {
+    /** Health factor below 1 but no collateral the pool lets a liquidator seize: bad debt, nothing to win. */
+    NOTHING_TO_SEIZE,
+    /** Its debt in every pair is worth less than the dust threshold. */
+    DUST,
+    /** No pool swaps the collateral into the debt asset (flash-loan funding). */
+    NO_LIQUIDITY,
+    /** Wallet funding: the keeper's account lacks the debt asset. */
+    INSUFFICIENT_BALANCE,
+    /** Every pair loses money after bonus, protocol fee, swap, flash premium and gas. */
+    NOT_PROFITABLE,
+    /** Profitable, but less than the configured minimum. */
+    BELOW_MIN_PROFIT,
+    /** The simulation of the exact transaction failed (someone was faster, or the state moved). */
+    SIMULATION_FAILED,
+    /** The fee the network asks would eat more than the allowed share of the profit. */
+    GAS_TOO_EXPENSIVE
+}

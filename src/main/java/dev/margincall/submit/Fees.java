@@ -1,0 +1,18 @@
+package dev.margincall.submit;
+
+import java.math.BigInteger;
+
+/** EIP-1559 fee caps of one transaction, in wei per gas. */
+public record Fees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas) {
+
+    public Fees {
+        if (maxPriorityFeePerGas.compareTo(maxFeePerGas) > 0) {
+            maxPriorityFeePerGas = maxFeePerGas;
+        }
+    }
+
+    /** What a unit of gas will cost in a block with {@code baseFee}: base fee plus the tip, never above the cap. */
+    public BigInteger effectivePrice(BigInteger baseFee) {
+        return baseFee.add(maxPriorityFeePerGas).min(maxFeePerGas);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.margincall.submit;
+
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.strategy.RejectReason;
+import java.math.BigInteger;
+
+/** Every decision the submitter takes, for logs, metrics and reports. All methods are called on the keeper's thread. */
+public interface SubmitEvents {
+
+    default void rejected(Liquidation liquidation, RejectReason reason, String detail) {
+    }
+
+    default void simulated(Liquidation liquidation, BigInteger gasEstimate) {
+    }
+
+    /** Dry-run: everything was done but the broadcast. */
+    default void wouldSend(Liquidation liquidation, BigInteger gasLimit, Fees fees) {
+    }
+
+    default void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
+    }
+
+    default void replaced(Liquidation liquidation, String previousHash, String hash, Fees fees) {
+    }
+
+    /** The opportunity is gone while our transaction waits: a 0-value self-transfer takes its nonce. */
+    default void cancelling(Liquidation liquidation, String hash, long nonce, Fees fees, String why) {
+    }
+
+    /** The liquidation was mined and succeeded. */
+    default void mined(Liquidation liquidation, TransactionReceipt receipt) {
+    }
+
+    /** The liquidation was mined and reverted (gas lost). */
+    default void reverted(Liquidation liquidation, TransactionReceipt receipt) {
+    }
+
+    /** The cancellation took the nonce; the liquidation was never mined. */
+    default void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
+    }
+
+    /** The nonce was used by a transaction we no longer track (e.g. after a restart): given up. */
+    default void dropped(Liquidation liquidation, long nonce) {
+    }
+}

@@ -1,0 +1,366 @@
+package dev.margincall.submit;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.RpcException;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.core.Address;
+import dev.margincall.strategy.RejectReason;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.web3j.crypto.Hash;
+
+/**
+ * Sends liquidations and sees them through. Before every send the exact transaction is simulated
+ * against the latest state ({@code eth_call}, then {@code eth_estimateGas}); a failed simulation is
+ * never sent. Fees follow {@link FeePolicy}. One transaction in flight per account; each block the
+ * receipts of all in-flight transactions are fetched in one batch; a transaction not mined after
+ * {@code replaceAfterBlocks} is simulated again and replaced at the same nonce with bumped fees, or,
+ * when the opportunity is gone, cancelled by a 0-value self-transfer at that nonce, so the nonce never
+ * stays stuck. After any failure the account waits (exponential backoff in blocks) before the next try.
+ * In dry-run it stops after simulation and pricing, and never calls {@code eth_sendRawTransaction}.
+ */
+public final class Submitter {
+
+    /**
+     * @param replaceAfterBlocks  blocks a transaction may wait before it is re-simulated and replaced or cancelled
+     * @param maxReplacements     fee bumps of one liquidation before it is cancelled instead
+     * @param backoffBlocks       blocks an account waits after its first failure (doubling, up to 64×)
+     * @param gasLimitMarginPct   gas limit = estimate + this share
+     */
+    public record Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun) {
+
+        public static Settings defaults(long chainId, boolean dryRun) {
+            return new Settings(chainId, 2, 5, 4, 25, dryRun);
+        }
+    }
+
+    private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
+    private static final int FEE_HISTORY_BLOCKS = 5;
+
+    private final EthRpc rpc;
+    private final TransactionSigner signer;
+    private final Address from;
+    private final NonceManager nonces;
+    private final FeePolicy feePolicy;
+    private final Settings settings;
+    private final SubmitEvents events;
+    private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<Address, Backoff> backoffs = new HashMap<>();
+    private long marketBlock = -1;
+    private FeePolicy.MarketFees market;
+
+    /** @param signer null in dry-run (nothing is signed); {@code from} is then the account simulations run as */
+    public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events) {
+        if (signer == null && !settings.dryRun()) {
+            throw new IllegalArgumentException("a signer is needed unless in dry-run");
+        }
+        this.rpc = rpc;
+        this.signer = signer;
+        this.from = signer == null ? from : signer.address();
+        this.nonces = new NonceManager(rpc, this.from);
+        this.feePolicy = feePolicy;
+        this.settings = settings;
+        this.events = events;
+    }
+
+    public Address from() {
+        return from;
+    }
+
+    /** False while the account has a transaction in flight or is backing off after a failure. */
+    public boolean accepting(Address account, long block) {
+        Backoff backoff = backoffs.get(account);
+        return !inFlight.containsKey(account) && (backoff == null || block >= backoff.untilBlock);
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Simulates, prices and (unless dry-run) sends; returns the hash sent, or empty (the reason went to the events). */
+    public Optional<String> submit(Liquidation liquidation, BlockHeader head) {
+        Address account = liquidation.account();
+        if (!accepting(account, head.number())) {
+            return Optional.empty();
+        }
+        CallRequest body = new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null);
+        BigInteger estimate;
+        try {
+            rpc.call(body, BlockTag.LATEST);
+            estimate = rpc.estimateGas(body);
+        } catch (CallRevertedException e) {
+            fail(liquidation, head, RejectReason.SIMULATION_FAILED, e.reason());
+            return Optional.empty();
+        }
+        events.simulated(liquidation, estimate);
+        BigInteger gasLimit = estimate.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100));
+        FeePolicy.MarketFees fees = marketFees(head);
+        BigInteger expectedGasWei = estimate.multiply(fees.nextBaseFee().add(fees.tip()));
+        if (liquidation.grossProfitWei().subtract(expectedGasWei).compareTo(liquidation.minProfitWei()) < 0) {
+            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + estimate + " at " + fees.nextBaseFee().add(fees.tip())
+                    + " wei leaves less than the minimum profit of " + liquidation.minProfitWei() + " wei (gross " + liquidation.grossProfitWei() + " wei)");
+            return Optional.empty();
+        }
+        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), gasLimit);
+        if (priced.isEmpty()) {
+            fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + fees.nextBaseFee() + " wei is above the profit cap");
+            return Optional.empty();
+        }
+        if (settings.dryRun()) {
+            events.wouldSend(liquidation, gasLimit, priced.get());
+            backOff(account, head.number());
+            return Optional.empty();
+        }
+        CallRequest tx = body.withGas(gasLimit).withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas());
+        Optional<Sent> sent = sendNew(tx);
+        if (sent.isEmpty()) {
+            fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
+            return Optional.empty();
+        }
+        InFlight flight = new InFlight(liquidation, sent.get().nonce, gasLimit, head.number());
+        flight.attempts.add(new Attempt(sent.get().hash, priced.get(), false));
+        inFlight.put(account, flight);
+        events.sent(liquidation, sent.get().hash, sent.get().nonce, priced.get(), gasLimit);
+        return Optional.of(sent.get().hash);
+    }
+
+    /**
+     * A setup transaction (e.g. a token approval) outside the liquidation flow: simulated, priced at the
+     * market (no profit cap: it earns nothing by itself), sent and awaited. Not for dry-run.
+     */
+    public TransactionReceipt execute(Address to, String data, String what, java.time.Duration timeout) {
+        if (settings.dryRun()) {
+            throw new IllegalStateException("dry-run sends nothing: " + what);
+        }
+        CallRequest body = new CallRequest(from, to, data, BigInteger.ZERO, null);
+        BigInteger gas;
+        try {
+            rpc.call(body, BlockTag.LATEST);
+            gas = rpc.estimateGas(body);
+        } catch (CallRevertedException e) {
+            throw new IllegalStateException(what + " would revert: " + e.reason());
+        }
+        FeePolicy.MarketFees fees = feePolicy.market(rpc.feeHistory(FEE_HISTORY_BLOCKS, BlockTag.LATEST, feePolicy.percentiles()));
+        BigInteger maxFee = fees.nextBaseFee().multiply(BigInteger.TWO).add(fees.tip());
+        CallRequest tx = body.withGas(gas.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100)))
+                .withFees(maxFee, fees.tip());
+        Sent sent = sendNew(tx).orElseThrow(() -> new IllegalStateException("the node refused " + what));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<TransactionReceipt> receipt = rpc.receipt(sent.hash);
+            if (receipt.isPresent()) {
+                if (!receipt.get().success()) {
+                    throw new IllegalStateException(what + " reverted on chain (tx " + sent.hash + ")");
+                }
+                return receipt.get();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what);
+            }
+        }
+        throw new IllegalStateException(what + " (tx " + sent.hash + ") was not mined within " + timeout.toSeconds() + " s");
+    }
+
+    /** Each new block: settle mined transactions, replace or cancel the ones that wait too long. */
+    public void onBlock(BlockHeader head) {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        List<InFlight> flights = new ArrayList<>(inFlight.values());
+        List<String> hashes = flights.stream().flatMap(f -> f.attempts.stream().map(a -> a.hash)).toList();
+        List<Optional<TransactionReceipt>> receipts = rpc.receipts(hashes);
+        Map<String, TransactionReceipt> mined = new HashMap<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            int index = i;
+            receipts.get(i).ifPresent(r -> mined.put(hashes.get(index), r));
+        }
+        Long minedNonces = null;
+        for (InFlight flight : flights) {
+            Optional<Attempt> landed = flight.attempts.stream().filter(a -> mined.containsKey(a.hash)).findFirst();
+            if (landed.isPresent()) {
+                settle(flight, landed.get(), mined.get(landed.get().hash), head);
+                continue;
+            }
+            if (head.number() - flight.lastSentBlock < settings.replaceAfterBlocks()) {
+                continue;
+            }
+            if (minedNonces == null) {
+                minedNonces = nonces.minedCount();
+            }
+            if (flight.nonce < minedNonces) {
+                // Our nonce is used and none of our attempts carries it: another transaction of this account took it.
+                inFlight.remove(flight.liquidation.account());
+                events.dropped(flight.liquidation, flight.nonce);
+                nonces.resync();
+                continue;
+            }
+            replaceOrCancel(flight, head);
+        }
+    }
+
+    private void settle(InFlight flight, Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
+        Address account = flight.liquidation.account();
+        inFlight.remove(account);
+        if (attempt.cancel) {
+            events.cancelled(flight.liquidation, receipt);
+            backOff(account, head.number());
+        } else if (receipt.success()) {
+            backoffs.remove(account);
+            events.mined(flight.liquidation, receipt);
+        } else {
+            events.reverted(flight.liquidation, receipt);
+            backOff(account, head.number());
+        }
+    }
+
+    private void replaceOrCancel(InFlight flight, BlockHeader head) {
+        Attempt last = flight.attempts.get(flight.attempts.size() - 1);
+        FeePolicy.MarketFees market = marketFees(head);
+        if (!last.cancel) {
+            Optional<String> gone = stillValid(flight.liquidation);
+            int replacements = flight.attempts.size() - 1;
+            if (gone.isEmpty() && replacements < settings.maxReplacements()) {
+                Optional<Fees> bumped = feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.gasLimit);
+                if (bumped.isPresent()) {
+                    CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
+                            flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
+                    send(tx).ifPresent(hash -> {
+                        flight.attempts.add(new Attempt(hash, bumped.get(), false));
+                        flight.lastSentBlock = head.number();
+                        events.replaced(flight.liquidation, last.hash, hash, bumped.get());
+                    });
+                    return;
+                }
+            }
+            String why = gone.orElse(replacements >= settings.maxReplacements() ? "replaced " + replacements + " times without being mined"
+                    : "the fee needed now is above the profit cap");
+            cancel(flight, last.fees, market, head, why);
+            return;
+        }
+        cancel(flight, last.fees, market, head, "the previous cancellation was not mined");
+    }
+
+    private void cancel(InFlight flight, Fees stuck, FeePolicy.MarketFees market, BlockHeader head, String why) {
+        Fees fees = feePolicy.cancel(stuck, market);
+        CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, flight.nonce, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+        send(tx).ifPresent(hash -> {
+            flight.attempts.add(new Attempt(hash, fees, true));
+            flight.lastSentBlock = head.number();
+            events.cancelling(flight.liquidation, hash, flight.nonce, fees, why);
+        });
+    }
+
+    /** Empty when the liquidation would still succeed now; else the revert reason. */
+    private Optional<String> stillValid(Liquidation liquidation) {
+        try {
+            rpc.call(new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null), BlockTag.LATEST);
+            return Optional.empty();
+        } catch (CallRevertedException e) {
+            return Optional.of("re-simulation reverts: " + e.reason());
+        }
+    }
+
+    /** A new transaction: takes a nonce, retries once with a fresh one if the node says the nonce is used. */
+    private Optional<Sent> sendNew(CallRequest body) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            long nonce = nonces.take();
+            try {
+                return Optional.of(new Sent(sendOrThrow(body.withNonce(nonce)), nonce));
+            } catch (RpcException e) {
+                nonces.resync();
+                if (!nonceConflict(e)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A replacement or cancellation at a nonce already ours. */
+    private Optional<String> send(CallRequest tx) {
+        try {
+            return Optional.of(sendOrThrow(tx));
+        } catch (RpcException e) {
+            return Optional.empty(); // e.g. "replacement underpriced" or already mined: the next block decides
+        }
+    }
+
+    private String sendOrThrow(CallRequest tx) {
+        String signed = signer.sign(settings.chainId(), tx);
+        String hash = Hash.sha3(signed);
+        try {
+            rpc.sendRawTransaction(signed);
+        } catch (RpcException e) {
+            if (!message(e).contains("already known") && !message(e).contains("known transaction")) {
+                throw e;
+            }
+        }
+        return hash;
+    }
+
+    private static boolean nonceConflict(RpcException e) {
+        String message = message(e);
+        return message.contains("nonce too low") || message.contains("replacement transaction underpriced") || message.contains("nonce has already been used");
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    }
+
+    private void fail(Liquidation liquidation, BlockHeader head, RejectReason reason, String detail) {
+        events.rejected(liquidation, reason, detail);
+        backOff(liquidation.account(), head.number());
+    }
+
+    private void backOff(Address account, long block) {
+        Backoff previous = backoffs.get(account);
+        int failures = previous == null ? 1 : Math.min(previous.failures + 1, 7);
+        backoffs.put(account, new Backoff(block + ((long) settings.backoffBlocks() << (failures - 1)), failures));
+    }
+
+    /** What the network asks for the next block (one {@code eth_feeHistory} per block, shared with the planner). */
+    public FeePolicy.MarketFees marketFees(BlockHeader head) {
+        if (marketBlock != head.number()) {
+            market = feePolicy.market(rpc.feeHistory(FEE_HISTORY_BLOCKS, BlockTag.LATEST, feePolicy.percentiles()));
+            marketBlock = head.number();
+        }
+        return market;
+    }
+
+    private record Sent(String hash, long nonce) {
+    }
+
+    private record Attempt(String hash, Fees fees, boolean cancel) {
+    }
+
+    private record Backoff(long untilBlock, int failures) {
+    }
+
+    private static final class InFlight {
+        final Liquidation liquidation;
+        final long nonce;
+        final BigInteger gasLimit;
+        final List<Attempt> attempts = new ArrayList<>();
+        long lastSentBlock;
+
+        InFlight(Liquidation liquidation, long nonce, BigInteger gasLimit, long sentBlock) {
+            this.liquidation = liquidation;
+            this.nonce = nonce;
+            this.gasLimit = gasLimit;
+            this.lastSentBlock = sentBlock;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.margincall.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.MarketMover;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.protocol.aavev3.LiquidationCallEvent;
+import dev.margincall.protocol.aavev3.UserAccountData;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keeper as it runs in production (config → runtime → head follower), against the devnet with
+ * 120 seeded borrowers: a price crash, then every profitable liquidatable account is liquidated, in
+ * both funding modes; nothing healthy is touched; nothing reverts; plans equal the chain's outcome.
+ * Each test starts from the same chain state (snapshot / revert).
+ */
+@WithDevnet(borrowers = 120, seed = 606)
+class KeeperIT {
+
+    /** Anvil's dev account #8 (public test key): the keeper's signer, used by no other devnet role. */
+    static final String KEEPER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+    static final Address KEEPER = Address.of("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f");
+    static final BigInteger STORAGE_SLOT_ANSWER = BigInteger.ZERO;
+
+    private String snapshot;
+    private KeeperRuntime runtime;
+
+    @BeforeEach
+    void snapshot(DevChain chain) {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void restore(DevChain chain) {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+        chain.setIntervalMining(0);
+        chain.setAutomine(true);
+        chain.revert(snapshot);
+    }
+
+    @Test
+    void walletFundedKeeperLiquidatesEveryProfitableAccountAfterACrash(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.WALLET, Optional.empty()), false);
+
+        assertThat(outcome.liquidations).as("liquidations by the keeper").isNotEmpty();
+        for (LiquidationCallEvent event : outcome.liquidations) {
+            KeeperEvents.Outcome planned = outcome.mined.stream().filter(o -> o.account().equals(event.user())
+                    && o.plan().quote().debtToCover().equals(event.debtToCover())).findFirst().orElseThrow();
+            // the plan's amounts, computed locally for the next block, are what the pool did, to the wei
+            assertThat(event.liquidatedCollateralAmount()).isEqualTo(planned.plan().quote().collateralToLiquidator());
+            assertThat(planned.plan().netProfitBase()).isPositive();
+        }
+    }
+
+    @Test
+    void flashLoanKeeperNeedsNoCapitalAndRealizesThePlannedProfit(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        DevChain chain = devnet.chain();
+        Address liquidator = deployLiquidator(devnet);
+        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), false);
+
+        assertThat(outcome.liquidations).isNotEmpty();
+        List<FlashLiquidator.Liquidated> profits = new ArrayList<>();
+        for (KeeperEvents.Outcome mined : outcome.mined) {
+            profits.addAll(FlashLiquidator.liquidatedEvents(chain.receipt(mined.hash()).orElseThrow().logs(), liquidator));
+        }
+        assertThat(profits).hasSameSizeAs(outcome.mined);
+        for (KeeperEvents.Outcome mined : outcome.mined) {
+            FlashLiquidator.Liquidated realized = profits.stream().filter(p -> p.user().equals(mined.account())).findFirst().orElseThrow();
+            assertThat(realized.profit()).as("realized profit of %s", mined.account()).isPositive()
+                    .isEqualTo(mined.plan().profitTokens());
+        }
+        // no capital: the keeper held none of the debt assets before, and the profit reached it
+        for (Deployment.Reserve reserve : deployment.reserves()) {
+            BigInteger profit = profits.stream().filter(p -> p.debtAsset().equals(reserve.asset()))
+                    .map(FlashLiquidator.Liquidated::profit).reduce(BigInteger.ZERO, BigInteger::add);
+            assertThat(balanceOf(chain, reserve.asset(), KEEPER)).as("keeper's %s", reserve.symbol()).isEqualTo(profit);
+        }
+    }
+
+    @Test
+    void dryRunPlansTheSameCrashButSendsNothing(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        DevChain chain = devnet.chain();
+        Address liquidator = deployLiquidator(devnet);
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        BigInteger ethBefore = chain.balance(KEEPER, BlockTag.LATEST);
+        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), true);
+
+        assertThat(outcome.liquidations).isEmpty();
+        assertThat(outcome.wouldSend).as("would-liquidate plans").isNotEmpty();
+        assertThat(Set.copyOf(outcome.wouldSend)).isEqualTo(outcome.liquidatableAfterCrash.stream()
+                .map(Address::toString).collect(Collectors.toSet()));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.LATEST)).isEqualTo(nonceBefore);
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(nonceBefore);
+        assertThat(chain.balance(KEEPER, BlockTag.LATEST)).isEqualTo(ethBefore);
+    }
+
+    /** What a crash-and-liquidate run left on the chain. */
+    record Outcome(List<LiquidationCallEvent> liquidations, List<KeeperEvents.Outcome> mined, Set<Address> liquidatableAfterCrash,
+                   List<String> wouldSend) {
+    }
+
+    /**
+     * Starts the keeper, crashes WETH by 30 % through a silent feed write (no event: the keeper must see it
+     * by re-reading), mines a block per second as a real chain would, and waits until the keeper is idle.
+     * Checks the invariants every mode shares: nothing healthy touched, nothing reverted, no stuck nonce.
+     */
+    private Outcome crashAndRun(Devnet devnet, KeeperConfig config, boolean dryRun) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        Path state = Files.createTempDirectory("keeper-it");
+        runtime = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get, state, new SimpleMeterRegistry(),
+                Duration.ofMillis(20));
+        long startBlock = chain.blockNumber();
+        assertThat(runtime.awaitBlock(startBlock, Duration.ofSeconds(30))).isTrue();
+        assertThat(runtime.events().outcomes()).as("nothing liquidatable before the crash").isEmpty();
+
+        MarketMover market = devnet.market();
+        BigInteger crashed = market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100));
+        chain.setIntervalMining(1);
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(crashed));
+        long crashBlock = awaitNextBlock(chain, chain.blockNumber());
+        List<Address> accounts = new ArrayList<>(devnet.borrowers().stream().map(b -> b.address()).toList());
+        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        Set<Address> liquidatable = liquidatableAt(reader, accounts, crashBlock);
+        assertThat(liquidatable).as("accounts the crash made liquidatable").hasSizeGreaterThan(5);
+
+        // let the keeper work until it has been idle (nothing in flight) for a few blocks
+        long idleSince = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            long head = chain.blockNumber();
+            runtime.awaitBlock(head, Duration.ofSeconds(10));
+            if (runtime.inFlight() == 0) {
+                idleSince = idleSince < 0 ? head : idleSince;
+                if (head - idleSince >= 3) {
+                    break;
+                }
+            } else {
+                idleSince = -1;
+            }
+            Thread.sleep(200);
+        }
+        chain.setIntervalMining(0);
+        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        List<String> wouldSend = runtime.events().wouldSendAccounts();
+        Map<Address, dev.margincall.strategy.RejectReason> rejections = runtime.events().rejections();
+        runtime.close();
+        runtime = null;
+
+        List<LiquidationCallEvent> liquidations = chain.logs(new LogFilter(crashBlock, chain.blockNumber(), List.of(deployment.aaveV3().pool()),
+                        List.of(LiquidationCallEvent.TOPIC))).stream().map(LiquidationCallEvent::decode)
+                .filter(e -> e.liquidator().equals(dryRun ? KEEPER : config.execution().orElseThrow().liquidatorContract().orElse(KEEPER)))
+                .toList();
+        // never a healthy account: each was liquidatable in the block before its liquidation
+        for (LiquidationCallEvent event : liquidations) {
+            long block = outcomes.stream().filter(o -> o.account().equals(event.user())).mapToLong(KeeperEvents.Outcome::minedBlock).min().orElseThrow();
+            assertThat(liquidatableAt(reader, List.of(event.user()), block - 1)).as("%s was liquidatable", event.user()).contains(event.user());
+        }
+        assertThat(outcomes).as("keeper outcomes").allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
+        if (!dryRun) {
+            // every liquidatable account was liquidated, or the keeper said why not (unprofitable, dust, ...)
+            Set<Address> liquidated = liquidations.stream().map(LiquidationCallEvent::user).collect(Collectors.toSet());
+            assertThat(liquidated).isSubsetOf(liquidatable);
+            Set<Address> stillLiquidatable = liquidatableAt(reader, accounts, chain.blockNumber());
+            assertThat(rejections.keySet()).as("every account left liquidatable has a reason").containsAll(stillLiquidatable);
+            report(outcomes, liquidatable, stillLiquidatable, crashBlock);
+        }
+        return new Outcome(liquidations, outcomes, liquidatable, wouldSend);
+    }
+
+    private static void report(List<KeeperEvents.Outcome> outcomes, Set<Address> liquidatable, Set<Address> still, long crashBlock) {
+        Map<Long, Long> delays = outcomes.stream().collect(Collectors.groupingBy(o -> o.minedBlock() - crashBlock, Collectors.counting()));
+        long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
+        System.out.printf("keeper: %d liquidatable after the crash, %d liquidations, still liquidatable %d; blocks after the crash block: %s; "
+                + "gas per liquidation (mean) %d%n", liquidatable.size(), outcomes.size(), still.size(), delays, outcomes.isEmpty() ? 0 : gas / outcomes.size());
+    }
+
+    private static long awaitNextBlock(DevChain chain, long after) throws InterruptedException {
+        while (chain.blockNumber() <= after) {
+            Thread.sleep(20);
+        }
+        return after + 1;
+    }
+
+    private static Set<Address> liquidatableAt(AccountDataReader reader, List<Address> accounts, long block) {
+        List<UserAccountData> data = reader.read(accounts, BlockTag.number(block));
+        return data.stream().filter(UserAccountData::liquidatable).map(UserAccountData::account).collect(Collectors.toSet());
+    }
+
+    private static Address deployLiquidator(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        return new Transactor(devnet.chain()).deploy("FlashLiquidator", KEEPER,
+                FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
+    }
+
+    private static BigInteger balanceOf(DevChain chain, Address token, Address owner) {
+        return Abi.decodeUint(chain.call(CallRequest.call(token, Abi.call("balanceOf(address)", Abi.address(owner))), BlockTag.LATEST));
+    }
+
+    /** Wallet funding: the keeper holds plenty of every reserve asset (devnet tokens mint to anyone). */
+    private static void fundKeeperWithTokens(Devnet devnet) {
+        for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
+            BigInteger amount = BigInteger.TEN.pow(reserve.decimals()).multiply(BigInteger.valueOf(10_000_000));
+            new Transactor(devnet.chain()).send("mint " + reserve.symbol() + " to the keeper", KEEPER, reserve.asset(),
+                    Abi.call("mint(address,uint256)", Abi.address(KEEPER), Abi.uint(amount)));
+        }
+    }
+
+    static KeeperConfig config(Deployment deployment, Funding funding, Optional<Address> liquidator) {
+        return new KeeperConfig(
+                new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(deployment.rpcUrl().replace("http", "ws")),
+                        deployment.multicall3(), 5, 20),
+                List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
+                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
+                        funding, liquidator, Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE, Optional.empty(), 50,
+                        BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000)));
+    }
+}

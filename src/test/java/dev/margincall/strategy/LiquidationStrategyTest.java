@@ -1,0 +1,128 @@
+package dev.margincall.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LiquidationStrategyTest {
+
+    static final Address ACCOUNT = Address.of("0x00000000000000000000000000000000000000aa");
+    static final Address WETH = Address.of("0x0000000000000000000000000000000000000001");
+    static final Address USDC = Address.of("0x0000000000000000000000000000000000000002");
+    static final Address DAI = Address.of("0x0000000000000000000000000000000000000003");
+    static final BigInteger E18 = BigInteger.TEN.pow(18);
+    static final BigInteger E6 = BigInteger.TEN.pow(6);
+    static final BigInteger HF = new BigInteger("970000000000000000");
+
+    /** 1,000 USDC repaid, 0.5 WETH (at $2,100 = $1,050) received: $50 of bonus before costs. */
+    static LiquidationQuote wethForUsdc(BigInteger debt, BigInteger collateral) {
+        return new LiquidationQuote(ACCOUNT, WETH, USDC, debt, collateral, BigInteger.ZERO, BigInteger.valueOf(2_100_00000000L),
+                BigInteger.valueOf(1_00000000L), 18, 6, 10_500, HF);
+    }
+
+    /** $50M a side, WETH at $2,100. */
+    static SwapMarket deepPools() {
+        PoolReserves wethUsdc = new PoolReserves(E18.multiply(BigInteger.valueOf(23_809)), E6.multiply(BigInteger.valueOf(50_000_000)));
+        return new SwapMarket(Map.of(new SwapMarket.TokenPair(WETH, USDC), wethUsdc,
+                new SwapMarket.TokenPair(USDC, WETH), new PoolReserves(wethUsdc.reserveOut(), wethUsdc.reserveIn())), Optional.of(WETH));
+    }
+
+    static final ExecutionCosts CHEAP_GAS = new ExecutionCosts(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(2_100_00000000L), 9);
+
+    static LiquidationStrategy strategy(Funding funding, long minProfitUsd) {
+        return new LiquidationStrategy(new StrategySettings(funding, BigInteger.valueOf(minProfitUsd).multiply(BigInteger.TEN.pow(8)),
+                BigInteger.TEN.pow(8), 400_000, 800_000));
+    }
+
+    @Test
+    void flashLoanProfitIsTheExactSwapOutputMinusDebtPremiumAndGas() {
+        LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), deepPools(), CHEAP_GAS, Map.of());
+
+        LiquidationPlan plan = ((PlanDecision.Planned) decision).plan();
+        BigInteger out = UniswapV2Math.amountOut(quote.collateralToLiquidator(), deepPools().pools().get(new SwapMarket.TokenPair(WETH, USDC)).reserveIn(),
+                deepPools().pools().get(new SwapMarket.TokenPair(WETH, USDC)).reserveOut());
+        assertThat(plan.swapOut()).isEqualTo(out);
+        assertThat(plan.flashPremium()).isEqualTo(BigInteger.valueOf(900_000)); // 9 bps of 1,000 USDC
+        assertThat(plan.profitTokens()).isEqualTo(out.subtract(quote.debtToCover()).subtract(BigInteger.valueOf(900_000)));
+        // gas: 800k × 1 gwei = 0.0008 ETH × $2,100 = $1.68
+        assertThat(plan.gasCostBase()).isEqualTo(BigInteger.valueOf(168_000_000));
+        assertThat(plan.route().path()).containsExactly(WETH, USDC);
+        // the contract reverts below min profit + gas, in USDC units, and the swap below debt + premium + that
+        assertThat(plan.minProfitTokens()).isEqualTo(BigInteger.valueOf(2_680_000));
+        assertThat(plan.minAmountOut()).isEqualTo(quote.debtToCover().add(BigInteger.valueOf(900_000)).add(BigInteger.valueOf(2_680_000)));
+        assertThat(plan.profitTokens()).isGreaterThan(plan.minProfitTokens());
+    }
+
+    @Test
+    void picksTheMostProfitablePair() {
+        LiquidationQuote small = wethForUsdc(E6.multiply(BigInteger.valueOf(500)), E18.divide(BigInteger.valueOf(4)));
+        LiquidationQuote large = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(small, large), deepPools(), CHEAP_GAS, Map.of());
+        assertThat(((PlanDecision.Planned) decision).plan().quote()).isEqualTo(large);
+    }
+
+    @Test
+    void priceImpactOfAShallowPoolMakesItUnprofitable() {
+        LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
+        PoolReserves shallow = new PoolReserves(E18, E6.multiply(BigInteger.valueOf(2_100)));
+        SwapMarket pools = new SwapMarket(Map.of(new SwapMarket.TokenPair(WETH, USDC), shallow), Optional.empty());
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), pools, CHEAP_GAS, Map.of());
+        assertThat(((PlanDecision.Rejected) decision).reason()).isEqualTo(RejectReason.NOT_PROFITABLE);
+    }
+
+    @Test
+    void reasonsForNoPlan() {
+        LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of())))
+                .isEqualTo(RejectReason.NO_LIQUIDITY);
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1_000).plan(ACCOUNT, List.of(quote), deepPools(), CHEAP_GAS, Map.of())))
+                .isEqualTo(RejectReason.BELOW_MIN_PROFIT);
+        LiquidationQuote dust = wethForUsdc(BigInteger.valueOf(500_000), BigInteger.valueOf(250_000_000_000_000L));
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(dust), deepPools(), CHEAP_GAS, Map.of())))
+                .isEqualTo(RejectReason.DUST);
+        assertThat(reason(strategy(Funding.WALLET, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of(USDC, E6))))
+                .isEqualTo(RejectReason.INSUFFICIENT_BALANCE);
+        ExecutionCosts expensive = new ExecutionCosts(BigInteger.valueOf(100_000_000_000L), CHEAP_GAS.nativePriceBase(), 9);
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), deepPools(), expensive, Map.of())))
+                .isEqualTo(RejectReason.NOT_PROFITABLE);
+    }
+
+    @Test
+    void walletFundingValuesTheCollateralAtTheOraclePrice() {
+        LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
+        LiquidationPlan plan = ((PlanDecision.Planned) strategy(Funding.WALLET, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS,
+                Map.of(USDC, E6.multiply(BigInteger.valueOf(5_000))))).plan();
+        assertThat(plan.grossProfitBase()).isEqualTo(BigInteger.valueOf(50_00000000L));
+        assertThat(plan.gasCostBase()).isEqualTo(BigInteger.valueOf(84_000_000)); // 400k gas × 1 gwei × $2,100
+    }
+
+    @Test
+    void laterPlansInABlockSeeTheEarlierSwapsPriceImpact() {
+        SwapMarket before = deepPools();
+        SwapRoute route = before.bestRoute(WETH, USDC, E18).orElseThrow();
+        SwapMarket after = before.afterSwap(route, E18.multiply(BigInteger.valueOf(100)));
+        assertThat(UniswapV2Math.amountOut(E18, after.bestRoute(WETH, USDC, E18).orElseThrow().hops()))
+                .isLessThan(UniswapV2Math.amountOut(E18, route.hops()));
+        assertThat(after.pools().get(new SwapMarket.TokenPair(USDC, WETH)).reserveOut())
+                .isEqualTo(before.pools().get(new SwapMarket.TokenPair(WETH, USDC)).reserveIn().add(E18.multiply(BigInteger.valueOf(100))));
+    }
+
+    @Test
+    void uniswapGetAmountOutMatchesThePeripheryFormula() {
+        // 1 in, reserves 100/200: 1e18 × 997 × 200e18 / (100e18 × 1000 + 1e18 × 997), computed independently
+        assertThat(UniswapV2Math.amountOut(E18, E18.multiply(BigInteger.valueOf(100)), E18.multiply(BigInteger.valueOf(200))))
+                .isEqualTo(new BigInteger("1974316068794122597"));
+        assertThat(UniswapV2Math.amountOut(BigInteger.ZERO, E18, E18)).isZero();
+    }
+
+    private static RejectReason reason(PlanDecision decision) {
+        return ((PlanDecision.Rejected) decision).reason();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.margincall.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.margincall.chain.CallRequest;
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import org.junit.jupiter.api.Test;
+
+class TransactionSignerTest {
+
+    /** Anvil's dev account #8 (a public test key). */
+    static final String KEY = "dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+
+    @Test
+    void derivesTheAddressAndNeverShowsTheKey() {
+        TransactionSigner signer = TransactionSigner.fromPrivateKey("0x" + KEY, "environment variable MC_PRIVATE_KEY");
+        assertThat(signer.address()).isEqualTo(Address.of("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f"));
+        assertThat(signer.toString()).doesNotContain(KEY).contains(signer.address().toString());
+    }
+
+    @Test
+    void aMalformedKeyIsRefusedWithoutEchoingIt() {
+        String almost = KEY.substring(0, 63) + "z";
+        assertThatThrownBy(() -> TransactionSigner.fromPrivateKey(almost, "environment variable MC_PRIVATE_KEY"))
+                .hasMessageContaining("MC_PRIVATE_KEY").hasMessageNotContaining(KEY.substring(0, 20));
+    }
+
+    @Test
+    void signsAnEip1559TransactionForTheChain() throws Exception {
+        TransactionSigner signer = TransactionSigner.fromPrivateKey(KEY, "test");
+        String raw = signer.sign(31337, new CallRequest(signer.address(), signer.address(), "0x", BigInteger.ZERO, BigInteger.valueOf(21_000),
+                7L, BigInteger.TEN.pow(10), BigInteger.TEN.pow(9)));
+        assertThat(raw).startsWith("0x02"); // EIP-2718 type 2
+        org.web3j.crypto.SignedRawTransaction decoded = (org.web3j.crypto.SignedRawTransaction) org.web3j.crypto.TransactionDecoder.decode(raw);
+        assertThat(decoded.getNonce()).isEqualTo(BigInteger.valueOf(7));
+        assertThat(Address.of(decoded.getFrom())).isEqualTo(signer.address());
+    }
+}
