@@ -38,6 +38,7 @@ contract FlashLiquidator {
     /// @notice The Aave V3 Pool (a proxy: its address is fixed for the life of its PoolAddressesProvider,
     ///         upgrades change the implementation behind it), resolved once to save a call per liquidation.
     address public immutable pool;
+    /// @notice The Uniswap V2 Router02 the seized collateral is sold on.
     address public immutable router;
 
     event Liquidated(
@@ -62,7 +63,8 @@ contract FlashLiquidator {
     error NotPool();
     error BadInitiator();
     error BadSwapPath();
-    /// @dev The swap brought back less than the flash loan plus premium (the owner's funds are never used).
+    /// @dev The unused loan plus the swap proceeds fall short of the loan plus premium (what the contract
+    ///      held before is never spent on it).
     error RepaymentShortfall(uint256 available, uint256 owed);
     error InsufficientProfit(uint256 profit, uint256 minProfit);
     error TokenCallFailed(address token);
@@ -143,11 +145,12 @@ contract FlashLiquidator {
         debtCovered = amount - unusedAllowance;
         if (unusedAllowance != 0) _approve(debtAsset, pool, 0); // tokens like USDT refuse a non-zero to non-zero approval
 
-        collateralSeized = IERC20(collateralAsset).balanceOf(address(this)) - collateralBefore;
+        uint256 collateralAfter = IERC20(collateralAsset).balanceOf(address(this));
         if (collateralAsset == debtAsset) {
-            // Same asset: the balance went down by the repaid debt and up by the seized collateral.
-            collateralSeized += debtCovered;
+            // Same asset: the balance went down by the repaid debt and up by the seized collateral; nothing to sell.
+            collateralSeized = collateralAfter + debtCovered - collateralBefore;
         } else {
+            collateralSeized = collateralAfter - collateralBefore;
             _approve(collateralAsset, router, collateralSeized);
             IUniswapV2Router02(router).swapExactTokensForTokens(
                 collateralSeized, order.minAmountOut, order.swapPath, address(this), block.timestamp
