@@ -30,8 +30,8 @@ abstract class KeeperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        KeeperConfig keeper = ConfigLoader.load(config);
-        KeeperRuntime runtime = KeeperRuntime.start(keeper, dryRun(), System::getenv, stateDir, new SimpleMeterRegistry(),
+        KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
+        KeeperRuntime runtime = KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, new SimpleMeterRegistry(),
                 Duration.ofMillis(pollMillis));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {

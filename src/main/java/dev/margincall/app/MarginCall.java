@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MarginCall.Version.class,
         description = "Liquidation keeper for EVM lending protocols.",
-        subcommands = {ScanCommand.class, KeeperCommand.Run.class, KeeperCommand.DryRun.class, DemoCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScanCommand.class, KeeperCommand.Run.class, KeeperCommand.DryRun.class, DeployLiquidatorCommand.class, DemoCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class})
 public final class MarginCall {
 
     /** Exit codes scripts can rely on. */
@@ -19,6 +19,9 @@ public final class MarginCall {
     public static final int FAILED = 1;
     public static final int BAD_USAGE = 2;
     public static final int CHAIN_MISMATCH = 3;
+
+    /** Where commands read secrets and placeholders; tests give their own instead of the process environment. */
+    static volatile java.util.function.Function<String, String> environment = System::getenv;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -63,10 +63,11 @@ public final class TransactionSigner {
 
     /** Signs {@code tx} (nonce, gas, both fee caps and {@code to} set) for {@code chainId}; returns the raw transaction hex. */
     public String sign(long chainId, CallRequest tx) {
-        if (tx.nonce() == null || tx.gas() == null || tx.maxFeePerGas() == null || tx.maxPriorityFeePerGas() == null || tx.to() == null) {
-            throw new IllegalArgumentException("a transaction to sign needs to, nonce, gas and both fee caps");
+        if (tx.nonce() == null || tx.gas() == null || tx.maxFeePerGas() == null || tx.maxPriorityFeePerGas() == null) {
+            throw new IllegalArgumentException("a transaction to sign needs nonce, gas and both fee caps");
         }
-        RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(tx.nonce()), tx.gas(), tx.to().hex(),
+        // no recipient: a contract creation (RLP encodes an empty 'to')
+        RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(tx.nonce()), tx.gas(), tx.to() == null ? "" : tx.to().hex(),
                 tx.value() == null ? BigInteger.ZERO : tx.value(), tx.data() == null ? "0x" : tx.data(),
                 tx.maxPriorityFeePerGas(), tx.maxFeePerGas());
         return Hex.of(TransactionEncoder.signMessage(raw, credentials));
