@@ -52,6 +52,7 @@ final class KeeperEvents implements SubmitEvents {
     private final Map<Address, RejectReason> lastRejection = new ConcurrentHashMap<>();
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final List<String> wouldSend = new CopyOnWriteArrayList<>();
+    private final List<String> replacements = new CopyOnWriteArrayList<>();
     private final Timer opportunityToBroadcast;
     private final Counter profitUsd;
     private final Counter gasSpent;
@@ -144,6 +145,7 @@ final class KeeperEvents implements SubmitEvents {
     @Override
     public void replaced(Liquidation liquidation, String previousHash, String hash, Fees fees) {
         count(MetricNames.TRANSACTIONS, "event", "replaced");
+        replacements.add(hash);
         event("replaced").addKeyValue("account", liquidation.account()).addKeyValue("previous", previousHash).addKeyValue("hash", hash)
                 .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).log("fee bumped");
     }
@@ -206,6 +208,11 @@ final class KeeperEvents implements SubmitEvents {
     /** The last reason each still-liquidatable account was not liquidated for. */
     Map<Address, RejectReason> rejections() {
         return Map.copyOf(lastRejection);
+    }
+
+    /** Hashes of every fee-bumped replacement sent. */
+    List<String> replacementHashes() {
+        return new ArrayList<>(replacements);
     }
 
     List<String> wouldSendAccounts() {

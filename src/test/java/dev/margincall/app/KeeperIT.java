@@ -50,12 +50,16 @@ class KeeperIT {
     static final String KEEPER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
     static final Address KEEPER = Address.of("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f");
     static final BigInteger STORAGE_SLOT_ANSWER = BigInteger.ZERO;
+    /** Anvil's dev account #7: another liquidator. */
+    static final Address COMPETITOR = Address.of("0x14dc79964da2c08b23698b3d3cc7ca32193d9955");
 
     private String snapshot;
+    private DevChain current;
     private KeeperRuntime runtime;
 
     @BeforeEach
     void snapshot(DevChain chain) {
+        current = chain;
         snapshot = chain.snapshot();
     }
 
@@ -135,6 +139,122 @@ class KeeperIT {
         assertThat(chain.transactionCount(KEEPER, BlockTag.LATEST)).isEqualTo(nonceBefore);
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(nonceBefore);
         assertThat(chain.balance(KEEPER, BlockTag.LATEST)).isEqualTo(ethBefore);
+    }
+
+    @Test
+    void interestAloneMakesAccountsLiquidatableAndTheyAreLiquidated(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
+        List<Address> accounts = devnet.borrowers().stream().map(b -> b.address()).toList();
+        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        Set<Address> liquidatable = Set.of();
+        for (int year = 1; year <= 10 && liquidatable.isEmpty(); year++) {
+            devnet.market().advanceTime(365L * 24 * 3600); // no price moves: interest only
+            liquidatable = liquidatableAt(reader, accounts, chain.blockNumber());
+        }
+        assertThat(liquidatable).as("accounts interest pushed below 1").isNotEmpty();
+        chain.setAutomine(false);
+        mineUntilIdle(chain);
+        Set<Address> liquidated = runtime.events().outcomes().stream().filter(o -> o.status().equals("mined"))
+                .map(KeeperEvents.Outcome::account).collect(Collectors.toSet());
+        Map<Address, dev.margincall.strategy.RejectReason> reasons = runtime.events().rejections();
+        for (Address account : liquidatable) {
+            assertThat(liquidated.contains(account) || reasons.containsKey(account)).as("%s liquidated or skipped with a reason", account).isTrue();
+        }
+        assertThat(liquidated).isNotEmpty();
+        assertThat(runtime.events().outcomes()).allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
+    }
+
+    @Test
+    void aCompetitorFirstLeavesNoLosingTransactionAndNoStuckNonce(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        fund(devnet, COMPETITOR);
+        Transactor tx = new Transactor(chain);
+        for (Deployment.Reserve reserve : deployment.reserves()) {
+            tx.send("competitor approves " + reserve.symbol(), COMPETITOR, reserve.asset(),
+                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256)));
+        }
+        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
+        chain.setAutomine(false);
+        MarketMover market = devnet.market();
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
+        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        List<UserAccountData> data = reader.read(devnet.borrowers().stream().map(b -> b.address()).toList(), BlockTag.LATEST);
+        UserAccountData target = data.stream().filter(UserAccountData::liquidatable)
+                .max(java.util.Comparator.comparing(UserAccountData::totalDebtBase)).orElseThrow();
+        // the competitor liquidates the biggest account in the very block of the crash, three times over (close factor)
+        List<String> competitorTxs = new ArrayList<>();
+        for (Deployment.Reserve debt : deployment.reserves()) {
+            String call = dev.margincall.protocol.aavev3.AaveV3Calls.liquidationCall(deployment.reserve("WETH").asset(), debt.asset(), target.account(),
+                    dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256, false);
+            for (int i = 0; i < 3; i++) {
+                competitorTxs.add(chain.sendTransaction(new CallRequest(COMPETITOR, deployment.aaveV3().pool(), call, null, BigInteger.valueOf(3_000_000))));
+            }
+        }
+        chain.mine();
+        long crashBlock = chain.blockNumber();
+        List<LiquidationCallEvent> first = chain.logs(new LogFilter(crashBlock, crashBlock, List.of(deployment.aaveV3().pool()),
+                List.of(LiquidationCallEvent.TOPIC))).stream().map(LiquidationCallEvent::decode).toList();
+        assertThat(first).as("the competitor liquidated %s in the crash block", target.account())
+                .anySatisfy(e -> assertThat(e.liquidator()).isEqualTo(COMPETITOR));
+        mineUntilIdle(chain);
+        assertThat(runtime.events().outcomes()).as("keeper outcomes").isNotEmpty()
+                .allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
+    }
+
+    @Test
+    void aStuckTransactionIsReplacedWithABumpedFeeAndMined(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
+        chain.setAutomine(false);
+        MarketMover market = devnet.market();
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
+        chain.mine();
+        assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
+        assertThat(runtime.inFlight()).as("liquidations sent after the crash").isPositive();
+        BigInteger expensive = BigInteger.valueOf(50_000_000_000L); // 50 gwei: above what the keeper first offered
+        for (int i = 0; i < 3; i++) {
+            chain.setNextBlockBaseFee(expensive);
+            chain.mine();
+            assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
+        }
+        mineUntilIdle(chain);
+        List<String> replacements = runtime.events().replacementHashes();
+        assertThat(replacements).as("fee-bumped replacements").isNotEmpty();
+        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        assertThat(outcomes).as("a replacement was what got mined").anySatisfy(o -> assertThat(replacements).contains(o.hash()));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
+    }
+
+    /** Mines block after block, each once the keeper has handled the previous one, until it has had nothing to do for two blocks. */
+    private void mineUntilIdle(DevChain chain) throws InterruptedException {
+        int idle = 0;
+        for (int block = 0; block < 60 && idle < 2; block++) {
+            assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).as("keeper keeps up").isTrue();
+            idle = runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0 ? idle + 1 : 0;
+            chain.mine();
+        }
+        assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
+    }
+
+    private DevChain devnet() {
+        return current;
+    }
+
+    private KeeperRuntime start(KeeperConfig config, boolean dryRun) throws Exception {
+        KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get, Files.createTempDirectory("keeper-it"),
+                new SimpleMeterRegistry(), Duration.ofMillis(20));
+        assertThat(started.awaitBlock(devnet().blockNumber(), Duration.ofSeconds(30))).isTrue();
+        return started;
     }
 
     @Test
@@ -284,10 +404,14 @@ class KeeperIT {
 
     /** Wallet funding: the keeper holds plenty of every reserve asset (devnet tokens mint to anyone). */
     private static void fundKeeperWithTokens(Devnet devnet) {
+        fund(devnet, KEEPER);
+    }
+
+    private static void fund(Devnet devnet, Address who) {
         for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
             BigInteger amount = BigInteger.TEN.pow(reserve.decimals()).multiply(BigInteger.valueOf(10_000_000));
-            new Transactor(devnet.chain()).send("mint " + reserve.symbol() + " to the keeper", KEEPER, reserve.asset(),
-                    Abi.call("mint(address,uint256)", Abi.address(KEEPER), Abi.uint(amount)));
+            new Transactor(devnet.chain()).send("mint " + reserve.symbol() + " to " + who, who, reserve.asset(),
+                    Abi.call("mint(address,uint256)", Abi.address(who), Abi.uint(amount)));
         }
     }
 
