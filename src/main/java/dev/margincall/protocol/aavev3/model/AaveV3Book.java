@@ -67,9 +67,9 @@ public final class AaveV3Book {
         }
         evaluations.ensureCapacity(accounts.size());
         if (updated.size() == 1) {
-            evaluations.evaluate(touched.nextSetBit(0), accounts, block, primitiveBlock, evaluator);
+            evaluations.evaluate(touched.nextSetBit(0), accounts, block, primitiveBlock, evaluator, null);
         } else {
-            evaluate(touched);
+            evaluate(touched, null);
         }
         return new IndexedAccountSet(accounts, touched);
     }
@@ -87,17 +87,21 @@ public final class AaveV3Book {
         }
         setBlock(new BlockContext(market, prices, block.timestamp()));
         BitSet affected = new BitSet();
+        // only these reserves' lines change value; an eMode price source moving changes every in-eMode line of its members
+        boolean[] moved = new boolean[market.reservesCount()];
         for (Reserve reserve : market.reservesById()) {
             if (reserve != null && changedAssets.contains(reserve.asset())) {
                 affected.or(dependencies.usersOf(reserve.id()));
+                moved[reserve.id()] = true;
             }
         }
         for (EModeCategory category : market.eModeCategories().values()) {
             if (!category.priceSource().isZero() && changedAssets.contains(category.priceSource())) {
                 affected.or(dependencies.membersOf(category.id()));
+                moved = null;
             }
         }
-        evaluate(affected);
+        evaluate(affected, moved);
         return new IndexedAccountSet(accounts, affected);
     }
 
@@ -105,7 +109,7 @@ public final class AaveV3Book {
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
         setBlock(new BlockContext(newMarket, prices, block.timestamp()));
-        evaluate(null);
+        evaluate(null, null);
     }
 
     /** A new block: reserve state, prices and time all move; everyone is re-evaluated once. */
@@ -113,13 +117,13 @@ public final class AaveV3Book {
         this.market = newMarket;
         this.prices.putAll(newPrices);
         setBlock(new BlockContext(newMarket, prices, newTimestamp));
-        evaluate(null);
+        evaluate(null, null);
     }
 
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
         setBlock(new BlockContext(market, prices, newTimestamp));
-        evaluate(null);
+        evaluate(null, null);
     }
 
     public List<Address> accounts() {
@@ -183,9 +187,10 @@ public final class AaveV3Book {
 
     /**
      * Re-evaluates the given accounts (all when null), in parallel over chunks of indexes: each task has its
-     * own evaluator (its scratch registers), and tasks write disjoint parts of the evaluation table.
+     * own evaluator (its scratch registers), and tasks write disjoint parts of the evaluation table and of
+     * the packed positions. {@code moved}: see {@link EvaluationTable#evaluate}.
      */
-    private void evaluate(BitSet only) {
+    private void evaluate(BitSet only, boolean[] moved) {
         int size = accounts.size();
         evaluations.ensureCapacity(size);
         BlockContext context = block;
@@ -196,11 +201,11 @@ public final class AaveV3Book {
             int to = Math.min(size, from + CHUNK);
             if (only == null) {
                 for (int i = from; i < to; i++) {
-                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator);
+                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator, moved);
                 }
             } else {
                 for (int i = only.nextSetBit(from); i >= 0 && i < to; i = only.nextSetBit(i + 1)) {
-                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator);
+                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator, moved);
                 }
             }
         });

@@ -23,10 +23,17 @@ final class EvaluationTable {
         }
     }
 
-    /** Re-evaluates one account: the fast path when its position is packed and in range, else the BigInteger reference. */
-    void evaluate(int index, AccountTable accounts, BlockContext block, PrimitiveBlock primitive, FastAccountEvaluator evaluator) {
+    /**
+     * Re-evaluates one account: the fast path when its position is packed and in range, else the BigInteger
+     * reference. {@code moved}: the reserves whose price alone changed since the last evaluation (null:
+     * anything may have changed); only their lines are recomputed, unless the last evaluation fell back to
+     * the reference (the stored line values may then be incomplete).
+     */
+    void evaluate(int index, AccountTable accounts, BlockContext block, PrimitiveBlock primitive, FastAccountEvaluator evaluator,
+                  boolean[] moved) {
         long[] packed = accounts.packed(index);
-        if (packed != null && evaluator.evaluate(primitive, packed, accounts.eMode(index), words, index * WORDS)) {
+        boolean[] recompute = reference[index] == null ? moved : null;
+        if (packed != null && evaluator.evaluate(primitive, packed, accounts.eMode(index), words, index * WORDS, recompute)) {
             reference[index] = null;
         } else {
             reference[index] = AccountEvaluator.evaluate(block, accounts.position(index), null);

@@ -2,6 +2,8 @@ package dev.margincall.protocol.aavev3.model;
 
 import static dev.margincall.protocol.aavev3.model.PackedPosition.BORROWING;
 import static dev.margincall.protocol.aavev3.model.PackedPosition.COLLATERAL;
+import static dev.margincall.protocol.aavev3.model.PackedPosition.COLLATERAL_VALUE;
+import static dev.margincall.protocol.aavev3.model.PackedPosition.DEBT_VALUE;
 import static dev.margincall.protocol.aavev3.model.PackedPosition.RESERVE_MASK;
 import static dev.margincall.protocol.aavev3.model.PackedPosition.STRIDE;
 
@@ -50,11 +52,15 @@ final class FastAccountEvaluator {
     private final Divisor byDebt = new Divisor();
 
     /**
-     * Evaluates a packed position at a block and writes the six values at {@code results[at..at + WORDS)}.
+     * Evaluates a packed position at a block and writes the values at {@code results[at..at + WORDS)}.
+     * Each line's collateral and debt value is recomputed when its reserve is in {@code moved} (every line
+     * when {@code moved} is null) and stored in the packed position; the other lines reuse the values stored
+     * by the last evaluation — the caller guarantees nothing else they depend on changed since.
      *
-     * @return false, with nothing written, when an input or an intermediate value is outside the bounds above
+     * @return false, with no result written, when an input or an intermediate value is outside the bounds
+     *         above (the stored line values are then incomplete: evaluate every line next time)
      */
-    boolean evaluate(PrimitiveBlock block, long[] lines, int eMode, long[] results, int at) {
+    boolean evaluate(PrimitiveBlock block, long[] lines, int eMode, long[] results, int at, boolean[] moved) {
         boolean hasEMode = eMode != 0;
         if (hasEMode && (eMode < 0 || eMode >= PrimitiveBlock.EMODE_CATEGORIES || !block.eModeKnown[eMode] || block.eModeUnusable[eMode])) {
             return false;
@@ -75,13 +81,14 @@ final class FastAccountEvaluator {
                 return false;
             }
             boolean inEMode = hasEMode && eMode == block.eModeCategory[id];
-            boolean eModePrice = inEMode && block.eModePriced[eMode];
-            long priceHi = eModePrice ? block.eModePriceHi[eMode] : block.priceHi[id];
-            long priceLo = eModePrice ? block.eModePriceLo[eMode] : block.priceLo[id];
+            boolean recompute = moved == null || moved[id];
+            if (recompute && !lineValues(block, lines, k, id, eMode, inEMode)) {
+                return false;
+            }
             if ((flags & COLLATERAL) != 0 && block.threshold[id] != 0) {
-                long value = baseValue(lines[k + 1], lines[k + 2], block.incomeHi[id], block.incomeLo[id], priceHi, priceLo, block.unit[id]);
+                long value = lines[k + COLLATERAL_VALUE];
                 totalCollateral += value;
-                if (value < 0 || totalCollateral < 0) {
+                if (totalCollateral < 0) {
                     return false;
                 }
                 if (block.ltv[id] != 0) {
@@ -95,12 +102,9 @@ final class FastAccountEvaluator {
                 thresholdHi += Math.multiplyHigh(value, weight) + (Long.compareUnsigned(lo, thresholdLo) < 0 ? 1 : 0);
                 thresholdLo = lo;
             }
-            if ((flags & BORROWING) != 0) {
-                long value = baseValue(lines[k + 3], lines[k + 4], block.debtHi[id], block.debtLo[id], priceHi, priceLo, block.unit[id]);
-                totalDebt += value;
-                if (value < 0 || totalDebt < 0) {
-                    return false;
-                }
+            totalDebt += lines[k + DEBT_VALUE];
+            if (totalDebt < 0) {
+                return false;
             }
         }
         long ltv = 0;
@@ -166,6 +170,25 @@ final class FastAccountEvaluator {
         }
         byDebt.set(0, totalDebt);
         return math.mulAddDiv(collateralHi, collateralLo, 0, WAD, 0, halfDebt, byDebt);
+    }
+
+    /** Computes and stores one line's collateral and debt value (0 where GenericLogic counts none); false out of range. */
+    private boolean lineValues(PrimitiveBlock block, long[] lines, int k, int id, int eMode, boolean inEMode) {
+        int flags = (int) lines[k];
+        boolean eModePrice = inEMode && block.eModePriced[eMode];
+        long priceHi = eModePrice ? block.eModePriceHi[eMode] : block.priceHi[id];
+        long priceLo = eModePrice ? block.eModePriceLo[eMode] : block.priceLo[id];
+        long collateral = 0;
+        long debt = 0;
+        if ((flags & COLLATERAL) != 0 && block.threshold[id] != 0) {
+            collateral = baseValue(lines[k + 1], lines[k + 2], block.incomeHi[id], block.incomeLo[id], priceHi, priceLo, block.unit[id]);
+        }
+        if ((flags & BORROWING) != 0) {
+            debt = baseValue(lines[k + 3], lines[k + 4], block.debtHi[id], block.debtLo[id], priceHi, priceLo, block.unit[id]);
+        }
+        lines[k + COLLATERAL_VALUE] = collateral;
+        lines[k + DEBT_VALUE] = debt;
+        return collateral >= 0 && debt >= 0;
     }
 
     /** ⌊rayMul(scaled, index) × price / unit⌋, or −1 when an intermediate or the result is outside the bounds. */

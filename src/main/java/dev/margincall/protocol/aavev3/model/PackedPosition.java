@@ -6,7 +6,8 @@ import java.math.BigInteger;
  * A {@link Position} as one {@code long[]}, made once per position update and read by
  * {@link FastAccountEvaluator} at every block: per reserve the account uses (a collateral or borrowing
  * bit set), {@value #STRIDE} words — reserve id and flags, scaled collateral (high, low), scaled
- * variable debt (high, low).
+ * variable debt (high, low), and the line's collateral and debt value in the base currency at the last
+ * evaluation, so that a price move recomputes only the lines of the moved reserves.
  *
  * <p>Positions the fast path does not take are not packed ({@link #pack} returns null) and are always
  * evaluated by the BigInteger reference: stable debt (its interest is compounded per user, from the
@@ -15,7 +16,9 @@ import java.math.BigInteger;
  */
 final class PackedPosition {
 
-    static final int STRIDE = 5;
+    static final int STRIDE = 7;
+    static final int COLLATERAL_VALUE = 5;
+    static final int DEBT_VALUE = 6;
     static final int COLLATERAL = 1 << 16;
     static final int BORROWING = 1 << 17;
     static final int RESERVE_MASK = 0xFFFF;

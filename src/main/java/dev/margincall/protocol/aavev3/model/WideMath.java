@@ -27,27 +27,44 @@ final class WideMath {
      * @return false when the quotient is 2^128 or more (hi and lo are then meaningless)
      */
     boolean mulAddDiv(long aHi, long aLo, long bHi, long bLo, long cHi, long cLo, Divisor divisor) {
-        // 256-bit product p3:p2:p1:p0 from the four 64×64 partial products
-        long p0 = aLo * bLo;
-        long p1 = Math.unsignedMultiplyHigh(aLo, bLo);
-        long crossA = aLo * bHi;
-        long crossB = aHi * bLo;
-        long p2 = Math.unsignedMultiplyHigh(aLo, bHi);
-        long p3 = Math.unsignedMultiplyHigh(aHi, bHi);
-        long s = p1 + crossA;
-        long carry = carry(s, crossA);
-        p1 = s + crossB;
-        carry += carry(p1, crossB);
-        s = p2 + Math.unsignedMultiplyHigh(aHi, bLo);
-        p3 += carry(s, p2);
-        p2 = s + aHi * bHi;
-        p3 += carry(p2, s);
-        s = p2 + carry;
-        p3 += carry(s, p2);
-        p2 = s;
+        long p0;
+        long p1;
+        long p2;
+        long p3;
+        if (aHi == 0 || bHi == 0) {
+            // one factor fits a word (prices always, balances of 6- and 8-decimal tokens usually): 192-bit product x × y
+            long xHi = aHi == 0 ? bHi : aHi;
+            long xLo = aHi == 0 ? bLo : aLo;
+            long y = aHi == 0 ? aLo : bLo;
+            p0 = xLo * y;
+            long cross = xHi * y;
+            long s = Math.unsignedMultiplyHigh(xLo, y) + cross;
+            p2 = Math.unsignedMultiplyHigh(xHi, y) + carry(s, cross);
+            p1 = s;
+            p3 = 0;
+        } else {
+            // 256-bit product from the four 64×64 partial products
+            p0 = aLo * bLo;
+            p1 = Math.unsignedMultiplyHigh(aLo, bLo);
+            long crossA = aLo * bHi;
+            long crossB = aHi * bLo;
+            p2 = Math.unsignedMultiplyHigh(aLo, bHi);
+            p3 = Math.unsignedMultiplyHigh(aHi, bHi);
+            long s = p1 + crossA;
+            long carry = carry(s, crossA);
+            p1 = s + crossB;
+            carry += carry(p1, crossB);
+            s = p2 + Math.unsignedMultiplyHigh(aHi, bLo);
+            p3 += carry(s, p2);
+            p2 = s + aHi * bHi;
+            p3 += carry(p2, s);
+            s = p2 + carry;
+            p3 += carry(s, p2);
+            p2 = s;
+        }
         // + c
-        s = p0 + cLo;
-        carry = carry(s, cLo);
+        long s = p0 + cLo;
+        long carry = carry(s, cLo);
         p0 = s;
         s = p1 + cHi;
         long carry2 = carry(s, cHi);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * extreme: balances 0 to beyond 2^128, prices 0 to beyond 2^128, indexes from RAY to far beyond,
  * decimals 0/6/8/18/27 and 30 (out of range), LTV and threshold 0, eMode with and without its own
  * price, dropped reserves, stable debt. Whenever the fast path answers it must equal the reference in
- * all six values; when it declines, the book must still hold the reference's answer.
+ * all six values; when it declines, the book must still hold the reference's answer — also after price
+ * moves, which the book evaluates from the unmoved lines' stored values.
  */
 class FastAccountEvaluatorTest {
 
@@ -49,7 +50,7 @@ class FastAccountEvaluatorTest {
                 AccountData expected = AccountEvaluator.evaluate(block, position, null);
                 assertThat(book.evaluation(position.account())).as("book, round %d, %s", round, position).contains(expected);
                 long[] packed = PackedPosition.pack(position);
-                if (packed != null && evaluator.evaluate(primitive, packed, position.eModeCategory(), results, 0)) {
+                if (packed != null && evaluator.evaluate(primitive, packed, position.eModeCategory(), results, 0, null)) {
                     assertThat(FastAccountEvaluator.accountData(results, 0)).as("round %d, %s", round, position).isEqualTo(expected);
                     assertThat(FastAccountEvaluator.liquidatable(results, 0)).isEqualTo(expected.liquidatable());
                     fast++;
@@ -57,6 +58,18 @@ class FastAccountEvaluatorTest {
                     fastLiquidatable += expected.liquidatable() ? 1 : 0;
                 } else {
                     declined++;
+                }
+            }
+            // price moves: the book recomputes only the moved reserves' lines of the accounts using them
+            List<Address> assets = new ArrayList<>(prices.keySet());
+            for (int move = 0; move < 3; move++) {
+                Address asset = assets.get(random.nextInt(assets.size()));
+                prices.put(asset, random.nextBoolean() ? price(random) : prices.get(asset).multiply(BigInteger.valueOf(95)).divide(BigInteger.valueOf(100)));
+                book.updatePrices(Map.of(asset, prices.get(asset)));
+                BlockContext moved = new BlockContext(market, prices, T);
+                for (Position position : positions) {
+                    assertThat(book.evaluation(position.account())).as("after a move of %s, round %d, %s", asset, round, position)
+                            .contains(AccountEvaluator.evaluate(moved, position, null));
                 }
             }
         }
