@@ -19,8 +19,8 @@ import java.math.BigInteger;
  * is packed or a block prepared); each rayMul result &lt; 2^128; each line's value in the base currency,
  * and the account's total collateral and total debt, &lt; 2^63 (9.2 × 10^18: $92 billion with Aave's 8-decimal
  * USD base). From these: Σ value × LTV or threshold &lt; 2^63 · 2^16 · 2^16 lines &lt; 2^95; the averages are
- * &lt; 2^16; percentMul(total, threshold) &lt; 2^63 · 2^16 &lt; 2^79, times WAD &lt; 2^139 — all within the 128-bit
- * operands and quotients {@link WideMath} takes, and checked anyway.
+ * &lt; 2^16; percentMul(total, threshold) &lt; 2^63 · 2^16 / 10^4 &lt; 2^66, times WAD &lt; 2^126 — all within the
+ * 128-bit operands and quotients {@link WideMath} takes, and checked anyway.
  *
  * <p>One instance per thread (it keeps the registers of its arithmetic).
  */
