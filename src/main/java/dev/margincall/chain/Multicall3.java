@@ -6,6 +6,7 @@ import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.DynamicStruct;
 
@@ -44,6 +45,24 @@ public final class Multicall3 {
                     .toList();
             String response = rpc.call(CallRequest.call(address, Abi.call(AGGREGATE3, new DynamicArray<>(DynamicStruct.class, encoded))), tag);
             out.addAll(decodeResults(response));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #aggregate3} when every call must succeed: the return data in call order, or a
+     * {@link CallRevertedException} for the first call that failed, named by {@code describe} (its index)
+     * and carrying its revert data (the reason is decoded into the message).
+     */
+    public List<String> aggregate3AllSucceeding(List<Call> calls, BlockTag tag, IntFunction<String> describe) {
+        List<Result> results = aggregate3(calls, tag);
+        List<String> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            Result result = results.get(i);
+            if (!result.success()) {
+                throw new CallRevertedException(describe.apply(i), 3, "reverted", result.returnData());
+            }
+            out.add(result.returnData());
         }
         return out;
     }

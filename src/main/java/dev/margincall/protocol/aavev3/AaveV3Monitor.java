@@ -159,7 +159,7 @@ public final class AaveV3Monitor implements HeadListener {
     }
 
     private int countLiquidatable() {
-        return (int) book.accounts().stream().filter(a -> book.evaluation(a).map(AccountData::liquidatable).orElse(false)).count();
+        return book.liquidatableCount();
     }
 
     /** The evaluated state (read-only use by the strategy; tests may also seed faults into it). */

@@ -7,7 +7,6 @@ import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.abi.Abi;
-import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
@@ -230,15 +229,6 @@ public final class AaveV3Reader {
     }
 
     private List<String> read(List<Multicall3.Call> calls, BlockTag tag, String what) {
-        List<Multicall3.Result> results = multicall.aggregate3(calls, tag);
-        List<String> out = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            if (!results.get(i).success()) {
-                throw new IllegalStateException("reading " + what + ": call to " + calls.get(i).target() + " reverted ("
-                        + RevertReason.decode(results.get(i).returnData()) + ")");
-            }
-            out.add(results.get(i).returnData());
-        }
-        return out;
+        return multicall.aggregate3AllSucceeding(calls, tag, i -> "reading " + what + ": call to " + calls.get(i).target());
     }
 }

@@ -1,7 +1,6 @@
 package dev.margincall.protocol.aavev3;
 
 import dev.margincall.chain.BlockTag;
-import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.abi.Abi;
@@ -27,14 +26,10 @@ public final class AccountDataReader {
         List<Multicall3.Call> calls = accounts.stream()
                 .map(a -> new Multicall3.Call(pool, Abi.call(GET_USER_ACCOUNT_DATA, Abi.address(a))))
                 .toList();
-        List<Multicall3.Result> results = multicall.aggregate3(calls, tag);
+        List<String> results = multicall.aggregate3AllSucceeding(calls, tag, i -> "getUserAccountData(" + accounts.get(i) + ")");
         List<UserAccountData> out = new ArrayList<>(accounts.size());
         for (int i = 0; i < accounts.size(); i++) {
-            Multicall3.Result result = results.get(i);
-            if (!result.success()) {
-                throw new CallRevertedException("getUserAccountData(" + accounts.get(i) + ")", 3, "reverted", result.returnData());
-            }
-            out.add(decode(accounts.get(i), result.returnData()));
+            out.add(decode(accounts.get(i), results.get(i)));
         }
         return out;
     }

@@ -12,6 +12,7 @@ import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.SeededBorrower;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.AccountEvaluator;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
@@ -49,15 +50,21 @@ class AaveV3DifferentialIT {
         List<Position> positions = reader.loadPositions(contracts, market, accounts, tag);
         List<UserAccountData> onChain = new AccountDataReader(devnet.chain(), deployment.multicall3(), contracts.pool()).read(accounts, tag);
 
+        // the book evaluates with its fast word-arithmetic path: it must agree with the chain as the reference does
+        AaveV3Book book = new AaveV3Book(market, prices, block.timestamp());
+        book.updatePositions(positions);
+        assertThat(book.referenceEvaluated()).as("accounts outside the fast path's range").isZero();
+
         List<String> mismatches = new ArrayList<>();
         long liquidatable = 0;
         for (int i = 0; i < accounts.size(); i++) {
             AccountData local = AccountEvaluator.evaluate(market, prices, positions.get(i), block.timestamp());
+            AccountData fast = book.evaluation(accounts.get(i)).orElseThrow();
             UserAccountData chain = onChain.get(i);
             AccountData expected = new AccountData(chain.totalCollateralBase(), chain.totalDebtBase(), chain.availableBorrowsBase(),
                     chain.currentLiquidationThreshold(), chain.ltv(), chain.healthFactor());
-            if (!local.equals(expected)) {
-                mismatches.add(accounts.get(i) + "\n  local " + local + "\n  chain " + expected);
+            if (!local.equals(expected) || !fast.equals(expected)) {
+                mismatches.add(accounts.get(i) + "\n  local " + local + "\n  book  " + fast + "\n  chain " + expected);
             }
             if (local.liquidatable()) {
                 liquidatable++;

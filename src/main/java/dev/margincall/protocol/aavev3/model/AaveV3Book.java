@@ -3,38 +3,50 @@ package dev.margincall.protocol.aavev3.model;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * The keeper's view of one Aave V3 market: positions, prices, and each account's evaluation, kept up
- * to date incrementally. A dependency index (reserve → accounts using it as collateral or debt) makes a
- * price move re-evaluate only the accounts it touches; a position update re-evaluates that account.
- * Time changes everyone a little (interest), so {@link #advanceTo(long)} re-evaluates all, in parallel.
+ * to date incrementally. A dependency index (reserve → accounts using it as collateral or debt, eMode
+ * category → members) makes a price move re-evaluate only the accounts it touches; a position update
+ * re-evaluates that account. Time changes everyone a little (interest), so {@link #advanceTo(long)}
+ * re-evaluates all, on every core.
+ *
+ * <p>Accounts live in arrays by dense index ({@link AccountTable}); evaluations are words, not objects
+ * ({@link EvaluationTable}), computed by the allocation-free, bit-exact {@link FastAccountEvaluator}
+ * when the account's values are in its range, by the BigInteger {@link AccountEvaluator} otherwise.
  * Only totals are kept per account; the per-reserve breakdown is rebuilt on demand (candidates, display).
- * Pure state: no I/O; the caller feeds it what it reads from the chain.
+ * Pure state: no I/O; the caller feeds it what it reads from the chain. One writer at a time.
  */
 public final class AaveV3Book {
 
+    /** Accounts per parallel task: large enough to amortise a task, small enough to balance two to a few dozen cores. */
+    private static final int CHUNK = 16_384;
+
     private Market market;
     private final Map<Address, BigInteger> prices = new HashMap<>();
-    private final Map<Address, Position> positions = new ConcurrentHashMap<>();
-    private final Map<Address, AccountData> evaluations = new ConcurrentHashMap<>();
-    private final Map<Integer, Set<Address>> accountsByReserve = new HashMap<>();
+    private final AccountTable accounts = new AccountTable();
+    private final EvaluationTable evaluations = new EvaluationTable();
+    private final DependencyIndex dependencies = new DependencyIndex();
+    private final FastAccountEvaluator evaluator = new FastAccountEvaluator();
     private BlockContext block;
+    private PrimitiveBlock primitiveBlock;
 
     public AaveV3Book(Market market, Map<Address, BigInteger> initialPrices, long timestamp) {
         this.market = market;
         this.prices.putAll(initialPrices);
-        this.block = new BlockContext(market, prices, timestamp);
+        setBlock(new BlockContext(market, prices, timestamp));
     }
 
     public long timestamp() {
@@ -43,17 +55,23 @@ public final class AaveV3Book {
 
     /** Adds or replaces positions (after position events); returns the accounts re-evaluated. */
     public Set<Address> updatePositions(Collection<Position> updated) {
-        Set<Address> touched = new HashSet<>();
+        BitSet touched = new BitSet();
         for (Position position : updated) {
-            Position previous = positions.put(position.account(), position);
-            if (previous != null) {
-                unindex(previous);
+            int existing = accounts.indexOf(position.account());
+            if (existing >= 0) {
+                dependencies.remove(existing, accounts.position(existing));
             }
-            index(position);
-            evaluate(position.account());
-            touched.add(position.account());
+            int index = accounts.put(position);
+            dependencies.add(index, position);
+            touched.set(index);
         }
-        return touched;
+        evaluations.ensureCapacity(accounts.size());
+        if (updated.size() == 1) {
+            evaluations.evaluate(touched.nextSetBit(0), accounts, block, primitiveBlock, evaluator, null);
+        } else {
+            evaluate(touched, null);
+        }
+        return new IndexedAccountSet(accounts, touched);
     }
 
     /** New oracle prices; only accounts using a reserve (or eMode price source) whose price changed are re-evaluated. */
@@ -67,103 +85,129 @@ public final class AaveV3Book {
         if (changedAssets.isEmpty()) {
             return Set.of();
         }
-        block = new BlockContext(market, prices, block.timestamp());
-        Set<Address> affected = new HashSet<>();
+        setBlock(new BlockContext(market, prices, block.timestamp()));
+        BitSet affected = new BitSet();
+        // only these reserves' lines change value; an eMode price source moving changes every in-eMode line of its members
+        boolean[] moved = new boolean[market.reservesCount()];
         for (Reserve reserve : market.reservesById()) {
             if (reserve != null && changedAssets.contains(reserve.asset())) {
-                affected.addAll(accountsByReserve.getOrDefault(reserve.id(), Set.of()));
+                affected.or(dependencies.usersOf(reserve.id()));
+                moved[reserve.id()] = true;
             }
         }
         for (EModeCategory category : market.eModeCategories().values()) {
             if (!category.priceSource().isZero() && changedAssets.contains(category.priceSource())) {
-                positions.values().stream().filter(p -> p.eModeCategory() == category.id()).map(Position::account).forEach(affected::add);
+                affected.or(dependencies.membersOf(category.id()));
+                moved = null;
             }
         }
-        affected.parallelStream().forEach(this::evaluate);
-        return affected;
+        evaluate(affected, moved);
+        return new IndexedAccountSet(accounts, affected);
     }
 
     /** A new market state (reserve indexes, rates or configuration changed): everyone is re-evaluated. */
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
-        this.block = new BlockContext(newMarket, prices, block.timestamp());
-        reevaluateAll();
+        setBlock(new BlockContext(newMarket, prices, block.timestamp()));
+        evaluate(null, null);
     }
 
     /** A new block: reserve state, prices and time all move; everyone is re-evaluated once. */
     public void updateBlock(Market newMarket, Map<Address, BigInteger> newPrices, long newTimestamp) {
         this.market = newMarket;
         this.prices.putAll(newPrices);
-        this.block = new BlockContext(newMarket, prices, newTimestamp);
-        reevaluateAll();
+        setBlock(new BlockContext(newMarket, prices, newTimestamp));
+        evaluate(null, null);
     }
 
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
-        this.block = new BlockContext(market, prices, newTimestamp);
-        reevaluateAll();
+        setBlock(new BlockContext(market, prices, newTimestamp));
+        evaluate(null, null);
     }
 
     public List<Address> accounts() {
-        return List.copyOf(positions.keySet());
+        return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(accounts.addresses(), accounts.size())));
     }
 
     public Optional<Position> position(Address account) {
-        return Optional.ofNullable(positions.get(account));
+        int index = accounts.indexOf(account);
+        return index < 0 ? Optional.empty() : Optional.of(accounts.position(index));
     }
 
     public Optional<AccountData> evaluation(Address account) {
-        return Optional.ofNullable(evaluations.get(account));
+        int index = accounts.indexOf(account);
+        return index < 0 ? Optional.empty() : Optional.of(evaluations.accountData(index));
     }
 
     /** The account's collateral and debt reserve by reserve at the current block. */
     public Optional<AccountBreakdown> breakdown(Address account) {
-        return Optional.ofNullable(positions.get(account)).map(p -> AccountEvaluator.breakdown(block, p));
+        return position(account).map(p -> AccountEvaluator.breakdown(block, p));
     }
 
     public int size() {
-        return positions.size();
+        return accounts.size();
+    }
+
+    /** How many accounts have a health factor below 1, without building their account data. */
+    public int liquidatableCount() {
+        int count = 0;
+        for (int i = 0, n = accounts.size(); i < n; i++) {
+            count += evaluations.liquidatable(i) ? 1 : 0;
+        }
+        return count;
     }
 
     /** Liquidatable accounts, most profitable first. */
     public List<LiquidationCandidate> candidates() {
         List<LiquidationCandidate> out = new ArrayList<>();
-        evaluations.forEach((account, data) -> {
-            if (data.liquidatable()) {
-                LiquidationCandidate.best(account, AccountEvaluator.breakdown(block, positions.get(account))).ifPresent(out::add);
+        for (int i = 0, n = accounts.size(); i < n; i++) {
+            if (evaluations.liquidatable(i)) {
+                LiquidationCandidate.best(accounts.address(i), AccountEvaluator.breakdown(block, accounts.position(i))).ifPresent(out::add);
             }
-        });
+        }
         out.sort(Comparator.comparing(LiquidationCandidate::expectedProfitBase).reversed().thenComparing(c -> c.account().hex()));
         return out;
     }
 
     /** Accounts that use a reserve (for tests and metrics). */
     public Set<Address> accountsUsing(int reserveId) {
-        return Set.copyOf(accountsByReserve.getOrDefault(reserveId, Set.of()));
+        return new IndexedAccountSet(accounts, (BitSet) dependencies.usersOf(reserveId).clone());
     }
 
-    private void reevaluateAll() {
-        positions.keySet().parallelStream().forEach(this::evaluate);
+    /** Accounts whose last evaluation fell back to the BigInteger reference (out of the fast path's range; for tests and metrics). */
+    public int referenceEvaluated() {
+        return evaluations.referenceEvaluated(accounts.size());
     }
 
-    private void evaluate(Address account) {
-        evaluations.put(account, AccountEvaluator.evaluate(block, Objects.requireNonNull(positions.get(account)), null));
+    private void setBlock(BlockContext newBlock) {
+        this.block = newBlock;
+        this.primitiveBlock = new PrimitiveBlock(newBlock);
     }
 
-    private void index(Position position) {
-        for (int id = 0; id < market.reservesCount(); id++) {
-            if (position.isBorrowing(id) || position.isUsingAsCollateral(id)) {
-                accountsByReserve.computeIfAbsent(id, k -> new HashSet<>()).add(position.account());
+    /**
+     * Re-evaluates the given accounts (all when null), in parallel over chunks of indexes: each task has its
+     * own evaluator (its scratch registers), and tasks write disjoint parts of the evaluation table and of
+     * the packed positions. {@code moved}: see {@link EvaluationTable#evaluate}.
+     */
+    private void evaluate(BitSet only, boolean[] moved) {
+        int size = accounts.size();
+        evaluations.ensureCapacity(size);
+        BlockContext context = block;
+        PrimitiveBlock primitive = primitiveBlock;
+        IntStream.range(0, (size + CHUNK - 1) / CHUNK).parallel().forEach(chunk -> {
+            FastAccountEvaluator taskEvaluator = new FastAccountEvaluator();
+            int from = chunk * CHUNK;
+            int to = Math.min(size, from + CHUNK);
+            if (only == null) {
+                for (int i = from; i < to; i++) {
+                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator, moved);
+                }
+            } else {
+                for (int i = only.nextSetBit(from); i >= 0 && i < to; i = only.nextSetBit(i + 1)) {
+                    evaluations.evaluate(i, accounts, context, primitive, taskEvaluator, moved);
+                }
             }
-        }
-    }
-
-    private void unindex(Position position) {
-        for (int id = 0; id < market.reservesCount(); id++) {
-            Set<Address> accounts = accountsByReserve.get(id);
-            if (accounts != null) {
-                accounts.remove(position.account());
-            }
-        }
+        });
     }
 }
