@@ -32,10 +32,12 @@ import dev.margincall.submit.Submitter;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Keeper implements HeadListener {
 
     /** Accounts below this health factor are re-evaluated at the next block's timestamp (interest over one block is far smaller). */
-    private static final BigInteger NEAR_LIQUIDATION = new BigInteger("1001000000000000000");
+    private static final long NEAR_LIQUIDATION = 1_001_000_000_000_000_000L;
 
     private final AaveV3Monitor monitor;
     private final LiquidationStrategy strategy;
@@ -115,12 +117,10 @@ final class Keeper implements HeadListener {
         AaveV3Book book = monitor.book();
         BlockContext next = new BlockContext(monitor.market(), monitor.prices(), nextTimestamp);
         Map<Address, List<LiquidationQuote>> opportunities = new HashMap<>();
-        for (Address account : book.accounts()) {
-            AccountData data = book.evaluation(account).orElse(null);
-            if (data == null || data.healthFactor().compareTo(NEAR_LIQUIDATION) >= 0) {
-                events.recovered(account);
-                continue;
-            }
+        Set<Address> near = new HashSet<>(book.accountsBelow(NEAR_LIQUIDATION));
+        events.recoveredExcept(near);
+        for (Address account : near) {
+            AccountData data = book.evaluation(account).orElseThrow();
             List<LiquidationQuote> quotes = LiquidationMath.quotes(next, book.position(account).orElseThrow());
             if (quotes.isEmpty()) {
                 if (data.liquidatable()) {

@@ -87,6 +87,12 @@ final class KeeperEvents implements SubmitEvents {
         lastRejection.remove(account);
     }
 
+    /** Every account not in {@code near} is healthy: forget when it was liquidatable and why it was skipped. */
+    void recoveredExcept(java.util.Set<Address> near) {
+        liquidatableSince.keySet().retainAll(near);
+        lastRejection.keySet().retainAll(near);
+    }
+
     void decision(PlanDecision decision) {
         switch (decision) {
             case PlanDecision.Planned planned -> {

@@ -128,7 +128,7 @@ public final class Submitter {
             return Optional.empty();
         }
         InFlight flight = new InFlight(liquidation, sent.get().nonce, gasLimit, head.number());
-        flight.attempts.add(new Attempt(sent.get().hash, priced.get(), false));
+        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, priced.get(), false));
         inFlight.put(account, flight);
         events.sent(liquidation, sent.get().hash, sent.get().nonce, priced.get(), gasLimit);
         return Optional.of(sent.get().hash);
@@ -226,40 +226,66 @@ public final class Submitter {
         }
     }
 
+    /**
+     * A transaction not mined after {@code replaceAfterBlocks}. Ours go out in nonce order, so one waits
+     * either because its fee is below the market (bump it) or because an earlier nonce of ours waits
+     * (re-broadcast it unchanged, in case the node dropped it, and let the earlier one's bump free it).
+     * A liquidation whose opportunity is gone is cancelled whatever its fee.
+     */
     private void replaceOrCancel(InFlight flight, BlockHeader head) {
         Attempt last = flight.attempts.get(flight.attempts.size() - 1);
         FeePolicy.MarketFees market = marketFees(head);
-        if (!last.cancel) {
-            Optional<String> gone = stillValid(flight.liquidation);
-            int replacements = flight.attempts.size() - 1;
-            if (gone.isEmpty() && replacements < settings.maxReplacements()) {
-                Optional<Fees> bumped = feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.gasLimit);
-                if (bumped.isPresent()) {
-                    CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
-                            flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
-                    send(tx).ifPresent(hash -> {
-                        flight.attempts.add(new Attempt(hash, bumped.get(), false));
-                        flight.lastSentBlock = head.number();
-                        events.replaced(flight.liquidation, last.hash, hash, bumped.get());
-                    });
-                    return;
-                }
+        boolean underpriced = last.fees.maxFeePerGas().compareTo(market.nextBaseFee().add(market.tip())) < 0;
+        if (last.cancel) {
+            if (underpriced) {
+                cancel(flight, last.fees, market, head, "the previous cancellation was underpriced");
+            } else {
+                rebroadcast(flight, last, head);
             }
-            String why = gone.orElse(replacements >= settings.maxReplacements() ? "replaced " + replacements + " times without being mined"
-                    : "the fee needed now is above the profit cap");
-            cancel(flight, last.fees, market, head, why);
             return;
         }
-        cancel(flight, last.fees, market, head, "the previous cancellation was not mined");
+        Optional<String> gone = stillValid(flight.liquidation);
+        if (gone.isPresent()) {
+            cancel(flight, last.fees, market, head, gone.get());
+            return;
+        }
+        if (!underpriced) {
+            rebroadcast(flight, last, head);
+            return;
+        }
+        int replacements = flight.attempts.size() - 1;
+        Optional<Fees> bumped = replacements < settings.maxReplacements()
+                ? feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.gasLimit) : Optional.empty();
+        if (bumped.isEmpty()) {
+            cancel(flight, last.fees, market, head, replacements >= settings.maxReplacements()
+                    ? "replaced " + replacements + " times without being mined" : "the fee needed now is above the profit cap");
+            return;
+        }
+        CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
+                flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
+        send(tx).ifPresent(sent -> {
+            flight.attempts.add(new Attempt(sent.hash, sent.raw, bumped.get(), false));
+            flight.lastSentBlock = head.number();
+            events.replaced(flight.liquidation, last.hash, sent.hash, bumped.get());
+        });
+    }
+
+    private void rebroadcast(InFlight flight, Attempt attempt, BlockHeader head) {
+        try {
+            rpc.sendRawTransaction(attempt.raw);
+        } catch (RpcException e) {
+            // "already known" (still pooled) or "nonce too low" (mined meanwhile): the receipts decide next block
+        }
+        flight.lastSentBlock = head.number();
     }
 
     private void cancel(InFlight flight, Fees stuck, FeePolicy.MarketFees market, BlockHeader head, String why) {
         Fees fees = feePolicy.cancel(stuck, market);
         CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, flight.nonce, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
-        send(tx).ifPresent(hash -> {
-            flight.attempts.add(new Attempt(hash, fees, true));
+        send(tx).ifPresent(sent -> {
+            flight.attempts.add(new Attempt(sent.hash, sent.raw, fees, true));
             flight.lastSentBlock = head.number();
-            events.cancelling(flight.liquidation, hash, flight.nonce, fees, why);
+            events.cancelling(flight.liquidation, sent.hash, flight.nonce, fees, why);
         });
     }
 
@@ -278,7 +304,8 @@ public final class Submitter {
         for (int attempt = 0; attempt < 2; attempt++) {
             long nonce = nonces.take();
             try {
-                return Optional.of(new Sent(sendOrThrow(body.withNonce(nonce)), nonce));
+                Signed signed = sendOrThrow(body.withNonce(nonce));
+                return Optional.of(new Sent(signed.hash, signed.raw, nonce));
             } catch (RpcException e) {
                 nonces.resync();
                 if (!nonceConflict(e)) {
@@ -290,7 +317,7 @@ public final class Submitter {
     }
 
     /** A replacement or cancellation at a nonce already ours. */
-    private Optional<String> send(CallRequest tx) {
+    private Optional<Signed> send(CallRequest tx) {
         try {
             return Optional.of(sendOrThrow(tx));
         } catch (RpcException e) {
@@ -298,17 +325,17 @@ public final class Submitter {
         }
     }
 
-    private String sendOrThrow(CallRequest tx) {
-        String signed = signer.sign(settings.chainId(), tx);
-        String hash = Hash.sha3(signed);
+    private Signed sendOrThrow(CallRequest tx) {
+        String raw = signer.sign(settings.chainId(), tx);
+        Signed signed = new Signed(Hash.sha3(raw), raw);
         try {
-            rpc.sendRawTransaction(signed);
+            rpc.sendRawTransaction(raw);
         } catch (RpcException e) {
             if (!message(e).contains("already known") && !message(e).contains("known transaction")) {
                 throw e;
             }
         }
-        return hash;
+        return signed;
     }
 
     private static boolean nonceConflict(RpcException e) {
@@ -340,10 +367,13 @@ public final class Submitter {
         return market;
     }
 
-    private record Sent(String hash, long nonce) {
+    private record Sent(String hash, String raw, long nonce) {
     }
 
-    private record Attempt(String hash, Fees fees, boolean cancel) {
+    private record Signed(String hash, String raw) {
+    }
+
+    private record Attempt(String hash, String raw, Fees fees, boolean cancel) {
     }
 
     private record Backoff(long untilBlock, int failures) {

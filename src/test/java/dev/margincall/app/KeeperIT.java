@@ -142,33 +142,6 @@ class KeeperIT {
     }
 
     @Test
-    void interestAloneMakesAccountsLiquidatableAndTheyAreLiquidated(Devnet devnet) throws Exception {
-        DevChain chain = devnet.chain();
-        Deployment deployment = devnet.deployment();
-        fundKeeperWithTokens(devnet);
-        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
-        List<Address> accounts = devnet.borrowers().stream().map(b -> b.address()).toList();
-        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
-        Set<Address> liquidatable = Set.of();
-        for (int year = 1; year <= 10 && liquidatable.isEmpty(); year++) {
-            devnet.market().advanceTime(365L * 24 * 3600); // no price moves: interest only
-            liquidatable = liquidatableAt(reader, accounts, chain.blockNumber());
-        }
-        assertThat(liquidatable).as("accounts interest pushed below 1").isNotEmpty();
-        chain.setAutomine(false);
-        mineUntilIdle(chain);
-        Set<Address> liquidated = runtime.events().outcomes().stream().filter(o -> o.status().equals("mined"))
-                .map(KeeperEvents.Outcome::account).collect(Collectors.toSet());
-        Map<Address, dev.margincall.strategy.RejectReason> reasons = runtime.events().rejections();
-        for (Address account : liquidatable) {
-            assertThat(liquidated.contains(account) || reasons.containsKey(account)).as("%s liquidated or skipped with a reason", account).isTrue();
-        }
-        assertThat(liquidated).isNotEmpty();
-        assertThat(runtime.events().outcomes()).allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
-        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
-    }
-
-    @Test
     void aCompetitorFirstLeavesNoLosingTransactionAndNoStuckNonce(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
@@ -236,7 +209,7 @@ class KeeperIT {
     }
 
     /** Mines block after block, each once the keeper has handled the previous one, until it has had nothing to do for two blocks. */
-    private void mineUntilIdle(DevChain chain) throws InterruptedException {
+    void mineUntilIdle(DevChain chain) throws InterruptedException {
         int idle = 0;
         for (int block = 0; block < 60 && idle < 2; block++) {
             assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).as("keeper keeps up").isTrue();
@@ -368,8 +341,12 @@ class KeeperIT {
     private static void report(List<KeeperEvents.Outcome> outcomes, Set<Address> liquidatable, Set<Address> still, long crashBlock) {
         Map<Long, Long> delays = outcomes.stream().collect(Collectors.groupingBy(o -> o.minedBlock() - crashBlock, Collectors.counting()));
         long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
+        List<BigInteger> profits = outcomes.stream().map(o -> o.plan().netProfitBase()).sorted().toList();
+        BigInteger total = profits.stream().reduce(BigInteger.ZERO, BigInteger::add);
         System.out.printf("keeper: %d liquidatable after the crash, %d liquidations, still liquidatable %d; blocks after the crash block: %s; "
-                + "gas per liquidation (mean) %d%n", liquidatable.size(), outcomes.size(), still.size(), delays, outcomes.isEmpty() ? 0 : gas / outcomes.size());
+                        + "gas per liquidation (mean) %d; net profit per liquidation (base units, 1e8 = $1): median %s, total %s%n",
+                liquidatable.size(), outcomes.size(), still.size(), delays, outcomes.isEmpty() ? 0 : gas / outcomes.size(),
+                profits.isEmpty() ? "-" : profits.get(profits.size() / 2), total);
     }
 
     private static long awaitNextBlock(DevChain chain, long after) throws InterruptedException {
@@ -379,7 +356,7 @@ class KeeperIT {
         return after + 1;
     }
 
-    private static Set<Address> liquidatableAt(AccountDataReader reader, List<Address> accounts, long block) {
+    static Set<Address> liquidatableAt(AccountDataReader reader, List<Address> accounts, long block) {
         List<UserAccountData> data = reader.read(accounts, BlockTag.number(block));
         return data.stream().filter(UserAccountData::liquidatable).map(UserAccountData::account).collect(Collectors.toSet());
     }
@@ -403,11 +380,11 @@ class KeeperIT {
     }
 
     /** Wallet funding: the keeper holds plenty of every reserve asset (devnet tokens mint to anyone). */
-    private static void fundKeeperWithTokens(Devnet devnet) {
+    static void fundKeeperWithTokens(Devnet devnet) {
         fund(devnet, KEEPER);
     }
 
-    private static void fund(Devnet devnet, Address who) {
+    static void fund(Devnet devnet, Address who) {
         for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
             BigInteger amount = BigInteger.TEN.pow(reserve.decimals()).multiply(BigInteger.valueOf(10_000_000));
             new Transactor(devnet.chain()).send("mint " + reserve.symbol() + " to " + who, who, reserve.asset(),

@@ -158,6 +158,20 @@ public final class AaveV3Book {
         return count;
     }
 
+    /**
+     * Accounts with debt and a health factor below {@code healthFactor} (a wad below 2^63), without
+     * building the others' account data: what the keeper re-evaluates at the next block's timestamp.
+     */
+    public List<Address> accountsBelow(long healthFactor) {
+        List<Address> out = new ArrayList<>();
+        for (int i = 0, n = accounts.size(); i < n; i++) {
+            if (evaluations.below(i, healthFactor)) {
+                out.add(accounts.address(i));
+            }
+        }
+        return out;
+    }
+
     /** Liquidatable accounts, most profitable first. */
     public List<LiquidationCandidate> candidates() {
         List<LiquidationCandidate> out = new ArrayList<>();

@@ -50,6 +50,13 @@ final class EvaluationTable {
         return data != null ? data.liquidatable() : FastAccountEvaluator.liquidatable(words, index * WORDS);
     }
 
+    /** Has debt and a health factor below {@code threshold} (a wad that fits a long). */
+    boolean below(int index, long threshold) {
+        AccountData data = reference[index];
+        return data != null ? data.totalDebtBase().signum() > 0 && data.healthFactor().compareTo(java.math.BigInteger.valueOf(threshold)) < 0
+                : FastAccountEvaluator.below(words, index * WORDS, threshold);
+    }
+
     /** Accounts the reference path evaluated at the last evaluation (for metrics and tests). */
     int referenceEvaluated(int size) {
         int count = 0;

@@ -217,7 +217,12 @@ final class FastAccountEvaluator {
 
     /** Health factor below 1 (WAD), as {@link AccountData#liquidatable()}. */
     static boolean liquidatable(long[] results, int at) {
+        return below(results, at, WAD);
+    }
+
+    /** Has debt and a health factor below {@code threshold} (a wad below 2^64). */
+    static boolean below(long[] results, int at, long threshold) {
         return results[at + TOTAL_DEBT] != 0 && results[at + HEALTH_FACTOR_HI] == 0
-                && Long.compareUnsigned(results[at + HEALTH_FACTOR_LO], WAD) < 0;
+                && Long.compareUnsigned(results[at + HEALTH_FACTOR_LO], threshold) < 0;
     }
 }

@@ -1,0 +1,112 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.ConfigException;
+import dev.margincall.app.config.ConfigLoader;
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.ResilientEthRpc;
+import dev.margincall.chain.RpcException;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.strategy.Funding;
+import dev.margincall.submit.TransactionSigner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code margin-call check-config}: the file, then the chain it points at, every problem at once and
+ * nothing sent: chain id, contract code at each configured address, the signer's key and gas money,
+ * the liquidator contract's owner.
+ */
+@Command(name = "check-config", mixinStandardHelpOptions = true,
+        description = {"Validates a configuration file and the chain it points at, printing every problem at once:",
+                "keys and values, chain id, contract code at each configured address, the signer (key present,",
+                "gas money), the liquidator contract's owner. Sends nothing. Exit 0 when all is well, 2 otherwise."})
+final class CheckConfigCommand implements Callable<Integer> {
+
+    /** Below this, the signer is warned it may not afford a busy block's liquidations. */
+    static final BigInteger LOW_GAS_BALANCE_WEI = new BigDecimal("0.05").movePointRight(18).toBigIntegerExact();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, description = "YAML configuration (examples in config/).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
+        out.printf("%s: keys and values OK%n", config);
+        List<String> problems = new ArrayList<>();
+        try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
+            RpcClients.requireChainId(rpc, keeper.chain().id());
+            out.printf("chain: id %d at %s, head %d%n", keeper.chain().id(), rpc.endpointName(), rpc.blockNumber());
+            requireCode(rpc, keeper.chain().multicall3(), "chain.multicall3", problems, out);
+            for (int i = 0; i < keeper.protocols().size(); i++) {
+                requireCode(rpc, keeper.protocols().get(i).poolAddressesProvider(), "protocols[" + i + "].poolAddressesProvider", problems, out);
+            }
+            keeper.execution().ifPresent(execution -> checkExecution(rpc, execution, problems, out));
+        } catch (RpcException e) {
+            problems.add("chain.rpc: " + e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(config.toString(), problems);
+        }
+        out.println("all checks passed");
+        out.flush();
+        return MarginCall.OK;
+    }
+
+    private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, List<String> problems, PrintWriter out) {
+        Optional<TransactionSigner> signer = Optional.empty();
+        try {
+            signer = Optional.of(KeeperRuntime.signer(execution.signer(), MarginCall.environment));
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        } catch (TransactionSigner.SignerException e) {
+            problems.add("execution.signer: " + e.getMessage());
+        }
+        signer.ifPresent(s -> {
+            BigInteger balance = rpc.balance(s.address(), BlockTag.LATEST);
+            out.printf("signer: %s, balance %s wei%n", s.address(), balance);
+            if (balance.compareTo(LOW_GAS_BALANCE_WEI) < 0) {
+                out.printf("warning: the signer %s holds %s wei, less than %s: it may not afford gas in a busy block%n", s.address(), balance,
+                        LOW_GAS_BALANCE_WEI);
+            }
+        });
+        execution.uniswapV2Router().ifPresent(router -> requireCode(rpc, router, "execution.uniswapV2Router", problems, out));
+        execution.wrappedNative().ifPresent(token -> requireCode(rpc, token, "execution.wrappedNative", problems, out));
+        if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isPresent()) {
+            Address liquidator = execution.liquidatorContract().get();
+            if (requireCode(rpc, liquidator, "execution.liquidatorContract", problems, out)) {
+                Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, FlashLiquidator.owner()), BlockTag.LATEST));
+                signer.filter(s -> !s.address().equals(owner)).ifPresent(s -> problems.add("execution.liquidatorContract: owned by " + owner
+                        + ", not by the signer " + s.address() + ": only its owner can liquidate through it; deploy your own with deploy-liquidator"));
+            }
+        }
+    }
+
+    private static boolean requireCode(ResilientEthRpc rpc, Address address, String path, List<String> problems, PrintWriter out) {
+        String code = rpc.code(address, BlockTag.LATEST);
+        if (code == null || code.equals("0x")) {
+            problems.add(path + ": no contract at " + address + " on this chain: check the address (and that chain.rpc is the right network)");
+            return false;
+        }
+        out.printf("%s: contract at %s%n", path, address);
+        return true;
+    }
+}
