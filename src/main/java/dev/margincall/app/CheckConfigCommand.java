@@ -90,6 +90,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         });
         execution.uniswapV2Router().ifPresent(router -> requireCode(rpc, router, "execution.uniswapV2Router", problems, out));
         execution.wrappedNative().ifPresent(token -> requireCode(rpc, token, "execution.wrappedNative", problems, out));
+        if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isEmpty()) {
+            problems.add("execution.liquidatorContract: required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>`");
+        }
         if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isPresent()) {
             Address liquidator = execution.liquidatorContract().get();
             if (requireCode(rpc, liquidator, "execution.liquidatorContract", problems, out)) {

@@ -1,10 +1,26 @@
 package dev.margincall.app;
 
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.DevChain;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.PriceMoveMethod;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.strategy.Funding;
+import dev.margincall.submit.TransactionSigner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,15 +28,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code margin-call demo}: the whole story on a local chain. For now it sets up the market and shows
- * what a crash does to the borrowers; the keeper joins it as it is built.
+ * {@code margin-call demo}: the whole story on a local chain: the market, the borrowers, the keeper
+ * started with a flash-loan liquidator of its own, a price crash, the liquidations as they happen (log
+ * lines), and a summary of what the keeper did.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the demo on a local chain: starts Anvil, deploys the real Aave V3 + Uniswap V2,",
-                "seeds borrowers, prints the market and the accounts with their health factors, then crashes",
-                "prices (WETH -30%% by oracle source swap, WBTC -20%% by a silent feed storage write) and shows",
-                "which accounts became liquidatable."})
+        description = {"Runs the demo on a local chain: starts Anvil, deploys the real Aave V3 + Uniswap V2, seeds",
+                "borrowers, deploys our FlashLiquidator and starts the keeper, then crashes prices (WETH -30%% by",
+                "oracle source swap, WBTC -20%% by a silent feed storage write), shows the liquidations as they",
+                "happen and ends with a summary. The keeper signs with MC_PRIVATE_KEY when set, else a public",
+                "Anvil test key."})
 final class DemoCommand implements Callable<Integer> {
+
+    /** Anvil's dev account #8: a public test key, for the local chain only. */
+    static final String DEMO_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+    private static final String KEY_ENV = "MC_PRIVATE_KEY";
 
     @Spec
     CommandSpec spec;
@@ -28,14 +50,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     DevnetOptions devnet = new DevnetOptions();
 
-    @Option(names = "--keep-running", description = "Keep the chain running after the demo, until Ctrl-C.")
+    @Option(names = "--keep-running", description = "Keep the chain (a block per second) and the keeper running after the demo, until Ctrl-C.")
     boolean keepRunning;
 
     @Option(names = "--port", defaultValue = "0", description = "RPC port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         out.printf("Margin Call demo: starting Anvil, deploying Aave V3 + Uniswap V2, seeding %d borrowers (seed %d)...%n",
@@ -46,18 +68,46 @@ final class DemoCommand implements Callable<Integer> {
             DevnetReport report = new DevnetReport(out);
             report.market(running).accounts(running);
 
-            MarketMover market = running.market();
-            out.println();
-            out.println("Crash: WETH -30% (oracle source swapped: AssetSourceUpdated), WBTC -20% (feed storage rewritten: no event)");
-            market.movePrice("WETH", -3_000, PriceMoveMethod.SOURCE_SWAP);
-            market.movePrice("WBTC", -2_000, PriceMoveMethod.STORAGE_WRITE);
-            report.accounts(running);
-            out.printf("%nDemo finished in %.1f s.%n", (System.nanoTime() - started) / 1e9);
-            if (keepRunning) {
-                out.printf("Chain still running at %s; Ctrl-C stops it.%n", running.node().rpcUrl());
-                DevnetCommand.awaitShutdown();
+            Function<String, String> environment = name -> KEY_ENV.equals(name) && MarginCall.environment.apply(name) == null
+                    ? DEMO_KEY : MarginCall.environment.apply(name);
+            Address keeper = TransactionSigner.fromPrivateKey(environment.apply(KEY_ENV), "the demo key").address();
+            Deployment deployment = running.deployment();
+            DevChain chain = running.chain();
+            chain.setBalance(keeper, BigInteger.TEN.pow(20));
+            Address liquidator = new Transactor(chain).deploy("FlashLiquidator", keeper,
+                    FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
+            out.printf("%nKeeper %s: FlashLiquidator deployed at %s (flash-loan funding: no capital)%n", keeper, liquidator);
+            try (KeeperRuntime runtime = KeeperRuntime.start(config(deployment, running.node().wsUrl(), liquidator), false, environment,
+                    Files.createTempDirectory("margin-call-demo"), new SimpleMeterRegistry(), Duration.ofMillis(50))) {
+                chain.setIntervalMining(1);
+                MarketMover market = running.market();
+                out.println();
+                out.println("Crash: WETH -30% (oracle source swapped: AssetSourceUpdated), WBTC -20% (feed storage rewritten: no event)");
+                out.println("The keeper's decisions follow as log lines (stderr); a block per second.");
+                out.flush();
+                market.setPrice("WETH", market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100)), PriceMoveMethod.SOURCE_SWAP);
+                market.setPrice("WBTC", market.price("WBTC").multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100)), PriceMoveMethod.STORAGE_WRITE);
+                int liquidatable = runtime.liquidatableNow();
+                runtime.awaitIdle(3, Duration.ofSeconds(60));
+                out.println();
+                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked(), liquidatable);
+                out.printf("%nDemo finished in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+                if (keepRunning) {
+                    out.printf("Chain (a block per second) and keeper still running at %s; Ctrl-C stops them.%n", running.node().rpcUrl());
+                    out.flush();
+                    DevnetCommand.awaitShutdown();
+                }
             }
         }
         return MarginCall.OK;
+    }
+
+    private static KeeperConfig config(Deployment deployment, String wsUrl, Address liquidator) {
+        return new KeeperConfig(
+                new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(wsUrl), deployment.multicall3(), 5, 20),
+                List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
+                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of(KEY_ENV), Optional.empty(), Optional.empty()),
+                        Funding.FLASH_LOAN, Optional.of(liquidator), Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE,
+                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000)));
     }
 }

@@ -59,9 +59,11 @@ final class KeeperRuntime implements AutoCloseable {
     private final KeeperEvents events;
     private final Submitter submitter;
     private final HeadFollower follower;
+    private final AaveV3Monitor monitor;
 
-    private KeeperRuntime(ResilientEthRpc rpc, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower) {
+    private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower) {
         this.rpc = rpc;
+        this.monitor = monitor;
         this.keeper = keeper;
         this.events = events;
         this.submitter = submitter;
@@ -99,7 +101,8 @@ final class KeeperRuntime implements AutoCloseable {
             Address target;
             Optional<UniswapV2Pools> pools = Optional.empty();
             if (execution.funding() == Funding.FLASH_LOAN) {
-                target = execution.liquidatorContract().orElseThrow();
+                target = execution.liquidatorContract().orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of(
+                        "required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>` and put its address here")));
                 requireOwner(rpc, target, signer.address(), tag);
                 pools = Optional.of(UniswapV2Pools.discover(rpc, config.chain().multicall3(), execution.uniswapV2Router().orElseThrow(), assets,
                         Optional.of(wrappedNative), tag));
@@ -125,7 +128,7 @@ final class KeeperRuntime implements AutoCloseable {
                     .addKeyValue("funding", execution.funding().configName()).addKeyValue("accounts", monitor.book().size())
                     .addKeyValue("block", head.number()).log("keeper started");
             follower.start();
-            return new KeeperRuntime(rpc, keeper, events, submitter, follower);
+            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower);
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
             if (e instanceof RuntimeException runtime) {
@@ -153,6 +156,37 @@ final class KeeperRuntime implements AutoCloseable {
             Thread.sleep(5);
         }
         return true;
+    }
+
+    /**
+     * Waits while blocks come (the chain mines them) until the keeper has had nothing in flight for
+     * {@code idleBlocks} consecutive blocks, or {@code max} is over; false on timeout.
+     */
+    boolean awaitIdle(int idleBlocks, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long idleSince = -1;
+        while (System.nanoTime() < deadline) {
+            long head = rpc.blockNumber();
+            awaitBlock(head, Duration.ofSeconds(30));
+            if (submitter.inFlightCount() > 0) {
+                idleSince = -1;
+            } else if (idleSince < 0) {
+                idleSince = head;
+            } else if (head - idleSince >= idleBlocks) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** Accounts the market has, at the last block. */
+    int accountsTracked() {
+        return monitor.book().size();
+    }
+
+    int liquidatableNow() {
+        return monitor.liquidatableCount();
     }
 
     int inFlight() {

@@ -140,9 +140,7 @@ public final class ConfigLoader {
         Optional<Address> liquidator = optionalAddress(node, "liquidatorContract", at);
         Optional<Address> router = optionalAddress(node, "uniswapV2Router", at);
         if (funding == Funding.FLASH_LOAN) {
-            if (!node.has("liquidatorContract")) {
-                problems.add(at + "liquidatorContract: required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>`");
-            }
+            // liquidatorContract: required by run and dry-run (checked there and by check-config); fork deploys its own when absent
             if (!node.has("uniswapV2Router")) {
                 problems.add(at + "uniswapV2Router: required for flash-loan funding (the Router02 that swaps seized collateral into the debt asset)");
             }

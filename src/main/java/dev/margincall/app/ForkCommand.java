@@ -1,0 +1,103 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.ConfigException;
+import dev.margincall.app.config.ConfigLoader;
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.web3j.Web3jDevChain;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.AnvilProcess;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.strategy.Funding;
+import dev.margincall.submit.TransactionSigner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code margin-call fork}: a local Anvil fork of the configured chain, the keeper pointed at it with
+ * execution on, and a report of what it really did there. The configured (origin) chain is only read by
+ * Anvil; the keeper never talks to it, so nothing is ever sent there.
+ */
+@Command(name = "fork", mixinStandardHelpOptions = true,
+        description = {"Starts a local Anvil fork of the configured chain (optionally at --block), runs the keeper",
+                "against it with execution on (a block per second; the keeper's account is given gas money and, for",
+                "flash-loan funding without a contract, its own FlashLiquidator), and reports the liquidations",
+                "executed, profit, gas and failures. Nothing is sent to the configured chain."})
+final class ForkCommand implements Callable<Integer> {
+
+    private static final BigInteger GAS_MONEY = BigInteger.TEN.pow(20); // 100 ETH on the fork only
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
+    Path config;
+
+    @Option(names = "--block", description = "Fork at this block of the configured chain (default: its latest).")
+    Long block;
+
+    @Option(names = "--max-seconds", defaultValue = "120", description = "Stop after this long even if the keeper is still busy (default: ${DEFAULT-VALUE}).")
+    long maxSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        KeeperConfig origin = ConfigLoader.load(config, MarginCall.environment);
+        KeeperConfig.Execution execution = origin.execution().orElseThrow(() -> new ConfigException(config.toString(),
+                List.of("execution: missing; fork runs the keeper with execution on (see config/devnet.yaml)")));
+        TransactionSigner signer = KeeperRuntime.signer(execution.signer(), MarginCall.environment);
+        out.printf("Forking chain %d%s with Anvil...%n", origin.chain().id(), block == null ? "" : " at block " + block);
+        try (AnvilProcess fork = AnvilProcess.start(new AnvilOptions(0, origin.chain().id(), 0, 300_000_000L, origin.chain().rpc().get(0), block));
+             DevChain chain = new Web3jDevChain(fork.rpcUrl())) {
+            chain.setBalance(signer.address(), GAS_MONEY);
+            Optional<Address> liquidator = execution.liquidatorContract();
+            if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty()) {
+                chain.setAutoImpersonate(true);
+                liquidator = Optional.of(new Transactor(chain).deploy("FlashLiquidator", signer.address(),
+                        FlashLiquidator.deployData(origin.protocols().get(0).poolAddressesProvider(), execution.uniswapV2Router().orElseThrow(
+                                () -> new ConfigException(config.toString(), List.of("execution.uniswapV2Router: required for flash-loan funding"))))));
+                chain.setAutoImpersonate(false);
+                out.printf("Deployed a FlashLiquidator on the fork at %s%n", liquidator.get());
+            }
+            KeeperConfig onFork = new KeeperConfig(new KeeperConfig.Chain(origin.chain().id(), List.of(fork.rpcUrl()), Optional.of(fork.wsUrl()),
+                    origin.chain().multicall3(), origin.chain().confirmations(), origin.chain().maxReorgDepth()), origin.protocols(),
+                    Optional.of(withLiquidator(execution, liquidator)));
+            Path state = Files.createTempDirectory("margin-call-fork");
+            long forkBlock = chain.blockNumber();
+            try (KeeperRuntime runtime = KeeperRuntime.start(onFork, false, MarginCall.environment, state, new SimpleMeterRegistry(),
+                    Duration.ofMillis(100))) {
+                int liquidatable = runtime.liquidatableNow();
+                out.printf("Fork at block %d: %d accounts, %d liquidatable; the keeper runs (a block per second)...%n", forkBlock,
+                        runtime.accountsTracked(), liquidatable);
+                chain.setIntervalMining(1);
+                boolean idle = runtime.awaitIdle(3, Duration.ofSeconds(maxSeconds));
+                chain.setIntervalMining(0);
+                out.println();
+                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked(), liquidatable);
+                if (!idle) {
+                    out.printf("stopped after %d s with work left (--max-seconds)%n", maxSeconds);
+                }
+            }
+        }
+        return MarginCall.OK;
+    }
+
+    private static KeeperConfig.Execution withLiquidator(KeeperConfig.Execution e, Optional<Address> liquidator) {
+        return new KeeperConfig.Execution(e.signer(), e.funding(), liquidator, e.uniswapV2Router(), e.minProfitUsd(), e.dustUsd(), e.wrappedNative(),
+                e.maxGasSharePct(), e.minPriorityFeeWei(), e.replaceAfterBlocks(), e.maxReplacements(), e.backoffBlocks(), e.walletGas(), e.flashLoanGas());
+    }
+
+}
