@@ -86,11 +86,10 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("The keeper's decisions follow as log lines (stderr); a block per second.");
                 out.flush();
                 market.setPrice("WETH", market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100)), PriceMoveMethod.SOURCE_SWAP);
-                market.setPrice("WBTC", market.price("WBTC").multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100)), PriceMoveMethod.STORAGE_WRITE);
-                int liquidatable = runtime.liquidatableNow();
+                market.writeFeed("WBTC", market.price("WBTC").multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100)));
                 runtime.awaitIdle(3, Duration.ofSeconds(60));
                 out.println();
-                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked(), liquidatable);
+                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked());
                 out.printf("%nDemo finished in %.1f s.%n", (System.nanoTime() - started) / 1e9);
                 if (keepRunning) {
                     out.printf("Chain (a block per second) and keeper still running at %s; Ctrl-C stops them.%n", running.node().rpcUrl());

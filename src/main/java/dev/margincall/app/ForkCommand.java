@@ -86,7 +86,7 @@ final class ForkCommand implements Callable<Integer> {
                 boolean idle = runtime.awaitIdle(3, Duration.ofSeconds(maxSeconds));
                 chain.setIntervalMining(0);
                 out.println();
-                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked(), liquidatable);
+                KeeperSummary.print(out, runtime.events(), runtime.accountsTracked());
                 if (!idle) {
                     out.printf("stopped after %d s with work left (--max-seconds)%n", maxSeconds);
                 }

@@ -157,6 +157,7 @@ final class Keeper implements HeadListener {
         // The chain executes our transactions in nonce order: plan each against the pools and balances
         // the earlier ones leave behind, so a later swap's price impact and a spent balance are accounted for.
         SwapMarket pools = swaps;
+        List<Liquidation> transactions = new ArrayList<>();
         for (LiquidationPlan first : ranked) {
             PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
                     : strategy.plan(first.account(), opportunities.get(first.account()), pools, costs, balances);
@@ -165,15 +166,14 @@ final class Keeper implements HeadListener {
                 continue;
             }
             LiquidationPlan plan = planned.plan();
-            if (submitter.submit(transaction(plan, costs), head).isEmpty()) {
-                continue;
-            }
+            transactions.add(transaction(plan, costs));
             if (plan.funding() == Funding.WALLET) {
                 balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
             } else {
                 pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
             }
         }
+        submitter.submitAll(transactions, head);
     }
 
     private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {

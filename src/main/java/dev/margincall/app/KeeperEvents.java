@@ -53,6 +53,7 @@ final class KeeperEvents implements SubmitEvents {
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final List<String> wouldSend = new CopyOnWriteArrayList<>();
     private final List<String> replacements = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Address> everLiquidatable = ConcurrentHashMap.newKeySet();
     private final Timer opportunityToBroadcast;
     private final Counter profitUsd;
     private final Counter gasSpent;
@@ -76,6 +77,7 @@ final class KeeperEvents implements SubmitEvents {
 
     /** The account is liquidatable at the next block; remembers since when (the head that first showed it). */
     void liquidatable(Address account, long headBlock) {
+        everLiquidatable.add(account);
         if (liquidatableSince.putIfAbsent(account, headBlock) == null) {
             event("candidate").addKeyValue("account", account).addKeyValue("block", headBlock).log("liquidatable");
         }
@@ -214,6 +216,11 @@ final class KeeperEvents implements SubmitEvents {
     /** The last reason each still-liquidatable account was not liquidated for. */
     Map<Address, RejectReason> rejections() {
         return Map.copyOf(lastRejection);
+    }
+
+    /** Accounts seen liquidatable at some block of this run. */
+    int everLiquidatable() {
+        return everLiquidatable.size();
     }
 
     /** Hashes of every fee-bumped replacement sent. */

@@ -19,7 +19,7 @@ final class KeeperSummary {
     private KeeperSummary() {
     }
 
-    static void print(PrintWriter out, KeeperEvents events, int accountsTracked, int liquidatableAtStart) {
+    static void print(PrintWriter out, KeeperEvents events, int accountsTracked) {
         List<KeeperEvents.Outcome> outcomes = events.outcomes();
         List<KeeperEvents.Outcome> mined = outcomes.stream().filter(o -> o.status().equals("mined")).toList();
         Map<Address, Long> firstDelay = mined.stream().collect(Collectors.toMap(KeeperEvents.Outcome::account,
@@ -33,7 +33,7 @@ final class KeeperSummary {
 
         Table table = new Table("keeper run", "");
         table.row("accounts tracked", Integer.toString(accountsTracked));
-        table.row("liquidatable", Integer.toString(liquidatableAtStart));
+        table.row("accounts that became liquidatable", Integer.toString(events.everLiquidatable()));
         table.row("accounts liquidated", Integer.toString(firstDelay.size()));
         table.row("liquidations mined", Integer.toString(mined.size()));
         table.row("reverted / cancelled / dropped", count(outcomes, "reverted") + " / " + count(outcomes, "cancelled") + " / " + count(outcomes, "dropped"));

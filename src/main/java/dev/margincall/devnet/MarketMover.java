@@ -61,11 +61,19 @@ public final class MarketMover {
                                 new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(feed)))));
             }
             case STORAGE_WRITE -> {
-                chain.setStorageAt(priceSource(symbol), MOCK_AGGREGATOR_ANSWER_SLOT, Hex.word(newPrice));
+                writeFeed(symbol, newPrice);
                 chain.mine();
             }
             default -> throw new IllegalStateException(method.toString());
         }
+    }
+
+    /**
+     * Rewrites the feed's answer in place (no transaction, no event, no block): the next block the chain
+     * mines, by itself under interval mining, carries the new price.
+     */
+    public void writeFeed(String symbol, BigInteger newPrice) {
+        chain.setStorageAt(priceSource(symbol), MOCK_AGGREGATOR_ANSWER_SLOT, Hex.word(newPrice));
     }
 
     /** Swaps the Uniswap pools of {@code symbol} back to the oracle's prices (as arbitrageurs would). */

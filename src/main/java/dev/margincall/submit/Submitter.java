@@ -55,7 +55,10 @@ public final class Submitter {
     private final Settings settings;
     private final SubmitEvents events;
     private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final Map<Address, Backoff> backoffs = new HashMap<>();
+    private final Map<Address, Backoff> backoffs = new ConcurrentHashMap<>();
+    /** Simulations of one block run side by side; daemon threads, so they never keep the process alive. */
+    private final java.util.concurrent.ExecutorService simulations = java.util.concurrent.Executors.newFixedThreadPool(8,
+            Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
     private long marketBlock = -1;
     private FeePolicy.MarketFees market;
 
@@ -89,6 +92,36 @@ public final class Submitter {
 
     /** Simulates, prices and (unless dry-run) sends; returns the hash sent, or empty (the reason went to the events). */
     public Optional<String> submit(Liquidation liquidation, BlockHeader head) {
+        return submitAll(List.of(liquidation), head).get(0);
+    }
+
+    /**
+     * Many liquidations of one block: simulated and priced in parallel (each simulation is a round trip
+     * or two; a block's worth done one after another would miss the next block), then sent one after
+     * another in the order given, which is the nonce order the chain executes them in.
+     */
+    public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head) {
+        FeePolicy.MarketFees fees = marketFees(head);
+        List<java.util.concurrent.Future<Optional<Prepared>>> futures = liquidations.stream()
+                .map(l -> simulations.submit(() -> prepare(l, head, fees))).toList();
+        List<Optional<String>> hashes = new ArrayList<>();
+        for (java.util.concurrent.Future<Optional<Prepared>> future : futures) {
+            Optional<Prepared> prepared;
+            try {
+                prepared = future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while simulating", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            }
+            hashes.add(prepared.flatMap(p -> broadcast(p, head)));
+        }
+        return hashes;
+    }
+
+    /** Simulation, gas and fees of one liquidation; empty when it must not be sent (the reason went to the events). */
+    private Optional<Prepared> prepare(Liquidation liquidation, BlockHeader head, FeePolicy.MarketFees fees) {
         Address account = liquidation.account();
         if (!accepting(account, head.number())) {
             return Optional.empty();
@@ -104,7 +137,6 @@ public final class Submitter {
         }
         events.simulated(liquidation, estimate);
         BigInteger gasLimit = estimate.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100));
-        FeePolicy.MarketFees fees = marketFees(head);
         BigInteger expectedGasWei = estimate.multiply(fees.nextBaseFee().add(fees.tip()));
         if (liquidation.grossProfitWei().subtract(expectedGasWei).compareTo(liquidation.minProfitWei()) < 0) {
             fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + estimate + " at " + fees.nextBaseFee().add(fees.tip())
@@ -116,22 +148,30 @@ public final class Submitter {
             fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + fees.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
         }
+        return Optional.of(new Prepared(liquidation, body.withGas(gasLimit).withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas()),
+                priced.get()));
+    }
+
+    private Optional<String> broadcast(Prepared prepared, BlockHeader head) {
+        Liquidation liquidation = prepared.liquidation;
         if (settings.dryRun()) {
-            events.wouldSend(liquidation, gasLimit, priced.get());
-            backOff(account, head.number());
+            events.wouldSend(liquidation, prepared.tx.gas(), prepared.fees);
+            backOff(liquidation.account(), head.number());
             return Optional.empty();
         }
-        CallRequest tx = body.withGas(gasLimit).withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas());
-        Optional<Sent> sent = sendNew(tx);
+        Optional<Sent> sent = sendNew(prepared.tx);
         if (sent.isEmpty()) {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
         }
-        InFlight flight = new InFlight(liquidation, sent.get().nonce, gasLimit, head.number());
-        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, priced.get(), false));
-        inFlight.put(account, flight);
-        events.sent(liquidation, sent.get().hash, sent.get().nonce, priced.get(), gasLimit);
+        InFlight flight = new InFlight(liquidation, sent.get().nonce, prepared.tx.gas(), head.number());
+        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, prepared.fees, false));
+        inFlight.put(liquidation.account(), flight);
+        events.sent(liquidation, sent.get().hash, sent.get().nonce, prepared.fees, prepared.tx.gas());
         return Optional.of(sent.get().hash);
+    }
+
+    private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
     }
 
     /**
