@@ -17,7 +17,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -82,11 +84,18 @@ final class DemoCommand implements Callable<Integer> {
                 chain.setIntervalMining(1);
                 MarketMover market = running.market();
                 out.println();
-                out.println("Crash: WETH -30% (oracle source swapped: AssetSourceUpdated), WBTC -20% (feed storage rewritten: no event)");
+                out.println("Crash: WETH -30%, WBTC -20%. The DEX moves first (arbitrage re-prices the Uniswap pools), then the oracle:");
+                out.println("WETH by a source swap (AssetSourceUpdated), WBTC by a silent feed storage write (no event).");
                 out.println("The keeper's decisions follow as log lines (stderr); a block per second.");
                 out.flush();
-                market.setPrice("WETH", market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100)), PriceMoveMethod.SOURCE_SWAP);
-                market.writeFeed("WBTC", market.price("WBTC").multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100)));
+                Map<String, BigInteger> crashed = new HashMap<>();
+                deployment.reserves().forEach(r -> crashed.put(r.symbol(), market.price(r.symbol())));
+                crashed.put("WETH", crashed.get("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100)));
+                crashed.put("WBTC", crashed.get("WBTC").multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100)));
+                market.alignPools("WETH", crashed);
+                market.alignPools("WBTC", crashed);
+                market.setPrice("WETH", crashed.get("WETH"), PriceMoveMethod.SOURCE_SWAP);
+                market.writeFeed("WBTC", crashed.get("WBTC"));
                 runtime.awaitIdle(3, Duration.ofSeconds(60));
                 out.println();
                 KeeperSummary.print(out, runtime.events(), runtime.accountsTracked());
@@ -107,6 +116,6 @@ final class DemoCommand implements Callable<Integer> {
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
                 Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of(KEY_ENV), Optional.empty(), Optional.empty()),
                         Funding.FLASH_LOAN, Optional.of(liquidator), Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE,
-                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000)));
+                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
     }
 }

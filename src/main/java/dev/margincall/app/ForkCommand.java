@@ -97,7 +97,7 @@ final class ForkCommand implements Callable<Integer> {
 
     private static KeeperConfig.Execution withLiquidator(KeeperConfig.Execution e, Optional<Address> liquidator) {
         return new KeeperConfig.Execution(e.signer(), e.funding(), liquidator, e.uniswapV2Router(), e.minProfitUsd(), e.dustUsd(), e.wrappedNative(),
-                e.maxGasSharePct(), e.minPriorityFeeWei(), e.replaceAfterBlocks(), e.maxReplacements(), e.backoffBlocks(), e.walletGas(), e.flashLoanGas());
+                e.maxGasSharePct(), e.minPriorityFeeWei(), e.replaceAfterBlocks(), e.maxReplacements(), e.backoffBlocks(), e.walletGas(), e.flashLoanGas(), e.receiveAToken());
     }
 
 }

@@ -71,7 +71,7 @@ final class Keeper implements HeadListener {
      * @param minProfitBase   the configured minimum profit in the oracle's base currency
      */
     record Execution(Funding funding, Address target, Address wrappedNative, int flashPremiumBps, BigInteger minProfitBase,
-                     long defaultBlockInterval) {
+                     long defaultBlockInterval, boolean receiveAToken) {
     }
 
     Keeper(AaveV3Monitor monitor, LiquidationStrategy strategy, Submitter submitter, Optional<UniswapV2Pools> pools,
@@ -179,7 +179,8 @@ final class Keeper implements HeadListener {
     private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {
         LiquidationQuote quote = plan.quote();
         String data = plan.funding() == Funding.WALLET
-                ? AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(), false)
+                ? AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
+                        execution.receiveAToken())
                 : FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(), plan.route().path(),
                         plan.minAmountOut(), plan.minProfitTokens());
         return new Liquidation(plan, execution.target(), data, costs.baseToWei(plan.grossProfitBase()), costs.baseToWei(execution.minProfitBase()));

@@ -120,7 +120,8 @@ final class KeeperRuntime implements AutoCloseable {
             StrategySettings strategy = new StrategySettings(execution.funding(), toBase(execution.minProfitUsd(), baseUnit),
                     toBase(execution.dustUsd(), baseUnit), execution.walletGas(), execution.flashLoanGas());
             Keeper keeper = new Keeper(monitor, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
-                    new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL), events);
+                    new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL,
+                            execution.receiveAToken()), events);
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5));
@@ -204,6 +205,7 @@ final class KeeperRuntime implements AutoCloseable {
             log.warn("stopping with {} transaction(s) still in flight; the next start resyncs the nonce from the chain", submitter.inFlightCount());
         }
         close();
+        log.atInfo().addKeyValue("event", "stop").addKeyValue("inFlight", submitter.inFlightCount()).log("keeper stopped");
     }
 
     @Override

@@ -80,6 +80,11 @@ public final class MarketMover {
     public void alignPools(String symbol) {
         java.util.Map<String, BigInteger> prices = new java.util.HashMap<>();
         deployment.reserves().forEach(r -> prices.put(r.symbol(), price(r.symbol())));
+        alignPools(symbol, prices);
+    }
+
+    /** Swaps the Uniswap pools of {@code symbol} to {@code prices} (by symbol, oracle units): a DEX that moves before the oracle. */
+    public void alignPools(String symbol, java.util.Map<String, BigInteger> prices) {
         chain.setBalance(PoolArbitrageur.ARBITRAGEUR, BigInteger.TEN.pow(20));
         new PoolArbitrageur(tx, deployment).alignPairsOf(symbol, prices);
     }

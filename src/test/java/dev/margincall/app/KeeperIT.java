@@ -399,6 +399,6 @@ class KeeperIT {
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
                 Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
                         funding, liquidator, Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE, Optional.empty(), 50,
-                        BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000)));
+                        BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
     }
 }

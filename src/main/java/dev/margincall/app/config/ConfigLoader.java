@@ -36,7 +36,7 @@ public final class ConfigLoader {
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "poolAddressesProvider", "startBlock");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
     static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
-            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas");
+            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
     static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
 
@@ -163,8 +163,18 @@ public final class ConfigLoader {
             walletGas = positiveLong(gas, "wallet", at + "gas.", walletGas);
             flashGas = positiveLong(gas, "flashLoan", at + "gas.", flashGas);
         }
+        boolean receiveAToken = false;
+        JsonNode aToken = node.get("receiveAToken");
+        if (aToken != null && !aToken.isBoolean()) {
+            problems.add(at + "receiveAToken: true or false (wallet funding: take the collateral as aTokens instead of the underlying)");
+        } else if (aToken != null) {
+            receiveAToken = aToken.asBoolean();
+            if (receiveAToken && funding == Funding.FLASH_LOAN) {
+                problems.add(at + "receiveAToken: only for wallet funding; a flash loan must sell the underlying collateral to repay");
+            }
+        }
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
-                (int) maxGasShare, tipGwei.movePointRight(9).toBigInteger(), replaceAfter, maxReplacements, backoff, walletGas, flashGas);
+                (int) maxGasShare, tipGwei.movePointRight(9).toBigInteger(), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken);
     }
 
     private KeeperConfig.Signer signer(JsonNode node) {

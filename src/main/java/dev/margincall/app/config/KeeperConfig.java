@@ -40,6 +40,6 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
     public record Execution(Signer signer, Funding funding, Optional<Address> liquidatorContract, Optional<Address> uniswapV2Router,
                             BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
                             BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
-                            long walletGas, long flashLoanGas) {
+                            long walletGas, long flashLoanGas, boolean receiveAToken) {
     }
 }
