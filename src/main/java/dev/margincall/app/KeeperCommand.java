@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,18 +32,24 @@ abstract class KeeperCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
-        KeeperRuntime runtime = KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, new SimpleMeterRegistry(),
-                Duration.ofMillis(pollMillis));
+        // The hook goes in before the keeper starts, so a signal at any moment after this line stops it cleanly.
+        AtomicReference<KeeperRuntime> running = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             try {
-                runtime.stop(Duration.ofSeconds(graceSeconds));
+                KeeperRuntime runtime = running.get();
+                if (runtime != null) {
+                    runtime.stop(Duration.ofSeconds(graceSeconds));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
                 stopped.countDown();
             }
         }));
+        running.set(KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, new SimpleMeterRegistry(),
+                Duration.ofMillis(pollMillis)));
+        running.get().logStarted();
         stopped.await();
         return MarginCall.OK;
     }

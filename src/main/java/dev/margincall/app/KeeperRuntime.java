@@ -61,7 +61,12 @@ final class KeeperRuntime implements AutoCloseable {
     private final HeadFollower follower;
     private final AaveV3Monitor monitor;
 
-    private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower) {
+    private final String startLine;
+
+    private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
+                          String mode, Address signer, Funding funding, long block) {
+        this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " accounts=" + monitor.book().size()
+                + " block=" + block;
         this.rpc = rpc;
         this.monitor = monitor;
         this.keeper = keeper;
@@ -125,11 +130,9 @@ final class KeeperRuntime implements AutoCloseable {
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5));
-            log.atInfo().addKeyValue("event", "start").addKeyValue("mode", dryRun ? "dry-run" : "run").addKeyValue("signer", signer.address())
-                    .addKeyValue("funding", execution.funding().configName()).addKeyValue("accounts", monitor.book().size())
-                    .addKeyValue("block", head.number()).log("keeper started");
             follower.start();
-            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower);
+            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, dryRun ? "dry-run" : "run", signer.address(),
+                    execution.funding(), head.number());
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
             if (e instanceof RuntimeException runtime) {
@@ -137,6 +140,11 @@ final class KeeperRuntime implements AutoCloseable {
             }
             throw new IllegalStateException("cannot create the state directory " + stateDir + ": " + e.getMessage());
         }
+    }
+
+    /** One log line saying the keeper runs (the command logs it once its stop hook can reach this runtime). */
+    void logStarted() {
+        log.atInfo().addKeyValue("event", "start").log("keeper started " + startLine);
     }
 
     Keeper keeper() {

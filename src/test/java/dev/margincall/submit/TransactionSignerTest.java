@@ -37,4 +37,15 @@ class TransactionSignerTest {
         assertThat(decoded.getNonce()).isEqualTo(BigInteger.valueOf(7));
         assertThat(Address.of(decoded.getFrom())).isEqualTo(signer.address());
     }
+
+    @Test
+    void loadsAnEncryptedKeystoreAndRefusesAWrongPasswordWithoutDetails(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.web3j.crypto.ECKeyPair pair = org.web3j.crypto.ECKeyPair.create(new BigInteger(KEY, 16));
+        String name = org.web3j.crypto.WalletUtils.generateWalletFile("correct horse", pair, dir.toFile(), false);
+        java.nio.file.Path keystore = dir.resolve(name);
+        TransactionSigner signer = TransactionSigner.fromKeystore(keystore, "correct horse", "environment variable MC_KEYSTORE_PASSWORD");
+        assertThat(signer.address()).isEqualTo(Address.of("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f"));
+        assertThatThrownBy(() -> TransactionSigner.fromKeystore(keystore, "wrong", "environment variable MC_KEYSTORE_PASSWORD"))
+                .hasMessageContaining("could not be decrypted").hasMessageContaining("MC_KEYSTORE_PASSWORD").hasMessageNotContaining(KEY.substring(0, 16));
+    }
 }

@@ -86,4 +86,85 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.distance("rpc", "rcp")).isEqualTo(2);
         assertThat(ConfigLoader.distance("startBlock", "startblock")).isZero();
     }
+
+    private static final String MARKET = """
+            chain:
+              id: 31337
+              rpc: [ "http://127.0.0.1:8545" ]
+            protocols:
+              - type: aave-v3
+                poolAddressesProvider: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            """;
+
+    @Test
+    void readsTheExecutionKeysWithTheirDefaults() throws Exception {
+        KeeperConfig config = ConfigLoader.load(write(MARKET + """
+                execution:
+                  signer:
+                    privateKeyEnv: MC_PRIVATE_KEY
+                  funding: flash-loan
+                  liquidatorContract: "0x95bD8D42f30351685e96C62EDdc0d0613bf9a87A"
+                  uniswapV2Router: "0x922D6956C99E12DFeB3224DEA977D0939758A1Fe"
+                  minProfitUsd: 0.1
+                """), k -> null);
+        KeeperConfig.Execution execution = config.execution().orElseThrow();
+        assertThat(execution.funding()).isEqualTo(dev.margincall.strategy.Funding.FLASH_LOAN);
+        assertThat(execution.signer().privateKeyEnv()).contains("MC_PRIVATE_KEY");
+        assertThat(execution.minProfitUsd()).isEqualByComparingTo("0.1"); // exact: no binary floating point
+        assertThat(execution.minProfitUsd().scale()).isEqualTo(1);
+        assertThat(execution.dustUsd()).isEqualByComparingTo("1");
+        assertThat(execution.maxGasSharePct()).isEqualTo(50);
+        assertThat(execution.minPriorityFeeWei()).isEqualTo(java.math.BigInteger.valueOf(1_000_000_000L));
+        assertThat(execution.replaceAfterBlocks()).isEqualTo(2);
+        assertThat(execution.receiveAToken()).isFalse();
+    }
+
+    @Test
+    void everyExecutionMistakeIsReportedWithItsPathAndWhatToDo() throws Exception {
+        Path file = write(MARKET + """
+                execution:
+                  signer:
+                    privateKey: "0x0123"
+                  funding: borrowed
+                  uniswapV2Router: "0x922d6956c99e12dfeb3224dea977d0939758a1FE"
+                  minProfitUsd: -1
+                  maxGasSharePct: 150
+                  receiveAToken: "yes"
+                  gass: {}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, k -> null)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.signer.privateKey: a private key never goes in the config file"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.funding: 'borrowed' is not a funding mode"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.uniswapV2Router: address").contains("checksum"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.minProfitUsd: must be a number of 0 or more"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.maxGasSharePct: a share of the profit, 1 to 100"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.receiveAToken: true or false"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.gass: unknown key (did you mean 'gas'?)"));
+            // the key's value is never echoed back
+            assertThat(String.join("\n", e.problems())).doesNotContain("0x0123");
+        });
+    }
+
+    @Test
+    void aSignerNeedsExactlyOneKeySource() throws Exception {
+        Path both = write(MARKET + """
+                execution:
+                  signer: { privateKeyEnv: A, keystore: /k.json, passwordEnv: P }
+                  funding: wallet
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(both, k -> null)).hasMessageContaining("give exactly one of privateKeyEnv");
+        Path keystoreWithoutPassword = write(MARKET + """
+                execution:
+                  signer: { keystore: /k.json }
+                  funding: wallet
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(keystoreWithoutPassword, k -> null)).hasMessageContaining("passwordEnv: required with keystore");
+        Path valueInsteadOfName = write(MARKET + """
+                execution:
+                  signer: { privateKeyEnv: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97" }
+                  funding: wallet
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(valueInsteadOfName, k -> null)).hasMessageContaining("must be the NAME of an environment variable")
+                .hasMessageNotContaining("dbda1821");
+    }
 }
