@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.margincall.chain.Multicall3;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,5 +167,18 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(valueInsteadOfName, k -> null)).hasMessageContaining("must be the NAME of an environment variable")
                 .hasMessageNotContaining("dbda1821");
+    }
+
+    @Test
+    void everyExampleConfigIsValid() throws Exception {
+        try (var files = Files.list(Path.of("config"))) {
+            List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(examples).extracting(f -> f.getFileName().toString()).contains("devnet.yaml", "ethereum.yaml", "arbitrum.yaml");
+            for (Path example : examples) {
+                KeeperConfig config = ConfigLoader.load(example, name -> name.endsWith("WS_URL") ? "wss://example.invalid/ws" : "https://example.invalid/rpc");
+                assertThat(config.protocols()).as(example.toString()).isNotEmpty();
+                assertThat(config.execution()).as(example.toString()).isPresent();
+            }
+        }
     }
 }
