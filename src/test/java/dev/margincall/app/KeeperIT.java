@@ -210,6 +210,54 @@ class KeeperIT {
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
     }
 
+    @Test
+    void aStuckLiquidationWhoseOpportunityAnotherLiquidatorTookIsCancelledAtItsNonce(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        fund(devnet, COMPETITOR);
+        Transactor tx = new Transactor(chain);
+        for (Deployment.Reserve reserve : deployment.reserves()) {
+            tx.send("competitor approves " + reserve.symbol(), COMPETITOR, reserve.asset(),
+                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256)));
+        }
+        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
+        chain.setAutomine(false);
+        MarketMover market = devnet.market();
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
+        chain.mine();
+        assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
+        assertThat(runtime.inFlight()).as("liquidations sent after the crash").isPositive();
+        // the keeper's transactions are priced out of the next blocks while a competitor paying more liquidates everyone, repeatedly
+        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        Set<Address> targets = liquidatableAt(reader, devnet.borrowers().stream().map(b -> b.address()).toList(), chain.blockNumber());
+        BigInteger competitorFee = BigInteger.valueOf(500_000_000_000L);
+        long nonce = chain.transactionCount(COMPETITOR, BlockTag.LATEST);
+        for (Address target : targets) {
+            for (Deployment.Reserve debt : deployment.reserves()) {
+                for (int i = 0; i < 2; i++) {
+                    chain.sendTransaction(new CallRequest(COMPETITOR, deployment.aaveV3().pool(),
+                            dev.margincall.protocol.aavev3.AaveV3Calls.liquidationCall(deployment.reserve("WETH").asset(), debt.asset(), target,
+                                    dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256, false),
+                            null, BigInteger.valueOf(1_000_000), nonce++, competitorFee, competitorFee));
+                }
+            }
+        }
+        BigInteger expensive = BigInteger.valueOf(50_000_000_000L);
+        for (int i = 0; i < 3; i++) {
+            chain.setNextBlockBaseFee(expensive);
+            chain.mine();
+            assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
+        }
+        mineUntilIdle(chain);
+        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        assertThat(outcomes).as("a liquidation whose opportunity was gone was cancelled").anySatisfy(o -> assertThat(o.status()).isEqualTo("cancelled"));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
+        assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
+        System.out.printf("cancel: %d mined, %d cancelled%n", outcomes.stream().filter(o -> o.status().equals("mined")).count(),
+                outcomes.stream().filter(o -> o.status().equals("cancelled")).count());
+    }
+
     /** Mines block after block, each once the keeper has handled the previous one, until it has had nothing to do for two blocks. */
     void mineUntilIdle(DevChain chain) throws InterruptedException {
         int idle = 0;
