@@ -2,7 +2,7 @@ package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.margincall.observability.PrometheusRegistries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,7 +47,7 @@ abstract class KeeperCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }));
-        running.set(KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, new SimpleMeterRegistry(),
+        running.set(KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, PrometheusRegistries.create(),
                 Duration.ofMillis(pollMillis)));
         running.get().logStarted();
         stopped.await();

@@ -44,6 +44,9 @@ final class KeeperEvents implements SubmitEvents {
         }
     }
 
+    private static final List<String> TRANSACTION_EVENTS = List.of("sent", "replaced", "cancelling", "mined", "reverted", "cancelled",
+            "dropped", "would_send");
+
     private final MeterRegistry registry;
     private final BigInteger baseCurrencyUnit;
     private final Map<Address, Long> liquidatableSince = new ConcurrentHashMap<>();
@@ -67,6 +70,15 @@ final class KeeperEvents implements SubmitEvents {
                 .publishPercentileHistogram().register(registry);
         this.profitUsd = Counter.builder(MetricNames.PROFIT_USD).register(registry);
         this.gasSpent = Counter.builder(MetricNames.GAS_SPENT_NATIVE).register(registry);
+        // Every label value exists from the start, at 0: Prometheus's rate() cannot see a counter's first
+        // increment if the series appears with it, and dashboards show 0 instead of "no data".
+        for (String event : TRANSACTION_EVENTS) {
+            Counter.builder(MetricNames.TRANSACTIONS).tags("event", event).register(registry);
+        }
+        Counter.builder(MetricNames.PLANS).tags("outcome", "planned", "reason", "none").register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            Counter.builder(MetricNames.PLANS).tags("outcome", "rejected", "reason", reason.name()).register(registry);
+        }
     }
 
     /** A new head: the clock for opportunity → broadcast latency starts when the block is known. */

@@ -14,6 +14,7 @@ import dev.margincall.chain.head.HeadTracker;
 import dev.margincall.chain.logs.FileCheckpointStore;
 import dev.margincall.chain.web3j.WsNewHeads;
 import dev.margincall.core.Address;
+import dev.margincall.observability.MetricsServer;
 import dev.margincall.protocol.aavev3.AaveV3Parameters;
 import dev.margincall.protocol.aavev3.AaveV3Monitor;
 import dev.margincall.protocol.aavev3.model.Reserve;
@@ -26,9 +27,12 @@ import dev.margincall.submit.FeePolicy;
 import dev.margincall.submit.Submitter;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,11 +64,12 @@ final class KeeperRuntime implements AutoCloseable {
     private final Submitter submitter;
     private final HeadFollower follower;
     private final AaveV3Monitor monitor;
+    private final Optional<MetricsServer> metrics;
 
     private final String startLine;
 
     private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
-                          String mode, Address signer, Funding funding, long block) {
+                          Optional<MetricsServer> metrics, String mode, Address signer, Funding funding, long block) {
         this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " accounts=" + monitor.book().size()
                 + " block=" + block;
         this.rpc = rpc;
@@ -73,11 +78,14 @@ final class KeeperRuntime implements AutoCloseable {
         this.events = events;
         this.submitter = submitter;
         this.follower = follower;
+        this.metrics = metrics;
     }
 
     /**
      * @param environment where {@code ${VAR}}s, the private key and the keystore password are read (System::getenv in production)
      * @param stateDir    where the log checkpoint lives (created if missing)
+     * @param registry    every meter goes here; with {@code config.metrics()} enabled it must be (or contain) a
+     *                    {@link PrometheusMeterRegistry}, which /metrics serves
      */
     static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
                                MeterRegistry registry, Duration pollInterval) {
@@ -87,7 +95,17 @@ final class KeeperRuntime implements AutoCloseable {
             throw new ConfigException("protocols", List.of("run and dry-run watch exactly one market for now; give one entry"));
         }
         TransactionSigner signer = signer(execution.signer(), environment);
-        ResilientEthRpc rpc = RpcClients.create(config.chain(), registry);
+        KeeperHealth health = new KeeperHealth(config.metrics().maxHeadLagSeconds(), registry);
+        // The endpoint comes up first so /health answers (not ready, with progress) during a long backfill.
+        Optional<MetricsServer> metrics = metricsServer(config.metrics(), registry, health);
+        ResilientEthRpc rpc;
+        try {
+            rpc = RpcClients.create(config.chain(), registry);
+        } catch (RuntimeException e) {
+            metrics.ifPresent(MetricsServer::close);
+            throw e;
+        }
+        health.rpc(rpc);
         try {
             RpcClients.requireChainId(rpc, config.chain().id());
             KeeperConfig.Protocol protocol = config.protocols().get(0);
@@ -98,6 +116,7 @@ final class KeeperRuntime implements AutoCloseable {
                     new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), 4, head.number()),
                     new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
             monitor.start(head);
+            health.backfilled(monitor.book().size());
 
             BigInteger baseUnit = AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag);
             int premium = AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag);
@@ -130,11 +149,13 @@ final class KeeperRuntime implements AutoCloseable {
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5));
+            health.following(keeper, tracker, follower);
             follower.start();
-            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, dryRun ? "dry-run" : "run", signer.address(),
+            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, metrics, dryRun ? "dry-run" : "run", signer.address(),
                     execution.funding(), head.number());
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
+            metrics.ifPresent(MetricsServer::close);
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -149,6 +170,39 @@ final class KeeperRuntime implements AutoCloseable {
 
     Keeper keeper() {
         return keeper;
+    }
+
+    /** Where /metrics and /health listen, when enabled (the real port when the config asked for any free one). */
+    Optional<InetSocketAddress> metricsAddress() {
+        return metrics.map(MetricsServer::address);
+    }
+
+    private static Optional<MetricsServer> metricsServer(KeeperConfig.Metrics config, MeterRegistry registry, KeeperHealth health) {
+        if (!config.enabled()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MetricsServer.start(config.host(), config.port(), prometheus(registry), health.health()));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("metrics", List.of("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
+                    + "): choose a free port and an address of this machine, or set metrics.port to 0 to turn the endpoint off"));
+        }
+    }
+
+    /** The Prometheus registry /metrics serves: the given one, or the one inside a composite. */
+    static PrometheusMeterRegistry prometheus(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            return prometheus;
+        }
+        if (registry instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry inner : composite.getRegistries()) {
+                if (inner instanceof PrometheusMeterRegistry prometheus) {
+                    return prometheus;
+                }
+            }
+        }
+        throw new IllegalArgumentException("the metrics endpoint is enabled but the meter registry is a " + registry.getClass().getSimpleName()
+                + ", not a PrometheusMeterRegistry: pass PrometheusRegistries.create(), or disable metrics");
     }
 
     KeeperEvents events() {
@@ -220,6 +274,7 @@ final class KeeperRuntime implements AutoCloseable {
     public void close() {
         follower.close();
         rpc.close();
+        metrics.ifPresent(MetricsServer::close);
     }
 
     static TransactionSigner signer(KeeperConfig.Signer config, Function<String, String> environment) {

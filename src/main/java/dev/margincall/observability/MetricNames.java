@@ -39,6 +39,11 @@ public final class MetricNames {
     /** Gauges per protocol: accounts with a position, and those with a health factor below 1. */
     public static final String ACCOUNTS_TRACKED = "margincall.accounts.tracked";
     public static final String ACCOUNTS_LIQUIDATABLE = "margincall.accounts.liquidatable";
+    /**
+     * Gauges per protocol and {@code le}: indebted accounts whose health factor is at most le (0.9 … 5, +Inf),
+     * as of the last block; see {@link HealthFactorDistribution}.
+     */
+    public static final String ACCOUNTS_HEALTH_FACTOR = "margincall.accounts.health.factor";
     /** Timer: one block's update (reads + evaluation) per protocol. */
     public static final String BLOCK_UPDATE = "margincall.block.update";
     /** Counters of shadow verification: accounts compared with the protocol's own view, and disagreements. */
@@ -55,6 +60,11 @@ public final class MetricNames {
     public static final String PROFIT_USD = "margincall.profit.usd";
     /** Counter: gas paid by mined keeper transactions (liquidations, reverts and cancellations), in the native token. */
     public static final String GAS_SPENT_NATIVE = "margincall.gas.spent.native";
+
+    /** Gauge: 1 when /health says ready (backfill done, head fresh, an RPC endpoint healthy), else 0. */
+    public static final String READY = "margincall.ready";
+    /** Gauge: RPC endpoints reads may use now (circuit not open, head not lagging). */
+    public static final String RPC_ENDPOINTS_HEALTHY = "margincall.rpc.endpoints.healthy";
 
     private MetricNames() {
     }

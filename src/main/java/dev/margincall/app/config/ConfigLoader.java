@@ -31,7 +31,7 @@ public final class ConfigLoader {
     // Decimal amounts (minProfitUsd: 0.1) stay exact: no binary floating point between the file and the money.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution");
+    static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution", "metrics");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "poolAddressesProvider", "startBlock");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
@@ -39,6 +39,9 @@ public final class ConfigLoader {
             "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
     static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
+    static final Set<String> METRICS_KEYS = Set.of("host", "port", "maxHeadLagSeconds");
+    // A host name or an IP literal: anything else (a URL, "host:port") is a mistake worth naming before we try to bind.
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.]+]?");
 
     private final Function<String, String> environment;
     private final List<String> problems = new ArrayList<>();
@@ -122,7 +125,37 @@ public final class ConfigLoader {
         }
         Optional<KeeperConfig.Execution> execution = root.has("execution") ? Optional.ofNullable(execution(root.get("execution")))
                 : Optional.empty();
-        return new KeeperConfig(chainConfig, protocols, execution);
+        KeeperConfig.Metrics metrics = root.has("metrics") ? metrics(root.get("metrics")) : new KeeperConfig.Metrics(true,
+                KeeperConfig.Metrics.DEFAULT_HOST, KeeperConfig.Metrics.DEFAULT_PORT, KeeperConfig.Metrics.DEFAULT_MAX_HEAD_LAG_SECONDS);
+        return new KeeperConfig(chainConfig, protocols, execution, metrics);
+    }
+
+    /** {@code metrics: { host, port, maxHeadLagSeconds }}: loopback and 9464 unless told otherwise; port 0 turns the endpoint off. */
+    private KeeperConfig.Metrics metrics(JsonNode node) {
+        String at = "metrics.";
+        unknownKeys(node, at, METRICS_KEYS);
+        if (!node.isObject()) {
+            return KeeperConfig.Metrics.DISABLED;
+        }
+        String host = KeeperConfig.Metrics.DEFAULT_HOST;
+        if (node.has("host")) {
+            host = text(node.get("host"), at + "host");
+            if (host != null && !HOST.matcher(host).matches()) {
+                problems.add(at + "host: '" + host + "' is not a host name or IP address; give the interface to listen on, e.g. 127.0.0.1 "
+                        + "(the default: this machine only) or 0.0.0.0 (every interface, e.g. inside a container)");
+            }
+        }
+        int port = KeeperConfig.Metrics.DEFAULT_PORT;
+        JsonNode portNode = node.get("port");
+        if (portNode != null) {
+            if (!portNode.isIntegralNumber() || portNode.asLong() < 0 || portNode.asLong() > 65_535) {
+                problems.add(at + "port: must be a TCP port from 1 to 65535, or 0 to turn the metrics endpoint off, got '" + portNode.asText() + "'");
+            } else {
+                port = portNode.asInt();
+            }
+        }
+        long maxLag = positiveLong(node, "maxHeadLagSeconds", at, KeeperConfig.Metrics.DEFAULT_MAX_HEAD_LAG_SECONDS);
+        return new KeeperConfig.Metrics(port != 0, host, port, maxLag);
     }
 
     private KeeperConfig.Execution execution(JsonNode node) {

@@ -8,11 +8,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The YAML configuration, read and checked: chain, markets, and (for run / dry-run) execution. */
-public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execution> execution) {
+/** The YAML configuration, read and checked: chain, markets, (for run / dry-run) execution, and the metrics endpoint. */
+public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execution> execution, Metrics metrics) {
 
     public KeeperConfig(Chain chain, List<Protocol> protocols) {
         this(chain, protocols, Optional.empty());
+    }
+
+    /** Built in code (tests, the demo) rather than read from YAML: no metrics endpoint unless asked for. */
+    public KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execution> execution) {
+        this(chain, protocols, execution, Metrics.DISABLED);
+    }
+
+    public KeeperConfig withMetrics(Metrics newMetrics) {
+        return new KeeperConfig(chain, protocols, execution, newMetrics);
     }
 
     /**
@@ -41,5 +50,27 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
                             BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
                             BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
                             long walletGas, long flashLoanGas, boolean receiveAToken) {
+    }
+
+    /**
+     * The /metrics and /health endpoint (key {@code metrics}). In YAML {@code port: 0} disables it; in code
+     * {@link #anyFreePort(String)} binds an ephemeral port (tests), which the runtime then reports.
+     *
+     * @param maxHeadLagSeconds readiness: how old the head block may be before the keeper is "not ready"
+     */
+    public record Metrics(boolean enabled, String host, int port, long maxHeadLagSeconds) {
+
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 9464;
+        public static final long DEFAULT_MAX_HEAD_LAG_SECONDS = 60;
+        public static final Metrics DISABLED = new Metrics(false, DEFAULT_HOST, 0, DEFAULT_MAX_HEAD_LAG_SECONDS);
+
+        public static Metrics anyFreePort(String host) {
+            return new Metrics(true, host, 0, DEFAULT_MAX_HEAD_LAG_SECONDS);
+        }
+
+        public Metrics withMaxHeadLagSeconds(long seconds) {
+            return new Metrics(enabled, host, port, seconds);
+        }
     }
 }

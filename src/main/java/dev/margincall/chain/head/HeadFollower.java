@@ -22,7 +22,7 @@ public final class HeadFollower implements AutoCloseable {
     private final Duration safetyInterval;
     private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
     private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
 
     public HeadFollower(HeadTracker tracker, Optional<NewHeadsSource> push, Duration pollInterval, Duration safetyInterval) {
         this.tracker = tracker;
@@ -38,6 +38,12 @@ public final class HeadFollower implements AutoCloseable {
         running = true;
         push.ifPresent(source -> source.start(() -> wakeUps.offer(Boolean.TRUE)));
         thread = Thread.ofPlatform().name("head-follower").daemon(true).start(this::run);
+    }
+
+    /** True while the follower thread runs: false before {@link #start()}, after {@link #close()}, or if the thread died. */
+    public boolean alive() {
+        Thread current = thread;
+        return running && current != null && current.isAlive();
     }
 
     private void run() {

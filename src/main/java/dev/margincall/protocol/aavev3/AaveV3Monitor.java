@@ -9,6 +9,7 @@ import dev.margincall.chain.logs.LogQuery;
 import dev.margincall.chain.logs.LogStream;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
+import dev.margincall.observability.HealthFactorDistribution;
 import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.AccountData;
@@ -56,6 +57,7 @@ public final class AaveV3Monitor implements HeadListener {
     private final Counter shadowChecks;
     private final Counter shadowMismatches;
     private final Timer blockUpdate;
+    private final HealthFactorDistribution healthFactors;
 
     private AaveV3Contracts contracts;
     private Market market;
@@ -82,6 +84,7 @@ public final class AaveV3Monitor implements HeadListener {
         Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.book == null ? 0 : m.book.size())
                 .tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        this.healthFactors = new HealthFactorDistribution(registry, AaveV3Scanner.PROTOCOL);
     }
 
     /** Backfills to {@code head}, reads every account and evaluates it: the state the following blocks update. */
@@ -158,7 +161,11 @@ public final class AaveV3Monitor implements HeadListener {
         }
     }
 
+    /** Counts the liquidatable accounts, and publishes the health-factor distribution of the indebted ones (both from the book's words). */
     private int countLiquidatable() {
+        long[] counts = new long[healthFactors.boundsWad().length + 1];
+        book.countHealthFactors(healthFactors.boundsWad(), counts);
+        healthFactors.publishCounts(counts);
         return book.liquidatableCount();
     }
 

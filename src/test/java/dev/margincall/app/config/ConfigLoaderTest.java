@@ -181,4 +181,45 @@ class ConfigLoaderTest {
             }
         }
     }
+
+    @Test
+    void metricsListenOnLoopbackPort9464UnlessConfiguredAndPortZeroTurnsThemOff() throws Exception {
+        KeeperConfig.Metrics defaults = ConfigLoader.load(write(MARKET), k -> null).metrics();
+        assertThat(defaults).isEqualTo(new KeeperConfig.Metrics(true, "127.0.0.1", 9464, 60));
+        assertThat(ConfigLoader.load(write(MARKET + "metrics: {}\n"), k -> null).metrics()).isEqualTo(defaults);
+
+        KeeperConfig.Metrics custom = ConfigLoader.load(write(MARKET + "metrics: { host: 0.0.0.0, port: 9100, maxHeadLagSeconds: 5 }\n"),
+                k -> null).metrics();
+        assertThat(custom).isEqualTo(new KeeperConfig.Metrics(true, "0.0.0.0", 9100, 5));
+
+        KeeperConfig.Metrics off = ConfigLoader.load(write(MARKET + "metrics:\n  port: 0\n"), k -> null).metrics();
+        assertThat(off.enabled()).isFalse();
+    }
+
+    @Test
+    void badMetricsKeysAreNamedWithWhatToDo() throws Exception {
+        Path file = write(MARKET + """
+                metrics:
+                  host: "http://localhost"
+                  prot: 9464
+                  port: 70000
+                  maxHeadLagSeconds: 0
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, k -> null))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "metrics.prot: unknown key (did you mean 'port'?); known keys here: [host, maxHeadLagSeconds, port]",
+                        "metrics.host: 'http://localhost' is not a host name or IP address; give the interface to listen on, e.g. 127.0.0.1 "
+                                + "(the default: this machine only) or 0.0.0.0 (every interface, e.g. inside a container)",
+                        "metrics.port: must be a TCP port from 1 to 65535, or 0 to turn the metrics endpoint off, got '70000'",
+                        "metrics.maxHeadLagSeconds: must be a positive whole number, got '0'"));
+        assertThatThrownBy(() -> ConfigLoader.load(write(MARKET + "metrcs: { port: 1 }\n"), k -> null))
+                .hasMessageContaining("metrcs: unknown key (did you mean 'metrics'?)");
+        assertThatThrownBy(() -> ConfigLoader.load(write(MARKET + "metrics: { port: -1 }\n"), k -> null))
+                .hasMessageContaining("metrics.port: must be a TCP port");
+    }
+
+    @Test
+    void codeBuiltConfigsHaveNoMetricsEndpoint() {
+        assertThat(new KeeperConfig(null, java.util.List.of()).metrics().enabled()).isFalse();
+    }
 }

@@ -172,6 +172,31 @@ public final class AaveV3Book {
         return out;
     }
 
+    /**
+     * The health-factor distribution of the indebted accounts, without building account data: {@code counts[k]} gets the
+     * accounts whose health factor is at most {@code boundsWad[k]} (ascending wads below 2^63 - 1) and above the bound
+     * before; {@code counts[boundsWad.length]} those above every bound.
+     */
+    public void countHealthFactors(long[] boundsWad, long[] counts) {
+        for (int i = 0, n = accounts.size(); i < n; i++) {
+            if (!evaluations.hasDebt(i)) {
+                continue;
+            }
+            // HF <= bound  <=>  HF < bound + 1 (integers); "below" is monotonic in its threshold: binary search
+            int low = 0;
+            int high = boundsWad.length;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (evaluations.below(i, boundsWad[mid] + 1)) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            counts[low]++;
+        }
+    }
+
     /** Liquidatable accounts, most profitable first. */
     public List<LiquidationCandidate> candidates() {
         List<LiquidationCandidate> out = new ArrayList<>();

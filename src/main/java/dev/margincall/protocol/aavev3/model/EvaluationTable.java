@@ -57,6 +57,12 @@ final class EvaluationTable {
                 : FastAccountEvaluator.below(words, index * WORDS, threshold);
     }
 
+    /** Has debt (the health factor is then a number, not Aave's "no debt" maximum). */
+    boolean hasDebt(int index) {
+        AccountData data = reference[index];
+        return data != null ? data.totalDebtBase().signum() > 0 : words[index * WORDS + FastAccountEvaluator.TOTAL_DEBT] != 0;
+    }
+
     /** Accounts the reference path evaluated at the last evaluation (for metrics and tests). */
     int referenceEvaluated(int size) {
         int count = 0;

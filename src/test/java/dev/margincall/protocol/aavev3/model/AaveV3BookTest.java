@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,5 +63,43 @@ class AaveV3BookTest {
             }
         }
         assertThat(book.candidates()).isSortedAccordingTo((a, b) -> b.expectedProfitBase().compareTo(a.expectedProfitBase()));
+    }
+
+    @Test
+    void healthFactorCountsFromTheWordsEqualTheReferenceAccountData() {
+        AaveV3Book book = new AaveV3Book(SyntheticMarket.market(), SyntheticMarket.prices(), SyntheticMarket.T0);
+        java.util.Random random = new java.util.Random(77);
+        List<Position> positions = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            positions.add(SyntheticMarket.randomPosition(SyntheticMarket.address(0x20_000 + i), random));
+        }
+        book.updatePositions(positions);
+        // crash one reserve so that many accounts sit around 1.0
+        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
+        Address moved = SyntheticMarket.address(0x100);
+        prices.put(moved, prices.get(moved).multiply(BigInteger.valueOf(55)).divide(BigInteger.valueOf(100)));
+        book.updatePrices(prices);
+
+        dev.margincall.observability.HealthFactorDistribution distribution =
+                new dev.margincall.observability.HealthFactorDistribution(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "test");
+        long[] bounds = distribution.boundsWad();
+        long[] fast = new long[bounds.length + 1];
+        book.countHealthFactors(bounds, fast);
+
+        long[] reference = new long[bounds.length + 1];
+        for (Address account : book.accounts()) {
+            AccountData data = book.evaluation(account).orElseThrow();
+            if (data.totalDebtBase().signum() == 0) {
+                continue;
+            }
+            int k = 0;
+            while (k < bounds.length && data.healthFactor().compareTo(BigInteger.valueOf(bounds[k])) > 0) {
+                k++;
+            }
+            reference[k]++;
+        }
+        assertThat(fast).containsExactly(reference);
+        assertThat(java.util.Arrays.stream(fast).limit(4).sum()).as("accounts at or below 1.0").isPositive();
+        assertThat(fast[bounds.length]).as("accounts above 5").isPositive();
     }
 }
