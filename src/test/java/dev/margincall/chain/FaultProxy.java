@@ -46,6 +46,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long maxLogRange = Long.MAX_VALUE;
     private final AtomicLong headLag = new AtomicLong();
     private volatile Duration timeoutDelay = Duration.ofSeconds(3);
+    private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     public FaultProxy(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
@@ -94,6 +96,19 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** Requests calling {@code method} (alone or in a batch) wait until {@link #release()} (at most a minute): a slow backfill on demand. */
+    public FaultProxy hold(String method) {
+        gate = new java.util.concurrent.CountDownLatch(1);
+        held.add(method);
+        return this;
+    }
+
+    public FaultProxy release() {
+        held.clear();
+        gate.countDown();
+        return this;
+    }
+
     public int forwarded(String method) {
         AtomicInteger count = forwarded.get(method);
         return count == null ? 0 : count.get();
@@ -115,6 +130,9 @@ public final class FaultProxy implements AutoCloseable {
                 faultsServed.incrementAndGet();
                 respond(exchange, 503, "{\"error\":\"service unavailable\"}");
                 return;
+            }
+            if (!held.isEmpty() && callsHeldMethod(body)) {
+                gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
             }
             Fault fault = scheduled.poll();
             if (fault != null) {
@@ -162,6 +180,16 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             // the client gave up (e.g. after its timeout): nothing to answer
         }
+    }
+
+    private boolean callsHeldMethod(byte[] body) throws IOException {
+        JsonNode request = JSON.readTree(body);
+        for (JsonNode call : request.isArray() ? request : JSON.createArrayNode().add(request)) {
+            if (held.contains(call.path("method").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean tooWide(JsonNode filter) {
