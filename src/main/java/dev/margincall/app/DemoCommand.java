@@ -11,7 +11,7 @@ import dev.margincall.devnet.Transactor;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.margincall.observability.PrometheusRegistries;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -79,8 +79,12 @@ final class DemoCommand implements Callable<Integer> {
             Address liquidator = new Transactor(chain).deploy("FlashLiquidator", keeper,
                     FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
             out.printf("%nKeeper %s: FlashLiquidator deployed at %s (flash-loan funding: no capital)%n", keeper, liquidator);
-            try (KeeperRuntime runtime = KeeperRuntime.start(config(deployment, running.node().wsUrl(), liquidator), false, environment,
-                    Files.createTempDirectory("margin-call-demo"), new SimpleMeterRegistry(), Duration.ofMillis(50))) {
+            KeeperConfig keeperConfig = config(deployment, running.node().wsUrl(), liquidator)
+                    .withMetrics(KeeperConfig.Metrics.anyFreePort("127.0.0.1").withMaxHeadLagSeconds(10L * 365 * 24 * 3600)); // devnet blocks carry devnet time, not wall time
+            try (KeeperRuntime runtime = KeeperRuntime.start(keeperConfig, false, environment, Files.createTempDirectory("margin-call-demo"),
+                    PrometheusRegistries.create(), Duration.ofMillis(50))) {
+                runtime.metricsAddress().ifPresent(a -> out.printf("Keeper metrics at http://%s:%d/metrics, health at /health%n",
+                        a.getHostString(), a.getPort()));
                 chain.setIntervalMining(1);
                 MarketMover market = running.market();
                 out.println();

@@ -131,6 +131,7 @@ final class KeeperEvents implements SubmitEvents {
     @Override
     public void rejected(Liquidation liquidation, RejectReason reason, String detail) {
         count(MetricNames.PLANS, "outcome", "rejected", "reason", reason.name());
+        lastRejection.put(liquidation.account(), reason);
         event("skip").addKeyValue("account", liquidation.account()).addKeyValue("reason", reason).addKeyValue("detail", detail).log("not sending");
     }
 

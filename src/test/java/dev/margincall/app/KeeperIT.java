@@ -276,7 +276,10 @@ class KeeperIT {
     private KeeperRuntime start(KeeperConfig config, boolean dryRun) throws Exception {
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get, Files.createTempDirectory("keeper-it"),
                 new SimpleMeterRegistry(), Duration.ofMillis(20));
-        assertThat(started.awaitBlock(devnet().blockNumber(), Duration.ofSeconds(30))).isTrue();
+        if (!started.awaitBlock(devnet().blockNumber(), Duration.ofSeconds(30))) {
+            started.close();
+            throw new AssertionError("the keeper did not handle the head block within 30 s");
+        }
         return started;
     }
 

@@ -193,6 +193,12 @@ class ObservabilityIT {
         assertThat(scalar("sum(margincall_accounts_health_factor{le=\"1\"})")).isGreaterThanOrEqualTo(liquidatableNow);
         assertThat(scalar("sum(margincall_transactions_total{event=\"reverted\"})")).isZero();
         assertThat(scalar("sum(margincall_gas_spent_native_total)")).isPositive();
+        // the signer's key is in no metric (names, labels or values)
+        String exposition = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(exposition).contains("margincall_transactions_total");
+        String key = KeeperIT.KEEPER_KEY.substring(2);
+        assertThat(exposition).doesNotContain(key).doesNotContain(key.toUpperCase(java.util.Locale.ROOT));
         System.out.printf("Prometheus IT: %d dashboard queries returned series; %.0f indebted accounts; whole test %.1f s%n",
                 evaluated, indebted, (System.nanoTime() - began) / 1e9);
     }
