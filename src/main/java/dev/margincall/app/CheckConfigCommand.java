@@ -14,7 +14,6 @@ import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +35,6 @@ import picocli.CommandLine.Spec;
                 "keys and values, chain id, contract code at each configured address, the signer (key present,",
                 "gas money), the liquidator contract's owner. Sends nothing. Exit 0 when all is well, 2 otherwise."})
 final class CheckConfigCommand implements Callable<Integer> {
-
-    /** Below this, the signer is warned it may not afford a busy block's liquidations. */
-    static final BigInteger LOW_GAS_BALANCE_WEI = new BigDecimal("0.05").movePointRight(18).toBigIntegerExact();
 
     @Spec
     CommandSpec spec;
@@ -83,9 +79,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         signer.ifPresent(s -> {
             BigInteger balance = rpc.balance(s.address(), BlockTag.LATEST);
             out.printf("signer: %s, balance %s wei%n", s.address(), balance);
-            if (balance.compareTo(LOW_GAS_BALANCE_WEI) < 0) {
+            if (balance.compareTo(StartupChecks.LOW_GAS_BALANCE_WEI) < 0) {
                 out.printf("warning: the signer %s holds %s wei, less than %s: it may not afford gas in a busy block%n", s.address(), balance,
-                        LOW_GAS_BALANCE_WEI);
+                        StartupChecks.LOW_GAS_BALANCE_WEI);
             }
         });
         execution.uniswapV2Router().ifPresent(router -> requireCode(rpc, router, "execution.uniswapV2Router", problems, out));
@@ -104,9 +100,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
 
     private static boolean requireCode(ResilientEthRpc rpc, Address address, String path, List<String> problems, PrintWriter out) {
-        String code = rpc.code(address, BlockTag.LATEST);
-        if (code == null || code.equals("0x")) {
-            problems.add(path + ": no contract at " + address + " on this chain: check the address (and that chain.rpc is the right network)");
+        if (!StartupChecks.hasCode(rpc, address, BlockTag.LATEST)) {
+            problems.add(StartupChecks.noCode(path, address));
             return false;
         }
         out.printf("%s: contract at %s%n", path, address);

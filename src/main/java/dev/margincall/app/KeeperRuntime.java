@@ -111,6 +111,8 @@ final class KeeperRuntime implements AutoCloseable {
             KeeperConfig.Protocol protocol = config.protocols().get(0);
             BlockHeader head = rpc.block(BlockTag.LATEST);
             BlockTag tag = BlockTag.number(head.number());
+            StartupChecks.requireContracts(rpc, config, tag);
+            StartupChecks.warnOnLowGasMoney(rpc, signer.address());
             Files.createDirectories(stateDir);
             AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(),
                     new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), 4, head.number()),

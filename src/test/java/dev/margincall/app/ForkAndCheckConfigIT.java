@@ -118,4 +118,20 @@ class ForkAndCheckConfigIT {
         Path wrongChain = Files.writeString(Files.createTempFile("margin-call", ".yaml"), Files.readString(good).replace("id: 31337", "id: 1"));
         assertThat(run("check-config", "--config", wrongChain.toString()).exit()).isEqualTo(MarginCall.CHAIN_MISMATCH);
     }
+
+    @Test
+    void runRefusesToStartWhenAConfiguredContractIsMissing(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        long nonce = devnet.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);
+        Path file = config(deployment, """
+                execution:
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
+                  funding: wallet
+                  uniswapV2Router: "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"
+                """);
+        Run run = run("run", "--config", file.toString(), "--state-dir", Files.createTempDirectory("state").toString());
+        assertThat(run.exit()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(run.err()).contains("execution.uniswapV2Router: no contract at 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f").doesNotContain("\tat ");
+        assertThat(devnet.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST)).as("nothing sent").isEqualTo(nonce);
+    }
 }
