@@ -23,16 +23,6 @@ public final class AnvilProcess implements ChainNode {
     private static final Logger log = LoggerFactory.getLogger(AnvilProcess.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Runs "$@" (Anvil) in the background and kills it once the parent JVM ($1) is gone. */
-    private static final String WATCHDOG = """
-            parent=$1; shift
-            "$@" & child=$!
-            trap 'kill $child 2>/dev/null; exit 0' TERM INT HUP
-            while kill -0 "$parent" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
-            kill $child 2>/dev/null
-            wait $child
-            """;
-
     private final Process process;
     private final int port;
     private final Path logFile;
@@ -66,9 +56,9 @@ public final class AnvilProcess implements ChainNode {
         Process process;
         try {
             logFile = Files.createTempFile("margin-call-anvil-" + port + "-", ".log");
-            List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "anvil-watchdog",
-                    Long.toString(ProcessHandle.current().pid()), tools.anvil().toString()));
-            command.addAll(options.arguments("127.0.0.1", port));
+            List<String> anvil = new ArrayList<>(List.of(tools.anvil().toString()));
+            anvil.addAll(options.arguments("127.0.0.1", port));
+            List<String> command = Watchdog.command("anvil-watchdog", anvil);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())

@@ -147,17 +147,7 @@ class KeeperIT {
     void aCompetitorFirstLeavesNoLosingTransactionAndNoStuckNonce(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
-        fundKeeperWithTokens(devnet);
-        fund(devnet, COMPETITOR);
-        Transactor tx = new Transactor(chain);
-        for (Deployment.Reserve reserve : deployment.reserves()) {
-            tx.send("competitor approves " + reserve.symbol(), COMPETITOR, reserve.asset(),
-                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256)));
-        }
-        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
-        chain.setAutomine(false);
-        MarketMover market = devnet.market();
-        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
+        startWithAFundedCompetitorAndCrash(devnet);
         AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
         List<UserAccountData> data = reader.read(devnet.borrowers().stream().map(b -> b.address()).toList(), BlockTag.LATEST);
         UserAccountData target = data.stream().filter(UserAccountData::liquidatable)
@@ -214,17 +204,7 @@ class KeeperIT {
     void aStuckLiquidationWhoseOpportunityAnotherLiquidatorTookIsCancelledAtItsNonce(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
-        fundKeeperWithTokens(devnet);
-        fund(devnet, COMPETITOR);
-        Transactor tx = new Transactor(chain);
-        for (Deployment.Reserve reserve : deployment.reserves()) {
-            tx.send("competitor approves " + reserve.symbol(), COMPETITOR, reserve.asset(),
-                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256)));
-        }
-        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
-        chain.setAutomine(false);
-        MarketMover market = devnet.market();
-        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
+        startWithAFundedCompetitorAndCrash(devnet);
         chain.mine();
         assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
         assertThat(runtime.inFlight()).as("liquidations sent after the crash").isPositive();
@@ -256,6 +236,26 @@ class KeeperIT {
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
         System.out.printf("cancel: %d mined, %d cancelled%n", outcomes.stream().filter(o -> o.status().equals("mined")).count(),
                 outcomes.stream().filter(o -> o.status().equals("cancelled")).count());
+    }
+
+    /**
+     * The keeper (wallet funding) and a competitor both funded and approved, automine off, and WETH −30 %
+     * written into its feed (no event; the next mined block carries it).
+     */
+    private void startWithAFundedCompetitorAndCrash(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        fundKeeperWithTokens(devnet);
+        fund(devnet, COMPETITOR);
+        Transactor tx = new Transactor(chain);
+        for (Deployment.Reserve reserve : deployment.reserves()) {
+            tx.send("competitor approves " + reserve.symbol(), COMPETITOR, reserve.asset(),
+                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256)));
+        }
+        runtime = start(config(deployment, Funding.WALLET, Optional.empty()), false);
+        chain.setAutomine(false);
+        MarketMover market = devnet.market();
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100))));
     }
 
     /** Mines block after block, each once the keeper has handled the previous one, until it has had nothing to do for two blocks. */

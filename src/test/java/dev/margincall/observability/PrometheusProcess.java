@@ -2,6 +2,7 @@ package dev.margincall.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.margincall.devnet.Watchdog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,16 +28,6 @@ public final class PrometheusProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    /** Runs "$@" in the background and kills it once the parent JVM ($1) is gone. */
-    private static final String WATCHDOG = """
-            parent=$1; shift
-            "$@" & child=$!
-            trap 'kill $child 2>/dev/null; exit 0' TERM INT HUP
-            while kill -0 "$parent" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
-            kill $child 2>/dev/null
-            wait $child
-            """;
-
     private final Process process;
     private final Path dir;
     private final int port;
@@ -63,9 +53,8 @@ public final class PrometheusProcess implements AutoCloseable {
                       - targets: ["%s"]
                 """.formatted(target));
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "prometheus-watchdog", Long.toString(ProcessHandle.current().pid()),
-                binary, "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+        List<String> command = Watchdog.command("prometheus-watchdog", List.of(binary, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         PrometheusProcess prometheus = new PrometheusProcess(process, dir, port);
         try {
