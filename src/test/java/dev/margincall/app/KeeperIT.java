@@ -287,19 +287,11 @@ class KeeperIT {
     void sigtermStopsTheKeeperProcessGracefullyWithItsCheckpointWritten(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
         Path state = Files.createTempDirectory("keeper-state");
-        Path file = Files.createTempFile("keeper", ".yaml");
-        Files.writeString(file, """
-                chain:
-                  id: 31337
-                  rpc: [%s]
-                protocols:
-                  - type: aave-v3
-                    poolAddressesProvider: "%s"
+        Path file = ForkAndCheckConfigIT.config(deployment, """
                 execution:
-                  signer:
-                    privateKeyEnv: MC_PRIVATE_KEY
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
                   funding: wallet
-                """.formatted(deployment.rpcUrl(), deployment.aaveV3().poolAddressesProvider()));
+                """);
         ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "dry-run", "--config", file.toString(),
                 "--state-dir", state.toString(), "--poll-ms", "100").redirectErrorStream(true);
         builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
@@ -336,34 +328,19 @@ class KeeperIT {
     @Test
     void deployLiquidatorCommandDeploysAContractOwnedByTheSigner(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
-        Path file = Files.createTempFile("keeper", ".yaml");
-        Files.writeString(file, """
-                chain:
-                  id: 31337
-                  rpc: [%s]
-                protocols:
-                  - type: aave-v3
-                    poolAddressesProvider: "%s"
+        Path file = ForkAndCheckConfigIT.config(deployment, """
                 execution:
-                  signer:
-                    privateKeyEnv: MC_PRIVATE_KEY
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
                   funding: flash-loan
                   liquidatorContract: "%s"
                   uniswapV2Router: "%s"
-                """.formatted(deployment.rpcUrl(), deployment.aaveV3().poolAddressesProvider(), KEEPER, deployment.uniswapV2().router()));
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        MarginCall.environment = Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get;
-        try {
-            int exit = MarginCall.run(new String[] {"deploy-liquidator", "--config", file.toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
-            assertThat(exit).as(err.toString()).isZero();
-        } finally {
-            MarginCall.environment = System::getenv;
-        }
-        Address contract = Address.of(out.toString().strip());
+                """.formatted(KEEPER, deployment.uniswapV2().router()));
+        ForkAndCheckConfigIT.Run run = ForkAndCheckConfigIT.run("deploy-liquidator", "--config", file.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        Address contract = Address.of(run.out().strip());
         assertThat(devnet.chain().code(contract, BlockTag.LATEST)).isNotEqualTo("0x");
         assertThat(Abi.decodeAddress(devnet.chain().call(CallRequest.call(contract, FlashLiquidator.owner()), BlockTag.LATEST))).isEqualTo(KEEPER);
-        assertThat(out.toString() + err).doesNotContain(KEEPER_KEY.substring(2));
+        assertThat(run.out() + run.err()).doesNotContain(KEEPER_KEY.substring(2));
     }
 
     /** What a crash-and-liquidate run left on the chain. */
