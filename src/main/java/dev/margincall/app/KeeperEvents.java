@@ -62,6 +62,29 @@ final class KeeperEvents implements SubmitEvents {
     private final Counter gasSpent;
     private volatile long currentBlock;
     private volatile long blockSeenNanos;
+    private volatile Probe probe = Probe.NONE;
+
+    /**
+     * Precise timestamps ({@link System#nanoTime()}) of the keeper's steps, for the bench: a head seen,
+     * a plan made, a transaction on the wire. Observing only; called on the keeper's thread.
+     */
+    interface Probe {
+        Probe NONE = new Probe() {
+        };
+
+        default void block(long number, long seenNanos) {
+        }
+
+        default void planned(Address account, long headBlock, long nanos) {
+        }
+
+        default void sent(Address account, long headBlock, long nanos) {
+        }
+    }
+
+    void probe(Probe newProbe) {
+        probe = newProbe == null ? Probe.NONE : newProbe;
+    }
 
     KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit) {
         this.registry = registry;
@@ -85,6 +108,7 @@ final class KeeperEvents implements SubmitEvents {
     void block(long number, long seenNanos) {
         currentBlock = number;
         blockSeenNanos = seenNanos;
+        probe.block(number, seenNanos);
     }
 
     /** The account is liquidatable at the next block; remembers since when (the head that first showed it). */
@@ -112,6 +136,7 @@ final class KeeperEvents implements SubmitEvents {
             case PlanDecision.Planned planned -> {
                 count(MetricNames.PLANS, "outcome", "planned", "reason", "none");
                 LiquidationPlan plan = planned.plan();
+                probe.planned(plan.account(), currentBlock, System.nanoTime());
                 event("plan").addKeyValue("account", plan.account()).addKeyValue("funding", plan.funding().configName())
                         .addKeyValue("collateral", plan.quote().collateralAsset()).addKeyValue("debt", plan.quote().debtAsset())
                         .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("collateralReceived", plan.quote().collateralToLiquidator())
@@ -154,10 +179,12 @@ final class KeeperEvents implements SubmitEvents {
 
     @Override
     public void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
+        long now = System.nanoTime();
+        probe.sent(liquidation.account(), currentBlock, now);
         count(MetricNames.TRANSACTIONS, "event", "sent");
-        opportunityToBroadcast.record(System.nanoTime() - blockSeenNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        opportunityToBroadcast.record(now - blockSeenNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         sentAt.put(liquidation.account(), currentBlock);
-        sentNanos.put(liquidation.account(), System.nanoTime());
+        sentNanos.put(liquidation.account(), now);
         event("sent").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
                 .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("maxPriorityFeePerGas", fees.maxPriorityFeePerGas())
                 .addKeyValue("gasLimit", gasLimit).log("liquidation sent");

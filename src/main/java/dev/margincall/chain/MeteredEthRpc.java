@@ -1,8 +1,10 @@
 package dev.margincall.chain;
 
 import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,10 @@ import java.util.function.Function;
  * Times every call of one endpoint, tagged by method and outcome. Timers are registered once per
  * (method, outcome) and kept: building and looking one up in the registry on every call costs more than
  * the timing itself on a hot path of thousands of calls per block.
+ *
+ * <p>{@link MetricNames#RPC_CALLS} counts JSON-RPC calls rather than round trips: a batch of n calls
+ * ({@link #calls}, {@link #blocks}, {@link #receipts}) is one request in the timer and n calls in the
+ * counter, as providers bill them.
  */
 public final class MeteredEthRpc extends ForwardingEthRpc {
 
@@ -21,6 +27,7 @@ public final class MeteredEthRpc extends ForwardingEthRpc {
     private final EthRpc delegate;
     private final MeterRegistry registry;
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> callCounters = new ConcurrentHashMap<>();
 
     public MeteredEthRpc(EthRpc delegate, MeterRegistry registry) {
         this.delegate = delegate;
@@ -29,6 +36,27 @@ public final class MeteredEthRpc extends ForwardingEthRpc {
 
     @Override
     protected <T> T invoke(String rpcMethod, Function<EthRpc, T> call) {
+        return timed(rpcMethod, 1, call);
+    }
+
+    @Override
+    public List<BlockHeader> blocks(List<Long> numbers) {
+        return timed("eth_getBlockByNumber", numbers.size(), rpc -> rpc.blocks(numbers));
+    }
+
+    @Override
+    public List<String> calls(List<CallRequest> requests, BlockTag tag) {
+        return timed("eth_call", requests.size(), rpc -> rpc.calls(requests, tag));
+    }
+
+    @Override
+    public List<java.util.Optional<TransactionReceipt>> receipts(List<String> transactionHashes) {
+        return timed("eth_getTransactionReceipt", transactionHashes.size(), rpc -> rpc.receipts(transactionHashes));
+    }
+
+    private <T> T timed(String rpcMethod, int jsonRpcCalls, Function<EthRpc, T> call) {
+        callCounters.computeIfAbsent(rpcMethod, m -> Counter.builder(MetricNames.RPC_CALLS).tag("endpoint", delegate.endpointName())
+                .tag("method", m).register(registry)).increment(jsonRpcCalls);
         Timer.Sample sample = Timer.start(registry);
         String outcome = "ok";
         try {

@@ -8,6 +8,8 @@ public final class MetricNames {
 
     /** Timer per JSON-RPC round trip; tags endpoint, method, outcome (ok or an RpcErrorKind). */
     public static final String RPC_REQUESTS = "margincall.rpc.requests";
+    /** JSON-RPC calls (a batch of n counts n), by endpoint and method: what providers bill. */
+    public static final String RPC_CALLS = "margincall.rpc.calls";
     /** Counter of retried attempts; tag endpoint. */
     public static final String RPC_RETRIES = "margincall.rpc.retries";
     /** Counter of calls that moved on to the next endpoint; tags from (endpoint), method. */

@@ -26,4 +26,23 @@ class MeteredEthRpcTest {
         assertThat(calls).isNotNull();
         assertThat(calls.count()).isEqualTo(3);
     }
+
+    @Test
+    void aBatchIsOneRequestAndAsManyJsonRpcCalls() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EthRpc batching = (EthRpc) java.lang.reflect.Proxy.newProxyInstance(EthRpc.class.getClassLoader(), new Class<?>[] {EthRpc.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "calls" -> ((List<?>) args[0]).stream().map(r -> "0x").toList();
+                    case "call" -> "0x";
+                    case "endpointName" -> "fake://rpc";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        MeteredEthRpc rpc = new MeteredEthRpc(batching, registry);
+        CallRequest request = CallRequest.call(Multicall3.CANONICAL, "0x");
+        rpc.calls(List.of(request, request, request, request), BlockTag.LATEST);
+        rpc.call(request, BlockTag.LATEST);
+
+        assertThat(registry.find(MetricNames.RPC_REQUESTS).tag("method", "eth_call").timer().count()).isEqualTo(2);
+        assertThat(registry.find(MetricNames.RPC_CALLS).tag("method", "eth_call").counter().count()).isEqualTo(5);
+    }
 }
