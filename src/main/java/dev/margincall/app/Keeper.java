@@ -192,8 +192,11 @@ final class Keeper implements HeadListener {
         List<Multicall3.Result> results = multicall.aggregate3(assets.stream()
                 .map(a -> new Multicall3.Call(a, Abi.call("balanceOf(address)", Abi.address(submitter.from())))).toList(), tag);
         Map<Address, BigInteger> balances = new HashMap<>();
+        Map<Address, BigInteger> committed = submitter.committedDebt();
         for (int i = 0; i < assets.size(); i++) {
-            balances.put(assets.get(i), results.get(i).success() ? Words.uint(results.get(i).returnData(), 0) : BigInteger.ZERO);
+            BigInteger held = results.get(i).success() ? Words.uint(results.get(i).returnData(), 0) : BigInteger.ZERO;
+            // what our pending liquidations will pull is not there to spend again
+            balances.put(assets.get(i), held.subtract(committed.getOrDefault(assets.get(i), BigInteger.ZERO)).max(BigInteger.ZERO));
         }
         return balances;
     }

@@ -8,6 +8,7 @@ import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
+import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.RejectReason;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -84,6 +85,20 @@ public final class Submitter {
     public boolean accepting(Address account, long block) {
         Backoff backoff = backoffs.get(account);
         return !inFlight.containsKey(account) && (backoff == null || block >= backoff.untilBlock);
+    }
+
+    /**
+     * What the transactions in flight will pull from the keeper's wallet, per debt asset (wallet funding):
+     * the planner must not spend it again before they are mined.
+     */
+    public Map<Address, BigInteger> committedDebt() {
+        Map<Address, BigInteger> committed = new HashMap<>();
+        for (InFlight flight : inFlight.values()) {
+            if (flight.liquidation.plan().funding() == Funding.WALLET) {
+                committed.merge(flight.liquidation.plan().quote().debtAsset(), flight.liquidation.plan().quote().debtToCover(), BigInteger::add);
+            }
+        }
+        return committed;
     }
 
     public int inFlightCount() {
