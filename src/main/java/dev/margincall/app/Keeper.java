@@ -120,6 +120,9 @@ final class Keeper implements HeadListener {
         Set<Address> near = new HashSet<>(book.accountsBelow(NEAR_LIQUIDATION));
         events.recoveredExcept(near);
         for (Address account : near) {
+            if (!submitter.accepting(account, head.number())) {
+                continue; // in flight or backing off: no quote needed this block
+            }
             AccountData data = book.evaluation(account).orElseThrow();
             List<LiquidationQuote> quotes = LiquidationMath.quotes(next, book.position(account).orElseThrow());
             if (quotes.isEmpty()) {
@@ -132,9 +135,7 @@ final class Keeper implements HeadListener {
                 continue;
             }
             events.liquidatable(account, head.number());
-            if (submitter.accepting(account, head.number())) {
-                opportunities.put(account, quotes);
-            }
+            opportunities.put(account, quotes);
         }
         if (opportunities.isEmpty()) {
             return;
@@ -183,7 +184,7 @@ final class Keeper implements HeadListener {
                         execution.receiveAToken())
                 : FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(), plan.route().path(),
                         plan.minAmountOut(), plan.minProfitTokens());
-        return new Liquidation(plan, execution.target(), data, costs.baseToWei(plan.grossProfitBase()), costs.baseToWei(execution.minProfitBase()));
+        return new Liquidation(plan, execution.target(), data, costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(execution.minProfitBase()));
     }
 
     /** The keeper's balance of every reserve asset, in one Multicall3 round. */

@@ -124,6 +124,10 @@ final class KeeperRuntime implements AutoCloseable {
             int premium = AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag);
             List<Address> assets = monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
             Address wrappedNative = execution.wrappedNative().orElseGet(() -> findBySymbol(rpc, config.chain().multicall3(), assets, "WETH", tag));
+            if (!assets.contains(wrappedNative)) {
+                throw new ConfigException("execution.wrappedNative", List.of(wrappedNative + " is not a reserve of this market: gas is priced "
+                        + "with the oracle price of the wrapped native token, so give the reserve's address (e.g. WETH)"));
+            }
             Address target;
             Optional<UniswapV2Pools> pools = Optional.empty();
             if (execution.funding() == Funding.FLASH_LOAN) {
@@ -275,6 +279,7 @@ final class KeeperRuntime implements AutoCloseable {
     @Override
     public void close() {
         follower.close();
+        submitter.close();
         rpc.close();
         metrics.ifPresent(MetricsServer::close);
     }

@@ -19,9 +19,14 @@ public record ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePriceBase,
         return ceilDiv(wei.multiply(nativePriceBase), WEI_PER_NATIVE);
     }
 
-    /** An amount in the base currency as wei of the native token (rounded down). */
+    /** An amount in the base currency as wei of the native token (rounded down: for profits). */
     public BigInteger baseToWei(BigInteger base) {
         return nativePriceBase.signum() == 0 ? BigInteger.ZERO : base.multiply(WEI_PER_NATIVE).divide(nativePriceBase);
+    }
+
+    /** An amount in the base currency as wei of the native token (rounded up: for minimums). */
+    public BigInteger baseToWeiCeil(BigInteger base) {
+        return nativePriceBase.signum() == 0 ? BigInteger.ZERO : ceilDiv(base.multiply(WEI_PER_NATIVE), nativePriceBase);
     }
 
     static BigInteger ceilDiv(BigInteger a, BigInteger b) {

@@ -35,10 +35,9 @@ public record SwapMarket(Map<TokenPair, PoolReserves> pools, Optional<Address> h
         Map<TokenPair, PoolReserves> updated = new java.util.HashMap<>(pools);
         BigInteger amount = amountIn;
         for (int i = 0; i < route.hops().size(); i++) {
-            PoolReserves hop = route.hops().get(i);
-            BigInteger out = UniswapV2Math.amountOut(amount, hop.reserveIn(), hop.reserveOut());
             TokenPair forward = new TokenPair(route.path().get(i), route.path().get(i + 1));
             PoolReserves current = updated.get(forward);
+            BigInteger out = UniswapV2Math.amountOut(amount, current.reserveIn(), current.reserveOut());
             PoolReserves moved = new PoolReserves(current.reserveIn().add(amount), current.reserveOut().subtract(out));
             updated.put(forward, moved);
             updated.put(new TokenPair(forward.out(), forward.in()), new PoolReserves(moved.reserveOut(), moved.reserveIn()));

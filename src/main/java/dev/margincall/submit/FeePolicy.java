@@ -45,8 +45,8 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
     }
 
     /** The fee caps of a first attempt, or empty when even the next block's base fee breaks the profit cap. */
-    public Optional<Fees> price(MarketFees market, BigInteger grossProfitWei, BigInteger gasLimit) {
-        BigInteger cap = cap(grossProfitWei, gasLimit);
+    public Optional<Fees> price(MarketFees market, BigInteger grossProfitWei, BigInteger minProfitWei, BigInteger gasLimit) {
+        BigInteger cap = cap(grossProfitWei, minProfitWei, gasLimit);
         BigInteger wanted = market.nextBaseFee().multiply(BigInteger.TWO).add(market.tip());
         if (cap.compareTo(market.nextBaseFee()) <= 0) {
             return Optional.empty();
@@ -58,12 +58,13 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
      * The caps of a replacement at the same nonce: at least 12.5 % above the previous on both caps and
      * at least what the market asks now; empty when that would break the profit cap.
      */
-    public Optional<Fees> bump(Fees previous, MarketFees market, BigInteger grossProfitWei, BigInteger gasLimit) {
+    public Optional<Fees> bump(Fees previous, MarketFees market, BigInteger grossProfitWei, BigInteger minProfitWei, BigInteger gasLimit) {
         BigInteger maxFee = bumped(previous.maxFeePerGas()).max(market.nextBaseFee().multiply(BigInteger.TWO).add(market.tip()));
         BigInteger tip = bumped(previous.maxPriorityFeePerGas()).max(market.tip());
-        if (maxFee.compareTo(cap(grossProfitWei, gasLimit)) > 0) {
+        BigInteger cap = cap(grossProfitWei, minProfitWei, gasLimit);
+        if (maxFee.compareTo(cap) > 0) {
             maxFee = bumped(previous.maxFeePerGas());
-            if (maxFee.compareTo(cap(grossProfitWei, gasLimit)) > 0) {
+            if (maxFee.compareTo(cap) > 0) {
                 return Optional.empty();
             }
         }
@@ -76,8 +77,15 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
         return new Fees(maxFee, bumped(stuck.maxPriorityFeePerGas()).max(market.tip()));
     }
 
-    private BigInteger cap(BigInteger grossProfitWei, BigInteger gasLimit) {
-        return grossProfitWei.multiply(BigInteger.valueOf(maxGasShareBps)).divide(BigInteger.valueOf(10_000)).divide(gasLimit.max(BigInteger.ONE));
+    /**
+     * The most a unit of gas may cost: the whole gas limit at this price takes at most the allowed share of
+     * the gross profit, and never eats into the configured minimum profit (a fee rising to its cap, or a
+     * replacement's bump, still leaves that minimum).
+     */
+    private BigInteger cap(BigInteger grossProfitWei, BigInteger minProfitWei, BigInteger gasLimit) {
+        BigInteger share = grossProfitWei.multiply(BigInteger.valueOf(maxGasShareBps)).divide(BigInteger.valueOf(10_000));
+        BigInteger budget = share.min(grossProfitWei.subtract(minProfitWei)).max(BigInteger.ZERO);
+        return budget.divide(gasLimit.max(BigInteger.ONE));
     }
 
     static BigInteger bumped(BigInteger fee) {

@@ -33,12 +33,13 @@ public final class NonceManager {
         next = rpc.transactionCount(account, BlockTag.PENDING);
     }
 
-    /** The nonce the chain has mined up to (exclusive): transactions below it are final. */
-    public long minedCount() {
-        return rpc.transactionCount(account, BlockTag.LATEST);
+    /** Forgets the local count without a round trip: the next {@link #take()} reads the chain's (pending) count. */
+    public synchronized void invalidate() {
+        next = -1;
     }
 
-    public synchronized long peek() {
-        return next;
+    /** The account's nonce as of {@code block}: transactions below it are mined (by then). */
+    public long minedCount(long block) {
+        return rpc.transactionCount(account, BlockTag.number(block));
     }
 }

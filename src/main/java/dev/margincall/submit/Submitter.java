@@ -30,7 +30,7 @@ import org.web3j.crypto.Hash;
  * stays stuck. After any failure the account waits (exponential backoff in blocks) before the next try.
  * In dry-run it stops after simulation and pricing, and never calls {@code eth_sendRawTransaction}.
  */
-public final class Submitter {
+public final class Submitter implements AutoCloseable {
 
     /**
      * @param replaceAfterBlocks  blocks a transaction may wait before it is re-simulated and replaced or cancelled
@@ -149,6 +149,10 @@ public final class Submitter {
         } catch (CallRevertedException e) {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, e.reason());
             return Optional.empty();
+        } catch (RuntimeException e) {
+            // a timeout or rate limit: this liquidation waits (backoff), the block's others go on
+            fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the simulation could not run: " + e.getMessage());
+            return Optional.empty();
         }
         events.simulated(liquidation, estimate);
         BigInteger gasLimit = estimate.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100));
@@ -158,7 +162,7 @@ public final class Submitter {
                     + " wei leaves less than the minimum profit of " + liquidation.minProfitWei() + " wei (gross " + liquidation.grossProfitWei() + " wei)");
             return Optional.empty();
         }
-        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), gasLimit);
+        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), liquidation.minProfitWei(), gasLimit);
         if (priced.isEmpty()) {
             fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + fees.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
@@ -174,6 +178,9 @@ public final class Submitter {
             backOff(liquidation.account(), head.number());
             return Optional.empty();
         }
+        if (inFlight.containsKey(liquidation.account())) {
+            return Optional.empty(); // one transaction per account: never a second, untracked one
+        }
         Optional<Sent> sent = sendNew(prepared.tx);
         if (sent.isEmpty()) {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
@@ -187,6 +194,12 @@ public final class Submitter {
     }
 
     private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
+    }
+
+    /** Stops the simulation threads (the runtime closes it with everything else). */
+    @Override
+    public void close() {
+        simulations.shutdownNow();
     }
 
     /**
@@ -253,13 +266,14 @@ public final class Submitter {
                 continue;
             }
             if (minedNonces == null) {
-                minedNonces = nonces.minedCount();
+                minedNonces = nonces.minedCount(head.number());
             }
             if (flight.nonce < minedNonces) {
                 // Our nonce is used and none of our attempts carries it: another transaction of this account took it.
                 inFlight.remove(flight.liquidation.account());
                 events.dropped(flight.liquidation, flight.nonce);
-                nonces.resync();
+                backOff(flight.liquidation.account(), head.number());
+                nonces.invalidate();
                 continue;
             }
             replaceOrCancel(flight, head);
@@ -310,7 +324,7 @@ public final class Submitter {
         }
         int replacements = flight.attempts.size() - 1;
         Optional<Fees> bumped = replacements < settings.maxReplacements()
-                ? feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.gasLimit) : Optional.empty();
+                ? feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.liquidation.minProfitWei(), flight.gasLimit) : Optional.empty();
         if (bumped.isEmpty()) {
             cancel(flight, last.fees, market, head, replacements >= settings.maxReplacements()
                     ? "replaced " + replacements + " times without being mined" : "the fee needed now is above the profit cap");
@@ -358,14 +372,23 @@ public final class Submitter {
     private Optional<Sent> sendNew(CallRequest body) {
         for (int attempt = 0; attempt < 2; attempt++) {
             long nonce = nonces.take();
+            String raw = signer.sign(settings.chainId(), body.withNonce(nonce));
+            Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
             try {
-                Signed signed = sendOrThrow(body.withNonce(nonce));
-                return Optional.of(new Sent(signed.hash, signed.raw, nonce));
+                broadcastRaw(raw);
+                return Optional.of(sent);
             } catch (RpcException e) {
-                nonces.resync();
+                if (e.code() == RpcException.TRANSPORT) {
+                    // the node may have it: tracked like a sent one (receipts, replacement and cancellation settle it)
+                    return Optional.of(sent);
+                }
+                nonces.invalidate(); // the next take reads the chain's count: no gap, no reuse
                 if (!nonceConflict(e)) {
                     return Optional.empty();
                 }
+            } catch (RuntimeException e) {
+                nonces.invalidate();
+                throw e;
             }
         }
         return Optional.empty();
@@ -382,7 +405,12 @@ public final class Submitter {
 
     private Signed sendOrThrow(CallRequest tx) {
         String raw = signer.sign(settings.chainId(), tx);
-        Signed signed = new Signed(Hash.sha3(raw), raw);
+        broadcastRaw(raw);
+        return new Signed(Hash.sha3(raw), raw);
+    }
+
+    /** eth_sendRawTransaction; "already known" means the node has it: that is success. */
+    private void broadcastRaw(String raw) {
         try {
             rpc.sendRawTransaction(raw);
         } catch (RpcException e) {
@@ -390,7 +418,6 @@ public final class Submitter {
                 throw e;
             }
         }
-        return signed;
     }
 
     private static boolean nonceConflict(RpcException e) {
@@ -408,9 +435,10 @@ public final class Submitter {
     }
 
     private void backOff(Address account, long block) {
-        Backoff previous = backoffs.get(account);
-        int failures = previous == null ? 1 : Math.min(previous.failures + 1, 7);
-        backoffs.put(account, new Backoff(block + ((long) settings.backoffBlocks() << (failures - 1)), failures));
+        backoffs.compute(account, (a, previous) -> {
+            int failures = previous == null ? 1 : Math.min(previous.failures + 1, 7);
+            return new Backoff(block + ((long) settings.backoffBlocks() << (failures - 1)), failures);
+        });
     }
 
     /** What the network asks for the next block (one {@code eth_feeHistory} per block, shared with the planner). */

@@ -14,9 +14,10 @@ public record LiquidationQuote(Address account, Address collateralAsset, Address
                                BigInteger collateralPrice, BigInteger debtPrice, int collateralDecimals, int debtDecimals,
                                int liquidationBonus, BigInteger healthFactor) {
 
-    /** The debt repaid, valued at the oracle price in the base currency (rounded down). */
+    /** The debt repaid, valued at the oracle price in the base currency (rounded up: a cost is never underestimated). */
     public BigInteger debtValueBase() {
-        return debtToCover.multiply(debtPrice).divide(BigInteger.TEN.pow(debtDecimals));
+        BigInteger[] qr = debtToCover.multiply(debtPrice).divideAndRemainder(BigInteger.TEN.pow(debtDecimals));
+        return qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
     }
 
     /** The collateral received, valued at the oracle price in the base currency (rounded down). */
