@@ -4,7 +4,7 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.Multicall3;
-import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Erc20;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
@@ -191,7 +191,7 @@ final class Keeper implements HeadListener {
     private Map<Address, BigInteger> walletBalances(BlockTag tag) {
         List<Address> assets = monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
         List<Multicall3.Result> results = multicall.aggregate3(assets.stream()
-                .map(a -> new Multicall3.Call(a, Abi.call("balanceOf(address)", Abi.address(submitter.from())))).toList(), tag);
+                .map(a -> new Multicall3.Call(a, Erc20.balanceOf(submitter.from()))).toList(), tag);
         Map<Address, BigInteger> balances = new HashMap<>();
         Map<Address, BigInteger> committed = submitter.committedDebt();
         for (int i = 0; i < assets.size(); i++) {

@@ -8,6 +8,7 @@ import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Erc20;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.chain.head.HeadFollower;
 import dev.margincall.chain.head.HeadTracker;
@@ -336,12 +337,12 @@ final class KeeperRuntime implements AutoCloseable {
     /** Wallet funding: the Pool pulls the repaid debt from the keeper, so each reserve asset is approved once. */
     private static void approvePool(ResilientEthRpc rpc, Address multicall3, Submitter submitter, List<Address> assets, Address pool, BlockTag tag) {
         List<Multicall3.Result> allowances = new Multicall3(rpc, multicall3).aggregate3(assets.stream()
-                .map(a -> new Multicall3.Call(a, Abi.call("allowance(address,address)", Abi.address(submitter.from()), Abi.address(pool)))).toList(), tag);
+                .map(a -> new Multicall3.Call(a, Erc20.allowance(submitter.from(), pool))).toList(), tag);
         for (int i = 0; i < assets.size(); i++) {
             if (allowances.get(i).success() && Words.uint(allowances.get(i).returnData(), 0).compareTo(HALF_MAX_ALLOWANCE) >= 0) {
                 continue;
             }
-            submitter.execute(assets.get(i), Abi.call("approve(address,uint256)", Abi.address(pool), Abi.uint(WadRayMath.MAX_UINT256)),
+            submitter.execute(assets.get(i), Erc20.approve(pool, WadRayMath.MAX_UINT256),
                     "approve the Pool to pull " + assets.get(i), Duration.ofMinutes(2));
             log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", assets.get(i)).log("Pool approved for wallet funding");
         }

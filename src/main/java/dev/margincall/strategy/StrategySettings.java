@@ -17,8 +17,4 @@ public record StrategySettings(Funding funding, BigInteger minProfitBase, BigInt
             throw new IllegalArgumentException("profit and dust thresholds must be ≥ 0 and gas estimates > 0");
         }
     }
-
-    public long plannedGas() {
-        return funding == Funding.FLASH_LOAN ? flashGas : walletGas;
-    }
 }

@@ -47,7 +47,7 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
     /** The fee caps of a first attempt, or empty when even the next block's base fee breaks the profit cap. */
     public Optional<Fees> price(MarketFees market, BigInteger grossProfitWei, BigInteger minProfitWei, BigInteger gasLimit) {
         BigInteger cap = cap(grossProfitWei, minProfitWei, gasLimit);
-        BigInteger wanted = market.nextBaseFee().multiply(BigInteger.TWO).add(market.tip());
+        BigInteger wanted = market.wantedMaxFee();
         if (cap.compareTo(market.nextBaseFee()) <= 0) {
             return Optional.empty();
         }
@@ -59,7 +59,7 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
      * at least what the market asks now; empty when that would break the profit cap.
      */
     public Optional<Fees> bump(Fees previous, MarketFees market, BigInteger grossProfitWei, BigInteger minProfitWei, BigInteger gasLimit) {
-        BigInteger maxFee = bumped(previous.maxFeePerGas()).max(market.nextBaseFee().multiply(BigInteger.TWO).add(market.tip()));
+        BigInteger maxFee = bumped(previous.maxFeePerGas()).max(market.wantedMaxFee());
         BigInteger tip = bumped(previous.maxPriorityFeePerGas()).max(market.tip());
         BigInteger cap = cap(grossProfitWei, minProfitWei, gasLimit);
         if (maxFee.compareTo(cap) > 0) {
@@ -73,7 +73,7 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
 
     /** A cancellation (0-value self-transfer, 21,000 gas) at the same nonce: bumped past the stuck one, whatever the profit. */
     public Fees cancel(Fees stuck, MarketFees market) {
-        BigInteger maxFee = bumped(stuck.maxFeePerGas()).max(market.nextBaseFee().multiply(BigInteger.TWO).add(market.tip()));
+        BigInteger maxFee = bumped(stuck.maxFeePerGas()).max(market.wantedMaxFee());
         return new Fees(maxFee, bumped(stuck.maxPriorityFeePerGas()).max(market.tip()));
     }
 
@@ -96,5 +96,10 @@ public record FeePolicy(BigInteger minPriorityFeeWei, int maxGasShareBps, double
 
     /** The next block's base fee and the tip that gets a transaction in. */
     public record MarketFees(BigInteger nextBaseFee, BigInteger tip) {
+
+        /** Twice the next base fee plus the tip: room for the base fee to rise over a few full blocks. */
+        public BigInteger wantedMaxFee() {
+            return nextBaseFee.multiply(BigInteger.TWO).add(tip);
+        }
     }
 }

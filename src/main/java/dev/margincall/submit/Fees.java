@@ -10,9 +10,4 @@ public record Fees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas) {
             maxPriorityFeePerGas = maxFeePerGas;
         }
     }
-
-    /** What a unit of gas will cost in a block with {@code baseFee}: base fee plus the tip, never above the cap. */
-    public BigInteger effectivePrice(BigInteger baseFee) {
-        return baseFee.add(maxPriorityFeePerGas).min(maxFeePerGas);
-    }
 }

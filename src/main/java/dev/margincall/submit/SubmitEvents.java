@@ -4,7 +4,7 @@ import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.strategy.RejectReason;
 import java.math.BigInteger;
 
-/** Every decision the submitter takes, for logs, metrics and reports. All methods are called on the keeper's thread. */
+/** Every decision the submitter takes, for logs, metrics and reports. {@code simulated} and {@code rejected} may come from the simulation threads: implementations are thread-safe. */
 public interface SubmitEvents {
 
     default void rejected(Liquidation liquidation, RejectReason reason, String detail) {

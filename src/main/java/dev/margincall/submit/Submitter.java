@@ -105,11 +105,6 @@ public final class Submitter implements AutoCloseable {
         return inFlight.size();
     }
 
-    /** Simulates, prices and (unless dry-run) sends; returns the hash sent, or empty (the reason went to the events). */
-    public Optional<String> submit(Liquidation liquidation, BlockHeader head) {
-        return submitAll(List.of(liquidation), head).get(0);
-    }
-
     /**
      * Many liquidations of one block: simulated and priced in parallel (each simulation is a round trip
      * or two; a block's worth done one after another would miss the next block), then sent one after
@@ -219,7 +214,7 @@ public final class Submitter implements AutoCloseable {
             throw new IllegalStateException(what + " would revert: " + e.reason());
         }
         FeePolicy.MarketFees fees = feePolicy.market(rpc.feeHistory(FEE_HISTORY_BLOCKS, BlockTag.LATEST, feePolicy.percentiles()));
-        BigInteger maxFee = fees.nextBaseFee().multiply(BigInteger.TWO).add(fees.tip());
+        BigInteger maxFee = fees.wantedMaxFee();
         CallRequest tx = body.withGas(gas.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100)))
                 .withFees(maxFee, fees.tip());
         Sent sent = sendNew(tx).orElseThrow(() -> new IllegalStateException("the node refused " + what));
