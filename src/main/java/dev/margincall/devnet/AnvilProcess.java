@@ -154,22 +154,7 @@ public final class AnvilProcess implements ChainNode {
 
     @Override
     public void close() {
-        List<ProcessHandle> children = process.descendants().toList();
-        children.forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                children.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            for (ProcessHandle child : children) {
-                child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            children.forEach(ProcessHandle::destroyForcibly);
-        }
+        Watchdog.stop(process, Duration.ofSeconds(5));
         try {
             Files.deleteIfExists(logFile);
         } catch (IOException ignored) {
