@@ -174,7 +174,7 @@ final class Keeper implements HeadListener {
                 pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
             }
         }
-        submitter.submitAll(transactions, head);
+        submitter.submitAll(transactions, head, nextTimestamp);
     }
 
     private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {

@@ -32,6 +32,15 @@ public interface EthRpc extends AutoCloseable {
 
     BigInteger estimateGas(CallRequest request);
 
+    /**
+     * {@code eth_simulateV1}: the transactions run one after another in one simulated block on top of
+     * {@code parent}, each on the state the ones before it left, as the chain will execute them in nonce
+     * order. {@code timestamp} stamps that block (the next block's time, so interest accrues as it will
+     * when mined); 0 leaves it to the node. No nonce, fee or balance validation. Throws
+     * {@link RpcException} when the node does not offer the method.
+     */
+    List<SimulatedCall> simulate(List<CallRequest> transactions, BlockTag parent, long timestamp);
+
     List<LogEntry> logs(LogFilter filter);
 
     /** The logs of one block, by its hash: consistent with that header even while the chain reorganizes. */

@@ -51,6 +51,11 @@ public abstract class ForwardingEthRpc implements EthRpc {
     }
 
     @Override
+    public List<SimulatedCall> simulate(List<CallRequest> transactions, BlockTag parent, long timestamp) {
+        return invoke("eth_simulateV1", rpc -> rpc.simulate(transactions, parent, timestamp));
+    }
+
+    @Override
     public List<LogEntry> logs(LogFilter filter) {
         return invoke("eth_getLogs", rpc -> rpc.logs(filter));
     }

@@ -22,8 +22,8 @@ import org.web3j.crypto.Hash;
 
 /**
  * Sends liquidations and sees them through. Before every send the exact transaction is simulated
- * against the latest state ({@code eth_call}, then {@code eth_estimateGas}); a failed simulation is
- * never sent. Fees follow {@link FeePolicy}. One transaction in flight per account; each block the
+ * (a block's liquidations together, in nonce order, at the next block's time: {@link LiquidationSimulator});
+ * a failed simulation is never sent. Fees follow {@link FeePolicy}. One transaction in flight per account; each block the
  * receipts of all in-flight transactions are fetched in one batch; a transaction not mined after
  * {@code replaceAfterBlocks} is simulated again and replaced at the same nonce with bumped fees, or,
  * when the opportunity is gone, cancelled by a 0-value self-transfer at that nonce, so the nonce never
@@ -57,9 +57,7 @@ public final class Submitter implements AutoCloseable {
     private final SubmitEvents events;
     private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Address, Backoff> backoffs = new ConcurrentHashMap<>();
-    /** Simulations of one block run side by side; daemon threads, so they never keep the process alive. */
-    private final java.util.concurrent.ExecutorService simulations = java.util.concurrent.Executors.newFixedThreadPool(8,
-            Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
+    private final LiquidationSimulator simulator;
     private long marketBlock = -1;
     private FeePolicy.MarketFees market;
 
@@ -75,6 +73,7 @@ public final class Submitter implements AutoCloseable {
         this.feePolicy = feePolicy;
         this.settings = settings;
         this.events = events;
+        this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct());
     }
 
     public Address from() {
@@ -106,64 +105,43 @@ public final class Submitter implements AutoCloseable {
     }
 
     /**
-     * Many liquidations of one block: simulated and priced in parallel (each simulation is a round trip
-     * or two; a block's worth done one after another would miss the next block), then sent one after
-     * another in the order given, which is the nonce order the chain executes them in.
+     * Many liquidations of one block, in the order given, which is the nonce order the chain executes
+     * them in: simulated together ({@link LiquidationSimulator}), priced, then sent one after another.
+     * One answer per liquidation: the transaction hash, or empty where nothing was sent.
+     *
+     * @param nextTimestamp the time the next block will carry (the simulation runs at it; 0: the node's choice)
      */
-    public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head) {
+    public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp) {
         FeePolicy.MarketFees fees = marketFees(head);
-        List<java.util.concurrent.Future<Optional<Prepared>>> futures = liquidations.stream()
-                .map(l -> simulations.submit(() -> prepare(l, head, fees))).toList();
-        List<Optional<String>> hashes = new ArrayList<>();
-        for (java.util.concurrent.Future<Optional<Prepared>> future : futures) {
-            Optional<Prepared> prepared;
-            try {
-                prepared = future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while simulating", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-            }
-            hashes.add(prepared.flatMap(p -> broadcast(p, head)));
+        List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.account(), head.number())).toList();
+        List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, head, nextTimestamp,
+                (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
+        Map<Liquidation, String> sent = new HashMap<>();
+        for (int i = 0; i < accepted.size(); i++) {
+            Liquidation liquidation = accepted.get(i);
+            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).flatMap(p -> broadcast(p, head))
+                    .ifPresent(hash -> sent.put(liquidation, hash));
         }
-        return hashes;
+        return liquidations.stream().map(l -> Optional.ofNullable(sent.get(l))).toList();
     }
 
-    /** Simulation, gas and fees of one liquidation; empty when it must not be sent (the reason went to the events). */
-    private Optional<Prepared> prepare(Liquidation liquidation, BlockHeader head, FeePolicy.MarketFees fees) {
-        Address account = liquidation.account();
-        if (!accepting(account, head.number())) {
-            return Optional.empty();
-        }
-        CallRequest body = new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null);
-        BigInteger estimate;
-        try {
-            rpc.call(body, BlockTag.LATEST);
-            estimate = rpc.estimateGas(body);
-        } catch (CallRevertedException e) {
-            fail(liquidation, head, RejectReason.SIMULATION_FAILED, e.reason());
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            // a timeout or rate limit: this liquidation waits (backoff), the block's others go on
-            fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the simulation could not run: " + e.getMessage());
-            return Optional.empty();
-        }
-        events.simulated(liquidation, estimate);
-        BigInteger gasLimit = estimate.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100));
-        BigInteger expectedGasWei = estimate.multiply(fees.nextBaseFee().add(fees.tip()));
+    /** Gas and fees of one simulated liquidation; empty when it must not be sent (the reason went to the events). */
+    private Optional<Prepared> price(Liquidation liquidation, LiquidationSimulator.Simulated simulated, BlockHeader head, FeePolicy.MarketFees fees) {
+        events.simulated(liquidation, simulated.gasUsed());
+        BigInteger expectedGasWei = simulated.gasUsed().multiply(fees.nextBaseFee().add(fees.tip()));
         if (liquidation.grossProfitWei().subtract(expectedGasWei).compareTo(liquidation.minProfitWei()) < 0) {
-            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + estimate + " at " + fees.nextBaseFee().add(fees.tip())
+            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + simulated.gasUsed() + " at " + fees.nextBaseFee().add(fees.tip())
                     + " wei leaves less than the minimum profit of " + liquidation.minProfitWei() + " wei (gross " + liquidation.grossProfitWei() + " wei)");
             return Optional.empty();
         }
-        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), liquidation.minProfitWei(), gasLimit);
+        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), liquidation.minProfitWei(), simulated.gasLimit());
         if (priced.isEmpty()) {
             fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + fees.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
         }
-        return Optional.of(new Prepared(liquidation, body.withGas(gasLimit).withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas()),
-                priced.get()));
+        CallRequest tx = new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, simulated.gasLimit())
+                .withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas());
+        return Optional.of(new Prepared(liquidation, tx, priced.get()));
     }
 
     private Optional<String> broadcast(Prepared prepared, BlockHeader head) {
@@ -194,7 +172,7 @@ public final class Submitter implements AutoCloseable {
     /** Stops the simulation threads (the runtime closes it with everything else). */
     @Override
     public void close() {
-        simulations.shutdownNow();
+        simulator.close();
     }
 
     /**

@@ -64,8 +64,8 @@ class BenchIT {
         }
         JsonNode marginCall = report.path("marginCall").path("rpcPerBlock");
         JsonNode naive = report.path("naive").path("rpcPerBlock");
-        // the keeper's quiet block: head, its logs, one Multicall3 round of prices and reserves (+ at most one more round trip)
-        assertThat(marginCall.path("steady").path("requests").asDouble()).as("Margin Call requests per quiet block").isLessThanOrEqualTo(4.0); // 4 measured; the target 3 is not met yet (README, Performance)
+        // the keeper's quiet block: head, its logs, one Multicall3 round of reserves, prices and the shadow sample (issue 8's target: 3)
+        assertThat(marginCall.path("steady").path("requests").asDouble()).as("Margin Call requests per quiet block").isLessThanOrEqualTo(3.0);
         // the naive keeper asks for every account every block
         assertThat(naive.path("steady").path("jsonRpcCalls").asDouble()).as("naive JSON-RPC calls per quiet block").isGreaterThanOrEqualTo(USERS);
         assertThat(report.path("ratios").path("steadyCallsNaiveOverMarginCall").asDouble()).isGreaterThan(10);

@@ -9,6 +9,7 @@ import dev.margincall.chain.FeeHistory;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.RpcException;
+import dev.margincall.chain.SimulatedCall;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
@@ -133,6 +134,51 @@ public class Web3jEthRpc implements EthRpc {
     @Override
     public BigInteger estimateGas(CallRequest callRequest) {
         return send(request("eth_estimateGas", List.of(json(callRequest)), EthEstimateGas.class)).getAmountUsed();
+    }
+
+    @Override
+    public List<SimulatedCall> simulate(List<CallRequest> transactions, BlockTag parent, long timestamp) {
+        Map<String, Object> block = new LinkedHashMap<>();
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        if (timestamp > 0) {
+            overrides.put("time", Hex.quantity(timestamp));
+        }
+        // each call carries its own gas limit; the block must hold them all, whatever the chain's limit
+        BigInteger gas = transactions.stream().map(t -> t.gas() == null ? BigInteger.ZERO : t.gas()).reduce(BigInteger.ZERO, BigInteger::add);
+        if (gas.signum() > 0) {
+            overrides.put("gasLimit", Hex.quantity(gas));
+        }
+        if (!overrides.isEmpty()) {
+            block.put("blockOverrides", overrides);
+        }
+        block.put("calls", transactions.stream().map(Web3jEthRpc::json).toList());
+        List<Map<String, Object>> blocks = send(request("eth_simulateV1", List.of(Map.of("blockStateCalls", List.of(block)), parent.value()),
+                SimulateV1.class)).getResult();
+        if (blocks == null || blocks.size() != 1 || !(blocks.get(0).get("calls") instanceof List<?> calls) || calls.size() != transactions.size()) {
+            throw new RpcException("eth_simulateV1", 0, "the node answered without one result per transaction (" + endpointName + ")", null, null);
+        }
+        return calls.stream().map(c -> toSimulated((Map<?, ?>) c)).toList();
+    }
+
+    /** The answer of eth_simulateV1: one block per blockStateCalls entry, each with its calls' results. */
+    public static final class SimulateV1 extends Response<List<Map<String, Object>>> {
+    }
+
+    /**
+     * Geth answers a revert with {@code error.data} holding the revert data and {@code returnData} 0x;
+     * Anvil puts the revert data in {@code returnData} and no data in the error: both are read.
+     */
+    private static SimulatedCall toSimulated(Map<?, ?> call) {
+        boolean success = "0x1".equals(call.get("status"));
+        String returnData = call.get("returnData") instanceof String data ? data : "0x";
+        BigInteger gasUsed = call.get("gasUsed") instanceof String used ? Hex.toBigInteger(used) : BigInteger.ZERO;
+        if (success) {
+            return new SimulatedCall(true, gasUsed, returnData, null, null);
+        }
+        Map<?, ?> error = call.get("error") instanceof Map<?, ?> e ? e : Map.of();
+        String revertData = error.get("data") instanceof String data && data.length() > 2 ? data : returnData;
+        String message = error.get("message") instanceof String text ? text : "failed";
+        return new SimulatedCall(false, gasUsed, "0x", revertData, message);
     }
 
     @Override

@@ -22,11 +22,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,6 @@ public final class AaveV3Monitor implements HeadListener {
     private LogStream stream;
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
-    private AccountDataReader accountData;
     private volatile int liquidatable;
 
     public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
@@ -92,7 +92,6 @@ public final class AaveV3Monitor implements HeadListener {
         BlockTag tag = BlockTag.number(head.number());
         contracts = reader.discover(addressesProvider, tag);
         market = reader.loadMarket(contracts, tag);
-        accountData = new AccountDataReader(rpc, multicall3, contracts.pool());
         List<Address> watched = new ArrayList<>(List.of(contracts.pool()));
         market.reservesById().stream().filter(Objects::nonNull).map(Reserve::aToken).forEach(watched::add);
         accounts = new AccountSet(contracts.pool());
@@ -121,7 +120,8 @@ public final class AaveV3Monitor implements HeadListener {
     private void update(BlockHeader header) {
         BlockTag tag = BlockTag.number(header.number());
         stream.advanceTo(header);
-        AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, tag);
+        List<Address> sample = shadowSample();
+        AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, sample, tag);
         List<Address> touched = accounts.drainTouched();
         market = state.market();
         prices = state.prices();
@@ -129,31 +129,40 @@ public final class AaveV3Monitor implements HeadListener {
             book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
         }
         book.updateBlock(market, state.prices(), header.timestamp());
-        shadowVerify(tag);
+        shadowVerify(state.sampled(), tag);
         liquidatable = countLiquidatable();
     }
 
-    /** Compares a random sample with the protocol's own answer at the same block; re-reads whoever disagrees. */
-    private void shadowVerify(BlockTag tag) {
-        if (settings.sampleSize() <= 0 || book.size() == 0) {
-            return;
+    /** Distinct accounts drawn at random from the book (its size, not a copy of it, is the cost). */
+    private List<Address> shadowSample() {
+        int size = book.size();
+        int wanted = Math.min(Math.max(settings.sampleSize(), 0), size);
+        Set<Integer> picked = new LinkedHashSet<>();
+        while (picked.size() < wanted) {
+            picked.add(random.nextInt(size));
         }
-        List<Address> all = new ArrayList<>(book.accounts());
-        Collections.shuffle(all, random);
-        List<Address> sample = all.subList(0, Math.min(settings.sampleSize(), all.size()));
-        List<UserAccountData> onChain = accountData.read(sample, tag);
-        shadowChecks.increment(sample.size());
+        return picked.stream().map(book::accountAt).toList();
+    }
+
+    /**
+     * Compares the sample's local evaluation with the protocol's own answer at the same block (read with
+     * the block's state); re-reads whoever disagrees.
+     */
+    private void shadowVerify(List<UserAccountData> onChain, BlockTag tag) {
+        shadowChecks.increment(onChain.size());
         List<Address> diverging = new ArrayList<>();
-        for (int i = 0; i < sample.size(); i++) {
-            AccountData local = book.evaluation(sample.get(i)).orElseThrow();
-            UserAccountData chain = onChain.get(i);
+        for (UserAccountData chain : onChain) {
+            AccountData local = book.evaluation(chain.account()).orElse(null);
+            if (local == null) {
+                continue; // left the book in this block's update
+            }
             if (!local.healthFactor().equals(chain.healthFactor()) || !local.totalCollateralBase().equals(chain.totalCollateralBase())
                     || !local.totalDebtBase().equals(chain.totalDebtBase())) {
                 shadowMismatches.increment();
                 log.error("shadow verification: {} differs at {}: local HF {} collateral {} debt {}, chain HF {} collateral {} debt {}; re-reading it",
-                        sample.get(i), tag.value(), local.healthFactor(), local.totalCollateralBase(), local.totalDebtBase(),
+                        chain.account(), tag.value(), local.healthFactor(), local.totalCollateralBase(), local.totalDebtBase(),
                         chain.healthFactor(), chain.totalCollateralBase(), chain.totalDebtBase());
-                diverging.add(sample.get(i));
+                diverging.add(chain.account());
             }
         }
         if (!diverging.isEmpty()) {

@@ -82,16 +82,18 @@ public final class AaveV3Reader {
         return new Market(byId, eModeById);
     }
 
-    /** A block's market and prices together. */
-    public record BlockState(Market market, Map<Address, BigInteger> prices) {
+    /** A block's market and prices together, and the protocol's own account data of the sampled accounts. */
+    public record BlockState(Market market, Map<Address, BigInteger> prices, List<UserAccountData> sampled) {
     }
 
     /**
      * The market's reserve state and every oracle price at one block, in a single request (reserves
-     * list, each reserve's data, all prices), reusing {@code previous}'s eMode categories. When the
-     * reserves themselves changed (a listing or a new eMode category), everything is loaded again.
+     * list, each reserve's data, all prices, and {@code getUserAccountData} of {@code sample}: shadow
+     * verification rides along instead of costing a request of its own), reusing {@code previous}'s
+     * eMode categories. When the reserves themselves changed (a listing or a new eMode category),
+     * everything is loaded again.
      */
-    public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, BlockTag tag) {
+    public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, List<Address> sample, BlockTag tag) {
         List<Reserve> known = previous.reservesById().stream().filter(r -> r != null).toList();
         List<Address> priced = new ArrayList<>(known.stream().map(Reserve::asset).toList());
         previous.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(priced::add);
@@ -100,7 +102,13 @@ public final class AaveV3Reader {
         known.forEach(r -> calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(r.asset())))));
         calls.add(new Multicall3.Call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
                 new DynamicArray<>(org.web3j.abi.datatypes.Address.class, priced.stream().map(Abi::address).toList()))));
-        List<String> answers = read(calls, tag, "reserves and prices");
+        int pricesAt = calls.size() - 1;
+        sample.forEach(account -> calls.add(AccountDataReader.call(contracts.pool(), account)));
+        List<String> answers = read(calls, tag, "reserves, prices and sampled accounts");
+        List<UserAccountData> sampled = new ArrayList<>(sample.size());
+        for (int i = 0; i < sample.size(); i++) {
+            sampled.add(AccountDataReader.decode(sample.get(i), answers.get(pricesAt + 1 + i)));
+        }
 
         List<Address> listed = Words.addresses(answers.get(0));
         List<Reserve> reserves = new ArrayList<>();
@@ -112,11 +120,11 @@ public final class AaveV3Reader {
                 || previous.eModeCategories().containsKey(r.configuration().eModeCategory()));
         if (!sameReserves || !sameCategories) {
             Market reloaded = loadMarket(contracts, tag);
-            return new BlockState(reloaded, loadPrices(contracts, reloaded, tag));
+            return new BlockState(reloaded, loadPrices(contracts, reloaded, tag), sampled);
         }
         List<Reserve> byId = new ArrayList<>(previous.reservesById());
         reserves.forEach(r -> byId.set(r.id(), r));
-        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap(priced, answers.get(answers.size() - 1)));
+        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap(priced, answers.get(pricesAt)), sampled);
     }
 
     /** Oracle prices of every reserve and every eMode price source, in one call. */

@@ -23,15 +23,17 @@ public final class AccountDataReader {
     }
 
     public List<UserAccountData> read(List<Address> accounts, BlockTag tag) {
-        List<Multicall3.Call> calls = accounts.stream()
-                .map(a -> new Multicall3.Call(pool, Abi.call(GET_USER_ACCOUNT_DATA, Abi.address(a))))
-                .toList();
+        List<Multicall3.Call> calls = accounts.stream().map(a -> call(pool, a)).toList();
         List<String> results = multicall.aggregate3AllSucceeding(calls, tag, i -> "getUserAccountData(" + accounts.get(i) + ")");
         List<UserAccountData> out = new ArrayList<>(accounts.size());
         for (int i = 0; i < accounts.size(); i++) {
             out.add(decode(accounts.get(i), results.get(i)));
         }
         return out;
+    }
+
+    static Multicall3.Call call(Address pool, Address account) {
+        return new Multicall3.Call(pool, Abi.call(GET_USER_ACCOUNT_DATA, Abi.address(account)));
     }
 
     static UserAccountData decode(Address account, String data) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -128,6 +129,12 @@ public final class AaveV3Book {
 
     public List<Address> accounts() {
         return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(accounts.addresses(), accounts.size())));
+    }
+
+    /** The account at a dense index, 0 ≤ index &lt; {@link #size()} (indexes are stable while no account is added). */
+    public Address accountAt(int index) {
+        Objects.checkIndex(index, accounts.size());
+        return accounts.addresses()[index];
     }
 
     public Optional<Position> position(Address account) {

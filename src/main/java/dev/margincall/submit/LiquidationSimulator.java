@@ -1,0 +1,166 @@
+package dev.margincall.submit;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.RpcException;
+import dev.margincall.chain.SimulatedCall;
+import dev.margincall.chain.abi.RevertReason;
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulates a block's liquidations exactly as the chain will run them. Where the node offers
+ * {@code eth_simulateV1}, the whole batch is one request: the transactions run in nonce order in one
+ * simulated block stamped with the next block's time, each on the state the earlier ones leave (a
+ * swap's price impact and a spent balance included), and each reports the gas it used. That costs one
+ * round trip for any number of liquidations, where {@code eth_call} + {@code eth_estimateGas} cost two
+ * per liquidation and the estimate's binary search runs the transaction a dozen times. A node without
+ * the method gets the per-transaction path ({@code eth_call}, then {@code eth_estimateGas}, on the
+ * latest state, side by side on a small thread pool).
+ */
+final class LiquidationSimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LiquidationSimulator.class);
+
+    /**
+     * Gas each transaction may use in the bundle: far above a liquidation with a multi-hop swap (about
+     * 0.4–1 M), so running out of it means a broken transaction, not a tight limit.
+     */
+    static final BigInteger SIMULATION_GAS = BigInteger.valueOf(3_000_000);
+
+    /** The outcome for one liquidation: the gas it will use and the gas limit to send it with. */
+    record Simulated(BigInteger gasUsed, BigInteger gasLimit) {
+    }
+
+    /** Where a liquidation's simulation failed, with the decoded reason. */
+    interface Failures {
+        void failed(Liquidation liquidation, String reason);
+    }
+
+    private final EthRpc rpc;
+    private final Address from;
+    private final int gasLimitMarginPct;
+    private final ExecutorService perTransaction = Executors.newFixedThreadPool(8,
+            Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
+    private volatile boolean bundles = true;
+
+    LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct) {
+        this.rpc = rpc;
+        this.from = from;
+        this.gasLimitMarginPct = gasLimitMarginPct;
+    }
+
+    /** One answer per liquidation, in order: empty where the simulation failed (reported to {@code failures}). */
+    List<Optional<Simulated>> simulate(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp, Failures failures) {
+        if (liquidations.isEmpty()) {
+            return List.of();
+        }
+        if (bundles) {
+            try {
+                return bundle(liquidations, head, nextTimestamp, failures);
+            } catch (RpcException e) {
+                if (unsupported(e)) {
+                    bundles = false;
+                    log.warn("the RPC endpoint has no eth_simulateV1 ({}): simulating each liquidation with eth_call + eth_estimateGas from now on",
+                            e.getMessage());
+                } else {
+                    log.warn("bundle simulation failed ({}): simulating this block's {} liquidations one by one", e.getMessage(), liquidations.size());
+                }
+            }
+        }
+        return oneByOne(liquidations, failures);
+    }
+
+    private List<Optional<Simulated>> bundle(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp, Failures failures) {
+        List<CallRequest> bodies = liquidations.stream().map(l -> body(l).withGas(SIMULATION_GAS)).toList();
+        List<SimulatedCall> results = rpc.simulate(bodies, BlockTag.number(head.number()), nextTimestamp);
+        List<Optional<Simulated>> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            SimulatedCall result = results.get(i);
+            if (!result.success()) {
+                // a failed transaction leaves no state behind: the others' results stand as they are
+                failures.failed(liquidations.get(i), result.revertData() != null && result.revertData().length() > 2
+                        ? RevertReason.decode(result.revertData()) : result.error());
+                out.add(Optional.empty());
+            } else {
+                out.add(Optional.of(new Simulated(result.gasUsed(), limitFromGasUsed(result.gasUsed()))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The gas a transaction needs as its limit is more than it uses: refunds (at most a fifth of the gas
+     * spent, EIP-3529) are paid back only at the end, and each nested call gets only 63/64 of what is
+     * left (EIP-150). The FlashLiquidator measured on the devnet: 589,955 used, 723,983 needed (×1.23).
+     * So the used gas × 5/4 covers the refund, and the configured margin covers the call depth and the
+     * state moving until the transaction is mined. Gas is paid as used, not as limited.
+     */
+    BigInteger limitFromGasUsed(BigInteger gasUsed) {
+        return withMargin(gasUsed.multiply(BigInteger.valueOf(5)).divide(BigInteger.valueOf(4)));
+    }
+
+    private BigInteger withMargin(BigInteger gas) {
+        return gas.multiply(BigInteger.valueOf(100L + gasLimitMarginPct)).divide(BigInteger.valueOf(100));
+    }
+
+    private List<Optional<Simulated>> oneByOne(List<Liquidation> liquidations, Failures failures) {
+        List<Future<Optional<Simulated>>> futures = liquidations.stream().map(l -> perTransaction.submit(() -> single(l, failures))).toList();
+        List<Optional<Simulated>> out = new ArrayList<>(futures.size());
+        for (Future<Optional<Simulated>> future : futures) {
+            try {
+                out.add(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while simulating", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            }
+        }
+        return out;
+    }
+
+    private Optional<Simulated> single(Liquidation liquidation, Failures failures) {
+        CallRequest body = body(liquidation);
+        try {
+            rpc.call(body, BlockTag.LATEST);
+            BigInteger estimate = rpc.estimateGas(body);
+            return Optional.of(new Simulated(estimate, withMargin(estimate)));
+        } catch (CallRevertedException e) {
+            failures.failed(liquidation, e.reason());
+        } catch (RuntimeException e) {
+            // a timeout or rate limit: this liquidation waits (backoff), the block's others go on
+            failures.failed(liquidation, "the simulation could not run: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private CallRequest body(Liquidation liquidation) {
+        return new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null);
+    }
+
+    /** JSON-RPC "method not found" (-32601) or a provider's own words for it. */
+    static boolean unsupported(RpcException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return e.code() == -32601 || message.contains("method not found") || message.contains("not supported")
+                || message.contains("does not exist") || message.contains("unknown method") || message.contains("not available");
+    }
+
+    @Override
+    public void close() {
+        perTransaction.shutdownNow();
+    }
+}
