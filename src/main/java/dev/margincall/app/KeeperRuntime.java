@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * The keeper assembled from its configuration and running: signer, RPC client, market monitor
  * (backfilled to the head), strategy, submitter and the head follower that drives them block by block.
  * {@link #stop(Duration)} stops planning, follows heads until nothing is in flight (or the time is up)
- * and closes everything; the log checkpoint is written at every block, so nothing is lost.
+ * and closes everything, writing the log checkpoint last (during the run it is written at most every
+ * few seconds; after a crash the blocks since are replayed, never skipped).
  */
 final class KeeperRuntime implements AutoCloseable {
 
@@ -280,6 +281,11 @@ final class KeeperRuntime implements AutoCloseable {
     @Override
     public void close() {
         follower.close();
+        try {
+            monitor.flush(); // after the head thread stopped: the blocks since the last checkpoint are not replayed
+        } catch (RuntimeException e) {
+            log.warn("could not write the final log checkpoint ({}); the next start replays the blocks since the previous one", e.getMessage());
+        }
         submitter.close();
         rpc.close();
         metrics.ifPresent(MetricsServer::close);

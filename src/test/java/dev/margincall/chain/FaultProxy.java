@@ -47,6 +47,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong headLag = new AtomicLong();
     private volatile Duration timeoutDelay = Duration.ofSeconds(3);
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> unsupported = ConcurrentHashMap.newKeySet();
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     public FaultProxy(String upstreamUrl) throws IOException {
@@ -82,6 +83,12 @@ public final class FaultProxy implements AutoCloseable {
     /** eth_getLogs over more than {@code blocks} blocks is refused as Infura does. */
     public FaultProxy limitLogRange(long blocks) {
         this.maxLogRange = blocks;
+        return this;
+    }
+
+    /** Requests calling {@code method} get JSON-RPC -32601 "method not found", as from a node without it (counted as forwarded). */
+    public FaultProxy withoutMethod(String method) {
+        unsupported.add(method);
         return this;
     }
 
@@ -163,6 +170,10 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 forwarded.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+                if (unsupported.contains(method)) {
+                    respond(exchange, 200, error(body, -32601, "the method " + method + " does not exist/is not available"));
+                    return;
+                }
                 String answer = forward(body);
                 if (method.equals("eth_blockNumber") && headLag.get() > 0) {
                     ObjectNode node = (ObjectNode) JSON.readTree(answer);

@@ -12,6 +12,7 @@ import dev.margincall.core.BlockRef;
 import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Blocks deeper than the confirmation depth are final: they are fetched in ranges that adapt to the
  * provider's limits. Newer blocks are fetched one by one by block hash and kept, with their logs, so a
- * reorg can retract exactly what it removed. After every step the cursor, the unconfirmed blocks and
- * the sink's state are checkpointed together in one atomic write.
+ * reorg can retract exactly what it removed. The cursor, the unconfirmed blocks and the sink's state
+ * are checkpointed together in one atomic write, after every range and, at most as often as
+ * {@link Settings#checkpointEvery()}, after new blocks.
  */
 public final class LogStream {
 
@@ -41,13 +43,21 @@ public final class LogStream {
      * @param initialRange      blocks in the first {@code eth_getLogs}
      * @param maxRange          never more blocks per call (common provider caps: 2,000 blocks)
      * @param logsPerCallLimit  the provider's cap on results per call (common: 10,000); ranges stop growing near it
+     * @param checkpointEvery   new heads are checkpointed at most this often (zero: at every block); ranges,
+     *                          rollbacks and {@link #flush()} always write. Cursor and sink state are written
+     *                          together, so a less frequent checkpoint only means a longer replay after a crash,
+     *                          never a gap or a duplicate; it keeps serializing the sink's state off most blocks
      */
-    public record Settings(long startBlock, int confirmations, long initialRange, long maxRange, int logsPerCallLimit) {
+    public record Settings(long startBlock, int confirmations, long initialRange, long maxRange, int logsPerCallLimit, Duration checkpointEvery) {
 
         public Settings {
             if (startBlock < 0 || confirmations < 0) {
                 throw new IllegalArgumentException("startBlock and confirmations cannot be negative");
             }
+        }
+
+        public Settings(long startBlock, int confirmations, long initialRange, long maxRange, int logsPerCallLimit) {
+            this(startBlock, confirmations, initialRange, maxRange, logsPerCallLimit, Duration.ZERO);
         }
 
         public static Settings defaults(long startBlock) {
@@ -68,6 +78,8 @@ public final class LogStream {
     private BlockRef cursor;      // last delivered block; null before the first delivery
     private BlockRef finalized;   // last delivered block that is final; null before
     private final Deque<Checkpoint.DeliveredBlock> unconfirmed = new ArrayDeque<>();
+    private long lastSaveNanos;
+    private boolean unsaved;
 
     public LogStream(EthRpc rpc, LogQuery query, CheckpointStore store, LogSink sink, Settings settings, MeterRegistry registry) {
         this.rpc = rpc;
@@ -185,7 +197,10 @@ public final class LogStream {
         while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().block().number() <= head - settings.confirmations()) {
             finalized = unconfirmed.removeFirst().block();
         }
-        save();
+        unsaved = true;
+        if (System.nanoTime() - lastSaveNanos >= settings.checkpointEvery().toNanos()) {
+            save();
+        }
         progress.advanced(header.number(), head, logs.size());
     }
 
@@ -221,7 +236,16 @@ public final class LogStream {
         return new BlockRef(Math.max(0, settings.startBlock() - 1), "");
     }
 
+    /** Writes the checkpoint now if a delivered block is not in it yet (on a graceful stop). */
+    public void flush() {
+        if (unsaved) {
+            save();
+        }
+    }
+
     private void save() {
         store.save(new Checkpoint(Checkpoint.VERSION, cursor, finalized, List.copyOf(unconfirmed), sink.snapshot()));
+        lastSaveNanos = System.nanoTime();
+        unsaved = false;
     }
 }

@@ -43,6 +43,9 @@ public final class AaveV3Monitor implements HeadListener {
 
     private static final Logger log = LoggerFactory.getLogger(AaveV3Monitor.class);
 
+    /** New heads are checkpointed at most this often: a block's hot path does not serialize the whole account set. */
+    private static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofSeconds(10);
+
     /** @param sampleSize accounts re-checked with getUserAccountData each block (0 disables shadow verification) */
     public record Settings(long startBlock, int confirmations, int sampleSize, long randomSeed) {
     }
@@ -96,7 +99,7 @@ public final class AaveV3Monitor implements HeadListener {
         market.reservesById().stream().filter(Objects::nonNull).map(Reserve::aToken).forEach(watched::add);
         accounts = new AccountSet(contracts.pool());
         stream = new LogStream(rpc, new LogQuery(watched, AaveV3Events.topics()), checkpoints, accounts,
-                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000), registry);
+                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();
@@ -176,6 +179,13 @@ public final class AaveV3Monitor implements HeadListener {
         book.countHealthFactors(healthFactors.boundsWad(), counts);
         healthFactors.publishCounts(counts);
         return book.liquidatableCount();
+    }
+
+    /** Writes the log checkpoint (with the account set) if blocks since the last one are not in it: on a graceful stop. */
+    public void flush() {
+        if (stream != null) {
+            stream.flush();
+        }
     }
 
     /** The evaluated state (read-only use by the strategy; tests may also seed faults into it). */
