@@ -61,12 +61,6 @@ public interface EthRpc extends AutoCloseable {
 
     String sendRawTransaction(String signedTransaction);
 
-    /**
-     * Many signed transactions in one JSON-RPC batch, in the order given; one answer each: empty when
-     * the node took it, else its error. Only a failure of the whole request is thrown.
-     */
-    List<Optional<RpcException>> sendRawTransactions(List<String> signedTransactions);
-
     /** The endpoint this client talks to, for logs and metrics (never includes credentials). */
     String endpointName();
 

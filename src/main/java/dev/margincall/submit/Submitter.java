@@ -18,9 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 
 /**
@@ -48,7 +45,6 @@ public final class Submitter implements AutoCloseable {
         }
     }
 
-    private static final Logger log = LoggerFactory.getLogger(Submitter.class);
     private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
     private static final int FEE_HISTORY_BLOCKS = 5;
 
@@ -120,12 +116,12 @@ public final class Submitter implements AutoCloseable {
         List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.account(), head.number())).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, head, nextTimestamp,
                 (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
-        List<Prepared> ready = new ArrayList<>();
+        Map<Liquidation, String> sent = new HashMap<>();
         for (int i = 0; i < accepted.size(); i++) {
             Liquidation liquidation = accepted.get(i);
-            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).ifPresent(ready::add);
+            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).flatMap(p -> broadcast(p, head))
+                    .ifPresent(hash -> sent.put(liquidation, hash));
         }
-        Map<Liquidation, String> sent = broadcastAll(ready, head);
         return liquidations.stream().map(l -> Optional.ofNullable(sent.get(l))).toList();
     }
 
@@ -148,79 +144,6 @@ public final class Submitter implements AutoCloseable {
         return Optional.of(new Prepared(liquidation, tx, priced.get()));
     }
 
-    /**
-     * A block's priced liquidations: one alone goes through {@link #broadcast}; more are given
-     * consecutive nonces, signed side by side, and sent in one JSON-RPC batch (one round trip instead of
-     * one per transaction). A transaction the node refuses would leave a gap that stalls every later
-     * nonce of ours: it is cancelled at its nonce (a 0-value self-transfer) when a later one was taken.
-     */
-    private Map<Liquidation, String> broadcastAll(List<Prepared> ready, BlockHeader head) {
-        Map<Liquidation, String> sent = new HashMap<>();
-        List<Prepared> fresh = settings.dryRun() ? ready : ready.stream().filter(p -> !inFlight.containsKey(p.liquidation.account())).toList();
-        if (settings.dryRun() || fresh.size() == 1) {
-            fresh.forEach(p -> broadcast(p, head).ifPresent(hash -> sent.put(p.liquidation, hash)));
-            return sent;
-        }
-        if (fresh.isEmpty()) {
-            return sent;
-        }
-        long first = nonces.take(fresh.size());
-        List<Sent> signed = IntStream.range(0, fresh.size()).parallel().mapToObj(i -> {
-            String raw = signer.sign(settings.chainId(), fresh.get(i).tx.withNonce(first + i));
-            return new Sent(Hash.sha3(raw), raw, first + i);
-        }).toList();
-        List<Optional<RpcException>> answers;
-        try {
-            answers = rpc.sendRawTransactions(signed.stream().map(Sent::raw).toList());
-        } catch (RpcException e) {
-            if (e.code() != RpcException.TRANSPORT) {
-                nonces.invalidate();
-                fresh.forEach(p -> fail(p.liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the batch: " + e.getMessage()));
-                return sent;
-            }
-            // the node may have them: tracked like sent ones (receipts, replacement and cancellation settle them)
-            answers = signed.stream().map(x -> Optional.<RpcException>empty()).toList();
-        }
-        long lastTaken = -1;
-        for (int i = 0; i < fresh.size(); i++) {
-            if (answers.get(i).isEmpty() || alreadyKnown(answers.get(i).get())) {
-                lastTaken = signed.get(i).nonce;
-            }
-        }
-        for (int i = 0; i < fresh.size(); i++) {
-            Prepared prepared = fresh.get(i);
-            Sent one = signed.get(i);
-            Optional<RpcException> refused = answers.get(i).filter(e -> !alreadyKnown(e));
-            if (refused.isEmpty()) {
-                track(prepared, one, head);
-                sent.put(prepared.liquidation, one.hash);
-                continue;
-            }
-            nonces.invalidate(); // the next take reads the chain's pending count
-            if (one.nonce > lastTaken) {
-                fail(prepared.liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction: " + refused.get().getMessage());
-                continue;
-            }
-            InFlight gap = new InFlight(prepared.liquidation, one.nonce, prepared.tx.gas(), head.number());
-            inFlight.put(prepared.liquidation.account(), gap);
-            cancel(gap, prepared.fees, marketFees(head), head, "the node refused it (" + refused.get().getMessage() + ") and later nonces of ours wait on this one");
-            if (gap.attempts.isEmpty()) {
-                inFlight.remove(prepared.liquidation.account());
-                log.error("nonce {} of {} is a gap the node refused to fill: later transactions wait until it is used; restarting the keeper resyncs",
-                        one.nonce, from);
-                backOff(prepared.liquidation.account(), head.number());
-            }
-        }
-        return sent;
-    }
-
-    private void track(Prepared prepared, Sent sent, BlockHeader head) {
-        InFlight flight = new InFlight(prepared.liquidation, sent.nonce, prepared.tx.gas(), head.number());
-        flight.attempts.add(new Attempt(sent.hash, sent.raw, prepared.fees, false));
-        inFlight.put(prepared.liquidation.account(), flight);
-        events.sent(prepared.liquidation, sent.hash, sent.nonce, prepared.fees, prepared.tx.gas());
-    }
-
     private Optional<String> broadcast(Prepared prepared, BlockHeader head) {
         Liquidation liquidation = prepared.liquidation;
         if (settings.dryRun()) {
@@ -236,7 +159,10 @@ public final class Submitter implements AutoCloseable {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
         }
-        track(prepared, sent.get(), head);
+        InFlight flight = new InFlight(liquidation, sent.get().nonce, prepared.tx.gas(), head.number());
+        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, prepared.fees, false));
+        inFlight.put(liquidation.account(), flight);
+        events.sent(liquidation, sent.get().hash, sent.get().nonce, prepared.fees, prepared.tx.gas());
         return Optional.of(sent.get().hash);
     }
 
@@ -461,14 +387,10 @@ public final class Submitter implements AutoCloseable {
         try {
             rpc.sendRawTransaction(raw);
         } catch (RpcException e) {
-            if (!alreadyKnown(e)) {
+            if (!message(e).contains("already known") && !message(e).contains("known transaction")) {
                 throw e;
             }
         }
-    }
-
-    private static boolean alreadyKnown(RpcException e) {
-        return message(e).contains("already known") || message(e).contains("known transaction");
     }
 
     private static boolean nonceConflict(RpcException e) {

@@ -262,31 +262,6 @@ public class Web3jEthRpc implements EthRpc {
     }
 
     @Override
-    public List<Optional<RpcException>> sendRawTransactions(List<String> signedTransactions) {
-        List<Optional<RpcException>> out = new ArrayList<>(signedTransactions.size());
-        for (int start = 0; start < signedTransactions.size(); start += BATCH_SIZE) {
-            List<String> chunk = signedTransactions.subList(start, Math.min(signedTransactions.size(), start + BATCH_SIZE));
-            BatchRequest batch = new BatchRequest(service);
-            List<Request<?, EthSendTransaction>> requests = new ArrayList<>();
-            chunk.forEach(raw -> requests.add(request("eth_sendRawTransaction", List.of(raw), EthSendTransaction.class)));
-            requests.forEach(batch::add);
-            Map<Long, Response<?>> byId = new LinkedHashMap<>();
-            try {
-                batch.send().getResponses().forEach(r -> byId.put(r.getId(), r));
-            } catch (IOException e) {
-                throw new RpcException("batch of eth_sendRawTransaction", RpcException.TRANSPORT, e.getMessage(), null, e);
-            }
-            for (Request<?, EthSendTransaction> request : requests) {
-                Response<?> response = byId.get(request.getId());
-                out.add(response == null
-                        ? Optional.of(new RpcException(request.getMethod(), 0, "batch response has no answer for request " + request.getId(), null, null))
-                        : Optional.ofNullable(error(request.getMethod(), response)));
-            }
-        }
-        return out;
-    }
-
-    @Override
     public void close() {
         try {
             service.close();
@@ -341,24 +316,16 @@ public class Web3jEthRpc implements EthRpc {
     }
 
     private static void throwIfError(String method, Response<?> response) {
-        RpcException error = error(method, response);
-        if (error != null) {
-            throw error;
-        }
-    }
-
-    /** The response's error as an exception (a revert as {@link CallRevertedException}); null when it has none. */
-    private static RpcException error(String method, Response<?> response) {
         if (!response.hasError()) {
-            return null;
+            return;
         }
         Response.Error error = response.getError();
         String message = error.getMessage() == null ? "" : error.getMessage();
         String data = unquote(error.getData());
         if (error.getCode() == 3 || message.toLowerCase(Locale.ROOT).contains("revert")) {
-            return new CallRevertedException(method, error.getCode(), message, data);
+            throw new CallRevertedException(method, error.getCode(), message, data);
         }
-        return new RpcException(method, error.getCode(), message, data, null);
+        throw new RpcException(method, error.getCode(), message, data, null);
     }
 
     /** web3j hands the error's data field over as raw JSON: a hex string arrives with its quotes. */
