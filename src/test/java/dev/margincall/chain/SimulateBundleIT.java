@@ -21,11 +21,8 @@ class SimulateBundleIT {
 
     /** Anvil's public test account #0. */
     private static final Address SENDER = Address.of("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
-    /** slot0 += 1, returns the new value. */
     private static final Address COUNTER = Address.of("0x1000000000000000000000000000000000000001");
-    /** Returns block.timestamp. */
     private static final Address CLOCK = Address.of("0x1000000000000000000000000000000000000002");
-    /** Always reverts with the 4 bytes 0xdeadbeef. */
     private static final Address REVERTER = Address.of("0x1000000000000000000000000000000000000003");
 
     private static Web3jDevChain chain;
@@ -33,12 +30,9 @@ class SimulateBundleIT {
     @BeforeAll
     static void contracts() {
         chain = LOCAL.chain();
-        // PUSH1 0 SLOAD PUSH1 1 ADD DUP1 PUSH1 0 SSTORE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
-        chain.setCode(COUNTER, "0x600054600101806000556000526020" + "6000f3");
-        // TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
-        chain.setCode(CLOCK, "0x4260005260206000f3");
-        // PUSH4 deadbeef PUSH1 224 SHL PUSH1 0 MSTORE PUSH1 4 PUSH1 0 REVERT
-        chain.setCode(REVERTER, "0x63deadbeef60e01b60005260046000fd");
+        chain.setCode(COUNTER, TinyContracts.COUNTER);
+        chain.setCode(CLOCK, TinyContracts.CLOCK);
+        chain.setCode(REVERTER, TinyContracts.REVERTER);
         chain.mine();
     }
 

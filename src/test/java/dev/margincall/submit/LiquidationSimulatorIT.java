@@ -6,6 +6,7 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.FaultProxy;
+import dev.margincall.chain.TinyContracts;
 import dev.margincall.chain.web3j.Web3jDevChain;
 import dev.margincall.chain.web3j.Web3jEthRpc;
 import dev.margincall.core.Address;
@@ -39,8 +40,8 @@ class LiquidationSimulatorIT {
     @BeforeAll
     static void contracts() {
         Web3jDevChain chain = LOCAL.chain();
-        chain.setCode(COUNTER, "0x600054600101806000556000526020" + "6000f3"); // slot0 += 1, returns it
-        chain.setCode(REVERTER, "0x63deadbeef60e01b60005260046000fd");        // reverts with 0xdeadbeef
+        chain.setCode(COUNTER, TinyContracts.COUNTER);
+        chain.setCode(REVERTER, TinyContracts.REVERTER);
         chain.mine();
         head = chain.block(BlockTag.LATEST);
     }
