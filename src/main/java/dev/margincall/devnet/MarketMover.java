@@ -53,19 +53,21 @@ public final class MarketMover {
 
     public void setPrice(String symbol, BigInteger newPrice, PriceMoveMethod method) {
         switch (method) {
-            case SOURCE_SWAP -> {
-                Address feed = feeds.deployPriceFeed(symbol, newPrice);
-                tx.send("point the oracle at a new " + symbol + " feed", deployment.deployer(), deployment.aaveV3().oracle(),
-                        Abi.call("setAssetSources(address[],address[])",
-                                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(deployment.reserve(symbol).asset()))),
-                                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(feed)))));
-            }
+            case SOURCE_SWAP -> pointOracleAt(symbol, feeds.deployPriceFeed(symbol, newPrice));
             case STORAGE_WRITE -> {
                 writeFeed(symbol, newPrice);
                 chain.mine();
             }
             default -> throw new IllegalStateException(method.toString());
         }
+    }
+
+    /** {@code AaveOracle.setAssetSources} for one asset, as the pool admin (emits {@code AssetSourceUpdated}). */
+    public void pointOracleAt(String symbol, Address feed) {
+        tx.send("point the oracle at a new " + symbol + " feed", deployment.deployer(), deployment.aaveV3().oracle(),
+                Abi.call("setAssetSources(address[],address[])",
+                        new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(deployment.reserve(symbol).asset()))),
+                        new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(feed)))));
     }
 
     /**

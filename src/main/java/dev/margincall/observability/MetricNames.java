@@ -51,6 +51,8 @@ public final class MetricNames {
     /** Counters of shadow verification: accounts compared with the protocol's own view, and disagreements. */
     public static final String SHADOW_CHECKS = "margincall.shadow.checks";
     public static final String SHADOW_MISMATCHES = "margincall.shadow.mismatches";
+    /** Oracle prices that moved, by {@code trigger}: {@code event} (an oracle or feed event said so) or {@code silent} (only the per-block read saw it). */
+    public static final String PRICE_CHANGES = "margincall.price.changes";
 
     /** Counter of the strategy's decisions; tags outcome (planned, rejected), reason (a RejectReason, or none). */
     public static final String PLANS = "margincall.plans";

@@ -66,7 +66,7 @@ public final class LogStream {
     }
 
     private final EthRpc rpc;
-    private final LogQuery query;
+    private LogQuery query;
     private final CheckpointStore store;
     private final LogSink sink;
     private final Settings settings;
@@ -234,6 +234,14 @@ public final class LogStream {
 
     private BlockRef beforeStart() {
         return new BlockRef(Math.max(0, settings.startBlock() - 1), "");
+    }
+
+    /**
+     * From the next block on, asks for the logs of {@code newQuery} (e.g. a price feed that became a
+     * source); blocks already delivered keep what they had.
+     */
+    public void watch(LogQuery newQuery) {
+        query = newQuery;
     }
 
     /** Writes the checkpoint now if a delivered block is not in it yet (on a graceful stop). */

@@ -62,10 +62,13 @@ public final class AaveV3Monitor implements HeadListener {
     private final Counter shadowMismatches;
     private final Timer blockUpdate;
     private final HealthFactorDistribution healthFactors;
+    private final Counter announcedMoves;
+    private final Counter silentMoves;
 
     private AaveV3Contracts contracts;
     private Market market;
     private AccountSet accounts;
+    private OracleEvents oracleEvents;
     private LogStream stream;
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
@@ -88,6 +91,8 @@ public final class AaveV3Monitor implements HeadListener {
                 .tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
         this.healthFactors = new HealthFactorDistribution(registry, AaveV3Scanner.PROTOCOL);
+        this.announcedMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("trigger", "event").register(registry);
+        this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("trigger", "silent").register(registry);
     }
 
     /** Backfills to {@code head}, reads every account and evaluates it: the state the following blocks update. */
@@ -95,14 +100,15 @@ public final class AaveV3Monitor implements HeadListener {
         BlockTag tag = BlockTag.number(head.number());
         contracts = reader.discover(addressesProvider, tag);
         market = reader.loadMarket(contracts, tag);
-        List<Address> watched = new ArrayList<>(List.of(contracts.pool()));
-        market.reservesById().stream().filter(Objects::nonNull).map(Reserve::aToken).forEach(watched::add);
+        oracleEvents = new OracleEvents(contracts.oracle(), reader.loadSources(contracts, market, tag));
         accounts = new AccountSet(contracts.pool());
-        stream = new LogStream(rpc, new LogQuery(watched, AaveV3Events.topics()), checkpoints, accounts,
+        stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents),
                 new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();
+        oracleEvents.drainAnnounced(); // history: the prices are read at the head below
+        oracleEvents.drainNewSources();
         prices = reader.loadPrices(contracts, market, tag);
         book = new AaveV3Book(market, prices, head.timestamp());
         book.updatePositions(reader.loadPositions(contracts, market, accounts.all(), tag));
@@ -123,10 +129,20 @@ public final class AaveV3Monitor implements HeadListener {
     private void update(BlockHeader header) {
         BlockTag tag = BlockTag.number(header.number());
         stream.advanceTo(header);
+        Map<Address, Address> newSources = oracleEvents.drainNewSources();
+        if (!newSources.isEmpty()) {
+            stream.watch(logQuery());
+            log.info("price sources changed at block {}: {}; watching their AnswerUpdated from the next block", header.number(), newSources);
+        }
         List<Address> sample = shadowSample();
         AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, sample, tag);
         List<Address> touched = accounts.drainTouched();
+        if (!oracleEvents.prices(AaveV3Reader.pricedAssets(state.market()))) {
+            oracleEvents.assign(reader.loadSources(contracts, state.market(), tag)); // a reserve was listed
+            stream.watch(logQuery());
+        }
         market = state.market();
+        countPriceChanges(prices, state.prices(), oracleEvents.drainAnnounced(), header.number());
         prices = state.prices();
         if (!touched.isEmpty()) {
             book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
@@ -134,6 +150,34 @@ public final class AaveV3Monitor implements HeadListener {
         book.updateBlock(market, state.prices(), header.timestamp());
         shadowVerify(state.sampled(), tag);
         liquidatable = countLiquidatable();
+    }
+
+    /** The market's logs: the Pool's and aTokens' position events, the oracle's source changes and the sources' answers. */
+    private LogQuery logQuery() {
+        List<Address> watched = new ArrayList<>(List.of(contracts.pool()));
+        market.reservesById().stream().filter(Objects::nonNull).map(Reserve::aToken).forEach(watched::add);
+        oracleEvents.watched().stream().sorted().forEach(watched::add);
+        List<String> topics = new ArrayList<>(AaveV3Events.topics());
+        topics.addAll(OracleEvents.topics());
+        return new LogQuery(watched, topics);
+    }
+
+    /**
+     * Counts the prices that moved, by whether an oracle or feed event announced the move: a silent one
+     * (a feed written without an event, a source that emits none) was caught only by reading every price
+     * every block, which operators should know happens.
+     */
+    private void countPriceChanges(Map<Address, BigInteger> before, Map<Address, BigInteger> after, Set<Address> announced, long block) {
+        after.forEach((asset, price) -> {
+            BigInteger old = before.get(asset);
+            if (old != null && !old.equals(price)) {
+                boolean event = announced.contains(asset);
+                (event ? announcedMoves : silentMoves).increment();
+                log.atInfo().addKeyValue("event", "price").addKeyValue("asset", asset).addKeyValue("block", block)
+                        .addKeyValue("from", old).addKeyValue("to", price).addKeyValue("trigger", event ? "event" : "silent")
+                        .log("oracle price moved");
+            }
+        });
     }
 
     /** Distinct accounts drawn at random from the book (its size, not a copy of it, is the cost). */

@@ -95,8 +95,7 @@ public final class AaveV3Reader {
      */
     public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, List<Address> sample, BlockTag tag) {
         List<Reserve> known = previous.reservesById().stream().filter(r -> r != null).toList();
-        List<Address> priced = new ArrayList<>(known.stream().map(Reserve::asset).toList());
-        previous.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(priced::add);
+        List<Address> priced = pricedAssets(previous);
         List<Multicall3.Call> calls = new ArrayList<>();
         calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReservesList()")));
         known.forEach(r -> calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(r.asset())))));
@@ -129,11 +128,29 @@ public final class AaveV3Reader {
 
     /** Oracle prices of every reserve and every eMode price source, in one call. */
     public Map<Address, BigInteger> loadPrices(AaveV3Contracts contracts, Market market, BlockTag tag) {
+        List<Address> assets = pricedAssets(market);
+        return priceMap(assets, rpc.call(CallRequest.call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
+                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, assets.stream().map(Abi::address).toList()))), tag));
+    }
+
+    /** Every address the oracle prices for this market: each reserve, then each eMode category's price source. */
+    public static List<Address> pricedAssets(Market market) {
         List<Address> assets = new ArrayList<>();
         market.reservesById().stream().filter(r -> r != null).forEach(r -> assets.add(r.asset()));
         market.eModeCategories().values().stream().map(EModeCategory::priceSource).filter(a -> !a.isZero()).forEach(assets::add);
-        return priceMap(assets, rpc.call(CallRequest.call(contracts.oracle(), Abi.call("getAssetsPrices(address[])",
-                new DynamicArray<>(org.web3j.abi.datatypes.Address.class, assets.stream().map(Abi::address).toList()))), tag));
+        return assets;
+    }
+
+    /** The oracle's source (feed) of every priced address, in one Multicall3 round: asset → source. */
+    public Map<Address, Address> loadSources(AaveV3Contracts contracts, Market market, BlockTag tag) {
+        List<Address> assets = pricedAssets(market);
+        List<String> answers = read(assets.stream()
+                .map(a -> new Multicall3.Call(contracts.oracle(), Abi.call("getSourceOfAsset(address)", address(a)))).toList(), tag, "price sources");
+        Map<Address, Address> sources = new LinkedHashMap<>();
+        for (int i = 0; i < assets.size(); i++) {
+            sources.put(assets.get(i), Words.address(answers.get(i), 0));
+        }
+        return sources;
     }
 
     /** AaveOracle.getAssetsPrices answers in the order asked. */

@@ -152,4 +152,62 @@ class AaveV3MonitorIT {
         assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isEqualTo(1);
         assertMatchesChain(devnet);
     }
+
+    private static double priceMoves(String trigger) {
+        return REGISTRY.get(MetricNames.PRICE_CHANGES).tag("trigger", trigger).counter().count();
+    }
+
+    @Test
+    @Order(6)
+    void priceMovesAreCountedByWhetherAnOracleEventAnnouncedThem(Devnet devnet) {
+        startOnce(devnet);
+        double silent = priceMoves("silent");
+        double announced = priceMoves("event");
+
+        devnet.market().movePrice("DAI", -100, PriceMoveMethod.STORAGE_WRITE);
+        tracker.sync();
+        assertThat(priceMoves("silent")).isEqualTo(silent + 1);
+        assertThat(priceMoves("event")).isEqualTo(announced);
+
+        devnet.market().movePrice("USDC", -100, PriceMoveMethod.SOURCE_SWAP); // AssetSourceUpdated
+        tracker.sync();
+        assertThat(priceMoves("event")).isEqualTo(announced + 1);
+        assertThat(priceMoves("silent")).isEqualTo(silent + 1);
+        assertMatchesChain(devnet);
+    }
+
+    /**
+     * A feed that emits Chainlink's AnswerUpdated when its answer is set (runtime bytecode: latestAnswer()
+     * returns slot 0; any other call stores its first argument there and emits
+     * AnswerUpdated(current = it, roundId = 1, updatedAt = block.timestamp)).
+     */
+    private static String settableFeedCode() {
+        return "0x6350d25bcd60003560e01c1460445760043580600055426000526001907f" + OracleEvents.ANSWER_UPDATED.substring(2)
+                + "60206000a3005b60005460005260206000f3";
+    }
+
+    @Test
+    @Order(7)
+    void anAnswerUpdatedOfASourceTheOracleSwitchedToIsWatched(Devnet devnet) {
+        startOnce(devnet);
+        Address feed = DevnetDeployer.derivedAddress("margin-call/test/settable-feed");
+        BigInteger price = devnet.market().price("WETH");
+        devnet.chain().setCode(feed, settableFeedCode());
+        devnet.chain().setStorageAt(feed, BigInteger.ZERO, dev.margincall.core.Hex.word(price));
+        devnet.market().pointOracleAt("WETH", feed); // same price: nothing moves yet
+        tracker.sync();
+        double silent = priceMoves("silent");
+        double announced = priceMoves("event");
+
+        BigInteger lower = price.multiply(BigInteger.valueOf(97)).divide(BigInteger.valueOf(100));
+        new Transactor(devnet.chain()).send("set the feed's answer", devnet.deployment().deployer(), feed,
+                Abi.call("setAnswer(int256)", Abi.int256(lower)));
+        tracker.sync();
+
+        assertThat(devnet.market().price("WETH")).isEqualTo(lower);
+        assertThat(monitor.prices().get(devnet.deployment().reserve("WETH").asset())).isEqualTo(lower);
+        assertThat(priceMoves("event")).as("announced by the new source's AnswerUpdated").isEqualTo(announced + 1);
+        assertThat(priceMoves("silent")).isEqualTo(silent);
+        assertMatchesChain(devnet);
+    }
 }

@@ -1,0 +1,98 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.core.BlockRef;
+import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The oracle's own word that a price moved: {@code AaveOracle.AssetSourceUpdated(asset, source)} and
+ * Chainlink's {@code AnswerUpdated(current, roundId, updatedAt)} from each asset's source (signatures
+ * from Aave V3's {@code IAaveOracle} and Chainlink's {@code AggregatorInterface}). Prices are read every
+ * block whatever these say (a feed written without an event must still be seen), so they do not feed
+ * the evaluation: they tell which moves were announced, and which sources to watch.
+ */
+final class OracleEvents {
+
+    static final String ASSET_SOURCE_UPDATED = Abi.topic("AssetSourceUpdated(address,address)");
+    static final String ANSWER_UPDATED = Abi.topic("AnswerUpdated(int256,uint256,uint256)");
+
+    private final Address oracle;
+    /** source → the priced addresses (reserves, eMode price sources) it prices */
+    private final Map<Address, Set<Address>> assetsBySource = new HashMap<>();
+    private final Set<Address> announced = new HashSet<>();
+    private final Map<Address, Address> newSources = new LinkedHashMap<>();
+
+    OracleEvents(Address oracle, Map<Address, Address> sourceByAsset) {
+        this.oracle = oracle;
+        assign(sourceByAsset);
+    }
+
+    /** asset → source, as read from the oracle. */
+    void assign(Map<Address, Address> sourceByAsset) {
+        sourceByAsset.forEach(this::assign);
+    }
+
+    /** Whether a source is known for every one of {@code assets}. */
+    boolean prices(List<Address> assets) {
+        return assets.stream().allMatch(a -> assetsBySource.values().stream().anyMatch(set -> set.contains(a)));
+    }
+
+    static List<String> topics() {
+        return List.of(ASSET_SOURCE_UPDATED, ANSWER_UPDATED);
+    }
+
+    /** The oracle and every source currently pricing something. */
+    Set<Address> watched() {
+        Set<Address> out = new HashSet<>(assetsBySource.keySet());
+        out.add(oracle);
+        out.remove(Address.ZERO);
+        return out;
+    }
+
+    void onLogs(BlockRef upTo, List<LogEntry> logs) {
+        for (LogEntry log : logs) {
+            if (log.address().equals(oracle) && ASSET_SOURCE_UPDATED.equals(log.topic0()) && log.topics().size() >= 3) {
+                Address asset = Address.fromTail(Hex.bytes(log.topics().get(1)));
+                Address source = Address.fromTail(Hex.bytes(log.topics().get(2)));
+                assign(asset, source);
+                newSources.put(asset, source);
+                announced.add(asset);
+            } else if (ANSWER_UPDATED.equals(log.topic0())) {
+                announced.addAll(assetsBySource.getOrDefault(log.address(), Set.of()));
+            }
+        }
+    }
+
+    /** Retracted oracle logs: the prices they announced are re-read at the next block anyway. */
+    void onRollback(List<LogEntry> retracted) {
+        onLogs(null, retracted);
+    }
+
+    private void assign(Address asset, Address source) {
+        assetsBySource.values().forEach(assets -> assets.remove(asset));
+        assetsBySource.values().removeIf(Set::isEmpty);
+        assetsBySource.computeIfAbsent(source, s -> new HashSet<>()).add(asset);
+    }
+
+    /** The assets whose move an event announced since the last call. */
+    Set<Address> drainAnnounced() {
+        Set<Address> out = Set.copyOf(announced);
+        announced.clear();
+        return out;
+    }
+
+    /** asset → new source, from AssetSourceUpdated since the last call. */
+    Map<Address, Address> drainNewSources() {
+        Map<Address, Address> out = Map.copyOf(newSources);
+        newSources.clear();
+        return out;
+    }
+}
