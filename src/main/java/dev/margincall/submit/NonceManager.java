@@ -22,10 +22,17 @@ public final class NonceManager {
 
     /** The nonce for the next new transaction; consumed. */
     public synchronized long take() {
+        return take(1);
+    }
+
+    /** The first of {@code count} consecutive nonces for new transactions; all consumed. */
+    public synchronized long take(int count) {
         if (next < 0) {
             resync();
         }
-        return next++;
+        long first = next;
+        next += count;
+        return first;
     }
 
     /** Reads the pending transaction count again: the source of truth after any error. */
