@@ -22,17 +22,10 @@ public final class NonceManager {
 
     /** The nonce for the next new transaction; consumed. */
     public synchronized long take() {
-        return take(1);
-    }
-
-    /** The first of {@code count} consecutive nonces for new transactions; all consumed. */
-    public synchronized long take(int count) {
         if (next < 0) {
             resync();
         }
-        long first = next;
-        next += count;
-        return first;
+        return next++;
     }
 
     /** Reads the pending transaction count again: the source of truth after any error. */

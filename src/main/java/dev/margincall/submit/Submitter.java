@@ -17,11 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.stream.IntStream;
 import org.web3j.crypto.Hash;
 
 /**
@@ -62,8 +58,6 @@ public final class Submitter implements AutoCloseable {
     private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Address, Backoff> backoffs = new ConcurrentHashMap<>();
     private final LiquidationSimulator simulator;
-    /** Signs a block's transactions ahead of the sends; daemon threads, so they never keep the process alive. */
-    private final ExecutorService signing = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("signing-", 0).daemon(true).factory());
     private long marketBlock = -1;
     private FeePolicy.MarketFees market;
 
@@ -122,54 +116,13 @@ public final class Submitter implements AutoCloseable {
         List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.account(), head.number())).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, head, nextTimestamp,
                 (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
-        List<Prepared> ready = new ArrayList<>();
+        Map<Liquidation, String> sent = new HashMap<>();
         for (int i = 0; i < accepted.size(); i++) {
             Liquidation liquidation = accepted.get(i);
-            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).ifPresent(ready::add);
+            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).flatMap(p -> broadcast(p, head))
+                    .ifPresent(hash -> sent.put(liquidation, hash));
         }
-        Map<Liquidation, String> sent = settings.dryRun() || ready.size() < 2 ? sendEach(ready, head) : sendPipelined(ready, head);
         return liquidations.stream().map(l -> Optional.ofNullable(sent.get(l))).toList();
-    }
-
-    private Map<Liquidation, String> sendEach(List<Prepared> ready, BlockHeader head) {
-        Map<Liquidation, String> sent = new HashMap<>();
-        ready.forEach(p -> broadcast(p, head).ifPresent(hash -> sent.put(p.liquidation, hash)));
-        return sent;
-    }
-
-    /**
-     * Signing takes ~0.4 ms of the ~1.4 ms a send costs: the block's transactions get consecutive nonces
-     * and are signed ahead on other threads while this one sends them, in nonce order, one by one. A send
-     * the node refuses breaks the run: the nonces signed after it are never used (the next take reads the
-     * chain's pending count, so no gap), and the rest go out one by one with fresh nonces.
-     */
-    private Map<Liquidation, String> sendPipelined(List<Prepared> ready, BlockHeader head) {
-        List<Prepared> fresh = ready.stream().filter(p -> !inFlight.containsKey(p.liquidation.account())).toList();
-        long first = nonces.take(fresh.size());
-        List<CompletableFuture<Sent>> signed = IntStream.range(0, fresh.size()).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-            String raw = signer.sign(settings.chainId(), fresh.get(i).tx.withNonce(first + i));
-            return new Sent(Hash.sha3(raw), raw, first + i);
-        }, signing)).toList();
-        Map<Liquidation, String> sent = new HashMap<>();
-        for (int i = 0; i < fresh.size(); i++) {
-            Prepared prepared = fresh.get(i);
-            Sent one = signed.get(i).join();
-            try {
-                broadcastRaw(one.raw);
-            } catch (RpcException e) {
-                if (e.code() != RpcException.TRANSPORT) {
-                    // no later pre-signed nonce may go out now: it would sit behind a gap
-                    nonces.invalidate();
-                    signed.subList(i + 1, signed.size()).forEach(f -> f.cancel(false));
-                    sent.putAll(sendEach(fresh.subList(i, fresh.size()), head));
-                    return sent;
-                }
-                // the node may have it: tracked like a sent one (receipts, replacement and cancellation settle it)
-            }
-            track(prepared, one, head);
-            sent.put(prepared.liquidation, one.hash);
-        }
-        return sent;
     }
 
     /** Gas and fees of one simulated liquidation; empty when it must not be sent (the reason went to the events). */
@@ -206,15 +159,11 @@ public final class Submitter implements AutoCloseable {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
         }
-        track(prepared, sent.get(), head);
+        InFlight flight = new InFlight(liquidation, sent.get().nonce, prepared.tx.gas(), head.number());
+        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, prepared.fees, false));
+        inFlight.put(liquidation.account(), flight);
+        events.sent(liquidation, sent.get().hash, sent.get().nonce, prepared.fees, prepared.tx.gas());
         return Optional.of(sent.get().hash);
-    }
-
-    private void track(Prepared prepared, Sent sent, BlockHeader head) {
-        InFlight flight = new InFlight(prepared.liquidation, sent.nonce, prepared.tx.gas(), head.number());
-        flight.attempts.add(new Attempt(sent.hash, sent.raw, prepared.fees, false));
-        inFlight.put(prepared.liquidation.account(), flight);
-        events.sent(prepared.liquidation, sent.hash, sent.nonce, prepared.fees, prepared.tx.gas());
     }
 
     private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
@@ -224,7 +173,6 @@ public final class Submitter implements AutoCloseable {
     @Override
     public void close() {
         simulator.close();
-        signing.shutdownNow();
     }
 
     /**
