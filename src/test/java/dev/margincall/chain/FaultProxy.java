@@ -48,6 +48,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Duration timeoutDelay = Duration.ofSeconds(3);
     private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> unsupported = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> refuseAfter = new ConcurrentHashMap<>();
+    private volatile String refusal = "";
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     public FaultProxy(String upstreamUrl) throws IOException {
@@ -89,6 +91,13 @@ public final class FaultProxy implements AutoCloseable {
     /** Requests calling {@code method} get JSON-RPC -32601 "method not found", as from a node without it (counted as forwarded). */
     public FaultProxy withoutMethod(String method) {
         unsupported.add(method);
+        return this;
+    }
+
+    /** The request calling {@code method} after {@code skip} more of them gets a JSON-RPC error -32000 with {@code message}, once. */
+    public FaultProxy refuseOnce(String method, int skip, String message) {
+        refusal = message;
+        refuseAfter.put(method, new AtomicInteger(skip));
         return this;
     }
 
@@ -170,6 +179,12 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 forwarded.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+                AtomicInteger countdown = refuseAfter.get(method);
+                if (countdown != null && countdown.getAndDecrement() == 0) {
+                    faultsServed.incrementAndGet();
+                    respond(exchange, 200, error(body, -32000, refusal));
+                    return;
+                }
                 if (unsupported.contains(method)) {
                     respond(exchange, 200, error(body, -32601, "the method " + method + " does not exist/is not available"));
                     return;
