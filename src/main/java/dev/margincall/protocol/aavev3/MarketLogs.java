@@ -23,13 +23,13 @@ final class MarketLogs implements LogSink {
     @Override
     public void onLogs(BlockRef upTo, List<LogEntry> logs) {
         accounts.onLogs(upTo, logs);
-        oracle.onLogs(upTo, logs);
+        oracle.onLogs(logs);
     }
 
     @Override
     public void onRollback(BlockRef commonAncestor, List<LogEntry> retracted) {
         accounts.onRollback(commonAncestor, retracted);
-        oracle.onRollback(retracted);
+        oracle.onLogs(retracted);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.margincall.protocol.aavev3;
 
-import dev.margincall.core.BlockRef;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
@@ -25,8 +24,8 @@ final class OracleEvents {
     static final String ANSWER_UPDATED = Abi.topic("AnswerUpdated(int256,uint256,uint256)");
 
     private final Address oracle;
-    /** source → the priced addresses (reserves, eMode price sources) it prices */
-    private final Map<Address, Set<Address>> assetsBySource = new HashMap<>();
+    /** every priced address (reserves, eMode price sources) → the source that prices it */
+    private final Map<Address, Address> sourceByAsset = new HashMap<>();
     private final Set<Address> announced = new HashSet<>();
     private final Map<Address, Address> newSources = new LinkedHashMap<>();
 
@@ -36,13 +35,13 @@ final class OracleEvents {
     }
 
     /** asset → source, as read from the oracle. */
-    void assign(Map<Address, Address> sourceByAsset) {
-        sourceByAsset.forEach(this::assign);
+    void assign(Map<Address, Address> sources) {
+        sourceByAsset.putAll(sources);
     }
 
     /** Whether a source is known for every one of {@code assets}. */
     boolean prices(List<Address> assets) {
-        return assets.stream().allMatch(a -> assetsBySource.values().stream().anyMatch(set -> set.contains(a)));
+        return sourceByAsset.keySet().containsAll(assets);
     }
 
     static List<String> topics() {
@@ -51,35 +50,29 @@ final class OracleEvents {
 
     /** The oracle and every source currently pricing something. */
     Set<Address> watched() {
-        Set<Address> out = new HashSet<>(assetsBySource.keySet());
+        Set<Address> out = new HashSet<>(sourceByAsset.values());
         out.add(oracle);
         out.remove(Address.ZERO);
         return out;
     }
 
-    void onLogs(BlockRef upTo, List<LogEntry> logs) {
+    /** Delivered logs, and retracted ones after a reorg (the prices they announced are re-read at the next block anyway). */
+    void onLogs(List<LogEntry> logs) {
         for (LogEntry log : logs) {
             if (log.address().equals(oracle) && ASSET_SOURCE_UPDATED.equals(log.topic0()) && log.topics().size() >= 3) {
                 Address asset = Address.fromTail(Hex.bytes(log.topics().get(1)));
                 Address source = Address.fromTail(Hex.bytes(log.topics().get(2)));
-                assign(asset, source);
+                sourceByAsset.put(asset, source);
                 newSources.put(asset, source);
                 announced.add(asset);
             } else if (ANSWER_UPDATED.equals(log.topic0())) {
-                announced.addAll(assetsBySource.getOrDefault(log.address(), Set.of()));
+                sourceByAsset.forEach((asset, source) -> {
+                    if (source.equals(log.address())) {
+                        announced.add(asset);
+                    }
+                });
             }
         }
-    }
-
-    /** Retracted oracle logs: the prices they announced are re-read at the next block anyway. */
-    void onRollback(List<LogEntry> retracted) {
-        onLogs(null, retracted);
-    }
-
-    private void assign(Address asset, Address source) {
-        assetsBySource.values().forEach(assets -> assets.remove(asset));
-        assetsBySource.values().removeIf(Set::isEmpty);
-        assetsBySource.computeIfAbsent(source, s -> new HashSet<>()).add(asset);
     }
 
     /** The assets whose move an event announced since the last call. */
