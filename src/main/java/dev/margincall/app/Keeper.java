@@ -9,6 +9,7 @@ import dev.margincall.chain.abi.Words;
 import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
+import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.aavev3.AaveV3Calls;
 import dev.margincall.protocol.aavev3.AaveV3Monitor;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
@@ -29,6 +30,8 @@ import dev.margincall.strategy.SwapMarket;
 import dev.margincall.submit.FeePolicy;
 import dev.margincall.submit.Liquidation;
 import dev.margincall.submit.Submitter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keeper's block loop, in the one direction data flows: the monitor brings the market, prices and
- * positions to this block; the submitter settles, replaces or cancels what is in flight; then every
+ * positions to the newest block (every block's events applied, the state read once at the newest: a keeper
+ * that fell behind never plans on an old block); the submitter settles, replaces or cancels what is in flight; then every
  * account that will be liquidatable in the next block (evaluated at the next block's timestamp, so
  * interest alone is caught before anyone re-reads it) is planned, and the plans are sent most
  * profitable first.
@@ -60,7 +64,10 @@ final class Keeper implements HeadListener {
     private final Execution execution;
     private final KeeperEvents events;
     private final AtomicLong processedBlock = new AtomicLong(-1);
-    private long previousTimestamp = -1;
+    private final Counter planningSkipped;
+    private BlockHeader previous;
+    private long blockInterval;
+    private long blocksSinceHead;
     private volatile boolean planning = true;
 
     /**
@@ -75,7 +82,7 @@ final class Keeper implements HeadListener {
     }
 
     Keeper(AaveV3Monitor monitor, LiquidationStrategy strategy, Submitter submitter, Optional<UniswapV2Pools> pools,
-           EthRpc rpc, Address multicall3, Execution execution, KeeperEvents events) {
+           EthRpc rpc, Address multicall3, Execution execution, KeeperEvents events, MeterRegistry registry) {
         this.monitor = monitor;
         this.strategy = strategy;
         this.submitter = submitter;
@@ -83,24 +90,44 @@ final class Keeper implements HeadListener {
         this.multicall = new Multicall3(rpc, multicall3);
         this.execution = execution;
         this.events = events;
+        this.blockInterval = execution.defaultBlockInterval();
+        this.planningSkipped = Counter.builder(MetricNames.PLANNING_SKIPPED).register(registry);
     }
 
     @Override
     public void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
         monitor.onRollback(commonAncestor, removed);
+        submitter.onRollback(commonAncestor);
     }
 
+    /** Every block's events go into the book; nothing is decided on a block that is not the newest. */
     @Override
     public void onBlock(BlockHeader header) {
         events.block(header.number(), System.nanoTime());
         monitor.onBlock(header);
-        submitter.onBlock(header);
-        long interval = previousTimestamp < 0 ? execution.defaultBlockInterval() : Math.max(1, header.timestamp() - previousTimestamp);
-        previousTimestamp = header.timestamp();
-        if (planning) {
-            liquidate(header, header.timestamp() + interval);
+        if (previous != null && header.number() == previous.number() + 1) {
+            blockInterval = Math.max(1, header.timestamp() - previous.timestamp());
         }
-        processedBlock.set(header.number());
+        previous = header;
+        blocksSinceHead++;
+    }
+
+    /**
+     * The newest block: the book is evaluated at it, in-flight transactions mined up to it are settled
+     * (one mined later stays in flight until the book has applied its block, so its account is never
+     * planned again from numbers that predate it), and plans are made once. Blocks caught up on before it
+     * had no planning round of their own: counted as skipped.
+     */
+    @Override
+    public void onHead(BlockHeader head) {
+        monitor.onHead(head);
+        submitter.onHead(head);
+        planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
+        blocksSinceHead = 0;
+        if (planning) {
+            liquidate(head, head.timestamp() + blockInterval);
+        }
+        processedBlock.set(head.number());
     }
 
     /** Graceful stop: blocks are still followed (in-flight transactions settle) but nothing new is sent. */

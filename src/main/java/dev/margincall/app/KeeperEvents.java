@@ -45,7 +45,7 @@ final class KeeperEvents implements SubmitEvents {
     }
 
     private static final List<String> TRANSACTION_EVENTS = List.of("sent", "replaced", "cancelling", "mined", "reverted", "cancelled",
-            "dropped", "would_send");
+            "dropped", "would_send", "reorged");
 
     private final MeterRegistry registry;
     private final BigInteger baseCurrencyUnit;
@@ -222,6 +222,13 @@ final class KeeperEvents implements SubmitEvents {
     public void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
         count(MetricNames.TRANSACTIONS, "event", "cancelled");
         settle(liquidation, receipt, "cancelled");
+    }
+
+    @Override
+    public void reorged(Liquidation liquidation, String hash, long minedBlock) {
+        count(MetricNames.TRANSACTIONS, "event", "reorged");
+        event("reorged").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("block", minedBlock)
+                .log("a reorg removed the block of our liquidation: in flight again (re-mined, re-sent if still valid, else cancelled)");
     }
 
     @Override

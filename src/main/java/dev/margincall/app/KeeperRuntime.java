@@ -25,6 +25,7 @@ import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.LiquidationStrategy;
 import dev.margincall.strategy.StrategySettings;
 import dev.margincall.submit.FeePolicy;
+import dev.margincall.submit.SendJournal;
 import dev.margincall.submit.Submitter;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -143,17 +144,27 @@ final class KeeperRuntime implements AutoCloseable {
             }
             FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
             KeeperEvents events = new KeeperEvents(registry, baseUnit);
+            // Wallet funding: the Pool pulls the repaid debt, so each reserve asset must be approved. Run sends the missing
+            // approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
+            List<CallRequest> approvals = execution.funding() == Funding.WALLET
+                    ? missingApprovals(rpc, config.chain().multicall3(), signer.address(), assets, monitor.contracts().pool(), tag) : List.of();
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
-                            25, dryRun), events);
-            if (execution.funding() == Funding.WALLET && !dryRun) {
-                approvePool(rpc, config.chain().multicall3(), submitter, assets, monitor.contracts().pool(), tag);
+                            25, dryRun), events,
+                    dryRun ? SendJournal.none() : SendJournal.open(stateDir.resolve("sent-" + signer.address().hex() + ".jsonl")),
+                    dryRun ? approvals : List.of());
+            if (!dryRun) {
+                submitter.recoverFromJournal();
+                for (CallRequest approval : approvals) {
+                    submitter.execute(approval.to(), approval.data(), "approve the Pool to pull " + approval.to(), Duration.ofMinutes(2));
+                    log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to()).log("Pool approved for wallet funding");
+                }
             }
             StrategySettings strategy = new StrategySettings(execution.funding(), toBase(execution.minProfitUsd(), baseUnit),
                     toBase(execution.dustUsd(), baseUnit), execution.walletGas(), execution.flashLoanGas());
             Keeper keeper = new Keeper(monitor, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
                     new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL,
-                            execution.receiveAToken()), events);
+                            execution.receiveAToken()), events, registry);
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5));
@@ -340,17 +351,18 @@ final class KeeperRuntime implements AutoCloseable {
                 + ": set execution.wrappedNative to the wrapped native token's address (it prices gas)"));
     }
 
-    /** Wallet funding: the Pool pulls the repaid debt from the keeper, so each reserve asset is approved once. */
-    private static void approvePool(ResilientEthRpc rpc, Address multicall3, Submitter submitter, List<Address> assets, Address pool, BlockTag tag) {
+    /** Wallet funding: the approvals of the Pool that the signer lacks, one per reserve asset whose allowance is below half the maximum. */
+    private static List<CallRequest> missingApprovals(ResilientEthRpc rpc, Address multicall3, Address signer, List<Address> assets, Address pool,
+                                                      BlockTag tag) {
         List<Multicall3.Result> allowances = new Multicall3(rpc, multicall3).aggregate3(assets.stream()
-                .map(a -> new Multicall3.Call(a, Erc20.allowance(submitter.from(), pool))).toList(), tag);
+                .map(a -> new Multicall3.Call(a, Erc20.allowance(signer, pool))).toList(), tag);
+        List<CallRequest> missing = new java.util.ArrayList<>();
         for (int i = 0; i < assets.size(); i++) {
             if (allowances.get(i).success() && Words.uint(allowances.get(i).returnData(), 0).compareTo(HALF_MAX_ALLOWANCE) >= 0) {
                 continue;
             }
-            submitter.execute(assets.get(i), Erc20.approve(pool, WadRayMath.MAX_UINT256),
-                    "approve the Pool to pull " + assets.get(i), Duration.ofMinutes(2));
-            log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", assets.get(i)).log("Pool approved for wallet funding");
+            missing.add(new CallRequest(signer, assets.get(i), Erc20.approve(pool, WadRayMath.MAX_UINT256), BigInteger.ZERO, null));
         }
+        return missing;
     }
 }

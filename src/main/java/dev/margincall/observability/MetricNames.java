@@ -56,6 +56,8 @@ public final class MetricNames {
 
     /** Counter of the strategy's decisions; tags outcome (planned, rejected), reason (a RejectReason, or none). */
     public static final String PLANS = "margincall.plans";
+    /** Blocks applied without a planning round of their own: the keeper was behind and decided once, at the newest head. */
+    public static final String PLANNING_SKIPPED = "margincall.planning.skipped";
     /** Counter of transaction events; tag event (sent, replaced, cancelling, mined, reverted, cancelled, dropped, would_send). */
     public static final String TRANSACTIONS = "margincall.transactions";
     /** Timer: from the head block that showed the opportunity to eth_sendRawTransaction returning. */

@@ -1,6 +1,5 @@
 package dev.margincall.submit;
 
-import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
@@ -53,24 +52,38 @@ final class LiquidationSimulator implements AutoCloseable {
     private final EthRpc rpc;
     private final Address from;
     private final int gasLimitMarginPct;
+    private final List<CallRequest> setup;
     private final ExecutorService perTransaction = Executors.newFixedThreadPool(8,
             Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
     private volatile boolean bundles = true;
 
     LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct) {
+        this(rpc, from, gasLimitMarginPct, List.of());
+    }
+
+    /**
+     * @param setup calls that run would have sent before any liquidation (dry-run: the token approvals it
+     *              does not send), simulated ahead of every bundle so a dry-run judges what run would send
+     */
+    LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct, List<CallRequest> setup) {
         this.rpc = rpc;
         this.from = from;
         this.gasLimitMarginPct = gasLimitMarginPct;
+        this.setup = setup.stream().map(c -> new CallRequest(from, c.to(), c.data(), BigInteger.ZERO, SIMULATION_GAS)).toList();
     }
 
-    /** One answer per liquidation, in order: empty where the simulation failed (reported to {@code failures}). */
-    List<Optional<Simulated>> simulate(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp, Failures failures) {
+    /**
+     * One answer per liquidation, in order: empty where the simulation failed (reported to {@code failures}).
+     * Runs on the newest state the node has ({@code latest}), not on the block the plans were made at: a
+     * competitor's liquidation mined since then fails here instead of on chain.
+     */
+    List<Optional<Simulated>> simulate(List<Liquidation> liquidations, long nextTimestamp, Failures failures) {
         if (liquidations.isEmpty()) {
             return List.of();
         }
         if (bundles) {
             try {
-                return bundle(liquidations, head, nextTimestamp, failures);
+                return bundle(liquidations, nextTimestamp, failures);
             } catch (RpcException e) {
                 if (unsupported(e)) {
                     bundles = false;
@@ -84,22 +97,36 @@ final class LiquidationSimulator implements AutoCloseable {
         return oneByOne(liquidations, failures);
     }
 
-    private List<Optional<Simulated>> bundle(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp, Failures failures) {
-        List<CallRequest> bodies = liquidations.stream().map(l -> body(l).withGas(SIMULATION_GAS)).toList();
-        List<SimulatedCall> results = rpc.simulate(bodies, BlockTag.number(head.number()), nextTimestamp);
+    private List<Optional<Simulated>> bundle(List<Liquidation> liquidations, long nextTimestamp, Failures failures) {
+        List<CallRequest> bodies = new ArrayList<>(setup);
+        liquidations.stream().map(l -> body(l).withGas(SIMULATION_GAS)).forEach(bodies::add);
+        // A node that checks timestamps refuses one at or below the latest block's: the caller then falls back
+        // to eth_call on the latest state, which is what this asks for anyway.
+        List<SimulatedCall> all = rpc.simulate(bodies, BlockTag.LATEST, nextTimestamp);
+        for (int i = 0; i < setup.size(); i++) {
+            if (!all.get(i).success()) {
+                String reason = "the setup call to " + setup.get(i).to() + " that run sends first fails: " + reason(all.get(i));
+                liquidations.forEach(l -> failures.failed(l, reason));
+                return liquidations.stream().map(l -> Optional.<Simulated>empty()).toList();
+            }
+        }
+        List<SimulatedCall> results = all.subList(setup.size(), all.size());
         List<Optional<Simulated>> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             SimulatedCall result = results.get(i);
             if (!result.success()) {
                 // a failed transaction leaves no state behind: the others' results stand as they are
-                failures.failed(liquidations.get(i), result.revertData() != null && result.revertData().length() > 2
-                        ? RevertReason.decode(result.revertData()) : result.error());
+                failures.failed(liquidations.get(i), reason(result));
                 out.add(Optional.empty());
             } else {
                 out.add(Optional.of(new Simulated(result.gasUsed(), limitFromGasUsed(result.gasUsed()))));
             }
         }
         return out;
+    }
+
+    private static String reason(SimulatedCall result) {
+        return result.revertData() != null && result.revertData().length() > 2 ? RevertReason.decode(result.revertData()) : result.error();
     }
 
     /**
@@ -134,6 +161,12 @@ final class LiquidationSimulator implements AutoCloseable {
     }
 
     private Optional<Simulated> single(Liquidation liquidation, Failures failures) {
+        if (!setup.isEmpty()) {
+            // eth_call runs one transaction: the approvals run would send first cannot go before it
+            failures.failed(liquidation, "dry-run on a node without eth_simulateV1 cannot apply the " + setup.size()
+                    + " approval(s) run would send first; use an endpoint with eth_simulateV1, or flash-loan funding");
+            return Optional.empty();
+        }
         CallRequest body = body(liquidation);
         try {
             rpc.call(body, BlockTag.LATEST);

@@ -14,6 +14,7 @@ public final class NonceManager {
     private final EthRpc rpc;
     private final Address account;
     private long next = -1;
+    private long floor;
 
     public NonceManager(EthRpc rpc, Address account) {
         this.rpc = rpc;
@@ -28,9 +29,20 @@ public final class NonceManager {
         return next++;
     }
 
-    /** Reads the pending transaction count again: the source of truth after any error. */
+    /** Reads the pending transaction count again: the source of truth after any error (never below {@link #atLeast}). */
     public synchronized void resync() {
-        next = rpc.transactionCount(account, BlockTag.PENDING);
+        next = Math.max(floor, rpc.transactionCount(account, BlockTag.PENDING));
+    }
+
+    /**
+     * New transactions take {@code nonce} or above: the nonces below are ours already (sent before a restart,
+     * perhaps never reached the node), and each is settled, re-sent or cancelled at its own nonce.
+     */
+    public synchronized void atLeast(long nonce) {
+        floor = Math.max(floor, nonce);
+        if (next >= 0) {
+            next = Math.max(next, floor);
+        }
     }
 
     /** Forgets the local count without a round trip: the next {@link #take()} reads the chain's (pending) count. */

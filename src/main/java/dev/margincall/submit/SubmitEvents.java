@@ -39,6 +39,10 @@ public interface SubmitEvents {
     default void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
     }
 
+    /** A mined liquidation's block left the chain (reorg): it is in flight again. */
+    default void reorged(Liquidation liquidation, String hash, long minedBlock) {
+    }
+
     /** The nonce was used by a transaction we no longer track (e.g. after a restart): given up. */
     default void dropped(Liquidation liquidation, long nonce) {
     }

@@ -43,8 +43,17 @@ public final class Submitter implements AutoCloseable {
         public static Settings defaults(long chainId, boolean dryRun) {
             return new Settings(chainId, 2, 5, 4, 25, dryRun);
         }
+
+        /** Blocks after which an expired back-off is forgotten (its failure count with it): the longest back-off there is. */
+        long forgetBackoffAfter() {
+            return (long) backoffBlocks << 6;
+        }
     }
 
+    /** Mined liquidations are remembered this many blocks, so a reorg that removes one puts it back in flight. */
+    static final int REORG_MEMORY_BLOCKS = 256;
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Submitter.class);
     private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
     private static final int FEE_HISTORY_BLOCKS = 5;
 
@@ -58,11 +67,23 @@ public final class Submitter implements AutoCloseable {
     private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Address, Backoff> backoffs = new ConcurrentHashMap<>();
     private final LiquidationSimulator simulator;
+    private final SendJournal journal;
+    private final java.util.Deque<Settled> recentlyMined = new java.util.ArrayDeque<>();
     private long marketBlock = -1;
     private FeePolicy.MarketFees market;
 
-    /** @param signer null in dry-run (nothing is signed); {@code from} is then the account simulations run as */
+    /** A submitter that journals nothing and has no setup to simulate: one-off commands and tests. */
     public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events) {
+        this(rpc, signer, from, feePolicy, settings, events, SendJournal.none(), List.of());
+    }
+
+    /**
+     * @param signer  null in dry-run (nothing is signed); {@code from} is then the account simulations run as
+     * @param journal where each signed transaction is recorded before it is sent ({@link #recoverFromJournal()} reads it back)
+     * @param setup   dry-run: the calls run would send before any liquidation (token approvals), simulated ahead of each bundle
+     */
+    public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events,
+                     SendJournal journal, List<CallRequest> setup) {
         if (signer == null && !settings.dryRun()) {
             throw new IllegalArgumentException("a signer is needed unless in dry-run");
         }
@@ -73,7 +94,41 @@ public final class Submitter implements AutoCloseable {
         this.feePolicy = feePolicy;
         this.settings = settings;
         this.events = events;
-        this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct());
+        this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct(), setup);
+        this.journal = journal;
+    }
+
+    /**
+     * After a restart: every transaction the journal holds whose nonce the chain has not mined yet is in
+     * flight again, at its nonce, with all its attempts; the next head settles, re-broadcasts or cancels
+     * it as for any transaction that waited too long (re-simulated first: one whose opportunity is gone is
+     * cancelled, never re-sent). New transactions take nonces above the journal's. Returns how many.
+     */
+    public int recoverFromJournal() {
+        List<SendJournal.Entry> entries = journal.recovered();
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        long mined = rpc.transactionCount(from, BlockTag.LATEST);
+        Map<Long, List<SendJournal.Entry>> byNonce = new java.util.TreeMap<>();
+        entries.stream().filter(e -> e.nonce() >= mined).forEach(e -> byNonce.computeIfAbsent(e.nonce(), n -> new ArrayList<>()).add(e));
+        List<SendJournal.Entry> kept = new ArrayList<>();
+        byNonce.forEach((nonce, all) -> {
+            // a send the node refused left its line, and the nonce went to the next liquidation: the last one owns it
+            Address owner = all.get(all.size() - 1).liquidation().account();
+            List<SendJournal.Entry> attempts = all.stream().filter(e -> e.liquidation().account().equals(owner)).toList();
+            SendJournal.Entry first = attempts.get(0);
+            InFlight flight = new InFlight(first.liquidation(), nonce, first.gasLimit(), Long.MIN_VALUE / 2);
+            attempts.forEach(a -> flight.attempts.add(new Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
+            inFlight.put(first.liquidation().account(), flight);
+            kept.addAll(attempts);
+            nonces.atLeast(nonce + 1);
+        });
+        journal.rewrite(kept);
+        log.atInfo().addKeyValue("event", "recovered")
+                .addKeyValue("inFlight", byNonce.size()).addKeyValue("minedNonce", mined)
+                .log("send journal: " + byNonce.size() + " transaction(s) sent before the restart and not mined yet are tracked again");
+        return byNonce.size();
     }
 
     public Address from() {
@@ -114,13 +169,16 @@ public final class Submitter implements AutoCloseable {
     public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp) {
         FeePolicy.MarketFees fees = marketFees(head);
         List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.account(), head.number())).toList();
-        List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, head, nextTimestamp,
+        List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
                 (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
         Map<Liquidation, String> sent = new HashMap<>();
         for (int i = 0; i < accepted.size(); i++) {
             Liquidation liquidation = accepted.get(i);
             simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).flatMap(p -> broadcast(p, head))
                     .ifPresent(hash -> sent.put(liquidation, hash));
+        }
+        if (!sent.isEmpty()) {
+            journal.sync();
         }
         return liquidations.stream().map(l -> Optional.ofNullable(sent.get(l))).toList();
     }
@@ -154,7 +212,7 @@ public final class Submitter implements AutoCloseable {
         if (inFlight.containsKey(liquidation.account())) {
             return Optional.empty(); // one transaction per account: never a second, untracked one
         }
-        Optional<Sent> sent = sendNew(prepared.tx);
+        Optional<Sent> sent = sendNew(prepared.tx, liquidation, prepared.fees, head.number());
         if (sent.isEmpty()) {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
@@ -169,10 +227,12 @@ public final class Submitter implements AutoCloseable {
     private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
     }
 
-    /** Stops the simulation threads (the runtime closes it with everything else). */
+    /** Stops the simulation threads and leaves the journal holding what is still in flight (the runtime closes it with everything else). */
     @Override
     public void close() {
         simulator.close();
+        journal.rewrite(journalEntries()); // what is still in flight, for the next start
+        journal.close();
     }
 
     /**
@@ -215,8 +275,13 @@ public final class Submitter implements AutoCloseable {
         throw new IllegalStateException(what + " (tx " + sent.hash + ") was not mined within " + timeout.toSeconds() + " s");
     }
 
-    /** Each new block: settle mined transactions, replace or cancel the ones that wait too long. */
-    public void onBlock(BlockHeader head) {
+    /**
+     * Each new head: settle transactions mined up to it, replace or cancel the ones that wait too long.
+     * A transaction the node reports mined in a later block than {@code head} stays in flight: the book
+     * has not applied that block yet, so its account must not be planned again from older numbers.
+     */
+    public void onHead(BlockHeader head) {
+        forgetOld(head.number());
         if (inFlight.isEmpty()) {
             return;
         }
@@ -232,7 +297,10 @@ public final class Submitter implements AutoCloseable {
         for (InFlight flight : flights) {
             Optional<Attempt> landed = flight.attempts.stream().filter(a -> mined.containsKey(a.hash)).findFirst();
             if (landed.isPresent()) {
-                settle(flight, landed.get(), mined.get(landed.get().hash), head);
+                TransactionReceipt receipt = mined.get(landed.get().hash);
+                if (receipt.blockNumber() <= head.number()) {
+                    settle(flight, landed.get(), receipt, head);
+                }
                 continue;
             }
             if (head.number() - flight.lastSentBlock < settings.replaceAfterBlocks()) {
@@ -251,6 +319,46 @@ public final class Submitter implements AutoCloseable {
             }
             replaceOrCancel(flight, head);
         }
+        if (journal.lines() > 4 * (inFlight.size() + 64)) {
+            journal.rewrite(journalEntries());
+        }
+    }
+
+    /**
+     * Blocks after {@code commonAncestor} left the chain. Our liquidations mined in them are in flight
+     * again at their nonces: the next head finds them re-mined, or re-simulates them on the new chain and
+     * re-broadcasts (still liquidatable) or cancels (not any more). The local nonce is taken from the chain again.
+     */
+    public void onRollback(dev.margincall.core.BlockRef commonAncestor) {
+        nonces.invalidate();
+        for (java.util.Iterator<Settled> it = recentlyMined.iterator(); it.hasNext(); ) {
+            Settled settled = it.next();
+            if (settled.block > commonAncestor.number()) {
+                it.remove();
+                settled.flight.lastSentBlock = Long.MIN_VALUE / 2; // due at the next head
+                inFlight.put(settled.flight.liquidation.account(), settled.flight);
+                events.reorged(settled.flight.liquidation, settled.hash, settled.block);
+            }
+        }
+    }
+
+    /** Expired back-offs long past and mined liquidations older than any reorg we follow: kept bounded. */
+    private void forgetOld(long head) {
+        backoffs.values().removeIf(b -> head > b.untilBlock + settings.forgetBackoffAfter());
+        while (!recentlyMined.isEmpty() && recentlyMined.peekFirst().block < head - REORG_MEMORY_BLOCKS) {
+            recentlyMined.removeFirst();
+        }
+    }
+
+    private List<SendJournal.Entry> journalEntries() {
+        List<SendJournal.Entry> entries = new ArrayList<>();
+        for (InFlight flight : inFlight.values()) {
+            for (Attempt attempt : flight.attempts) {
+                entries.add(new SendJournal.Entry(flight.nonce, attempt.hash, attempt.raw, attempt.fees, attempt.cancel,
+                        attempt.cancel ? CANCEL_GAS : flight.gasLimit, flight.lastSentBlock, flight.liquidation));
+            }
+        }
+        return entries;
     }
 
     private void settle(InFlight flight, Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
@@ -261,6 +369,7 @@ public final class Submitter implements AutoCloseable {
             backOff(account, head.number());
         } else if (receipt.success()) {
             backoffs.remove(account);
+            recentlyMined.addLast(new Settled(flight, attempt.hash, receipt.blockNumber()));
             events.mined(flight.liquidation, receipt);
         } else {
             events.reverted(flight.liquidation, receipt);
@@ -305,7 +414,7 @@ public final class Submitter implements AutoCloseable {
         }
         CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
                 flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
-        send(tx).ifPresent(sent -> {
+        send(tx, flight, bumped.get(), false, head.number()).ifPresent(sent -> {
             flight.attempts.add(new Attempt(sent.hash, sent.raw, bumped.get(), false));
             flight.lastSentBlock = head.number();
             events.replaced(flight.liquidation, last.hash, sent.hash, bumped.get());
@@ -324,7 +433,7 @@ public final class Submitter implements AutoCloseable {
     private void cancel(InFlight flight, Fees stuck, FeePolicy.MarketFees market, BlockHeader head, String why) {
         Fees fees = feePolicy.cancel(stuck, market);
         CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, flight.nonce, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
-        send(tx).ifPresent(sent -> {
+        send(tx, flight, fees, true, head.number()).ifPresent(sent -> {
             flight.attempts.add(new Attempt(sent.hash, sent.raw, fees, true));
             flight.lastSentBlock = head.number();
             events.cancelling(flight.liquidation, sent.hash, flight.nonce, fees, why);
@@ -341,13 +450,24 @@ public final class Submitter implements AutoCloseable {
         }
     }
 
-    /** A new transaction: takes a nonce, retries once with a fresh one if the node says the nonce is used. */
+    /** A setup transaction (not journaled: it is awaited, and the next start checks what it set up). */
     private Optional<Sent> sendNew(CallRequest body) {
+        return sendNew(body, null, null, -1);
+    }
+
+    /**
+     * A new transaction: takes a nonce, retries once with a fresh one if the node says the nonce is used.
+     * A liquidation is journaled with its nonce before it goes out.
+     */
+    private Optional<Sent> sendNew(CallRequest body, Liquidation liquidation, Fees fees, long block) {
         for (int attempt = 0; attempt < 2; attempt++) {
             long nonce = nonces.take();
             String raw = signer.sign(settings.chainId(), body.withNonce(nonce));
             Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
             try {
+                if (liquidation != null) {
+                    journal.append(new SendJournal.Entry(nonce, sent.hash, raw, fees, false, body.gas(), block, liquidation));
+                }
                 broadcastRaw(raw);
                 return Optional.of(sent);
             } catch (RpcException e) {
@@ -367,19 +487,17 @@ public final class Submitter implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** A replacement or cancellation at a nonce already ours. */
-    private Optional<Signed> send(CallRequest tx) {
+    /** A replacement or cancellation at a nonce already ours, journaled before it goes out. */
+    private Optional<Signed> send(CallRequest tx, InFlight flight, Fees fees, boolean cancel, long block) {
+        String raw = signer.sign(settings.chainId(), tx);
+        Signed signed = new Signed(Hash.sha3(raw), raw);
+        journal.append(new SendJournal.Entry(flight.nonce, signed.hash, raw, fees, cancel, tx.gas(), block, flight.liquidation));
         try {
-            return Optional.of(sendOrThrow(tx));
+            broadcastRaw(raw);
+            return Optional.of(signed);
         } catch (RpcException e) {
             return Optional.empty(); // e.g. "replacement underpriced" or already mined: the next block decides
         }
-    }
-
-    private Signed sendOrThrow(CallRequest tx) {
-        String raw = signer.sign(settings.chainId(), tx);
-        broadcastRaw(raw);
-        return new Signed(Hash.sha3(raw), raw);
     }
 
     /** eth_sendRawTransaction; "already known" means the node has it: that is success. */
@@ -433,6 +551,9 @@ public final class Submitter implements AutoCloseable {
     }
 
     private record Backoff(long untilBlock, int failures) {
+    }
+
+    private record Settled(InFlight flight, String hash, long block) {
     }
 
     private static final class InFlight {

@@ -59,7 +59,7 @@ class LiquidationSimulatorIT {
     void aBundleGivesEachTransactionItsGasAndReportsTheRevert() {
         try (LiquidationSimulator simulator = new LiquidationSimulator(LOCAL.chain(), KEEPER, MARGIN_PCT)) {
             List<String> failures = new ArrayList<>();
-            List<Optional<LiquidationSimulator.Simulated>> results = simulator.simulate(batch(), head, head.timestamp() + 1,
+            List<Optional<LiquidationSimulator.Simulated>> results = simulator.simulate(batch(), head.timestamp() + 1,
                     (l, reason) -> failures.add(l.to() + ": " + reason));
 
             assertThat(results.get(1)).isEmpty();
@@ -79,9 +79,9 @@ class LiquidationSimulatorIT {
              Web3jEthRpc rpc = new Web3jEthRpc(proxy.url());
              LiquidationSimulator simulator = new LiquidationSimulator(rpc, KEEPER, MARGIN_PCT)) {
             List<String> failures = new ArrayList<>();
-            List<Optional<LiquidationSimulator.Simulated>> results = simulator.simulate(batch(), head, head.timestamp() + 1,
+            List<Optional<LiquidationSimulator.Simulated>> results = simulator.simulate(batch(), head.timestamp() + 1,
                     (l, reason) -> failures.add(l.to() + ": " + reason));
-            simulator.simulate(List.of(standIn(COUNTER)), head, head.timestamp() + 1, (l, reason) -> failures.add(reason));
+            simulator.simulate(List.of(standIn(COUNTER)), head.timestamp() + 1, (l, reason) -> failures.add(reason));
 
             assertThat(results.get(1)).isEmpty();
             assertThat(failures).singleElement().asString().startsWith(REVERTER.toString()).contains("deadbeef");

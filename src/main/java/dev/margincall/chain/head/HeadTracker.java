@@ -30,6 +30,8 @@ public final class HeadTracker {
 
     private static final Logger log = LoggerFactory.getLogger(HeadTracker.class);
     private static final int MAX_SYNC_ATTEMPTS = 5;
+    /** Looks at the head again at most this often while catching up, then decides on what it has. */
+    private static final int MAX_CATCH_UP_ROUNDS = 3;
 
     private final EthRpc rpc;
     private final HeadListener listener;
@@ -41,6 +43,9 @@ public final class HeadTracker {
     private final Counter blocks;
     private final Counter reorgs;
     private final DistributionSummary reorgDepth;
+    /** Blocks published and rollbacks, ever: tells a sync whether it changed anything. */
+    private long changes;
+    private boolean headPending;
 
     public HeadTracker(EthRpc rpc, HeadListener listener, int maxReorgDepth, MeterRegistry registry, Clock clock) {
         if (maxReorgDepth < 1) {
@@ -68,8 +73,26 @@ public final class HeadTracker {
         return timestamp < 0 ? Double.NaN : clock.millis() / 1000.0 - timestamp;
     }
 
-    /** Reads the head and publishes whatever changed since the last call. */
+    /**
+     * Reads the head and publishes whatever changed since the last call, then {@link HeadListener#onHead}
+     * once. When the listener was behind (more than one block in one look), the chain may have moved while
+     * those blocks were applied: it looks again, up to {@link #MAX_CATCH_UP_ROUNDS} times, before calling
+     * onHead, so decisions are taken on the newest state and never once per stale block.
+     */
     public void sync() {
+        long mark = changes;
+        syncToLatest();
+        for (int round = 0; round < MAX_CATCH_UP_ROUNDS && changes - mark > 1; round++) {
+            mark = changes;
+            syncToLatest();
+        }
+        if (headPending && !recent.isEmpty()) {
+            listener.onHead(recent.peekLast());
+            headPending = false; // stays set when onHead threw: the next sync calls it again, even without a new block
+        }
+    }
+
+    private void syncToLatest() {
         for (int attempt = 1; attempt <= MAX_SYNC_ATTEMPTS; attempt++) {
             if (trySync(rpc.block(BlockTag.LATEST))) {
                 return;
@@ -138,6 +161,8 @@ public final class HeadTracker {
         reorgDepth.record(removed.size());
         log.warn("reorg: {} blocks after #{} replaced by {} new ones", removed.size(), ancestor.number(), replacement.size());
         headNumber.set(ancestor.number());
+        changes++;
+        headPending = true;
         listener.onRollback(new BlockRef(ancestor.number(), ancestor.hash()), removed);
         replacement.forEach(this::publish);
         return true;
@@ -170,6 +195,8 @@ public final class HeadTracker {
         headNumber.set(header.number());
         headTimestamp.set(header.timestamp());
         blocks.increment();
+        changes++;
+        headPending = true;
         listener.onBlock(header);
     }
 }

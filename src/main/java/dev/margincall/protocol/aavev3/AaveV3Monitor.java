@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an Aave V3 market's accounts evaluated block after block. Each block: the market's events
- * (account discovery, touched accounts), the reserves' state and every oracle price (read every block,
- * so a price written into a feed's storage without an event is still seen), the touched accounts'
- * positions, one evaluation of everyone, then shadow verification of a random sample against
+ * (account discovery, touched accounts). Each new head (the newest block, once caught up): the reserves'
+ * state and every oracle price (read at every head, so a price written into a feed's storage without an
+ * event is still seen), the touched accounts' positions, one evaluation of everyone, then shadow verification of a random sample against
  * {@code getUserAccountData}: a disagreement is counted, logged with both values, and the account is
  * re-read from the chain. Never silently trusts a diverging local state.
  */
@@ -73,6 +73,7 @@ public final class AaveV3Monitor implements HeadListener {
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
     private volatile int liquidatable;
+    private volatile long evaluatedBlock = -1;
 
     public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
                          MeterRegistry registry) {
@@ -113,6 +114,7 @@ public final class AaveV3Monitor implements HeadListener {
         book = new AaveV3Book(market, prices, head.timestamp());
         book.updatePositions(reader.loadPositions(contracts, market, accounts.all(), tag));
         liquidatable = countLiquidatable();
+        evaluatedBlock = head.number();
         log.info("aave-v3 {}: {} accounts at block {}, {} liquidatable", contracts.pool(), book.size(), head.number(), liquidatable);
     }
 
@@ -121,19 +123,29 @@ public final class AaveV3Monitor implements HeadListener {
         stream.rollback(commonAncestor); // retracted logs mark their accounts touched: re-read at the next block
     }
 
+    /** A block's events (discovery, touched accounts, oracle source changes); its state is read at {@link #onHead}. */
     @Override
     public void onBlock(BlockHeader header) {
-        blockUpdate.record(() -> update(header));
-    }
-
-    private void update(BlockHeader header) {
-        BlockTag tag = BlockTag.number(header.number());
         stream.advanceTo(header);
         Map<Address, Address> newSources = oracleEvents.drainNewSources();
         if (!newSources.isEmpty()) {
             stream.watch(logQuery());
             log.info("price sources changed at block {}: {}; watching their AnswerUpdated from the next block", header.number(), newSources);
         }
+    }
+
+    /**
+     * The newest block: reserves, prices and the touched accounts are read at it, and everyone is evaluated
+     * once. Blocks the monitor caught up on before it only contributed their events, so falling behind
+     * costs one state read, not one per block, and nothing is evaluated on a state that is already old.
+     */
+    @Override
+    public void onHead(BlockHeader head) {
+        blockUpdate.record(() -> update(head));
+    }
+
+    private void update(BlockHeader header) {
+        BlockTag tag = BlockTag.number(header.number());
         List<Address> sample = shadowSample();
         AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, sample, tag);
         List<Address> touched = accounts.drainTouched();
@@ -150,6 +162,12 @@ public final class AaveV3Monitor implements HeadListener {
         book.updateBlock(market, state.prices(), header.timestamp());
         shadowVerify(state.sampled(), tag);
         liquidatable = countLiquidatable();
+        evaluatedBlock = header.number();
+    }
+
+    /** The block the book was last evaluated at (-1 before the first): what the keeper's decisions rest on. */
+    public long evaluatedBlock() {
+        return evaluatedBlock;
     }
 
     /** The market's logs: the Pool's and aTokens' position events, the oracle's source changes and the sources' answers. */

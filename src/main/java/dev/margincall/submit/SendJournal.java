@@ -1,0 +1,167 @@
+package dev.margincall.submit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.margincall.chain.AtomicFile;
+import dev.margincall.chain.ChainJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the keeper signed, written before it is sent: after a crash ({@code kill -9} included) the next
+ * start finds every transaction that may be in a node's pool, tracks it again at its nonce and never
+ * signs something else for that nonce. One JSON line per signed transaction, appended with a plain
+ * write before {@code eth_sendRawTransaction}: the kernel keeps it whatever happens to the process, and
+ * costs no disk flush on the path to the wire; {@link #sync()} flushes to the disk once per block for
+ * a machine that loses power. Rewritten whole ({@link #rewrite}) with only what is still in flight.
+ * The file holds signed transactions and their plans, never the key.
+ */
+public final class SendJournal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SendJournal.class);
+    private static final ObjectWriter LINE = ChainJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * One signed transaction.
+     *
+     * @param cancel      a 0-value self-transfer that takes the nonce of a liquidation that is no longer wanted
+     * @param liquidation the liquidation this nonce belongs to (also on its cancellation)
+     */
+    public record Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block, Liquidation liquidation) {
+    }
+
+    private final Path file;
+    private final List<Entry> recovered;
+    private FileChannel channel;
+    private int lines;
+
+    private SendJournal(Path file, List<Entry> recovered) {
+        this.file = file;
+        this.recovered = List.copyOf(recovered);
+        this.lines = recovered.size();
+    }
+
+    /** A journal that keeps nothing: for one-off commands and tests that do not restart. */
+    public static SendJournal none() {
+        return new SendJournal(null, List.of());
+    }
+
+    /** Opens (or creates) the journal at {@code file}; what it held is {@link #recovered()}. */
+    public static SendJournal open(Path file) {
+        List<Entry> entries = new ArrayList<>();
+        if (Files.exists(file)) {
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        entries.add(ChainJson.MAPPER.readValue(line, Entry.class));
+                    } catch (JsonProcessingException e) {
+                        if (i < lines.size() - 1) {
+                            throw new IllegalStateException("send journal " + file + " line " + (i + 1) + " cannot be read (" + e.getOriginalMessage()
+                                    + "): it records transactions that may still be pending; fix or move the file away once the signer's "
+                                    + "pending transactions are settled");
+                        }
+                        log.warn("send journal {}: the last line was cut off by a crash while it was written; its transaction was not sent", file);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the send journal " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return new SendJournal(file, entries);
+    }
+
+    /** The entries found when the journal was opened. */
+    public List<Entry> recovered() {
+        return recovered;
+    }
+
+    /** Lines written since the journal was last rewritten (or opened). */
+    public int lines() {
+        return lines;
+    }
+
+    /** Appends one entry: returns once the line is in the file (the kernel's), before the caller sends. */
+    public synchronized void append(Entry entry) {
+        if (file == null) {
+            return;
+        }
+        try {
+            if (channel == null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
+            byte[] line = (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            lines++;
+        } catch (IOException e) {
+            // not sent without its record: the caller's send fails, the nonce is taken again from the chain
+            throw new UncheckedIOException("cannot write the send journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes the appended lines to the disk (once per block, after the sends). */
+    public synchronized void sync() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            log.warn("could not flush the send journal {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Replaces the journal by {@code entries} (what is still in flight), atomically. */
+    public synchronized void rewrite(List<Entry> entries) {
+        if (file == null) {
+            return;
+        }
+        StringBuilder content = new StringBuilder();
+        try {
+            for (Entry entry : entries) {
+                content.append(LINE.writeValueAsString(entry)).append('\n');
+            }
+            closeChannel();
+            AtomicFile.write(file, content.toString());
+            lines = entries.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite the send journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeChannel() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            sync();
+            closeChannel();
+        } catch (IOException e) {
+            log.warn("could not close the send journal {}: {}", file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static dev.margincall.app.KeeperIT.STORAGE_SLOT_ANSWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.MarketMover;
+import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.LiquidationCallEvent;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+
+/** The keeper (wallet funding) on a devnet, a crash, and what the chain says it did: shared by the safety ITs. */
+final class KeeperHarness implements AutoCloseable {
+
+    KeeperRuntime runtime;
+
+    /** Starts the keeper (wallet funding) and waits until it has handled the head. */
+    KeeperRuntime start(Devnet devnet, boolean dryRun) throws Exception {
+        return start(devnet, dryRun, KEEPER_KEY);
+    }
+
+    KeeperRuntime start(Devnet devnet, boolean dryRun, String key) throws Exception {
+        KeeperConfig config = KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty());
+        KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
+                new SimpleMeterRegistry(), Duration.ofMillis(20));
+        long head = devnet.chain().blockNumber();
+        if (!started.awaitBlock(head, Duration.ofSeconds(30))) {
+            started.close();
+            throw new AssertionError("the keeper did not handle the head block within 30 s");
+        }
+        return started;
+    }
+
+    /** WETH −40 %, WBTC −35 % and DAI −15 % written into their feeds (no event); one block carries them. Returns that block. */
+    static long crash(Devnet devnet) {
+        DevChain chain = devnet.chain();
+        MarketMover market = devnet.market();
+        chain.setStorageAt(market.priceSource("WETH"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WETH").multiply(BigInteger.valueOf(60)).divide(BigInteger.valueOf(100))));
+        chain.setStorageAt(market.priceSource("WBTC"), STORAGE_SLOT_ANSWER, Hex.word(market.price("WBTC").multiply(BigInteger.valueOf(65)).divide(BigInteger.valueOf(100))));
+        chain.setStorageAt(market.priceSource("DAI"), STORAGE_SLOT_ANSWER, Hex.word(market.price("DAI").multiply(BigInteger.valueOf(85)).divide(BigInteger.valueOf(100))));
+        long before = chain.blockNumber();
+        chain.mine(); // with interval mining on, this is just one more block
+        return before + 1;
+    }
+
+    /** Automine: blocks come only from transactions; quiet = the keeper has handled the head, nothing in flight, for a second. */
+    void awaitQuiet(DevChain chain) {
+        long[] quietSince = {-1};
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long head = chain.blockNumber();
+            boolean quiet = runtime.keeper().processedBlock() >= head && runtime.inFlight() == 0;
+            if (!quiet) {
+                quietSince[0] = -1;
+                return false;
+            }
+            long now = System.nanoTime();
+            if (quietSince[0] < 0) {
+                quietSince[0] = now;
+            }
+            return now - quietSince[0] > Duration.ofSeconds(1).toNanos();
+        });
+    }
+
+    /** Interval mining: idle = nothing in flight for {@code blocks} consecutive handled blocks. */
+    void awaitIdle(DevChain chain, int blocks) {
+        long[] idleSince = {-1};
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            long handled = runtime.keeper().processedBlock();
+            if (runtime.inFlight() > 0) {
+                idleSince[0] = -1;
+                return false;
+            }
+            if (idleSince[0] < 0) {
+                idleSince[0] = handled;
+            }
+            return handled - idleSince[0] >= blocks;
+        });
+    }
+
+    Result result(Devnet devnet, long crashBlock, long nonceBefore) {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        List<Address> accounts = devnet.borrowers().stream().map(b -> b.address()).toList();
+        long end = chain.blockNumber();
+        List<LiquidationCallEvent> ours = keeperLiquidations(chain, deployment, crashBlock, end);
+        Map<Address, Long> firstLiquidation = new TreeMap<>();
+        chain.logs(new LogFilter(crashBlock, end, List.of(deployment.aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC))).forEach(log -> {
+            LiquidationCallEvent event = LiquidationCallEvent.decode(log);
+            if (event.liquidator().equals(KEEPER)) {
+                firstLiquidation.merge(event.user(), log.blockNumber(), Math::min);
+            }
+        });
+        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        long cancels = outcomes.stream().filter(o -> o.status().equals("cancelled")).count();
+        long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
+        return new Result(KeeperIT.liquidatableAt(reader, accounts, crashBlock), KeeperIT.liquidatableAt(reader, accounts, end), ours, firstLiquidation,
+                crashBlock, sent, cancels, chain.transactionCount(KEEPER, BlockTag.PENDING) - chain.transactionCount(KEEPER, BlockTag.LATEST),
+                runtime.events().rejections().keySet(), outcomes);
+    }
+
+    /**
+     * What the chain says happened: {@code sent} is the keeper's nonce delta (every transaction it got mined),
+     * so the transactions that neither liquidated nor cancelled are the ones that reverted.
+     */
+    record Result(Set<Address> liquidatableAfterCrash, Set<Address> stillLiquidatable, List<LiquidationCallEvent> liquidations,
+                  Map<Address, Long> firstLiquidationBlock, long crashBlock, long sent, long cancels, long pendingNonces,
+                  Set<Address> explained, List<KeeperEvents.Outcome> outcomes) {
+
+        long reverted() {
+            return sent - liquidations.size() - cancels;
+        }
+
+        void print(String chain) {
+            Map<Long, Long> delays = firstLiquidationBlock.values().stream()
+                    .collect(Collectors.groupingBy(b -> b - crashBlock, TreeMap::new, Collectors.counting()));
+            System.out.printf("%s: %d liquidatable after the crash; %d transactions mined (%d liquidations, %d cancellations, %d reverted); "
+                            + "%d accounts liquidated, blocks from the crash to the first liquidation: %s; still liquidatable %d%n",
+                    chain, liquidatableAfterCrash.size(), sent, liquidations.size(), cancels, reverted(), firstLiquidationBlock.size(), delays,
+                    stillLiquidatable.size());
+        }
+
+        void assertSafe() {
+            assertThat(liquidatableAfterCrash).as("accounts the crash made liquidatable").hasSizeGreaterThanOrEqualTo(20);
+            assertThat(reverted()).as("keeper transactions that reverted on chain").isZero();
+            assertThat(outcomes).as("outcomes").isNotEmpty().allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
+            assertThat(pendingNonces).as("no stuck nonce").isZero();
+            assertThat(firstLiquidationBlock.keySet()).as("only accounts the crash made liquidatable").isSubsetOf(liquidatableAfterCrash);
+            assertThat(explained).as("every account left liquidatable was skipped with a reason").containsAll(stillLiquidatable);
+            assertThat(firstLiquidationBlock.size()).as("most liquidatable accounts liquidated")
+                    .isGreaterThanOrEqualTo(liquidatableAfterCrash.size() - stillLiquidatable.size());
+        }
+    }
+
+    void awaitHandled(long block) {
+        awaitHandled(runtime, block);
+    }
+
+    static void awaitHandled(KeeperRuntime keeper, long block) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> keeper.keeper().processedBlock() >= block);
+    }
+
+    static List<LiquidationCallEvent> keeperLiquidations(DevChain chain, Deployment deployment, long from, long to) {
+        return chain.logs(new LogFilter(from, to, List.of(deployment.aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC))).stream()
+                .map(LiquidationCallEvent::decode).filter(e -> e.liquidator().equals(KEEPER)).toList();
+    }
+
+    @Override
+    public void close() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+}

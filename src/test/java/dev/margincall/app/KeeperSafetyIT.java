@@ -1,0 +1,147 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static dev.margincall.app.KeeperIT.STORAGE_SLOT_ANSWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.MarketMover;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.LiquidationCallEvent;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The keeper on chains that do not wait for it (issue 12): Anvil's default automine, where every
+ * transaction — the keeper's own included — is mined at once in a block of its own, so the keeper is
+ * always behind the head while it sends; and 250 ms blocks. A crash of WETH −40 %, WBTC −35 % and DAI −15 % (feed
+ * writes, no event). Every liquidatable account must be liquidated (or skipped with a reason), and no
+ * transaction of the keeper may revert: it decides only on the newest state, simulates on the latest
+ * one, and never plans an account again before the book has applied the block of its last liquidation.
+ */
+@WithDevnet(borrowers = 120, seed = 1212)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KeeperSafetyIT {
+
+    /** Anvil's dev account #6 (public test key): the dry-run keeper's signer, which never approves the Pool. */
+    private static final String DRY_RUN_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
+    private static final Address DRY_RUN_SIGNER = Address.of("0x976ea74026e726554db657fa54763abd0c3a0aa9");
+
+    private final KeeperHarness keeper = new KeeperHarness();
+    private String snapshot;
+    private ScheduledExecutorService miner;
+
+    @BeforeEach
+    void snapshot(DevChain chain) {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void restore(DevChain chain) throws InterruptedException {
+        if (miner != null) {
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+            miner = null;
+        }
+        keeper.close();
+        chain.setIntervalMining(0);
+        chain.setAutomine(true);
+        chain.revert(snapshot);
+    }
+
+    @Test
+    @Order(1)
+    void onAnAutomineChainEveryLiquidatableAccountIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = keeper.start(devnet, false);
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        long crashBlock = KeeperHarness.crash(devnet);
+        // nobody mines but the keeper's own transactions: wait until it has sent everything and settled it
+        keeper.awaitQuiet(chain);
+        KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
+        result.print("automine");
+        result.assertSafe();
+    }
+
+    @Test
+    @Order(2)
+    void withBlocksEvery250MillisecondsEveryLiquidatableAccountIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = keeper.start(devnet, false);
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        chain.setAutomine(false);
+        miner = Executors.newSingleThreadScheduledExecutor();
+        miner.scheduleAtFixedRate(chain::mine, 250, 250, TimeUnit.MILLISECONDS);
+        long crashBlock = KeeperHarness.crash(devnet);
+        keeper.awaitIdle(chain, 8);
+        miner.shutdownNow();
+        miner.awaitTermination(5, TimeUnit.SECONDS);
+        KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
+        result.print("250 ms blocks");
+        result.assertSafe();
+    }
+
+    /**
+     * Dry-run and run side by side on the same chain state: a dry-run keeper whose signer has the tokens but never
+     * approved the Pool (dry-run must simulate the approvals run would send first), and a running keeper with
+     * another signer. Both plan the crash block; dry-run's would_liquidate must be exactly what run sends.
+     */
+    @Test
+    @Order(3)
+    void dryRunWithWalletFundingSaysWouldLiquidateForExactlyTheAccountsRunLiquidates(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        KeeperIT.fund(devnet, DRY_RUN_SIGNER);
+        long dryRunNonce = chain.transactionCount(DRY_RUN_SIGNER, BlockTag.LATEST);
+        keeper.runtime = keeper.start(devnet, false);
+        KeeperRuntime dryRun = keeper.start(devnet, true, DRY_RUN_KEY);
+        try {
+            chain.setAutomine(false);
+            long crashBlock = KeeperHarness.crash(devnet);
+            KeeperHarness.awaitHandled(keeper.runtime, crashBlock);
+            KeeperHarness.awaitHandled(dryRun, crashBlock);
+            chain.mine();
+            KeeperHarness.awaitHandled(keeper.runtime, crashBlock + 1);
+            List<String> wouldLiquidate = dryRun.events().wouldSendAccounts();
+            Set<String> liquidated = keeper.runtime.events().outcomes().stream().filter(o -> o.sentBlock() == crashBlock && o.status().equals("mined"))
+                    .map(o -> o.account().toString()).collect(Collectors.toSet());
+
+            assertThat(dryRun.events().rejections().values()).as("dry-run simulations").doesNotContain(dev.margincall.strategy.RejectReason.SIMULATION_FAILED);
+            assertThat(wouldLiquidate).as("would_liquidate").hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
+            assertThat(Set.copyOf(wouldLiquidate)).as("dry-run's would_liquidate = run's liquidations of the same block").isEqualTo(liquidated);
+            assertThat(chain.transactionCount(DRY_RUN_SIGNER, BlockTag.PENDING)).as("dry-run sent nothing, approvals included").isEqualTo(dryRunNonce);
+        } finally {
+            dryRun.close();
+        }
+    }
+}
