@@ -91,6 +91,12 @@ final class KeeperRuntime implements AutoCloseable {
      */
     static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
                                MeterRegistry registry, Duration pollInterval) {
+        return start(config, dryRun, environment, stateDir, registry, pollInterval, KeeperEvents.DEFAULT_WINDOW);
+    }
+
+    /** @param eventWindow how many of the latest outcomes, dry-run sends and replacements {@link #events()} keeps */
+    static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
+                               MeterRegistry registry, Duration pollInterval, int eventWindow) {
         KeeperConfig.Execution execution = config.execution().orElseThrow(() -> new ConfigException("execution",
                 List.of("missing: run and dry-run need an 'execution' section (signer, funding, ...); see config/devnet.yaml")));
         if (config.protocols().size() != 1) {
@@ -142,7 +148,7 @@ final class KeeperRuntime implements AutoCloseable {
                 target = monitor.contracts().pool();
             }
             FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
-            KeeperEvents events = new KeeperEvents(registry, baseUnit);
+            KeeperEvents events = new KeeperEvents(registry, baseUnit, eventWindow);
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
                             25, dryRun), events);
