@@ -15,11 +15,9 @@ import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -28,11 +26,24 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The keeper's decisions as structured log events (one per decision: candidate, plan, rejection,
  * simulated, sent, replaced, cancelling, mined, reverted), metrics, and the record of outcomes that the
  * run summary and the tests read. Account addresses go in log fields, never in metric labels.
+ *
+ * <p>Memory does not grow with blocks or outcomes, however long the keeper runs: outcomes, dry-run sends
+ * and replacements are kept as a window of the most recent ones, with exact totals beside them
+ * ({@link OutcomeTotals}); what is kept per account lives only while the account's episode lasts (it
+ * is forgotten when the account is no longer near liquidation, or when its transaction settles). Only
+ * the accounts ever liquidatable and ever liquidated are remembered for the whole run: one entry per
+ * account of the market at most, as the book itself holds.
  */
 final class KeeperEvents implements SubmitEvents {
 
     private static final Logger log = LoggerFactory.getLogger("margincall.keeper");
     private static final BigDecimal WEI_PER_NATIVE = BigDecimal.TEN.pow(18);
+
+    /**
+     * Outcomes, dry-run sends and replacements kept for reading back: more than any test, demo or fork run
+     * produces, and a few MB at most on a long run (an outcome with its plan is about a kilobyte).
+     */
+    static final int DEFAULT_WINDOW = 4_096;
 
     /** One liquidation attempt's end. {@code status}: mined, reverted, cancelled, dropped. */
     record Outcome(Address account, String status, long liquidatableSince, long sentBlock, long minedBlock, String hash,
@@ -49,13 +60,16 @@ final class KeeperEvents implements SubmitEvents {
 
     private final MeterRegistry registry;
     private final BigInteger baseCurrencyUnit;
+    // per account, while its episode lasts: pruned to the accounts near liquidation every block
     private final Map<Address, Long> liquidatableSince = new ConcurrentHashMap<>();
-    private final Map<Address, Long> sentAt = new ConcurrentHashMap<>();
-    private final Map<Address, Long> sentNanos = new ConcurrentHashMap<>();
     private final Map<Address, RejectReason> lastRejection = new ConcurrentHashMap<>();
-    private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-    private final List<String> wouldSend = new CopyOnWriteArrayList<>();
-    private final List<String> replacements = new CopyOnWriteArrayList<>();
+    // per account with a transaction in flight: removed when it settles
+    private final Map<Address, Long> sentAt = new ConcurrentHashMap<>();
+    private final RecentWindow<Outcome> outcomes;
+    private final OutcomeTotals totals = new OutcomeTotals();
+    private final RecentWindow<String> wouldSend;
+    private final RecentWindow<String> replacements;
+    // one entry per account of the market at most (the summary counts them)
     private final java.util.Set<Address> everLiquidatable = ConcurrentHashMap.newKeySet();
     private final Timer opportunityToBroadcast;
     private final Counter profitUsd;
@@ -87,8 +101,16 @@ final class KeeperEvents implements SubmitEvents {
     }
 
     KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit) {
+        this(registry, baseCurrencyUnit, DEFAULT_WINDOW);
+    }
+
+    /** @param window how many of the latest outcomes, dry-run sends and replacements are kept for reading back */
+    KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit, int window) {
         this.registry = registry;
         this.baseCurrencyUnit = baseCurrencyUnit;
+        this.outcomes = new RecentWindow<>(window);
+        this.wouldSend = new RecentWindow<>(window);
+        this.replacements = new RecentWindow<>(window);
         this.opportunityToBroadcast = Timer.builder(MetricNames.OPPORTUNITY_TO_BROADCAST).publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram().register(registry);
         this.profitUsd = Counter.builder(MetricNames.PROFIT_USD).register(registry);
@@ -184,7 +206,6 @@ final class KeeperEvents implements SubmitEvents {
         count(MetricNames.TRANSACTIONS, "event", "sent");
         opportunityToBroadcast.record(now - blockSeenNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         sentAt.put(liquidation.account(), currentBlock);
-        sentNanos.put(liquidation.account(), now);
         event("sent").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
                 .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("maxPriorityFeePerGas", fees.maxPriorityFeePerGas())
                 .addKeyValue("gasLimit", gasLimit).log("liquidation sent");
@@ -235,7 +256,7 @@ final class KeeperEvents implements SubmitEvents {
     public void dropped(Liquidation liquidation, long nonce) {
         count(MetricNames.TRANSACTIONS, "event", "dropped");
         event("dropped").addKeyValue("account", liquidation.account()).addKeyValue("nonce", nonce).log("nonce taken by another transaction");
-        outcomes.add(new Outcome(liquidation.account(), "dropped", since(liquidation.account()), sentAt.getOrDefault(liquidation.account(), -1L),
+        record(new Outcome(liquidation.account(), "dropped", since(liquidation.account()), sentBlock(liquidation.account()),
                 -1, null, BigInteger.ZERO, BigInteger.ZERO, liquidation.plan()));
     }
 
@@ -243,21 +264,38 @@ final class KeeperEvents implements SubmitEvents {
         BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
         gasSpent.increment(new BigDecimal(paid).divide(WEI_PER_NATIVE, MathContext.DECIMAL64).doubleValue());
         Address account = liquidation.account();
-        Outcome outcome = new Outcome(account, status, since(account), sentAt.getOrDefault(account, -1L), receipt.blockNumber(),
+        Outcome outcome = new Outcome(account, status, since(account), sentBlock(account), receipt.blockNumber(),
                 receipt.transactionHash(), receipt.gasUsed(), paid, liquidation.plan());
-        outcomes.add(outcome);
+        record(outcome);
         var builder = "mined".equals(status) ? event("mined") : log.atWarn().addKeyValue("event", status);
         builder.addKeyValue("account", account).addKeyValue("hash", receipt.transactionHash()).addKeyValue("block", receipt.blockNumber())
                 .addKeyValue("gasUsed", receipt.gasUsed()).addKeyValue("blocksToLiquidation", outcome.blocksToLiquidation())
                 .addKeyValue("profitUsd", usd(liquidation.plan().netProfitBase())).log("liquidation " + status);
     }
 
+    private void record(Outcome outcome) {
+        outcomes.add(outcome);
+        totals.add(outcome);
+    }
+
     private long since(Address account) {
         return liquidatableSince.getOrDefault(account, -1L);
     }
 
+    /** The block the account's transaction was sent in, forgotten now that it settled (one in flight per account). */
+    private long sentBlock(Address account) {
+        Long block = sentAt.remove(account);
+        return block == null ? -1 : block;
+    }
+
+    /** The latest outcomes, oldest first: all of them unless there were more than the window ({@link #totals()} counts every one). */
     List<Outcome> outcomes() {
-        return new ArrayList<>(outcomes);
+        return outcomes.items();
+    }
+
+    /** Exact totals over every outcome of the run. */
+    OutcomeTotals totals() {
+        return totals;
     }
 
     /** The last reason each still-liquidatable account was not liquidated for. */
@@ -270,13 +308,30 @@ final class KeeperEvents implements SubmitEvents {
         return everLiquidatable.size();
     }
 
-    /** Hashes of every fee-bumped replacement sent. */
+    /** Hashes of the fee-bumped replacements sent, the latest window of them. */
     List<String> replacementHashes() {
-        return new ArrayList<>(replacements);
+        return replacements.items();
     }
 
+    /** Dry-run: the accounts of the liquidations that would have been sent, the latest window of them. */
     List<String> wouldSendAccounts() {
-        return new ArrayList<>(wouldSend);
+        return wouldSend.items();
+    }
+
+    /** Dry-run: liquidations that would have been sent, since the start. */
+    long wouldSendTotal() {
+        return wouldSend.total();
+    }
+
+    /** How many entries each collection holds now, for the tests that check none grows with blocks or outcomes. */
+    Footprint footprint() {
+        return new Footprint(liquidatableSince.size(), lastRejection.size(), sentAt.size(), outcomes.size(), wouldSend.size(),
+                replacements.size(), everLiquidatable.size(), totals.accountsLiquidated(), outcomes.capacity());
+    }
+
+    /** Entries held by each collection; {@code window} is the cap of the three windows. */
+    record Footprint(int liquidatableSince, int lastRejection, int sentAt, int outcomes, int wouldSend, int replacements,
+                     int everLiquidatable, int accountsLiquidated, int window) {
     }
 
     BigDecimal usd(BigInteger base) {

@@ -92,6 +92,12 @@ final class KeeperRuntime implements AutoCloseable {
      */
     static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
                                MeterRegistry registry, Duration pollInterval) {
+        return start(config, dryRun, environment, stateDir, registry, pollInterval, KeeperEvents.DEFAULT_WINDOW);
+    }
+
+    /** @param eventWindow how many of the latest outcomes, dry-run sends and replacements {@link #events()} keeps */
+    static KeeperRuntime start(KeeperConfig config, boolean dryRun, Function<String, String> environment, Path stateDir,
+                               MeterRegistry registry, Duration pollInterval, int eventWindow) {
         KeeperConfig.Execution execution = config.execution().orElseThrow(() -> new ConfigException("execution",
                 List.of("missing: run and dry-run need an 'execution' section (signer, funding, ...); see config/devnet.yaml")));
         if (config.protocols().size() != 1) {
@@ -143,7 +149,7 @@ final class KeeperRuntime implements AutoCloseable {
                 target = monitor.contracts().pool();
             }
             FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
-            KeeperEvents events = new KeeperEvents(registry, baseUnit);
+            KeeperEvents events = new KeeperEvents(registry, baseUnit, eventWindow);
             // Wallet funding: the Pool pulls the repaid debt, so each reserve asset must be approved. Run sends the missing
             // approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
             List<CallRequest> approvals = execution.funding() == Funding.WALLET

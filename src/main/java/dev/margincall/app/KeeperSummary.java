@@ -1,10 +1,8 @@
 package dev.margincall.app;
 
-import dev.margincall.core.Address;
 import dev.margincall.strategy.RejectReason;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Comparator;
@@ -20,29 +18,26 @@ final class KeeperSummary {
     }
 
     static void print(PrintWriter out, KeeperEvents events, int accountsTracked) {
-        List<KeeperEvents.Outcome> outcomes = events.outcomes();
-        List<KeeperEvents.Outcome> mined = outcomes.stream().filter(o -> o.status().equals("mined")).toList();
-        Map<Address, Long> firstDelay = mined.stream().collect(Collectors.toMap(KeeperEvents.Outcome::account,
-                KeeperEvents.Outcome::blocksToLiquidation, Math::min));
-        List<Long> delays = firstDelay.values().stream().sorted().toList();
-        BigInteger profit = mined.stream().map(o -> o.plan().netProfitBase()).reduce(BigInteger.ZERO, BigInteger::add);
-        BigInteger gasPaid = mined.stream().map(KeeperEvents.Outcome::gasPaidWei).reduce(BigInteger.ZERO, BigInteger::add);
-        long gasUsed = mined.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
+        OutcomeTotals totals = events.totals();
+        long minedCount = totals.count("mined");
+        List<Long> delays = totals.firstLiquidationDelays();
         Map<RejectReason, Long> reasons = new TreeMap<>(events.rejections().values().stream()
                 .collect(Collectors.groupingBy(r -> r, Collectors.counting())));
 
         Table table = new Table("keeper run", "");
         table.row("accounts tracked", Integer.toString(accountsTracked));
         table.row("accounts that became liquidatable", Integer.toString(events.everLiquidatable()));
-        table.row("accounts liquidated", Integer.toString(firstDelay.size()));
-        table.row("liquidations mined", Integer.toString(mined.size()));
-        table.row("reverted / cancelled / dropped", count(outcomes, "reverted") + " / " + count(outcomes, "cancelled") + " / " + count(outcomes, "dropped"));
+        table.row("accounts liquidated", Integer.toString(totals.accountsLiquidated()));
+        table.row("liquidations mined", Long.toString(minedCount));
+        table.row("reverted / cancelled / dropped", totals.count("reverted") + " / " + totals.count("cancelled") + " / " + totals.count("dropped"));
         table.row("blocks to liquidation (first, median / max)", delays.isEmpty() ? "-" : delays.get(delays.size() / 2) + " / " + delays.get(delays.size() - 1));
-        table.row("profit as planned, after gas", "$" + events.usd(profit).setScale(2, RoundingMode.HALF_UP).toPlainString());
-        table.row("gas used per liquidation (mean)", mined.isEmpty() ? "-" : Long.toString(gasUsed / mined.size()));
-        table.row("gas paid", new BigDecimal(gasPaid).divide(BigDecimal.TEN.pow(18), MathContext.DECIMAL64).stripTrailingZeros().toPlainString() + " ETH");
+        table.row("profit as planned, after gas", "$" + events.usd(totals.minedProfitBase()).setScale(2, RoundingMode.HALF_UP).toPlainString());
+        table.row("gas used per liquidation (mean)", minedCount == 0 ? "-" : Long.toString(totals.minedGasUsed() / minedCount));
+        table.row("gas paid", new BigDecimal(totals.minedGasPaidWei()).divide(BigDecimal.TEN.pow(18), MathContext.DECIMAL64).stripTrailingZeros().toPlainString() + " ETH");
         table.row("skipped (last reason per account)", reasons.isEmpty() ? "-" : reasons.toString());
         table.print(out);
+        // one row per liquidation of the window kept: on a long run, the latest ones
+        List<KeeperEvents.Outcome> mined = events.outcomes().stream().filter(o -> o.status().equals("mined")).toList();
         if (!mined.isEmpty()) {
             Table rows = new Table("account", "block", "blocks after", "debt covered", "collateral received", "profit $", "gas");
             mined.stream().sorted(Comparator.comparingLong(KeeperEvents.Outcome::minedBlock)).forEach(o -> rows.row(o.account().toString(),
@@ -50,12 +45,11 @@ final class KeeperSummary {
                     o.plan().quote().collateralToLiquidator().toString(), events.usd(o.plan().netProfitBase()).setScale(2, RoundingMode.HALF_UP).toPlainString(),
                     o.gasUsed().toString()));
             out.println();
+            if (mined.size() < minedCount) {
+                out.println("the latest " + mined.size() + " of " + minedCount + " liquidations:");
+            }
             rows.print(out);
         }
         out.flush();
-    }
-
-    private static long count(List<KeeperEvents.Outcome> outcomes, String status) {
-        return outcomes.stream().filter(o -> o.status().equals(status)).count();
     }
 }

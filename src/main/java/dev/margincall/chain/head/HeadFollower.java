@@ -20,7 +20,9 @@ public final class HeadFollower implements AutoCloseable {
     private final Optional<NewHeadsSource> push;
     private final Duration pollInterval;
     private final Duration safetyInterval;
-    private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+    // One pending wake-up is all a sync needs: announcements beyond it are dropped, so the queue cannot
+    // grow while syncs keep failing and heads keep coming.
+    private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>(1);
     private volatile boolean running;
     private volatile Thread thread;
 

@@ -1,0 +1,62 @@
+package dev.margincall.app;
+
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Exact totals over every liquidation outcome of a run, however long it is: what the run summary
+ * reports. Kept as running sums because the outcomes themselves are kept only as a recent window. The
+ * one per-account entry (the fewest blocks an account waited for a mined liquidation) is bounded by the
+ * market's accounts, which the book holds anyway, never by the number of outcomes or blocks.
+ */
+final class OutcomeTotals {
+
+    private final Map<String, Long> byStatus = new TreeMap<>();
+    private final Map<Address, Long> fewestBlocksToLiquidation = new HashMap<>();
+    private BigInteger minedProfitBase = BigInteger.ZERO;
+    private BigInteger minedGasPaidWei = BigInteger.ZERO;
+    private long minedGasUsed;
+
+    synchronized void add(KeeperEvents.Outcome outcome) {
+        byStatus.merge(outcome.status(), 1L, Long::sum);
+        if (!"mined".equals(outcome.status())) {
+            return;
+        }
+        minedProfitBase = minedProfitBase.add(outcome.plan().netProfitBase());
+        minedGasPaidWei = minedGasPaidWei.add(outcome.gasPaidWei());
+        minedGasUsed = Math.addExact(minedGasUsed, outcome.gasUsed().longValueExact());
+        fewestBlocksToLiquidation.merge(outcome.account(), outcome.blocksToLiquidation(), Math::min);
+    }
+
+    /** Outcomes with this status (mined, reverted, cancelled, dropped) since the start. */
+    synchronized long count(String status) {
+        return byStatus.getOrDefault(status, 0L);
+    }
+
+    /** Net profit of the mined liquidations as planned, in the oracle's base currency. */
+    synchronized BigInteger minedProfitBase() {
+        return minedProfitBase;
+    }
+
+    synchronized BigInteger minedGasPaidWei() {
+        return minedGasPaidWei;
+    }
+
+    synchronized long minedGasUsed() {
+        return minedGasUsed;
+    }
+
+    /** Accounts with at least one mined liquidation. */
+    synchronized int accountsLiquidated() {
+        return fewestBlocksToLiquidation.size();
+    }
+
+    /** For each account liquidated, the fewest blocks from liquidatable to liquidated, in ascending order. */
+    synchronized List<Long> firstLiquidationDelays() {
+        return fewestBlocksToLiquidation.values().stream().sorted().toList();
+    }
+}
