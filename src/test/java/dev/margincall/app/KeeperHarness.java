@@ -98,6 +98,13 @@ final class KeeperHarness implements AutoCloseable {
     }
 
     Result result(Devnet devnet, long crashBlock, long nonceBefore) {
+        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        long cancels = outcomes.stream().filter(o -> o.status().equals("cancelled")).count();
+        return chainResult(devnet, crashBlock, nonceBefore, cancels, runtime.events().rejections().keySet(), outcomes);
+    }
+
+    /** The chain's account of the keeper since the crash; {@code cancels}, {@code explained} and {@code outcomes} as the keeper reported them. */
+    static Result chainResult(Devnet devnet, long crashBlock, long nonceBefore, long cancels, Set<Address> explained, List<KeeperEvents.Outcome> outcomes) {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
         AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
@@ -111,12 +118,10 @@ final class KeeperHarness implements AutoCloseable {
                 firstLiquidation.merge(event.user(), log.blockNumber(), Math::min);
             }
         });
-        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
-        long cancels = outcomes.stream().filter(o -> o.status().equals("cancelled")).count();
         long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
         return new Result(KeeperIT.liquidatableAt(reader, accounts, crashBlock), KeeperIT.liquidatableAt(reader, accounts, end), ours, firstLiquidation,
                 crashBlock, sent, cancels, chain.transactionCount(KEEPER, BlockTag.PENDING) - chain.transactionCount(KEEPER, BlockTag.LATEST),
-                runtime.events().rejections().keySet(), outcomes);
+                explained, outcomes);
     }
 
     /**

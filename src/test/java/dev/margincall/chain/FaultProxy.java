@@ -51,6 +51,9 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> refuseAfter = new ConcurrentHashMap<>();
     private volatile String refusal = "";
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+    private final Map<String, AtomicInteger> holdAfter = new ConcurrentHashMap<>();
+    private final AtomicInteger heldCount = new AtomicInteger();
+    private volatile boolean dropHeld;
 
     public FaultProxy(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
@@ -121,8 +124,34 @@ public final class FaultProxy implements AutoCloseable {
 
     public FaultProxy release() {
         held.clear();
+        holdAfter.clear();
         gate.countDown();
         return this;
+    }
+
+    /**
+     * Requests calling {@code method} pass {@code passes} times; every later one waits until {@link #release()}
+     * (then goes to the node) or {@link #releaseDropping()} (then never reaches it): a send in flight when the
+     * client dies, delivered late or lost.
+     */
+    public FaultProxy holdAfter(String method, int passes) {
+        gate = new java.util.concurrent.CountDownLatch(1);
+        dropHeld = false;
+        holdAfter.put(method, new AtomicInteger(passes));
+        return this;
+    }
+
+    /** Lets the held requests go, answering each with a 503 without forwarding it. */
+    public FaultProxy releaseDropping() {
+        dropHeld = true;
+        holdAfter.clear();
+        gate.countDown();
+        return this;
+    }
+
+    /** Requests waiting now (or that waited) because of {@link #holdAfter}. */
+    public int heldCount() {
+        return heldCount.get();
     }
 
     public int forwarded(String method) {
@@ -173,6 +202,16 @@ public final class FaultProxy implements AutoCloseable {
             JsonNode request = JSON.readTree(body);
             if (!request.isArray()) {
                 String method = request.path("method").asText();
+                AtomicInteger passes = holdAfter.get(method);
+                if (passes != null && passes.getAndDecrement() <= 0) {
+                    heldCount.incrementAndGet();
+                    gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    if (dropHeld) {
+                        faultsServed.incrementAndGet();
+                        respond(exchange, 503, "Service Unavailable");
+                        return;
+                    }
+                }
                 if (method.equals("eth_getLogs") && tooWide(request.path("params").path(0))) {
                     faultsServed.incrementAndGet();
                     respond(exchange, 200, error(body, -32005, "query returned more than 10000 results"));

@@ -1,0 +1,193 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.FaultProxy;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} of the keeper process in the middle of a burst of liquidations (issue 12). The keeper
+ * runs as `margin-call run` through the test's RPC proxy; after a crash makes many accounts liquidatable,
+ * the proxy lets five sends through and holds the sixth, and the process is killed while it waits. The
+ * held send never reaches the node (the worst case: its nonce would be a gap). The restarted keeper, same
+ * state directory, finds the six journaled transactions, tracks them at their nonces (re-sending the lost
+ * one after re-simulating it), signs nothing new for those nonces, and liquidates every account.
+ */
+@WithDevnet(borrowers = 120, seed = 1212)
+class KeeperCrashIT {
+
+    private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
+
+    @Test
+    void killedMidBurstThenRestartedNothingIsSentTwiceNoNonceGapEveryAccountLiquidated(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        Transactor tx = new Transactor(chain);
+        for (Deployment.Reserve reserve : deployment.reserves()) {
+            tx.send("keeper approves " + reserve.symbol(), KEEPER, reserve.asset(),
+                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(WadRayMath.MAX_UINT256)));
+        }
+        Path state = Files.createTempDirectory("keeper-crash");
+        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
+        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl())) {
+            Path config = config(deployment, proxy.url());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            Child first = Child.start(config, state);
+            String firstOutput;
+            try {
+                first.awaitLine("keeper started", Duration.ofSeconds(120));
+                chain.setAutomine(false);
+                proxy.holdAfter("eth_sendRawTransaction", 5);
+                long crashBlock = KeeperHarness.crash(devnet);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
+                first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint, no journal rewrite
+                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                firstOutput = first.output();
+                proxy.releaseDropping(); // the sixth send never reached the node
+                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(5);
+                Set<Long> journaled = journalNonces(state);
+                assertThat(journaled).as("journal: the six signed liquidations, the lost one included").hasSize(6);
+
+                Child second = Child.start(config, state);
+                try {
+                    second.awaitLine("keeper started", Duration.ofSeconds(120));
+                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
+                    awaitDone(chain);
+                    String secondOutput = second.output();
+                    long cancels = secondOutput.lines().filter(l -> l.contains("event=\"cancelled\"")).count();
+                    KeeperHarness.Result result = KeeperHarness.chainResult(devnet, crashBlock, nonceBefore, cancels, Set.of(), List.of());
+                    assertThat(secondOutput).as("restart found the journaled transactions").contains("event=\"recovered\"").contains("inFlight=\"6\"");
+                    Set<Long> secondNonces = sentNonces(secondOutput);
+                    assertThat(sentNonces(firstOutput)).as("sends acknowledged before the kill").hasSize(5).isSubsetOf(journaled);
+                    assertThat(secondNonces).as("nonces signed after the restart").isNotEmpty().doesNotContainAnyElementsOf(journaled);
+                    assertThat(secondNonces.stream().mapToLong(Long::longValue).min().orElseThrow())
+                            .as("new transactions start right after the journal's").isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);
+                    result.print("kill -9 mid-burst");
+                    assertThat(result.reverted()).as("reverted keeper transactions").isZero();
+                    assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
+                    assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
+                            .isEqualTo(result.liquidatableAfterCrash());
+                } finally {
+                    second.process.destroyForcibly();
+                }
+            } finally {
+                first.process.destroyForcibly();
+                proxy.release();
+            }
+        } finally {
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+            chain.setAutomine(true);
+        }
+    }
+
+    /** Waits until the keeper has sent nothing new for a few blocks and nothing of its is pending. */
+    private static void awaitDone(DevChain chain) {
+        long[] stable = {-1, -1};
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long latest = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            boolean settled = chain.transactionCount(KEEPER, BlockTag.PENDING) == latest;
+            if (!settled || latest != stable[0]) {
+                stable[0] = latest;
+                stable[1] = chain.blockNumber();
+                return false;
+            }
+            return chain.blockNumber() - stable[1] >= 4;
+        });
+    }
+
+    private static Set<Long> sentNonces(String output) {
+        Matcher matcher = SENT_NONCE.matcher(output);
+        Set<Long> nonces = new java.util.TreeSet<>();
+        while (matcher.find()) {
+            nonces.add(Long.parseLong(matcher.group(1)));
+        }
+        return nonces;
+    }
+
+    private static Set<Long> journalNonces(Path state) throws IOException {
+        try (var files = Files.list(state)) {
+            Path journal = files.filter(p -> p.getFileName().toString().startsWith("sent-")).findFirst().orElseThrow();
+            Set<Long> nonces = new java.util.TreeSet<>();
+            for (String line : Files.readAllLines(journal)) {
+                if (!line.isBlank()) {
+                    nonces.add(dev.margincall.chain.ChainJson.MAPPER.readTree(line).path("nonce").asLong());
+                }
+            }
+            return nonces;
+        }
+    }
+
+    private static Path config(Deployment deployment, String rpc) throws IOException {
+        Path file = Files.createTempFile("margin-call-crash", ".yaml");
+        Files.writeString(file, """
+                chain:
+                  id: 31337
+                  rpc: [%s]
+                  confirmations: 5
+                protocols:
+                  - type: aave-v3
+                    poolAddressesProvider: "%s"
+                execution:
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
+                  funding: wallet
+                metrics: { port: 0 }
+                """.formatted(rpc, deployment.aaveV3().poolAddressesProvider()));
+        return file;
+    }
+
+    /** `margin-call run` as a child process, its output collected. */
+    private record Child(Process process, StringBuffer lines) {
+
+        static Child start(Path config, Path state) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),
+                    "--state-dir", state.toString(), "--poll-ms", "50").redirectErrorStream(true);
+            builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
+            Process process = builder.start();
+            StringBuffer lines = new StringBuffer();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().forEach(line -> lines.append(line).append('\n'));
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            return new Child(process, lines);
+        }
+
+        void awaitLine(String text, Duration timeout) {
+            Awaitility.await().atMost(timeout).until(() -> lines.toString().contains(text) || !process.isAlive());
+            assertThat(lines.toString()).as("child output").contains(text);
+        }
+
+        String output() {
+            return lines.toString();
+        }
+    }
+}
