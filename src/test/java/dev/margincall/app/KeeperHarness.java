@@ -40,7 +40,19 @@ final class KeeperHarness implements AutoCloseable {
     }
 
     KeeperRuntime start(Devnet devnet, boolean dryRun, String key) throws Exception {
-        KeeperConfig config = KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty());
+        return start(devnet, dryRun, key, KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty()));
+    }
+
+    /** The keeper reading the chain through {@code rpcUrl} only (HTTP polling, no WebSocket): e.g. the fault proxy. */
+    KeeperRuntime startThrough(Devnet devnet, String rpcUrl) throws Exception {
+        KeeperConfig direct = KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty());
+        KeeperConfig.Chain chain = direct.chain();
+        KeeperConfig config = new KeeperConfig(new KeeperConfig.Chain(chain.id(), List.of(rpcUrl), Optional.empty(), chain.multicall3(),
+                chain.confirmations(), chain.maxReorgDepth()), direct.protocols(), direct.execution(), direct.metrics());
+        return start(devnet, false, KEEPER_KEY, config);
+    }
+
+    private KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config) throws Exception {
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
                 new SimpleMeterRegistry(), Duration.ofMillis(20));
         long head = devnet.chain().blockNumber();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.DevChain;
+import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
@@ -112,12 +113,42 @@ class KeeperSafetyIT {
     }
 
     /**
+     * The keeper's only RPC endpoint misbehaves all through the crash: every 5th request gets one of
+     * 429, 500, 503, a timeout, a truncated answer or a rate-limit error, sends included (a truncated answer to
+     * eth_sendRawTransaction means the node has the transaction but the keeper cannot know).
+     */
+    @Test
+    @Order(3)
+    void throughAFaultyEndpointEveryLiquidatableAccountIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl()).timeoutDelay(Duration.ofMillis(500))) {
+            keeper.runtime = keeper.startThrough(devnet, proxy.url());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            chain.setAutomine(false);
+            proxy.failEvery(5, FaultProxy.Fault.values());
+            miner = Executors.newSingleThreadScheduledExecutor();
+            miner.scheduleAtFixedRate(chain::mine, 1000, 1000, TimeUnit.MILLISECONDS);
+            long crashBlock = KeeperHarness.crash(devnet);
+            keeper.awaitIdle(chain, 5);
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+            KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
+            result.print("faulty endpoint (" + proxy.faultsServed() + " faults served)");
+            assertThat(proxy.faultsServed()).as("faults the keeper met").isGreaterThan(15);
+            result.assertSafe();
+            assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
+                    .isEqualTo(result.liquidatableAfterCrash());
+        }
+    }
+
+    /**
      * Dry-run and run side by side on the same chain state: a dry-run keeper whose signer has the tokens but never
      * approved the Pool (dry-run must simulate the approvals run would send first), and a running keeper with
      * another signer. Both plan the crash block; dry-run's would_liquidate must be exactly what run sends.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void dryRunWithWalletFundingSaysWouldLiquidateForExactlyTheAccountsRunLiquidates(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         KeeperIT.fundKeeperWithTokens(devnet);

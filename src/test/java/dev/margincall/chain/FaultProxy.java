@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,9 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> holdAfter = new ConcurrentHashMap<>();
     private final AtomicInteger heldCount = new AtomicInteger();
     private volatile boolean dropHeld;
+    private volatile List<Fault> rotation = List.of();
+    private volatile int every;
+    private final AtomicInteger rotated = new AtomicInteger();
 
     public FaultProxy(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
@@ -76,6 +80,13 @@ public final class FaultProxy implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             scheduled.add(fault);
         }
+        return this;
+    }
+
+    /** From now on every {@code n}-th request gets the next of {@code faults}, in turn: an endpoint that keeps misbehaving. */
+    public FaultProxy failEvery(int n, Fault... faults) {
+        rotation = List.of(faults);
+        every = n;
         return this;
     }
 
@@ -169,7 +180,10 @@ public final class FaultProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            received.incrementAndGet();
+            int number = received.incrementAndGet();
+            if (every > 0 && number % every == 0) {
+                scheduled.add(rotation.get(rotated.getAndIncrement() % rotation.size()));
+            }
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (down) {
                 faultsServed.incrementAndGet();
