@@ -17,8 +17,10 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,11 +53,14 @@ final class CheckConfigCommand implements Callable<Integer> {
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
             RpcClients.requireChainId(rpc, keeper.chain().id());
             out.printf("chain: id %d at %s, head %d%n", keeper.chain().id(), rpc.endpointName(), rpc.blockNumber());
-            requireCode(rpc, keeper.chain().multicall3(), "chain.multicall3", problems, out);
-            for (int i = 0; i < keeper.protocols().size(); i++) {
-                requireCode(rpc, keeper.protocols().get(i).poolAddressesProvider(), "protocols[" + i + "].poolAddressesProvider", problems, out);
-            }
-            keeper.execution().ifPresent(execution -> checkExecution(rpc, execution, problems, out));
+            // the addresses run, scan and the others check at start (StartupChecks), each reported here
+            Set<String> withCode = new HashSet<>();
+            StartupChecks.configuredContracts(keeper).forEach((path, address) -> {
+                if (requireCode(rpc, address, path, problems, out)) {
+                    withCode.add(path);
+                }
+            });
+            keeper.execution().ifPresent(execution -> checkExecution(rpc, execution, withCode, problems, out));
         } catch (RpcException e) {
             problems.add("chain.rpc: " + e.getMessage());
         }
@@ -67,7 +72,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, List<String> problems, PrintWriter out) {
+    private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, Set<String> withCode, List<String> problems, PrintWriter out) {
         Optional<TransactionSigner> signer = Optional.empty();
         try {
             signer = Optional.of(KeeperRuntime.signer(execution.signer(), MarginCall.environment));
@@ -84,14 +89,12 @@ final class CheckConfigCommand implements Callable<Integer> {
                         StartupChecks.LOW_GAS_BALANCE_WEI);
             }
         });
-        execution.uniswapV2Router().ifPresent(router -> requireCode(rpc, router, "execution.uniswapV2Router", problems, out));
-        execution.wrappedNative().ifPresent(token -> requireCode(rpc, token, "execution.wrappedNative", problems, out));
         if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isEmpty()) {
             problems.add("execution.liquidatorContract: required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>`");
         }
         if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isPresent()) {
             Address liquidator = execution.liquidatorContract().get();
-            if (requireCode(rpc, liquidator, "execution.liquidatorContract", problems, out)) {
+            if (withCode.contains("execution.liquidatorContract")) {
                 Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, FlashLiquidator.owner()), BlockTag.LATEST));
                 signer.filter(s -> !s.address().equals(owner)).ifPresent(s -> problems.add("execution.liquidatorContract: owned by " + owner
                         + ", not by the signer " + s.address() + ": only its owner can liquidate through it; deploy your own with deploy-liquidator"));

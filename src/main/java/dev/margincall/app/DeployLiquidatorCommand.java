@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +44,8 @@ final class DeployLiquidatorCommand implements Callable<Integer> {
         }
         TransactionSigner signer = KeeperRuntime.signer(execution.signer(), MarginCall.environment);
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
-            RpcClients.requireChainId(rpc, keeper.chain().id());
+            // the contract this command deploys need not exist yet (its config entry may be an old or placeholder address)
+            StartupChecks.requireChain(rpc, keeper, Set.of(StartupChecks.LIQUIDATOR_CONTRACT));
             Submitter submitter = new Submitter(rpc, signer, signer.address(), FeePolicy.defaults(),
                     Submitter.Settings.defaults(keeper.chain().id(), false), new SubmitEvents() { });
             TransactionReceipt receipt = submitter.execute(null, FlashLiquidator.deployData(keeper.protocols().get(0).poolAddressesProvider(),

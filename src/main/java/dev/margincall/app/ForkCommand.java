@@ -62,6 +62,7 @@ final class ForkCommand implements Callable<Integer> {
         out.printf("Forking chain %d%s with Anvil...%n", origin.chain().id(), block == null ? "" : " at block " + block);
         try (AnvilProcess fork = AnvilProcess.start(new AnvilOptions(0, origin.chain().id(), 0, 300_000_000L, origin.chain().rpc().get(0), block));
              DevChain chain = new Web3jDevChain(fork.rpcUrl())) {
+            StartupChecks.requireChain(chain, origin); // the fork serves the configured chain's id and code: check before deploying there
             chain.setBalance(signer.address(), GAS_MONEY);
             Optional<Address> liquidator = execution.liquidatorContract();
             if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty()) {

@@ -2,17 +2,26 @@ package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.FatalChainException;
 import dev.margincall.observability.PrometheusRegistries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** {@code run} and {@code dry-run}: the keeper loop until SIGINT/SIGTERM. */
+/**
+ * {@code run} and {@code dry-run}: the keeper loop until SIGINT/SIGTERM (exit 0), or until following the
+ * chain fails in a way retrying cannot fix, such as a reorg below the final blocks (its message, exit 1).
+ */
 abstract class KeeperCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(KeeperCommand.class);
 
     @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
     Path config;
@@ -34,8 +43,8 @@ abstract class KeeperCommand implements Callable<Integer> {
         KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
         // The hook goes in before the keeper starts, so a signal at any moment after this line stops it cleanly.
         AtomicReference<KeeperRuntime> running = new AtomicReference<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Thread stopHook = Thread.ofPlatform().unstarted(() -> {
             try {
                 KeeperRuntime runtime = running.get();
                 if (runtime != null) {
@@ -44,14 +53,43 @@ abstract class KeeperCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                stopped.countDown();
+                stopped.complete(null);
             }
-        }));
-        running.set(KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, PrometheusRegistries.create(),
-                Duration.ofMillis(pollMillis)));
-        running.get().logStarted();
-        stopped.await();
-        return MarginCall.OK;
+        });
+        Runtime.getRuntime().addShutdownHook(stopHook);
+        KeeperRuntime runtime;
+        try {
+            runtime = KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, PrometheusRegistries.create(),
+                    Duration.ofMillis(pollMillis));
+        } catch (RuntimeException e) {
+            removeHook(stopHook);
+            throw e;
+        }
+        running.set(runtime);
+        runtime.logStarted();
+        try {
+            CompletableFuture.anyOf(stopped, runtime.fatal()).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // neither future completes exceptionally
+        }
+        if (stopped.isDone()) {
+            return MarginCall.OK;
+        }
+        // Following the chain failed in a way retrying cannot fix: stop, and end with its message (exit 1).
+        FatalChainException fatal = runtime.fatal().join();
+        removeHook(stopHook);
+        runtime.close();
+        log.debug("the keeper stopped on a fatal chain error", fatal);
+        throw fatal;
+    }
+
+    /** The stop hook of a keeper that already ended would only stop it twice; during a shutdown it can no longer be removed. */
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs and finds the runtime closed
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,

@@ -5,6 +5,7 @@ import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.FatalChainException;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.abi.Abi;
@@ -42,6 +43,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +69,16 @@ final class KeeperRuntime implements AutoCloseable {
     private final KeeperEvents events;
     private final Submitter submitter;
     private final HeadFollower follower;
+    private final CompletableFuture<FatalChainException> fatal;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AaveV3Monitor monitor;
     private final Optional<MetricsServer> metrics;
 
     private final String startLine;
 
     private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
-                          Optional<MetricsServer> metrics, String mode, Address signer, Funding funding, long block) {
+                          CompletableFuture<FatalChainException> fatal, Optional<MetricsServer> metrics, String mode, Address signer,
+                          Funding funding, long block) {
         this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " accounts=" + monitor.book().size()
                 + " block=" + block;
         this.rpc = rpc;
@@ -81,6 +87,7 @@ final class KeeperRuntime implements AutoCloseable {
         this.events = events;
         this.submitter = submitter;
         this.follower = follower;
+        this.fatal = fatal;
         this.metrics = metrics;
     }
 
@@ -116,11 +123,9 @@ final class KeeperRuntime implements AutoCloseable {
         }
         health.rpc(rpc);
         try {
-            RpcClients.requireChainId(rpc, config.chain().id());
+            BlockHeader head = StartupChecks.requireChain(rpc, config);
             KeeperConfig.Protocol protocol = config.protocols().get(0);
-            BlockHeader head = rpc.block(BlockTag.LATEST);
             BlockTag tag = BlockTag.number(head.number());
-            StartupChecks.requireContracts(rpc, config, tag);
             StartupChecks.warnOnLowGasMoney(rpc, signer.address());
             Files.createDirectories(stateDir);
             AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(),
@@ -172,12 +177,13 @@ final class KeeperRuntime implements AutoCloseable {
                     new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL,
                             execution.receiveAToken()), events, registry);
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
+            CompletableFuture<FatalChainException> fatal = new CompletableFuture<>();
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), fatal::complete);
             health.following(keeper, tracker, follower);
             follower.start();
-            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, metrics, dryRun ? "dry-run" : "run", signer.address(),
-                    execution.funding(), head.number());
+            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, fatal, metrics, dryRun ? "dry-run" : "run",
+                    signer.address(), execution.funding(), head.number());
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
             metrics.ifPresent(MetricsServer::close);
@@ -234,6 +240,15 @@ final class KeeperRuntime implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Completes when following the chain met an error retrying cannot fix (a reorg below the final
+     * blocks): the head thread has stopped, the keeper no longer follows the chain; its owner closes it
+     * and ends with the message.
+     */
+    CompletableFuture<FatalChainException> fatal() {
+        return fatal;
+    }
+
     /** Waits until the keeper has handled block {@code number} (monitor, submitter and plans). */
     boolean awaitBlock(long number, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -273,6 +288,11 @@ final class KeeperRuntime implements AutoCloseable {
         return monitor.book().size();
     }
 
+    /** The accounts the market has, at the last block, in the book's order. */
+    List<Address> accounts() {
+        return monitor.book().accounts();
+    }
+
     int liquidatableNow() {
         return monitor.liquidatableCount();
     }
@@ -295,8 +315,12 @@ final class KeeperRuntime implements AutoCloseable {
         log.atInfo().addKeyValue("event", "stop").addKeyValue("inFlight", submitter.inFlightCount()).log("keeper stopped");
     }
 
+    /** Idempotent: a fatal error and a stop signal may both close the runtime. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         follower.close();
         try {
             monitor.flush(); // after the head thread stopped: the blocks since the last checkpoint are not replayed

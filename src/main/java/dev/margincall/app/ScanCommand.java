@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockHeader;
-import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.ChainJson;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.logs.InMemoryCheckpointStore;
@@ -49,8 +48,7 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), registry)) {
-            RpcClients.requireChainId(rpc, keeper.chain().id());
-            BlockHeader head = rpc.block(BlockTag.LATEST);
+            BlockHeader head = StartupChecks.requireChain(rpc, keeper);
             List<ScanRow> rows = new ArrayList<>();
             for (KeeperConfig.Protocol protocol : keeper.protocols()) {
                 rows.addAll(new AaveV3Scanner(rpc, keeper.chain().multicall3(), registry)

@@ -2,6 +2,7 @@ package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigException;
 import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.core.Address;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ final class StartupChecks {
 
     /** Below this, the signer is warned it may not afford a busy block's liquidations. */
     static final BigInteger LOW_GAS_BALANCE_WEI = new BigDecimal("0.05").movePointRight(18).toBigIntegerExact();
+
+    /** The config path of our liquidator contract, which deploy-liquidator creates. */
+    static final String LIQUIDATOR_CONTRACT = "execution.liquidatorContract";
 
     private StartupChecks() {
     }
@@ -35,7 +40,7 @@ final class StartupChecks {
         config.execution().ifPresent(e -> {
             e.uniswapV2Router().ifPresent(a -> contracts.put("execution.uniswapV2Router", a));
             e.wrappedNative().ifPresent(a -> contracts.put("execution.wrappedNative", a));
-            e.liquidatorContract().ifPresent(a -> contracts.put("execution.liquidatorContract", a));
+            e.liquidatorContract().ifPresent(a -> contracts.put(LIQUIDATOR_CONTRACT, a));
         });
         return contracts;
     }
@@ -49,11 +54,29 @@ final class StartupChecks {
         return path + ": no contract at " + address + " on this chain: check the address (and that chain.rpc is the right network)";
     }
 
+    /**
+     * What every command that reads a configured chain verifies before anything else: the endpoints
+     * serve {@code chain.id} ({@link dev.margincall.app.config.ChainMismatchException}), and there is
+     * code at every configured address ({@link ConfigException} naming each one). Returns the head the
+     * contracts were checked at.
+     */
+    static BlockHeader requireChain(EthRpc rpc, KeeperConfig config) {
+        return requireChain(rpc, config, Set.of());
+    }
+
+    /** As {@link #requireChain(EthRpc, KeeperConfig)}, not checking the addresses at {@code notDeployedYet} (config paths). */
+    static BlockHeader requireChain(EthRpc rpc, KeeperConfig config, Set<String> notDeployedYet) {
+        RpcClients.requireChainId(rpc, config.chain().id());
+        BlockHeader head = rpc.block(BlockTag.LATEST);
+        requireContracts(rpc, config, BlockTag.number(head.number()), notDeployedYet);
+        return head;
+    }
+
     /** Fails, naming every address without code, before anything is read from those contracts. */
-    static void requireContracts(EthRpc rpc, KeeperConfig config, BlockTag tag) {
+    private static void requireContracts(EthRpc rpc, KeeperConfig config, BlockTag tag, Set<String> notDeployedYet) {
         List<String> problems = new ArrayList<>();
         configuredContracts(config).forEach((path, address) -> {
-            if (!hasCode(rpc, address, tag)) {
+            if (!notDeployedYet.contains(path) && !hasCode(rpc, address, tag)) {
                 problems.add(noCode(path, address));
             }
         });

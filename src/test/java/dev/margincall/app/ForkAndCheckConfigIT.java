@@ -120,6 +120,23 @@ class ForkAndCheckConfigIT {
     }
 
     @Test
+    void deployLiquidatorRunsTheSameChecksAndSendsNothingWithoutMulticall3(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        long nonce = devnet.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);
+        Path file = config(deployment, """
+                execution:
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
+                  funding: flash-loan
+                  uniswapV2Router: "%s"
+                """.formatted(deployment.uniswapV2().router()));
+        Files.writeString(file, Files.readString(file).replace("  confirmations: 5", "  confirmations: 5\n  multicall3: \"0x1111111111111111111111111111111111111111\""));
+        Run run = run("deploy-liquidator", "--config", file.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(run.err()).contains("chain.multicall3: no contract at 0x1111111111111111111111111111111111111111").doesNotContain("\tat ");
+        assertThat(devnet.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST)).as("nothing sent").isEqualTo(nonce);
+    }
+
+    @Test
     void runRefusesToStartWhenAConfiguredContractIsMissing(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
         long nonce = devnet.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);

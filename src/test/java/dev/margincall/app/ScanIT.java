@@ -158,6 +158,19 @@ class ScanIT {
         assertThat(chain.read(List.of(position.account()), BlockTag.LATEST).get(0).liquidatable()).as("0.1%% below the liquidation price").isTrue();
     }
 
+    @Test
+    @Order(6)
+    void aChainWithoutMulticall3AtTheConfiguredAddressExitsWithTwoAndNamesIt(Devnet devnet, @TempDir Path dir) throws Exception {
+        Address nothingThere = Address.of("0x1111111111111111111111111111111111111111");
+        assertThat(devnet.chain().code(nothingThere, BlockTag.LATEST)).isEqualTo("0x");
+        Path file = Files.writeString(dir.resolve("no-multicall.yaml"), Files.readString(config(dir, devnet, 31337))
+                .replace("  rpc:", "  multicall3: \"" + nothingThere.hex() + "\"\n  rpc:"));
+        CommandLineIT.Run scan = CommandLineIT.run("scan", "--config", file.toString(), "--json");
+        assertThat(scan.exitCode()).as(scan.err()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(scan.err()).contains("chain.multicall3: no contract at " + nothingThere).doesNotContain("\tat ").doesNotContain("words");
+        assertThat(scan.out()).isEmpty();
+    }
+
     private static BigInteger scale(BigInteger price, String factor) {
         return new BigDecimal(price).multiply(new BigDecimal(factor)).toBigInteger();
     }

@@ -2,6 +2,7 @@ package dev.margincall.chain.head;
 
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DeepReorgException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.core.BlockRef;
 import dev.margincall.observability.MetricNames;
@@ -145,8 +146,10 @@ public final class HeadTracker {
             }
         }
         if (ancestor == null) {
-            throw new IllegalStateException("reorg deeper than " + maxReorgDepth + " blocks (none of blocks " + lowest + ".."
-                    + recent.peekLast().number() + " is still canonical): raise chain.maxReorgDepth; state must be rebuilt");
+            throw new DeepReorgException("a reorg deeper than " + maxReorgDepth + " blocks: none of blocks " + lowest + ".."
+                    + recent.peekLast().number() + " is still on the chain (a reorg deeper than chain.maxReorgDepth, or a restarted chain). "
+                    + "Start again (the checkpoint is checked against the chain at start) and raise chain.maxReorgDepth if this chain "
+                    + "reorganizes that deep");
         }
         List<BlockHeader> removed = new ArrayList<>();
         while (recent.peekLast().number() > ancestor.number()) {

@@ -8,4 +8,9 @@ public interface CheckpointStore {
     Optional<Checkpoint> load();
 
     void save(Checkpoint checkpoint);
+
+    /** Where it is kept, for log lines (a file's path). */
+    default String name() {
+        return "in memory";
+    }
 }

@@ -26,6 +26,11 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public String name() {
+        return file.toString();
+    }
+
+    @Override
     public Optional<Checkpoint> load() {
         if (!Files.exists(file)) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package dev.margincall.chain.logs;
 
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DeepReorgException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.LogFilter;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class LogStream {
 
     private static final Logger log = LoggerFactory.getLogger(LogStream.class);
+
+    /** Tries to reach the head while the chain changes under the stream; more means the endpoint is unsettled: fail, retry later. */
+    private static final int MAX_ADVANCE_ATTEMPTS = 5;
 
     /**
      * @param confirmations     blocks below the head after which a block is final
@@ -75,6 +79,7 @@ public final class LogStream {
     private final Counter delivered;
     private final Counter splits;
 
+    private Checkpoint.ChainIdentity identity; // the chain we read, written with every checkpoint; known after start()
     private BlockRef cursor;      // last delivered block; null before the first delivery
     private BlockRef finalized;   // last delivered block that is final; null before
     private final Deque<Checkpoint.DeliveredBlock> unconfirmed = new ArrayDeque<>();
@@ -93,14 +98,27 @@ public final class LogStream {
         this.splits = Counter.builder(MetricNames.LOG_RANGE_SPLITS).register(registry);
     }
 
-    /** Resumes from the checkpoint, if any: restores the sink and retracts blocks that left the chain meanwhile. */
+    /**
+     * Resumes from the checkpoint, if any: restores the sink and retracts blocks that left the chain
+     * meanwhile. A checkpoint of another chain or another history (a restarted or re-created chain) is
+     * not resumed: the sink stays empty, the stream starts over from the start block, and the stale
+     * checkpoint is replaced at once, so its state can never come back.
+     */
     public void start() {
+        identity = new Checkpoint.ChainIdentity(rpc.chainId(), rpc.block(BlockTag.number(0)).hash());
         Optional<Checkpoint> saved = store.load();
         if (saved.isEmpty()) {
             log.info("no checkpoint: logs from block {}", settings.startBlock());
             return;
         }
         Checkpoint checkpoint = saved.get();
+        Optional<String> mismatch = CheckpointOrigin.mismatch(checkpoint, identity, rpc);
+        if (mismatch.isPresent()) {
+            log.warn("checkpoint {} was written on another history: {} (a restarted or re-created chain?); starting over from block {}",
+                    store.name(), mismatch.get(), settings.startBlock());
+            save();
+            return;
+        }
         sink.restore(checkpoint.sinkState());
         cursor = checkpoint.cursor();
         finalized = checkpoint.finalized();
@@ -118,26 +136,69 @@ public final class LogStream {
         return cursor == null ? settings.startBlock() : cursor.number() + 1;
     }
 
-    /** Delivers every log up to {@code head}: final blocks in ranges, newer ones block by block. */
+    /**
+     * Delivers every log up to {@code head}: final blocks in ranges, newer ones block by block. When the
+     * chain changes under it, it rolls back what left and tries again at the new head, a few times at
+     * most; a change below the final blocks is a {@link DeepReorgException}.
+     */
     public void advanceTo(BlockHeader head) {
+        BlockHeader target = head;
+        for (int attempt = 1; !tryAdvanceTo(target); attempt++) {
+            if (attempt == MAX_ADVANCE_ATTEMPTS) {
+                throw new IllegalStateException("the chain kept changing while the log stream followed it (" + MAX_ADVANCE_ATTEMPTS
+                        + " attempts to reach the head from block " + nextBlock() + "); the next head tries again");
+            }
+            log.debug("the chain changed while delivering logs (attempt {}); again from the latest head", attempt);
+            target = rpc.block(BlockTag.LATEST);
+        }
+    }
+
+    /** False when a fetched block does not follow the cursor: what left the chain was rolled back, the caller asks again. */
+    private boolean tryAdvanceTo(BlockHeader head) {
         long finalTarget = head.number() - settings.confirmations();
         while (nextBlock() <= finalTarget) {
-            deliverRange(nextBlock(), Math.min(finalTarget, nextBlock() + sizer.span() - 1), head.number());
+            if (!deliverRange(nextBlock(), Math.min(finalTarget, nextBlock() + sizer.span() - 1), head.number())) {
+                return false;
+            }
         }
         if (nextBlock() > head.number()) {
-            return;
+            return true;
         }
         List<BlockHeader> headers = nextBlock() == head.number()
                 ? List.of(head) // the usual live case: the head tracker already has the header
                 : rpc.blocks(LongStream.rangeClosed(nextBlock(), head.number()).boxed().toList());
         for (BlockHeader header : headers) {
             if (cursor != null && !header.parentHash().equals(cursor.hash())) {
-                // The chain changed under us since the head tracker looked: undo what left and start over.
-                recheckUnconfirmed();
-                advanceTo(rpc.block(BlockTag.LATEST));
-                return;
+                cursorLeft(header);
+                return false;
             }
             deliverBlock(header, head.number());
+        }
+        return true;
+    }
+
+    /** {@code header} does not follow the cursor: the chain changed under the stream since it delivered the cursor. */
+    private void cursorLeft(BlockHeader header) {
+        if (unconfirmed.isEmpty()) {
+            requireFinalStillOnChain(header);
+        } else {
+            recheckUnconfirmed(); // undo what left the chain since the head tracker looked
+        }
+    }
+
+    /**
+     * {@code header} does not follow the cursor, which is final (no unconfirmed block to roll back):
+     * either the final block left the chain (a reorg deeper than the confirmations, or another chain
+     * behind the endpoint), or {@code header} is already stale and a retry settles it.
+     */
+    private void requireFinalStillOnChain(BlockHeader header) {
+        BlockHeader now = rpc.block(BlockTag.number(cursor.number()));
+        if (!now.hash().equals(cursor.hash())) {
+            throw new DeepReorgException("block " + cursor.number() + " was taken as final with " + settings.confirmations()
+                    + " confirmations but the chain replaced it (hash " + cursor.hash() + " then, " + now.hash() + " now; block "
+                    + header.number() + " does not follow it): a reorg deeper than the confirmation depth, or a restarted chain. "
+                    + "Start again (the checkpoint no longer matches the chain: the next start backfills from block " + settings.startBlock()
+                    + ") and raise chain.confirmations if this chain reorganizes that deep");
         }
     }
 
@@ -149,8 +210,9 @@ public final class LogStream {
         long floor = finalized == null ? settings.startBlock() - 1 : finalized.number();
         if (commonAncestor.number() < floor) {
             throw new DeepReorgException("a reorg back to block " + commonAncestor.number() + " reaches below block " + floor
-                    + ", which was taken as final with " + settings.confirmations()
-                    + " confirmations: raise the confirmation depth and backfill again (move the checkpoint away)");
+                    + ", which was taken as final with " + settings.confirmations() + " confirmations. Start again (the checkpoint no longer "
+                    + "matches the chain: the next start backfills from block " + settings.startBlock()
+                    + ") and raise chain.confirmations if this chain reorganizes that deep");
         }
         List<LogEntry> retracted = new ArrayList<>();
         while (!unconfirmed.isEmpty() && unconfirmed.peekLast().block().number() > commonAncestor.number()) {
@@ -164,7 +226,8 @@ public final class LogStream {
         save();
     }
 
-    private void deliverRange(long from, long to, long head) {
+    /** Delivers final blocks {@code from..to}; false when {@code from} does not follow the cursor (the chain changed below it). */
+    private boolean deliverRange(long from, long to, long head) {
         List<LogEntry> logs;
         try {
             logs = rpc.logs(new LogFilter(from, to, query.addresses(), query.topic0s()));
@@ -173,12 +236,18 @@ public final class LogStream {
             if ((kind == RpcErrorKind.RANGE_TOO_LARGE || kind.retryable()) && sizer.refused(from, e.getMessage())) {
                 splits.increment();
                 log.debug("eth_getLogs {}..{} refused ({}); next span {} blocks", from, to, e.getMessage(), sizer.span());
-                return; // the caller's loop asks again with the smaller span
+                return true; // the caller's loop asks again with the smaller span
             }
             throw e;
         }
         sizer.succeeded(logs.size(), settings.logsPerCallLimit());
-        BlockRef end = new BlockRef(to, rpc.block(BlockTag.number(to)).hash());
+        // The range's ends in one round trip: its first block must follow the cursor, or the range is from another branch.
+        List<BlockHeader> ends = rpc.blocks(from == to ? List.of(to) : List.of(from, to));
+        if (cursor != null && !ends.get(0).parentHash().equals(cursor.hash())) {
+            cursorLeft(ends.get(0));
+            return false;
+        }
+        BlockRef end = new BlockRef(to, ends.get(ends.size() - 1).hash());
         // Everything up to `to` is final now, including blocks delivered earlier as unconfirmed.
         while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().block().number() <= to) {
             unconfirmed.removeFirst();
@@ -187,6 +256,7 @@ public final class LogStream {
         finalized = end;
         save();
         progress.advanced(to, head, logs.size());
+        return true;
     }
 
     private void deliverBlock(BlockHeader header, long head) {
@@ -252,7 +322,7 @@ public final class LogStream {
     }
 
     private void save() {
-        store.save(new Checkpoint(Checkpoint.VERSION, cursor, finalized, List.copyOf(unconfirmed), sink.snapshot()));
+        store.save(new Checkpoint(Checkpoint.VERSION, identity, cursor, finalized, List.copyOf(unconfirmed), sink.snapshot()));
         lastSaveNanos = System.nanoTime();
         unsaved = false;
     }

@@ -1,0 +1,108 @@
+package dev.margincall.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.logs.Checkpoint;
+import dev.margincall.chain.logs.FileCheckpointStore;
+import dev.margincall.chain.logs.InMemoryCheckpointStore;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.AnvilOptions;
+import dev.margincall.devnet.ChainBackends;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.SeededBorrower;
+import dev.margincall.protocol.aavev3.AaveV3Monitor;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The user's report: {@code run} on one Anvil, then {@code run} in the same directory against a new
+ * Anvil with the same chain id and the same contract addresses (deterministic deployments: a restarted
+ * Anvil or a re-created fork). The keeper must not resume the old checkpoint (before: a reorg was logged,
+ * then StackOverflowError): it says so once, backfills the new chain and tracks exactly its accounts.
+ */
+class RestartedChainIT {
+
+    private static KeeperRuntime dryRun(Deployment deployment, Path state) {
+        return KeeperRuntime.start(KeeperIT.config(deployment, Funding.WALLET, Optional.empty()), true,
+                Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get, state, new SimpleMeterRegistry(), Duration.ofMillis(100));
+    }
+
+    private static Set<Address> borrowers(Devnet devnet) {
+        return devnet.borrowers().stream().map(SeededBorrower::address).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aKeeperStartedOnARecreatedChainStartsOverInsteadOfResumingTheOldHistory(@TempDir Path state) throws Exception {
+        Deployment old;
+        Set<Address> oldBorrowers;
+        try (Devnet first = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), 30, 11);
+             KeeperRuntime runtime = dryRun(first.deployment(), state)) {
+            old = first.deployment();
+            oldBorrowers = borrowers(first);
+            assertThat(runtime.accounts()).containsAll(oldBorrowers);
+            // the keeper follows the chain a while, so its final block lies after the seeding: the part the new chain does differently
+            // (the deployment before it is the same, block for block, on every devnet)
+            first.chain().mine(10);
+            assertThat(runtime.awaitBlock(first.chain().blockNumber(), Duration.ofSeconds(60))).isTrue();
+        }
+        Path checkpointFile;
+        try (var files = Files.list(state)) {
+            checkpointFile = files.filter(f -> f.getFileName().toString().startsWith("aave-v3-")).findFirst().orElseThrow();
+        }
+        Checkpoint stale = new FileCheckpointStore(checkpointFile).load().orElseThrow();
+
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try (Devnet second = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), 40, 12)) {
+            Deployment fresh = second.deployment();
+            assertThat(fresh.aaveV3().poolAddressesProvider()).as("deterministic deployment").isEqualTo(old.aaveV3().poolAddressesProvider());
+            assertThat(fresh.chainId()).isEqualTo(old.chainId());
+            second.chain().mine(20); // past the old checkpoint's blocks: same numbers, other hashes
+            assertThat(second.chain().blockNumber()).isGreaterThan(stale.cursor().number());
+            // the market as the new chain has it, read from scratch
+            AaveV3Monitor reference = new AaveV3Monitor(second.chain(), fresh.multicall3(), fresh.aaveV3().poolAddressesProvider(),
+                    new AaveV3Monitor.Settings(fresh.startBlock(), 5, 0, 0), new InMemoryCheckpointStore(), new SimpleMeterRegistry());
+            reference.start(second.chain().block(BlockTag.LATEST));
+            Set<Address> expected = new HashSet<>(reference.book().accounts());
+            Set<Address> goneWithTheOldChain = new HashSet<>(oldBorrowers);
+            goneWithTheOldChain.removeAll(borrowers(second));
+            assertThat(goneWithTheOldChain).isNotEmpty();
+
+            try (KeeperRuntime runtime = dryRun(fresh, state)) {
+                assertThat(Set.copyOf(runtime.accounts())).isEqualTo(expected).containsAll(borrowers(second))
+                        .doesNotContainAnyElementsOf(goneWithTheOldChain);
+                assertThat(runtime.accounts()).doesNotHaveDuplicates();
+            }
+            List<String> warnings = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(warnings).singleElement().asString().startsWith("checkpoint " + checkpointFile + " was written on another history: block "
+                    + stale.finalized().number() + " has hash " + stale.finalized().hash() + " there, ").endsWith("(a restarted or re-created chain?); starting over from block " + fresh.startBlock());
+            assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null && e.getLevel().isGreaterOrEqual(Level.INFO));
+
+            Checkpoint replaced = new FileCheckpointStore(checkpointFile).load().orElseThrow();
+            assertThat(replaced.finalized().hash()).isEqualTo(second.chain().block(BlockTag.number(replaced.finalized().number())).hash());
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+}
