@@ -32,6 +32,12 @@ public interface EthRpc extends AutoCloseable {
 
     BigInteger estimateGas(CallRequest request);
 
+    /** {@link #call(CallRequest, BlockTag)} with storage words assumed (the node's state override). */
+    String call(CallRequest request, BlockTag tag, StateOverride override);
+
+    /** {@link #estimateGas(CallRequest)} on the latest state with storage words assumed. */
+    BigInteger estimateGas(CallRequest request, StateOverride override);
+
     /**
      * {@code eth_simulateV1}: the transactions run one after another in one simulated block on top of
      * {@code parent}, each on the state the ones before it left, as the chain will execute them in nonce

@@ -51,6 +51,16 @@ public abstract class ForwardingEthRpc implements EthRpc {
     }
 
     @Override
+    public String call(CallRequest request, BlockTag tag, StateOverride override) {
+        return invoke("eth_call", rpc -> rpc.call(request, tag, override));
+    }
+
+    @Override
+    public BigInteger estimateGas(CallRequest request, StateOverride override) {
+        return invoke("eth_estimateGas", rpc -> rpc.estimateGas(request, override));
+    }
+
+    @Override
     public List<SimulatedCall> simulate(List<CallRequest> transactions, BlockTag parent, long timestamp) {
         return invoke("eth_simulateV1", rpc -> rpc.simulate(transactions, parent, timestamp));
     }

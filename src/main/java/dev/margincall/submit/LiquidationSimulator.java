@@ -6,6 +6,8 @@ import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.SimulatedCall;
+import dev.margincall.chain.StateOverride;
+import dev.margincall.chain.abi.Erc20;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * round trip for any number of liquidations, where {@code eth_call} + {@code eth_estimateGas} cost two
  * per liquidation and the estimate's binary search runs the transaction a dozen times. A node without
  * the method gets the per-transaction path ({@code eth_call}, then {@code eth_estimateGas}, on the
- * latest state, side by side on a small thread pool).
+ * latest state, side by side on a small thread pool; a dry-run's approvals become state overrides there).
  */
 final class LiquidationSimulator implements AutoCloseable {
 
@@ -56,6 +58,7 @@ final class LiquidationSimulator implements AutoCloseable {
     private final ExecutorService perTransaction = Executors.newFixedThreadPool(8,
             Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
     private volatile boolean bundles = true;
+    private volatile StateOverride approvalOverride;
 
     LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct) {
         this(rpc, from, gasLimitMarginPct, List.of());
@@ -161,16 +164,17 @@ final class LiquidationSimulator implements AutoCloseable {
     }
 
     private Optional<Simulated> single(Liquidation liquidation, Failures failures) {
-        if (!setup.isEmpty()) {
-            // eth_call runs one transaction: the approvals run would send first cannot go before it
-            failures.failed(liquidation, "dry-run on a node without eth_simulateV1 cannot apply the " + setup.size()
-                    + " approval(s) run would send first; use an endpoint with eth_simulateV1, or flash-loan funding");
-            return Optional.empty();
-        }
         CallRequest body = body(liquidation);
         try {
-            rpc.call(body, BlockTag.LATEST);
-            BigInteger estimate = rpc.estimateGas(body);
+            StateOverride override = approvals();
+            BigInteger estimate;
+            if (override.isEmpty()) {
+                rpc.call(body, BlockTag.LATEST);
+                estimate = rpc.estimateGas(body);
+            } else {
+                rpc.call(body, BlockTag.LATEST, override);
+                estimate = rpc.estimateGas(body, override);
+            }
             return Optional.of(new Simulated(estimate, withMargin(estimate)));
         } catch (CallRevertedException e) {
             failures.failed(liquidation, e.reason());
@@ -179,6 +183,24 @@ final class LiquidationSimulator implements AutoCloseable {
             failures.failed(liquidation, "the simulation could not run: " + e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /**
+     * eth_call runs one transaction, so the approvals run would send first (dry-run) become state overrides:
+     * each token's allowance slot, found once ({@link ApprovalOverrides}), set to the maximum.
+     */
+    private StateOverride approvals() {
+        StateOverride found = approvalOverride;
+        if (found == null) {
+            found = StateOverride.none();
+            for (CallRequest approval : setup) {
+                Address spender = Erc20.approvedSpender(approval.data()).orElseThrow(() -> new IllegalStateException(
+                        "a setup call other than an ERC-20 approval cannot be assumed without eth_simulateV1: " + approval.data()));
+                found = found.with(ApprovalOverrides.unlimited(rpc, approval.to(), from, spender));
+            }
+            approvalOverride = found;
+        }
+        return found;
     }
 
     private CallRequest body(Liquidation liquidation) {

@@ -45,11 +45,15 @@ final class KeeperHarness implements AutoCloseable {
 
     /** The keeper reading the chain through {@code rpcUrl} only (HTTP polling, no WebSocket): e.g. the fault proxy. */
     KeeperRuntime startThrough(Devnet devnet, String rpcUrl) throws Exception {
+        return startThrough(devnet, rpcUrl, false, KEEPER_KEY);
+    }
+
+    KeeperRuntime startThrough(Devnet devnet, String rpcUrl, boolean dryRun, String key) throws Exception {
         KeeperConfig direct = KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty());
         KeeperConfig.Chain chain = direct.chain();
         KeeperConfig config = new KeeperConfig(new KeeperConfig.Chain(chain.id(), List.of(rpcUrl), Optional.empty(), chain.multicall3(),
                 chain.confirmations(), chain.maxReorgDepth()), direct.protocols(), direct.execution(), direct.metrics());
-        return start(devnet, false, KEEPER_KEY, config);
+        return start(devnet, dryRun, key, config);
     }
 
     private KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config) throws Exception {

@@ -55,6 +55,9 @@ class KeeperSafetyIT {
     /** Anvil's dev account #6 (public test key): the dry-run keeper's signer, which never approves the Pool. */
     private static final String DRY_RUN_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
     private static final Address DRY_RUN_SIGNER = Address.of("0x976ea74026e726554db657fa54763abd0c3a0aa9");
+    /** Anvil's dev account #5: the dry-run keeper that reads through an endpoint without eth_simulateV1. */
+    private static final String OVERRIDE_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+    private static final Address OVERRIDE_SIGNER = Address.of("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
 
     private final KeeperHarness keeper = new KeeperHarness();
     private String snapshot;
@@ -143,9 +146,10 @@ class KeeperSafetyIT {
     }
 
     /**
-     * Dry-run and run side by side on the same chain state: a dry-run keeper whose signer has the tokens but never
-     * approved the Pool (dry-run must simulate the approvals run would send first), and a running keeper with
-     * another signer. Both plan the crash block; dry-run's would_liquidate must be exactly what run sends.
+     * Dry-run and run side by side on the same chain state: two dry-run keepers whose signers have the tokens but
+     * never approved the Pool (dry-run must simulate the approvals run would send first: in the eth_simulateV1
+     * bundle, or as state overrides through an endpoint without eth_simulateV1), and a running keeper with
+     * another signer. All plan the crash block; each dry-run's would_liquidate must be exactly what run sends.
      */
     @Test
     @Order(4)
@@ -153,26 +157,32 @@ class KeeperSafetyIT {
         DevChain chain = devnet.chain();
         KeeperIT.fundKeeperWithTokens(devnet);
         KeeperIT.fund(devnet, DRY_RUN_SIGNER);
+        KeeperIT.fund(devnet, OVERRIDE_SIGNER);
         long dryRunNonce = chain.transactionCount(DRY_RUN_SIGNER, BlockTag.LATEST);
+        long overrideNonce = chain.transactionCount(OVERRIDE_SIGNER, BlockTag.LATEST);
         keeper.runtime = keeper.start(devnet, false);
-        KeeperRuntime dryRun = keeper.start(devnet, true, DRY_RUN_KEY);
-        try {
+        try (FaultProxy noSimulate = new FaultProxy(devnet.deployment().rpcUrl()).withoutMethod("eth_simulateV1");
+             KeeperRuntime bundled = keeper.start(devnet, true, DRY_RUN_KEY);
+             KeeperRuntime overridden = keeper.startThrough(devnet, noSimulate.url(), true, OVERRIDE_KEY)) {
             chain.setAutomine(false);
             long crashBlock = KeeperHarness.crash(devnet);
             KeeperHarness.awaitHandled(keeper.runtime, crashBlock);
-            KeeperHarness.awaitHandled(dryRun, crashBlock);
+            KeeperHarness.awaitHandled(bundled, crashBlock);
+            KeeperHarness.awaitHandled(overridden, crashBlock);
             chain.mine();
             KeeperHarness.awaitHandled(keeper.runtime, crashBlock + 1);
-            List<String> wouldLiquidate = dryRun.events().wouldSendAccounts();
             Set<String> liquidated = keeper.runtime.events().outcomes().stream().filter(o -> o.sentBlock() == crashBlock && o.status().equals("mined"))
                     .map(o -> o.account().toString()).collect(Collectors.toSet());
 
-            assertThat(dryRun.events().rejections().values()).as("dry-run simulations").doesNotContain(dev.margincall.strategy.RejectReason.SIMULATION_FAILED);
-            assertThat(wouldLiquidate).as("would_liquidate").hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
-            assertThat(Set.copyOf(wouldLiquidate)).as("dry-run's would_liquidate = run's liquidations of the same block").isEqualTo(liquidated);
+            for (KeeperRuntime dryRun : List.of(bundled, overridden)) {
+                List<String> wouldLiquidate = dryRun.events().wouldSendAccounts();
+                assertThat(dryRun.events().rejections().values()).as("dry-run simulations").doesNotContain(dev.margincall.strategy.RejectReason.SIMULATION_FAILED);
+                assertThat(wouldLiquidate).as("would_liquidate").hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
+                assertThat(Set.copyOf(wouldLiquidate)).as("dry-run's would_liquidate = run's liquidations of the same block").isEqualTo(liquidated);
+            }
+            assertThat(noSimulate.forwarded("eth_estimateGas")).as("the override path was taken").isPositive();
             assertThat(chain.transactionCount(DRY_RUN_SIGNER, BlockTag.PENDING)).as("dry-run sent nothing, approvals included").isEqualTo(dryRunNonce);
-        } finally {
-            dryRun.close();
+            assertThat(chain.transactionCount(OVERRIDE_SIGNER, BlockTag.PENDING)).as("dry-run sent nothing, approvals included").isEqualTo(overrideNonce);
         }
     }
 }

@@ -13,6 +13,15 @@ public final class Erc20 {
         return Abi.call("approve(address,uint256)", Abi.address(spender), Abi.uint(amount));
     }
 
+    /** The spender of {@code approve(spender, amount)} calldata; empty for any other call. */
+    public static java.util.Optional<Address> approvedSpender(String data) {
+        String selector = Abi.selector("approve(address,uint256)");
+        if (data == null || !data.startsWith(selector)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Words.address("0x" + data.substring(selector.length()), 0));
+    }
+
     public static String transfer(Address to, BigInteger amount) {
         return Abi.call("transfer(address,uint256)", Abi.address(to), Abi.uint(amount));
     }

@@ -10,6 +10,7 @@ import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.SimulatedCall;
+import dev.margincall.chain.StateOverride;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
@@ -123,6 +124,23 @@ public class Web3jEthRpc implements EthRpc {
     @Override
     public String call(CallRequest callRequest, BlockTag tag) {
         return send(request("eth_call", List.of(json(callRequest), tag.value()), EthCall.class)).getValue();
+    }
+
+    @Override
+    public String call(CallRequest callRequest, BlockTag tag, StateOverride override) {
+        return send(request("eth_call", List.of(json(callRequest), tag.value(), json(override)), EthCall.class)).getValue();
+    }
+
+    @Override
+    public BigInteger estimateGas(CallRequest callRequest, StateOverride override) {
+        return send(request("eth_estimateGas", List.of(json(callRequest), BlockTag.LATEST.value(), json(override)), EthEstimateGas.class))
+                .getAmountUsed();
+    }
+
+    private static Map<String, Object> json(StateOverride override) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        override.storage().forEach((account, slots) -> out.put(account.hex(), Map.of("stateDiff", slots)));
+        return out;
     }
 
     @Override

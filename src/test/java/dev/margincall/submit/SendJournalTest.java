@@ -1,0 +1,79 @@
+package dev.margincall.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SendJournalTest {
+
+    private static final Address TARGET = Address.of("0x00000000000000000000000000000000000000aa");
+
+    @TempDir
+    Path dir;
+
+    private static SendJournal.Entry entry(long nonce, boolean cancel) {
+        Liquidation liquidation = new Liquidation(null, TARGET, "0x1234", BigInteger.TEN.pow(18), BigInteger.ONE);
+        return new SendJournal.Entry(nonce, "0xhash" + nonce, "0xraw" + nonce, new Fees(BigInteger.valueOf(3), BigInteger.TWO), cancel,
+                BigInteger.valueOf(500_000), 42, liquidation);
+    }
+
+    @Test
+    void entriesWrittenBeforeAKillAreReadBackExactly() {
+        Path file = dir.resolve("sent.jsonl");
+        SendJournal journal = SendJournal.open(file);
+        journal.append(entry(7, false));
+        journal.append(entry(7, true));
+        journal.append(entry(8, false));
+        // no close, no sync: the process "dies" here
+
+        List<SendJournal.Entry> recovered = SendJournal.open(file).recovered();
+        assertThat(recovered).containsExactly(entry(7, false), entry(7, true), entry(8, false));
+    }
+
+    @Test
+    void aLastLineCutOffByTheCrashIsDroppedButACorruptEarlierLineIsAnError() throws Exception {
+        Path file = dir.resolve("sent.jsonl");
+        SendJournal journal = SendJournal.open(file);
+        journal.append(entry(1, false));
+        journal.close();
+        Files.writeString(file, "{\"nonce\":2,\"hash\":\"0x", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        assertThat(SendJournal.open(file).recovered()).containsExactly(entry(1, false));
+
+        Files.writeString(file, "garbage\n" + Files.readString(file).lines().findFirst().orElseThrow() + "\n");
+        assertThatThrownBy(() -> SendJournal.open(file)).hasMessageContaining("line 1").hasMessageContaining("move the file away");
+    }
+
+    @Test
+    void rewriteKeepsOnlyWhatIsStillInFlight() {
+        Path file = dir.resolve("sent.jsonl");
+        SendJournal journal = SendJournal.open(file);
+        for (long nonce = 0; nonce < 5; nonce++) {
+            journal.append(entry(nonce, false));
+        }
+        assertThat(journal.lines()).isEqualTo(5);
+        journal.rewrite(List.of(entry(4, false)));
+        journal.append(entry(5, false));
+        journal.close();
+        assertThat(journal.lines()).isEqualTo(2);
+        assertThat(SendJournal.open(file).recovered()).containsExactly(entry(4, false), entry(5, false));
+    }
+
+    @Test
+    void theNoneJournalWritesNothing() {
+        SendJournal none = SendJournal.none();
+        none.append(entry(1, false));
+        none.rewrite(List.of(entry(1, false)));
+        none.close();
+        assertThat(none.recovered()).isEmpty();
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+}
