@@ -1,7 +1,6 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
-import dev.margincall.bench.NaiveKeeper;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;

@@ -1,6 +1,5 @@
 package dev.margincall.app;
 
-import dev.margincall.bench.NaiveKeeper;
 import dev.margincall.core.Address;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,15 +10,11 @@ import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.observability.MetricNames;
-import dev.margincall.protocol.aavev3.AaveV3Calls;
-import dev.margincall.protocol.aavev3.AaveV3Monitor;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
-import dev.margincall.protocol.aavev3.model.AaveV3Book;
-import dev.margincall.protocol.aavev3.model.AccountData;
-import dev.margincall.protocol.aavev3.model.BlockContext;
-import dev.margincall.protocol.aavev3.model.LiquidationMath;
-import dev.margincall.protocol.aavev3.model.LiquidationQuote;
-import dev.margincall.protocol.aavev3.model.Reserve;
+import dev.margincall.protocol.spi.ContractCall;
+import dev.margincall.protocol.spi.LendingMarket;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.Opportunity;
+import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
 import dev.margincall.strategy.ExecutionCosts;
 import dev.margincall.strategy.Funding;
@@ -35,28 +31,26 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The keeper's block loop, in the one direction data flows: the monitor brings the market, prices and
- * positions to the newest block (every block's events applied, the state read once at the newest: a keeper
- * that fell behind never plans on an old block); the submitter settles, replaces or cancels what is in flight; then every
- * account that will be liquidatable in the next block (evaluated at the next block's timestamp, so
- * interest alone is caught before anyone re-reads it) is planned, and the plans are sent most
- * profitable first.
+ * The keeper's block loop over every configured market, in the one direction data flows: each market
+ * brings its positions and prices to the newest block (every block's events applied, the state read
+ * once at the newest: a keeper that fell behind never plans on an old block); the submitter settles,
+ * replaces or cancels what is in flight; then every position that will be liquidatable in the next block
+ * (evaluated at the next block's timestamp, so interest alone is caught before anyone re-reads it) is
+ * planned, plans of all markets are ranked together by profit in USD, and sent most profitable first
+ * with one nonce sequence. Nothing here knows a protocol: markets speak through {@link LendingMarket}.
  */
 final class Keeper implements HeadListener {
 
-    /** Accounts below this health factor are re-evaluated at the next block's timestamp (interest over one block is far smaller). */
-    private static final long NEAR_LIQUIDATION = 1_001_000_000_000_000_000L;
-
-    private final AaveV3Monitor monitor;
+    private final Map<MarketId, LendingMarket> markets = new LinkedHashMap<>();
     private final LiquidationStrategy strategy;
     private final Submitter submitter;
     private final Optional<UniswapV2Pools> pools;
@@ -73,17 +67,15 @@ final class Keeper implements HeadListener {
     /**
      * What liquidations are sent through and what the money rules are.
      *
-     * @param target          the Pool (wallet funding) or our FlashLiquidator (flash-loan funding)
-     * @param wrappedNative   the reserve whose oracle price converts gas into the base currency
-     * @param minProfitBase   the configured minimum profit in the oracle's base currency
+     * @param liquidators     contract funding: our liquidator contract for each market
+     * @param wrappedNative   the token whose price (in any market that prices it) converts gas into value
      */
-    record Execution(Funding funding, Address target, Address wrappedNative, int flashPremiumBps, BigInteger minProfitBase,
-                     long defaultBlockInterval, boolean receiveAToken) {
+    record Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken) {
     }
 
-    Keeper(AaveV3Monitor monitor, LiquidationStrategy strategy, Submitter submitter, Optional<UniswapV2Pools> pools,
+    Keeper(List<LendingMarket> markets, LiquidationStrategy strategy, Submitter submitter, Optional<UniswapV2Pools> pools,
            EthRpc rpc, Address multicall3, Execution execution, KeeperEvents events, MeterRegistry registry) {
-        this.monitor = monitor;
+        markets.forEach(m -> this.markets.put(m.id(), m));
         this.strategy = strategy;
         this.submitter = submitter;
         this.pools = pools;
@@ -96,15 +88,15 @@ final class Keeper implements HeadListener {
 
     @Override
     public void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
-        monitor.onRollback(commonAncestor, removed);
+        markets.values().forEach(m -> m.onRollback(commonAncestor, removed));
         submitter.onRollback(commonAncestor);
     }
 
-    /** Every block's events go into the book; nothing is decided on a block that is not the newest. */
+    /** Every block's events go into the markets; nothing is decided on a block that is not the newest. */
     @Override
     public void onBlock(BlockHeader header) {
         events.block(header.number(), System.nanoTime());
-        monitor.onBlock(header);
+        markets.values().forEach(m -> m.onBlock(header));
         if (previous != null && header.number() == previous.number() + 1) {
             blockInterval = Math.max(1, header.timestamp() - previous.timestamp());
         }
@@ -113,14 +105,14 @@ final class Keeper implements HeadListener {
     }
 
     /**
-     * The newest block: the book is evaluated at it, in-flight transactions mined up to it are settled
-     * (one mined later stays in flight until the book has applied its block, so its account is never
+     * The newest block: every market is evaluated at it, in-flight transactions mined up to it are settled
+     * (one mined later stays in flight until the markets have applied its block, so its position is never
      * planned again from numbers that predate it), and plans are made once. Blocks caught up on before it
      * had no planning round of their own: counted as skipped.
      */
     @Override
     public void onHead(BlockHeader head) {
-        monitor.onHead(head);
+        markets.values().forEach(m -> m.onHead(head));
         submitter.onHead(head);
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
         blocksSinceHead = 0;
@@ -135,47 +127,26 @@ final class Keeper implements HeadListener {
         planning = false;
     }
 
-    /** The last block fully handled (monitor, submitter, plans sent): tests and the demo wait on it. */
+    /** The last block fully handled (markets, submitter, plans sent): tests and the demo wait on it. */
     long processedBlock() {
         return processedBlock.get();
     }
 
     private void liquidate(BlockHeader head, long nextTimestamp) {
-        AaveV3Book book = monitor.book();
-        BlockContext next = new BlockContext(monitor.market(), monitor.prices(), nextTimestamp);
-        Map<Address, List<LiquidationQuote>> opportunities = new HashMap<>();
-        Set<Address> near = new HashSet<>(book.accountsBelow(NEAR_LIQUIDATION));
-        events.recoveredExcept(near);
-        for (Address account : near) {
-            if (!submitter.accepting(account, head.number())) {
-                continue; // in flight or backing off: no quote needed this block
-            }
-            AccountData data = book.evaluation(account).orElseThrow();
-            List<LiquidationQuote> quotes = LiquidationMath.quotes(next, book.position(account).orElseThrow());
-            if (quotes.isEmpty()) {
-                if (data.liquidatable()) {
-                    events.decision(new PlanDecision.Rejected(account, RejectReason.NOTHING_TO_SEIZE,
-                            "health factor below 1 but no collateral a liquidator may seize (bad debt)"));
-                } else {
-                    events.recovered(account);
-                }
-                continue;
-            }
-            events.liquidatable(account, head.number());
-            opportunities.put(account, quotes);
-        }
+        Map<PositionId, Opportunity> opportunities = opportunities(head, nextTimestamp);
         if (opportunities.isEmpty()) {
             return;
         }
         BlockTag tag = BlockTag.number(head.number());
         FeePolicy.MarketFees fees = submitter.marketFees(head);
-        BigInteger nativePrice = Objects.requireNonNull(monitor.prices().get(execution.wrappedNative()), "no oracle price for the wrapped native token");
-        ExecutionCosts costs = new ExecutionCosts(fees.nextBaseFee().add(fees.tip()), nativePrice, execution.flashPremiumBps());
+        BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
+        Map<MarketId, ExecutionCosts> costs = new HashMap<>();
+        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation())));
         SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(tag) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
         List<LiquidationPlan> ranked = new ArrayList<>();
-        opportunities.forEach((account, quotes) -> {
-            PlanDecision decision = strategy.plan(account, quotes, swaps, costs, balances);
+        opportunities.forEach((position, opportunity) -> {
+            PlanDecision decision = strategy.plan(position, opportunity.quotes(), swaps, costs.get(position.market()), balances);
             events.decision(decision);
             if (decision instanceof PlanDecision.Planned planned) {
                 ranked.add(planned.plan());
@@ -187,14 +158,15 @@ final class Keeper implements HeadListener {
         SwapMarket pools = swaps;
         List<Liquidation> transactions = new ArrayList<>();
         for (LiquidationPlan first : ranked) {
+            ExecutionCosts marketCosts = costs.get(first.position().market());
             PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
-                    : strategy.plan(first.account(), opportunities.get(first.account()), pools, costs, balances);
+                    : strategy.plan(first.position(), opportunities.get(first.position()).quotes(), pools, marketCosts, balances);
             if (!(decision instanceof PlanDecision.Planned planned)) {
                 events.decision(decision);
                 continue;
             }
             LiquidationPlan plan = planned.plan();
-            transactions.add(transaction(plan, costs));
+            transactions.add(transaction(plan, marketCosts));
             if (plan.funding() == Funding.WALLET) {
                 balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
             } else {
@@ -204,29 +176,78 @@ final class Keeper implements HeadListener {
         submitter.submitAll(transactions, head, nextTimestamp);
     }
 
-    private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {
-        LiquidationQuote quote = plan.quote();
-        String data = plan.funding() == Funding.WALLET
-                ? AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
-                        execution.receiveAToken())
-                : FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(), plan.route().path(),
-                        plan.minAmountOut(), plan.minProfitTokens());
-        return new Liquidation(plan, execution.target(), data, costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(execution.minProfitBase()));
+    /** Every market's positions near liquidation, evaluated at the next block's time; those not quotable get their reason. */
+    private Map<PositionId, Opportunity> opportunities(BlockHeader head, long nextTimestamp) {
+        Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
+        Set<PositionId> near = new LinkedHashSet<>();
+        for (LendingMarket market : markets.values()) {
+            market.accountsNearLiquidation().forEach(account -> near.add(new PositionId(market.id(), account)));
+        }
+        events.recoveredExcept(near);
+        for (PositionId position : near) {
+            if (!submitter.accepting(position, head.number())) {
+                continue; // in flight or backing off: no quote needed this block
+            }
+            Opportunity opportunity = markets.get(position.market()).opportunity(position.account(), nextTimestamp);
+            if (opportunity.quotes().isEmpty()) {
+                if (opportunity.liquidatable()) {
+                    events.decision(new PlanDecision.Rejected(position, RejectReason.NOTHING_TO_SEIZE,
+                            "health factor below 1 but no collateral a liquidator may seize (bad debt)"));
+                } else {
+                    events.recovered(position);
+                }
+                continue;
+            }
+            events.liquidatable(position, head.number());
+            opportunities.put(position, opportunity);
+        }
+        return opportunities;
     }
 
-    /** The keeper's balance of every reserve asset, in one Multicall3 round. */
+    /** The native token's price in {@code market}'s value unit: its own price, else another market's, converted (rounded up: a cost). */
+    private BigInteger nativePrice(LendingMarket market) {
+        Optional<BigInteger> own = market.price(execution.wrappedNative());
+        if (own.isPresent()) {
+            return own.get();
+        }
+        for (LendingMarket other : markets.values()) {
+            Optional<BigInteger> price = other.price(execution.wrappedNative());
+            if (price.isPresent()) {
+                return market.valuation().fromCeil(price.get(), other.valuation());
+            }
+        }
+        throw new IllegalStateException("no market prices the wrapped native token " + execution.wrappedNative() + ": gas cannot be valued");
+    }
+
+    private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {
+        LendingMarket market = markets.get(plan.position().market());
+        ContractCall call = plan.funding() == Funding.WALLET
+                ? market.encoder().wallet(plan.quote(), execution.receiveAToken())
+                : market.encoder().contractFunded(execution.liquidators().get(market.id()), plan.quote(), plan.route().path(), plan.minAmountOut(),
+                        plan.minProfitTokens());
+        BigInteger minProfit = costs.valuation().fromUsdCeil(strategy.settings().minProfitUsd());
+        return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(minProfit));
+    }
+
+    /**
+     * The keeper's balance of every token the markets list, in one Multicall3 round, less what our pending
+     * liquidations will pull: that is not there to spend again.
+     */
     private Map<Address, BigInteger> walletBalances(BlockTag tag) {
-        List<Address> assets = monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
+        List<Address> assets = markets.values().stream().flatMap(m -> m.assets().stream()).distinct().toList();
         List<Multicall3.Result> results = multicall.aggregate3(assets.stream()
                 .map(a -> new Multicall3.Call(a, Erc20.balanceOf(submitter.from()))).toList(), tag);
+        Map<Address, BigInteger> committed = new HashMap<>();
+        for (Liquidation pending : submitter.inFlightLiquidations()) {
+            if (pending.plan().funding() == Funding.WALLET) {
+                committed.merge(pending.plan().quote().debtAsset(), pending.plan().quote().debtToCover(), BigInteger::add);
+            }
+        }
         Map<Address, BigInteger> balances = new HashMap<>();
-        Map<Address, BigInteger> committed = submitter.committedDebt();
         for (int i = 0; i < assets.size(); i++) {
             BigInteger held = results.get(i).success() ? Words.uint(results.get(i).returnData(), 0) : BigInteger.ZERO;
-            // what our pending liquidations will pull is not there to spend again
             balances.put(assets.get(i), held.subtract(committed.getOrDefault(assets.get(i), BigInteger.ZERO)).max(BigInteger.ZERO));
         }
         return balances;
     }
-
 }

@@ -3,6 +3,8 @@ package dev.margincall.app;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
 import dev.margincall.observability.MetricNames;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.LiquidationPlan;
 import dev.margincall.strategy.PlanDecision;
 import dev.margincall.strategy.RejectReason;
@@ -46,8 +48,12 @@ final class KeeperEvents implements SubmitEvents {
     static final int DEFAULT_WINDOW = 4_096;
 
     /** One liquidation attempt's end. {@code status}: mined, reverted, cancelled, dropped. */
-    record Outcome(Address account, String status, long liquidatableSince, long sentBlock, long minedBlock, String hash,
+    record Outcome(PositionId position, String status, long liquidatableSince, long sentBlock, long minedBlock, String hash,
                    BigInteger gasUsed, BigInteger gasPaidWei, LiquidationPlan plan) {
+
+        Address account() {
+            return position.account();
+        }
 
         /** Blocks from the one that made the account liquidatable to the one that liquidated it (1 = the next block: the best possible). */
         long blocksToLiquidation() {
@@ -59,20 +65,18 @@ final class KeeperEvents implements SubmitEvents {
             "dropped", "would_send", "reorged");
 
     private final MeterRegistry registry;
-    private final BigInteger baseCurrencyUnit;
     // per account, while its episode lasts: pruned to the accounts near liquidation every block
-    private final Map<Address, Long> liquidatableSince = new ConcurrentHashMap<>();
-    private final Map<Address, RejectReason> lastRejection = new ConcurrentHashMap<>();
+    private final Map<PositionId, Long> liquidatableSince = new ConcurrentHashMap<>();
+    private final Map<PositionId, RejectReason> lastRejection = new ConcurrentHashMap<>();
     // per account with a transaction in flight: removed when it settles
-    private final Map<Address, Long> sentAt = new ConcurrentHashMap<>();
+    private final Map<PositionId, Long> sentAt = new ConcurrentHashMap<>();
     private final RecentWindow<Outcome> outcomes;
     private final OutcomeTotals totals = new OutcomeTotals();
     private final RecentWindow<String> wouldSend;
     private final RecentWindow<String> replacements;
     // one entry per account of the market at most (the summary counts them)
-    private final java.util.Set<Address> everLiquidatable = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<PositionId> everLiquidatable = ConcurrentHashMap.newKeySet();
     private final Timer opportunityToBroadcast;
-    private final Counter profitUsd;
     private final Counter gasSpent;
     private volatile long currentBlock;
     private volatile long blockSeenNanos;
@@ -89,10 +93,10 @@ final class KeeperEvents implements SubmitEvents {
         default void block(long number, long seenNanos) {
         }
 
-        default void planned(Address account, long headBlock, long nanos) {
+        default void planned(PositionId position, long headBlock, long nanos) {
         }
 
-        default void sent(Address account, long headBlock, long nanos) {
+        default void sent(PositionId position, long headBlock, long nanos) {
         }
     }
 
@@ -100,29 +104,33 @@ final class KeeperEvents implements SubmitEvents {
         probe = newProbe == null ? Probe.NONE : newProbe;
     }
 
-    KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit) {
-        this(registry, baseCurrencyUnit, DEFAULT_WINDOW);
+    KeeperEvents(MeterRegistry registry, List<MarketId> markets) {
+        this(registry, markets, DEFAULT_WINDOW);
     }
 
-    /** @param window how many of the latest outcomes, dry-run sends and replacements are kept for reading back */
-    KeeperEvents(MeterRegistry registry, BigInteger baseCurrencyUnit, int window) {
+    /**
+     * @param markets the markets watched: every metric with a fixed set of label values exists for each from the start
+     * @param window  how many of the latest outcomes, dry-run sends and replacements are kept for reading back
+     */
+    KeeperEvents(MeterRegistry registry, List<MarketId> markets, int window) {
         this.registry = registry;
-        this.baseCurrencyUnit = baseCurrencyUnit;
         this.outcomes = new RecentWindow<>(window);
         this.wouldSend = new RecentWindow<>(window);
         this.replacements = new RecentWindow<>(window);
         this.opportunityToBroadcast = Timer.builder(MetricNames.OPPORTUNITY_TO_BROADCAST).publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram().register(registry);
-        this.profitUsd = Counter.builder(MetricNames.PROFIT_USD).register(registry);
         this.gasSpent = Counter.builder(MetricNames.GAS_SPENT_NATIVE).register(registry);
         // Every label value exists from the start, at 0: Prometheus's rate() cannot see a counter's first
         // increment if the series appears with it, and dashboards show 0 instead of "no data".
-        for (String event : TRANSACTION_EVENTS) {
-            Counter.builder(MetricNames.TRANSACTIONS).tags("event", event).register(registry);
-        }
-        Counter.builder(MetricNames.PLANS).tags("outcome", "planned", "reason", "none").register(registry);
-        for (RejectReason reason : RejectReason.values()) {
-            Counter.builder(MetricNames.PLANS).tags("outcome", "rejected", "reason", reason.name()).register(registry);
+        for (MarketId market : markets) {
+            for (String event : TRANSACTION_EVENTS) {
+                counter(MetricNames.TRANSACTIONS, market, "event", event);
+            }
+            counter(MetricNames.PLANS, market, "outcome", "planned", "reason", "none");
+            for (RejectReason reason : RejectReason.values()) {
+                counter(MetricNames.PLANS, market, "outcome", "rejected", "reason", reason.name());
+            }
+            counter(MetricNames.PROFIT_USD, market);
         }
     }
 
@@ -133,22 +141,22 @@ final class KeeperEvents implements SubmitEvents {
         probe.block(number, seenNanos);
     }
 
-    /** The account is liquidatable at the next block; remembers since when (the head that first showed it). */
-    void liquidatable(Address account, long headBlock) {
-        everLiquidatable.add(account);
-        if (liquidatableSince.putIfAbsent(account, headBlock) == null) {
-            event("candidate").addKeyValue("account", account).addKeyValue("block", headBlock).log("liquidatable");
+    /** The position is liquidatable at the next block; remembers since when (the head that first showed it). */
+    void liquidatable(PositionId position, long headBlock) {
+        everLiquidatable.add(position);
+        if (liquidatableSince.putIfAbsent(position, headBlock) == null) {
+            event("candidate", position).addKeyValue("block", headBlock).log("liquidatable");
         }
     }
 
-    /** The account is no longer liquidatable (healthy again, or liquidated). */
-    void recovered(Address account) {
-        liquidatableSince.remove(account);
-        lastRejection.remove(account);
+    /** The position is no longer liquidatable (healthy again, or liquidated). */
+    void recovered(PositionId position) {
+        liquidatableSince.remove(position);
+        lastRejection.remove(position);
     }
 
-    /** Every account not in {@code near} is healthy: forget when it was liquidatable and why it was skipped. */
-    void recoveredExcept(java.util.Set<Address> near) {
+    /** Every position not in {@code near} is healthy: forget when it was liquidatable and why it was skipped. */
+    void recoveredExcept(java.util.Set<PositionId> near) {
         liquidatableSince.keySet().retainAll(near);
         lastRejection.keySet().retainAll(near);
     }
@@ -156,19 +164,19 @@ final class KeeperEvents implements SubmitEvents {
     void decision(PlanDecision decision) {
         switch (decision) {
             case PlanDecision.Planned planned -> {
-                count(MetricNames.PLANS, "outcome", "planned", "reason", "none");
                 LiquidationPlan plan = planned.plan();
-                probe.planned(plan.account(), currentBlock, System.nanoTime());
-                event("plan").addKeyValue("account", plan.account()).addKeyValue("funding", plan.funding().configName())
+                count(MetricNames.PLANS, plan.position(), "outcome", "planned", "reason", "none");
+                probe.planned(plan.position(), currentBlock, System.nanoTime());
+                event("plan", plan.position()).addKeyValue("funding", plan.funding().configName())
                         .addKeyValue("collateral", plan.quote().collateralAsset()).addKeyValue("debt", plan.quote().debtAsset())
                         .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("collateralReceived", plan.quote().collateralToLiquidator())
-                        .addKeyValue("profitUsd", usd(plan.netProfitBase())).addKeyValue("gasUsd", usd(plan.gasCostBase())).log("planned");
+                        .addKeyValue("profitUsd", plan.netProfitUsd()).addKeyValue("gasUsd", plan.valuation().usd(plan.gasCostBase())).log("planned");
             }
             case PlanDecision.Rejected rejected -> {
-                count(MetricNames.PLANS, "outcome", "rejected", "reason", rejected.reason().name());
-                // once per account and reason, not every block while it stays liquidatable
-                if (lastRejection.put(rejected.account(), rejected.reason()) != rejected.reason()) {
-                    event("skip").addKeyValue("account", rejected.account()).addKeyValue("reason", rejected.reason())
+                count(MetricNames.PLANS, rejected.position(), "outcome", "rejected", "reason", rejected.reason().name());
+                // once per position and reason, not every block while it stays liquidatable
+                if (lastRejection.put(rejected.position(), rejected.reason()) != rejected.reason()) {
+                    event("skip", rejected.position()).addKeyValue("reason", rejected.reason())
                             .addKeyValue("detail", rejected.detail()).log("not liquidating");
                 }
             }
@@ -177,24 +185,24 @@ final class KeeperEvents implements SubmitEvents {
 
     @Override
     public void rejected(Liquidation liquidation, RejectReason reason, String detail) {
-        count(MetricNames.PLANS, "outcome", "rejected", "reason", reason.name());
-        lastRejection.put(liquidation.account(), reason);
-        event("skip").addKeyValue("account", liquidation.account()).addKeyValue("reason", reason).addKeyValue("detail", detail).log("not sending");
+        count(MetricNames.PLANS, liquidation.position(), "outcome", "rejected", "reason", reason.name());
+        lastRejection.put(liquidation.position(), reason);
+        event("skip", liquidation.position()).addKeyValue("reason", reason).addKeyValue("detail", detail).log("not sending");
     }
 
     @Override
     public void simulated(Liquidation liquidation, BigInteger gasEstimate) {
-        event("simulated").addKeyValue("account", liquidation.account()).addKeyValue("gasEstimate", gasEstimate).log("simulation ok");
+        event("simulated", liquidation.position()).addKeyValue("gasEstimate", gasEstimate).log("simulation ok");
     }
 
     @Override
     public void wouldSend(Liquidation liquidation, BigInteger gasLimit, Fees fees) {
-        count(MetricNames.TRANSACTIONS, "event", "would_send");
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "would_send");
         LiquidationPlan plan = liquidation.plan();
-        wouldSend.add(plan.account().toString());
-        event("would_liquidate").addKeyValue("account", plan.account()).addKeyValue("funding", plan.funding().configName())
+        wouldSend.add(plan.position().account().toString());
+        event("would_liquidate", plan.position()).addKeyValue("funding", plan.funding().configName())
                 .addKeyValue("collateral", plan.quote().collateralAsset()).addKeyValue("debt", plan.quote().debtAsset())
-                .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("profitUsd", usd(plan.netProfitBase()))
+                .addKeyValue("debtToCover", plan.quote().debtToCover()).addKeyValue("profitUsd", plan.netProfitUsd())
                 .addKeyValue("gasLimit", gasLimit).addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("to", liquidation.to())
                 .log("would liquidate (dry-run: not sent)");
     }
@@ -202,75 +210,76 @@ final class KeeperEvents implements SubmitEvents {
     @Override
     public void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
         long now = System.nanoTime();
-        probe.sent(liquidation.account(), currentBlock, now);
-        count(MetricNames.TRANSACTIONS, "event", "sent");
+        probe.sent(liquidation.position(), currentBlock, now);
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "sent");
         opportunityToBroadcast.record(now - blockSeenNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        sentAt.put(liquidation.account(), currentBlock);
-        event("sent").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
+        sentAt.put(liquidation.position(), currentBlock);
+        event("sent", liquidation.position()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
                 .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).addKeyValue("maxPriorityFeePerGas", fees.maxPriorityFeePerGas())
                 .addKeyValue("gasLimit", gasLimit).log("liquidation sent");
     }
 
     @Override
     public void replaced(Liquidation liquidation, String previousHash, String hash, Fees fees) {
-        count(MetricNames.TRANSACTIONS, "event", "replaced");
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "replaced");
         replacements.add(hash);
-        event("replaced").addKeyValue("account", liquidation.account()).addKeyValue("previous", previousHash).addKeyValue("hash", hash)
+        event("replaced", liquidation.position()).addKeyValue("previous", previousHash).addKeyValue("hash", hash)
                 .addKeyValue("maxFeePerGas", fees.maxFeePerGas()).log("fee bumped");
     }
 
     @Override
     public void cancelling(Liquidation liquidation, String hash, long nonce, Fees fees, String why) {
-        count(MetricNames.TRANSACTIONS, "event", "cancelling");
-        event("cancelling").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "cancelling");
+        event("cancelling", liquidation.position()).addKeyValue("hash", hash).addKeyValue("nonce", nonce)
                 .addKeyValue("why", why).log("opportunity gone: cancelling at the same nonce");
     }
 
     @Override
     public void mined(Liquidation liquidation, TransactionReceipt receipt) {
-        count(MetricNames.TRANSACTIONS, "event", "mined");
-        profitUsd.increment(usd(liquidation.plan().netProfitBase()).doubleValue());
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "mined");
+        counter(MetricNames.PROFIT_USD, liquidation.position().market()).increment(liquidation.plan().netProfitUsd().doubleValue());
         settle(liquidation, receipt, "mined");
     }
 
     @Override
     public void reverted(Liquidation liquidation, TransactionReceipt receipt) {
-        count(MetricNames.TRANSACTIONS, "event", "reverted");
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "reverted");
         settle(liquidation, receipt, "reverted");
     }
 
     @Override
     public void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
-        count(MetricNames.TRANSACTIONS, "event", "cancelled");
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "cancelled");
         settle(liquidation, receipt, "cancelled");
     }
 
     @Override
     public void reorged(Liquidation liquidation, String hash, long minedBlock) {
-        count(MetricNames.TRANSACTIONS, "event", "reorged");
-        event("reorged").addKeyValue("account", liquidation.account()).addKeyValue("hash", hash).addKeyValue("block", minedBlock)
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "reorged");
+        event("reorged", liquidation.position()).addKeyValue("hash", hash).addKeyValue("block", minedBlock)
                 .log("a reorg removed the block of our liquidation: in flight again (re-mined, re-sent if still valid, else cancelled)");
     }
 
     @Override
     public void dropped(Liquidation liquidation, long nonce) {
-        count(MetricNames.TRANSACTIONS, "event", "dropped");
-        event("dropped").addKeyValue("account", liquidation.account()).addKeyValue("nonce", nonce).log("nonce taken by another transaction");
-        record(new Outcome(liquidation.account(), "dropped", since(liquidation.account()), sentBlock(liquidation.account()),
+        count(MetricNames.TRANSACTIONS, liquidation.position(), "event", "dropped");
+        event("dropped", liquidation.position()).addKeyValue("nonce", nonce).log("nonce taken by another transaction");
+        record(new Outcome(liquidation.position(), "dropped", since(liquidation.position()), sentBlock(liquidation.position()),
                 -1, null, BigInteger.ZERO, BigInteger.ZERO, liquidation.plan()));
     }
 
     private void settle(Liquidation liquidation, TransactionReceipt receipt, String status) {
         BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
         gasSpent.increment(new BigDecimal(paid).divide(WEI_PER_NATIVE, MathContext.DECIMAL64).doubleValue());
-        Address account = liquidation.account();
+        PositionId account = liquidation.position();
         Outcome outcome = new Outcome(account, status, since(account), sentBlock(account), receipt.blockNumber(),
                 receipt.transactionHash(), receipt.gasUsed(), paid, liquidation.plan());
         record(outcome);
-        var builder = "mined".equals(status) ? event("mined") : log.atWarn().addKeyValue("event", status);
-        builder.addKeyValue("account", account).addKeyValue("hash", receipt.transactionHash()).addKeyValue("block", receipt.blockNumber())
+        var builder = "mined".equals(status) ? event("mined", account) : log.atWarn().addKeyValue("event", status)
+                .addKeyValue("protocol", account.protocol()).addKeyValue("market", account.market().name()).addKeyValue("account", account.account());
+        builder.addKeyValue("hash", receipt.transactionHash()).addKeyValue("block", receipt.blockNumber())
                 .addKeyValue("gasUsed", receipt.gasUsed()).addKeyValue("blocksToLiquidation", outcome.blocksToLiquidation())
-                .addKeyValue("profitUsd", usd(liquidation.plan().netProfitBase())).log("liquidation " + status);
+                .addKeyValue("profitUsd", liquidation.plan().netProfitUsd()).log("liquidation " + status);
     }
 
     private void record(Outcome outcome) {
@@ -278,12 +287,12 @@ final class KeeperEvents implements SubmitEvents {
         totals.add(outcome);
     }
 
-    private long since(Address account) {
+    private long since(PositionId account) {
         return liquidatableSince.getOrDefault(account, -1L);
     }
 
     /** The block the account's transaction was sent in, forgotten now that it settled (one in flight per account). */
-    private long sentBlock(Address account) {
+    private long sentBlock(PositionId account) {
         Long block = sentAt.remove(account);
         return block == null ? -1 : block;
     }
@@ -300,6 +309,13 @@ final class KeeperEvents implements SubmitEvents {
 
     /** The last reason each still-liquidatable account was not liquidated for. */
     Map<Address, RejectReason> rejections() {
+        Map<Address, RejectReason> byAccount = new java.util.HashMap<>();
+        lastRejection.forEach((position, reason) -> byAccount.put(position.account(), reason));
+        return Map.copyOf(byAccount);
+    }
+
+    /** The last reason each still-liquidatable position was not liquidated for. */
+    Map<PositionId, RejectReason> positionRejections() {
         return Map.copyOf(lastRejection);
     }
 
@@ -334,15 +350,17 @@ final class KeeperEvents implements SubmitEvents {
                      int everLiquidatable, int accountsLiquidated, int window) {
     }
 
-    BigDecimal usd(BigInteger base) {
-        return new BigDecimal(base).divide(new BigDecimal(baseCurrencyUnit), MathContext.DECIMAL64);
+    private void count(String name, PositionId position, String... tags) {
+        counter(name, position.market(), tags).increment();
     }
 
-    private void count(String name, String... tags) {
-        Counter.builder(name).tags(tags).register(registry).increment();
+    /** A counter labelled with its market (protocol and name: bounded, one per configured market). */
+    private Counter counter(String name, MarketId market, String... tags) {
+        return Counter.builder(name).tags(tags).tag("protocol", market.protocol()).tag("market", market.name()).register(registry);
     }
 
-    private static LoggingEventBuilder event(String name) {
-        return log.atInfo().addKeyValue("event", name);
+    private static LoggingEventBuilder event(String name, PositionId position) {
+        return log.atInfo().addKeyValue("event", name).addKeyValue("protocol", position.protocol()).addKeyValue("market", position.market().name())
+                .addKeyValue("account", position.account());
     }
 }

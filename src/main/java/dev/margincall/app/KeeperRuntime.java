@@ -17,8 +17,9 @@ import dev.margincall.chain.logs.FileCheckpointStore;
 import dev.margincall.chain.web3j.WsNewHeads;
 import dev.margincall.core.Address;
 import dev.margincall.observability.MetricsServer;
-import dev.margincall.protocol.aavev3.AaveV3Parameters;
-import dev.margincall.protocol.aavev3.AaveV3Monitor;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.protocol.spi.LendingMarket;
+import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.aavev3.model.Reserve;
 import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
@@ -40,7 +41,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,18 +74,19 @@ final class KeeperRuntime implements AutoCloseable {
     private final HeadFollower follower;
     private final CompletableFuture<FatalChainException> fatal;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AaveV3Monitor monitor;
+    private final List<LendingMarket> markets;
     private final Optional<MetricsServer> metrics;
 
     private final String startLine;
 
-    private KeeperRuntime(ResilientEthRpc rpc, AaveV3Monitor monitor, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
+    private KeeperRuntime(ResilientEthRpc rpc, List<LendingMarket> markets, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
                           CompletableFuture<FatalChainException> fatal, Optional<MetricsServer> metrics, String mode, Address signer,
                           Funding funding, long block) {
-        this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " accounts=" + monitor.book().size()
+        this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " markets=" + markets.stream().map(m -> m.id().toString()).toList()
+                + " accounts=" + markets.stream().mapToInt(LendingMarket::accountsTracked).sum()
                 + " block=" + block;
         this.rpc = rpc;
-        this.monitor = monitor;
+        this.markets = List.copyOf(markets);
         this.keeper = keeper;
         this.events = events;
         this.submitter = submitter;
@@ -107,9 +111,6 @@ final class KeeperRuntime implements AutoCloseable {
                                MeterRegistry registry, Duration pollInterval, int eventWindow) {
         KeeperConfig.Execution execution = config.execution().orElseThrow(() -> new ConfigException("execution",
                 List.of("missing: run and dry-run need an 'execution' section (signer, funding, ...); see config/devnet.yaml")));
-        if (config.protocols().size() != 1) {
-            throw new ConfigException("protocols", List.of("run and dry-run watch exactly one market for now; give one entry"));
-        }
         TransactionSigner signer = signer(execution.signer(), environment);
         KeeperHealth health = new KeeperHealth(config.metrics().maxHeadLagSeconds(), registry);
         // The endpoint comes up first so /health answers (not ready, with progress) during a long backfill.
@@ -124,41 +125,41 @@ final class KeeperRuntime implements AutoCloseable {
         health.rpc(rpc);
         try {
             BlockHeader head = StartupChecks.requireChain(rpc, config);
-            KeeperConfig.Protocol protocol = config.protocols().get(0);
             BlockTag tag = BlockTag.number(head.number());
             StartupChecks.warnOnLowGasMoney(rpc, signer.address());
             Files.createDirectories(stateDir);
-            AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(),
-                    new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), 4, head.number()),
-                    new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
-            monitor.start(head);
-            health.backfilled(monitor.book().size());
-
-            BigInteger baseUnit = AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag);
-            int premium = AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag);
-            List<Address> assets = monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
-            Address wrappedNative = execution.wrappedNative().orElseGet(() -> findBySymbol(rpc, config.chain().multicall3(), assets, "WETH", tag));
-            if (!assets.contains(wrappedNative)) {
-                throw new ConfigException("execution.wrappedNative", List.of(wrappedNative + " is not a reserve of this market: gas is priced "
-                        + "with the oracle price of the wrapped native token, so give the reserve's address (e.g. WETH)"));
+            List<LendingMarket> markets = Markets.create(config, rpc, stateDir, registry, head);
+            for (LendingMarket market : markets) {
+                market.start(head);
             }
-            Address target;
+            health.backfilled(markets.stream().mapToInt(LendingMarket::accountsTracked).sum());
+
+            List<Address> assets = markets.stream().flatMap(m -> m.assets().stream()).distinct().toList();
+            Address wrappedNative = execution.wrappedNative().orElseGet(() -> findBySymbol(rpc, config.chain().multicall3(), assets, "WETH", tag));
+            if (markets.stream().noneMatch(m -> m.price(wrappedNative).isPresent())) {
+                throw new ConfigException("execution.wrappedNative", List.of(wrappedNative + " is priced by none of the markets: gas is valued "
+                        + "with a market's price of the wrapped native token, so give the address of a listed one (e.g. WETH)"));
+            }
+            Map<MarketId, Address> liquidators = new LinkedHashMap<>();
             Optional<UniswapV2Pools> pools = Optional.empty();
             if (execution.funding() == Funding.FLASH_LOAN) {
-                target = execution.liquidatorContract().orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of(
-                        "required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>` and put its address here")));
-                requireOwner(rpc, target, signer.address(), tag);
+                for (int i = 0; i < markets.size(); i++) {
+                    liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer.address(), tag));
+                }
                 pools = Optional.of(UniswapV2Pools.discover(rpc, config.chain().multicall3(), execution.uniswapV2Router().orElseThrow(), assets,
                         Optional.of(wrappedNative), tag));
-            } else {
-                target = monitor.contracts().pool();
             }
             FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
-            KeeperEvents events = new KeeperEvents(registry, baseUnit, eventWindow);
-            // Wallet funding: the Pool pulls the repaid debt, so each reserve asset must be approved. Run sends the missing
-            // approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
-            List<CallRequest> approvals = execution.funding() == Funding.WALLET
-                    ? missingApprovals(rpc, config.chain().multicall3(), signer.address(), assets, monitor.contracts().pool(), tag) : List.of();
+            KeeperEvents events = new KeeperEvents(registry, markets.stream().map(LendingMarket::id).toList(), eventWindow);
+            // Wallet funding: each market pulls the repaid debt from the wallet, so each of its assets must be approved. Run sends the
+            // missing approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
+            List<CallRequest> approvals = new java.util.ArrayList<>();
+            if (execution.funding() == Funding.WALLET) {
+                for (LendingMarket market : markets) {
+                    approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(),
+                            market.encoder().walletSpender(), tag));
+                }
+            }
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
                             25, dryRun), events,
@@ -167,22 +168,24 @@ final class KeeperRuntime implements AutoCloseable {
             if (!dryRun) {
                 submitter.recoverFromJournal();
                 for (CallRequest approval : approvals) {
-                    submitter.execute(approval.to(), approval.data(), "approve the Pool to pull " + approval.to(), Duration.ofMinutes(2));
-                    log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to()).log("Pool approved for wallet funding");
+                    submitter.execute(approval.to(), approval.data(), "approve " + Erc20.approvedSpender(approval.data()).orElseThrow()
+                            + " to pull " + approval.to(), Duration.ofMinutes(2));
+                    log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to())
+                            .addKeyValue("spender", Erc20.approvedSpender(approval.data()).orElseThrow()).log("approved for wallet funding");
                 }
             }
-            StrategySettings strategy = new StrategySettings(execution.funding(), toBase(execution.minProfitUsd(), baseUnit),
-                    toBase(execution.dustUsd(), baseUnit), execution.walletGas(), execution.flashLoanGas());
-            Keeper keeper = new Keeper(monitor, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
-                    new Keeper.Execution(execution.funding(), target, wrappedNative, premium, strategy.minProfitBase(), DEFAULT_BLOCK_INTERVAL,
-                            execution.receiveAToken()), events, registry);
+            StrategySettings strategy = new StrategySettings(execution.funding(), execution.minProfitUsd(), execution.dustUsd(),
+                    execution.walletGas(), execution.flashLoanGas());
+            Keeper keeper = new Keeper(markets, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
+                    new Keeper.Execution(execution.funding(), liquidators, wrappedNative, DEFAULT_BLOCK_INTERVAL, execution.receiveAToken()),
+                    events, registry);
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             CompletableFuture<FatalChainException> fatal = new CompletableFuture<>();
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5), fatal::complete);
             health.following(keeper, tracker, follower);
             follower.start();
-            return new KeeperRuntime(rpc, monitor, keeper, events, submitter, follower, fatal, metrics, dryRun ? "dry-run" : "run",
+            return new KeeperRuntime(rpc, markets, keeper, events, submitter, follower, fatal, metrics, dryRun ? "dry-run" : "run",
                     signer.address(), execution.funding(), head.number());
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
@@ -192,6 +195,26 @@ final class KeeperRuntime implements AutoCloseable {
             }
             throw new IllegalStateException("cannot create the state directory " + stateDir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Contract funding of market {@code index}: {@code protocols[i].liquidatorContract}, else {@code execution.liquidatorContract};
+     * it must be ours (owned by the signer) and serve this market (a FlashLiquidator is bound to one Pool).
+     */
+    private static Address liquidator(ResilientEthRpc rpc, KeeperConfig config, int index, LendingMarket market, Address signer, BlockTag tag) {
+        KeeperConfig.Protocol protocol = config.protocols().get(index);
+        String path = protocol.liquidatorContract().isPresent() ? "protocols[" + index + "].liquidatorContract" : "execution.liquidatorContract";
+        Address liquidator = protocol.liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract())
+                .orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of("required for flash-loan funding; deploy one with "
+                        + "`margin-call deploy-liquidator --config <file>` and put its address here (or under protocols[" + index + "])")));
+        requireOwner(rpc, liquidator, signer, tag, path);
+        Address pool = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, FlashLiquidator.pool()), tag));
+        if (!pool.equals(market.encoder().walletSpender())) {
+            throw new ConfigException(path, List.of("the liquidator at " + liquidator + " serves the Pool " + pool + ", not market " + market.id()
+                    + " (Pool " + market.encoder().walletSpender() + "): deploy one per market with `margin-call deploy-liquidator --protocol "
+                    + index + "` and set protocols[" + index + "].liquidatorContract"));
+        }
+        return liquidator;
     }
 
     /** One log line saying the keeper runs (the command logs it once its stop hook can reach this runtime). */
@@ -283,18 +306,23 @@ final class KeeperRuntime implements AutoCloseable {
         return false;
     }
 
-    /** Accounts the market has, at the last block. */
+    /** Positions the markets have, at the last block. */
     int accountsTracked() {
-        return monitor.book().size();
+        return markets.stream().mapToInt(LendingMarket::accountsTracked).sum();
     }
 
-    /** The accounts the market has, at the last block, in the book's order. */
+    /** The accounts of every market, at the last block (an account in two markets appears twice). */
     List<Address> accounts() {
-        return monitor.book().accounts();
+        return markets.stream().flatMap(m -> m.accounts().stream()).toList();
     }
 
     int liquidatableNow() {
-        return monitor.liquidatableCount();
+        return markets.stream().mapToInt(LendingMarket::liquidatableCount).sum();
+    }
+
+    /** The markets followed, in configuration order. */
+    List<LendingMarket> markets() {
+        return markets;
     }
 
     int inFlight() {
@@ -322,10 +350,13 @@ final class KeeperRuntime implements AutoCloseable {
             return;
         }
         follower.close();
-        try {
-            monitor.flush(); // after the head thread stopped: the blocks since the last checkpoint are not replayed
-        } catch (RuntimeException e) {
-            log.warn("could not write the final log checkpoint ({}); the next start replays the blocks since the previous one", e.getMessage());
+        for (LendingMarket market : markets) {
+            try {
+                market.flush(); // after the head thread stopped: the blocks since the last checkpoint are not replayed
+            } catch (RuntimeException e) {
+                log.warn("could not write the final log checkpoint of {} ({}); the next start replays the blocks since the previous one",
+                        market.id(), e.getMessage());
+            }
         }
         submitter.close();
         rpc.close();
@@ -351,20 +382,15 @@ final class KeeperRuntime implements AutoCloseable {
         return TransactionSigner.fromKeystore(config.keystore().orElseThrow(), password, "environment variable " + passwordEnv);
     }
 
-    /** {@code usd} in the oracle's base currency units, rounded up (a minimum is never lowered by rounding). */
-    static BigInteger toBase(BigDecimal usd, BigInteger baseUnit) {
-        return usd.multiply(new BigDecimal(baseUnit)).setScale(0, RoundingMode.CEILING).toBigIntegerExact();
-    }
-
-    private static void requireOwner(ResilientEthRpc rpc, Address liquidator, Address signer, BlockTag tag) {
+    private static void requireOwner(ResilientEthRpc rpc, Address liquidator, Address signer, BlockTag tag, String path) {
         String code = rpc.code(liquidator, tag);
         if (code == null || code.equals("0x")) {
-            throw new ConfigException("execution.liquidatorContract", List.of("no contract at " + liquidator
+            throw new ConfigException(path, List.of("no contract at " + liquidator
                     + " on this chain: deploy one with `margin-call deploy-liquidator --config <file>` and put its address here"));
         }
         Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, Abi.call("owner()")), tag));
         if (!owner.equals(signer)) {
-            throw new ConfigException("execution.liquidatorContract", List.of("the contract at " + liquidator + " is owned by " + owner
+            throw new ConfigException(path, List.of("the contract at " + liquidator + " is owned by " + owner
                     + ", not by the signer " + signer + ": only its owner can liquidate through it"));
         }
     }
@@ -377,7 +403,7 @@ final class KeeperRuntime implements AutoCloseable {
                 return assets.get(i);
             }
         }
-        throw new ConfigException("execution.wrappedNative", List.of("no reserve of this market has the symbol " + symbol
+        throw new ConfigException("execution.wrappedNative", List.of("no asset of the markets has the symbol " + symbol
                 + ": set execution.wrappedNative to the wrapped native token's address (it prices gas)"));
     }
 

@@ -31,7 +31,7 @@ final class KeeperSummary {
         table.row("liquidations mined", Long.toString(minedCount));
         table.row("reverted / cancelled / dropped", totals.count("reverted") + " / " + totals.count("cancelled") + " / " + totals.count("dropped"));
         table.row("blocks to liquidation (first, median / max)", delays.isEmpty() ? "-" : delays.get(delays.size() / 2) + " / " + delays.get(delays.size() - 1));
-        table.row("profit as planned, after gas", "$" + events.usd(totals.minedProfitBase()).setScale(2, RoundingMode.HALF_UP).toPlainString());
+        table.row("profit as planned, after gas", "$" + totals.minedProfitUsd().setScale(2, RoundingMode.HALF_UP).toPlainString());
         table.row("gas used per liquidation (mean)", minedCount == 0 ? "-" : Long.toString(totals.minedGasUsed() / minedCount));
         table.row("gas paid", new BigDecimal(totals.minedGasPaidWei()).divide(BigDecimal.TEN.pow(18), MathContext.DECIMAL64).stripTrailingZeros().toPlainString() + " ETH");
         table.row("skipped (last reason per account)", reasons.isEmpty() ? "-" : reasons.toString());
@@ -42,7 +42,7 @@ final class KeeperSummary {
             Table rows = new Table("account", "block", "blocks after", "debt covered", "collateral received", "profit $", "gas");
             mined.stream().sorted(Comparator.comparingLong(KeeperEvents.Outcome::minedBlock)).forEach(o -> rows.row(o.account().toString(),
                     Long.toString(o.minedBlock()), Long.toString(o.blocksToLiquidation()), o.plan().quote().debtToCover().toString(),
-                    o.plan().quote().collateralToLiquidator().toString(), events.usd(o.plan().netProfitBase()).setScale(2, RoundingMode.HALF_UP).toPlainString(),
+                    o.plan().quote().collateralToLiquidator().toString(), o.plan().netProfitUsd().setScale(2, RoundingMode.HALF_UP).toPlainString(),
                     o.gasUsed().toString()));
             out.println();
             if (mined.size() < minedCount) {

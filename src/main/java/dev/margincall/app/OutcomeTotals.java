@@ -1,6 +1,7 @@
 package dev.margincall.app;
 
-import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.PositionId;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
@@ -11,13 +12,13 @@ import java.util.TreeMap;
  * Exact totals over every liquidation outcome of a run, however long it is: what the run summary
  * reports. Kept as running sums because the outcomes themselves are kept only as a recent window. The
  * one per-account entry (the fewest blocks an account waited for a mined liquidation) is bounded by the
- * market's accounts, which the book holds anyway, never by the number of outcomes or blocks.
+ * markets' positions, which the books hold anyway, never by the number of outcomes or blocks.
  */
 final class OutcomeTotals {
 
     private final Map<String, Long> byStatus = new TreeMap<>();
-    private final Map<Address, Long> fewestBlocksToLiquidation = new HashMap<>();
-    private BigInteger minedProfitBase = BigInteger.ZERO;
+    private final Map<PositionId, Long> fewestBlocksToLiquidation = new HashMap<>();
+    private BigDecimal minedProfitUsd = BigDecimal.ZERO;
     private BigInteger minedGasPaidWei = BigInteger.ZERO;
     private long minedGasUsed;
 
@@ -26,10 +27,10 @@ final class OutcomeTotals {
         if (!"mined".equals(outcome.status())) {
             return;
         }
-        minedProfitBase = minedProfitBase.add(outcome.plan().netProfitBase());
+        minedProfitUsd = minedProfitUsd.add(outcome.plan().netProfitUsd());
         minedGasPaidWei = minedGasPaidWei.add(outcome.gasPaidWei());
         minedGasUsed = Math.addExact(minedGasUsed, outcome.gasUsed().longValueExact());
-        fewestBlocksToLiquidation.merge(outcome.account(), outcome.blocksToLiquidation(), Math::min);
+        fewestBlocksToLiquidation.merge(outcome.position(), outcome.blocksToLiquidation(), Math::min);
     }
 
     /** Outcomes with this status (mined, reverted, cancelled, dropped) since the start. */
@@ -37,9 +38,9 @@ final class OutcomeTotals {
         return byStatus.getOrDefault(status, 0L);
     }
 
-    /** Net profit of the mined liquidations as planned, in the oracle's base currency. */
-    synchronized BigInteger minedProfitBase() {
-        return minedProfitBase;
+    /** Net profit of the mined liquidations as planned, in USD (markets count value in their own units; USD is what they share). */
+    synchronized BigDecimal minedProfitUsd() {
+        return minedProfitUsd;
     }
 
     synchronized BigInteger minedGasPaidWei() {
@@ -50,7 +51,7 @@ final class OutcomeTotals {
         return minedGasUsed;
     }
 
-    /** Accounts with at least one mined liquidation. */
+    /** Positions with at least one mined liquidation. */
     synchronized int accountsLiquidated() {
         return fewestBlocksToLiquidation.size();
     }

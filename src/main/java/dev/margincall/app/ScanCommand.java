@@ -52,7 +52,7 @@ final class ScanCommand implements Callable<Integer> {
             List<ScanRow> rows = new ArrayList<>();
             for (KeeperConfig.Protocol protocol : keeper.protocols()) {
                 rows.addAll(new AaveV3Scanner(rpc, keeper.chain().multicall3(), registry)
-                        .scan(protocol.poolAddressesProvider(), protocol.startBlock(), keeper.chain().confirmations(),
+                        .scan(protocol.poolAddressesProvider(), protocol.marketName(), protocol.startBlock(), keeper.chain().confirmations(),
                                 new InMemoryCheckpointStore(), head));
             }
             rows.sort(Comparator.comparing(ScanRow::healthFactor));
@@ -61,8 +61,8 @@ final class ScanCommand implements Callable<Integer> {
                     out.println(jsonLine(row));
                 }
             } else {
-                Table table = new Table("protocol", "account", "health factor", "collateral", "debt", "safety margin", "liquidatable");
-                rows.forEach(r -> table.row(r.protocol(), r.account(), Display.healthFactor(r.healthFactor()), Display.usd(r.totalCollateralBase()),
+                Table table = new Table("protocol", "market", "account", "health factor", "collateral", "debt", "safety margin", "liquidatable");
+                rows.forEach(r -> table.row(r.protocol(), r.market(), r.account(), Display.healthFactor(r.healthFactor()), Display.usd(r.totalCollateralBase()),
                         Display.usd(r.totalDebtBase()), String.format("%.2f%%", r.safetyMarginPct()), r.liquidatable() ? "yes" : "no"));
                 out.printf("%d accounts with a position at block %d, %d liquidatable%n", rows.size(), head.number(),
                         rows.stream().filter(ScanRow::liquidatable).count());

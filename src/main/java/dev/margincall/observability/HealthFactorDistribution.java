@@ -30,6 +30,11 @@ public final class HealthFactorDistribution {
     private final AtomicLongArray cumulative;
 
     public HealthFactorDistribution(MeterRegistry registry, String protocol) {
+        this(registry, protocol, "");
+    }
+
+    /** @param market the market's label value (empty: no market label, a single-market keeper of old) */
+    public HealthFactorDistribution(MeterRegistry registry, String protocol, String market) {
         boundsWad = BOUNDS.stream().map(b -> b.multiply(WAD).toBigIntegerExact()).toArray(BigInteger[]::new);
         boundsWadLong = java.util.Arrays.stream(boundsWad).mapToLong(BigInteger::longValueExact).toArray();
         cumulative = new AtomicLongArray(boundsWad.length + 1);
@@ -38,6 +43,7 @@ public final class HealthFactorDistribution {
             String le = i < boundsWad.length ? BOUNDS.get(i).toPlainString() : "+Inf";
             Gauge.builder(MetricNames.ACCOUNTS_HEALTH_FACTOR, cumulative, c -> c.get(bucket))
                     .tags("protocol", protocol, "le", le)
+                    .tags(market.isEmpty() ? new String[0] : new String[] {"market", market})
                     .description("indebted accounts whose health factor is at most le (cumulative), as of the last block")
                     .register(registry);
         }

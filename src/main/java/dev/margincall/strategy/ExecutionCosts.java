@@ -1,36 +1,39 @@
 package dev.margincall.strategy;
 
+import dev.margincall.core.Rounding;
+import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
 
 /**
- * The costs a plan pays beyond the liquidation itself, at planning time.
+ * The costs a plan pays beyond the liquidation itself, at planning time, in one market's value unit.
  *
- * @param gasPriceWei       what one unit of gas is expected to cost (next base fee + priority fee)
- * @param nativePriceBase   price of one native token (10^18 wei) in the oracle's base currency
- * @param flashPremiumBps   the pool's flash-loan premium (Aave: FLASHLOAN_PREMIUM_TOTAL)
+ * @param gasPriceWei        what one unit of gas is expected to cost (next base fee + priority fee)
+ * @param nativePrice        price of one native token (10^18 wei) in the market's value unit
+ * @param fundingPremiumBps  contract funding's premium on the debt repaid (Aave: FLASHLOAN_PREMIUM_TOTAL; 0 where none)
+ * @param valuation          the market's value unit (USD minimums convert through it)
  */
-public record ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePriceBase, int flashPremiumBps) {
+public record ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePrice, int fundingPremiumBps, Valuation valuation) {
 
     private static final BigInteger WEI_PER_NATIVE = BigInteger.TEN.pow(18);
 
-    /** Gas cost in the base currency, rounded up: a cost is never underestimated. */
+    /** Gas cost in the value unit, rounded up: a cost is never underestimated. */
     public BigInteger gasCostBase(long gas) {
         BigInteger wei = gasPriceWei.multiply(BigInteger.valueOf(gas));
-        return ceilDiv(wei.multiply(nativePriceBase), WEI_PER_NATIVE);
+        return Rounding.ceilDiv(wei.multiply(nativePrice), WEI_PER_NATIVE);
     }
 
-    /** An amount in the base currency as wei of the native token (rounded down: for profits). */
+    /** The premium contract funding costs on {@code debt} (half up, as Aave's percentMul). */
+    public BigInteger fundingPremium(BigInteger debt) {
+        return Rounding.percentMulHalfUp(debt, BigInteger.valueOf(fundingPremiumBps));
+    }
+
+    /** An amount in the value unit as wei of the native token (rounded down: for profits). */
     public BigInteger baseToWei(BigInteger base) {
-        return nativePriceBase.signum() == 0 ? BigInteger.ZERO : base.multiply(WEI_PER_NATIVE).divide(nativePriceBase);
+        return nativePrice.signum() == 0 ? BigInteger.ZERO : base.multiply(WEI_PER_NATIVE).divide(nativePrice);
     }
 
-    /** An amount in the base currency as wei of the native token (rounded up: for minimums). */
+    /** An amount in the value unit as wei of the native token (rounded up: for minimums). */
     public BigInteger baseToWeiCeil(BigInteger base) {
-        return nativePriceBase.signum() == 0 ? BigInteger.ZERO : ceilDiv(base.multiply(WEI_PER_NATIVE), nativePriceBase);
-    }
-
-    static BigInteger ceilDiv(BigInteger a, BigInteger b) {
-        BigInteger[] qr = a.divideAndRemainder(b);
-        return qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
+        return nativePrice.signum() == 0 ? BigInteger.ZERO : Rounding.ceilDiv(base.multiply(WEI_PER_NATIVE), nativePrice);
     }
 }

@@ -1,8 +1,9 @@
 package dev.margincall.strategy;
 
 import dev.margincall.core.Address;
-import dev.margincall.protocol.aavev3.model.LiquidationQuote;
-import dev.margincall.protocol.aavev3.model.WadRayMath;
+import dev.margincall.core.Rounding;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Quote;
 import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.List;
@@ -32,13 +33,14 @@ public final class LiquidationStrategy {
      * @param quotes          the protocol's liquidation outcomes for the account, one per pair
      * @param walletBalances  wallet funding: the keeper's balance of each debt asset
      */
-    public PlanDecision plan(Address account, List<LiquidationQuote> quotes, SwapMarket swaps, ExecutionCosts costs,
+    public PlanDecision plan(PositionId position, List<? extends Quote> quotes, SwapMarket swaps, ExecutionCosts costs,
                              Map<Address, BigInteger> walletBalances) {
         LiquidationPlan best = null;
         RejectReason furthest = null;
         String detail = "no (collateral, debt) pair can be liquidated";
-        for (LiquidationQuote quote : quotes) {
-            Evaluated evaluated = settings.funding() == Funding.FLASH_LOAN ? flashLoan(quote, swaps, costs) : wallet(quote, costs, walletBalances);
+        for (Quote quote : quotes) {
+            Evaluated evaluated = settings.funding() == Funding.FLASH_LOAN ? flashLoan(position, quote, swaps, costs)
+                    : wallet(position, quote, costs, walletBalances);
             if (evaluated.plan != null && (best == null || evaluated.plan.netProfitBase().compareTo(best.netProfitBase()) > 0)) {
                 best = evaluated.plan;
             } else if (evaluated.plan == null && (furthest == null || evaluated.reason.ordinal() > furthest.ordinal())) {
@@ -49,17 +51,17 @@ public final class LiquidationStrategy {
         if (best != null) {
             return new PlanDecision.Planned(best);
         }
-        return new PlanDecision.Rejected(account, furthest == null ? RejectReason.NOT_PROFITABLE : furthest, detail);
+        return new PlanDecision.Rejected(position, furthest == null ? RejectReason.NOT_PROFITABLE : furthest, detail);
     }
 
-    /** Ranks plans most profitable first (for a block with many opportunities). */
+    /** Ranks plans most profitable first, in USD across markets (for a block with many opportunities). */
     public static Comparator<LiquidationPlan> mostProfitableFirst() {
-        return Comparator.comparing(LiquidationPlan::netProfitBase).reversed().thenComparing(p -> p.account().hex());
+        return Comparator.comparing(LiquidationPlan::netProfitUsd).reversed().thenComparing(LiquidationPlan::position);
     }
 
-    private Evaluated flashLoan(LiquidationQuote quote, SwapMarket swaps, ExecutionCosts costs) {
-        if (quote.debtValueBase().compareTo(settings.dustBase()) < 0) {
-            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValueBase() + " base units, below the dust threshold");
+    private Evaluated flashLoan(PositionId position, Quote quote, SwapMarket swaps, ExecutionCosts costs) {
+        if (dust(quote, costs)) {
+            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValue() + " value units, below the dust threshold");
         }
         Optional<SwapRoute> route = swaps.bestRoute(quote.collateralAsset(), quote.debtAsset(), quote.collateralToLiquidator());
         BigInteger swapOut = route.map(r -> quote.sameAsset() ? quote.collateralToLiquidator()
@@ -67,46 +69,55 @@ public final class LiquidationStrategy {
         if (route.isEmpty() || swapOut.signum() == 0) {
             return Evaluated.rejected(RejectReason.NO_LIQUIDITY, describe(quote) + ": no Uniswap V2 pool swaps the collateral into the debt asset");
         }
-        BigInteger premium = WadRayMath.percentMul(quote.debtToCover(), BigInteger.valueOf(costs.flashPremiumBps()));
+        BigInteger premium = costs.fundingPremium(quote.debtToCover());
         BigInteger profitTokens = swapOut.subtract(quote.debtToCover()).subtract(premium);
         BigInteger debtUnit = BigInteger.TEN.pow(quote.debtDecimals());
         BigInteger gross = profitTokens.multiply(quote.debtPrice()).divide(debtUnit);
         long gas = settings.flashGas();
         BigInteger gasCost = costs.gasCostBase(gas);
-        BigInteger floorBase = settings.minProfitBase().add(gasCost);
-        BigInteger minProfitTokens = ExecutionCosts.ceilDiv(floorBase.multiply(debtUnit), quote.debtPrice());
-        LiquidationPlan plan = new LiquidationPlan(Funding.FLASH_LOAN, quote, route.get(), swapOut, premium, minProfitTokens,
-                quote.debtToCover().add(premium).add(minProfitTokens), gross, gasCost, gas);
-        return judge(plan, quote);
+        BigInteger floorBase = minProfit(costs).add(gasCost);
+        BigInteger minProfitTokens = Rounding.ceilDiv(floorBase.multiply(debtUnit), quote.debtPrice());
+        LiquidationPlan plan = new LiquidationPlan(position, Funding.FLASH_LOAN, quote, route.get(), swapOut, premium, minProfitTokens,
+                quote.debtToCover().add(premium).add(minProfitTokens), gross, gasCost, gas, costs.valuation());
+        return judge(plan, quote, costs);
     }
 
-    private Evaluated wallet(LiquidationQuote quote, ExecutionCosts costs, Map<Address, BigInteger> walletBalances) {
-        if (quote.debtValueBase().compareTo(settings.dustBase()) < 0) {
-            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValueBase() + " base units, below the dust threshold");
+    private Evaluated wallet(PositionId position, Quote quote, ExecutionCosts costs, Map<Address, BigInteger> walletBalances) {
+        if (dust(quote, costs)) {
+            return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValue() + " value units, below the dust threshold");
         }
         BigInteger balance = walletBalances.getOrDefault(quote.debtAsset(), BigInteger.ZERO);
         if (balance.compareTo(quote.debtToCover()) < 0) {
             return Evaluated.rejected(RejectReason.INSUFFICIENT_BALANCE, describe(quote) + ": needs " + quote.debtToCover() + " of the debt asset, the wallet has " + balance);
         }
         long gas = settings.walletGas();
-        LiquidationPlan plan = new LiquidationPlan(Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                BigInteger.ZERO, quote.collateralValueBase().subtract(quote.debtValueBase()), costs.gasCostBase(gas), gas);
-        return judge(plan, quote);
+        LiquidationPlan plan = new LiquidationPlan(position, Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
+                BigInteger.ZERO, quote.collateralValue().subtract(quote.debtValue()), costs.gasCostBase(gas), gas, costs.valuation());
+        return judge(plan, quote, costs);
     }
 
-    private Evaluated judge(LiquidationPlan plan, LiquidationQuote quote) {
+    private boolean dust(Quote quote, ExecutionCosts costs) {
+        return quote.debtValue().compareTo(costs.valuation().fromUsdCeil(settings.dustUsd())) < 0;
+    }
+
+    /** The configured minimum profit in the market's value unit (rounded up). */
+    private BigInteger minProfit(ExecutionCosts costs) {
+        return costs.valuation().fromUsdCeil(settings.minProfitUsd());
+    }
+
+    private Evaluated judge(LiquidationPlan plan, Quote quote, ExecutionCosts costs) {
         if (plan.netProfitBase().signum() <= 0) {
             return Evaluated.rejected(RejectReason.NOT_PROFITABLE, describe(quote) + ": profit " + plan.grossProfitBase() + " - gas "
                     + plan.gasCostBase() + " base units");
         }
-        if (plan.netProfitBase().compareTo(settings.minProfitBase()) < 0) {
+        if (plan.netProfitBase().compareTo(minProfit(costs)) < 0) {
             return Evaluated.rejected(RejectReason.BELOW_MIN_PROFIT, describe(quote) + ": net profit " + plan.netProfitBase()
-                    + " base units is below the minimum " + settings.minProfitBase());
+                    + " value units is below the minimum " + minProfit(costs));
         }
         return new Evaluated(plan, null, null);
     }
 
-    private static String describe(LiquidationQuote quote) {
+    private static String describe(Quote quote) {
         return "collateral " + quote.collateralAsset() + " / debt " + quote.debtAsset();
     }
 

@@ -1,19 +1,19 @@
 package dev.margincall.strategy;
 
-import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.PositionId;
 
-/** What the strategy decided for one account: a plan, or the reason there is none. */
+/** What the strategy decided for one position: a plan, or the reason there is none. */
 public sealed interface PlanDecision {
 
-    Address account();
+    PositionId position();
 
     record Planned(LiquidationPlan plan) implements PlanDecision {
         @Override
-        public Address account() {
-            return plan.account();
+        public PositionId position() {
+            return plan.position();
         }
     }
 
-    record Rejected(Address account, RejectReason reason, String detail) implements PlanDecision {
+    record Rejected(PositionId position, RejectReason reason, String detail) implements PlanDecision {
     }
 }

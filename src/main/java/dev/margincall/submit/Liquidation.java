@@ -1,6 +1,7 @@
 package dev.margincall.submit;
 
 import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.LiquidationPlan;
 import java.math.BigInteger;
 
@@ -12,7 +13,7 @@ import java.math.BigInteger;
  */
 public record Liquidation(LiquidationPlan plan, Address to, String data, BigInteger grossProfitWei, BigInteger minProfitWei) {
 
-    public Address account() {
-        return plan.account();
+    public PositionId position() {
+        return plan.position();
     }
 }

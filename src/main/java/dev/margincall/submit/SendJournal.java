@@ -1,10 +1,14 @@
 package dev.margincall.submit;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.margincall.chain.AtomicFile;
 import dev.margincall.chain.ChainJson;
+import dev.margincall.protocol.spi.Quote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,7 +34,17 @@ import org.slf4j.LoggerFactory;
 public final class SendJournal implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SendJournal.class);
-    private static final ObjectWriter LINE = ChainJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The project's JSON mapping, plus the concrete class of each plan's quote (an interface the protocols
+     * implement), restricted to our own classes when read back.
+     */
+    private static final ObjectMapper MAPPER = ChainJson.MAPPER.copy().addMixIn(Quote.class, TypedQuote.class)
+            .setPolymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().allowIfSubType("dev.margincall.").build());
+    private static final ObjectWriter LINE = MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS, include = JsonTypeInfo.As.PROPERTY, property = "@type")
+    private interface TypedQuote {
+    }
 
     /**
      * One signed transaction.
@@ -69,7 +83,7 @@ public final class SendJournal implements AutoCloseable {
                         continue;
                     }
                     try {
-                        entries.add(ChainJson.MAPPER.readValue(line, Entry.class));
+                        entries.add(MAPPER.readValue(line, Entry.class));
                     } catch (JsonProcessingException e) {
                         if (i < lines.size() - 1) {
                             throw new IllegalStateException("send journal " + file + " line " + (i + 1) + " cannot be read (" + e.getOriginalMessage()

@@ -8,7 +8,7 @@ import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
-import dev.margincall.strategy.Funding;
+import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.RejectReason;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -64,8 +64,8 @@ public final class Submitter implements AutoCloseable {
     private final FeePolicy feePolicy;
     private final Settings settings;
     private final SubmitEvents events;
-    private final Map<Address, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final Map<Address, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Map<PositionId, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<PositionId, Backoff> backoffs = new ConcurrentHashMap<>();
     private final LiquidationSimulator simulator;
     private final SendJournal journal;
     private final java.util.Deque<Settled> recentlyMined = new java.util.ArrayDeque<>();
@@ -115,12 +115,12 @@ public final class Submitter implements AutoCloseable {
         List<SendJournal.Entry> kept = new ArrayList<>();
         byNonce.forEach((nonce, all) -> {
             // a send the node refused left its line, and the nonce went to the next liquidation: the last one owns it
-            Address owner = all.get(all.size() - 1).liquidation().account();
-            List<SendJournal.Entry> attempts = all.stream().filter(e -> e.liquidation().account().equals(owner)).toList();
+            PositionId owner = all.get(all.size() - 1).liquidation().position();
+            List<SendJournal.Entry> attempts = all.stream().filter(e -> e.liquidation().position().equals(owner)).toList();
             SendJournal.Entry first = attempts.get(0);
             InFlight flight = new InFlight(first.liquidation(), nonce, first.gasLimit(), Long.MIN_VALUE / 2);
             attempts.forEach(a -> flight.attempts.add(new Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
-            inFlight.put(first.liquidation().account(), flight);
+            inFlight.put(first.liquidation().position(), flight);
             kept.addAll(attempts);
             nonces.atLeast(nonce + 1);
         });
@@ -135,24 +135,15 @@ public final class Submitter implements AutoCloseable {
         return from;
     }
 
-    /** False while the account has a transaction in flight or is backing off after a failure. */
-    public boolean accepting(Address account, long block) {
-        Backoff backoff = backoffs.get(account);
-        return !inFlight.containsKey(account) && (backoff == null || block >= backoff.untilBlock);
+    /** False while the position has a transaction in flight or is backing off after a failure. */
+    public boolean accepting(PositionId position, long block) {
+        Backoff backoff = backoffs.get(position);
+        return !inFlight.containsKey(position) && (backoff == null || block >= backoff.untilBlock);
     }
 
-    /**
-     * What the transactions in flight will pull from the keeper's wallet, per debt asset (wallet funding):
-     * the planner must not spend it again before they are mined.
-     */
-    public Map<Address, BigInteger> committedDebt() {
-        Map<Address, BigInteger> committed = new HashMap<>();
-        for (InFlight flight : inFlight.values()) {
-            if (flight.liquidation.plan().funding() == Funding.WALLET) {
-                committed.merge(flight.liquidation.plan().quote().debtAsset(), flight.liquidation.plan().quote().debtToCover(), BigInteger::add);
-            }
-        }
-        return committed;
+    /** The liquidations in flight (the planner subtracts what they will pull from the wallet). */
+    public List<Liquidation> inFlightLiquidations() {
+        return inFlight.values().stream().map(f -> f.liquidation).toList();
     }
 
     public int inFlightCount() {
@@ -168,7 +159,7 @@ public final class Submitter implements AutoCloseable {
      */
     public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp) {
         FeePolicy.MarketFees fees = marketFees(head);
-        List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.account(), head.number())).toList();
+        List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.position(), head.number())).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
                 (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
         Map<Liquidation, String> sent = new HashMap<>();
@@ -206,10 +197,10 @@ public final class Submitter implements AutoCloseable {
         Liquidation liquidation = prepared.liquidation;
         if (settings.dryRun()) {
             events.wouldSend(liquidation, prepared.tx.gas(), prepared.fees);
-            backOff(liquidation.account(), head.number());
+            backOff(liquidation.position(), head.number());
             return Optional.empty();
         }
-        if (inFlight.containsKey(liquidation.account())) {
+        if (inFlight.containsKey(liquidation.position())) {
             return Optional.empty(); // one transaction per account: never a second, untracked one
         }
         Optional<Sent> sent = sendNew(prepared.tx, liquidation, prepared.fees, head.number());
@@ -219,7 +210,7 @@ public final class Submitter implements AutoCloseable {
         }
         InFlight flight = new InFlight(liquidation, sent.get().nonce, prepared.tx.gas(), head.number());
         flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, prepared.fees, false));
-        inFlight.put(liquidation.account(), flight);
+        inFlight.put(liquidation.position(), flight);
         events.sent(liquidation, sent.get().hash, sent.get().nonce, prepared.fees, prepared.tx.gas());
         return Optional.of(sent.get().hash);
     }
@@ -311,9 +302,9 @@ public final class Submitter implements AutoCloseable {
             }
             if (flight.nonce < minedNonces) {
                 // Our nonce is used and none of our attempts carries it: another transaction of this account took it.
-                inFlight.remove(flight.liquidation.account());
+                inFlight.remove(flight.liquidation.position());
                 events.dropped(flight.liquidation, flight.nonce);
-                backOff(flight.liquidation.account(), head.number());
+                backOff(flight.liquidation.position(), head.number());
                 nonces.invalidate();
                 continue;
             }
@@ -336,7 +327,7 @@ public final class Submitter implements AutoCloseable {
             if (settled.block > commonAncestor.number()) {
                 it.remove();
                 settled.flight.lastSentBlock = Long.MIN_VALUE / 2; // due at the next head
-                inFlight.put(settled.flight.liquidation.account(), settled.flight);
+                inFlight.put(settled.flight.liquidation.position(), settled.flight);
                 events.reorged(settled.flight.liquidation, settled.hash, settled.block);
             }
         }
@@ -362,7 +353,7 @@ public final class Submitter implements AutoCloseable {
     }
 
     private void settle(InFlight flight, Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
-        Address account = flight.liquidation.account();
+        PositionId account = flight.liquidation.position();
         inFlight.remove(account);
         if (attempt.cancel) {
             events.cancelled(flight.liquidation, receipt);
@@ -522,10 +513,10 @@ public final class Submitter implements AutoCloseable {
 
     private void fail(Liquidation liquidation, BlockHeader head, RejectReason reason, String detail) {
         events.rejected(liquidation, reason, detail);
-        backOff(liquidation.account(), head.number());
+        backOff(liquidation.position(), head.number());
     }
 
-    private void backOff(Address account, long block) {
+    private void backOff(PositionId account, long block) {
         backoffs.compute(account, (a, previous) -> {
             int failures = previous == null ? 1 : Math.min(previous.failures + 1, 7);
             return new Backoff(block + ((long) settings.backoffBlocks() << (failures - 1)), failures);

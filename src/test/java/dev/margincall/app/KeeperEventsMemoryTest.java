@@ -8,6 +8,9 @@ import dev.margincall.core.Address;
 import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
 import dev.margincall.strategy.Funding;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Valuation;
 import dev.margincall.strategy.LiquidationPlan;
 import dev.margincall.strategy.PlanDecision;
 import dev.margincall.strategy.RejectReason;
@@ -49,6 +52,7 @@ class KeeperEventsMemoryTest {
     private static final String[] SETTLED = {"mined", "reverted", "cancelled", "dropped"};
     private static final Fees FEES = new Fees(BigInteger.valueOf(30_000_000_000L), BigInteger.valueOf(1_000_000_000L));
 
+    private static final MarketId MARKET_ID = new MarketId("aave-v3", "test");
     private static final List<Address> ACCOUNTS = IntStream.range(0, MARKET).mapToObj(i -> Address.of(String.format("0x%040x", 0x1000 + i))).toList();
     private static final Map<Address, Integer> INDEXES = IntStream.range(0, MARKET).boxed().collect(Collectors.toMap(ACCOUNTS::get, i -> i));
     private static final List<Liquidation> LIQUIDATIONS = ACCOUNTS.stream().map(KeeperEventsMemoryTest::liquidation).toList();
@@ -71,7 +75,7 @@ class KeeperEventsMemoryTest {
     @Test
     void nothingKeptGrowsWithBlocksOrOutcomesAndTheTotalsStayExact() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        KeeperEvents events = new KeeperEvents(registry, BigInteger.TEN.pow(8), WINDOW);
+        KeeperEvents events = new KeeperEvents(registry, List.of(MARKET_ID), WINDOW);
         Expected expected = new Expected();
         Map<Address, Liquidation> inFlight = new LinkedHashMap<>();
         Map<Address, Long> episodeStart = new HashMap<>();
@@ -91,16 +95,16 @@ class KeeperEventsMemoryTest {
             inFlight.clear();
 
             Set<Address> near = near(block);
-            events.recoveredExcept(near);
+            events.recoveredExcept(near.stream().map(KeeperEventsMemoryTest::pos).collect(Collectors.toSet()));
             episodeStart.keySet().retainAll(near);
             for (Address account : near) {
                 episodeStart.putIfAbsent(account, block);
-                events.liquidatable(account, block);
+                events.liquidatable(pos(account), block);
                 expected.liquidatable.add(account);
                 int role = index(account) % 5;
                 Liquidation liquidation = LIQUIDATIONS.get(index(account));
                 switch (role) {
-                    case 0 -> events.decision(new PlanDecision.Rejected(account, RejectReason.values()[(int) (block % RejectReason.values().length)], "test"));
+                    case 0 -> events.decision(new PlanDecision.Rejected(pos(account), RejectReason.values()[(int) (block % RejectReason.values().length)], "test"));
                     case 1 -> {
                         events.decision(new PlanDecision.Planned(liquidation.plan()));
                         events.wouldSend(liquidation, BigInteger.valueOf(500_000), FEES);
@@ -116,7 +120,7 @@ class KeeperEventsMemoryTest {
                         inFlight.put(account, liquidation);
                     }
                     case 3 -> events.rejected(liquidation, RejectReason.SIMULATION_FAILED, "test");
-                    default -> events.recovered(account); // healthy again within the block
+                    default -> events.recovered(pos(account)); // healthy again within the block
                 }
             }
 
@@ -146,7 +150,7 @@ class KeeperEventsMemoryTest {
         for (String status : SETTLED) {
             assertThat(totals.count(status)).as(status).isEqualTo(expected.byStatus.getOrDefault(status, 0L));
         }
-        assertThat(totals.minedProfitBase()).isEqualTo(expected.profit);
+        assertThat(totals.minedProfitUsd()).isEqualByComparingTo(new java.math.BigDecimal(expected.profit).movePointLeft(8));
         assertThat(totals.minedGasPaidWei()).isEqualTo(expected.gasPaid);
         assertThat(totals.minedGasUsed()).isEqualTo(expected.gasUsed);
         assertThat(totals.firstLiquidationDelays()).isEqualTo(expected.fewestBlocks.values().stream().sorted().toList());
@@ -178,7 +182,7 @@ class KeeperEventsMemoryTest {
         }
         assertThat(window.items()).containsExactly(8, 9, 10);
         assertThat(window.total()).isEqualTo(10);
-        assertThat(new KeeperEvents(new SimpleMeterRegistry(), BigInteger.ONE).footprint().window()).isEqualTo(KeeperEvents.DEFAULT_WINDOW);
+        assertThat(new KeeperEvents(new SimpleMeterRegistry(), List.of(MARKET_ID)).footprint().window()).isEqualTo(KeeperEvents.DEFAULT_WINDOW);
     }
 
     /** The accounts near liquidation at {@code block}: {@link #NEAR} consecutive ones, starting further along each block. */
@@ -192,8 +196,8 @@ class KeeperEventsMemoryTest {
     }
 
     private static void settle(KeeperEvents events, Liquidation liquidation, String status, long block) {
-        TransactionReceipt receipt = new TransactionReceipt(hash(block, liquidation.account()), block, "0xb", !status.equals("reverted"),
-                gasUsed(liquidation.account()), BigInteger.valueOf(2_000_000_000L + block), null, List.of());
+        TransactionReceipt receipt = new TransactionReceipt(hash(block, liquidation.position().account()), block, "0xb", !status.equals("reverted"),
+                gasUsed(liquidation.position().account()), BigInteger.valueOf(2_000_000_000L + block), null, List.of());
         switch (status) {
             case "mined" -> events.mined(liquidation, receipt);
             case "reverted" -> events.reverted(liquidation, receipt);
@@ -228,6 +232,10 @@ class KeeperEventsMemoryTest {
         }
     }
 
+    private static PositionId pos(Address account) {
+        return new PositionId(MARKET_ID, account);
+    }
+
     private static Address account(int index) {
         return ACCOUNTS.get(index);
     }
@@ -250,8 +258,8 @@ class KeeperEventsMemoryTest {
         BigInteger gross = BigInteger.valueOf(100_000_000L * (index(account) % 13 + 1));
         LiquidationQuote quote = new LiquidationQuote(account, collateral, debt, BigInteger.TEN.pow(18), BigInteger.TEN.pow(18),
                 BigInteger.ZERO, BigInteger.TEN.pow(8), BigInteger.TEN.pow(8), 18, 18, 10_500, BigInteger.TEN.pow(17));
-        LiquidationPlan plan = new LiquidationPlan(Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                BigInteger.ZERO, gross, BigInteger.valueOf(1_000_000), 500_000);
+        LiquidationPlan plan = new LiquidationPlan(pos(account), Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO,
+                BigInteger.ZERO, BigInteger.ZERO, gross, BigInteger.valueOf(1_000_000), 500_000, new Valuation(BigInteger.TEN.pow(8)));
         return new Liquidation(plan, debt, "0x", BigInteger.TEN.pow(15), BigInteger.TEN.pow(14));
     }
 }

@@ -77,6 +77,8 @@ class ScanIT {
         for (int i = 0; i < lines.size(); i++) {
             JsonNode line = lines.get(i);
             assertThat(line.get("protocol").asText()).isEqualTo("aave-v3");
+            assertThat(line.get("market").asText()).as("no name configured: the PoolAddressesProvider, checksummed")
+                    .isEqualTo(devnet.deployment().aaveV3().poolAddressesProvider().checksummed());
             assertThat(line.get("account").asText()).isEqualTo(accounts.get(i).checksummed());
             assertThat(new BigInteger(line.get("healthFactor").asText())).as("HF of %s", accounts.get(i)).isEqualTo(chain.get(i).healthFactor());
             assertThat(new BigInteger(line.get("totalCollateralBase").asText())).isEqualTo(chain.get(i).totalCollateralBase());

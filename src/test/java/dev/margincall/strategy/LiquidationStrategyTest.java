@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.margincall.core.Address;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Valuation;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +37,19 @@ class LiquidationStrategyTest {
                 new SwapMarket.TokenPair(USDC, WETH), new PoolReserves(wethUsdc.reserveOut(), wethUsdc.reserveIn())), Optional.of(WETH));
     }
 
-    static final ExecutionCosts CHEAP_GAS = new ExecutionCosts(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(2_100_00000000L), 9);
+    /** Aave's value unit: 10^8 per USD. */
+    static final Valuation USD_8 = new Valuation(BigInteger.TEN.pow(8));
+    static final PositionId POSITION = new PositionId(new MarketId("aave-v3", "test"), ACCOUNT);
+    static final ExecutionCosts CHEAP_GAS = new ExecutionCosts(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(2_100_00000000L), 9, USD_8);
 
     static LiquidationStrategy strategy(Funding funding, long minProfitUsd) {
-        return new LiquidationStrategy(new StrategySettings(funding, BigInteger.valueOf(minProfitUsd).multiply(BigInteger.TEN.pow(8)),
-                BigInteger.TEN.pow(8), 400_000, 800_000));
+        return new LiquidationStrategy(new StrategySettings(funding, BigDecimal.valueOf(minProfitUsd), BigDecimal.ONE, 400_000, 800_000));
     }
 
     @Test
     void flashLoanProfitIsTheExactSwapOutputMinusDebtPremiumAndGas() {
         LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
-        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), deepPools(), CHEAP_GAS, Map.of());
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), CHEAP_GAS, Map.of());
 
         LiquidationPlan plan = ((PlanDecision.Planned) decision).plan();
         BigInteger out = UniswapV2Math.amountOut(quote.collateralToLiquidator(), deepPools().pools().get(new SwapMarket.TokenPair(WETH, USDC)).reserveIn(),
@@ -64,7 +70,7 @@ class LiquidationStrategyTest {
     void picksTheMostProfitablePair() {
         LiquidationQuote small = wethForUsdc(E6.multiply(BigInteger.valueOf(500)), E18.divide(BigInteger.valueOf(4)));
         LiquidationQuote large = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
-        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(small, large), deepPools(), CHEAP_GAS, Map.of());
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(small, large), deepPools(), CHEAP_GAS, Map.of());
         assertThat(((PlanDecision.Planned) decision).plan().quote()).isEqualTo(large);
     }
 
@@ -73,31 +79,31 @@ class LiquidationStrategyTest {
         LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
         PoolReserves shallow = new PoolReserves(E18, E6.multiply(BigInteger.valueOf(2_100)));
         SwapMarket pools = new SwapMarket(Map.of(new SwapMarket.TokenPair(WETH, USDC), shallow), Optional.empty());
-        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), pools, CHEAP_GAS, Map.of());
+        PlanDecision decision = strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), pools, CHEAP_GAS, Map.of());
         assertThat(((PlanDecision.Rejected) decision).reason()).isEqualTo(RejectReason.NOT_PROFITABLE);
     }
 
     @Test
     void reasonsForNoPlan() {
         LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
-        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of())))
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of())))
                 .isEqualTo(RejectReason.NO_LIQUIDITY);
-        assertThat(reason(strategy(Funding.FLASH_LOAN, 1_000).plan(ACCOUNT, List.of(quote), deepPools(), CHEAP_GAS, Map.of())))
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1_000).plan(POSITION, List.of(quote), deepPools(), CHEAP_GAS, Map.of())))
                 .isEqualTo(RejectReason.BELOW_MIN_PROFIT);
         LiquidationQuote dust = wethForUsdc(BigInteger.valueOf(500_000), BigInteger.valueOf(250_000_000_000_000L));
-        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(dust), deepPools(), CHEAP_GAS, Map.of())))
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(dust), deepPools(), CHEAP_GAS, Map.of())))
                 .isEqualTo(RejectReason.DUST);
-        assertThat(reason(strategy(Funding.WALLET, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of(USDC, E6))))
+        assertThat(reason(strategy(Funding.WALLET, 1).plan(POSITION, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of(USDC, E6))))
                 .isEqualTo(RejectReason.INSUFFICIENT_BALANCE);
-        ExecutionCosts expensive = new ExecutionCosts(BigInteger.valueOf(100_000_000_000L), CHEAP_GAS.nativePriceBase(), 9);
-        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(ACCOUNT, List.of(quote), deepPools(), expensive, Map.of())))
+        ExecutionCosts expensive = new ExecutionCosts(BigInteger.valueOf(100_000_000_000L), CHEAP_GAS.nativePrice(), 9, USD_8);
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), expensive, Map.of())))
                 .isEqualTo(RejectReason.NOT_PROFITABLE);
     }
 
     @Test
     void walletFundingValuesTheCollateralAtTheOraclePrice() {
         LiquidationQuote quote = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
-        LiquidationPlan plan = ((PlanDecision.Planned) strategy(Funding.WALLET, 1).plan(ACCOUNT, List.of(quote), SwapMarket.empty(), CHEAP_GAS,
+        LiquidationPlan plan = ((PlanDecision.Planned) strategy(Funding.WALLET, 1).plan(POSITION, List.of(quote), SwapMarket.empty(), CHEAP_GAS,
                 Map.of(USDC, E6.multiply(BigInteger.valueOf(5_000))))).plan();
         assertThat(plan.grossProfitBase()).isEqualTo(BigInteger.valueOf(50_00000000L));
         assertThat(plan.gasCostBase()).isEqualTo(BigInteger.valueOf(84_000_000)); // 400k gas × 1 gwei × $2,100

@@ -13,6 +13,9 @@ import dev.margincall.core.Address;
 import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.devnet.LocalChain;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Valuation;
 import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.LiquidationPlan;
 import java.math.BigInteger;
@@ -54,8 +57,9 @@ class SubmitterIT {
             Address account = DevnetDeployer.derivedAddress("margin-call/test/submitter/" + tag + "/" + i);
             LiquidationQuote quote = new LiquidationQuote(account, COUNTER, COUNTER, BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO,
                     BigInteger.ONE, BigInteger.ONE, 18, 18, 10_500, BigInteger.ONE);
-            LiquidationPlan plan = new LiquidationPlan(Funding.FLASH_LOAN, quote, null, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
-                    BigInteger.ZERO, BigInteger.ONE, BigInteger.ZERO, 100_000);
+            LiquidationPlan plan = new LiquidationPlan(new PositionId(new MarketId("aave-v3", "test"), account), Funding.FLASH_LOAN, quote, null,
+                    BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ONE, BigInteger.ZERO, 100_000,
+                    new Valuation(BigInteger.ONE));
             return new Liquidation(plan, COUNTER, "0x", ETHER, BigInteger.ZERO);
         }).toList();
     }

@@ -33,7 +33,9 @@ public final class ConfigLoader {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution", "metrics");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
-    static final Set<String> PROTOCOL_KEYS = Set.of("type", "poolAddressesProvider", "startBlock");
+    static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract");
+    /** A market name is a metric label value and a file-name part: short, plain characters. */
+    private static final java.util.regex.Pattern MARKET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
     static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
             "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
@@ -120,7 +122,24 @@ public final class ConfigLoader {
                 }
                 Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
                 long startBlock = nonNegativeLong(protocol, "startBlock", at);
-                protocols.add(new KeeperConfig.Protocol(type, provider, startBlock));
+                Optional<String> name = Optional.ofNullable(protocol.get("name")).map(n -> text(n, at + "name"));
+                name.filter(n -> !MARKET_NAME.matcher(n).matches()).ifPresent(n -> problems.add(at + "name: '" + n
+                        + "' is not a plain name: 1 to 40 letters, digits, '_', '.' or '-', starting with a letter or digit (e.g. core, prime)"));
+                protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
+            }
+            java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+            for (int i = 0; i < protocols.size(); i++) {
+                KeeperConfig.Protocol protocol = protocols.get(i);
+                if (protocol.poolAddressesProvider() == null) {
+                    continue;
+                }
+                Integer earlier = byName.putIfAbsent(protocol.marketName(), i);
+                Integer sameMarket = byName.putIfAbsent(protocol.poolAddressesProvider().hex(), i);
+                earlier = earlier != null ? earlier : sameMarket;
+                if (earlier != null) {
+                    problems.add("protocols[" + i + "]: the market '" + protocol.marketName() + "' is already protocols[" + earlier
+                            + "]: give each entry its own market and a distinct name");
+                }
             }
         }
         Optional<KeeperConfig.Execution> execution = root.has("execution") ? Optional.ofNullable(execution(root.get("execution")))

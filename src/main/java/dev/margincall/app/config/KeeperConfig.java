@@ -31,8 +31,23 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
     public record Chain(long id, List<String> rpc, Optional<String> ws, Address multicall3, int confirmations, int maxReorgDepth) {
     }
 
-    /** One lending market to watch. {@code type} is "aave-v3" for now. */
-    public record Protocol(String type, Address poolAddressesProvider, long startBlock) {
+    /**
+     * One lending market to watch. {@code type} is "aave-v3" for now.
+     *
+     * @param name                 how logs, metrics and {@code scan} name the market; when absent, its address
+     * @param liquidatorContract   contract funding for this market (a FlashLiquidator serves one Aave market); when
+     *                             absent, {@code execution.liquidatorContract}
+     */
+    public record Protocol(String type, Address poolAddressesProvider, long startBlock, Optional<String> name, Optional<Address> liquidatorContract) {
+
+        public Protocol(String type, Address poolAddressesProvider, long startBlock) {
+            this(type, poolAddressesProvider, startBlock, Optional.empty(), Optional.empty());
+        }
+
+        /** The market's name: the configured one, else the PoolAddressesProvider (checksummed). */
+        public String marketName() {
+            return name.orElseGet(poolAddressesProvider::toString);
+        }
     }
 
     /** Where the key comes from: an environment variable, or an encrypted keystore with its password in an environment variable. */

@@ -75,7 +75,14 @@ public final class AaveV3Monitor implements HeadListener {
     private volatile int liquidatable;
     private volatile long evaluatedBlock = -1;
 
+    /** A monitor whose metrics are labelled with the market's address (a market without a configured name). */
     public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
+                         MeterRegistry registry) {
+        this(rpc, multicall3, addressesProvider, addressesProvider.toString(), settings, checkpoints, registry);
+    }
+
+    /** @param marketName the {@code market} label of its metrics: the configured name, or the PoolAddressesProvider */
+    public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, String marketName, Settings settings, CheckpointStore checkpoints,
                          MeterRegistry registry) {
         this.rpc = rpc;
         this.multicall3 = multicall3;
@@ -85,15 +92,15 @@ public final class AaveV3Monitor implements HeadListener {
         this.registry = registry;
         this.reader = new AaveV3Reader(rpc, multicall3);
         this.random = new Random(settings.randomSeed());
-        this.shadowChecks = Counter.builder(MetricNames.SHADOW_CHECKS).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
-        this.shadowMismatches = Counter.builder(MetricNames.SHADOW_MISMATCHES).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
-        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
+        this.shadowChecks = Counter.builder(MetricNames.SHADOW_CHECKS).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
+        this.shadowMismatches = Counter.builder(MetricNames.SHADOW_MISMATCHES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
+        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.book == null ? 0 : m.book.size())
-                .tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
-        Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", AaveV3Scanner.PROTOCOL).register(registry);
-        this.healthFactors = new HealthFactorDistribution(registry, AaveV3Scanner.PROTOCOL);
-        this.announcedMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("trigger", "event").register(registry);
-        this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("trigger", "silent").register(registry);
+                .tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
+        Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
+        this.healthFactors = new HealthFactorDistribution(registry, AaveV3Scanner.PROTOCOL, marketName);
+        this.announcedMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).tag("trigger", "event").register(registry);
+        this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).tag("trigger", "silent").register(registry);
     }
 
     /** Backfills to {@code head}, reads every account and evaluates it: the state the following blocks update. */

@@ -31,7 +31,13 @@ public final class AaveV3Scanner {
     }
 
     public List<ScanRow> scan(Address addressesProvider, long startBlock, int confirmations, CheckpointStore checkpoints, BlockHeader head) {
-        AaveV3Monitor monitor = new AaveV3Monitor(rpc, multicall3, addressesProvider,
+        return scan(addressesProvider, addressesProvider.toString(), startBlock, confirmations, checkpoints, head);
+    }
+
+    /** @param market how the rows name the market (the configured name, else the PoolAddressesProvider) */
+    public List<ScanRow> scan(Address addressesProvider, String market, long startBlock, int confirmations, CheckpointStore checkpoints,
+                              BlockHeader head) {
+        AaveV3Monitor monitor = new AaveV3Monitor(rpc, multicall3, addressesProvider, market,
                 new AaveV3Monitor.Settings(startBlock, confirmations, 0, 0), checkpoints, registry);
         monitor.start(head);
         AaveV3Book book = monitor.book();
@@ -42,7 +48,7 @@ public final class AaveV3Scanner {
             }
             AccountBreakdown breakdown = book.breakdown(account).orElseThrow();
             SafetyMargin margin = SafetyMargin.of(breakdown);
-            rows.add(new ScanRow(PROTOCOL, account, breakdown.totals().healthFactor(), breakdown.totals().totalCollateralBase(),
+            rows.add(new ScanRow(PROTOCOL, market, account, breakdown.totals().healthFactor(), breakdown.totals().totalCollateralBase(),
                     breakdown.totals().totalDebtBase(), breakdown.totals().liquidatable(), Math.round(margin.marginPct() * 100) / 100.0,
                     head.number()));
         }

@@ -1,4 +1,4 @@
-package dev.margincall.bench;
+package dev.margincall.app;
 
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;

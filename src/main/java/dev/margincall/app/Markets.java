@@ -1,0 +1,43 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.ConfigException;
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.logs.FileCheckpointStore;
+import dev.margincall.protocol.aavev3.AaveV3Market;
+import dev.margincall.protocol.aavev3.AaveV3Monitor;
+import dev.margincall.protocol.aavev3.AaveV3Scanner;
+import dev.margincall.protocol.spi.LendingMarket;
+import dev.margincall.protocol.spi.MarketId;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The configured markets as {@link LendingMarket}s: the one place that maps a {@code protocols[]} entry to its protocol's adapter. */
+final class Markets {
+
+    /** Accounts re-checked against the protocol's own account data each block, per market. */
+    private static final int SHADOW_SAMPLE = 4;
+
+    private Markets() {
+    }
+
+    /** Not started: the caller starts them (backfill) at the head it chose. Each keeps its own checkpoint in {@code stateDir}. */
+    static List<LendingMarket> create(KeeperConfig config, EthRpc rpc, Path stateDir, MeterRegistry registry, BlockHeader head) {
+        List<LendingMarket> markets = new ArrayList<>();
+        for (int i = 0; i < config.protocols().size(); i++) {
+            KeeperConfig.Protocol protocol = config.protocols().get(i);
+            if (!AaveV3Scanner.PROTOCOL.equals(protocol.type())) {
+                throw new ConfigException("protocols[" + i + "].type", List.of("'" + protocol.type() + "' cannot run yet; supported: aave-v3"));
+            }
+            MarketId id = new MarketId(protocol.type(), protocol.marketName());
+            AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(), id.name(),
+                    new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), SHADOW_SAMPLE, head.number() + i),
+                    new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
+            markets.add(new AaveV3Market(id, monitor, rpc));
+        }
+        return markets;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.ContractCall;
+import dev.margincall.protocol.spi.LiquidationEncoder;
+import dev.margincall.protocol.spi.Quote;
+import java.math.BigInteger;
+import java.util.List;
+
+/** Aave V3's liquidation calls: {@code Pool.liquidationCall} from the wallet, or our {@link FlashLiquidator} (Aave flash loan). */
+final class AaveV3Encoder implements LiquidationEncoder {
+
+    private final Address pool;
+    private final int flashPremiumBps;
+
+    AaveV3Encoder(Address pool, int flashPremiumBps) {
+        this.pool = pool;
+        this.flashPremiumBps = flashPremiumBps;
+    }
+
+    @Override
+    public Address walletSpender() {
+        return pool;
+    }
+
+    @Override
+    public ContractCall wallet(Quote quote, boolean receiveCollateralAsToken) {
+        return new ContractCall(pool, AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
+                receiveCollateralAsToken));
+    }
+
+    @Override
+    public ContractCall contractFunded(Address liquidator, Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
+        return new ContractCall(liquidator, FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
+                swapPath, minAmountOut, minProfit));
+    }
+
+    @Override
+    public int fundingPremiumBps() {
+        return flashPremiumBps;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.core.Address;
+import dev.margincall.core.BlockRef;
+import dev.margincall.protocol.aavev3.model.AaveV3Book;
+import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.BlockContext;
+import dev.margincall.protocol.aavev3.model.LiquidationMath;
+import dev.margincall.protocol.aavev3.model.Reserve;
+import dev.margincall.protocol.spi.LendingMarket;
+import dev.margincall.protocol.spi.LiquidationEncoder;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.Opportunity;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Quote;
+import dev.margincall.protocol.spi.Valuation;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An Aave V3 market behind the protocol-neutral seam: the {@link AaveV3Monitor} keeps its accounts
+ * evaluated; quotes come from {@link LiquidationMath} (the Pool's exact rules) at the next block's
+ * timestamp; values are in the oracle's base currency; liquidations go through the Pool or our
+ * {@link FlashLiquidator}.
+ */
+public final class AaveV3Market implements LendingMarket {
+
+    /** Accounts below this health factor are re-evaluated at the next block's timestamp (interest over one block is far smaller). */
+    private static final long NEAR_LIQUIDATION = 1_001_000_000_000_000_000L;
+
+    private final MarketId id;
+    private final AaveV3Monitor monitor;
+    private final EthRpc rpc;
+    private Valuation valuation;
+    private AaveV3Encoder encoder;
+
+    public AaveV3Market(MarketId id, AaveV3Monitor monitor, EthRpc rpc) {
+        this.id = id;
+        this.monitor = monitor;
+        this.rpc = rpc;
+    }
+
+    @Override
+    public MarketId id() {
+        return id;
+    }
+
+    @Override
+    public void start(BlockHeader head) {
+        monitor.start(head);
+        BlockTag tag = BlockTag.number(head.number());
+        valuation = new Valuation(AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag));
+        encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag));
+    }
+
+    @Override
+    public void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
+        monitor.onRollback(commonAncestor, removed);
+    }
+
+    @Override
+    public void onBlock(BlockHeader header) {
+        monitor.onBlock(header);
+    }
+
+    @Override
+    public void onHead(BlockHeader head) {
+        monitor.onHead(head);
+    }
+
+    @Override
+    public void flush() {
+        monitor.flush();
+    }
+
+    @Override
+    public long evaluatedBlock() {
+        return monitor.evaluatedBlock();
+    }
+
+    @Override
+    public int accountsTracked() {
+        return monitor.book() == null ? 0 : monitor.book().size();
+    }
+
+    @Override
+    public List<Address> accounts() {
+        return monitor.book().accounts();
+    }
+
+    @Override
+    public int liquidatableCount() {
+        return monitor.liquidatableCount();
+    }
+
+    @Override
+    public List<Address> accountsNearLiquidation() {
+        return monitor.book().accountsBelow(NEAR_LIQUIDATION);
+    }
+
+    @Override
+    public Opportunity opportunity(Address account, long nextTimestamp) {
+        AaveV3Book book = monitor.book();
+        BlockContext next = new BlockContext(monitor.market(), monitor.prices(), nextTimestamp);
+        List<Quote> quotes = List.copyOf(LiquidationMath.quotes(next, book.position(account).orElseThrow()));
+        boolean liquidatableNow = book.evaluation(account).map(AccountData::liquidatable).orElse(false);
+        return new Opportunity(new PositionId(id, account), liquidatableNow || !quotes.isEmpty(), quotes);
+    }
+
+    @Override
+    public Valuation valuation() {
+        return valuation;
+    }
+
+    @Override
+    public Optional<BigInteger> price(Address asset) {
+        return Optional.ofNullable(monitor.prices().get(asset));
+    }
+
+    @Override
+    public List<Address> assets() {
+        return monitor.market().reservesById().stream().filter(Objects::nonNull).map(Reserve::asset).toList();
+    }
+
+    @Override
+    public LiquidationEncoder encoder() {
+        return encoder;
+    }
+
+    /** The Aave contracts (discovered from the PoolAddressesProvider at start). */
+    public AaveV3Contracts contracts() {
+        return monitor.contracts();
+    }
+
+    /** The monitor (tests and the demo read its book). */
+    public AaveV3Monitor monitor() {
+        return monitor;
+    }
+}

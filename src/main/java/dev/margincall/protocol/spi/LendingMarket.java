@@ -1,0 +1,52 @@
+package dev.margincall.protocol.spi;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.head.HeadListener;
+import dev.margincall.core.Address;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One lending market, as the keeper sees it whatever the protocol: it follows blocks (every block's
+ * events, the state read and evaluated at the newest head, rollbacks), answers which positions are near
+ * liquidation and what liquidating them would do, says how its values convert to USD, and encodes the
+ * liquidation. Everything protocol-specific stays behind it.
+ */
+public interface LendingMarket extends HeadListener {
+
+    MarketId id();
+
+    /** Backfills to {@code head}, reads every position and evaluates it. */
+    void start(BlockHeader head);
+
+    /** Writes what a graceful stop must keep (the log checkpoint). */
+    void flush();
+
+    /** The block the positions were last evaluated at (-1 before {@link #start}). */
+    long evaluatedBlock();
+
+    int accountsTracked();
+
+    /** The accounts with a position, at the last evaluated block. */
+    List<Address> accounts();
+
+    /** Positions with a health factor below 1 at the last evaluated block. */
+    int liquidatableCount();
+
+    /** Accounts close enough to liquidation that the next block (interest alone) may make them liquidatable. */
+    List<Address> accountsNearLiquidation();
+
+    /** {@code account} evaluated at {@code nextTimestamp}, with its quotes. */
+    Opportunity opportunity(Address account, long nextTimestamp);
+
+    Valuation valuation();
+
+    /** The price the market uses for {@code asset}, in its value unit, at the last evaluated block. */
+    Optional<BigInteger> price(Address asset);
+
+    /** The tokens the market lists (wallet balances, swap pools, approvals). */
+    List<Address> assets();
+
+    LiquidationEncoder encoder();
+}

@@ -1,0 +1,52 @@
+package dev.margincall.protocol.spi;
+
+import dev.margincall.core.Address;
+import dev.margincall.core.Rounding;
+import java.math.BigInteger;
+
+/**
+ * What one liquidation of one (collateral, debt) pair would do, as the protocol computes it, in token
+ * units; prices in the market's value unit ({@link Valuation}). The strategy values it without knowing
+ * the protocol; the protocol's {@link LiquidationEncoder} turns the chosen one into calldata.
+ */
+public interface Quote {
+
+    Address account();
+
+    Address collateralAsset();
+
+    Address debtAsset();
+
+    /** Debt the liquidator repays (debt-asset units). */
+    BigInteger debtToCover();
+
+    /** Collateral the liquidator receives (collateral-asset units), after any protocol fee. */
+    BigInteger collateralToLiquidator();
+
+    /** One whole collateral token (10^decimals units) in the market's value unit. */
+    BigInteger collateralPrice();
+
+    /** One whole debt token in the market's value unit. */
+    BigInteger debtPrice();
+
+    int collateralDecimals();
+
+    int debtDecimals();
+
+    /** The account's health factor (wad) the quote was computed at. */
+    BigInteger healthFactor();
+
+    /** The debt repaid in the market's value unit, rounded up: a cost is never underestimated. */
+    default BigInteger debtValue() {
+        return Rounding.mulDivUp(debtToCover(), debtPrice(), BigInteger.TEN.pow(debtDecimals()));
+    }
+
+    /** The collateral received in the market's value unit, rounded down. */
+    default BigInteger collateralValue() {
+        return collateralToLiquidator().multiply(collateralPrice()).divide(BigInteger.TEN.pow(collateralDecimals()));
+    }
+
+    default boolean sameAsset() {
+        return collateralAsset().equals(debtAsset());
+    }
+}
