@@ -55,9 +55,12 @@ class ObservabilityIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DASHBOARD = Path.of("config/grafana/margin-call.json");
-    /** What Grafana puts in place of its variables; anything else left with a '$' fails the test. */
+    /**
+     * What Grafana puts in place of its variables; anything else left with a '$' fails the test. The market
+     * matches any non-empty value: a panel filtering on a metric that lacks the label returns nothing and fails.
+     */
     private static final Map<String, String> GRAFANA_VARIABLES = Map.of(
-            "$__rate_interval", "1m", "$__range", "5m", "$__interval", "15s", "$instance", ".*");
+            "$__rate_interval", "1m", "$__range", "5m", "$__interval", "15s", "$instance", ".*", "$market", ".+");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon(true).factory());
