@@ -44,6 +44,18 @@ public final class RpcErrors {
             "end-of-input", "unrecognized token", "internal error", "block not found", "try again", "no backend is currently healthy",
             "broken pipe", "stream was reset", "no response", "backend", "upstream");
 
+    /** What nodes say of a nonce already used (geth, reth, Erigon, Nethermind, Anvil). */
+    static final List<String> NONCE_TOO_LOW = List.of("nonce too low", "nonce has already been used", "oldnonce", "nonce is too low");
+
+    static final List<String> ALREADY_KNOWN = List.of("already known", "known transaction", "already imported", "alreadyknown");
+
+    static final List<String> REPLACEMENT_UNDERPRICED = List.of("replacement transaction underpriced", "replacement underpriced",
+            "replacement fee too low");
+
+    /** A method the endpoint lacks, beside code -32601: only with the word "method", so a missing block is not mistaken for it. */
+    static final List<String> METHOD_NOT_FOUND = List.of("method not found", "unknown method", "unsupported method", "method not supported",
+            "method not available");
+
     private RpcErrors() {
     }
 
@@ -52,6 +64,19 @@ public final class RpcErrors {
             return RpcErrorKind.REVERTED;
         }
         String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+        if (containsAny(message, NONCE_TOO_LOW)) {
+            return RpcErrorKind.NONCE_TOO_LOW;
+        }
+        if (containsAny(message, ALREADY_KNOWN)) {
+            return RpcErrorKind.ALREADY_KNOWN;
+        }
+        if (containsAny(message, REPLACEMENT_UNDERPRICED)) {
+            return RpcErrorKind.REPLACEMENT_UNDERPRICED;
+        }
+        if (error instanceof RpcException rpc && rpc.code() == -32601 || containsAny(message, METHOD_NOT_FOUND)
+                || message.contains("method") && (message.contains("does not exist") || message.contains("not available"))) {
+            return RpcErrorKind.METHOD_NOT_FOUND;
+        }
         if (containsAny(message, RANGE_TOO_LARGE)) {
             return RpcErrorKind.RANGE_TOO_LARGE;
         }

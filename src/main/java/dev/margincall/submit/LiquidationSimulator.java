@@ -4,6 +4,8 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.RpcErrorKind;
+import dev.margincall.chain.RpcErrors;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.SimulatedCall;
 import dev.margincall.chain.StateOverride;
@@ -13,7 +15,6 @@ import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -88,7 +89,7 @@ final class LiquidationSimulator implements AutoCloseable {
             try {
                 return bundle(liquidations, nextTimestamp, failures);
             } catch (RpcException e) {
-                if (unsupported(e)) {
+                if (RpcErrors.classify(e) == RpcErrorKind.METHOD_NOT_FOUND) {
                     bundles = false;
                     log.warn("the RPC endpoint has no eth_simulateV1 ({}): simulating each liquidation with eth_call + eth_estimateGas from now on",
                             e.getMessage());
@@ -205,13 +206,6 @@ final class LiquidationSimulator implements AutoCloseable {
 
     private CallRequest body(Liquidation liquidation) {
         return new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null);
-    }
-
-    /** JSON-RPC "method not found" (-32601) or a provider's own words for it. */
-    static boolean unsupported(RpcException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return e.code() == -32601 || message.contains("method not found") || message.contains("not supported")
-                || message.contains("does not exist") || message.contains("unknown method") || message.contains("not available");
     }
 
     @Override

@@ -5,37 +5,40 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
-import dev.margincall.chain.RpcException;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
+import dev.margincall.core.BlockRef;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.RejectReason;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.web3j.crypto.Hash;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends liquidations and sees them through. Before every send the exact transaction is simulated
  * (a block's liquidations together, in nonce order, at the next block's time: {@link LiquidationSimulator});
- * a failed simulation is never sent. Fees follow {@link FeePolicy}. One transaction in flight per account; each block the
- * receipts of all in-flight transactions are fetched in one batch; a transaction not mined after
- * {@code replaceAfterBlocks} is simulated again and replaced at the same nonce with bumped fees, or,
- * when the opportunity is gone, cancelled by a 0-value self-transfer at that nonce, so the nonce never
- * stays stuck. After any failure the account waits (exponential backoff in blocks) before the next try.
- * In dry-run it stops after simulation and pricing, and never calls {@code eth_sendRawTransaction}.
+ * a failed simulation is never sent. Fees follow {@link FeePolicy} ({@link FeeMarket}); signing, nonces and
+ * the send journal are the {@link Broadcaster}'s; what is in flight and what backs off, the
+ * {@link InFlightBook}'s. One transaction in flight per position; each head the receipts of all in-flight
+ * transactions are fetched in one batch; a transaction not mined after {@code replaceAfterBlocks} is
+ * simulated again and replaced at the same nonce with bumped fees, or, when the opportunity is gone,
+ * cancelled by a 0-value self-transfer at that nonce, so the nonce never stays stuck. After any failure the
+ * position waits (exponential backoff in blocks) before the next try. In dry-run it stops after simulation
+ * and pricing, and never calls {@code eth_sendRawTransaction}.
  */
 public final class Submitter implements AutoCloseable {
 
     /**
      * @param replaceAfterBlocks  blocks a transaction may wait before it is re-simulated and replaced or cancelled
      * @param maxReplacements     fee bumps of one liquidation before it is cancelled instead
-     * @param backoffBlocks       blocks an account waits after its first failure (doubling, up to 64×)
+     * @param backoffBlocks       blocks a position waits after its first failure (doubling, up to 64×)
      * @param gasLimitMarginPct   gas limit = estimate + this share
      */
     public record Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun) {
@@ -43,34 +46,20 @@ public final class Submitter implements AutoCloseable {
         public static Settings defaults(long chainId, boolean dryRun) {
             return new Settings(chainId, 2, 5, 4, 25, dryRun);
         }
-
-        /** Blocks after which an expired back-off is forgotten (its failure count with it): the longest back-off there is. */
-        long forgetBackoffAfter() {
-            return (long) backoffBlocks << 6;
-        }
     }
 
-    /** Mined liquidations are remembered this many blocks, so a reorg that removes one puts it back in flight. */
-    static final int REORG_MEMORY_BLOCKS = 256;
-
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Submitter.class);
-    private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
-    private static final int FEE_HISTORY_BLOCKS = 5;
+    private static final Logger log = LoggerFactory.getLogger(Submitter.class);
 
     private final EthRpc rpc;
-    private final TransactionSigner signer;
     private final Address from;
-    private final NonceManager nonces;
-    private final FeePolicy feePolicy;
     private final Settings settings;
     private final SubmitEvents events;
-    private final Map<PositionId, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final Map<PositionId, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final FeeMarket fees;
+    private final InFlightBook book;
     private final LiquidationSimulator simulator;
     private final SendJournal journal;
-    private final java.util.Deque<Settled> recentlyMined = new java.util.ArrayDeque<>();
-    private long marketBlock = -1;
-    private FeePolicy.MarketFees market;
+    private final Broadcaster broadcaster;
+    private final SetupTransactions setupTransactions;
 
     /** A submitter that journals nothing and has no setup to simulate: one-off commands and tests. */
     public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events) {
@@ -88,14 +77,15 @@ public final class Submitter implements AutoCloseable {
             throw new IllegalArgumentException("a signer is needed unless in dry-run");
         }
         this.rpc = rpc;
-        this.signer = signer;
         this.from = signer == null ? from : signer.address();
-        this.nonces = new NonceManager(rpc, this.from);
-        this.feePolicy = feePolicy;
         this.settings = settings;
         this.events = events;
+        this.fees = new FeeMarket(rpc, feePolicy);
+        this.book = new InFlightBook(settings.backoffBlocks());
         this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct(), setup);
         this.journal = journal;
+        this.broadcaster = new Broadcaster(rpc, signer, settings.chainId(), new NonceManager(rpc, this.from), journal);
+        this.setupTransactions = new SetupTransactions(rpc, this.from, fees, broadcaster, settings.gasLimitMarginPct());
     }
 
     /**
@@ -110,7 +100,7 @@ public final class Submitter implements AutoCloseable {
             return 0;
         }
         long mined = rpc.transactionCount(from, BlockTag.LATEST);
-        Map<Long, List<SendJournal.Entry>> byNonce = new java.util.TreeMap<>();
+        Map<Long, List<SendJournal.Entry>> byNonce = new TreeMap<>();
         entries.stream().filter(e -> e.nonce() >= mined).forEach(e -> byNonce.computeIfAbsent(e.nonce(), n -> new ArrayList<>()).add(e));
         List<SendJournal.Entry> kept = new ArrayList<>();
         byNonce.forEach((nonce, all) -> {
@@ -118,15 +108,15 @@ public final class Submitter implements AutoCloseable {
             PositionId owner = all.get(all.size() - 1).liquidation().position();
             List<SendJournal.Entry> attempts = all.stream().filter(e -> e.liquidation().position().equals(owner)).toList();
             SendJournal.Entry first = attempts.get(0);
-            InFlight flight = new InFlight(first.liquidation(), nonce, first.gasLimit(), Long.MIN_VALUE / 2);
-            attempts.forEach(a -> flight.attempts.add(new Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
-            inFlight.put(first.liquidation().position(), flight);
+            InFlightBook.Flight flight = new InFlightBook.Flight(first.liquidation(), nonce, first.gasLimit(), 0);
+            flight.dueNow();
+            attempts.forEach(a -> flight.attempts.add(new InFlightBook.Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
+            book.add(flight);
             kept.addAll(attempts);
-            nonces.atLeast(nonce + 1);
+            broadcaster.nonceAtLeast(nonce + 1);
         });
         journal.rewrite(kept);
-        log.atInfo().addKeyValue("event", "recovered")
-                .addKeyValue("inFlight", byNonce.size()).addKeyValue("minedNonce", mined)
+        log.atInfo().addKeyValue("event", "recovered").addKeyValue("inFlight", byNonce.size()).addKeyValue("minedNonce", mined)
                 .log("send journal: " + byNonce.size() + " transaction(s) sent before the restart and not mined yet are tracked again");
         return byNonce.size();
     }
@@ -137,17 +127,21 @@ public final class Submitter implements AutoCloseable {
 
     /** False while the position has a transaction in flight or is backing off after a failure. */
     public boolean accepting(PositionId position, long block) {
-        Backoff backoff = backoffs.get(position);
-        return !inFlight.containsKey(position) && (backoff == null || block >= backoff.untilBlock);
+        return book.accepting(position, block);
     }
 
     /** The liquidations in flight (the planner subtracts what they will pull from the wallet). */
     public List<Liquidation> inFlightLiquidations() {
-        return inFlight.values().stream().map(f -> f.liquidation).toList();
+        return book.flights().stream().map(f -> f.liquidation).toList();
     }
 
     public int inFlightCount() {
-        return inFlight.size();
+        return book.size();
+    }
+
+    /** What the network asks for the next block (one {@code eth_feeHistory} per head, shared with the planner). */
+    public FeePolicy.MarketFees marketFees(BlockHeader head) {
+        return fees.at(head);
     }
 
     /**
@@ -158,14 +152,14 @@ public final class Submitter implements AutoCloseable {
      * @param nextTimestamp the time the next block will carry (the simulation runs at it; 0: the node's choice)
      */
     public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp) {
-        FeePolicy.MarketFees fees = marketFees(head);
+        FeePolicy.MarketFees market = fees.at(head);
         List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.position(), head.number())).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
                 (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
         Map<Liquidation, String> sent = new HashMap<>();
         for (int i = 0; i < accepted.size(); i++) {
             Liquidation liquidation = accepted.get(i);
-            simulated.get(i).flatMap(s -> price(liquidation, s, head, fees)).flatMap(p -> broadcast(p, head))
+            simulated.get(i).flatMap(s -> price(liquidation, s, head, market)).flatMap(p -> broadcast(p, head))
                     .ifPresent(hash -> sent.put(liquidation, hash));
         }
         if (!sent.isEmpty()) {
@@ -175,17 +169,17 @@ public final class Submitter implements AutoCloseable {
     }
 
     /** Gas and fees of one simulated liquidation; empty when it must not be sent (the reason went to the events). */
-    private Optional<Prepared> price(Liquidation liquidation, LiquidationSimulator.Simulated simulated, BlockHeader head, FeePolicy.MarketFees fees) {
+    private Optional<Prepared> price(Liquidation liquidation, LiquidationSimulator.Simulated simulated, BlockHeader head, FeePolicy.MarketFees market) {
         events.simulated(liquidation, simulated.gasUsed());
-        BigInteger expectedGasWei = simulated.gasUsed().multiply(fees.nextBaseFee().add(fees.tip()));
+        BigInteger expectedGasWei = simulated.gasUsed().multiply(market.nextBaseFee().add(market.tip()));
         if (liquidation.grossProfitWei().subtract(expectedGasWei).compareTo(liquidation.minProfitWei()) < 0) {
-            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + simulated.gasUsed() + " at " + fees.nextBaseFee().add(fees.tip())
+            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + simulated.gasUsed() + " at " + market.nextBaseFee().add(market.tip())
                     + " wei leaves less than the minimum profit of " + liquidation.minProfitWei() + " wei (gross " + liquidation.grossProfitWei() + " wei)");
             return Optional.empty();
         }
-        Optional<Fees> priced = feePolicy.price(fees, liquidation.grossProfitWei(), liquidation.minProfitWei(), simulated.gasLimit());
+        Optional<Fees> priced = fees.policy().price(market, liquidation.grossProfitWei(), liquidation.minProfitWei(), simulated.gasLimit());
         if (priced.isEmpty()) {
-            fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + fees.nextBaseFee() + " wei is above the profit cap");
+            fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + market.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
         }
         CallRequest tx = new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, simulated.gasLimit())
@@ -197,22 +191,23 @@ public final class Submitter implements AutoCloseable {
         Liquidation liquidation = prepared.liquidation;
         if (settings.dryRun()) {
             events.wouldSend(liquidation, prepared.tx.gas(), prepared.fees);
-            backOff(liquidation.position(), head.number());
+            book.backOff(liquidation.position(), head.number());
             return Optional.empty();
         }
-        if (inFlight.containsKey(liquidation.position())) {
-            return Optional.empty(); // one transaction per account: never a second, untracked one
+        if (book.inFlight(liquidation.position())) {
+            return Optional.empty(); // one transaction per position: never a second, untracked one
         }
-        Optional<Sent> sent = sendNew(prepared.tx, liquidation, prepared.fees, head.number());
+        Optional<Broadcaster.Sent> sent = broadcaster.sendNew(prepared.tx, s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), prepared.fees,
+                false, prepared.tx.gas(), head.number(), liquidation));
         if (sent.isEmpty()) {
             fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
         }
-        InFlight flight = new InFlight(liquidation, sent.get().nonce, prepared.tx.gas(), head.number());
-        flight.attempts.add(new Attempt(sent.get().hash, sent.get().raw, prepared.fees, false));
-        inFlight.put(liquidation.position(), flight);
-        events.sent(liquidation, sent.get().hash, sent.get().nonce, prepared.fees, prepared.tx.gas());
-        return Optional.of(sent.get().hash);
+        InFlightBook.Flight flight = new InFlightBook.Flight(liquidation, sent.get().nonce(), prepared.tx.gas(), head.number());
+        flight.attempts.add(new InFlightBook.Attempt(sent.get().hash(), sent.get().raw(), prepared.fees, false));
+        book.add(flight);
+        events.sent(liquidation, sent.get().hash(), sent.get().nonce(), prepared.fees, prepared.tx.gas());
+        return Optional.of(sent.get().hash());
     }
 
     private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
@@ -222,7 +217,7 @@ public final class Submitter implements AutoCloseable {
     @Override
     public void close() {
         simulator.close();
-        journal.rewrite(journalEntries()); // what is still in flight, for the next start
+        journal.rewrite(book.journalEntries()); // what is still in flight, for the next start
         journal.close();
     }
 
@@ -230,54 +225,25 @@ public final class Submitter implements AutoCloseable {
      * A setup transaction (e.g. a token approval) outside the liquidation flow: simulated, priced at the
      * market (no profit cap: it earns nothing by itself), sent and awaited. Not for dry-run.
      */
-    public TransactionReceipt execute(Address to, String data, String what, java.time.Duration timeout) {
+    public TransactionReceipt execute(Address to, String data, String what, Duration timeout) {
         if (settings.dryRun()) {
             throw new IllegalStateException("dry-run sends nothing: " + what);
         }
-        CallRequest body = new CallRequest(from, to, data, BigInteger.ZERO, null);
-        BigInteger gas;
-        try {
-            rpc.call(body, BlockTag.LATEST);
-            gas = rpc.estimateGas(body);
-        } catch (CallRevertedException e) {
-            throw new IllegalStateException(what + " would revert: " + e.reason());
-        }
-        FeePolicy.MarketFees fees = feePolicy.market(rpc.feeHistory(FEE_HISTORY_BLOCKS, BlockTag.LATEST, feePolicy.percentiles()));
-        BigInteger maxFee = fees.wantedMaxFee();
-        CallRequest tx = body.withGas(gas.multiply(BigInteger.valueOf(100L + settings.gasLimitMarginPct())).divide(BigInteger.valueOf(100)))
-                .withFees(maxFee, fees.tip());
-        Sent sent = sendNew(tx).orElseThrow(() -> new IllegalStateException("the node refused " + what));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TransactionReceipt> receipt = rpc.receipt(sent.hash);
-            if (receipt.isPresent()) {
-                if (!receipt.get().success()) {
-                    throw new IllegalStateException(what + " reverted on chain (tx " + sent.hash + ")");
-                }
-                return receipt.get();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + what);
-            }
-        }
-        throw new IllegalStateException(what + " (tx " + sent.hash + ") was not mined within " + timeout.toSeconds() + " s");
+        return setupTransactions.execute(to, data, what, timeout);
     }
 
     /**
      * Each new head: settle transactions mined up to it, replace or cancel the ones that wait too long.
-     * A transaction the node reports mined in a later block than {@code head} stays in flight: the book
-     * has not applied that block yet, so its account must not be planned again from older numbers.
+     * A transaction the node reports mined in a later block than {@code head} stays in flight: the markets
+     * have not applied that block yet, so its position must not be planned again from older numbers.
      */
     public void onHead(BlockHeader head) {
-        forgetOld(head.number());
-        if (inFlight.isEmpty()) {
+        book.forgetOld(head.number());
+        List<InFlightBook.Flight> flights = book.flights();
+        if (flights.isEmpty()) {
             return;
         }
-        List<InFlight> flights = new ArrayList<>(inFlight.values());
-        List<String> hashes = flights.stream().flatMap(f -> f.attempts.stream().map(a -> a.hash)).toList();
+        List<String> hashes = flights.stream().flatMap(f -> f.attempts.stream().map(InFlightBook.Attempt::hash)).toList();
         List<Optional<TransactionReceipt>> receipts = rpc.receipts(hashes);
         Map<String, TransactionReceipt> mined = new HashMap<>();
         for (int i = 0; i < hashes.size(); i++) {
@@ -285,10 +251,10 @@ public final class Submitter implements AutoCloseable {
             receipts.get(i).ifPresent(r -> mined.put(hashes.get(index), r));
         }
         Long minedNonces = null;
-        for (InFlight flight : flights) {
-            Optional<Attempt> landed = flight.attempts.stream().filter(a -> mined.containsKey(a.hash)).findFirst();
+        for (InFlightBook.Flight flight : flights) {
+            Optional<InFlightBook.Attempt> landed = flight.attempts.stream().filter(a -> mined.containsKey(a.hash())).findFirst();
             if (landed.isPresent()) {
-                TransactionReceipt receipt = mined.get(landed.get().hash);
+                TransactionReceipt receipt = mined.get(landed.get().hash());
                 if (receipt.blockNumber() <= head.number()) {
                     settle(flight, landed.get(), receipt, head);
                 }
@@ -298,20 +264,20 @@ public final class Submitter implements AutoCloseable {
                 continue;
             }
             if (minedNonces == null) {
-                minedNonces = nonces.minedCount(head.number());
+                minedNonces = broadcaster.minedCount(head.number());
             }
             if (flight.nonce < minedNonces) {
-                // Our nonce is used and none of our attempts carries it: another transaction of this account took it.
-                inFlight.remove(flight.liquidation.position());
+                // Our nonce is used and none of our attempts carries it: another transaction of this signer took it.
+                book.remove(flight);
                 events.dropped(flight.liquidation, flight.nonce);
-                backOff(flight.liquidation.position(), head.number());
-                nonces.invalidate();
+                book.backOff(flight.liquidation.position(), head.number());
+                broadcaster.forgetNonce();
                 continue;
             }
             replaceOrCancel(flight, head);
         }
-        if (journal.lines() > 4 * (inFlight.size() + 64)) {
-            journal.rewrite(journalEntries());
+        if (journal.lines() > 4 * (book.size() + 64)) {
+            journal.rewrite(book.journalEntries());
         }
     }
 
@@ -320,51 +286,25 @@ public final class Submitter implements AutoCloseable {
      * again at their nonces: the next head finds them re-mined, or re-simulates them on the new chain and
      * re-broadcasts (still liquidatable) or cancels (not any more). The local nonce is taken from the chain again.
      */
-    public void onRollback(dev.margincall.core.BlockRef commonAncestor) {
-        nonces.invalidate();
-        for (java.util.Iterator<Settled> it = recentlyMined.iterator(); it.hasNext(); ) {
-            Settled settled = it.next();
-            if (settled.block > commonAncestor.number()) {
-                it.remove();
-                settled.flight.lastSentBlock = Long.MIN_VALUE / 2; // due at the next head
-                inFlight.put(settled.flight.liquidation.position(), settled.flight);
-                events.reorged(settled.flight.liquidation, settled.hash, settled.block);
-            }
+    public void onRollback(BlockRef commonAncestor) {
+        broadcaster.forgetNonce();
+        for (InFlightBook.Mined reorged : book.reorged(commonAncestor)) {
+            events.reorged(reorged.flight().liquidation, reorged.hash(), reorged.block());
         }
     }
 
-    /** Expired back-offs long past and mined liquidations older than any reorg we follow: kept bounded. */
-    private void forgetOld(long head) {
-        backoffs.values().removeIf(b -> head > b.untilBlock + settings.forgetBackoffAfter());
-        while (!recentlyMined.isEmpty() && recentlyMined.peekFirst().block < head - REORG_MEMORY_BLOCKS) {
-            recentlyMined.removeFirst();
-        }
-    }
-
-    private List<SendJournal.Entry> journalEntries() {
-        List<SendJournal.Entry> entries = new ArrayList<>();
-        for (InFlight flight : inFlight.values()) {
-            for (Attempt attempt : flight.attempts) {
-                entries.add(new SendJournal.Entry(flight.nonce, attempt.hash, attempt.raw, attempt.fees, attempt.cancel,
-                        attempt.cancel ? CANCEL_GAS : flight.gasLimit, flight.lastSentBlock, flight.liquidation));
-            }
-        }
-        return entries;
-    }
-
-    private void settle(InFlight flight, Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
-        PositionId account = flight.liquidation.position();
-        inFlight.remove(account);
-        if (attempt.cancel) {
+    private void settle(InFlightBook.Flight flight, InFlightBook.Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
+        if (attempt.cancel()) {
+            book.remove(flight);
             events.cancelled(flight.liquidation, receipt);
-            backOff(account, head.number());
+            book.backOff(flight.liquidation.position(), head.number());
         } else if (receipt.success()) {
-            backoffs.remove(account);
-            recentlyMined.addLast(new Settled(flight, attempt.hash, receipt.blockNumber()));
+            book.mined(flight, attempt.hash(), receipt.blockNumber());
             events.mined(flight.liquidation, receipt);
         } else {
+            book.remove(flight);
             events.reverted(flight.liquidation, receipt);
-            backOff(account, head.number());
+            book.backOff(flight.liquidation.position(), head.number());
         }
     }
 
@@ -374,13 +314,13 @@ public final class Submitter implements AutoCloseable {
      * (re-broadcast it unchanged, in case the node dropped it, and let the earlier one's bump free it).
      * A liquidation whose opportunity is gone is cancelled whatever its fee.
      */
-    private void replaceOrCancel(InFlight flight, BlockHeader head) {
-        Attempt last = flight.attempts.get(flight.attempts.size() - 1);
-        FeePolicy.MarketFees market = marketFees(head);
-        boolean underpriced = last.fees.maxFeePerGas().compareTo(market.nextBaseFee().add(market.tip())) < 0;
-        if (last.cancel) {
+    private void replaceOrCancel(InFlightBook.Flight flight, BlockHeader head) {
+        InFlightBook.Attempt last = flight.last();
+        FeePolicy.MarketFees market = fees.at(head);
+        boolean underpriced = last.fees().maxFeePerGas().compareTo(market.nextBaseFee().add(market.tip())) < 0;
+        if (last.cancel()) {
             if (underpriced) {
-                cancel(flight, last.fees, market, head, "the previous cancellation was underpriced");
+                cancel(flight, last.fees(), market, head, "the previous cancellation was underpriced");
             } else {
                 rebroadcast(flight, last, head);
             }
@@ -388,7 +328,7 @@ public final class Submitter implements AutoCloseable {
         }
         Optional<String> gone = stillValid(flight.liquidation);
         if (gone.isPresent()) {
-            cancel(flight, last.fees, market, head, gone.get());
+            cancel(flight, last.fees(), market, head, gone.get());
             return;
         }
         if (!underpriced) {
@@ -397,38 +337,39 @@ public final class Submitter implements AutoCloseable {
         }
         int replacements = flight.attempts.size() - 1;
         Optional<Fees> bumped = replacements < settings.maxReplacements()
-                ? feePolicy.bump(last.fees, market, flight.liquidation.grossProfitWei(), flight.liquidation.minProfitWei(), flight.gasLimit) : Optional.empty();
+                ? fees.policy().bump(last.fees(), market, flight.liquidation.grossProfitWei(), flight.liquidation.minProfitWei(), flight.gasLimit)
+                : Optional.empty();
         if (bumped.isEmpty()) {
-            cancel(flight, last.fees, market, head, replacements >= settings.maxReplacements()
+            cancel(flight, last.fees(), market, head, replacements >= settings.maxReplacements()
                     ? "replaced " + replacements + " times without being mined" : "the fee needed now is above the profit cap");
             return;
         }
         CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
                 flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
-        send(tx, flight, bumped.get(), false, head.number()).ifPresent(sent -> {
-            flight.attempts.add(new Attempt(sent.hash, sent.raw, bumped.get(), false));
-            flight.lastSentBlock = head.number();
-            events.replaced(flight.liquidation, last.hash, sent.hash, bumped.get());
-        });
+        sendAt(flight, tx, bumped.get(), false, head).ifPresent(sent -> events.replaced(flight.liquidation, last.hash(), sent.hash(), bumped.get()));
     }
 
-    private void rebroadcast(InFlight flight, Attempt attempt, BlockHeader head) {
-        try {
-            rpc.sendRawTransaction(attempt.raw);
-        } catch (RpcException e) {
-            // "already known" (still pooled) or "nonce too low" (mined meanwhile): the receipts decide next block
-        }
+    private void rebroadcast(InFlightBook.Flight flight, InFlightBook.Attempt attempt, BlockHeader head) {
+        broadcaster.rebroadcast(attempt.raw());
         flight.lastSentBlock = head.number();
     }
 
-    private void cancel(InFlight flight, Fees stuck, FeePolicy.MarketFees market, BlockHeader head, String why) {
-        Fees fees = feePolicy.cancel(stuck, market);
-        CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, flight.nonce, fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
-        send(tx, flight, fees, true, head.number()).ifPresent(sent -> {
-            flight.attempts.add(new Attempt(sent.hash, sent.raw, fees, true));
+    private void cancel(InFlightBook.Flight flight, Fees stuck, FeePolicy.MarketFees market, BlockHeader head, String why) {
+        Fees cancelFees = fees.policy().cancel(stuck, market);
+        CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, Broadcaster.CANCEL_GAS, flight.nonce, cancelFees.maxFeePerGas(),
+                cancelFees.maxPriorityFeePerGas());
+        sendAt(flight, tx, cancelFees, true, head).ifPresent(sent -> events.cancelling(flight.liquidation, sent.hash(), flight.nonce, cancelFees, why));
+    }
+
+    /** A replacement or cancellation at the flight's nonce; recorded as its newest attempt when the node took it. */
+    private Optional<Broadcaster.Sent> sendAt(InFlightBook.Flight flight, CallRequest tx, Fees fees, boolean cancel, BlockHeader head) {
+        Optional<Broadcaster.Sent> sent = broadcaster.sendAt(tx, s -> new SendJournal.Entry(flight.nonce, s.hash(), s.raw(), fees, cancel,
+                tx.gas(), head.number(), flight.liquidation));
+        sent.ifPresent(s -> {
+            flight.attempts.add(new InFlightBook.Attempt(s.hash(), s.raw(), fees, cancel));
             flight.lastSentBlock = head.number();
-            events.cancelling(flight.liquidation, sent.hash, flight.nonce, fees, why);
         });
+        return sent;
     }
 
     /** Empty when the liquidation would still succeed now; else the revert reason. */
@@ -441,124 +382,8 @@ public final class Submitter implements AutoCloseable {
         }
     }
 
-    /** A setup transaction (not journaled: it is awaited, and the next start checks what it set up). */
-    private Optional<Sent> sendNew(CallRequest body) {
-        return sendNew(body, null, null, -1);
-    }
-
-    /**
-     * A new transaction: takes a nonce, retries once with a fresh one if the node says the nonce is used.
-     * A liquidation is journaled with its nonce before it goes out.
-     */
-    private Optional<Sent> sendNew(CallRequest body, Liquidation liquidation, Fees fees, long block) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            long nonce = nonces.take();
-            String raw = signer.sign(settings.chainId(), body.withNonce(nonce));
-            Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
-            try {
-                if (liquidation != null) {
-                    journal.append(new SendJournal.Entry(nonce, sent.hash, raw, fees, false, body.gas(), block, liquidation));
-                }
-                broadcastRaw(raw);
-                return Optional.of(sent);
-            } catch (RpcException e) {
-                if (e.code() == RpcException.TRANSPORT) {
-                    // the node may have it: tracked like a sent one (receipts, replacement and cancellation settle it)
-                    return Optional.of(sent);
-                }
-                nonces.invalidate(); // the next take reads the chain's count: no gap, no reuse
-                if (!nonceConflict(e)) {
-                    return Optional.empty();
-                }
-            } catch (RuntimeException e) {
-                nonces.invalidate();
-                throw e;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A replacement or cancellation at a nonce already ours, journaled before it goes out. */
-    private Optional<Signed> send(CallRequest tx, InFlight flight, Fees fees, boolean cancel, long block) {
-        String raw = signer.sign(settings.chainId(), tx);
-        Signed signed = new Signed(Hash.sha3(raw), raw);
-        journal.append(new SendJournal.Entry(flight.nonce, signed.hash, raw, fees, cancel, tx.gas(), block, flight.liquidation));
-        try {
-            broadcastRaw(raw);
-            return Optional.of(signed);
-        } catch (RpcException e) {
-            return Optional.empty(); // e.g. "replacement underpriced" or already mined: the next block decides
-        }
-    }
-
-    /** eth_sendRawTransaction; "already known" means the node has it: that is success. */
-    private void broadcastRaw(String raw) {
-        try {
-            rpc.sendRawTransaction(raw);
-        } catch (RpcException e) {
-            if (!message(e).contains("already known") && !message(e).contains("known transaction")) {
-                throw e;
-            }
-        }
-    }
-
-    private static boolean nonceConflict(RpcException e) {
-        String message = message(e);
-        return message.contains("nonce too low") || message.contains("replacement transaction underpriced") || message.contains("nonce has already been used");
-    }
-
-    private static String message(RuntimeException e) {
-        return e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-    }
-
     private void fail(Liquidation liquidation, BlockHeader head, RejectReason reason, String detail) {
         events.rejected(liquidation, reason, detail);
-        backOff(liquidation.position(), head.number());
-    }
-
-    private void backOff(PositionId account, long block) {
-        backoffs.compute(account, (a, previous) -> {
-            int failures = previous == null ? 1 : Math.min(previous.failures + 1, 7);
-            return new Backoff(block + ((long) settings.backoffBlocks() << (failures - 1)), failures);
-        });
-    }
-
-    /** What the network asks for the next block (one {@code eth_feeHistory} per block, shared with the planner). */
-    public FeePolicy.MarketFees marketFees(BlockHeader head) {
-        if (marketBlock != head.number()) {
-            market = feePolicy.market(rpc.feeHistory(FEE_HISTORY_BLOCKS, BlockTag.LATEST, feePolicy.percentiles()));
-            marketBlock = head.number();
-        }
-        return market;
-    }
-
-    private record Sent(String hash, String raw, long nonce) {
-    }
-
-    private record Signed(String hash, String raw) {
-    }
-
-    private record Attempt(String hash, String raw, Fees fees, boolean cancel) {
-    }
-
-    private record Backoff(long untilBlock, int failures) {
-    }
-
-    private record Settled(InFlight flight, String hash, long block) {
-    }
-
-    private static final class InFlight {
-        final Liquidation liquidation;
-        final long nonce;
-        final BigInteger gasLimit;
-        final List<Attempt> attempts = new ArrayList<>();
-        long lastSentBlock;
-
-        InFlight(Liquidation liquidation, long nonce, BigInteger gasLimit, long sentBlock) {
-            this.liquidation = liquidation;
-            this.nonce = nonce;
-            this.gasLimit = gasLimit;
-            this.lastSentBlock = sentBlock;
-        }
+        book.backOff(liquidation.position(), head.number());
     }
 }

@@ -26,9 +26,18 @@ class RpcErrorsTest {
             -32000 | Block range limit exceeded.                                                                      | RANGE_TOO_LARGE
             -32000 | logs matched by query exceeds limit of 10000                                                     | RANGE_TOO_LARGE
             -32000 | block not found                                                                                  | TRANSIENT
-            -32000 | nonce too low                                                                                    | PERMANENT
+            -32000 | nonce too low                                                                                    | NONCE_TOO_LOW
+            -32000 | nonce too low: next nonce 12, tx nonce 11                                                        | NONCE_TOO_LOW
+            -32003 | Nonce has already been used                                                                      | NONCE_TOO_LOW
+            -32000 | already known                                                                                    | ALREADY_KNOWN
+            -32010 | Known transaction: 0xabc                                                                         | ALREADY_KNOWN
+            -32000 | replacement transaction underpriced                                                              | REPLACEMENT_UNDERPRICED
+            -32603 | replacement fee too low                                                                          | REPLACEMENT_UNDERPRICED
+            -32000 | Method not found                                                                                 | METHOD_NOT_FOUND
+            -32000 | unsupported method: eth_simulateV1                                                               | METHOD_NOT_FOUND
+            -32000 | header for hash 0xabc does not exist                                                             | PERMANENT
             -32602 | invalid argument 0: hex string without 0x prefix                                                 | PERMANENT
-            -32601 | the method eth_foo does not exist/is not available                                               | PERMANENT
+            -32601 | the method eth_foo does not exist/is not available                                               | METHOD_NOT_FOUND
             """)
     void classifiesNodeAndProviderErrors(int code, String message, RpcErrorKind kind) {
         assertThat(RpcErrors.classify(new RpcException("eth_getLogs", code, message, null, null))).isEqualTo(kind);

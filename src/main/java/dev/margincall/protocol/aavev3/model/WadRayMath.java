@@ -1,5 +1,6 @@
 package dev.margincall.protocol.aavev3.model;
 
+import dev.margincall.core.Rounding;
 import java.math.BigInteger;
 
 /**
@@ -37,7 +38,7 @@ public final class WadRayMath {
     }
 
     public static BigInteger percentMul(BigInteger value, BigInteger percentage) {
-        return value.multiply(percentage).add(HALF_PERCENTAGE_FACTOR).divide(PERCENTAGE_FACTOR);
+        return Rounding.percentMulHalfUp(value, percentage);
     }
 
     public static BigInteger percentDiv(BigInteger value, BigInteger percentage) {

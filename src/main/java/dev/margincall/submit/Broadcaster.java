@@ -1,0 +1,126 @@
+package dev.margincall.submit;
+
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.RpcErrorKind;
+import dev.margincall.chain.RpcErrors;
+import dev.margincall.chain.RpcException;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.web3j.crypto.Hash;
+
+/**
+ * Signs and sends, owning the nonce: a new transaction takes the next nonce (a local counter, taken from
+ * the chain again after any error), is written to the send journal, then goes out; a node that says the
+ * nonce is used gets one more try with a fresh one, so no nonce is skipped or reused. Replacements and
+ * cancellations reuse their flight's nonce.
+ */
+final class Broadcaster {
+
+    /** A 0-value self-transfer: what a cancellation at a stuck nonce costs. */
+    static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
+
+    /** A transaction signed and sent (or maybe sent: the node's answer was lost). */
+    record Sent(String hash, String raw, long nonce) {
+    }
+
+    private final EthRpc rpc;
+    private final TransactionSigner signer;
+    private final long chainId;
+    private final NonceManager nonces;
+    private final SendJournal journal;
+
+    Broadcaster(EthRpc rpc, TransactionSigner signer, long chainId, NonceManager nonces, SendJournal journal) {
+        this.rpc = rpc;
+        this.signer = signer;
+        this.chainId = chainId;
+        this.nonces = nonces;
+        this.journal = journal;
+    }
+
+    /**
+     * A new transaction at the next nonce; {@code record} says what the journal keeps of it (null: not journaled,
+     * e.g. a setup transaction that is awaited). Empty when the node refused it.
+     */
+    Optional<Sent> sendNew(CallRequest body, Journaled record) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            long nonce = nonces.take();
+            String raw = signer.sign(chainId, body.withNonce(nonce));
+            Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
+            try {
+                if (record != null) {
+                    journal.append(record.entry(sent));
+                }
+                send(raw);
+                return Optional.of(sent);
+            } catch (RpcException e) {
+                if (e.code() == RpcException.TRANSPORT) {
+                    // the node may have it: tracked like a sent one (receipts, replacement and cancellation settle it)
+                    return Optional.of(sent);
+                }
+                nonces.invalidate(); // the next take reads the chain's count: no gap, no reuse
+                RpcErrorKind kind = RpcErrors.classify(e);
+                if (kind != RpcErrorKind.NONCE_TOO_LOW && kind != RpcErrorKind.REPLACEMENT_UNDERPRICED) {
+                    return Optional.empty();
+                }
+            } catch (RuntimeException e) {
+                nonces.invalidate();
+                throw e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A replacement or cancellation at a nonce already ours, journaled before it goes out; empty when the node refused it. */
+    Optional<Sent> sendAt(CallRequest tx, Journaled record) {
+        String raw = signer.sign(chainId, tx);
+        Sent sent = new Sent(Hash.sha3(raw), raw, tx.nonce());
+        journal.append(record.entry(sent));
+        try {
+            send(raw);
+            return Optional.of(sent);
+        } catch (RpcException e) {
+            return Optional.empty(); // e.g. "replacement underpriced" or already mined: the next head decides
+        }
+    }
+
+    /** The same signed bytes again (a node may have dropped them); any answer is fine: the receipts decide. */
+    void rebroadcast(String raw) {
+        try {
+            rpc.sendRawTransaction(raw);
+        } catch (RpcException e) {
+            // "already known" (still pooled) or "nonce too low" (mined meanwhile): the receipts decide next head
+        }
+    }
+
+    /** The signer's nonce as of {@code block}: transactions below it are mined (by then). */
+    long minedCount(long block) {
+        return nonces.minedCount(block);
+    }
+
+    /** After a reorg or a dropped transaction: the next nonce comes from the chain again. */
+    void forgetNonce() {
+        nonces.invalidate();
+    }
+
+    /** New transactions take {@code nonce} or above (the journal's are ours already). */
+    void nonceAtLeast(long nonce) {
+        nonces.atLeast(nonce);
+    }
+
+    /** eth_sendRawTransaction; "already known" means the node has it: that is success. */
+    private void send(String raw) {
+        try {
+            rpc.sendRawTransaction(raw);
+        } catch (RpcException e) {
+            if (RpcErrors.classify(e) != RpcErrorKind.ALREADY_KNOWN) {
+                throw e;
+            }
+        }
+    }
+
+    /** What the journal records of a signed transaction. */
+    interface Journaled {
+        SendJournal.Entry entry(Sent sent);
+    }
+}
