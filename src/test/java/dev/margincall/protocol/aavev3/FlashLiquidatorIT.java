@@ -24,6 +24,7 @@ import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.SeededBorrower;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.List;
@@ -143,7 +144,7 @@ class FlashLiquidatorIT {
         assertThat(aave.liquidator()).isEqualTo(liquidator);
         assertThat(aave.debtToCover()).isPositive().isLessThanOrEqualTo(victimLoan);
         BigInteger proceeds = amountOut(aave.liquidatedCollateralAmount(), wethReserve, usdcReserve);
-        BigInteger expectedProfit = proceeds.subtract(aave.debtToCover()).subtract(AaveV3Calls.flashLoanPremium(victimLoan, premiumBps));
+        BigInteger expectedProfit = proceeds.subtract(aave.debtToCover()).subtract(WadRayMath.percentMul(victimLoan, premiumBps));
         assertThat(expectedProfit).isPositive();
 
         assertThat(ours).isEqualTo(new FlashLiquidator.Liquidated(liquidator, victim.address(), weth, usdc, aave.debtToCover(),
@@ -195,7 +196,7 @@ class FlashLiquidatorIT {
         FlashLiquidator.Liquidated ours = liquidated(receipt);
         assertThat(aave.debtToCover()).as("10 WETH of collateral caps the debt Aave takes").isLessThan(ETHER.multiply(BigInteger.TEN));
         BigInteger expectedProfit = aave.liquidatedCollateralAmount().subtract(aave.debtToCover())
-                .subtract(AaveV3Calls.flashLoanPremium(loan, premiumBps));
+                .subtract(WadRayMath.percentMul(loan, premiumBps));
         assertThat(expectedProfit).isPositive();
         assertThat(ours).isEqualTo(new FlashLiquidator.Liquidated(liquidator, SAME_ASSET_BORROWER, weth, weth, aave.debtToCover(),
                 aave.liquidatedCollateralAmount(), expectedProfit));
@@ -290,7 +291,7 @@ class FlashLiquidatorIT {
         String liquidate = FlashLiquidator.liquidate(weth, usdc, victim.address(), victimLoan, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ZERO);
         RevertReason.Decoded decoded = revert(new CallRequest(KEEPER, liquidator, liquidate, null, null));
         assertThat(decoded.is("RepaymentShortfall")).as(decoded.text()).isTrue();
-        assertThat(decoded.argument("owed")).isEqualTo(victimLoan.add(AaveV3Calls.flashLoanPremium(victimLoan, premiumBps)));
+        assertThat(decoded.argument("owed")).isEqualTo(victimLoan.add(WadRayMath.percentMul(victimLoan, premiumBps)));
         assertThat((BigInteger) decoded.argument("available")).isLessThan((BigInteger) decoded.argument("owed"));
 
         List<BigInteger> before = balances();
