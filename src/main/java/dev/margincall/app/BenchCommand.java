@@ -180,9 +180,8 @@ final class BenchCommand implements Callable<Integer> {
         KeeperConfig config = new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(devnet.node().wsUrl()), deployment.multicall3(), 5, 20),
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
-                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        Funding.WALLET, Optional.empty(), Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE,
-                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
+                Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
+                        Funding.WALLET).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
         long t0 = System.nanoTime();
         Path state = Files.createTempDirectory("margin-call-bench");
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, environment, state, registry, Duration.ofMillis(50))) {

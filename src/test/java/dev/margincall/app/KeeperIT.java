@@ -23,7 +23,6 @@ import dev.margincall.protocol.aavev3.UserAccountData;
 import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.RejectReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -477,8 +476,7 @@ class KeeperIT {
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(deployment.rpcUrl().replace("http", "ws")),
                         deployment.multicall3(), 5, 20),
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
-                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        funding, liquidator, Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE, Optional.empty(), 50,
-                        BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
+                Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
+                        funding).withLiquidatorContract(liquidator).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
     }
 }
