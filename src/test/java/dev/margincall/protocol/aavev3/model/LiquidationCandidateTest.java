@@ -3,6 +3,7 @@ package dev.margincall.protocol.aavev3.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.margincall.bench.SyntheticMarket;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.Comparator;
@@ -100,7 +101,7 @@ class LiquidationCandidateTest {
         balances.put(WETH, new Position.Balances(BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(weth)), BigInteger.ZERO, BigInteger.ZERO,
                 BigInteger.ZERO, 0));
         for (Map.Entry<Integer, Long> debt : debtDollars.entrySet()) {
-            BigInteger scaled = BigInteger.TEN.pow(SyntheticMarket.DECIMALS[debt.getKey()]).multiply(BigInteger.valueOf(debt.getValue()));
+            BigInteger scaled = BigInteger.TEN.pow(SyntheticMarket.decimals(debt.getKey())).multiply(BigInteger.valueOf(debt.getValue()));
             balances.put(debt.getKey(), new Position.Balances(BigInteger.ZERO, scaled, BigInteger.ZERO, BigInteger.ZERO, 0));
             configuration = configuration.setBit(debt.getKey() * 2);
         }
