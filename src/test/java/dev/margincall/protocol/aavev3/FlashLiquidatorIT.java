@@ -26,9 +26,11 @@ import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -426,19 +428,7 @@ class FlashLiquidatorIT {
     /** Sends with a fixed gas limit, so the node mines the transaction even though it reverts (no estimate first). */
     static TransactionReceipt sendMined(Address from, Address to, String calldata) {
         String hash = chain.sendTransaction(new CallRequest(from, to, calldata, null, MAX_GAS));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Optional<TransactionReceipt> receipt = chain.receipt(hash);
-            if (receipt.isPresent()) {
-                return receipt.get();
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        return fail("transaction " + hash + " was not mined");
+        return Awaitility.await("transaction " + hash + " mined").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> chain.receipt(hash), Optional::isPresent).orElseThrow();
     }
 }
