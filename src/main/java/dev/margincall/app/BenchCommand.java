@@ -1,6 +1,7 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.protocol.aavev3.bench.EvaluatorTiming;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;
@@ -83,9 +84,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/bench", description = "Directory for bench.json and bench.md (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--jmh", description = "JMH result file (JSON) of `bin/jmh EvaluatorBenchmark -rf json -rff FILE` to include; "
-            + "without it the evaluator figures are reported as not run, with the last recorded ones.")
-    Path jmh;
+    @Option(names = "--evaluator-accounts", defaultValue = "1000000",
+            description = "Synthetic accounts the evaluator is timed on in-process (default: ${DEFAULT-VALUE}; 0: not measured in this run).")
+    int evaluatorAccounts;
 
     /** The scenario's size: blocks per measuring phase, crash steps and their size. */
     record Scenario(int quietBlocks, int steps, int stepPct, int settleBlocks) {
@@ -109,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
         if (n > 100_000 || n < (quick ? 100 : 1000)) {
             throw new ParameterException(spec.commandLine(), "--users must be between " + (quick ? 100 : 1000) + " and 100000, got " + n);
         }
+        if (evaluatorAccounts < 0 || evaluatorAccounts > 10_000_000) {
+            throw new ParameterException(spec.commandLine(), "--evaluator-accounts must be between 0 and 10000000, got " + evaluatorAccounts);
+        }
         Scenario scenario = quick ? Scenario.QUICK : Scenario.FULL;
         long started = System.nanoTime();
         out.printf("bench: devnet with %d borrowers (seed %d), scenario %s%n", n, seed, scenario);
@@ -123,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("devnet ready in %.1f s; Margin Call run...%n", setupSeconds);
             out.flush();
             Map<String, Object> marginCall = runMarginCall(devnet, keeper, scenario);
+            Object backfill = marginCall.remove("backfill"); // a figure of its own in the report, not a keeper-vs-naive one
             chain.setIntervalMining(0);
             chain.setAutomine(true);
             if (!chain.revert(snapshot)) {
@@ -145,10 +150,13 @@ final class BenchCommand implements Callable<Integer> {
             report.put("marginCall", marginCall);
             report.put("naive", naive);
             report.put("ratios", BenchReport.ratios(marginCall, naive));
-            report.put("evaluator", BenchReport.evaluator(jmh));
-            report.put("backfill", BenchReport.backfill(marginCall));
-            report.put("seconds", round((System.nanoTime() - started) / 1e9, 1));
+            report.put("backfill", backfill);
         }
+        // after the chain work, so the devnet's runs do not share the cores with it
+        out.printf("evaluator: %s%n", evaluatorAccounts == 0 ? "not measured (--evaluator-accounts 0)" : "timing " + evaluatorAccounts + " synthetic accounts...");
+        out.flush();
+        report.put("evaluator", BenchReport.evaluator(evaluatorAccounts == 0 ? null : EvaluatorTiming.measure(evaluatorAccounts, seed, 7)));
+        report.put("seconds", round((System.nanoTime() - started) / 1e9, 1));
         Files.createDirectories(this.out);
         Path json = this.out.resolve("bench.json");
         Path md = this.out.resolve("bench.md");
@@ -179,15 +187,14 @@ final class BenchCommand implements Callable<Integer> {
         KeeperConfig config = new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(devnet.node().wsUrl()), deployment.multicall3(), 5, 20),
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
-                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        Funding.WALLET, Optional.empty(), Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE,
-                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
+                Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
+                        Funding.WALLET).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
         long t0 = System.nanoTime();
         Path state = Files.createTempDirectory("margin-call-bench");
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, environment, state, registry, Duration.ofMillis(50))) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
-            long backfilledTo = devnet.chain().blockNumber();
-            double logs = registry.find(MetricNames.LOGS_DELIVERED).counters().stream().mapToDouble(Counter::count).sum();
+            Map<String, Object> backfill = BenchReport.backfill(registry.get(MetricNames.BACKFILL_DURATION).timer(),
+                    registry.get(MetricNames.BACKFILL_BLOCKS).counter().count(), registry.get(MetricNames.BACKFILL_LOGS).counter().count());
             BenchRecorder recorder = new BenchRecorder(() -> requests(registry), () -> calls(registry));
             runtime.events().probe(recorder);
             long nonce = devnet.chain().transactionCount(keeper, BlockTag.LATEST);
@@ -203,8 +210,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("skipReasonsAtEnd", reasons);
             result.put("startSeconds", round(startSeconds, 2));
             result.put("requestsByMethodWholeRun", byMethod(registry));
-            result.put("backfill", Map.of("blocks", backfilledTo - deployment.startBlock(), "logs", (long) logs,
-                    "seconds", round(startSeconds, 2), "note", "the keeper's start: backfill of the devnet's history, market and account reads"));
+            result.put("backfill", backfill);
             return result;
         } finally {
             deleteQuietly(state);

@@ -1,7 +1,6 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigException;
-import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
@@ -15,7 +14,6 @@ import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,14 +40,14 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "YAML configuration (examples in config/).")
-    Path config;
+    @Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
-        out.printf("%s: keys and values OK%n", config);
+        KeeperConfig keeper = config.load();
+        out.printf("%s: keys and values OK%n", config.name());
         List<String> problems = new ArrayList<>();
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
             RpcClients.requireChainId(rpc, keeper.chain().id());
@@ -65,7 +64,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             problems.add("chain.rpc: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(config.toString(), problems);
+            throw new ConfigException(config.name(), problems);
         }
         out.println("all checks passed");
         out.flush();
@@ -75,7 +74,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, Set<String> withCode, List<String> problems, PrintWriter out) {
         Optional<TransactionSigner> signer = Optional.empty();
         try {
-            signer = Optional.of(KeeperRuntime.signer(execution.signer(), MarginCall.environment));
+            signer = Optional.of(KeeperRuntime.signer(execution.signer(), config.environment()));
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         } catch (TransactionSigner.SignerException e) {

@@ -13,7 +13,6 @@ import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import dev.margincall.observability.PrometheusRegistries;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -118,8 +117,7 @@ final class DemoCommand implements Callable<Integer> {
         return new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(wsUrl), deployment.multicall3(), 5, 20),
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
-                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of(KEY_ENV), Optional.empty(), Optional.empty()),
-                        Funding.FLASH_LOAN, Optional.of(liquidator), Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE,
-                        Optional.empty(), 50, BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
+                Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of(KEY_ENV), Optional.empty(), Optional.empty()),
+                        Funding.FLASH_LOAN).withLiquidatorContract(Optional.of(liquidator)).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
     }
 }

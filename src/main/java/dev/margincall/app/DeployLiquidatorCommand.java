@@ -1,7 +1,6 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigException;
-import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.TransactionReceipt;
@@ -11,12 +10,12 @@ import dev.margincall.submit.Submitter;
 import dev.margincall.submit.SubmitEvents;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,18 +30,18 @@ final class DeployLiquidatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
-    Path config;
+    @Mixin
+    ConfigOption config = new ConfigOption();
 
     @Override
     public Integer call() {
-        KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
+        KeeperConfig keeper = config.load();
         KeeperConfig.Execution execution = keeper.execution().orElseThrow(() -> new ConfigException("execution",
                 List.of("missing: deploy-liquidator needs execution.signer and execution.uniswapV2Router")));
         if (execution.uniswapV2Router().isEmpty()) {
             throw new ConfigException("execution.uniswapV2Router", List.of("missing: the Router02 the contract swaps seized collateral through"));
         }
-        TransactionSigner signer = KeeperRuntime.signer(execution.signer(), MarginCall.environment);
+        TransactionSigner signer = KeeperRuntime.signer(execution.signer(), config.environment());
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
             // the contract this command deploys need not exist yet (its config entry may be an old or placeholder address)
             StartupChecks.requireChain(rpc, keeper, Set.of(StartupChecks.LIQUIDATOR_CONTRACT));

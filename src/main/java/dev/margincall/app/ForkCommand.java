@@ -1,7 +1,6 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.ConfigException;
-import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.web3j.Web3jDevChain;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +43,8 @@ final class ForkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
-    Path config;
+    @Mixin
+    ConfigOption config = new ConfigOption();
 
     @Option(names = "--block", description = "Fork at this block of the configured chain (default: its latest).")
     Long block;
@@ -55,10 +55,10 @@ final class ForkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        KeeperConfig origin = ConfigLoader.load(config, MarginCall.environment);
-        KeeperConfig.Execution execution = origin.execution().orElseThrow(() -> new ConfigException(config.toString(),
+        KeeperConfig origin = config.load();
+        KeeperConfig.Execution execution = origin.execution().orElseThrow(() -> new ConfigException(config.name(),
                 List.of("execution: missing; fork runs the keeper with execution on (see config/devnet.yaml)")));
-        TransactionSigner signer = KeeperRuntime.signer(execution.signer(), MarginCall.environment);
+        TransactionSigner signer = KeeperRuntime.signer(execution.signer(), config.environment());
         out.printf("Forking chain %d%s with Anvil...%n", origin.chain().id(), block == null ? "" : " at block " + block);
         try (AnvilProcess fork = AnvilProcess.start(new AnvilOptions(0, origin.chain().id(), 0, 300_000_000L, origin.chain().rpc().get(0), block));
              DevChain chain = new Web3jDevChain(fork.rpcUrl())) {
@@ -69,16 +69,16 @@ final class ForkCommand implements Callable<Integer> {
                 chain.setAutoImpersonate(true);
                 liquidator = Optional.of(new Transactor(chain).deploy("FlashLiquidator", signer.address(),
                         FlashLiquidator.deployData(origin.protocols().get(0).poolAddressesProvider(), execution.uniswapV2Router().orElseThrow(
-                                () -> new ConfigException(config.toString(), List.of("execution.uniswapV2Router: required for flash-loan funding"))))));
+                                () -> new ConfigException(config.name(), List.of("execution.uniswapV2Router: required for flash-loan funding"))))));
                 chain.setAutoImpersonate(false);
                 out.printf("Deployed a FlashLiquidator on the fork at %s%n", liquidator.get());
             }
             KeeperConfig onFork = new KeeperConfig(new KeeperConfig.Chain(origin.chain().id(), List.of(fork.rpcUrl()), Optional.of(fork.wsUrl()),
                     origin.chain().multicall3(), origin.chain().confirmations(), origin.chain().maxReorgDepth()), origin.protocols(),
-                    Optional.of(withLiquidator(execution, liquidator)));
+                    Optional.of(execution.withLiquidatorContract(liquidator)));
             Path state = Files.createTempDirectory("margin-call-fork");
             long forkBlock = chain.blockNumber();
-            try (KeeperRuntime runtime = KeeperRuntime.start(onFork, false, MarginCall.environment, state, new SimpleMeterRegistry(),
+            try (KeeperRuntime runtime = KeeperRuntime.start(onFork, false, config.environment(), state, new SimpleMeterRegistry(),
                     Duration.ofMillis(100))) {
                 int liquidatable = runtime.liquidatableNow();
                 out.printf("Fork at block %d: %d accounts, %d liquidatable; the keeper runs (a block per second)...%n", forkBlock,
@@ -95,10 +95,4 @@ final class ForkCommand implements Callable<Integer> {
         }
         return MarginCall.OK;
     }
-
-    private static KeeperConfig.Execution withLiquidator(KeeperConfig.Execution e, Optional<Address> liquidator) {
-        return new KeeperConfig.Execution(e.signer(), e.funding(), liquidator, e.uniswapV2Router(), e.minProfitUsd(), e.dustUsd(), e.wrappedNative(),
-                e.maxGasSharePct(), e.minPriorityFeeWei(), e.replaceAfterBlocks(), e.maxReplacements(), e.backoffBlocks(), e.walletGas(), e.flashLoanGas(), e.receiveAToken());
-    }
-
 }

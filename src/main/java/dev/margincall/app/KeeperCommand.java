@@ -1,6 +1,5 @@
 package dev.margincall.app;
 
-import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.FatalChainException;
 import dev.margincall.observability.PrometheusRegistries;
@@ -11,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -23,8 +23,8 @@ abstract class KeeperCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(KeeperCommand.class);
 
-    @Option(names = "--config", required = true, description = "YAML configuration with an execution section (examples in config/).")
-    Path config;
+    @Mixin
+    ConfigOption config = new ConfigOption();
 
     @Option(names = "--state-dir", defaultValue = ".margin-call", description = "Where the event checkpoint is kept (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -40,7 +40,7 @@ abstract class KeeperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        KeeperConfig keeper = ConfigLoader.load(config, MarginCall.environment);
+        KeeperConfig keeper = config.load();
         // The hook goes in before the keeper starts, so a signal at any moment after this line stops it cleanly.
         AtomicReference<KeeperRuntime> running = new AtomicReference<>();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -59,7 +59,7 @@ abstract class KeeperCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopHook);
         KeeperRuntime runtime;
         try {
-            runtime = KeeperRuntime.start(keeper, dryRun(), MarginCall.environment, stateDir, PrometheusRegistries.create(),
+            runtime = KeeperRuntime.start(keeper, dryRun(), config.environment(), stateDir, PrometheusRegistries.create(),
                     Duration.ofMillis(pollMillis));
         } catch (RuntimeException e) {
             removeHook(stopHook);

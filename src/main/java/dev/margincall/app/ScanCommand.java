@@ -3,7 +3,6 @@ package dev.margincall.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.margincall.app.config.ConfigLoader;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.ChainJson;
@@ -14,13 +13,13 @@ import dev.margincall.protocol.aavev3.ScanRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,15 +35,15 @@ final class ScanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "YAML configuration (examples in config/).")
-    Path config;
+    @Mixin
+    ConfigOption config = new ConfigOption();
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
     @Override
     public Integer call() {
-        KeeperConfig keeper = ConfigLoader.load(config);
+        KeeperConfig keeper = config.load();
         PrintWriter out = spec.commandLine().getOut();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), registry)) {

@@ -68,37 +68,4 @@ public final class HealthFactorDistribution {
             cumulative.set(i, running);
         }
     }
-
-    /** A count in progress for one block, account by account from BigInteger health factors; {@link #publish(Tally)} makes it visible. Not thread-safe: one per pass. */
-    public Tally tally() {
-        return new Tally();
-    }
-
-    public void publish(Tally tally) {
-        publishCounts(tally.perBucket);
-    }
-
-    public final class Tally {
-
-        private final long[] perBucket = new long[boundsWad.length + 1];
-
-        private Tally() {
-        }
-
-        /** Counts one indebted account's health factor (wad: 1e18 is 1.0). */
-        public void add(BigInteger healthFactorWad) {
-            // binary search for the first bound >= hf (buckets are "less than or equal")
-            int low = 0;
-            int high = boundsWad.length;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (healthFactorWad.compareTo(boundsWad[mid]) <= 0) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
-                }
-            }
-            perBucket[low]++;
-        }
-    }
 }

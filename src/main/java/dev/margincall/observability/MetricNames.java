@@ -34,6 +34,13 @@ public final class MetricNames {
     /** Gauges of the log backfill: the block it has reached and the block it is going to. */
     public static final String BACKFILL_BLOCK = "margincall.backfill.block";
     public static final String BACKFILL_TARGET = "margincall.backfill.target";
+    /**
+     * Catch-ups of more than one block (the start's backfill, or after a stall): a timer of their duration and
+     * counters of the blocks and logs they delivered, so blocks/s and logs/s are measured where they happen.
+     */
+    public static final String BACKFILL_DURATION = "margincall.backfill.duration";
+    public static final String BACKFILL_BLOCKS = "margincall.backfill.blocks";
+    public static final String BACKFILL_LOGS = "margincall.backfill.logs";
     /** Counter of logs delivered; counter of log range splits after "too many results". */
     public static final String LOGS_DELIVERED = "margincall.logs.delivered";
     public static final String LOG_RANGE_SPLITS = "margincall.logs.range.splits";

@@ -1,6 +1,7 @@
 package dev.margincall.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,18 +13,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Smoke test of {@code margin-call bench --quick} with 200 borrowers: the report is complete and its
- * numbers are sane. No timing is asserted (benchmarks report, tests do not time).
+ * Smoke test of {@code margin-call bench --quick} with 200 borrowers: the report is complete, its numbers
+ * are sane, and every figure comes from this run (sizes follow the input, rates agree with the counts and
+ * times they come from). No timing is asserted (benchmarks report, tests do not time).
  */
 class BenchIT {
 
     private static final int USERS = 200;
+    private static final int EVALUATOR_ACCOUNTS = 20_000;
 
     @Test
     void quickBenchWritesACompleteAndSaneReport(@TempDir Path out) throws Exception {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
-        int exit = MarginCall.run(new String[] {"bench", "--quick", "--users", Integer.toString(USERS), "--out", out.toString()},
+        int exit = MarginCall.run(new String[] {"bench", "--quick", "--users", Integer.toString(USERS),
+                        "--evaluator-accounts", Integer.toString(EVALUATOR_ACCOUNTS), "--out", out.toString()},
                 new PrintWriter(stdout, true), new PrintWriter(stderr, true));
         assertThat(exit).as("exit code; stderr: %s", stderr).isZero();
 
@@ -69,9 +73,28 @@ class BenchIT {
         // the naive keeper asks for every account every block
         assertThat(naive.path("steady").path("jsonRpcCalls").asDouble()).as("naive JSON-RPC calls per quiet block").isGreaterThanOrEqualTo(USERS);
         assertThat(report.path("ratios").path("steadyCallsNaiveOverMarginCall").asDouble()).isGreaterThan(10);
-        assertThat(report.path("evaluator").path("source").asText()).isNotBlank();
-        assertThat(report.path("evaluator").path("fullReevaluationMs").asDouble()).isPositive();
-        assertThat(report.path("backfill").path("blocksPerSecond").asDouble()).isPositive();
-        assertThat(report.path("backfill").path("keeperStart").path("logs").asLong()).isPositive();
+
+        // the evaluator's figures come from a book of the size asked for, built in this run: WBTC is drawn for ~1 account in 10
+        JsonNode evaluator = report.path("evaluator");
+        assertThat(evaluator.path("source").asText()).startsWith("measured in this run");
+        assertThat(evaluator.path("accounts").asInt()).isEqualTo(EVALUATOR_ACCOUNTS);
+        assertThat(evaluator.path("incrementalAccounts").asInt()).isBetween(EVALUATOR_ACCOUNTS / 20, EVALUATOR_ACCOUNTS / 5);
+        assertThat(evaluator.path("fullReevaluationMs").asDouble()).isPositive();
+        assertThat(evaluator.path("incrementalPriceMoveMs").asDouble()).isPositive();
+
+        // the backfill's figures are the keeper's own start on this devnet: every borrower's supply and borrow are in its logs,
+        // the rates are its counts over its time, and it took part of the keeper's start
+        JsonNode backfill = report.path("backfill");
+        assertThat(backfill.path("source").asText()).startsWith("measured in this run");
+        long blocks = backfill.path("blocks").asLong();
+        long logs = backfill.path("logs").asLong();
+        double seconds = backfill.path("seconds").asDouble();
+        assertThat(blocks).isPositive();
+        assertThat(logs).as("at least a supply and a borrow per borrower").isGreaterThanOrEqualTo(2L * USERS);
+        assertThat(seconds).isPositive().isLessThanOrEqualTo(report.path("marginCall").path("startSeconds").asDouble());
+        assertThat(backfill.path("blocksPerSecond").asDouble()).isCloseTo(blocks / seconds, withinPercentage(2));
+        assertThat(backfill.path("logsPerSecond").asDouble()).isCloseTo(logs / seconds, withinPercentage(2));
+        assertThat(table).contains(String.format("evaluator, %,d accounts", EVALUATOR_ACCOUNTS), "backfill of this devnet's history (" + blocks + " blocks")
+                .doesNotContain("last recorded");
     }
 }

@@ -23,7 +23,6 @@ import dev.margincall.protocol.aavev3.UserAccountData;
 import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.RejectReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,7 +196,7 @@ class KeeperIT {
         assertThat(replacements).as("fee-bumped replacements").isNotEmpty();
         List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
         assertThat(outcomes).as("a replacement was what got mined").anySatisfy(o -> assertThat(replacements).contains(o.hash()));
-        assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
+        assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
     }
 
@@ -232,7 +232,7 @@ class KeeperIT {
         mineUntilIdle(chain);
         List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
         assertThat(outcomes).as("a liquidation whose opportunity was gone was cancelled").anySatisfy(o -> assertThat(o.status()).isEqualTo("cancelled"));
-        assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
+        assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
         System.out.printf("cancel: %d mined, %d cancelled%n", outcomes.stream().filter(o -> o.status().equals("mined")).count(),
                 outcomes.stream().filter(o -> o.status().equals("cancelled")).count());
@@ -305,10 +305,8 @@ class KeeperIT {
             }
         });
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!output.toString().contains("keeper started") && process.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Awaitility.await("keeper started").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> output.toString().contains("keeper started") || !process.isAlive());
             assertThat(output.toString()).as("started").contains("keeper started");
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within the grace period").isTrue();
@@ -374,21 +372,7 @@ class KeeperIT {
         assertThat(liquidatable).as("accounts the crash made liquidatable").hasSizeGreaterThan(5);
 
         // let the keeper work until it has been idle (nothing in flight) for a few blocks
-        long idleSince = -1;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            long head = chain.blockNumber();
-            runtime.awaitBlock(head, Duration.ofSeconds(10));
-            if (runtime.inFlight() == 0) {
-                idleSince = idleSince < 0 ? head : idleSince;
-                if (head - idleSince >= 3) {
-                    break;
-                }
-            } else {
-                idleSince = -1;
-            }
-            Thread.sleep(200);
-        }
+        assertThat(runtime.awaitIdle(3, Duration.ofSeconds(60))).as("idle for 3 blocks within 60 s").isTrue();
         chain.setIntervalMining(0);
         List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
         List<String> wouldSend = runtime.events().wouldSendAccounts();
@@ -405,7 +389,11 @@ class KeeperIT {
             long block = outcomes.stream().filter(o -> o.account().equals(event.user())).mapToLong(KeeperEvents.Outcome::minedBlock).min().orElseThrow();
             assertThat(liquidatableAt(reader, List.of(event.user()), block - 1)).as("%s was liquidatable", event.user()).contains(event.user());
         }
-        assertThat(outcomes).as("keeper outcomes").allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+        if (dryRun) {
+            assertThat(outcomes).as("dry-run sends nothing, so nothing has an outcome").isEmpty();
+        } else {
+            assertThat(outcomes).as("keeper outcomes").isNotEmpty().allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+        }
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
         if (!dryRun) {
             // every liquidatable account was liquidated, or the keeper said why not (unprofitable, dust, ...)
@@ -429,10 +417,9 @@ class KeeperIT {
                 profits.isEmpty() ? "-" : profits.get(profits.size() / 2), total);
     }
 
-    private static long awaitNextBlock(DevChain chain, long after) throws InterruptedException {
-        while (chain.blockNumber() <= after) {
-            Thread.sleep(20);
-        }
+    private static long awaitNextBlock(DevChain chain, long after) {
+        Awaitility.await("block " + (after + 1)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> chain.blockNumber() > after);
         return after + 1;
     }
 
@@ -477,8 +464,7 @@ class KeeperIT {
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(deployment.rpcUrl().replace("http", "ws")),
                         deployment.multicall3(), 5, 20),
                 List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
-                Optional.of(new KeeperConfig.Execution(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        funding, liquidator, Optional.of(deployment.uniswapV2().router()), BigDecimal.ONE, BigDecimal.ONE, Optional.empty(), 50,
-                        BigInteger.valueOf(1_000_000_000L), 2, 5, 4, 450_000, 900_000, false)));
+                Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
+                        funding).withLiquidatorContract(liquidator).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
     }
 }

@@ -41,6 +41,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,7 +164,9 @@ class ObservabilityIT {
         awaitQuery("sum(margincall_transactions_total{event=\"mined\"}) > 0", Duration.ofSeconds(90));
         awaitQuery("sum(margincall_profit_usd_total) > 0", Duration.ofSeconds(30));
         awaitQuery("count(margincall_opportunity_to_broadcast_seconds_bucket) > 0", Duration.ofSeconds(30));
-        Thread.sleep(3_000); // a few more scrapes, so every rate() has two samples after the last change
+        // two more scrapes (1 s apart), so every rate() has two samples after the last change
+        long changed = System.currentTimeMillis() / 1000;
+        awaitQuery("timestamp(up) > " + (changed + 2), Duration.ofSeconds(30));
 
         // the two ways a query fails, as this Prometheus reports them: the checks below do catch both
         assertThat(prometheus.query("sum(").path("status").asText()).isEqualTo("error");
@@ -247,13 +251,12 @@ class ObservabilityIT {
     }
 
     private void awaitQuery(String promql, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (prometheus.query(promql).path("data").path("result").isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                fail("Prometheus never answered " + promql + " within " + timeout + " (target " + prometheus.targetHealth() + "); log:\n"
-                        + prometheus.log());
-            }
-            Thread.sleep(500);
+        try {
+            Awaitility.await(promql).atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .until(() -> !prometheus.query(promql).path("data").path("result").isEmpty());
+        } catch (ConditionTimeoutException e) {
+            fail("Prometheus never answered " + promql + " within " + timeout + " (target " + prometheus.targetHealth() + "); log:\n"
+                    + prometheus.log());
         }
     }
 
@@ -263,23 +266,23 @@ class ObservabilityIT {
         return Double.parseDouble(result.get(0).path("value").get(1).asText());
     }
 
-    private JsonNode awaitHealth(URI uri, int status, Predicate<JsonNode> until) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> response = get(uri);
-                last = response.statusCode() + " " + response.body();
-                JsonNode body = JSON.readTree(response.body());
-                if (response.statusCode() == status && until.test(body)) {
-                    return body;
+    private JsonNode awaitHealth(URI uri, int status, Predicate<JsonNode> until) {
+        String[] last = {"no answer"};
+        try {
+            return Awaitility.await("/health " + status).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                try {
+                    HttpResponse<String> response = get(uri);
+                    last[0] = response.statusCode() + " " + response.body();
+                    JsonNode body = JSON.readTree(response.body());
+                    return response.statusCode() == status && until.test(body) ? body : null;
+                } catch (IOException notListeningYet) {
+                    last[0] = notListeningYet.toString();
+                    return null;
                 }
-            } catch (IOException notListeningYet) {
-                last = notListeningYet.toString();
-            }
-            Thread.sleep(50);
+            }, body -> body != null);
+        } catch (ConditionTimeoutException e) {
+            return fail("/health never answered " + status + " as expected; last: " + last[0]);
         }
-        return fail("/health never answered " + status + " as expected; last: " + last);
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

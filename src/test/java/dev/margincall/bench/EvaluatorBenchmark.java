@@ -1,10 +1,10 @@
 package dev.margincall.bench;
 
 import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.bench.SyntheticMarket;
 import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
-import dev.margincall.protocol.aavev3.model.SyntheticMarketAccess;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Full and incremental re-evaluation of many synthetic Aave V3 accounts: 2–4 of eight reserves each; the
- * incremental move is one asset (WBTC) used by about 10 % of them (the share is printed at setup).
+ * incremental move is one asset (WBTC) used by about 10 % of them (the share is printed at setup). {@code bench}
+ * times the same work in-process ({@link EvaluatorTiming}); this is the rigorous measurement.
  *
  * <pre>bin/jmh EvaluatorBenchmark</pre>
  */
@@ -49,21 +50,21 @@ public class EvaluatorBenchmark {
 
     @Setup(Level.Trial)
     public void build() {
-        Market market = SyntheticMarketAccess.market();
-        Map<Address, BigInteger> prices = SyntheticMarketAccess.prices();
-        timestamp = SyntheticMarketAccess.T0;
+        Market market = SyntheticMarket.market(SyntheticMarket.RESERVES);
+        Map<Address, BigInteger> prices = SyntheticMarket.prices(SyntheticMarket.RESERVES);
+        timestamp = SyntheticMarket.T0;
         book = new AaveV3Book(market, prices, timestamp);
         Random random = new Random(42);
         List<Position> positions = new ArrayList<>(accounts);
         for (int i = 0; i < accounts; i++) {
-            positions.add(SyntheticMarketAccess.randomPosition(Address.of(String.format("0x%040x", 0x1000000 + i)), random));
+            positions.add(SyntheticMarket.specPosition(SyntheticMarket.address(0x1000000 + i), random));
         }
         book.updatePositions(positions);
-        movedAsset = market.reservesById().get(SyntheticMarketAccess.MOVED_RESERVE).asset();
+        movedAsset = market.reservesById().get(SyntheticMarket.MOVED_RESERVE).asset();
         price = prices.get(movedAsset);
         System.out.printf("%n%d accounts, moved asset used by %d (%.1f %%)%n", book.size(),
-                book.accountsUsing(SyntheticMarketAccess.MOVED_RESERVE).size(),
-                100.0 * book.accountsUsing(SyntheticMarketAccess.MOVED_RESERVE).size() / book.size());
+                book.accountsUsing(SyntheticMarket.MOVED_RESERVE).size(),
+                100.0 * book.accountsUsing(SyntheticMarket.MOVED_RESERVE).size() / book.size());
     }
 
     @Benchmark

@@ -36,7 +36,7 @@ class BorrowerPlannerTest {
     void everyPlanIsBorrowableAndHealthyButNearBorrowersAreClose() {
         for (SeededBorrower borrower : planner.plan(1_000, 3)) {
             assertThat(borrower.expectedHealthFactor()).as("HF of %s", borrower).isGreaterThan(WAD);
-            assertThat(borrower.debt()).allSatisfy(debt -> assertThat(debt.amount()).isPositive());
+            assertThat(borrower.debt()).as("debts of %s", borrower).isNotEmpty().allSatisfy(debt -> assertThat(debt.amount()).isPositive());
             assertThat(borrower.collateral()).extracting(Holding::symbol).doesNotContainAnyElementsOf(
                     borrower.debt().stream().map(Holding::symbol).toList());
             if (borrower.band() == RiskBand.NEAR) {

@@ -123,7 +123,7 @@ class DevnetMarketIT {
             }
         }
         assertThat(mismatches).isEmpty();
-        assertThat(onChain).allSatisfy(data -> assertThat(data.healthFactor()).isGreaterThan(WAD));
+        assertThat(onChain).hasSize(borrowers.size()).allSatisfy(data -> assertThat(data.healthFactor()).isGreaterThan(WAD));
     }
 
     @Test

@@ -53,7 +53,7 @@ class DeploymentFilesTest {
         assertThat(target).isEqualTo("keeper:" + config.metrics().port());
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("EXPOSE " + config.metrics().port());
-        assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList()).allSatisfy(l -> assertThat(l).matches("FROM \\S+:\\S*\\d\\S*( AS \\w+)?"));
+        assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList()).isNotEmpty().allSatisfy(l -> assertThat(l).matches("FROM \\S+:\\S*\\d\\S*( AS \\w+)?"));
     }
 
     @Test

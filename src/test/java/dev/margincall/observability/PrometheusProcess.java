@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Prometheus (the Debian package's binary, found on the PATH) on 127.0.0.1 with a temporary
@@ -58,7 +60,7 @@ public final class PrometheusProcess implements AutoCloseable {
         PrometheusProcess prometheus = new PrometheusProcess(process, dir, port);
         try {
             prometheus.awaitReady();
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
             prometheus.close();
             throw e;
         }
@@ -76,22 +78,22 @@ public final class PrometheusProcess implements AutoCloseable {
                 + ".ci/run does this) — this test runs a real Prometheus and is not skipped without one");
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + log());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+    private void awaitReady() {
+        try {
+            Awaitility.await("prometheus ready").atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + log());
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("prometheus not ready after " + STARTUP_TIMEOUT + ": " + log(), e);
         }
-        throw new IllegalStateException("prometheus not ready after " + STARTUP_TIMEOUT + ": " + log());
     }
 
     public String url() {

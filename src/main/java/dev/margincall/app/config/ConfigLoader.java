@@ -197,18 +197,18 @@ public final class ConfigLoader {
                 problems.add(at + "uniswapV2Router: required for flash-loan funding (the Router02 that swaps seized collateral into the debt asset)");
             }
         }
-        BigDecimal minProfit = decimal(node, "minProfitUsd", at, BigDecimal.ONE, false);
-        BigDecimal dust = decimal(node, "dustUsd", at, BigDecimal.ONE, false);
-        long maxGasShare = positiveLong(node, "maxGasSharePct", at, 50L);
+        BigDecimal minProfit = decimal(node, "minProfitUsd", at, KeeperConfig.Execution.DEFAULT_MIN_PROFIT_USD, false);
+        BigDecimal dust = decimal(node, "dustUsd", at, KeeperConfig.Execution.DEFAULT_DUST_USD, false);
+        long maxGasShare = positiveLong(node, "maxGasSharePct", at, (long) KeeperConfig.Execution.DEFAULT_MAX_GAS_SHARE_PCT);
         if (maxGasShare > 100) {
             problems.add(at + "maxGasSharePct: a share of the profit, 1 to 100, got " + maxGasShare);
         }
-        BigDecimal tipGwei = decimal(node, "minPriorityFeeGwei", at, BigDecimal.ONE, false);
-        int replaceAfter = (int) positiveLong(node, "replaceAfterBlocks", at, 2L);
-        int maxReplacements = (int) positiveLong(node, "maxReplacements", at, 5L);
-        int backoff = (int) positiveLong(node, "backoffBlocks", at, 4L);
-        long walletGas = 450_000;
-        long flashGas = 900_000;
+        BigDecimal tipGwei = decimal(node, "minPriorityFeeGwei", at, KeeperConfig.Execution.DEFAULT_MIN_PRIORITY_FEE_GWEI, false);
+        int replaceAfter = (int) positiveLong(node, "replaceAfterBlocks", at, (long) KeeperConfig.Execution.DEFAULT_REPLACE_AFTER_BLOCKS);
+        int maxReplacements = (int) positiveLong(node, "maxReplacements", at, (long) KeeperConfig.Execution.DEFAULT_MAX_REPLACEMENTS);
+        int backoff = (int) positiveLong(node, "backoffBlocks", at, (long) KeeperConfig.Execution.DEFAULT_BACKOFF_BLOCKS);
+        long walletGas = KeeperConfig.Execution.DEFAULT_WALLET_GAS;
+        long flashGas = KeeperConfig.Execution.DEFAULT_FLASH_LOAN_GAS;
         JsonNode gas = node.get("gas");
         if (gas != null) {
             unknownKeys(gas, at + "gas.", GAS_KEYS);
@@ -226,7 +226,7 @@ public final class ConfigLoader {
             }
         }
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
-                (int) maxGasShare, tipGwei.movePointRight(9).toBigInteger(), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken);
+                (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken);
     }
 
     private KeeperConfig.Signer signer(JsonNode node) {

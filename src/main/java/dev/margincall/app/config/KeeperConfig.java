@@ -65,6 +65,38 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
                             BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
                             BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
                             long walletGas, long flashLoanGas, boolean receiveAToken) {
+
+        // The documented defaults of the optional keys (README, config/*.yaml): ConfigLoader and code-built configs share them.
+        public static final BigDecimal DEFAULT_MIN_PROFIT_USD = BigDecimal.ONE;
+        public static final BigDecimal DEFAULT_DUST_USD = BigDecimal.ONE;
+        public static final int DEFAULT_MAX_GAS_SHARE_PCT = 50;
+        public static final BigDecimal DEFAULT_MIN_PRIORITY_FEE_GWEI = BigDecimal.ONE;
+        public static final int DEFAULT_REPLACE_AFTER_BLOCKS = 2;
+        public static final int DEFAULT_MAX_REPLACEMENTS = 5;
+        public static final int DEFAULT_BACKOFF_BLOCKS = 4;
+        public static final long DEFAULT_WALLET_GAS = 450_000;
+        public static final long DEFAULT_FLASH_LOAN_GAS = 900_000;
+
+        /** The required keys given, every optional one at its default (no liquidator contract or router, WETH found by symbol). */
+        public static Execution defaults(Signer signer, Funding funding) {
+            return new Execution(signer, funding, Optional.empty(), Optional.empty(), DEFAULT_MIN_PROFIT_USD, DEFAULT_DUST_USD, Optional.empty(),
+                    DEFAULT_MAX_GAS_SHARE_PCT, gweiToWei(DEFAULT_MIN_PRIORITY_FEE_GWEI), DEFAULT_REPLACE_AFTER_BLOCKS, DEFAULT_MAX_REPLACEMENTS,
+                    DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false);
+        }
+
+        public Execution withLiquidatorContract(Optional<Address> contract) {
+            return new Execution(signer, funding, contract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken);
+        }
+
+        public Execution withUniswapV2Router(Optional<Address> router) {
+            return new Execution(signer, funding, liquidatorContract, router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken);
+        }
+
+        public static BigInteger gweiToWei(BigDecimal gwei) {
+            return gwei.movePointRight(9).toBigInteger();
+        }
     }
 
     /**

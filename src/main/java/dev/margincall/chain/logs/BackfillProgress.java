@@ -1,9 +1,12 @@
 package dev.margincall.chain.logs;
 
 import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,9 @@ final class BackfillProgress {
     private final AtomicLong reached = new AtomicLong(-1);
     private final AtomicLong target = new AtomicLong(-1);
     private final boolean terminal = System.console() != null;
+    private final Timer catchUpTime;
+    private final Counter catchUpBlocks;
+    private final Counter catchUpLogs;
     private long startBlock = -1;
     private long startNanos;
     private long lastReportNanos;
@@ -26,6 +32,21 @@ final class BackfillProgress {
     BackfillProgress(MeterRegistry registry) {
         Gauge.builder(MetricNames.BACKFILL_BLOCK, reached, AtomicLong::get).register(registry);
         Gauge.builder(MetricNames.BACKFILL_TARGET, target, AtomicLong::get).register(registry);
+        catchUpTime = Timer.builder(MetricNames.BACKFILL_DURATION).description("catch-ups of more than one block, start to head").register(registry);
+        catchUpBlocks = Counter.builder(MetricNames.BACKFILL_BLOCKS).description("blocks delivered by those catch-ups").register(registry);
+        catchUpLogs = Counter.builder(MetricNames.BACKFILL_LOGS).description("logs delivered by those catch-ups").register(registry);
+    }
+
+    /**
+     * One call to follow the chain ended, having delivered {@code blocks} blocks and {@code logs} logs in {@code nanos}:
+     * a catch-up of more than one block is a backfill, whose throughput the meters keep; a live block is not.
+     */
+    void finished(long blocks, long logs, long nanos) {
+        if (blocks > 1) {
+            catchUpTime.record(nanos, TimeUnit.NANOSECONDS);
+            catchUpBlocks.increment(blocks);
+            catchUpLogs.increment(logs);
+        }
     }
 
     void advanced(long block, long goal, int newLogs) {

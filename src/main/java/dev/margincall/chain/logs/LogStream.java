@@ -84,6 +84,7 @@ public final class LogStream {
     private BlockRef finalized;   // last delivered block that is final; null before
     private final Deque<Checkpoint.DeliveredBlock> unconfirmed = new ArrayDeque<>();
     private long lastSaveNanos;
+    private long deliveredLogs; // this stream's own count: several streams may share the registry's counter
     private boolean unsaved;
 
     public LogStream(EthRpc rpc, LogQuery query, CheckpointStore store, LogSink sink, Settings settings, MeterRegistry registry) {
@@ -142,6 +143,14 @@ public final class LogStream {
      * most; a change below the final blocks is a {@link DeepReorgException}.
      */
     public void advanceTo(BlockHeader head) {
+        long from = nextBlock();
+        long logsBefore = deliveredLogs;
+        long started = System.nanoTime();
+        follow(head);
+        progress.finished(nextBlock() - from, deliveredLogs - logsBefore, System.nanoTime() - started);
+    }
+
+    private void follow(BlockHeader head) {
         BlockHeader target = head;
         for (int attempt = 1; !tryAdvanceTo(target); attempt++) {
             if (attempt == MAX_ADVANCE_ATTEMPTS) {
@@ -277,6 +286,7 @@ public final class LogStream {
     private void deliver(BlockRef upTo, List<LogEntry> logs) {
         sink.onLogs(upTo, logs);
         delivered.increment(logs.size());
+        deliveredLogs += logs.size();
         cursor = upTo;
     }
 

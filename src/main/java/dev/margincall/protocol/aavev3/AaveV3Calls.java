@@ -31,10 +31,4 @@ public final class AaveV3Calls {
     public static String flashLoanPremiumTotal() {
         return Abi.call("FLASHLOAN_PREMIUM_TOTAL()");
     }
-
-    /** The flash-loan premium Aave charges on {@code amount}: {@code amount.percentMul(premiumBps)}, rounded half up. */
-    public static BigInteger flashLoanPremium(BigInteger amount, BigInteger premiumBps) {
-        // PercentageMath.percentMul: (value * percentage + HALF_PERCENTAGE_FACTOR) / PERCENTAGE_FACTOR
-        return amount.multiply(premiumBps).add(BigInteger.valueOf(5_000)).divide(BigInteger.valueOf(10_000));
-    }
 }

@@ -121,6 +121,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anExecutionWithOnlyTheRequiredKeysIsTheCodeDefaults() throws Exception {
+        KeeperConfig config = ConfigLoader.load(write(MARKET + """
+                execution:
+                  signer:
+                    privateKeyEnv: MC_PRIVATE_KEY
+                  funding: wallet
+                """), k -> null);
+        // the demo, the bench and the tests build their Execution with defaults(): the same values the YAML gets
+        assertThat(config.execution()).contains(KeeperConfig.Execution.defaults(
+                new KeeperConfig.Signer(java.util.Optional.of("MC_PRIVATE_KEY"), java.util.Optional.empty(), java.util.Optional.empty()),
+                dev.margincall.strategy.Funding.WALLET));
+    }
+
+    @Test
     void everyExecutionMistakeIsReportedWithItsPathAndWhatToDo() throws Exception {
         Path file = write(MARKET + """
                 execution:

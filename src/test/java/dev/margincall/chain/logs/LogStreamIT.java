@@ -88,6 +88,12 @@ class LogStreamIT {
         assertThat(registry.find(MetricNames.LOG_RANGE_SPLITS).counter().count()).as("ranges split after refusals").isPositive();
         assertThat(proxy.forwarded("eth_getLogs")).as("many chunks").isGreaterThan(5_000 / 150);
         assertThat(stream.cursor()).get().extracting(b -> b.number()).isEqualTo(head);
+        // the catch-up's throughput meters (what `bench` reports) count exactly this backfill: blocks 0..head, every log
+        assertThat(registry.get(MetricNames.BACKFILL_BLOCKS).counter().count()).isEqualTo(head + 1);
+        assertThat(registry.get(MetricNames.BACKFILL_LOGS).counter().count()).isEqualTo(expected.size());
+        assertThat(registry.get(MetricNames.BACKFILL_DURATION).timer().count()).isEqualTo(1);
+        stream.advanceTo(rpc.block(BlockTag.LATEST)); // nothing new: no catch-up recorded
+        assertThat(registry.get(MetricNames.BACKFILL_DURATION).timer().count()).isEqualTo(1);
 
         Checkpoint saved = store.load().orElseThrow();
         assertThat(saved.cursor().hash()).isEqualTo(dev.block(BlockTag.number(head)).hash());

@@ -11,8 +11,8 @@ import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.SeededBorrower;
 import dev.margincall.devnet.WithDevnet;
-import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.AaveV3Book;
+import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.AccountEvaluator;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
@@ -20,15 +20,28 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
-/** Local account data equals Pool.getUserAccountData to the wei, for 1,000+ accounts, through crashes and time. */
+/**
+ * Local account data equals Pool.getUserAccountData to the wei, for 1,000+ accounts, through crashes and time. Each
+ * test starts from the seeded chain (a snapshot taken before it, reverted after it), so none depends on another's moves.
+ */
 @WithDevnet(borrowers = 1_000, seed = 11)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AaveV3DifferentialIT {
+
+    private String seeded;
+
+    @BeforeEach
+    void snapshot(Devnet devnet) {
+        seeded = devnet.chain().snapshot();
+    }
+
+    @AfterEach
+    void restore(Devnet devnet) {
+        assertThat(devnet.chain().revert(seeded)).as("revert to the seeded chain").isTrue();
+    }
 
     private static List<Address> accounts(Devnet devnet) {
         List<Address> accounts = new ArrayList<>(devnet.borrowers().stream().map(SeededBorrower::address).toList());
@@ -79,35 +92,30 @@ class AaveV3DifferentialIT {
     }
 
     @Test
-    @Order(1)
     void afterSeeding(Devnet devnet) {
         assertThat(accounts(devnet)).hasSizeGreaterThanOrEqualTo(1_000);
         assertThat(compareAtBlock(devnet, latest(devnet))).isZero();
     }
 
     @Test
-    @Order(2)
     void afterACrashBySourceSwap(Devnet devnet) {
         devnet.market().movePrice("WETH", -2_500, PriceMoveMethod.SOURCE_SWAP);
         assertThat(compareAtBlock(devnet, latest(devnet))).isPositive();
     }
 
     @Test
-    @Order(3)
     void afterACrashByASilentStorageWrite(Devnet devnet) {
         devnet.market().movePrice("WBTC", -2_000, PriceMoveMethod.STORAGE_WRITE);
         assertThat(compareAtBlock(devnet, latest(devnet))).isPositive();
     }
 
     @Test
-    @Order(4)
     void afterThirtyDaysOfInterest(Devnet devnet) {
         devnet.market().advanceTime(30L * 24 * 3600);
         compareAtBlock(devnet, latest(devnet));
     }
 
     @Test
-    @Order(5)
     void theNextBlockIsPredictedFromInterestAlone(Devnet devnet) {
         Deployment deployment = devnet.deployment();
         AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());

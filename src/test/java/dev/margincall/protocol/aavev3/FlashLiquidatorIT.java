@@ -24,10 +24,13 @@ import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.SeededBorrower;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,7 +146,7 @@ class FlashLiquidatorIT {
         assertThat(aave.liquidator()).isEqualTo(liquidator);
         assertThat(aave.debtToCover()).isPositive().isLessThanOrEqualTo(victimLoan);
         BigInteger proceeds = amountOut(aave.liquidatedCollateralAmount(), wethReserve, usdcReserve);
-        BigInteger expectedProfit = proceeds.subtract(aave.debtToCover()).subtract(AaveV3Calls.flashLoanPremium(victimLoan, premiumBps));
+        BigInteger expectedProfit = proceeds.subtract(aave.debtToCover()).subtract(WadRayMath.percentMul(victimLoan, premiumBps));
         assertThat(expectedProfit).isPositive();
 
         assertThat(ours).isEqualTo(new FlashLiquidator.Liquidated(liquidator, victim.address(), weth, usdc, aave.debtToCover(),
@@ -195,7 +198,7 @@ class FlashLiquidatorIT {
         FlashLiquidator.Liquidated ours = liquidated(receipt);
         assertThat(aave.debtToCover()).as("10 WETH of collateral caps the debt Aave takes").isLessThan(ETHER.multiply(BigInteger.TEN));
         BigInteger expectedProfit = aave.liquidatedCollateralAmount().subtract(aave.debtToCover())
-                .subtract(AaveV3Calls.flashLoanPremium(loan, premiumBps));
+                .subtract(WadRayMath.percentMul(loan, premiumBps));
         assertThat(expectedProfit).isPositive();
         assertThat(ours).isEqualTo(new FlashLiquidator.Liquidated(liquidator, SAME_ASSET_BORROWER, weth, weth, aave.debtToCover(),
                 aave.liquidatedCollateralAmount(), expectedProfit));
@@ -290,7 +293,7 @@ class FlashLiquidatorIT {
         String liquidate = FlashLiquidator.liquidate(weth, usdc, victim.address(), victimLoan, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ZERO);
         RevertReason.Decoded decoded = revert(new CallRequest(KEEPER, liquidator, liquidate, null, null));
         assertThat(decoded.is("RepaymentShortfall")).as(decoded.text()).isTrue();
-        assertThat(decoded.argument("owed")).isEqualTo(victimLoan.add(AaveV3Calls.flashLoanPremium(victimLoan, premiumBps)));
+        assertThat(decoded.argument("owed")).isEqualTo(victimLoan.add(WadRayMath.percentMul(victimLoan, premiumBps)));
         assertThat((BigInteger) decoded.argument("available")).isLessThan((BigInteger) decoded.argument("owed"));
 
         List<BigInteger> before = balances();
@@ -425,19 +428,7 @@ class FlashLiquidatorIT {
     /** Sends with a fixed gas limit, so the node mines the transaction even though it reverts (no estimate first). */
     static TransactionReceipt sendMined(Address from, Address to, String calldata) {
         String hash = chain.sendTransaction(new CallRequest(from, to, calldata, null, MAX_GAS));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Optional<TransactionReceipt> receipt = chain.receipt(hash);
-            if (receipt.isPresent()) {
-                return receipt.get();
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        return fail("transaction " + hash + " was not mined");
+        return Awaitility.await("transaction " + hash + " mined").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> chain.receipt(hash), Optional::isPresent).orElseThrow();
     }
 }

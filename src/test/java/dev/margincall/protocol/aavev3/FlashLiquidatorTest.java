@@ -11,6 +11,7 @@ import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -127,9 +128,10 @@ class FlashLiquidatorTest {
                 .isEqualTo(Abi.selector("liquidationCall(address,address,address,uint256,bool)")
                         + Hex.strip(Abi.encodeArguments(Abi.address(A), Abi.address(B), Abi.address(C), Abi.uint(10), Abi.bool(false))));
         assertThat(AaveV3Calls.flashLoanPremiumTotal()).isEqualTo(Abi.selector("FLASHLOAN_PREMIUM_TOTAL()"));
-        // percentMul rounds half up: 9 bps of 5,000 is 4.5 → 5, of 4,999 is 4.4991 → 4.
-        assertThat(AaveV3Calls.flashLoanPremium(BigInteger.valueOf(5_000), BigInteger.valueOf(9))).isEqualTo(5);
-        assertThat(AaveV3Calls.flashLoanPremium(BigInteger.valueOf(4_999), BigInteger.valueOf(9))).isEqualTo(4);
-        assertThat(AaveV3Calls.flashLoanPremium(BigInteger.valueOf(1_000_000), BigInteger.valueOf(9))).isEqualTo(900);
+        // The flash premium the strategy charges (and the Pool takes) is percentMul, rounded half up: 9 bps of 5,000 is 4.5 → 5,
+        // of 4,999 is 4.4991 → 4.
+        assertThat(WadRayMath.percentMul(BigInteger.valueOf(5_000), BigInteger.valueOf(9))).isEqualTo(5);
+        assertThat(WadRayMath.percentMul(BigInteger.valueOf(4_999), BigInteger.valueOf(9))).isEqualTo(4);
+        assertThat(WadRayMath.percentMul(BigInteger.valueOf(1_000_000), BigInteger.valueOf(9))).isEqualTo(900);
     }
 }

@@ -204,12 +204,13 @@ public final class AaveV3Book {
         }
     }
 
-    /** Liquidatable accounts, most profitable first. */
+    /** Liquidatable accounts, each by its most profitable quote of {@link LiquidationMath}, most profitable first. */
     public List<LiquidationCandidate> candidates() {
         List<LiquidationCandidate> out = new ArrayList<>();
         for (int i = 0, n = accounts.size(); i < n; i++) {
             if (evaluations.liquidatable(i)) {
-                LiquidationCandidate.best(accounts.address(i), AccountEvaluator.breakdown(block, accounts.position(i))).ifPresent(out::add);
+                LiquidationMath.quotes(block, accounts.position(i)).stream().map(LiquidationCandidate::of)
+                        .max(Comparator.comparing(LiquidationCandidate::expectedProfitBase)).ifPresent(out::add);
             }
         }
         out.sort(Comparator.comparing(LiquidationCandidate::expectedProfitBase).reversed().thenComparing(c -> c.account().hex()));

@@ -17,6 +17,11 @@ import java.util.List;
  */
 public final class LiquidationMath {
 
+    /** LiquidationLogic: above this health factor only half the debt may be covered. */
+    static final BigInteger CLOSE_FACTOR_HF_THRESHOLD = new BigInteger("950000000000000000");
+    static final BigInteger DEFAULT_CLOSE_FACTOR = BigInteger.valueOf(5_000);
+    static final BigInteger MAX_CLOSE_FACTOR = BigInteger.valueOf(10_000);
+
     private LiquidationMath() {
     }
 
@@ -59,8 +64,7 @@ public final class LiquidationMath {
         if (totalDebt.signum() == 0) {
             return null;
         }
-        BigInteger closeFactor = healthFactor.compareTo(LiquidationCandidate.CLOSE_FACTOR_HF_THRESHOLD) > 0
-                ? LiquidationCandidate.DEFAULT_CLOSE_FACTOR : LiquidationCandidate.MAX_CLOSE_FACTOR;
+        BigInteger closeFactor = healthFactor.compareTo(CLOSE_FACTOR_HF_THRESHOLD) > 0 ? DEFAULT_CLOSE_FACTOR : MAX_CLOSE_FACTOR;
         BigInteger debtToCover = requestedDebt.min(percentMul(totalDebt, closeFactor));
 
         int userEMode = position.eModeCategory();

@@ -2,6 +2,7 @@ package dev.margincall.protocol.aavev3.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.margincall.protocol.aavev3.bench.SyntheticMarket;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,6 +1,12 @@
-package dev.margincall.protocol.aavev3.model;
+package dev.margincall.protocol.aavev3.bench;
 
 import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.model.EModeCategory;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.Reserve;
+import dev.margincall.protocol.aavev3.model.ReserveConfiguration;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,15 +16,20 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Test data made from a seed: an Aave market of the first {@code n} of eight reserves (the model tests use
- * the first four: WETH, USDC, WBTC, DAI) and random positions.
+ * Synthetic Aave data made from a seed: a market of the first {@code n} of eight reserves (the model tests use
+ * the first four: WETH, USDC, WBTC, DAI) and random positions. Main code, not test code, because {@code bench}
+ * times the evaluator on it ({@link EvaluatorTiming}) as the JMH benchmark and the model tests do.
  */
-final class SyntheticMarket {
+public final class SyntheticMarket {
 
-    static final long T0 = 1_767_225_600L;
+    public static final long T0 = 1_767_225_600L;
+    /** Reserves of the full market (the benchmarks' spec). */
+    public static final int RESERVES = 8;
+    /** WBTC: the asset the incremental benchmark moves, used by about one account in ten of {@link #specPosition}. */
+    public static final int MOVED_RESERVE = 2;
     // WETH, USDC, WBTC, DAI, USDT, wstETH, LINK, AAVE
-    static final int[] DECIMALS = {18, 6, 8, 18, 6, 18, 18, 18};
-    static final long[] PRICES = {2_000_00000000L, 1_00000000L, 40_000_00000000L, 1_00000000L, 1_00000000L, 2_300_00000000L,
+    private static final int[] DECIMALS = {18, 6, 8, 18, 6, 18, 18, 18};
+    private static final long[] PRICES = {2_000_00000000L, 1_00000000L, 40_000_00000000L, 1_00000000L, 1_00000000L, 2_300_00000000L,
         15_00000000L, 100_00000000L};
     // ltv, liquidation threshold, bonus, eMode category
     private static final int[][] RISK = {{8000, 8250, 10500, 0}, {7700, 7900, 10450, 1}, {7000, 7500, 10625, 0}, {6700, 8000, 10500, 1},
@@ -29,15 +40,23 @@ final class SyntheticMarket {
      */
     private static final int[] POPULARITY = {30, 30, 3, 14, 18, 12, 5, 4};
 
-    static Address address(int n) {
+    private SyntheticMarket() {
+    }
+
+    /** Decimals of reserve {@code id}. */
+    public static int decimals(int id) {
+        return DECIMALS[id];
+    }
+
+    public static Address address(int n) {
         return Address.of(String.format("0x%040x", n));
     }
 
-    static Market market() {
+    public static Market market() {
         return market(4);
     }
 
-    static Market market(int reserveCount) {
+    public static Market market(int reserveCount) {
         List<Reserve> reserves = new ArrayList<>();
         for (int id = 0; id < reserveCount; id++) {
             int[] risk = RISK[id];
@@ -52,11 +71,11 @@ final class SyntheticMarket {
         return new Market(reserves, Map.of(1, new EModeCategory(1, 9300, 9500, 10100, Address.ZERO, "Stablecoins")));
     }
 
-    static Map<Address, BigInteger> prices() {
+    public static Map<Address, BigInteger> prices() {
         return prices(4);
     }
 
-    static Map<Address, BigInteger> prices(int reserveCount) {
+    public static Map<Address, BigInteger> prices(int reserveCount) {
         Map<Address, BigInteger> prices = new LinkedHashMap<>();
         for (int id = 0; id < reserveCount; id++) {
             prices.put(address(0x100 + id), BigInteger.valueOf(PRICES[id]));
@@ -65,7 +84,7 @@ final class SyntheticMarket {
     }
 
     /** Each of the four reserves independently: collateral with probability 1/3, debt 1/4 (so some accounts are empty). */
-    static Position randomPosition(Address account, Random random) {
+    public static Position randomPosition(Address account, Random random) {
         Map<Integer, Position.Balances> balances = new HashMap<>();
         BigInteger configuration = BigInteger.ZERO;
         for (int id = 0; id < 4; id++) {
@@ -78,7 +97,7 @@ final class SyntheticMarket {
      * The benchmark's accounts (issue spec): 2–4 distinct reserves of the eight-reserve market, drawn by
      * {@link #POPULARITY} without replacement; the first is collateral, each other one debt, collateral or both.
      */
-    static Position specPosition(Address account, Random random) {
+    public static Position specPosition(Address account, Random random) {
         Map<Integer, Position.Balances> balances = new HashMap<>();
         BigInteger configuration = BigInteger.ZERO;
         int count = 2 + random.nextInt(3);
