@@ -50,6 +50,50 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void severalMarketsWithNamesAndTheirOwnLiquidator() throws Exception {
+        Path file = write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: aave-v3
+                    name: core
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                  - type: aave-v3
+                    name: prime
+                    poolAddressesProvider: "0x4e033931ad43597d96D6bcc25c280717730B58B1"
+                    liquidatorContract: "0x00000000000000000000000000000000000000aa"
+                """);
+        KeeperConfig config = ConfigLoader.load(file, Map.<String, String>of()::get);
+        assertThat(config.protocols()).extracting(KeeperConfig.Protocol::marketName).containsExactly("core", "prime");
+        assertThat(config.protocols().get(0).liquidatorContract()).isEmpty();
+        assertThat(config.protocols().get(1).liquidatorContract()).contains(dev.margincall.core.Address.of("0x00000000000000000000000000000000000000aa"));
+        KeeperConfig.Protocol unnamed = new KeeperConfig.Protocol("aave-v3", config.protocols().get(0).poolAddressesProvider(), 0);
+        assertThat(unnamed.marketName()).as("no name: the provider, checksummed").isEqualTo("0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e");
+    }
+
+    @Test
+    void aMarketTwiceOrABadNameIsRefused() throws Exception {
+        Path file = write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: aave-v3
+                    name: "core market!"
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                  - type: aave-v3
+                    name: other
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.<String, String>of()::get))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "protocols[0].name: 'core market!' is not a plain name: 1 to 40 letters, digits, '_', '.' or '-', starting with a letter "
+                                + "or digit (e.g. core, prime)",
+                        "protocols[1]: the market 'other' is already protocols[0]: give each entry its own market and a distinct name"));
+    }
+
+    @Test
     void anUnsetVariableAWrongChecksumAndABadNumberAreAllReportedTogether() throws Exception {
         Path file = write("""
                 chain:
@@ -67,7 +111,7 @@ class ConfigLoaderTest {
                         "chain.id: must be a positive whole number, got '-1'",
                         "chain.rpc[0]: environment variable MISSING is not set; export it before starting",
                         "chain.confirmations: must be a positive whole number, got 'many'",
-                        "protocols[0].start_block: unknown key (did you mean 'startBlock'?); known keys here: [poolAddressesProvider, startBlock, type]",
+                        "protocols[0].start_block: unknown key (did you mean 'startBlock'?); known keys here: [liquidatorContract, name, poolAddressesProvider, startBlock, type]",
                         "protocols[0].poolAddressesProvider: address 0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9E has a wrong EIP-55 checksum"
                                 + " (expected 0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e)",
                         "protocols[0].startBlock: must be a block number (0 or more), got '-5'"));
