@@ -25,11 +25,16 @@ final class DevnetCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8545", description = "RPC port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--markets", defaultValue = "1",
+            description = "Aave markets to deploy: 1 (core) or 2 (core and prime, on the same tokens and price feeds), each with --users borrowers (default: ${DEFAULT-VALUE}).")
+    int markets;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Starting Anvil and deploying the devnet with %d borrowers (seed %d)...%n", devnet.users, devnet.seed);
-        try (Devnet running = devnet.launch(spec, port)) {
+        out.printf("Starting Anvil and deploying the devnet with %s%d borrowers%s (seed %d)...%n",
+                markets == 1 ? "" : markets + " markets, ", devnet.users, markets == 1 ? "" : " each", devnet.seed);
+        try (Devnet running = devnet.launch(spec, port, markets)) {
             new DevnetReport(out).market(running).accounts(running);
             out.printf("%nRPC %s (chain id %d); deployment written to %s. Ctrl-C stops the chain.%n",
                     running.node().rpcUrl(), running.deployment().chainId(), devnet.out.toAbsolutePath());
@@ -38,18 +43,31 @@ final class DevnetCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    /** Blocks until the JVM is asked to stop; try-with-resources then stops Anvil. */
-    static void awaitShutdown() throws InterruptedException {
+    /**
+     * Blocks until the JVM is asked to stop, or this thread is interrupted (a caller running the command
+     * in-process stops it so); try-with-resources then stops Anvil.
+     */
+    static void awaitShutdown() {
         CountDownLatch stop = new CountDownLatch(1);
         Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             stop.countDown();
             try {
                 main.join(10_000);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-        }));
-        stop.await();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // The interrupt is the request to stop, and stopping is what follows: nothing is left to tell.
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came too: the hook is running and waits for this thread to stop Anvil.
+            }
+        }
     }
 }

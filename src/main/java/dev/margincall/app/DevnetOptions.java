@@ -4,6 +4,7 @@ import dev.margincall.devnet.AnvilOptions;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.DeploymentFile;
 import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.MarketSpec;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,12 +22,21 @@ final class DevnetOptions {
     @Option(names = "--out", defaultValue = "deployment.json", description = "Where to write the deployment's addresses (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    /** Checks the options, starts Anvil on {@code port} (0: any free one), deploys, seeds and writes {@link #out}. */
+    /** Checks the options, starts Anvil on {@code port} (0: any free one), deploys one market, seeds and writes {@link #out}. */
     Devnet launch(CommandSpec spec, int port) {
+        return launch(spec, port, 1);
+    }
+
+    /** The same with {@code markets} Aave markets, each with {@link #users} borrowers of its own. */
+    Devnet launch(CommandSpec spec, int port, int markets) {
         if (users < 0 || users > 100_000) {
             throw new ParameterException(spec.commandLine(), "--users must be between 0 and 100000, got " + users);
         }
-        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed);
+        int available = MarketSpec.all().size();
+        if (markets < 1 || markets > available) {
+            throw new ParameterException(spec.commandLine(), "--markets must be between 1 and " + available + ", got " + markets);
+        }
+        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets);
         DeploymentFile.write(devnet.deployment(), out);
         return devnet;
     }

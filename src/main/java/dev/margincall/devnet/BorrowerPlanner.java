@@ -3,14 +3,18 @@ package dev.margincall.devnet;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.web3j.crypto.Hash;
 
 /**
- * Decides, from a seed alone, who borrows what: the same seed always gives the same addresses,
- * amounts and health factors. Pure: no chain access.
+ * Decides, from a seed alone, who borrows what in one market: the same seed always gives the same
+ * addresses, amounts and health factors. Every market has borrowers of its own: their addresses and
+ * random stream come from the market's name as well as the seed (the first market, "core", keeps the
+ * ones it had before the devnet had several markets). Pure: no chain access.
  */
 public final class BorrowerPlanner {
 
@@ -19,30 +23,42 @@ public final class BorrowerPlanner {
     /** Above the LT/LTV floor by at least this much, so rounding never makes a seeded borrow fail. */
     private static final double FLOOR_MARGIN = 1.002;
 
+    private static final String CORE_LABEL = "margin-call/borrower";
+
     private final MarketSpec market;
+    /** The shapes this market's reserves allow; all of them in core, so its plans stay what they were. */
+    private final List<BorrowerProfile> profiles;
 
     public BorrowerPlanner(MarketSpec market) {
         this.market = market;
+        this.profiles = Arrays.stream(BorrowerProfile.values()).filter(p -> p.fits(market.reserves().size())).toList();
     }
 
-    /** Deterministic borrower address: keccak256("margin-call/borrower", seed, index), last 20 bytes. */
+    /** A core borrower's address: keccak256("margin-call/borrower", seed, index), last 20 bytes. */
     public static Address borrowerAddress(long seed, int index) {
-        byte[] label = "margin-call/borrower".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ByteBuffer buffer = ByteBuffer.allocate(label.length + Long.BYTES + Integer.BYTES).put(label).putLong(seed).putInt(index);
+        return borrowerAddress(CORE_LABEL, seed, index);
+    }
+
+    private static Address borrowerAddress(String label, long seed, int index) {
+        byte[] bytes = label.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.allocate(bytes.length + Long.BYTES + Integer.BYTES).put(bytes).putLong(seed).putInt(index);
         return Address.fromTail(Hash.sha3(buffer.array()));
     }
 
     public List<SeededBorrower> plan(int count, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+        String label = market.name().equals(MarketSpec.CORE) ? CORE_LABEL : CORE_LABEL + "/" + market.name();
+        // Another market draws from another stream, so its borrowers are not core's shapes in other tokens.
+        long streamSeed = label.equals(CORE_LABEL) ? seed : seed ^ ByteBuffer.wrap(Hash.sha3(label.getBytes(StandardCharsets.US_ASCII))).getLong();
+        SplittableRandom random = new SplittableRandom(streamSeed);
         List<SeededBorrower> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            out.add(planOne(i, borrowerAddress(seed, i), random));
+            out.add(planOne(i, borrowerAddress(label, seed, i), random));
         }
         return out;
     }
 
     private SeededBorrower planOne(int index, Address address, SplittableRandom random) {
-        BorrowerProfile profile = BorrowerProfile.values()[random.nextInt(BorrowerProfile.values().length)];
+        BorrowerProfile profile = profiles.get(random.nextInt(profiles.size()));
         int bandRoll = random.nextInt(100);
         RiskBand band = bandRoll < 40 ? RiskBand.NEAR : bandRoll < 75 ? RiskBand.MEDIUM : RiskBand.SAFE;
 
@@ -53,7 +69,7 @@ public final class BorrowerPlanner {
         switch (profile) {
             case SINGLE_COLLATERAL_SINGLE_DEBT -> { collateral = shuffled.subList(0, 1); debt = shuffled.subList(1, 2); }
             case MULTI_COLLATERAL -> {
-                int n = 2 + random.nextInt(2);
+                int n = Math.min(2 + random.nextInt(2), shuffled.size() - 1);
                 collateral = shuffled.subList(0, n);
                 debt = shuffled.subList(n, n + 1);
             }

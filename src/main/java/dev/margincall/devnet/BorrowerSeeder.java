@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts planned borrowers on chain. The liquidity provider first supplies enough of every reserve
- * for all the planned debt; then every borrower's transactions (mint, approve, supply, eMode,
- * borrow) go into the pool with automine off and are mined together, in FIFO order, in as few
- * blocks as the gas limit allows. Each borrower's transactions keep their order through its nonce.
+ * Puts planned borrowers on chain, in every market. The liquidity provider first supplies enough of
+ * every market's reserves for all the debt planned there; then every borrower's transactions (mint,
+ * approve, supply, eMode, borrow), market after market, go into the pool with automine off and are
+ * mined together, in FIFO order, in as few blocks as the gas limit allows. Each borrower's
+ * transactions keep their order through its nonce.
  */
 public final class BorrowerSeeder {
 
@@ -43,23 +44,29 @@ public final class BorrowerSeeder {
         this.deployment = deployment;
     }
 
-    public void seed(List<SeededBorrower> borrowers) {
-        provideLiquidity(borrowers);
-        if (borrowers.isEmpty()) {
-            return;
+    /** Seeds each market's borrowers into that market's Pool. */
+    public void seed(List<DevnetMarket> markets) {
+        chain.setBalance(deployment.liquidityProvider(), GAS_MONEY);
+        for (DevnetMarket market : markets) {
+            provideLiquidity(market.deployed(), market.borrowers());
         }
         List<CallRequest> transactions = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
-        for (SeededBorrower borrower : borrowers) {
-            chain.setBalance(borrower.address(), GAS_MONEY);
-            int first = transactions.size();
-            addBorrowerTransactions(borrower, transactions, descriptions);
-            // With automine off Anvil numbers from the latest state, not the pool: number them ourselves.
-            // A fee cap far above the base fee keeps them valid while full setup blocks push the base fee up.
-            long nonce = chain.transactionCount(borrower.address(), BlockTag.LATEST);
-            for (int i = first; i < transactions.size(); i++) {
-                transactions.set(i, transactions.get(i).withNonce(nonce++).withFees(SETUP_MAX_FEE, BigInteger.ZERO));
+        for (DevnetMarket market : markets) {
+            for (SeededBorrower borrower : market.borrowers()) {
+                chain.setBalance(borrower.address(), GAS_MONEY);
+                int first = transactions.size();
+                addBorrowerTransactions(market.deployed(), borrower, transactions, descriptions);
+                // With automine off Anvil numbers from the latest state, not the pool: number them ourselves.
+                // A fee cap far above the base fee keeps them valid while full setup blocks push the base fee up.
+                long nonce = chain.transactionCount(borrower.address(), BlockTag.LATEST);
+                for (int i = first; i < transactions.size(); i++) {
+                    transactions.set(i, transactions.get(i).withNonce(nonce++).withFees(SETUP_MAX_FEE, BigInteger.ZERO));
+                }
             }
+        }
+        if (transactions.isEmpty()) {
+            return;
         }
         long started = System.nanoTime();
         BigInteger blockGasLimit = chain.block(BlockTag.LATEST).gasLimit();
@@ -90,11 +97,12 @@ public final class BorrowerSeeder {
             chain.setAutomine(true);
         }
         tx.requireAllSucceeded(hashes, descriptions);
-        log.info("seeded {} borrowers: {} transactions in {} blocks, {} ms", borrowers.size(), transactions.size(), blocks,
+        log.info("seeded {} borrowers in {} market(s): {} transactions in {} blocks, {} ms",
+                markets.stream().mapToInt(m -> m.borrowers().size()).sum(), markets.size(), transactions.size(), blocks,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private void provideLiquidity(List<SeededBorrower> borrowers) {
+    private void provideLiquidity(Deployment.AaveMarket market, List<SeededBorrower> borrowers) {
         Map<String, BigInteger> debtBySymbol = new HashMap<>();
         for (SeededBorrower borrower : borrowers) {
             for (Holding debt : borrower.debt()) {
@@ -102,25 +110,25 @@ public final class BorrowerSeeder {
             }
         }
         Address lp = deployment.liquidityProvider();
-        chain.setBalance(lp, GAS_MONEY);
-        for (Deployment.Reserve reserve : deployment.reserves()) {
+        Address pool = market.aaveV3().pool();
+        for (Deployment.Reserve reserve : market.reserves()) {
             BigInteger minimum = MIN_LIQUIDITY_BASE.multiply(BigInteger.TEN.pow(reserve.decimals())).divide(reserve.price());
             BigInteger needed = debtBySymbol.getOrDefault(reserve.symbol(), BigInteger.ZERO)
                     .multiply(LIQUIDITY_MULTIPLE_NUM).divide(LIQUIDITY_MULTIPLE_DEN);
             BigInteger amount = needed.max(minimum);
-            String what = "liquidity provider " + reserve.symbol();
+            String what = "liquidity provider " + market.name() + " " + reserve.symbol();
             tx.send(what + " mint", lp, reserve.asset(), Abi.call("mint(uint256)", uint(amount)));
-            tx.send(what + " approve", lp, reserve.asset(), Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(amount)));
-            tx.send(what + " supply", lp, deployment.aaveV3().pool(), supply(reserve.asset(), amount, lp));
+            tx.send(what + " approve", lp, reserve.asset(), Abi.call("approve(address,uint256)", address(pool), uint(amount)));
+            tx.send(what + " supply", lp, pool, supply(reserve.asset(), amount, lp));
         }
     }
 
-    private void addBorrowerTransactions(SeededBorrower borrower, List<CallRequest> out, List<String> descriptions) {
+    private void addBorrowerTransactions(Deployment.AaveMarket market, SeededBorrower borrower, List<CallRequest> out, List<String> descriptions) {
         Address self = borrower.address();
-        Address pool = deployment.aaveV3().pool();
-        String who = "borrower #" + borrower.index() + " " + self;
+        Address pool = market.aaveV3().pool();
+        String who = market.name() + " borrower #" + borrower.index() + " " + self;
         for (Holding holding : borrower.collateral()) {
-            Address asset = deployment.reserve(holding.symbol()).asset();
+            Address asset = market.reserve(holding.symbol()).asset();
             add(out, descriptions, who + " mint " + holding.symbol(), self, asset, Abi.call("mint(uint256)", uint(holding.amount())), 150_000);
             add(out, descriptions, who + " approve " + holding.symbol(), self, asset,
                     Abi.call("approve(address,uint256)", address(pool), uint(holding.amount())), 100_000);
@@ -131,7 +139,7 @@ public final class BorrowerSeeder {
                     Abi.call("setUserEMode(uint8)", Abi.uint8(borrower.eModeCategory())), 400_000);
         }
         for (Holding holding : borrower.debt()) {
-            Address asset = deployment.reserve(holding.symbol()).asset();
+            Address asset = market.reserve(holding.symbol()).asset();
             add(out, descriptions, who + " borrow " + holding.symbol(), self, pool,
                     Abi.call("borrow(address,uint256,uint256,uint16,address)", address(asset), uint(holding.amount()), uint(2), uint16(0), address(self)),
                     700_000);

@@ -2,10 +2,11 @@ package dev.margincall.devnet;
 
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.web3j.Web3jDevChain;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running devnet: a local chain with the market deployed and borrowers seeded. Owns the chain
+ * A running devnet: a local chain with its markets deployed and borrowers seeded. Owns the chain
  * node: closing the devnet stops it.
  */
 public final class Devnet implements AutoCloseable {
@@ -14,26 +15,38 @@ public final class Devnet implements AutoCloseable {
     private final DevChain chain;
     private final ChainTools tools;
     private final Deployment deployment;
-    private final List<SeededBorrower> borrowers;
+    private final List<DevnetMarket> markets;
 
-    private Devnet(ChainNode node, DevChain chain, ChainTools tools, Deployment deployment, List<SeededBorrower> borrowers) {
+    private Devnet(ChainNode node, DevChain chain, ChainTools tools, Deployment deployment, List<DevnetMarket> markets) {
         this.node = node;
         this.chain = chain;
         this.tools = tools;
         this.deployment = deployment;
-        this.borrowers = borrowers;
+        this.markets = List.copyOf(markets);
     }
 
     /** Deploys the standard market on {@code node} and seeds {@code borrowerCount} borrowers from {@code seed}. */
     public static Devnet launch(ChainNode node, int borrowerCount, long seed) {
+        return launch(node, borrowerCount, seed, 1);
+    }
+
+    /**
+     * Deploys the first {@code marketCount} devnet markets ({@link MarketSpec#markets}) on {@code node}
+     * and seeds {@code borrowerCount} borrowers in each, every market's from {@code seed} and its name.
+     */
+    public static Devnet launch(ChainNode node, int borrowerCount, long seed, int marketCount) {
+        List<MarketSpec> specs = MarketSpec.markets(marketCount);
         ChainTools tools = ChainTools.locate();
         DevChain chain = new Web3jDevChain(node.rpcUrl());
         try {
-            MarketSpec market = MarketSpec.standard();
-            Deployment deployment = new DevnetDeployer(tools, chain, market).deploy(node.rpcUrl());
-            List<SeededBorrower> borrowers = new BorrowerPlanner(market).plan(borrowerCount, seed);
-            new BorrowerSeeder(chain, deployment).seed(borrowers);
-            return new Devnet(node, chain, tools, deployment, borrowers);
+            Deployment deployment = new DevnetDeployer(tools, chain, specs).deploy(node.rpcUrl());
+            List<DevnetMarket> markets = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                MarketSpec spec = specs.get(i);
+                markets.add(new DevnetMarket(spec, deployment.aaveV3Markets().get(i), new BorrowerPlanner(spec).plan(borrowerCount, seed)));
+            }
+            new BorrowerSeeder(chain, deployment).seed(markets);
+            return new Devnet(node, chain, tools, deployment, markets);
         } catch (RuntimeException e) {
             chain.close();
             node.close();
@@ -53,10 +66,17 @@ public final class Devnet implements AutoCloseable {
         return deployment;
     }
 
+    /** The first market's borrowers. */
     public List<SeededBorrower> borrowers() {
-        return borrowers;
+        return markets.get(0).borrowers();
     }
 
+    /** Every market, the first ("core") first. */
+    public List<DevnetMarket> markets() {
+        return markets;
+    }
+
+    /** Moves prices (in every market at once: they share the feeds) and time. */
     public MarketMover market() {
         return new MarketMover(tools, chain, deployment);
     }

@@ -26,10 +26,11 @@ import org.web3j.abi.datatypes.DynamicStruct;
 import org.web3j.crypto.Hash;
 
 /**
- * Deploys the devnet market on a fresh Anvil: the real Aave V3.0.2 from the {@code @aave/core-v3}
- * Hardhat artifacts, its oracle on mock Chainlink feeds, the real Uniswap V2 factory and Router02
- * with deep pools at oracle prices, and Multicall3 at its canonical address. Deterministic: the same
- * spec on a fresh chain gives the same addresses.
+ * Deploys the devnet on a fresh Anvil: one or more markets of the real Aave V3.0.2 from the
+ * {@code @aave/core-v3} Hardhat artifacts, each with its own oracle on the same mock Chainlink feeds,
+ * the real Uniswap V2 factory and Router02 with deep pools at oracle prices, and Multicall3 at its
+ * canonical address. The markets share the logic libraries (stateless, linked into each Pool), the
+ * tokens, the feeds and the pools. Deterministic: the same specs on a fresh chain give the same addresses.
  */
 public final class DevnetDeployer {
 
@@ -54,14 +55,22 @@ public final class DevnetDeployer {
     private final ChainTools tools;
     private final Transactor tx;
     private final DevChain chain;
-    private final MarketSpec spec;
+    private final List<MarketSpec> specs;
     private final Map<String, Address> libraries = new HashMap<>();
 
     public DevnetDeployer(ChainTools tools, DevChain chain, MarketSpec spec) {
+        this(tools, chain, List.of(spec));
+    }
+
+    /** Deploys {@code specs}, each a market of its own; the first also defines the tokens all of them list. */
+    public DevnetDeployer(ChainTools tools, DevChain chain, List<MarketSpec> specs) {
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("a devnet needs at least one market");
+        }
         this.tools = tools;
         this.chain = chain;
         this.tx = new Transactor(chain);
-        this.spec = spec;
+        this.specs = List.copyOf(specs);
     }
 
     /** An address no one has a key for, from a label: for devnet roles driven by impersonation. */
@@ -69,13 +78,51 @@ public final class DevnetDeployer {
         return Address.fromTail(Hash.sha3(label.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Deploys every market of the spec list, the first one first: its contracts, then the tokens and
+     * feeds all markets share, Multicall3 and the Uniswap pools; the other markets come after all of
+     * that, so the first market's addresses do not depend on how many markets there are.
+     */
     public Deployment deploy(String rpcUrl) {
         chain.setBlockTimestampInterval(BLOCK_INTERVAL_SECONDS);
         chain.setAutoImpersonate(true);
         long startBlock = chain.blockNumber() + 1;
 
+        MarketSpec first = specs.get(0);
+        PoolContracts firstPool = deployPool(first);
+        Map<String, Token> tokens = new LinkedHashMap<>();
+        for (ReserveSpec reserve : first.reserves()) {
+            Address asset = deploy(reserve.symbol(), aave("mocks/tokens/MintableERC20.sol", "MintableERC20"),
+                    string(reserve.name()), string(reserve.symbol()), uint8(reserve.decimals()));
+            tokens.put(reserve.symbol(), new Token(asset, deployPriceFeed(reserve.symbol(), reserve.priceBase())));
+        }
+        List<Deployment.AaveMarket> markets = new ArrayList<>();
+        markets.add(completeMarket(first, firstPool, tokens));
+        deployMulticall3();
+        Deployment.UniswapV2 uniswap = deployUniswap(markets.get(0).reserves());
+
+        for (MarketSpec spec : specs.subList(1, specs.size())) {
+            long started = System.nanoTime();
+            markets.add(completeMarket(spec, deployPool(spec), tokens));
+            log.info("devnet market {} deployed in {} ms", spec.name(), (System.nanoTime() - started) / 1_000_000);
+        }
+        log.info("devnet deployed: {} market(s), first pool {} at block {}", markets.size(), markets.get(0).aaveV3().pool(), chain.blockNumber());
+        return new Deployment(chain.chainId(), rpcUrl, startBlock, DEPLOYER, LIQUIDITY_PROVIDER, MULTICALL3,
+                markets.get(0).aaveV3(), markets.get(0).reserves(), uniswap, markets);
+    }
+
+    /** The contracts of one market that exist before its reserves: provider, ACL with our roles, Pool and PoolConfigurator. */
+    private record PoolContracts(Address provider, Address acl, Address pool, Address configurator) {
+    }
+
+    /** A token all markets share, and the feed every market's oracle starts on. */
+    private record Token(Address asset, Address feed) {
+    }
+
+    private PoolContracts deployPool(MarketSpec market) {
+        String marketId = "Margin Call Devnet" + (isFirst(market) ? "" : " " + title(market));
         Address provider = deploy("PoolAddressesProvider", aave("protocol/configuration/PoolAddressesProvider.sol", "PoolAddressesProvider"),
-                string("Margin Call Devnet"), address(DEPLOYER));
+                string(marketId), address(DEPLOYER));
         send("set ACL admin", provider, "setACLAdmin(address)", address(DEPLOYER));
         Address acl = deploy("ACLManager", aave("protocol/configuration/ACLManager.sol", "ACLManager"), address(provider));
         send("set ACL manager", provider, "setACLManager(address)", address(acl));
@@ -89,65 +136,75 @@ public final class DevnetDeployer {
         Address configuratorImpl = deploy("PoolConfigurator implementation", aave("protocol/pool/PoolConfigurator.sol", "PoolConfigurator"));
         send("set pool configurator implementation", provider, "setPoolConfiguratorImpl(address)", address(configuratorImpl));
         Address configurator = Abi.decodeAddress(tx.call(provider, Abi.call("getPoolConfigurator()")));
+        return new PoolContracts(provider, acl, pool, configurator);
+    }
 
-        List<Address> assets = new ArrayList<>();
-        List<Address> sources = new ArrayList<>();
-        for (ReserveSpec reserve : spec.reserves()) {
-            assets.add(deploy(reserve.symbol(), aave("mocks/tokens/MintableERC20.sol", "MintableERC20"),
-                    string(reserve.name()), string(reserve.symbol()), uint8(reserve.decimals())));
-            sources.add(deployPriceFeed(reserve.symbol(), reserve.priceBase()));
+    /** The market's oracle on the shared feeds, its data provider and its reserves, listed and configured. */
+    private Deployment.AaveMarket completeMarket(MarketSpec market, PoolContracts contracts, Map<String, Token> tokens) {
+        List<Token> listed = new ArrayList<>();
+        for (ReserveSpec reserve : market.reserves()) {
+            Token token = tokens.get(reserve.symbol());
+            if (token == null) {
+                throw new DevnetException("market " + market.name() + " lists " + reserve.symbol() + ", which the first market "
+                        + specs.get(0).name() + " does not: the markets share the first market's tokens");
+            }
+            listed.add(token);
         }
+        List<Address> assets = listed.stream().map(Token::asset).toList();
+        Address provider = contracts.provider();
         Address oracle = deploy("AaveOracle", aave("misc/AaveOracle.sol", "AaveOracle"), address(provider),
-                addressArray(assets), addressArray(sources), address(Address.ZERO), address(Address.ZERO), uint(BASE_CURRENCY_UNIT));
+                addressArray(assets), addressArray(listed.stream().map(Token::feed).toList()),
+                address(Address.ZERO), address(Address.ZERO), uint(BASE_CURRENCY_UNIT));
         send("set price oracle", provider, "setPriceOracle(address)", address(oracle));
         Address dataProvider = deploy("AaveProtocolDataProvider", aave("misc/AaveProtocolDataProvider.sol", "AaveProtocolDataProvider"), address(provider));
         send("set data provider", provider, "setPoolDataProvider(address)", address(dataProvider));
 
-        initReserves(configurator, pool, provider, assets);
-        configureReserves(configurator, assets);
-        deployMulticall3();
+        initReserves(market, contracts, assets);
+        configureReserves(market, contracts.configurator(), assets);
 
         List<Deployment.Reserve> reserves = new ArrayList<>();
         for (int i = 0; i < assets.size(); i++) {
-            ReserveSpec reserve = spec.reserves().get(i);
-            String tokens = tx.call(dataProvider, Abi.call("getReserveTokensAddresses(address)", address(assets.get(i))));
-            reserves.add(new Deployment.Reserve(reserve.symbol(), assets.get(i), reserve.decimals(), reserve.priceBase(), sources.get(i),
-                    Words.address(tokens, 0), Words.address(tokens, 1), Words.address(tokens, 2)));
+            ReserveSpec reserve = market.reserves().get(i);
+            String addresses = tx.call(dataProvider, Abi.call("getReserveTokensAddresses(address)", address(assets.get(i))));
+            reserves.add(new Deployment.Reserve(reserve.symbol(), assets.get(i), reserve.decimals(), reserve.priceBase(), listed.get(i).feed(),
+                    Words.address(addresses, 0), Words.address(addresses, 1), Words.address(addresses, 2)));
         }
-        Deployment.UniswapV2 uniswap = deployUniswap(reserves);
-        log.info("devnet deployed: pool {} at block {}", pool, chain.blockNumber());
-        return new Deployment(chain.chainId(), rpcUrl, startBlock, DEPLOYER, LIQUIDITY_PROVIDER, MULTICALL3,
-                new Deployment.Aave(provider, pool, configurator, acl, oracle, dataProvider, TREASURY), List.copyOf(reserves), uniswap);
+        Deployment.Aave aave = new Deployment.Aave(provider, contracts.pool(), contracts.configurator(), contracts.acl(), oracle, dataProvider, TREASURY);
+        return new Deployment.AaveMarket(market.name(), aave, reserves);
     }
 
     Address deployPriceFeed(String symbol, BigInteger price) {
         return deploy(symbol + "/USD feed", aave("mocks/oracle/CLAggregators/MockAggregator.sol", "MockAggregator"), int256(price));
     }
 
-    private void initReserves(Address configurator, Address pool, Address provider, List<Address> assets) {
+    private void initReserves(MarketSpec market, PoolContracts contracts, List<Address> assets) {
+        Address pool = contracts.pool();
         Address aTokenImpl = deploy("AToken implementation", aave("protocol/tokenization/AToken.sol", "AToken"), address(pool));
         Address stableImpl = deploy("StableDebtToken implementation", aave("protocol/tokenization/StableDebtToken.sol", "StableDebtToken"), address(pool));
         Address variableImpl = deploy("VariableDebtToken implementation", aave("protocol/tokenization/VariableDebtToken.sol", "VariableDebtToken"), address(pool));
+        // The first market keeps its token names ("aDevWETH"); another carries its title ("aDevPrimeWETH").
+        String title = isFirst(market) ? "" : title(market);
+        String spaced = title.isEmpty() ? "" : title + " ";
         List<DynamicStruct> inputs = new ArrayList<>();
         for (int i = 0; i < assets.size(); i++) {
-            ReserveSpec reserve = spec.reserves().get(i);
+            ReserveSpec reserve = market.reserves().get(i);
             ReserveSpec.InterestRates rates = reserve.rates();
             Address strategy = deploy(reserve.symbol() + " rate strategy",
                     aave("protocol/pool/DefaultReserveInterestRateStrategy.sol", "DefaultReserveInterestRateStrategy"),
-                    address(provider), ray(rates.optimalUsageBps()), ray(rates.baseVariableBps()), ray(rates.variableSlope1Bps()),
+                    address(contracts.provider()), ray(rates.optimalUsageBps()), ray(rates.baseVariableBps()), ray(rates.variableSlope1Bps()),
                     ray(rates.variableSlope2Bps()), ray(0), ray(0), ray(200), ray(800), ray(2000));
             String symbol = reserve.symbol();
             inputs.add(new DynamicStruct(address(aTokenImpl), address(stableImpl), address(variableImpl), uint8(reserve.decimals()),
                     address(strategy), address(assets.get(i)), address(TREASURY), address(Address.ZERO),
-                    string("Aave Devnet " + symbol), string("aDev" + symbol),
-                    string("Aave Devnet Variable Debt " + symbol), string("variableDebtDev" + symbol),
-                    string("Aave Devnet Stable Debt " + symbol), string("stableDebtDev" + symbol), Abi.bytes("0x")));
+                    string("Aave Devnet " + spaced + symbol), string("aDev" + title + symbol),
+                    string("Aave Devnet " + spaced + "Variable Debt " + symbol), string("variableDebtDev" + title + symbol),
+                    string("Aave Devnet " + spaced + "Stable Debt " + symbol), string("stableDebtDev" + title + symbol), Abi.bytes("0x")));
         }
-        tx.send("initReserves", DEPLOYER, configurator,
+        tx.send("initReserves of " + market.name(), DEPLOYER, contracts.configurator(),
                 Abi.call("initReserves(" + INIT_RESERVE_INPUT + "[])", new DynamicArray<>(DynamicStruct.class, inputs)));
     }
 
-    private void configureReserves(Address configurator, List<Address> assets) {
+    private void configureReserves(MarketSpec spec, Address configurator, List<Address> assets) {
         MarketSpec.EModeSpec eMode = spec.stableEMode();
         send("eMode category " + eMode.label(), configurator, "setEModeCategory(uint8,uint16,uint16,uint16,address,string)",
                 uint8(eMode.id()), uint16(eMode.ltvBps()), uint16(eMode.liquidationThresholdBps()), uint16(eMode.liquidationBonusBps()),
@@ -203,6 +260,15 @@ public final class DevnetDeployer {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
+
+    private boolean isFirst(MarketSpec market) {
+        return market.equals(specs.get(0));
+    }
+
+    /** "prime" → "Prime", for contract and token names. */
+    private static String title(MarketSpec market) {
+        return Character.toUpperCase(market.name().charAt(0)) + market.name().substring(1);
+    }
 
     private ContractArtifact aave(String sourceFile, String contract) {
         return ContractArtifact.fromFile(tools.npmFile(AAVE + "contracts/" + sourceFile + "/" + contract + ".json"));

@@ -8,10 +8,17 @@ import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
 import java.math.BigInteger;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.web3j.abi.datatypes.DynamicArray;
 
-/** The devnet's market events: oracle price moves ("crash") and the passing of time (interest). */
+/**
+ * The devnet's market events: oracle price moves ("crash") and the passing of time (interest). Every
+ * Aave market of the devnet reads the same feeds, so a price move is one call for all of them: a
+ * storage write changes the one feed every oracle reads; a source swap points every oracle that lists
+ * the asset at the new feed (one transaction per market, in market order).
+ */
 public final class MarketMover {
 
     /** MockAggregator keeps its answer in its first storage slot ({@code int256 private _latestAnswer}). */
@@ -29,12 +36,22 @@ public final class MarketMover {
         this.tx = new Transactor(chain);
     }
 
+    /** The first market's oracle price. */
     public BigInteger price(String symbol) {
-        return Abi.decodeUint(tx.call(deployment.aaveV3().oracle(), Abi.call("getAssetPrice(address)", address(deployment.reserve(symbol).asset()))));
+        return price(firstMarket(), symbol);
     }
 
+    public BigInteger price(Deployment.AaveMarket market, String symbol) {
+        return Abi.decodeUint(tx.call(market.aaveV3().oracle(), Abi.call("getAssetPrice(address)", address(market.reserve(symbol).asset()))));
+    }
+
+    /** The feed the first market's oracle reads. */
     public Address priceSource(String symbol) {
-        return Abi.decodeAddress(tx.call(deployment.aaveV3().oracle(), Abi.call("getSourceOfAsset(address)", address(deployment.reserve(symbol).asset()))));
+        return priceSource(firstMarket(), symbol);
+    }
+
+    public Address priceSource(Deployment.AaveMarket market, String symbol) {
+        return Abi.decodeAddress(tx.call(market.aaveV3().oracle(), Abi.call("getSourceOfAsset(address)", address(market.reserve(symbol).asset()))));
     }
 
     /**
@@ -62,20 +79,40 @@ public final class MarketMover {
         }
     }
 
-    /** {@code AaveOracle.setAssetSources} for one asset, as the pool admin (emits {@code AssetSourceUpdated}). */
+    /**
+     * {@code AaveOracle.setAssetSources} for one asset in every market's oracle that lists it, as the
+     * pool admin (each emits {@code AssetSourceUpdated}).
+     */
     public void pointOracleAt(String symbol, Address feed) {
-        tx.send("point the oracle at a new " + symbol + " feed", deployment.deployer(), deployment.aaveV3().oracle(),
-                Abi.call("setAssetSources(address[],address[])",
-                        new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(deployment.reserve(symbol).asset()))),
-                        new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(feed)))));
+        for (Deployment.AaveMarket market : marketsListing(symbol)) {
+            tx.send("point the " + market.name() + " oracle at a new " + symbol + " feed", deployment.deployer(), market.aaveV3().oracle(),
+                    Abi.call("setAssetSources(address[],address[])",
+                            new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(market.reserve(symbol).asset()))),
+                            new DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(feed)))));
+        }
     }
 
     /**
-     * Rewrites the feed's answer in place (no transaction, no event, no block): the next block the chain
-     * mines, by itself under interval mining, carries the new price.
+     * Rewrites the answer of the feed the oracles read, in place (no transaction, no event, no block):
+     * the next block the chain mines, by itself under interval mining, carries the new price in every
+     * market. Should markets read different feeds for the asset, each of them is written.
      */
     public void writeFeed(String symbol, BigInteger newPrice) {
-        chain.setStorageAt(priceSource(symbol), MOCK_AGGREGATOR_ANSWER_SLOT, Hex.word(newPrice));
+        Set<Address> feeds = new LinkedHashSet<>();
+        marketsListing(symbol).forEach(market -> feeds.add(priceSource(market, symbol)));
+        feeds.forEach(feed -> chain.setStorageAt(feed, MOCK_AGGREGATOR_ANSWER_SLOT, Hex.word(newPrice)));
+    }
+
+    private Deployment.AaveMarket firstMarket() {
+        return deployment.aaveV3Markets().get(0);
+    }
+
+    private List<Deployment.AaveMarket> marketsListing(String symbol) {
+        List<Deployment.AaveMarket> listing = deployment.aaveV3Markets().stream().filter(m -> m.lists(symbol)).toList();
+        if (listing.isEmpty()) {
+            throw new IllegalArgumentException("no market of this devnet lists " + symbol);
+        }
+        return listing;
     }
 
     /** Swaps the Uniswap pools of {@code symbol} back to the oracle's prices (as arbitrageurs would). */

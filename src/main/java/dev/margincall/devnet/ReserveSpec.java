@@ -18,6 +18,12 @@ public record ReserveSpec(String symbol, String name, int decimals, BigInteger p
     public record InterestRates(int optimalUsageBps, int baseVariableBps, int variableSlope1Bps, int variableSlope2Bps) {
     }
 
+    /** The same token under another market's risk parameters (its price, decimals and rate curve unchanged). */
+    public ReserveSpec withRisk(int ltvBps, int liquidationThresholdBps, int liquidationBonusBps, int reserveFactorBps) {
+        return new ReserveSpec(symbol, name, decimals, priceBase, ltvBps, liquidationThresholdBps, liquidationBonusBps,
+                reserveFactorBps, liquidationProtocolFeeBps, eModeCategory, rates);
+    }
+
     public BigInteger unit() {
         return BigInteger.TEN.pow(decimals);
     }

@@ -56,6 +56,46 @@ class CommandLineIT {
         assertThat(notANumber.err()).contains("many").doesNotContain("Exception");
 
         assertThat(run("no-such-command").exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+
+        Run tooManyMarkets = run("devnet", "--markets", "3", "--port", "0");
+        assertThat(tooManyMarkets.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(tooManyMarkets.err()).contains("--markets must be between 1 and 2, got 3");
+    }
+
+    @Test
+    void theDevnetWithTwoMarketsPrintsAndWritesBoth(@TempDir Path dir) throws Exception {
+        Path deploymentFile = dir.resolve("deployment.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int[] exitCode = {-1};
+        // The command keeps its chain until stopped: run it aside, read what it printed, then stop it as Ctrl-C would.
+        Thread command = new Thread(() -> exitCode[0] = MarginCall.run(
+                new String[] {"devnet", "--markets", "2", "--users", "5", "--seed", "3", "--port", "0", "--out", deploymentFile.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)), "devnet-command");
+        command.start();
+        try {
+            long deadline = System.nanoTime() + 180_000_000_000L;
+            while (!out.toString().contains("Ctrl-C stops the chain") && command.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(out.toString()).as(err.toString()).contains("Ctrl-C stops the chain");
+        } finally {
+            command.interrupt();
+            command.join(30_000);
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(exitCode[0]).as(err.toString()).isZero();
+
+        Deployment deployment = DeploymentFile.read(deploymentFile);
+        assertThat(deployment.aaveV3Markets()).extracting(Deployment.AaveMarket::name).containsExactly("core", "prime");
+        assertThat(deployment.aaveV3Markets().get(0).aaveV3()).isEqualTo(deployment.aaveV3());
+        assertThat(out.toString()).contains("2 markets, 5 borrowers each", "Aave V3 market core", "Aave V3 market prime",
+                "5 borrowers in core at block", "5 borrowers in prime at block");
+        for (Deployment.AaveMarket market : deployment.aaveV3Markets()) {
+            assertThat(out.toString()).contains("Pool " + market.aaveV3().pool().checksummed(),
+                    "PoolAddressesProvider " + market.aaveV3().poolAddressesProvider().checksummed(),
+                    "AaveOracle " + market.aaveV3().oracle().checksummed());
+        }
     }
 
     @Test

@@ -49,6 +49,35 @@ class BorrowerPlannerTest {
     }
 
     @Test
+    void theCorePlanIsTheOneItWasBeforeTheDevnetHadSeveralMarkets() throws Exception {
+        // Other tests and users' seeds rely on core's borrowers: the digest of a plan made before prime existed.
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(planner.plan(300, 7).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(java.util.HexFormat.of().formatHex(digest)).isEqualTo("8e430e8a1982886b5d8cbd1d738bc6b0dc0549d7f6bba8bd5342df7b87c33d1b");
+        assertThat(planner.plan(1, 7).get(0).address()).isEqualTo(BorrowerPlanner.borrowerAddress(7, 0));
+    }
+
+    @Test
+    void primeHasItsOwnBorrowersInItsOwnThreeReserves() {
+        MarketSpec prime = MarketSpec.prime();
+        BorrowerPlanner primePlanner = new BorrowerPlanner(prime);
+        List<SeededBorrower> plan = primePlanner.plan(500, 7);
+        assertThat(primePlanner.plan(500, 7)).isEqualTo(plan);
+        assertThat(plan.stream().map(SeededBorrower::address).distinct()).hasSize(500)
+                .doesNotContainAnyElementsOf(planner.plan(500, 7).stream().map(SeededBorrower::address).toList());
+        // Three reserves hold every shape but two collaterals with two debts.
+        assertThat(plan.stream().map(SeededBorrower::profile).collect(Collectors.toSet()))
+                .isEqualTo(EnumSet.complementOf(EnumSet.of(BorrowerProfile.MULTI_COLLATERAL_MULTI_DEBT)));
+        List<String> listed = prime.reserves().stream().map(ReserveSpec::symbol).toList();
+        for (SeededBorrower borrower : plan) {
+            assertThat(borrower.expectedHealthFactor()).as("HF of %s", borrower).isGreaterThan(WAD);
+            assertThat(borrower.collateral()).extracting(Holding::symbol).isSubsetOf(listed)
+                    .doesNotContainAnyElementsOf(borrower.debt().stream().map(Holding::symbol).toList());
+            assertThat(borrower.debt()).extracting(Holding::symbol).isSubsetOf(listed);
+        }
+    }
+
+    @Test
     void healthFactorFollowsAaveRounding() {
         // $10,000 collateral at an 82.5 % threshold against $8,000 debt: 8250 / 8000 = 1.03125
         BigInteger collateral = ReserveSpec.usd(10_000);

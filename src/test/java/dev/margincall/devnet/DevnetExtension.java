@@ -43,8 +43,9 @@ public final class DevnetExtension implements ParameterResolver {
         WithDevnet settings = testClass.getAnnotation(WithDevnet.class);
         int borrowers = settings == null ? 0 : settings.borrowers();
         long seed = settings == null ? 1 : settings.seed();
+        int markets = settings == null ? 1 : settings.markets();
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent("devnet",
-                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed)),
+                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed, markets)),
                 ClosingDevnet.class).devnet();
     }
 

@@ -45,38 +45,9 @@ class DevnetMarketIT {
     void reservesAreListedAndConfiguredAsSpecified(Devnet devnet) {
         Deployment deployment = devnet.deployment();
         Transactor tx = new Transactor(devnet.chain());
-        String list = tx.call(deployment.aaveV3().pool(), Abi.call("getReservesList()"));
-        List<Address> listed = new ArrayList<>();
-        for (int i = 0; i < Words.uint(list, 1).intValueExact(); i++) {
-            listed.add(Words.address(list, 2 + i));
-        }
-        assertThat(listed).containsExactlyElementsOf(deployment.reserves().stream().map(Deployment.Reserve::asset).toList());
+        assertThat(listedReserves(tx, deployment.aaveV3().pool())).containsExactlyElementsOf(deployment.reserves().stream().map(Deployment.Reserve::asset).toList());
 
-        MarketSpec spec = MarketSpec.standard();
-        Address dataProvider = deployment.aaveV3().dataProvider();
-        for (ReserveSpec reserve : spec.reserves()) {
-            var asset = address(deployment.reserve(reserve.symbol()).asset());
-            String config = tx.call(dataProvider, Abi.call("getReserveConfigurationData(address)", asset));
-            assertThat(Words.uint(config, 0)).as("%s decimals", reserve.symbol()).isEqualTo(reserve.decimals());
-            assertThat(Words.uint(config, 1)).as("%s LTV", reserve.symbol()).isEqualTo(reserve.ltvBps());
-            assertThat(Words.uint(config, 2)).as("%s liquidation threshold", reserve.symbol()).isEqualTo(reserve.liquidationThresholdBps());
-            assertThat(Words.uint(config, 3)).as("%s liquidation bonus", reserve.symbol()).isEqualTo(reserve.liquidationBonusBps());
-            assertThat(Words.uint(config, 4)).as("%s reserve factor", reserve.symbol()).isEqualTo(reserve.reserveFactorBps());
-            assertThat(Words.bool(config, 5)).as("%s usable as collateral", reserve.symbol()).isTrue();
-            assertThat(Words.bool(config, 6)).as("%s borrowing enabled", reserve.symbol()).isTrue();
-            assertThat(Words.bool(config, 8)).as("%s active", reserve.symbol()).isTrue();
-            assertThat(Words.bool(config, 9)).as("%s frozen", reserve.symbol()).isFalse();
-            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getLiquidationProtocolFee(address)", asset))))
-                    .as("%s liquidation protocol fee", reserve.symbol()).isEqualTo(reserve.liquidationProtocolFeeBps());
-            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getFlashLoanEnabled(address)", asset))))
-                    .as("%s flash loans", reserve.symbol()).isEqualTo(1);
-            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getReserveEModeCategory(address)", asset))))
-                    .as("%s eMode", reserve.symbol()).isEqualTo(reserve.eModeCategory());
-            assertThat(Abi.decodeUint(tx.call(deployment.aaveV3().oracle(), Abi.call("getAssetPrice(address)", asset))))
-                    .as("%s price", reserve.symbol()).isEqualTo(reserve.priceBase());
-        }
-        assertThat(Abi.decodeUint(tx.call(deployment.aaveV3().pool(), Abi.call("FLASHLOAN_PREMIUM_TOTAL()"))))
-                .isEqualTo(spec.flashLoanPremiumBps());
+        assertConfiguredAsSpecified(tx, deployment.aaveV3Markets().get(0), MarketSpec.standard());
         assertThat(devnet.chain().code(deployment.multicall3(), BlockTag.LATEST)).hasSizeGreaterThan(100);
     }
 
@@ -229,17 +200,59 @@ class DevnetMarketIT {
         assertThat(dev.margincall.chain.abi.RevertReason.decode(results.get(1).returnData())).isEqualTo("45");
     }
 
+    /** Every reserve of {@code market} has the risk parameters, eMode, flags and price of {@code spec}, as its data provider and oracle report them. */
+    static void assertConfiguredAsSpecified(Transactor tx, Deployment.AaveMarket market, MarketSpec spec) {
+        Address dataProvider = market.aaveV3().dataProvider();
+        for (ReserveSpec reserve : spec.reserves()) {
+            var asset = address(market.reserve(reserve.symbol()).asset());
+            String config = tx.call(dataProvider, Abi.call("getReserveConfigurationData(address)", asset));
+            assertThat(Words.uint(config, 0)).as("%s decimals", reserve.symbol()).isEqualTo(reserve.decimals());
+            assertThat(Words.uint(config, 1)).as("%s LTV", reserve.symbol()).isEqualTo(reserve.ltvBps());
+            assertThat(Words.uint(config, 2)).as("%s liquidation threshold", reserve.symbol()).isEqualTo(reserve.liquidationThresholdBps());
+            assertThat(Words.uint(config, 3)).as("%s liquidation bonus", reserve.symbol()).isEqualTo(reserve.liquidationBonusBps());
+            assertThat(Words.uint(config, 4)).as("%s reserve factor", reserve.symbol()).isEqualTo(reserve.reserveFactorBps());
+            assertThat(Words.bool(config, 5)).as("%s usable as collateral", reserve.symbol()).isTrue();
+            assertThat(Words.bool(config, 6)).as("%s borrowing enabled", reserve.symbol()).isTrue();
+            assertThat(Words.bool(config, 8)).as("%s active", reserve.symbol()).isTrue();
+            assertThat(Words.bool(config, 9)).as("%s frozen", reserve.symbol()).isFalse();
+            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getLiquidationProtocolFee(address)", asset))))
+                    .as("%s liquidation protocol fee", reserve.symbol()).isEqualTo(reserve.liquidationProtocolFeeBps());
+            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getFlashLoanEnabled(address)", asset))))
+                    .as("%s flash loans", reserve.symbol()).isEqualTo(1);
+            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getReserveEModeCategory(address)", asset))))
+                    .as("%s eMode", reserve.symbol()).isEqualTo(reserve.eModeCategory());
+            assertThat(Abi.decodeUint(tx.call(market.aaveV3().oracle(), Abi.call("getAssetPrice(address)", asset))))
+                    .as("%s price", reserve.symbol()).isEqualTo(reserve.priceBase());
+        }
+        assertThat(Abi.decodeUint(tx.call(market.aaveV3().pool(), Abi.call("FLASHLOAN_PREMIUM_TOTAL()"))))
+                .isEqualTo(spec.flashLoanPremiumBps());
+    }
+
     static String liquidationCall(Deployment deployment, Address user) {
         return Abi.call("liquidationCall(address,address,address,uint256,bool)", address(deployment.reserve("WETH").asset()),
                 address(deployment.reserve("USDC").asset()), address(user), uint(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)),
                 Abi.bool(false));
     }
 
-    static AccountDataReader reader(Devnet devnet) {
-        return new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), devnet.deployment().aaveV3().pool());
+    /** {@code Pool.getReservesList()}. */
+    static List<Address> listedReserves(Transactor tx, Address pool) {
+        String list = tx.call(pool, Abi.call("getReservesList()"));
+        List<Address> listed = new ArrayList<>();
+        for (int i = 0; i < Words.uint(list, 1).intValueExact(); i++) {
+            listed.add(Words.address(list, 2 + i));
+        }
+        return listed;
     }
 
-    private static boolean close(BigInteger actual, BigInteger expected) {
+    static AccountDataReader reader(Devnet devnet) {
+        return reader(devnet, devnet.deployment().aaveV3().pool());
+    }
+
+    static AccountDataReader reader(Devnet devnet, Address pool) {
+        return new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), pool);
+    }
+
+    static boolean close(BigInteger actual, BigInteger expected) {
         if (expected.signum() == 0) {
             return actual.signum() == 0;
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives a test class its own devnet (one chain for the whole class, stopped after it, also when a
- * test fails): parameters of type {@link Devnet}, {@link Deployment} or {@link dev.margincall.chain.DevChain}
+ * test fails), with one or more Aave markets: parameters of type {@link Devnet}, {@link Deployment} or {@link dev.margincall.chain.DevChain}
  * are injected.
  */
 @Target(ElementType.TYPE)
@@ -19,4 +19,7 @@ public @interface WithDevnet {
     int borrowers() default 0;
 
     long seed() default 1;
+
+    /** Aave markets to deploy (1: core; 2: core and prime, sharing tokens and feeds), each with {@link #borrowers()} borrowers. */
+    int markets() default 1;
 }
