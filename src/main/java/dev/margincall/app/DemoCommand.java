@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "borrowers, deploys our FlashLiquidator and starts the keeper, then crashes prices (WETH -30%% by",
                 "oracle source swap, WBTC -20%% by a silent feed storage write), shows the liquidations as they",
                 "happen and ends with a summary. The keeper signs with MC_PRIVATE_KEY when set, else a public",
-                "Anvil test key."})
+                "Anvil test key. With --markets 2 a second Aave market (prime) shares the tokens and price feeds,",
+                "and the one keeper liquidates in both."})
 final class DemoCommand implements Callable<Integer> {
 
     /** Anvil's dev account #8: a public test key, for the local chain only. */
@@ -57,13 +58,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "RPC port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--markets", defaultValue = "1",
+            description = "Aave markets on the chain: 1 (core) or 2 (core and prime, one keeper for both) (default: ${DEFAULT-VALUE}).")
+    int markets;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         out.printf("Margin Call demo: starting Anvil, deploying Aave V3 + Uniswap V2, seeding %d borrowers (seed %d)...%n",
                 devnet.users, devnet.seed);
-        try (Devnet running = devnet.launch(spec, port)) {
+        try (Devnet running = devnet.launch(spec, port, markets)) {
             out.printf("Ready in %.1f s at %s; deployment written to %s%n", (System.nanoTime() - started) / 1e9,
                     running.node().rpcUrl(), devnet.out.toAbsolutePath());
             DevnetReport report = new DevnetReport(out);
@@ -75,10 +80,14 @@ final class DemoCommand implements Callable<Integer> {
             Deployment deployment = running.deployment();
             DevChain chain = running.chain();
             chain.setBalance(keeper, BigInteger.TEN.pow(20));
-            Address liquidator = new Transactor(chain).deploy("FlashLiquidator", keeper,
-                    FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
-            out.printf("%nKeeper %s: FlashLiquidator deployed at %s (flash-loan funding: no capital)%n", keeper, liquidator);
-            KeeperConfig keeperConfig = config(deployment, running.node().wsUrl(), liquidator)
+            // a FlashLiquidator serves one Aave market: one per market
+            Map<String, Address> liquidators = new java.util.LinkedHashMap<>();
+            for (Deployment.AaveMarket market : deployment.aaveV3Markets()) {
+                liquidators.put(market.name(), new Transactor(chain).deploy("FlashLiquidator", keeper,
+                        FlashLiquidator.deployData(market.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router())));
+            }
+            out.printf("%nKeeper %s: FlashLiquidator deployed at %s (flash-loan funding: no capital)%n", keeper, liquidators);
+            KeeperConfig keeperConfig = config(deployment, running.node().wsUrl(), liquidators)
                     .withMetrics(KeeperConfig.Metrics.anyFreePort("127.0.0.1").withMaxHeadLagSeconds(10L * 365 * 24 * 3600)); // devnet blocks carry devnet time, not wall time
             try (KeeperRuntime runtime = KeeperRuntime.start(keeperConfig, false, environment, Files.createTempDirectory("margin-call-demo"),
                     PrometheusRegistries.create(), Duration.ofMillis(50))) {
@@ -113,11 +122,16 @@ final class DemoCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    private static KeeperConfig config(Deployment deployment, String wsUrl, Address liquidator) {
+    /** Every market of the devnet, named as the devnet names it, each with its own liquidator contract. */
+    private static KeeperConfig config(Deployment deployment, String wsUrl, Map<String, Address> liquidators) {
+        List<KeeperConfig.Protocol> protocols = deployment.aaveV3Markets().stream()
+                .map(m -> new KeeperConfig.Protocol("aave-v3", m.aaveV3().poolAddressesProvider(), deployment.startBlock(),
+                        deployment.aaveV3Markets().size() > 1 ? Optional.of(m.name()) : Optional.empty(), Optional.of(liquidators.get(m.name()))))
+                .toList();
         return new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(wsUrl), deployment.multicall3(), 5, 20),
-                List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
+                protocols,
                 Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of(KEY_ENV), Optional.empty(), Optional.empty()),
-                        Funding.FLASH_LOAN).withLiquidatorContract(Optional.of(liquidator)).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
+                        Funding.FLASH_LOAN).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
     }
 }

@@ -39,8 +39,9 @@ final class KeeperSummary {
         // one row per liquidation of the window kept: on a long run, the latest ones
         List<KeeperEvents.Outcome> mined = events.outcomes().stream().filter(o -> o.status().equals("mined")).toList();
         if (!mined.isEmpty()) {
-            Table rows = new Table("account", "block", "blocks after", "debt covered", "collateral received", "profit $", "gas");
-            mined.stream().sorted(Comparator.comparingLong(KeeperEvents.Outcome::minedBlock)).forEach(o -> rows.row(o.account().toString(),
+            Table rows = new Table("market", "account", "block", "blocks after", "debt covered", "collateral received", "profit $", "gas");
+            mined.stream().sorted(Comparator.comparingLong(KeeperEvents.Outcome::minedBlock)).forEach(o -> rows.row(o.position().market().name(),
+                    o.account().toString(),
                     Long.toString(o.minedBlock()), Long.toString(o.blocksToLiquidation()), o.plan().quote().debtToCover().toString(),
                     o.plan().quote().collateralToLiquidator().toString(), o.plan().netProfitUsd().setScale(2, RoundingMode.HALF_UP).toPlainString(),
                     o.gasUsed().toString()));
