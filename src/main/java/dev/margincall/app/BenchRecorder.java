@@ -1,6 +1,7 @@
 package dev.margincall.app;
 
 import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.PositionId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,16 @@ final class BenchRecorder implements KeeperEvents.Probe, NaiveKeeper.Probe {
     public void block(long number, long seenNanos) {
         heads.add(new Head(number, seenNanos, requests.getAsLong(), calls.getAsLong()));
         seen.putIfAbsent(number, seenNanos);
+    }
+
+    @Override
+    public void planned(PositionId position, long headBlock, long nanos) {
+        planned(position.account(), headBlock, nanos); // the bench runs one market: the account names the position
+    }
+
+    @Override
+    public void sent(PositionId position, long headBlock, long nanos) {
+        sent(position.account(), headBlock, nanos);
     }
 
     @Override

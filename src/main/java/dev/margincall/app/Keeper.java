@@ -95,7 +95,7 @@ final class Keeper implements HeadListener {
     /** Every block's events go into the markets; nothing is decided on a block that is not the newest. */
     @Override
     public void onBlock(BlockHeader header) {
-        events.block(header.number(), System.nanoTime());
+        events.block(header.number());
         markets.values().forEach(m -> m.onBlock(header));
         if (previous != null && header.number() == previous.number() + 1) {
             blockInterval = Math.max(1, header.timestamp() - previous.timestamp());

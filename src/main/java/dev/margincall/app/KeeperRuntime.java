@@ -150,7 +150,8 @@ final class KeeperRuntime implements AutoCloseable {
                         Optional.of(wrappedNative), tag));
             }
             FeePolicy feePolicy = new FeePolicy(execution.minPriorityFeeWei(), execution.maxGasSharePct() * 100, 50);
-            KeeperEvents events = new KeeperEvents(registry, markets.stream().map(LendingMarket::id).toList(), eventWindow);
+            KeeperEvents events = new KeeperEvents(registry, markets.stream().map(LendingMarket::id).toList(), eventWindow,
+                    dev.margincall.observability.NanoClock.SYSTEM);
             // Wallet funding: each market pulls the repaid debt from the wallet, so each of its assets must be approved. Run sends the
             // missing approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
             List<CallRequest> approvals = new java.util.ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.margincall.app;
 
+import dev.margincall.observability.Outcome;
+import dev.margincall.observability.OutcomeTotals;
 import dev.margincall.strategy.RejectReason;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -37,10 +39,10 @@ final class KeeperSummary {
         table.row("skipped (last reason per account)", reasons.isEmpty() ? "-" : reasons.toString());
         table.print(out);
         // one row per liquidation of the window kept: on a long run, the latest ones
-        List<KeeperEvents.Outcome> mined = events.outcomes().stream().filter(o -> o.status().equals("mined")).toList();
+        List<Outcome> mined = events.outcomes().stream().filter(o -> o.status().equals("mined")).toList();
         if (!mined.isEmpty()) {
             Table rows = new Table("market", "account", "block", "blocks after", "debt covered", "collateral received", "profit $", "gas");
-            mined.stream().sorted(Comparator.comparingLong(KeeperEvents.Outcome::minedBlock)).forEach(o -> rows.row(o.position().market().name(),
+            mined.stream().sorted(Comparator.comparingLong(Outcome::minedBlock)).forEach(o -> rows.row(o.position().market().name(),
                     o.account().toString(),
                     Long.toString(o.minedBlock()), Long.toString(o.blocksToLiquidation()), o.plan().quote().debtToCover().toString(),
                     o.plan().quote().collateralToLiquidator().toString(), o.plan().netProfitUsd().setScale(2, RoundingMode.HALF_UP).toPlainString(),

@@ -6,11 +6,16 @@ import ch.qos.logback.classic.Level;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
 import dev.margincall.observability.MetricNames;
+import dev.margincall.observability.NanoClock;
+import dev.margincall.observability.Outcome;
+import dev.margincall.observability.OutcomeRecorder;
+import dev.margincall.observability.OutcomeTotals;
+import dev.margincall.observability.RecentWindow;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
-import dev.margincall.strategy.Funding;
 import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.spi.Valuation;
+import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.LiquidationPlan;
 import dev.margincall.strategy.PlanDecision;
 import dev.margincall.strategy.RejectReason;
@@ -75,16 +80,16 @@ class KeeperEventsMemoryTest {
     @Test
     void nothingKeptGrowsWithBlocksOrOutcomesAndTheTotalsStayExact() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        KeeperEvents events = new KeeperEvents(registry, List.of(MARKET_ID), WINDOW);
+        KeeperEvents events = new KeeperEvents(registry, List.of(MARKET_ID), WINDOW, NanoClock.SYSTEM);
         Expected expected = new Expected();
         Map<Address, Liquidation> inFlight = new LinkedHashMap<>();
         Map<Address, Long> episodeStart = new HashMap<>();
-        KeeperEvents.Footprint atTenth = null;
-        KeeperEvents.Footprint largest = null;
+        OutcomeRecorder.Footprint atTenth = null;
+        OutcomeRecorder.Footprint largest = null;
         int mostInFlight = 0;
 
         for (long block = 1; block <= BLOCKS; block++) {
-            events.block(block, System.nanoTime());
+            events.block(block);
             // the submitter settles what was sent in the previous block, before anything is planned (as Keeper does)
             int settled = 0;
             for (Map.Entry<Address, Liquidation> flight : inFlight.entrySet()) {
@@ -124,7 +129,7 @@ class KeeperEventsMemoryTest {
                 }
             }
 
-            KeeperEvents.Footprint now = events.footprint();
+            OutcomeRecorder.Footprint now = events.footprint();
             largest = largest == null ? now : Footprints.largest(largest, now);
             mostInFlight = Math.max(mostInFlight, inFlight.size());
             if (block == BLOCKS / 10) {
@@ -139,7 +144,7 @@ class KeeperEventsMemoryTest {
         assertThat(List.of(largest.outcomes(), largest.wouldSend(), largest.replacements())).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(WINDOW));
         assertThat(largest.everLiquidatable()).isLessThanOrEqualTo(MARKET);
         assertThat(largest.accountsLiquidated()).isLessThanOrEqualTo(MARKET);
-        KeeperEvents.Footprint atEnd = events.footprint();
+        OutcomeRecorder.Footprint atEnd = events.footprint();
         System.out.printf("after %d blocks: %s (after %d: %s); %d outcomes, %d would-send, %d replacements%n", BLOCKS, atEnd, BLOCKS / 10,
                 atTenth, expected.outcomes(), expected.wouldSend, expected.replaced);
         assertThat(expected.outcomes()).as("the run produced far more than a window of each").isGreaterThan(100L * WINDOW);
@@ -158,7 +163,7 @@ class KeeperEventsMemoryTest {
         assertThat(events.wouldSendTotal()).isEqualTo(expected.wouldSend);
         assertThat(registry.get(MetricNames.TRANSACTIONS).tag("event", "replaced").counter().count()).isEqualTo((double) expected.replaced);
         assertThat(registry.get(MetricNames.TRANSACTIONS).tag("event", "mined").counter().count()).isEqualTo((double) expected.byStatus.get("mined"));
-        List<KeeperEvents.Outcome> latest = events.outcomes();
+        List<Outcome> latest = events.outcomes();
         assertThat(latest).hasSize(WINDOW);
         assertThat(latest).as("the window holds the newest outcomes").allSatisfy(o -> assertThat(o.sentBlock()).isGreaterThan(BLOCKS - NEAR));
 

@@ -14,6 +14,7 @@ import dev.margincall.core.Hex;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.MarketMover;
+import dev.margincall.observability.Outcome;
 import dev.margincall.protocol.aavev3.AccountDataReader;
 import dev.margincall.protocol.aavev3.LiquidationCallEvent;
 import dev.margincall.strategy.Funding;
@@ -114,13 +115,13 @@ final class KeeperHarness implements AutoCloseable {
     }
 
     Result result(Devnet devnet, long crashBlock, long nonceBefore) {
-        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        List<Outcome> outcomes = runtime.events().outcomes();
         long cancels = outcomes.stream().filter(o -> o.status().equals("cancelled")).count();
         return chainResult(devnet, crashBlock, nonceBefore, cancels, runtime.events().rejections().keySet(), outcomes);
     }
 
     /** The chain's account of the keeper since the crash; {@code cancels}, {@code explained} and {@code outcomes} as the keeper reported them. */
-    static Result chainResult(Devnet devnet, long crashBlock, long nonceBefore, long cancels, Set<Address> explained, List<KeeperEvents.Outcome> outcomes) {
+    static Result chainResult(Devnet devnet, long crashBlock, long nonceBefore, long cancels, Set<Address> explained, List<Outcome> outcomes) {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
         AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
@@ -146,7 +147,7 @@ final class KeeperHarness implements AutoCloseable {
      */
     record Result(Set<Address> liquidatableAfterCrash, Set<Address> stillLiquidatable, List<LiquidationCallEvent> liquidations,
                   Map<Address, Long> firstLiquidationBlock, long crashBlock, long sent, long cancels, long pendingNonces,
-                  Set<Address> explained, List<KeeperEvents.Outcome> outcomes) {
+                  Set<Address> explained, List<Outcome> outcomes) {
 
         long reverted() {
             return sent - liquidations.size() - cancels;

@@ -16,6 +16,7 @@ import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.observability.Outcome;
 import dev.margincall.protocol.aavev3.AccountDataReader;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.protocol.aavev3.LiquidationCallEvent;
@@ -79,12 +80,12 @@ class KeeperIT {
     void walletFundedKeeperLiquidatesEveryProfitableAccountAfterACrash(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
         fundKeeperWithTokens(devnet);
-        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.WALLET, Optional.empty()), false);
+        CrashRun outcome = crashAndRun(devnet, config(deployment, Funding.WALLET, Optional.empty()), false);
 
         assertThat(outcome.liquidations).as("liquidations by the keeper").isNotEmpty();
         int exact = 0;
         for (LiquidationCallEvent event : outcome.liquidations) {
-            KeeperEvents.Outcome planned = outcome.mined.stream().filter(o -> o.account().equals(event.user())
+            Outcome planned = outcome.mined.stream().filter(o -> o.account().equals(event.user())
                     && o.plan().quote().debtToCover().equals(event.debtToCover())).findFirst().orElseThrow();
             // the plan's amounts, computed locally for the next block's timestamp, are what the pool did: to the wei when the
             // timestamp was predicted right; interest over a mispredicted interval may move the last digit
@@ -101,12 +102,12 @@ class KeeperIT {
         Deployment deployment = devnet.deployment();
         DevChain chain = devnet.chain();
         Address liquidator = deployLiquidator(devnet);
-        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), false);
+        CrashRun outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), false);
 
         assertThat(outcome.liquidations).isNotEmpty();
         List<FlashLiquidator.Liquidated> profits = new ArrayList<>();
         int exact = 0;
-        for (KeeperEvents.Outcome mined : outcome.mined) {
+        for (Outcome mined : outcome.mined) {
             List<FlashLiquidator.Liquidated> events = FlashLiquidator.liquidatedEvents(chain.receipt(mined.hash()).orElseThrow().logs(), liquidator);
             assertThat(events).as("our contract's event in %s", mined.hash()).hasSize(1);
             FlashLiquidator.Liquidated realized = events.get(0);
@@ -132,7 +133,7 @@ class KeeperIT {
         Address liquidator = deployLiquidator(devnet);
         long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
         BigInteger ethBefore = chain.balance(KEEPER, BlockTag.LATEST);
-        Outcome outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), true);
+        CrashRun outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), true);
 
         assertThat(outcome.liquidations).isEmpty();
         assertThat(outcome.wouldSend).as("would-liquidate plans").isNotEmpty();
@@ -194,7 +195,7 @@ class KeeperIT {
         mineUntilIdle(chain);
         List<String> replacements = runtime.events().replacementHashes();
         assertThat(replacements).as("fee-bumped replacements").isNotEmpty();
-        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        List<Outcome> outcomes = runtime.events().outcomes();
         assertThat(outcomes).as("a replacement was what got mined").anySatisfy(o -> assertThat(replacements).contains(o.hash()));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
@@ -230,7 +231,7 @@ class KeeperIT {
             assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(30))).isTrue();
         }
         mineUntilIdle(chain);
-        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        List<Outcome> outcomes = runtime.events().outcomes();
         assertThat(outcomes).as("a liquidation whose opportunity was gone was cancelled").anySatisfy(o -> assertThat(o.status()).isEqualTo("cancelled"));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.status()).isIn("mined", "cancelled"));
         assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("no stuck nonce").isEqualTo(chain.transactionCount(KEEPER, BlockTag.LATEST));
@@ -342,7 +343,7 @@ class KeeperIT {
     }
 
     /** What a crash-and-liquidate run left on the chain. */
-    record Outcome(List<LiquidationCallEvent> liquidations, List<KeeperEvents.Outcome> mined, Set<Address> liquidatableAfterCrash,
+    record CrashRun(List<LiquidationCallEvent> liquidations, List<Outcome> mined, Set<Address> liquidatableAfterCrash,
                    List<String> wouldSend, Map<Address, RejectReason> rejections) {
     }
 
@@ -351,7 +352,7 @@ class KeeperIT {
      * by re-reading), mines a block per second as a real chain would, and waits until the keeper is idle.
      * Checks the invariants every mode shares: nothing healthy touched, nothing reverted, no stuck nonce.
      */
-    private Outcome crashAndRun(Devnet devnet, KeeperConfig config, boolean dryRun) throws Exception {
+    private CrashRun crashAndRun(Devnet devnet, KeeperConfig config, boolean dryRun) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
         Path state = Files.createTempDirectory("keeper-it");
@@ -374,7 +375,7 @@ class KeeperIT {
         // let the keeper work until it has been idle (nothing in flight) for a few blocks
         assertThat(runtime.awaitIdle(3, Duration.ofSeconds(60))).as("idle for 3 blocks within 60 s").isTrue();
         chain.setIntervalMining(0);
-        List<KeeperEvents.Outcome> outcomes = runtime.events().outcomes();
+        List<Outcome> outcomes = runtime.events().outcomes();
         List<String> wouldSend = runtime.events().wouldSendAccounts();
         Map<Address, RejectReason> rejections = runtime.events().rejections();
         runtime.close();
@@ -386,7 +387,7 @@ class KeeperIT {
                 .toList();
         // never a healthy account: each was liquidatable in the block before its liquidation
         for (LiquidationCallEvent event : liquidations) {
-            long block = outcomes.stream().filter(o -> o.account().equals(event.user())).mapToLong(KeeperEvents.Outcome::minedBlock).min().orElseThrow();
+            long block = outcomes.stream().filter(o -> o.account().equals(event.user())).mapToLong(Outcome::minedBlock).min().orElseThrow();
             assertThat(liquidatableAt(reader, List.of(event.user()), block - 1)).as("%s was liquidatable", event.user()).contains(event.user());
         }
         if (dryRun) {
@@ -403,10 +404,10 @@ class KeeperIT {
             assertThat(rejections.keySet()).as("every account left liquidatable has a reason").containsAll(stillLiquidatable);
             report(outcomes, liquidatable, stillLiquidatable, crashBlock);
         }
-        return new Outcome(liquidations, outcomes, liquidatable, wouldSend, rejections);
+        return new CrashRun(liquidations, outcomes, liquidatable, wouldSend, rejections);
     }
 
-    private static void report(List<KeeperEvents.Outcome> outcomes, Set<Address> liquidatable, Set<Address> still, long crashBlock) {
+    private static void report(List<Outcome> outcomes, Set<Address> liquidatable, Set<Address> still, long crashBlock) {
         Map<Long, Long> delays = outcomes.stream().collect(Collectors.groupingBy(o -> o.minedBlock() - crashBlock, Collectors.counting()));
         long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
         List<BigInteger> profits = outcomes.stream().map(o -> o.plan().netProfitBase()).sorted().toList();

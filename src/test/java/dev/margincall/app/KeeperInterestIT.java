@@ -8,6 +8,7 @@ import dev.margincall.core.Address;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.observability.Outcome;
 import dev.margincall.protocol.aavev3.AccountDataReader;
 import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.RejectReason;
@@ -52,7 +53,7 @@ class KeeperInterestIT {
                 chain.mine();
             }
             Set<Address> liquidated = runtime.events().outcomes().stream().filter(o -> o.status().equals("mined"))
-                    .map(KeeperEvents.Outcome::account).collect(Collectors.toSet());
+                    .map(Outcome::account).collect(Collectors.toSet());
             Map<Address, RejectReason> reasons = runtime.events().rejections();
             assertThat(liquidated).as("liquidated after interest alone").isNotEmpty();
             for (Address account : liquidatable) {
@@ -61,7 +62,7 @@ class KeeperInterestIT {
             assertThat(runtime.events().outcomes()).isNotEmpty().allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
             assertThat(chain.transactionCount(KeeperIT.KEEPER, BlockTag.PENDING)).isEqualTo(chain.transactionCount(KeeperIT.KEEPER, BlockTag.LATEST));
             System.out.printf("interest: %d accounts crossed HF 1 by interest, %d liquidated, first liquidations %s blocks after%n",
-                    liquidatable.size(), liquidated.size(), runtime.events().outcomes().stream().map(KeeperEvents.Outcome::blocksToLiquidation).toList());
+                    liquidatable.size(), liquidated.size(), runtime.events().outcomes().stream().map(Outcome::blocksToLiquidation).toList());
         }
     }
 }

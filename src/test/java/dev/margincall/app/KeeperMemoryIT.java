@@ -10,6 +10,7 @@ import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.observability.OutcomeRecorder;
 import dev.margincall.protocol.aavev3.AccountDataReader;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.strategy.Funding;
@@ -55,10 +56,10 @@ class KeeperMemoryIT {
             long start = chain.blockNumber();
             assertThat(runtime.awaitBlock(start, Duration.ofSeconds(30))).isTrue();
             KeeperEvents events = runtime.events();
-            KeeperEvents.Footprint before = events.footprint();
+            OutcomeRecorder.Footprint before = events.footprint();
 
             int mostLiquidatable = 0;
-            KeeperEvents.Footprint largest = before;
+            OutcomeRecorder.Footprint largest = before;
             Checkpoint first = null;
             long started = System.nanoTime();
             for (int cycle = 1; cycle <= 30; cycle++) {
@@ -97,7 +98,7 @@ class KeeperMemoryIT {
         }
     }
 
-    private record Checkpoint(long blocks, KeeperEvents.Footprint footprint, long wouldSend, long heap) {
+    private record Checkpoint(long blocks, OutcomeRecorder.Footprint footprint, long wouldSend, long heap) {
     }
 
     /** Mines {@code blocks} at once and waits until the keeper has handled every one (Anvil answers for old blocks only so far back). */

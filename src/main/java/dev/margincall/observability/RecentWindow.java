@@ -1,4 +1,4 @@
-package dev.margincall.app;
+package dev.margincall.observability;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,13 +10,13 @@ import java.util.List;
  * older items fall out while the count stays exact. Thread-safe: the keeper's thread adds, any
  * thread reads.
  */
-final class RecentWindow<T> {
+public final class RecentWindow<T> {
 
     private final int capacity;
     private final ArrayDeque<T> items;
     private long total;
 
-    RecentWindow(int capacity) {
+    public RecentWindow(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a window keeps at least one item, got capacity " + capacity);
         }
@@ -24,7 +24,7 @@ final class RecentWindow<T> {
         this.items = new ArrayDeque<>(Math.min(capacity, 64));
     }
 
-    synchronized void add(T item) {
+    public synchronized void add(T item) {
         if (items.size() == capacity) {
             items.removeFirst();
         }
@@ -33,20 +33,20 @@ final class RecentWindow<T> {
     }
 
     /** The items kept, oldest first: every item when no more than {@link #capacity()} were added. */
-    synchronized List<T> items() {
+    public synchronized List<T> items() {
         return new ArrayList<>(items);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return items.size();
     }
 
     /** Items added since the start, including those no longer kept. */
-    synchronized long total() {
+    public synchronized long total() {
         return total;
     }
 
-    int capacity() {
+    public int capacity() {
         return capacity;
     }
 }

@@ -1,4 +1,4 @@
-package dev.margincall.app;
+package dev.margincall.observability;
 
 import dev.margincall.protocol.spi.PositionId;
 import java.math.BigDecimal;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * one per-account entry (the fewest blocks an account waited for a mined liquidation) is bounded by the
  * markets' positions, which the books hold anyway, never by the number of outcomes or blocks.
  */
-final class OutcomeTotals {
+public final class OutcomeTotals {
 
     private final Map<String, Long> byStatus = new TreeMap<>();
     private final Map<PositionId, Long> fewestBlocksToLiquidation = new HashMap<>();
@@ -22,7 +22,7 @@ final class OutcomeTotals {
     private BigInteger minedGasPaidWei = BigInteger.ZERO;
     private long minedGasUsed;
 
-    synchronized void add(KeeperEvents.Outcome outcome) {
+    public synchronized void add(Outcome outcome) {
         byStatus.merge(outcome.status(), 1L, Long::sum);
         if (!"mined".equals(outcome.status())) {
             return;
@@ -34,30 +34,30 @@ final class OutcomeTotals {
     }
 
     /** Outcomes with this status (mined, reverted, cancelled, dropped) since the start. */
-    synchronized long count(String status) {
+    public synchronized long count(String status) {
         return byStatus.getOrDefault(status, 0L);
     }
 
     /** Net profit of the mined liquidations as planned, in USD (markets count value in their own units; USD is what they share). */
-    synchronized BigDecimal minedProfitUsd() {
+    public synchronized BigDecimal minedProfitUsd() {
         return minedProfitUsd;
     }
 
-    synchronized BigInteger minedGasPaidWei() {
+    public synchronized BigInteger minedGasPaidWei() {
         return minedGasPaidWei;
     }
 
-    synchronized long minedGasUsed() {
+    public synchronized long minedGasUsed() {
         return minedGasUsed;
     }
 
     /** Positions with at least one mined liquidation. */
-    synchronized int accountsLiquidated() {
+    public synchronized int accountsLiquidated() {
         return fewestBlocksToLiquidation.size();
     }
 
     /** For each account liquidated, the fewest blocks from liquidatable to liquidated, in ascending order. */
-    synchronized List<Long> firstLiquidationDelays() {
+    public synchronized List<Long> firstLiquidationDelays() {
         return fewestBlocksToLiquidation.values().stream().sorted().toList();
     }
 }

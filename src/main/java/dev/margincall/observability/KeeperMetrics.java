@@ -1,0 +1,79 @@
+package dev.margincall.observability;
+
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.strategy.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The keeper's decisions as metrics: plans and rejections by reason, transactions by event, profit and
+ * gas, opportunity → broadcast latency. Labelled by protocol and market (bounded: one per configured
+ * market), never by account or transaction.
+ */
+public final class KeeperMetrics {
+
+    private static final BigDecimal WEI_PER_NATIVE = BigDecimal.TEN.pow(18);
+    private static final List<String> TRANSACTION_EVENTS = List.of("sent", "replaced", "cancelling", "mined", "reverted", "cancelled",
+            "dropped", "would_send", "reorged");
+
+    private final MeterRegistry registry;
+    private final Timer opportunityToBroadcast;
+    private final Counter gasSpent;
+
+    /** Every label value exists from the start, at 0, for each market watched. */
+    public KeeperMetrics(MeterRegistry registry, List<MarketId> markets) {
+        this.registry = registry;
+        this.opportunityToBroadcast = Timer.builder(MetricNames.OPPORTUNITY_TO_BROADCAST).publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram().register(registry);
+        this.gasSpent = Counter.builder(MetricNames.GAS_SPENT_NATIVE).register(registry);
+        // Prometheus's rate() cannot see a counter's first increment if the series appears with it, and
+        // dashboards show 0 instead of "no data".
+        for (MarketId market : markets) {
+            for (String event : TRANSACTION_EVENTS) {
+                counter(MetricNames.TRANSACTIONS, market, "event", event);
+            }
+            counter(MetricNames.PLANS, market, "outcome", "planned", "reason", "none");
+            for (RejectReason reason : RejectReason.values()) {
+                counter(MetricNames.PLANS, market, "outcome", "rejected", "reason", reason.name());
+            }
+            counter(MetricNames.PROFIT_USD, market);
+        }
+    }
+
+    public void planned(PositionId position) {
+        counter(MetricNames.PLANS, position.market(), "outcome", "planned", "reason", "none").increment();
+    }
+
+    public void rejected(PositionId position, RejectReason reason) {
+        counter(MetricNames.PLANS, position.market(), "outcome", "rejected", "reason", reason.name()).increment();
+    }
+
+    public void transaction(PositionId position, String event) {
+        counter(MetricNames.TRANSACTIONS, position.market(), "event", event).increment();
+    }
+
+    /** A send: counted, and the time since the head that showed the opportunity recorded. */
+    public void sent(PositionId position, long nanosSinceHead) {
+        transaction(position, "sent");
+        opportunityToBroadcast.record(nanosSinceHead, TimeUnit.NANOSECONDS);
+    }
+
+    /** A settled transaction's gas, and for a mined liquidation its planned profit (in USD; a display figure). */
+    public void settled(Outcome outcome) {
+        transaction(outcome.position(), outcome.status());
+        gasSpent.increment(new BigDecimal(outcome.gasPaidWei()).divide(WEI_PER_NATIVE, MathContext.DECIMAL64).doubleValue());
+        if ("mined".equals(outcome.status())) {
+            counter(MetricNames.PROFIT_USD, outcome.position().market()).increment(outcome.plan().netProfitUsd().doubleValue());
+        }
+    }
+
+    private Counter counter(String name, MarketId market, String... tags) {
+        return Counter.builder(name).tags(tags).tag("protocol", market.protocol()).tag("market", market.name()).register(registry);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.margincall.observability;
+
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.strategy.RejectReason;
+import dev.margincall.submit.Liquidation;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the run summary and the tests read back: each position's episode (since when it is liquidatable,
+ * why it was last skipped, the head its transaction was sent at), the outcomes, dry-run sends and
+ * replacements, and exact totals.
+ *
+ * <p>Memory does not grow with blocks or outcomes, however long the keeper runs: outcomes, dry-run sends
+ * and replacements are kept as a window of the most recent ones, with exact totals beside them
+ * ({@link OutcomeTotals}); what is kept per position lives only while its episode lasts (forgotten when it
+ * is no longer near liquidation, or when its transaction settles). Only the positions ever liquidatable
+ * and ever liquidated are remembered for the whole run: one entry per position of the markets at most,
+ * as the books themselves hold.
+ */
+public final class OutcomeRecorder {
+
+    private final Map<PositionId, Long> liquidatableSince = new ConcurrentHashMap<>();
+    private final Map<PositionId, RejectReason> lastRejection = new ConcurrentHashMap<>();
+    private final Map<PositionId, Long> sentAt = new ConcurrentHashMap<>();
+    private final Set<PositionId> everLiquidatable = ConcurrentHashMap.newKeySet();
+    private final RecentWindow<Outcome> outcomes;
+    private final RecentWindow<String> wouldSend;
+    private final RecentWindow<String> replacements;
+    private final OutcomeTotals totals = new OutcomeTotals();
+
+    /** @param window how many of the latest outcomes, dry-run sends and replacements are kept */
+    public OutcomeRecorder(int window) {
+        this.outcomes = new RecentWindow<>(window);
+        this.wouldSend = new RecentWindow<>(window);
+        this.replacements = new RecentWindow<>(window);
+    }
+
+    /** True when this is the first head showing the position liquidatable in its current episode. */
+    public boolean liquidatable(PositionId position, long headBlock) {
+        everLiquidatable.add(position);
+        return liquidatableSince.putIfAbsent(position, headBlock) == null;
+    }
+
+    public void recovered(PositionId position) {
+        liquidatableSince.remove(position);
+        lastRejection.remove(position);
+    }
+
+    public void recoveredExcept(Set<PositionId> near) {
+        liquidatableSince.keySet().retainAll(near);
+        lastRejection.keySet().retainAll(near);
+    }
+
+    /** True when the reason is new for the position (logged once per position and reason, not every block). */
+    public boolean rejected(PositionId position, RejectReason reason) {
+        return lastRejection.put(position, reason) != reason;
+    }
+
+    public void wouldSend(Liquidation liquidation) {
+        wouldSend.add(liquidation.position().account().toString());
+    }
+
+    public void sent(Liquidation liquidation, long headBlock) {
+        sentAt.put(liquidation.position(), headBlock);
+    }
+
+    public void replaced(String hash) {
+        replacements.add(hash);
+    }
+
+    /** The transaction settled with a receipt: its outcome, recorded. */
+    public Outcome settled(Liquidation liquidation, TransactionReceipt receipt, String status) {
+        BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
+        PositionId position = liquidation.position();
+        return record(new Outcome(position, status, since(position), sentBlock(position), receipt.blockNumber(), receipt.transactionHash(),
+                receipt.gasUsed(), paid, liquidation.plan()));
+    }
+
+    /** Its nonce was taken by another transaction: recorded without a receipt. */
+    public Outcome dropped(Liquidation liquidation) {
+        PositionId position = liquidation.position();
+        return record(new Outcome(position, "dropped", since(position), sentBlock(position), -1, null, BigInteger.ZERO, BigInteger.ZERO,
+                liquidation.plan()));
+    }
+
+    private Outcome record(Outcome outcome) {
+        outcomes.add(outcome);
+        totals.add(outcome);
+        return outcome;
+    }
+
+    private long since(PositionId position) {
+        return liquidatableSince.getOrDefault(position, -1L);
+    }
+
+    /** The head the position's transaction was sent at, forgotten now that it settled (one in flight per position). */
+    private long sentBlock(PositionId position) {
+        Long block = sentAt.remove(position);
+        return block == null ? -1 : block;
+    }
+
+    /** The latest outcomes, oldest first: all of them unless there were more than the window ({@link #totals()} counts every one). */
+    public List<Outcome> outcomes() {
+        return outcomes.items();
+    }
+
+    public OutcomeTotals totals() {
+        return totals;
+    }
+
+    /** The last reason each still-liquidatable account was not liquidated for (an account in several markets: any of them). */
+    public Map<Address, RejectReason> rejections() {
+        Map<Address, RejectReason> byAccount = new HashMap<>();
+        lastRejection.forEach((position, reason) -> byAccount.put(position.account(), reason));
+        return Map.copyOf(byAccount);
+    }
+
+    /** The last reason each still-liquidatable position was not liquidated for. */
+    public Map<PositionId, RejectReason> positionRejections() {
+        return Map.copyOf(lastRejection);
+    }
+
+    /** Positions seen liquidatable at some block of this run. */
+    public int everLiquidatable() {
+        return everLiquidatable.size();
+    }
+
+    public List<String> replacementHashes() {
+        return replacements.items();
+    }
+
+    public List<String> wouldSendAccounts() {
+        return wouldSend.items();
+    }
+
+    public long wouldSendTotal() {
+        return wouldSend.total();
+    }
+
+    /** How many entries each collection holds now, for the tests that check none grows with blocks or outcomes. */
+    public Footprint footprint() {
+        return new Footprint(liquidatableSince.size(), lastRejection.size(), sentAt.size(), outcomes.size(), wouldSend.size(),
+                replacements.size(), everLiquidatable.size(), totals.accountsLiquidated(), outcomes.capacity());
+    }
+
+    /** Entries held by each collection; {@code window} is the cap of the three windows. */
+    public record Footprint(int liquidatableSince, int lastRejection, int sentAt, int outcomes, int wouldSend, int replacements,
+                            int everLiquidatable, int accountsLiquidated, int window) {
+    }
+}
