@@ -1,5 +1,6 @@
 package dev.margincall.app;
 
+import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
@@ -59,6 +60,7 @@ final class Keeper implements HeadListener {
     private final KeeperEvents events;
     private final AtomicLong processedBlock = new AtomicLong(-1);
     private final Counter planningSkipped;
+    private final GasMoney gasMoney;
     private BlockHeader previous;
     private long blockInterval;
     private long blocksSinceHead;
@@ -70,7 +72,12 @@ final class Keeper implements HeadListener {
      * @param liquidators     contract funding: our liquidator contract for each market
      * @param wrappedNative   the token whose price (in any market that prices it) converts gas into value
      */
-    record Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken) {
+    record Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken,
+                     long overdueAfterBlocks) {
+
+        Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken) {
+            this(funding, liquidators, wrappedNative, defaultBlockInterval, receiveAToken, KeeperConfig.Metrics.DEFAULT_OVERDUE_AFTER_BLOCKS);
+        }
     }
 
     Keeper(List<LendingMarket> markets, LiquidationStrategy strategy, Submitter submitter, Optional<UniswapV2Pools> pools,
@@ -84,6 +91,7 @@ final class Keeper implements HeadListener {
         this.events = events;
         this.blockInterval = execution.defaultBlockInterval();
         this.planningSkipped = Counter.builder(MetricNames.PLANNING_SKIPPED).register(registry);
+        this.gasMoney = new GasMoney(rpc, submitter.from(), events.clock());
     }
 
     @Override
@@ -112,6 +120,7 @@ final class Keeper implements HeadListener {
      */
     @Override
     public void onHead(BlockHeader head) {
+        long settledBefore = events.totals().settled();
         markets.values().forEach(m -> m.onHead(head));
         submitter.onHead(head);
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
@@ -119,7 +128,22 @@ final class Keeper implements HeadListener {
         if (planning) {
             liquidate(head, head.timestamp() + blockInterval);
         }
+        events.overdue(head.number(), execution.overdueAfterBlocks());
+        if (gasMoney.due(events.totals().settled() != settledBefore)) {
+            FeePolicy.MarketFees fees = submitter.marketFees(head);
+            GasMoney.Reading reading = gasMoney.read(head.number(), fees.nextBaseFee().add(fees.tip()), gasPerLiquidation());
+            events.gasMoney(reading.balanceWei(), reading.affordable());
+        }
         processedBlock.set(head.number());
+    }
+
+    /** Gas of one liquidation: the mean of ours mined so far, else what plans are priced with. */
+    private long gasPerLiquidation() {
+        long mined = events.totals().count("mined");
+        if (mined > 0) {
+            return events.totals().minedGasUsed() / mined;
+        }
+        return execution.funding() == Funding.WALLET ? strategy.settings().walletGas() : strategy.settings().flashGas();
     }
 
     /** Graceful stop: blocks are still followed (in-flight transactions settle) but nothing new is sent. */
@@ -191,6 +215,7 @@ final class Keeper implements HeadListener {
             Opportunity opportunity = markets.get(position.market()).opportunity(position.account(), nextTimestamp);
             if (opportunity.quotes().isEmpty()) {
                 if (opportunity.liquidatable()) {
+                    events.liquidatable(position, head.number()); // bad debt is liquidatable too: it can become overdue
                     events.decision(new PlanDecision.Rejected(position, RejectReason.NOTHING_TO_SEIZE,
                             "health factor below 1 but no collateral a liquidator may seize (bad debt)"));
                 } else {

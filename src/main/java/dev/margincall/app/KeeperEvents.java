@@ -74,6 +74,11 @@ final class KeeperEvents implements SubmitEvents {
         this.clock = clock;
     }
 
+    /** The clock the keeper's steps are timed with. */
+    NanoClock clock() {
+        return clock;
+    }
+
     void probe(Probe newProbe) {
         probe = newProbe == null ? Probe.NONE : newProbe;
     }
@@ -185,6 +190,19 @@ final class KeeperEvents implements SubmitEvents {
     public void dropped(Liquidation liquidation, long nonce) {
         log.dropped(liquidation, nonce);
         metrics.settled(recorder.dropped(liquidation));
+    }
+
+    /** Reports the positions that became overdue at {@code head} (one log line each) and publishes how many are. */
+    void overdue(long head, long afterBlocks) {
+        for (PositionId position : recorder.newlyOverdue(head, afterBlocks)) {
+            log.overdue(position, head, afterBlocks, recorder.whyNotLiquidated(position));
+        }
+        metrics.overdue(recorder.overdue());
+    }
+
+    /** The signer's gas money, as read at the last refresh. */
+    void gasMoney(BigInteger balanceWei, long liquidationsAffordable) {
+        metrics.gasMoney(balanceWei, liquidationsAffordable);
     }
 
     private void settled(Outcome outcome) {

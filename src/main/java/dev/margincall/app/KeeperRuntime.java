@@ -178,7 +178,8 @@ final class KeeperRuntime implements AutoCloseable {
             StrategySettings strategy = new StrategySettings(execution.funding(), execution.minProfitUsd(), execution.dustUsd(),
                     execution.walletGas(), execution.flashLoanGas());
             Keeper keeper = new Keeper(markets, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
-                    new Keeper.Execution(execution.funding(), liquidators, wrappedNative, DEFAULT_BLOCK_INTERVAL, execution.receiveAToken()),
+                    new Keeper.Execution(execution.funding(), liquidators, wrappedNative, DEFAULT_BLOCK_INTERVAL, execution.receiveAToken(),
+                            config.metrics().overdueAfterBlocks()),
                     events, registry);
             HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             CompletableFuture<FatalChainException> fatal = new CompletableFuture<>();

@@ -72,6 +72,12 @@ public final class KeeperLog {
         event("dropped", liquidation.position()).addKeyValue("nonce", nonce).log("nonce taken by another transaction");
     }
 
+    /** A position liquidatable for more than {@code afterBlocks} that nobody liquidated: once, at warn, with the keeper's own reason. */
+    public void overdue(PositionId position, long head, long afterBlocks, String keeperReason) {
+        fields(log.atWarn().addKeyValue("event", "overdue"), position).addKeyValue("block", head).addKeyValue("afterBlocks", afterBlocks)
+                .addKeyValue("keeperReason", keeperReason).log("liquidatable for more than " + afterBlocks + " blocks and not liquidated");
+    }
+
     /** A settled transaction: mined at info, anything else at warn. */
     public void settled(Outcome outcome) {
         LoggingEventBuilder builder = "mined".equals(outcome.status()) ? log.atInfo() : log.atWarn();

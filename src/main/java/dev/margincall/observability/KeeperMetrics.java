@@ -4,12 +4,20 @@ import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.RejectReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The keeper's decisions as metrics: plans and rejections by reason, transactions by event, profit and
@@ -25,6 +33,9 @@ public final class KeeperMetrics {
     private final MeterRegistry registry;
     private final Timer opportunityToBroadcast;
     private final Counter gasSpent;
+    private final Map<MarketId, AtomicInteger> overdue = new ConcurrentHashMap<>();
+    private final AtomicReference<Double> balanceNative = new AtomicReference<>(Double.NaN);
+    private final AtomicLong affordable = new AtomicLong(-1);
 
     /** Every label value exists from the start, at 0, for each market watched. */
     public KeeperMetrics(MeterRegistry registry, List<MarketId> markets) {
@@ -43,7 +54,26 @@ public final class KeeperMetrics {
                 counter(MetricNames.PLANS, market, "outcome", "rejected", "reason", reason.name());
             }
             counter(MetricNames.PROFIT_USD, market);
+            AtomicInteger count = new AtomicInteger();
+            overdue.put(market, count);
+            Gauge.builder(MetricNames.LIQUIDATIONS_OVERDUE, count, AtomicInteger::get)
+                    .tag("protocol", market.protocol()).tag("market", market.name()).register(registry);
         }
+        Gauge.builder(MetricNames.SIGNER_BALANCE_NATIVE, balanceNative, AtomicReference::get)
+                .register(registry);
+        Gauge.builder(MetricNames.SIGNER_LIQUIDATIONS_AFFORDABLE, affordable,
+                a -> a.get() < 0 ? Double.NaN : a.get()).register(registry);
+    }
+
+    /** The overdue positions now (per market; markets with none read 0). */
+    public void overdue(Set<PositionId> positions) {
+        overdue.forEach((market, count) -> count.set((int) positions.stream().filter(p -> p.market().equals(market)).count()));
+    }
+
+    /** The signer's gas money: its balance (wei) and the liquidations it pays for. */
+    public void gasMoney(BigInteger balanceWei, long liquidationsAffordable) {
+        balanceNative.set(new BigDecimal(balanceWei).divide(WEI_PER_NATIVE, MathContext.DECIMAL64).doubleValue());
+        affordable.set(liquidationsAffordable);
     }
 
     public void planned(PositionId position) {

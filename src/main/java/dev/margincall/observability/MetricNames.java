@@ -63,6 +63,12 @@ public final class MetricNames {
 
     /** Counter of the strategy's decisions; tags outcome (planned, rejected), reason (a RejectReason, or none). */
     public static final String PLANS = "margincall.plans";
+    /** Positions liquidatable for more than metrics.overdueAfterBlocks that no liquidation of ours has touched. */
+    public static final String LIQUIDATIONS_OVERDUE = "margincall.liquidations.overdue";
+    /** The signer's native balance (gas money), in the native token. */
+    public static final String SIGNER_BALANCE_NATIVE = "margincall.signer.balance.native";
+    /** How many liquidations the signer's balance still pays gas for, at the current fees and the mean gas of ours. */
+    public static final String SIGNER_LIQUIDATIONS_AFFORDABLE = "margincall.signer.liquidations.affordable";
     /** Blocks applied without a planning round of their own: the keeper was behind and decided once, at the newest head. */
     public static final String PLANNING_SKIPPED = "margincall.planning.skipped";
     /** Counter of transaction events; tag event (sent, replaced, cancelling, mined, reverted, cancelled, dropped, would_send). */

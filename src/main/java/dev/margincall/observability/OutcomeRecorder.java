@@ -29,6 +29,10 @@ public final class OutcomeRecorder {
     private final Map<PositionId, Long> liquidatableSince = new ConcurrentHashMap<>();
     private final Map<PositionId, RejectReason> lastRejection = new ConcurrentHashMap<>();
     private final Map<PositionId, Long> sentAt = new ConcurrentHashMap<>();
+    // both bounded by liquidatableSince: pruned with it
+    private final Set<PositionId> overdue = ConcurrentHashMap.newKeySet();
+    private final Map<PositionId, Long> lastLiquidated = new ConcurrentHashMap<>();
+    private final Set<PositionId> wouldLiquidate = ConcurrentHashMap.newKeySet();
     private final Set<PositionId> everLiquidatable = ConcurrentHashMap.newKeySet();
     private final RecentWindow<Outcome> outcomes;
     private final RecentWindow<String> wouldSend;
@@ -51,11 +55,50 @@ public final class OutcomeRecorder {
     public void recovered(PositionId position) {
         liquidatableSince.remove(position);
         lastRejection.remove(position);
+        overdue.remove(position);
+        lastLiquidated.remove(position);
+        wouldLiquidate.remove(position);
     }
 
     public void recoveredExcept(Set<PositionId> near) {
         liquidatableSince.keySet().retainAll(near);
         lastRejection.keySet().retainAll(near);
+        overdue.retainAll(liquidatableSince.keySet());
+        lastLiquidated.keySet().retainAll(liquidatableSince.keySet());
+        wouldLiquidate.retainAll(liquidatableSince.keySet());
+    }
+
+    /**
+     * Positions liquidatable for more than {@code afterBlocks} at {@code head} with no liquidation of ours mined
+     * in that time: those that became overdue now (each reported once until it is liquidated or healthy).
+     * Liquidations by others are not seen here (the market's own liquidation events are not followed yet).
+     */
+    public List<PositionId> newlyOverdue(long head, long afterBlocks) {
+        List<PositionId> now = new java.util.ArrayList<>();
+        liquidatableSince.forEach((position, since) -> {
+            long from = Math.max(since, lastLiquidated.getOrDefault(position, since));
+            if (head - from > afterBlocks && overdue.add(position)) {
+                now.add(position);
+            }
+        });
+        return now;
+    }
+
+    /** Positions overdue now. */
+    public Set<PositionId> overdue() {
+        return Set.copyOf(overdue);
+    }
+
+    /** Why the keeper itself has not liquidated {@code position}: its last reason, in flight, or none recorded. */
+    public String whyNotLiquidated(PositionId position) {
+        RejectReason reason = lastRejection.get(position);
+        if (reason != null) {
+            return reason.name();
+        }
+        if (sentAt.containsKey(position)) {
+            return "IN_FLIGHT";
+        }
+        return wouldLiquidate.contains(position) ? "DRY_RUN" : "NO_PLAN_YET";
     }
 
     /** True when the reason is new for the position (logged once per position and reason, not every block). */
@@ -65,6 +108,7 @@ public final class OutcomeRecorder {
 
     public void wouldSend(Liquidation liquidation) {
         wouldSend.add(liquidation.position().account().toString());
+        wouldLiquidate.add(liquidation.position());
     }
 
     public void sent(Liquidation liquidation, long headBlock) {
@@ -77,6 +121,10 @@ public final class OutcomeRecorder {
 
     /** The transaction settled with a receipt: its outcome, recorded. */
     public Outcome settled(Liquidation liquidation, TransactionReceipt receipt, String status) {
+        if ("mined".equals(status)) {
+            overdue.remove(liquidation.position());
+            lastLiquidated.put(liquidation.position(), receipt.blockNumber());
+        }
         BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
         PositionId position = liquidation.position();
         return record(new Outcome(position, status, since(position), sentBlock(position), receipt.blockNumber(), receipt.transactionHash(),

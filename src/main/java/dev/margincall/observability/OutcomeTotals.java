@@ -33,6 +33,11 @@ public final class OutcomeTotals {
         fewestBlocksToLiquidation.merge(outcome.position(), outcome.blocksToLiquidation(), Math::min);
     }
 
+    /** Outcomes of every status since the start: a change means gas was paid (or a nonce settled). */
+    public synchronized long settled() {
+        return byStatus.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Outcomes with this status (mined, reverted, cancelled, dropped) since the start. */
     public synchronized long count(String status) {
         return byStatus.getOrDefault(status, 0L);

@@ -41,7 +41,7 @@ public final class ConfigLoader {
             "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
     static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
-    static final Set<String> METRICS_KEYS = Set.of("host", "port", "maxHeadLagSeconds");
+    static final Set<String> METRICS_KEYS = Set.of("host", "port", "maxHeadLagSeconds", "overdueAfterBlocks");
     // A host name or an IP literal: anything else (a URL, "host:port") is a mistake worth naming before we try to bind.
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.]+]?");
 
@@ -174,7 +174,8 @@ public final class ConfigLoader {
             }
         }
         long maxLag = positiveLong(node, "maxHeadLagSeconds", at, KeeperConfig.Metrics.DEFAULT_MAX_HEAD_LAG_SECONDS);
-        return new KeeperConfig.Metrics(port != 0, host, port, maxLag);
+        long overdue = positiveLong(node, "overdueAfterBlocks", at, KeeperConfig.Metrics.DEFAULT_OVERDUE_AFTER_BLOCKS);
+        return new KeeperConfig.Metrics(port != 0, host, port, maxLag, overdue);
     }
 
     private KeeperConfig.Execution execution(JsonNode node) {

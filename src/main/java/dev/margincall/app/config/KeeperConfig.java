@@ -103,21 +103,32 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      * The /metrics and /health endpoint (key {@code metrics}). In YAML {@code port: 0} disables it; in code
      * {@link #anyFreePort(String)} binds an ephemeral port (tests), which the runtime then reports.
      *
-     * @param maxHeadLagSeconds readiness: how old the head block may be before the keeper is "not ready"
+     * @param maxHeadLagSeconds  readiness: how old the head block may be before the keeper is "not ready"
+     * @param overdueAfterBlocks a position liquidatable this many blocks with no liquidation is overdue (gauge, one log line)
      */
-    public record Metrics(boolean enabled, String host, int port, long maxHeadLagSeconds) {
+    public record Metrics(boolean enabled, String host, int port, long maxHeadLagSeconds, long overdueAfterBlocks) {
 
         public static final String DEFAULT_HOST = "127.0.0.1";
         public static final int DEFAULT_PORT = 9464;
         public static final long DEFAULT_MAX_HEAD_LAG_SECONDS = 60;
+        /** A liquidatable position nobody liquidated for this many blocks is overdue (about 4 minutes on Ethereum). */
+        public static final long DEFAULT_OVERDUE_AFTER_BLOCKS = 20;
         public static final Metrics DISABLED = new Metrics(false, DEFAULT_HOST, 0, DEFAULT_MAX_HEAD_LAG_SECONDS);
+
+        public Metrics(boolean enabled, String host, int port, long maxHeadLagSeconds) {
+            this(enabled, host, port, maxHeadLagSeconds, DEFAULT_OVERDUE_AFTER_BLOCKS);
+        }
 
         public static Metrics anyFreePort(String host) {
             return new Metrics(true, host, 0, DEFAULT_MAX_HEAD_LAG_SECONDS);
         }
 
         public Metrics withMaxHeadLagSeconds(long seconds) {
-            return new Metrics(enabled, host, port, seconds);
+            return new Metrics(enabled, host, port, seconds, overdueAfterBlocks);
+        }
+
+        public Metrics withOverdueAfterBlocks(long blocks) {
+            return new Metrics(enabled, host, port, maxHeadLagSeconds, blocks);
         }
     }
 }
