@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The submitter's memory: the liquidation in flight per position (with every attempt at its nonce), the
+ * The submitter's memory: the liquidations in flight by nonce (with every attempt at it; one per position,
+ * but a reorg can bring back a mined one beside a newer one of the same position), the
  * positions backing off after a failure, and the liquidations mined recently enough that a reorg may
  * remove them. Everything is bounded: an expired back-off is forgotten once it is long past, a mined
  * liquidation once it is deeper than any reorg followed.
@@ -59,7 +60,9 @@ final class InFlightBook {
     }
 
     private final int backoffBlocks;
-    private final Map<PositionId, Flight> flights = new ConcurrentHashMap<>();
+    // By nonce, not by position: a reorg can put a position's mined liquidation back in flight while a newer
+    // liquidation of the same position waits at a later nonce, and both nonces must stay tracked.
+    private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
     private final Map<PositionId, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Deque<Mined> recentlyMined = new ArrayDeque<>();
 
@@ -71,19 +74,19 @@ final class InFlightBook {
     /** False while the position has a transaction in flight or is backing off after a failure. */
     boolean accepting(PositionId position, long block) {
         Backoff backoff = backoffs.get(position);
-        return !flights.containsKey(position) && (backoff == null || block >= backoff.untilBlock);
+        return !inFlight(position) && (backoff == null || block >= backoff.untilBlock);
     }
 
     boolean inFlight(PositionId position) {
-        return flights.containsKey(position);
+        return flights.values().stream().anyMatch(f -> f.liquidation.position().equals(position));
     }
 
     void add(Flight flight) {
-        flights.put(flight.liquidation.position(), flight);
+        flights.put(flight.nonce, flight);
     }
 
     void remove(Flight flight) {
-        flights.remove(flight.liquidation.position());
+        flights.remove(flight.nonce, flight);
     }
 
     List<Flight> flights() {

@@ -1,0 +1,60 @@
+package dev.margincall.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.core.BlockRef;
+import dev.margincall.protocol.spi.PositionId;
+import java.math.BigInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The submitter's tables stay bounded however long the keeper runs: back-offs stop doubling, old entries are forgotten. */
+class InFlightBookTest {
+
+    private final InFlightBook book = new InFlightBook(4);
+
+    @Test
+    void aBackOffDoublesUpTo64TimesTheFirst() {
+        PositionId position = SubmitterTest.liquidation("unlucky").position();
+        IntStream.range(0, 10).forEach(i -> book.backOff(position, 0));
+
+        assertThat(book.accepting(position, 255)).isFalse();
+        assertThat(book.accepting(position, 256)).as("4 << 6, not 4 << 9").isTrue();
+    }
+
+    @Test
+    void anExpiredBackOffIsForgottenOnceTheLongestBackOffHasPassedSinceItEnded() {
+        PositionId position = SubmitterTest.liquidation("forgotten").position();
+        book.backOff(position, 0);
+        book.backOff(position, 4); // until 12, two failures in a row
+
+        book.forgetOld(12 + 256);
+        book.backOff(position, 300);
+        assertThat(book.accepting(position, 300 + 15)).as("still remembered: the third failure waits 16").isFalse();
+
+        book.forgetOld(300 + 16 + 256 + 1);
+        book.backOff(position, 600);
+        assertThat(book.accepting(position, 604)).as("forgotten: the next failure is a first one again").isTrue();
+    }
+
+    @Test
+    void aMinedLiquidationIsRememberedForReorgsOnlyAsDeepAsTheyAreFollowed() {
+        InFlightBook.Flight shallow = flight("shallow", 7, 500);
+        InFlightBook.Flight deep = flight("deep", 8, 100);
+        book.mined(deep, "0xdeep", 101);
+        book.mined(shallow, "0xshallow", 501);
+
+        book.forgetOld(101 + InFlightBook.REORG_MEMORY_BLOCKS + 1);
+
+        assertThat(book.reorged(new BlockRef(50, "0xancestor"))).extracting(InFlightBook.Mined::hash).containsExactly("0xshallow");
+        assertThat(book.size()).isEqualTo(1);
+        assertThat(book.accepting(shallow.liquidation.position(), 600)).isFalse();
+        assertThat(book.accepting(deep.liquidation.position(), 600)).isTrue();
+    }
+
+    private InFlightBook.Flight flight(String name, long nonce, long block) {
+        InFlightBook.Flight flight = new InFlightBook.Flight(SubmitterTest.liquidation(name), nonce, BigInteger.valueOf(300_000), block);
+        book.add(flight);
+        return flight;
+    }
+}

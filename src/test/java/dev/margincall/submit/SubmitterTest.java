@@ -1,0 +1,624 @@
+package dev.margincall.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.FakeEthRpc;
+import dev.margincall.chain.FakeEthRpc.Tx;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.core.BlockRef;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.protocol.spi.Valuation;
+import dev.margincall.strategy.Funding;
+import dev.margincall.strategy.LiquidationPlan;
+import dev.margincall.strategy.RejectReason;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The submitter's state machine against {@link FakeEthRpc}: what it sends, at which nonce, with which
+ * fees, and what it does with each answer and each head, block by block. The node's side is scripted, so
+ * every branch (late receipts, replacement, re-broadcast, cancellation, a taken nonce, refusals, lost
+ * answers, reorgs, a restart) runs in milliseconds; {@code SubmitterIT} checks the same sends on Anvil.
+ */
+class SubmitterTest {
+
+    /** Anvil's public test account #9: a test key, never a real one. */
+    private static final TransactionSigner SIGNER = TransactionSigner.fromPrivateKey(
+            "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6", "test");
+    private static final Address TARGET = Address.of("0x3000000000000000000000000000000000000001");
+    private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+    private static final BigInteger GWEI = FakeEthRpc.GWEI;
+    /** The default simulated gas × 5/4 (refunds) + 25 % (margin). */
+    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(312_500);
+    private static final long FIRST_NONCE = 7;
+
+    private final FakeEthRpc rpc = new FakeEthRpc();
+    private final Recorded events = new Recorded();
+    private final List<Submitter> opened = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() {
+        opened.forEach(Submitter::close);
+    }
+
+    /** Replace after 2 blocks, at most 2 fee bumps, back off 4 blocks (doubling). */
+    private Submitter submitter(boolean dryRun, SendJournal journal) {
+        Submitter submitter = new Submitter(rpc, dryRun ? null : SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, dryRun), events, journal, List.of());
+        opened.add(submitter);
+        return submitter;
+    }
+
+    private Submitter submitter() {
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        return submitter(false, SendJournal.none());
+    }
+
+    /** A liquidation of a distinct account, worth far more than its gas; its calldata names the account. */
+    static Liquidation liquidation(String name) {
+        Address account = DevnetDeployer.derivedAddress("margin-call/test/submitter-unit/" + name);
+        LiquidationQuote quote = new LiquidationQuote(account, TARGET, TARGET, BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO,
+                BigInteger.ONE, BigInteger.ONE, 18, 18, 10_500, BigInteger.ONE);
+        LiquidationPlan plan = new LiquidationPlan(new PositionId(new MarketId("aave-v3", "test"), account), Funding.FLASH_LOAN, quote, null,
+                BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ONE, BigInteger.ZERO, 100_000,
+                new Valuation(BigInteger.ONE));
+        return new Liquidation(plan, TARGET, Abi.call("liquidate(address)", Abi.address(account)), ETHER, BigInteger.ZERO);
+    }
+
+    private static String revert(String reason) {
+        return "0x08c379a0" + Abi.encodeArguments(Abi.string(reason));
+    }
+
+    private static long nextTimestamp(BlockHeader head) {
+        return head.timestamp() + FakeEthRpc.BLOCK_INTERVAL;
+    }
+
+    private Optional<String> submit(Submitter submitter, Liquidation liquidation, BlockHeader head) {
+        return submitter.submitAll(List.of(liquidation), head, nextTimestamp(head)).get(0);
+    }
+
+    private Tx lastReceived() {
+        List<Tx> received = rpc.received();
+        return received.get(received.size() - 1);
+    }
+
+    // ---- a block's sends
+
+    @Test
+    void aBlockIsSimulatedTogetherThenSentInNonceOrderAndAFailedSimulationIsNeverSent() {
+        Submitter submitter = submitter();
+        Liquidation first = liquidation("first");
+        Liquidation failing = liquidation("failing");
+        Liquidation third = liquidation("third");
+        rpc.reverts(failing.data(), revert("someone was faster"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(List.of(first, failing, third), head, nextTimestamp(head));
+
+        assertThat(hashes.get(0)).isPresent();
+        assertThat(hashes.get(1)).isEmpty();
+        assertThat(hashes.get(2)).isPresent();
+        assertThat(rpc.simulations()).singleElement().satisfies(s -> {
+            assertThat(s.transactions()).extracting(c -> c.data()).containsExactly(first.data(), failing.data(), third.data());
+            assertThat(s.timestamp()).isEqualTo(nextTimestamp(head));
+        });
+        assertThat(rpc.calls().indexOf("eth_simulateV1")).isLessThan(rpc.calls().indexOf("eth_sendRawTransaction"));
+        List<Tx> sent = rpc.received();
+        assertThat(sent).extracting(Tx::data).containsExactly(first.data(), third.data());
+        assertThat(sent).extracting(Tx::nonce).as("consecutive, no gap where the failed one was").containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+        assertThat(sent).extracting(Tx::hash).containsExactly(hashes.get(0).get(), hashes.get(2).get());
+        assertThat(sent).allSatisfy(tx -> {
+            assertThat(tx.from()).isEqualTo(SIGNER.address());
+            assertThat(tx.to()).isEqualTo(TARGET);
+            assertThat(tx.gasLimit()).isEqualTo(GAS_LIMIT);
+            assertThat(tx.maxFeePerGas()).as("2 × base fee + tip").isEqualTo(GWEI.multiply(BigInteger.valueOf(3)));
+            assertThat(tx.maxPriorityFeePerGas()).isEqualTo(GWEI);
+        });
+        assertThat(events.of("rejected")).singleElement().satisfies(e -> {
+            assertThat(e.liquidation()).isEqualTo(failing);
+            assertThat(e.detail()).contains("SIMULATION_FAILED").contains("someone was faster");
+        });
+        assertThat(events.of("sent")).extracting(Recorded.Event::liquidation).containsExactly(first, third);
+        assertThat(submitter.inFlightCount()).isEqualTo(2);
+        assertThat(submitter.accepting(first.position(), 11)).as("in flight").isFalse();
+        assertThat(submitter.accepting(failing.position(), 13)).as("backing off").isFalse();
+        assertThat(submitter.accepting(failing.position(), 14)).isTrue();
+    }
+
+    @Test
+    void dryRunSimulatesAndPricesButNeverCallsSendRawTransaction() {
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        Submitter submitter = submitter(true, SendJournal.none());
+        Liquidation one = liquidation("one");
+        Liquidation two = liquidation("two");
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(List.of(one, two), head, nextTimestamp(head));
+
+        assertThat(hashes).containsExactly(Optional.empty(), Optional.empty());
+        assertThat(rpc.count("eth_simulateV1")).isEqualTo(1);
+        assertThat(rpc.count("eth_sendRawTransaction")).isZero();
+        assertThat(events.of("wouldSend")).extracting(Recorded.Event::liquidation).containsExactly(one, two);
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.accepting(one.position(), 11)).as("not judged again every block").isFalse();
+    }
+
+    @Test
+    void withoutEthSimulateV1EachLiquidationIsCalledAndEstimatedFromThenOn() {
+        Submitter submitter = submitter();
+        rpc.failAlways("eth_simulateV1", FakeEthRpc.methodNotFound("eth_simulateV1"));
+        Liquidation ok = liquidation("ok");
+        Liquidation failing = liquidation("failing");
+        rpc.succeeds(ok.data(), BigInteger.valueOf(400_000));
+        rpc.reverts(failing.data(), revert("health factor not below threshold"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(List.of(ok, failing), head, nextTimestamp(head));
+        submitter.submitAll(List.of(liquidation("later")), rpc.advanceTo(11), nextTimestamp(rpc.head()));
+
+        assertThat(hashes.get(0)).isPresent();
+        assertThat(hashes.get(1)).isEmpty();
+        assertThat(rpc.received().get(0).gasLimit()).as("estimate + 25 %").isEqualTo(BigInteger.valueOf(500_000));
+        assertThat(events.of("rejected")).singleElement().extracting(Recorded.Event::detail).asString().contains("health factor not below threshold");
+        assertThat(rpc.count("eth_simulateV1")).as("asked once, then never again").isEqualTo(1);
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+    }
+
+    // ---- receipts
+
+    @Test
+    void aReceiptFromABlockAfterTheHeadKeepsTheLiquidationInFlightUntilThatBlockIsTheHead() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("late-receipt");
+        BlockHeader head = rpc.advanceTo(10);
+        String hash = submit(submitter, liquidation, head).orElseThrow();
+        rpc.mine(hash, 11, true);
+
+        submitter.onHead(head);
+        assertThat(submitter.inFlightCount()).isEqualTo(1);
+        assertThat(submitter.accepting(liquidation.position(), 10)).isFalse();
+        assertThat(events.of("mined")).isEmpty();
+
+        submitter.onHead(rpc.header(11));
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(events.of("mined")).singleElement().satisfies(e -> assertThat(e.detail()).contains(hash));
+        assertThat(submitter.accepting(liquidation.position(), 11)).isTrue();
+    }
+
+    @Test
+    void aRevertedLiquidationSettlesAndBacksOff() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("reverted");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.mine(hash, 11, false);
+
+        submitter.onHead(rpc.header(11));
+
+        assertThat(events.of("reverted")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.accepting(liquidation.position(), 14)).isFalse();
+        assertThat(submitter.accepting(liquidation.position(), 15)).isTrue();
+    }
+
+    // ---- not mined after replaceAfterBlocks
+
+    @Test
+    void stillValidAndUnderpricedIsReplacedAtTheSameNonceWithBumpedFees() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("underpriced");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.fees(GWEI.multiply(BigInteger.TEN), GWEI);
+
+        submitter.onHead(rpc.advanceTo(11));
+        assertThat(rpc.received()).as("waits replaceAfterBlocks first").hasSize(1);
+
+        submitter.onHead(rpc.advanceTo(12));
+        Tx replacement = lastReceived();
+        assertThat(rpc.received()).hasSize(2);
+        assertThat(replacement.nonce()).isEqualTo(FIRST_NONCE);
+        assertThat(replacement.data()).isEqualTo(liquidation.data());
+        assertThat(replacement.gasLimit()).isEqualTo(GAS_LIMIT);
+        assertThat(replacement.maxFeePerGas()).as("what the market asks now: 2 × 10 gwei + 1 gwei").isEqualTo(GWEI.multiply(BigInteger.valueOf(21)));
+        assertThat(replacement.maxPriorityFeePerGas()).as("+12.5 %").isEqualTo(BigInteger.valueOf(1_125_000_000L));
+        assertThat(rpc.pooled()).extracting(Tx::hash).as("the node took it as a replacement").containsExactly(replacement.hash());
+        assertThat(events.of("replaced")).singleElement().satisfies(e -> assertThat(e.detail()).contains(hash).contains(replacement.hash()));
+
+        rpc.mine(replacement.hash(), 13, true);
+        submitter.onHead(rpc.header(13));
+        assertThat(events.of("mined")).singleElement().satisfies(e -> assertThat(e.detail()).contains(replacement.hash()));
+        assertThat(submitter.inFlightCount()).isZero();
+    }
+
+    @Test
+    void stillValidAndNotUnderpricedIsReBroadcastAsSigned() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("waiting");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        String raw = lastReceived().raw();
+        rpc.clearPool(); // the node dropped it
+
+        submitter.onHead(rpc.advanceTo(12));
+
+        assertThat(rpc.received()).extracting(Tx::raw).containsExactly(raw, raw);
+        assertThat(rpc.pooled()).extracting(Tx::hash).containsExactly(hash);
+        assertThat(events.of("replaced")).isEmpty();
+        assertThat(events.of("cancelling")).isEmpty();
+
+        submitter.onHead(rpc.advanceTo(13));
+        assertThat(rpc.received()).as("the wait starts again from the re-broadcast").hasSize(2);
+        submitter.onHead(rpc.advanceTo(14));
+        assertThat(rpc.received()).as("the node still has it: 'already known' is fine").hasSize(3);
+        assertThat(submitter.inFlightCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aReSimulationThatRevertsIsCancelledByASelfTransferAtTheSameNonce() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("gone");
+        submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.reverts(liquidation.data(), revert("health factor not below threshold"));
+
+        submitter.onHead(rpc.advanceTo(12));
+
+        Tx cancel = lastReceived();
+        assertThat(cancel.isCancellation()).isTrue();
+        assertThat(cancel.from()).isEqualTo(SIGNER.address());
+        assertThat(cancel.nonce()).isEqualTo(FIRST_NONCE);
+        assertThat(cancel.gasLimit()).isEqualTo(BigInteger.valueOf(21_000));
+        assertThat(cancel.maxFeePerGas()).as("+12.5 % over the stuck one").isEqualTo(BigInteger.valueOf(3_375_000_000L));
+        assertThat(rpc.pooled()).extracting(Tx::hash).containsExactly(cancel.hash());
+        assertThat(events.of("cancelling")).singleElement().extracting(Recorded.Event::detail).asString()
+                .contains("re-simulation reverts").contains("health factor not below threshold");
+
+        rpc.mine(cancel.hash(), 13, true);
+        submitter.onHead(rpc.header(13));
+        assertThat(events.of("cancelled")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.accepting(liquidation.position(), 16)).isFalse();
+        assertThat(submitter.accepting(liquidation.position(), 17)).isTrue();
+    }
+
+    @Test
+    void afterMaxReplacementsTheLiquidationIsCancelled() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("stuck");
+        submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+
+        rpc.fees(GWEI.multiply(BigInteger.valueOf(10)), GWEI);
+        submitter.onHead(rpc.advanceTo(12));
+        rpc.fees(GWEI.multiply(BigInteger.valueOf(30)), GWEI);
+        submitter.onHead(rpc.advanceTo(14));
+        rpc.fees(GWEI.multiply(BigInteger.valueOf(100)), GWEI);
+        submitter.onHead(rpc.advanceTo(16));
+
+        assertThat(events.kinds()).containsExactly("simulated", "sent", "replaced", "replaced", "cancelling");
+        assertThat(events.of("cancelling")).singleElement().extracting(Recorded.Event::detail).asString().contains("replaced 2 times");
+        List<Tx> received = rpc.received();
+        assertThat(received).extracting(Tx::nonce).containsOnly(FIRST_NONCE);
+        assertThat(received).extracting(Tx::isCancellation).containsExactly(false, false, false, true);
+        assertThat(received).extracting(Tx::maxFeePerGas).isSorted();
+        assertThat(rpc.pooled()).extracting(Tx::isCancellation).containsExactly(true);
+    }
+
+    // ---- nonces
+
+    @Test
+    void aNonceTakenByAnotherTransactionDropsTheLiquidationAndTheNextSendReadsTheChainsCount() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("taken");
+        submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.advanceTo(12);
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 1); // e.g. the same key used by hand
+
+        submitter.onHead(rpc.header(12));
+
+        assertThat(events.of("dropped")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.accepting(liquidation.position(), 15)).isFalse();
+        assertThat(submitter.accepting(liquidation.position(), 16)).isTrue();
+        submit(submitter, liquidation("next"), rpc.header(12)).orElseThrow();
+        assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 1);
+    }
+
+    @Test
+    void aNonceTooLowRefusalIsRetriedOnceWithTheChainsCountLeavingNoGap() {
+        Submitter submitter = submitter();
+        String first = submit(submitter, liquidation("first"), rpc.advanceTo(10)).orElseThrow();
+        rpc.mine(first, 11, true);
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 2); // nonce 8 went to a transaction of ours sent elsewhere
+
+        Optional<String> second = submit(submitter, liquidation("second"), rpc.header(11));
+        Optional<String> third = submit(submitter, liquidation("third"), rpc.header(11));
+
+        List<Tx> received = rpc.received();
+        assertThat(received).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3);
+        assertThat(second).contains(received.get(2).hash());
+        assertThat(third).contains(received.get(3).hash());
+        assertThat(events.of("rejected")).isEmpty();
+    }
+
+    @Test
+    void aSendRefusedTwiceBacksOffAndItsNonceGoesToTheNextOne() {
+        Submitter submitter = submitter();
+        Liquidation refused = liquidation("refused");
+        rpc.failNext("eth_sendRawTransaction", FakeEthRpc.error("eth_sendRawTransaction", -32000, "nonce too low"));
+        rpc.failNext("eth_sendRawTransaction", FakeEthRpc.error("eth_sendRawTransaction", -32000, "nonce too low"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        assertThat(submit(submitter, refused, head)).isEmpty();
+        assertThat(rpc.count("eth_sendRawTransaction")).as("one retry, not a loop").isEqualTo(2);
+        assertThat(events.of("rejected")).singleElement().extracting(Recorded.Event::detail).asString().contains("refused");
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.accepting(refused.position(), 13)).isFalse();
+
+        submit(submitter, liquidation("next"), head).orElseThrow();
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE);
+    }
+
+    @Test
+    void aSendWhoseAnswerIsLostIsTrackedAsMaybeSentAndReBroadcastLater() {
+        Submitter submitter = submitter();
+        Liquidation lost = liquidation("lost");
+        Liquidation next = liquidation("next");
+        rpc.failNext("eth_sendRawTransaction", FakeEthRpc.transport("eth_sendRawTransaction"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(List.of(lost, next), head, nextTimestamp(head));
+
+        assertThat(hashes).allMatch(Optional::isPresent);
+        assertThat(submitter.inFlightCount()).isEqualTo(2);
+        assertThat(events.of("sent")).hasSize(2);
+        assertThat(rpc.received()).extracting(Tx::nonce).as("the lost one never arrived; the next took the following nonce").containsExactly(FIRST_NONCE + 1);
+
+        submitter.onHead(rpc.advanceTo(12));
+
+        assertThat(rpc.pooled()).extracting(Tx::hash).containsExactlyInAnyOrder(hashes.get(0).get(), hashes.get(1).get());
+        assertThat(rpc.received()).filteredOn(tx -> tx.nonce() == FIRST_NONCE).extracting(Tx::hash).containsExactly(hashes.get(0).get());
+        rpc.mineAll(13);
+        submitter.onHead(rpc.header(13));
+        assertThat(events.of("mined")).hasSize(2);
+    }
+
+    @Test
+    void alreadyKnownIsASuccessfulSend() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("known");
+        rpc.failNext("eth_sendRawTransaction", FakeEthRpc.error("eth_sendRawTransaction", -32000, "already known"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        assertThat(submit(submitter, liquidation, head)).isPresent();
+        submit(submitter, liquidation("after"), head).orElseThrow();
+
+        assertThat(events.of("sent")).hasSize(2);
+        assertThat(events.of("rejected")).isEmpty();
+        assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 1);
+        assertThat(rpc.count("eth_getTransactionCount")).as("the local count went on: no resync").isEqualTo(1);
+    }
+
+    // ---- reorgs
+
+    @Test
+    void aLiquidationMinedInABlockARollbackRemovedIsInFlightAgainAndReBroadcast() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("reorged");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        String raw = lastReceived().raw();
+        rpc.mine(hash, 11, true);
+        submitter.onHead(rpc.header(11));
+        assertThat(submitter.inFlightCount()).isZero();
+
+        rpc.reorgAfter(10, false); // the new chain does not have it, and the node forgot it
+        submitter.onRollback(new BlockRef(10, rpc.header(10).hash()));
+
+        assertThat(events.of("reorged")).singleElement().extracting(Recorded.Event::detail).asString().contains(hash).contains("11");
+        assertThat(submitter.inFlightCount()).isEqualTo(1);
+        assertThat(submitter.accepting(liquidation.position(), 11)).isFalse();
+
+        submitter.onHead(rpc.header(11));
+        assertThat(lastReceived().raw()).as("due at once: re-broadcast as signed").isEqualTo(raw);
+        assertThat(rpc.pooled()).extracting(Tx::hash).containsExactly(hash);
+        submit(submitter, liquidation("after-reorg"), rpc.header(11)).orElseThrow();
+        assertThat(lastReceived().nonce()).as("the nonce is read from the chain again").isEqualTo(FIRST_NONCE + 1);
+
+        rpc.mine(hash, 12, true);
+        submitter.onHead(rpc.header(12));
+        assertThat(events.of("mined")).hasSize(2);
+    }
+
+    @Test
+    void aReorgedLiquidationThatIsNoLongerValidIsCancelled() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("reorged-gone");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.mine(hash, 11, true);
+        submitter.onHead(rpc.header(11));
+
+        rpc.reorgAfter(10, true);
+        rpc.reverts(liquidation.data(), revert("collateral already seized"));
+        submitter.onRollback(new BlockRef(10, rpc.header(10).hash()));
+        submitter.onHead(rpc.header(11));
+
+        Tx cancel = lastReceived();
+        assertThat(cancel.isCancellation()).isTrue();
+        assertThat(cancel.nonce()).isEqualTo(FIRST_NONCE);
+        assertThat(events.of("cancelling")).hasSize(1);
+    }
+
+    @Test
+    void aReorgedLiquidationOfAPositionThatWasLiquidatedAgainSinceKeepsBothTransactionsTracked() {
+        Submitter submitter = submitter();
+        Liquidation firstHalf = liquidation("twice");
+        String first = submit(submitter, firstHalf, rpc.advanceTo(10)).orElseThrow();
+        rpc.mine(first, 11, true);
+        submitter.onHead(rpc.header(11));
+        // the first liquidation took half the debt: the position is liquidated again, at the next nonce
+        Liquidation secondHalf = new Liquidation(firstHalf.plan(), TARGET, firstHalf.data() + "02", ETHER, BigInteger.ZERO);
+        String second = submit(submitter, secondHalf, rpc.header(11)).orElseThrow();
+
+        rpc.reorgAfter(10, true);
+        submitter.onRollback(new BlockRef(10, rpc.header(10).hash()));
+
+        assertThat(submitter.inFlightCount()).as("the reorged nonce and the newer one").isEqualTo(2);
+        rpc.mineAll(12);
+        submitter.onHead(rpc.header(12));
+        assertThat(events.of("mined")).extracting(Recorded.Event::detail).anySatisfy(d -> assertThat(d).contains(first).contains("12"))
+                .anySatisfy(d -> assertThat(d).contains(second));
+        assertThat(submitter.inFlightCount()).isZero();
+    }
+
+    // ---- restart
+
+    @Test
+    void afterACrashTheJournalsUnminedTransactionsAreInFlightAtTheirNoncesAndNewSendsGoAbove() {
+        Path file = dir.resolve("sent.jsonl");
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        Submitter before = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false), events, SendJournal.open(file), List.of());
+        Liquidation mined = liquidation("mined-before");
+        Liquidation pending = liquidation("pending");
+        Liquidation gone = liquidation("gone-meanwhile");
+        BlockHeader head = rpc.advanceTo(10);
+        List<Optional<String>> hashes = before.submitAll(List.of(mined, pending, gone), head, nextTimestamp(head));
+        List<Tx> signedBefore = rpc.received();
+        // the process dies here (no close); the chain mines the first; the node restarts with an empty pool
+        rpc.mine(hashes.get(0).orElseThrow(), 11, true);
+        rpc.clearPool();
+        rpc.reverts(gone.data(), revert("health factor not below threshold"));
+
+        Submitter after = submitter(false, SendJournal.open(file));
+        assertThat(after.recoverFromJournal()).isEqualTo(2);
+        assertThat(after.inFlightCount()).isEqualTo(2);
+        assertThat(after.accepting(mined.position(), 11)).isTrue();
+        assertThat(after.accepting(pending.position(), 11)).isFalse();
+        assertThat(after.accepting(gone.position(), 11)).isFalse();
+
+        submit(after, liquidation("new"), rpc.header(11)).orElseThrow();
+        assertThat(lastReceived().nonce()).as("above the journal's, though the chain's pending count is 8").isEqualTo(FIRST_NONCE + 3);
+
+        after.onHead(rpc.header(11));
+        List<Tx> atPending = rpc.received().stream().filter(tx -> tx.nonce() == FIRST_NONCE + 1).toList();
+        assertThat(atPending).extracting(Tx::raw).as("re-broadcast as signed, nothing else signed for its nonce")
+                .containsOnly(signedBefore.get(1).raw()).hasSize(2);
+        Tx cancel = lastReceived();
+        assertThat(cancel.isCancellation()).isTrue();
+        assertThat(cancel.nonce()).isEqualTo(FIRST_NONCE + 2);
+        assertThat(rpc.pooled()).extracting(Tx::nonce).containsExactlyInAnyOrder(FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3);
+        assertThat(SendJournal.open(file).recovered()).extracting(SendJournal.Entry::nonce)
+                .as("rewritten with what is in flight, then appended").containsExactly(FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3, FIRST_NONCE + 2);
+        before.close();
+    }
+
+    // ---- back-off
+
+    @Test
+    void backOffsDoubleWithEachFailureAndAreForgottenWhenLongPast() {
+        Submitter submitter = submitter();
+        Liquidation failing = liquidation("always-failing");
+        rpc.reverts(failing.data(), revert("no"));
+
+        submit(submitter, failing, rpc.advanceTo(10));
+        assertThat(submitter.accepting(failing.position(), 13)).isFalse();
+        assertThat(submitter.accepting(failing.position(), 14)).isTrue();
+        submit(submitter, failing, rpc.advanceTo(14));
+        assertThat(submitter.accepting(failing.position(), 21)).isFalse();
+        assertThat(submitter.accepting(failing.position(), 22)).isTrue();
+        submit(submitter, failing, rpc.advanceTo(22));
+        assertThat(submitter.accepting(failing.position(), 37)).isFalse();
+        assertThat(submitter.accepting(failing.position(), 38)).isTrue();
+
+        // long past (the longest back-off there is, 64 × 4 blocks, after it ended): forgotten, the next failure starts over
+        submitter.onHead(rpc.advanceTo(38 + 256 + 1));
+        submit(submitter, failing, rpc.head());
+        assertThat(submitter.accepting(failing.position(), 295 + 3)).isFalse();
+        assertThat(submitter.accepting(failing.position(), 295 + 4)).isTrue();
+        assertThat(rpc.count("eth_sendRawTransaction")).isZero();
+    }
+
+    /** What the submitter reported, in order. */
+    static final class Recorded implements SubmitEvents {
+
+        record Event(String kind, Liquidation liquidation, String detail) {
+        }
+
+        private final List<Event> all = Collections.synchronizedList(new ArrayList<>());
+
+        List<String> kinds() {
+            return all.stream().map(Event::kind).toList();
+        }
+
+        List<Event> of(String kind) {
+            return all.stream().filter(e -> e.kind().equals(kind)).toList();
+        }
+
+        @Override
+        public void rejected(Liquidation liquidation, RejectReason reason, String detail) {
+            all.add(new Event("rejected", liquidation, reason + ": " + detail));
+        }
+
+        @Override
+        public void simulated(Liquidation liquidation, BigInteger gasEstimate) {
+            all.add(new Event("simulated", liquidation, String.valueOf(gasEstimate)));
+        }
+
+        @Override
+        public void wouldSend(Liquidation liquidation, BigInteger gasLimit, Fees fees) {
+            all.add(new Event("wouldSend", liquidation, gasLimit + " " + fees));
+        }
+
+        @Override
+        public void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
+            all.add(new Event("sent", liquidation, hash + " nonce " + nonce));
+        }
+
+        @Override
+        public void replaced(Liquidation liquidation, String previousHash, String hash, Fees fees) {
+            all.add(new Event("replaced", liquidation, previousHash + " -> " + hash));
+        }
+
+        @Override
+        public void cancelling(Liquidation liquidation, String hash, long nonce, Fees fees, String why) {
+            all.add(new Event("cancelling", liquidation, hash + " nonce " + nonce + ": " + why));
+        }
+
+        @Override
+        public void mined(Liquidation liquidation, TransactionReceipt receipt) {
+            all.add(new Event("mined", liquidation, receipt.transactionHash() + " in " + receipt.blockNumber()));
+        }
+
+        @Override
+        public void reverted(Liquidation liquidation, TransactionReceipt receipt) {
+            all.add(new Event("reverted", liquidation, receipt.transactionHash()));
+        }
+
+        @Override
+        public void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
+            all.add(new Event("cancelled", liquidation, receipt.transactionHash()));
+        }
+
+        @Override
+        public void reorged(Liquidation liquidation, String hash, long minedBlock) {
+            all.add(new Event("reorged", liquidation, hash + " was in " + minedBlock));
+        }
+
+        @Override
+        public void dropped(Liquidation liquidation, long nonce) {
+            all.add(new Event("dropped", liquidation, "nonce " + nonce));
+        }
+    }
+}
