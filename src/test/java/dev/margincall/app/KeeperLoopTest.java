@@ -3,8 +3,8 @@ package dev.margincall.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.margincall.chain.BlockHeader;
-import dev.margincall.chain.FakeEthRpc;
 import dev.margincall.chain.FakeEthRpc.Tx;
+import dev.margincall.chain.FakeEthRpc;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
@@ -12,6 +12,7 @@ import dev.margincall.core.BlockRef;
 import dev.margincall.core.Hex;
 import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.observability.MetricNames;
+import dev.margincall.observability.Outcome;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LendingMarket;
@@ -149,7 +150,7 @@ class KeeperLoopTest {
         core.healthy(first); // liquidated in full
         Address third = core.near(account("third"), 50);
         follow(3, 3);
-        assertThat(events.outcomes()).extracting(KeeperEvents.Outcome::status).containsExactly("mined", "mined");
+        assertThat(events.outcomes()).extracting(Outcome::status).containsExactly("mined", "mined");
         assertThat(core.quoted).containsExactly(third);
         assertThat(prime.quoted).as("settled: planned again (a partial liquidation)").containsExactly(second);
         assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3);
@@ -167,7 +168,7 @@ class KeeperLoopTest {
         follow(2, 2);
 
         assertThat(core.heads).containsExactly(1L, 2L);
-        assertThat(events.outcomes()).extracting(KeeperEvents.Outcome::status).containsExactly("mined");
+        assertThat(events.outcomes()).extracting(Outcome::status).containsExactly("mined");
         assertThat(core.quoted).isEmpty();
         assertThat(rpc.received()).hasSize(1);
         assertThat(rpc.count("eth_simulateV1")).isEqualTo(1);

@@ -65,6 +65,7 @@ public final class FakeEthRpc implements EthRpc {
     private int fork;
     private final Map<Address, NavigableMap<Long, Long>> minedCounts = new HashMap<>();
     private final Map<String, Tx> pool = new LinkedHashMap<>();
+    private final Map<Address, BigInteger> balances = new HashMap<>();
     private final Map<String, Tx> seen = new HashMap<>();
     private final List<Tx> received = new ArrayList<>();
     private final Map<String, TransactionReceipt> receipts = new HashMap<>();
@@ -405,9 +406,16 @@ public final class FakeEthRpc implements EthRpc {
         throw new UnsupportedOperationException("eth_getCode");
     }
 
+    /** Every account holds 10 native tokens unless a test sets another balance. */
     @Override
-    public BigInteger balance(Address address, BlockTag tag) {
-        throw new UnsupportedOperationException("eth_getBalance");
+    public synchronized BigInteger balance(Address address, BlockTag tag) {
+        enter("eth_getBalance");
+        return balances.getOrDefault(address, BigInteger.TEN.pow(19));
+    }
+
+    public synchronized FakeEthRpc setBalance(Address address, BigInteger wei) {
+        balances.put(address, wei);
+        return this;
     }
 
     @Override

@@ -265,7 +265,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, k -> null))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "metrics.prot: unknown key (did you mean 'port'?); known keys here: [host, maxHeadLagSeconds, port]",
+                        "metrics.prot: unknown key (did you mean 'port'?); known keys here: [host, maxHeadLagSeconds, overdueAfterBlocks, port]",
                         "metrics.host: 'http://localhost' is not a host name or IP address; give the interface to listen on, e.g. 127.0.0.1 "
                                 + "(the default: this machine only) or 0.0.0.0 (every interface, e.g. inside a container)",
                         "metrics.port: must be a TCP port from 1 to 65535, or 0 to turn the metrics endpoint off, got '70000'",
