@@ -58,8 +58,14 @@ final class KeeperHarness implements AutoCloseable {
     }
 
     private KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config) throws Exception {
+        return start(devnet, dryRun, key, config, new SimpleMeterRegistry());
+    }
+
+    /** The keeper (wallet funding) with {@code config}, its meters in {@code registry}. */
+    KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config, io.micrometer.core.instrument.MeterRegistry registry)
+            throws Exception {
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
-                new SimpleMeterRegistry(), Duration.ofMillis(20));
+                registry, Duration.ofMillis(20));
         long head = devnet.chain().blockNumber();
         if (!started.awaitBlock(head, Duration.ofSeconds(30))) {
             started.close();
