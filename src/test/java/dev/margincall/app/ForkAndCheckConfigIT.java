@@ -43,6 +43,11 @@ class ForkAndCheckConfigIT {
     }
 
     static Path config(Deployment deployment, String execution) throws Exception {
+        return config(deployment.rpcUrl(), deployment, execution);
+    }
+
+    /** The devnet market's config, reading the chain through {@code rpcUrl} (e.g. a fault proxy), with {@code execution} appended. */
+    static Path config(String rpcUrl, Deployment deployment, String execution) throws java.io.IOException {
         Path file = Files.createTempFile("margin-call", ".yaml");
         Files.writeString(file, """
                 chain:
@@ -53,7 +58,7 @@ class ForkAndCheckConfigIT {
                   - type: aave-v3
                     poolAddressesProvider: "%s"
                 %s
-                """.formatted(deployment.rpcUrl(), deployment.aaveV3().poolAddressesProvider(), execution));
+                """.formatted(rpcUrl, deployment.aaveV3().poolAddressesProvider(), execution));
         return file;
     }
 

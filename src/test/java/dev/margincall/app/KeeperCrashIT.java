@@ -145,21 +145,12 @@ class KeeperCrashIT {
     }
 
     private static Path config(Deployment deployment, String rpc) throws IOException {
-        Path file = Files.createTempFile("margin-call-crash", ".yaml");
-        Files.writeString(file, """
-                chain:
-                  id: 31337
-                  rpc: [%s]
-                  confirmations: 5
-                protocols:
-                  - type: aave-v3
-                    poolAddressesProvider: "%s"
+        return ForkAndCheckConfigIT.config(rpc, deployment, """
                 execution:
                   signer: { privateKeyEnv: MC_PRIVATE_KEY }
                   funding: wallet
                 metrics: { port: 0 }
-                """.formatted(rpc, deployment.aaveV3().poolAddressesProvider()));
-        return file;
+                """);
     }
 
     /** `margin-call run` as a child process, its output collected. */
