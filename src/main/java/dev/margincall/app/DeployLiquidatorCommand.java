@@ -6,8 +6,8 @@ import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.submit.FeePolicy;
-import dev.margincall.submit.Submitter;
 import dev.margincall.submit.SubmitEvents;
+import dev.margincall.submit.Submitter;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code margin-call deploy-liquidator}: deploys our FlashLiquidator from the configured signer (its owner) and prints its address. */
