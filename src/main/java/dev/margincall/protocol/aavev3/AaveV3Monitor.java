@@ -15,6 +15,7 @@ import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.LiquidationCandidate;
 import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
 import dev.margincall.protocol.aavev3.model.Reserve;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -155,16 +156,20 @@ public final class AaveV3Monitor implements HeadListener {
         BlockTag tag = BlockTag.number(header.number());
         List<Address> sample = shadowSample();
         AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, sample, tag);
-        List<Address> touched = accounts.drainTouched();
         if (!oracleEvents.prices(AaveV3Reader.pricedAssets(state.market()))) {
             oracleEvents.assign(reader.loadSources(contracts, state.market(), tag)); // a reserve was listed
             stream.watch(logQuery());
         }
+        // read before they are forgotten: a failed read leaves them touched, and the next head (same or newer) reads them
+        List<Address> touched = List.copyOf(accounts.touched());
+        List<Position> positions = touched.isEmpty() ? List.of()
+                : reader.loadPositions(contracts, state.market(), touched, tag);
+        accounts.drainTouched();
         market = state.market();
         countPriceChanges(prices, state.prices(), oracleEvents.drainAnnounced(), header.number());
         prices = state.prices();
-        if (!touched.isEmpty()) {
-            book.updatePositions(reader.loadPositions(contracts, market, touched, tag));
+        if (!positions.isEmpty()) {
+            book.updatePositions(positions);
         }
         book.updateBlock(market, state.prices(), header.timestamp());
         shadowVerify(state.sampled(), tag);
