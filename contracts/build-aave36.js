@@ -41,9 +41,9 @@ const CONTRACTS = {
   'misc/AaveOracle.sol': ['AaveOracle'],
   'misc/DefaultReserveInterestRateStrategyV2.sol': ['DefaultReserveInterestRateStrategyV2'],
   'helpers/AaveProtocolDataProvider.sol': ['AaveProtocolDataProvider'],
-  'mocks/oracle/CLAggregators/MockAggregator.sol': ['MockAggregator'],
-  'mocks/tokens/MintableERC20.sol': ['MintableERC20'],
 };
+// The devnet's tokens and price feeds (MintableERC20, MockAggregator) are shared by every Aave version
+// it deploys and come from @aave/core-v3's artifacts, so they are not compiled here.
 // Libraries with external functions the Pool and PoolConfigurator link (FlashLoanLogic links BorrowLogic).
 const LIBRARIES = ['BorrowLogic', 'ConfiguratorLogic', 'FlashLoanLogic', 'LiquidationLogic', 'PoolLogic', 'SupplyLogic'];
 for (const lib of LIBRARIES) CONTRACTS[`protocol/libraries/logic/${lib}.sol`] = [lib];
@@ -92,7 +92,12 @@ function writeIfChanged(file, content) {
   fs.writeFileSync(file, content);
 }
 
+// <outDir> holds these artifacts only: one left from a longer contract list is removed.
 function writeArtifacts(artifacts) {
+  const names = new Set(artifacts.map((a) => `${a.contractName}.json`));
+  if (fs.existsSync(outDir)) {
+    for (const stale of fs.readdirSync(outDir).filter((f) => f.endsWith('.json') && !names.has(f))) fs.unlinkSync(path.join(outDir, stale));
+  }
   for (const artifact of artifacts) {
     writeIfChanged(path.join(outDir, `${artifact.contractName}.json`), JSON.stringify(artifact, null, 1) + '\n');
   }
