@@ -1,5 +1,6 @@
 package dev.margincall.app;
 
+import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.Devnet;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,12 +30,28 @@ final class DevnetCommand implements Callable<Integer> {
             description = "Aave markets to deploy: 1 (core) or 2 (core and prime, on the same tokens and price feeds), each with --users borrowers (default: ${DEFAULT-VALUE}).")
     int markets;
 
+    @Option(names = "--aave", defaultValue = "3.0", converter = AaveVersionConverter.class,
+            description = "Aave version of the markets: 3.0 (V3.0.2, what the keeper's rules follow) or 3.6 (compiled from aave-v3-origin 3.6.0) (default: ${DEFAULT-VALUE}).")
+    AaveVersion aave;
+
+    /** Reads "3.0" or "3.6"; anything else is refused with the versions the devnet knows. */
+    static final class AaveVersionConverter implements picocli.CommandLine.ITypeConverter<AaveVersion> {
+        @Override
+        public AaveVersion convert(String value) {
+            try {
+                return AaveVersion.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Starting Anvil and deploying the devnet with %s%d borrowers%s (seed %d)...%n",
+        out.printf("Starting Anvil and deploying the devnet (Aave %s) with %s%d borrowers%s (seed %d)...%n", aave,
                 markets == 1 ? "" : markets + " markets, ", devnet.users, markets == 1 ? "" : " each", devnet.seed);
-        try (Devnet running = devnet.launch(spec, port, markets)) {
+        try (Devnet running = devnet.launch(spec, port, markets, aave)) {
             new DevnetReport(out).market(running).accounts(running);
             out.printf("%nRPC %s (chain id %d); deployment written to %s. Ctrl-C stops the chain.%n",
                     running.node().rpcUrl(), running.deployment().chainId(), devnet.out.toAbsolutePath());

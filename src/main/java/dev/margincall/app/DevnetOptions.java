@@ -1,5 +1,6 @@
 package dev.margincall.app;
 
+import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.AnvilOptions;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.DeploymentFile;
@@ -29,6 +30,11 @@ final class DevnetOptions {
 
     /** The same with {@code markets} Aave markets, each with {@link #users} borrowers of its own. */
     Devnet launch(CommandSpec spec, int port, int markets) {
+        return launch(spec, port, markets, AaveVersion.DEFAULT);
+    }
+
+    /** The same with every market on Aave {@code aave}. */
+    Devnet launch(CommandSpec spec, int port, int markets, AaveVersion aave) {
         if (users < 0 || users > 100_000) {
             throw new ParameterException(spec.commandLine(), "--users must be between 0 and 100000, got " + users);
         }
@@ -36,7 +42,7 @@ final class DevnetOptions {
         if (markets < 1 || markets > available) {
             throw new ParameterException(spec.commandLine(), "--markets must be between 1 and " + available + ", got " + markets);
         }
-        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets);
+        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets, aave);
         DeploymentFile.write(devnet.deployment(), out);
         return devnet;
     }

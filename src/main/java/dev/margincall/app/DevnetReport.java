@@ -48,7 +48,7 @@ final class DevnetReport {
             calls.add(new Multicall3.Call(reserve.variableDebtToken(), Abi.call("totalSupply()")));
         }
         List<Multicall3.Result> results = new Multicall3(devnet.chain(), deployment.multicall3()).aggregate3(calls, BlockTag.LATEST);
-        out.printf("%nAave V3 market %s (Pool %s, block %d)%n", market.name(), aave.pool(), devnet.chain().blockNumber());
+        out.printf("%nAave V3 market %s (V%s, Pool %s, block %d)%n", market.name(), devnet.aaveVersion(), aave.pool(), devnet.chain().blockNumber());
         out.printf("PoolAddressesProvider %s, AaveOracle %s, data provider %s%n", aave.poolAddressesProvider(), aave.oracle(), aave.dataProvider());
         Table table = new Table("reserve", "decimals", "price", "LTV", "liq. threshold", "bonus", "eMode", "supplied", "borrowed");
         for (int i = 0; i < deployed.reserves().size(); i++) {

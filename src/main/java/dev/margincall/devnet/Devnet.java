@@ -16,8 +16,11 @@ public final class Devnet implements AutoCloseable {
     private final ChainTools tools;
     private final Deployment deployment;
     private final List<DevnetMarket> markets;
+    private final AaveVersion aaveVersion;
 
-    private Devnet(ChainNode node, DevChain chain, ChainTools tools, Deployment deployment, List<DevnetMarket> markets) {
+    private Devnet(ChainNode node, DevChain chain, ChainTools tools, Deployment deployment, List<DevnetMarket> markets,
+                   AaveVersion aaveVersion) {
+        this.aaveVersion = aaveVersion;
         this.node = node;
         this.chain = chain;
         this.tools = tools;
@@ -35,18 +38,23 @@ public final class Devnet implements AutoCloseable {
      * and seeds {@code borrowerCount} borrowers in each, every market's from {@code seed} and its name.
      */
     public static Devnet launch(ChainNode node, int borrowerCount, long seed, int marketCount) {
+        return launch(node, borrowerCount, seed, marketCount, AaveVersion.DEFAULT);
+    }
+
+    /** The same on Aave {@code version}: every market of the devnet runs that version. */
+    public static Devnet launch(ChainNode node, int borrowerCount, long seed, int marketCount, AaveVersion version) {
         List<MarketSpec> specs = MarketSpec.markets(marketCount);
         ChainTools tools = ChainTools.locate();
         DevChain chain = new Web3jDevChain(node.rpcUrl());
         try {
-            Deployment deployment = new DevnetDeployer(tools, chain, specs).deploy(node.rpcUrl());
+            Deployment deployment = new DevnetDeployer(tools, chain, specs, version).deploy(node.rpcUrl());
             List<DevnetMarket> markets = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
                 MarketSpec spec = specs.get(i);
                 markets.add(new DevnetMarket(spec, deployment.aaveV3Markets().get(i), new BorrowerPlanner(spec).plan(borrowerCount, seed)));
             }
             new BorrowerSeeder(chain, deployment).seed(markets);
-            return new Devnet(node, chain, tools, deployment, markets);
+            return new Devnet(node, chain, tools, deployment, markets, version);
         } catch (RuntimeException e) {
             chain.close();
             node.close();
@@ -60,6 +68,11 @@ public final class Devnet implements AutoCloseable {
 
     public DevChain chain() {
         return chain;
+    }
+
+    /** The Aave version of every market of this devnet. */
+    public AaveVersion aaveVersion() {
+        return aaveVersion;
     }
 
     public Deployment deployment() {

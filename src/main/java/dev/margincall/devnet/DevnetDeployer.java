@@ -5,7 +5,6 @@ import static dev.margincall.chain.abi.Abi.bool;
 import static dev.margincall.chain.abi.Abi.int256;
 import static dev.margincall.chain.abi.Abi.string;
 import static dev.margincall.chain.abi.Abi.uint;
-import static dev.margincall.chain.abi.Abi.uint16;
 import static dev.margincall.chain.abi.Abi.uint8;
 
 import dev.margincall.chain.DevChain;
@@ -22,12 +21,12 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.datatypes.DynamicArray;
-import org.web3j.abi.datatypes.DynamicStruct;
 import org.web3j.crypto.Hash;
 
 /**
- * Deploys the devnet on a fresh Anvil: one or more markets of the real Aave V3.0.2 from the
- * {@code @aave/core-v3} Hardhat artifacts, each with its own oracle on the same mock Chainlink feeds,
+ * Deploys the devnet on a fresh Anvil: one or more markets of the real Aave V3 ({@link AaveVersion}:
+ * V3.0.2 from the {@code @aave/core-v3} Hardhat artifacts, or V3.6 compiled from {@code @aave-dao/aave-v3-origin}),
+ * each with its own oracle on the same mock Chainlink feeds,
  * the real Uniswap V2 factory and Router02 with deep pools at oracle prices, and Multicall3 at its
  * canonical address. The markets share the logic libraries (stateless, linked into each Pool), the
  * tokens, the feeds and the pools. Deterministic: the same specs on a fresh chain give the same addresses.
@@ -46,24 +45,30 @@ public final class DevnetDeployer {
     public static final long BLOCK_INTERVAL_SECONDS = 12;
     static final BigInteger POOL_DEPTH_BASE = ReserveSpec.usd(50_000_000);
 
-    private static final String AAVE = "@aave/core-v3/artifacts/";
-    private static final BigInteger RAY_PER_BPS = BigInteger.TEN.pow(23);
     private static final BigInteger BASE_CURRENCY_UNIT = BigInteger.TEN.pow(8);
-    private static final String INIT_RESERVE_INPUT =
-            "(address,address,address,uint8,address,address,address,address,string,string,string,string,string,string,bytes)";
 
     private final ChainTools tools;
     private final Transactor tx;
     private final DevChain chain;
     private final List<MarketSpec> specs;
+    private final AaveRelease release;
     private final Map<String, Address> libraries = new HashMap<>();
 
     public DevnetDeployer(ChainTools tools, DevChain chain, MarketSpec spec) {
         this(tools, chain, List.of(spec));
     }
 
-    /** Deploys {@code specs}, each a market of its own; the first also defines the tokens all of them list. */
+    /** Deploys {@code specs} on the {@linkplain AaveVersion#DEFAULT default} Aave version. */
     public DevnetDeployer(ChainTools tools, DevChain chain, List<MarketSpec> specs) {
+        this(tools, chain, specs, AaveVersion.DEFAULT);
+    }
+
+    /**
+     * Deploys {@code specs}, each a market of its own on Aave {@code version}; the first also defines
+     * the tokens all of them list. The tokens, feeds, Uniswap pools and Multicall3 are the same for
+     * every version. On 3.6 a reserve has no stable debt token ({@code stableDebtToken} is zero).
+     */
+    public DevnetDeployer(ChainTools tools, DevChain chain, List<MarketSpec> specs, AaveVersion version) {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("a devnet needs at least one market");
         }
@@ -71,6 +76,7 @@ public final class DevnetDeployer {
         this.chain = chain;
         this.tx = new Transactor(chain);
         this.specs = List.copyOf(specs);
+        this.release = AaveRelease.of(version, tools);
     }
 
     /** An address no one has a key for, from a label: for devnet roles driven by impersonation. */
@@ -92,7 +98,7 @@ public final class DevnetDeployer {
         PoolContracts firstPool = deployPool(first);
         Map<String, Token> tokens = new LinkedHashMap<>();
         for (ReserveSpec reserve : first.reserves()) {
-            Address asset = deploy(reserve.symbol(), aave("mocks/tokens/MintableERC20.sol", "MintableERC20"),
+            Address asset = deploy(reserve.symbol(), devnetMock("mocks/tokens/MintableERC20.sol", "MintableERC20"),
                     string(reserve.name()), string(reserve.symbol()), uint8(reserve.decimals()));
             tokens.put(reserve.symbol(), new Token(asset, deployPriceFeed(reserve.symbol(), reserve.priceBase())));
         }
@@ -106,7 +112,7 @@ public final class DevnetDeployer {
             markets.add(completeMarket(spec, deployPool(spec), tokens));
             log.info("devnet market {} deployed in {} ms", spec.name(), (System.nanoTime() - started) / 1_000_000);
         }
-        log.info("devnet deployed: {} market(s), first pool {} at block {}", markets.size(), markets.get(0).aaveV3().pool(), chain.blockNumber());
+        log.info("devnet deployed: {} Aave {} market(s), first pool {} at block {}", markets.size(), release.version(), markets.get(0).aaveV3().pool(), chain.blockNumber());
         return new Deployment(chain.chainId(), rpcUrl, startBlock, DEPLOYER, LIQUIDITY_PROVIDER, MULTICALL3,
                 markets.get(0).aaveV3(), markets.get(0).reserves(), uniswap, markets);
     }
@@ -121,19 +127,20 @@ public final class DevnetDeployer {
 
     private PoolContracts deployPool(MarketSpec market) {
         String marketId = "Margin Call Devnet" + (isFirst(market) ? "" : " " + title(market));
-        Address provider = deploy("PoolAddressesProvider", aave("protocol/configuration/PoolAddressesProvider.sol", "PoolAddressesProvider"),
+        Address provider = deploy("PoolAddressesProvider", release.artifact(AaveRelease.Contract.POOL_ADDRESSES_PROVIDER),
                 string(marketId), address(DEPLOYER));
         send("set ACL admin", provider, "setACLAdmin(address)", address(DEPLOYER));
-        Address acl = deploy("ACLManager", aave("protocol/configuration/ACLManager.sol", "ACLManager"), address(provider));
+        Address acl = deploy("ACLManager", release.artifact(AaveRelease.Contract.ACL_MANAGER), address(provider));
         send("set ACL manager", provider, "setACLManager(address)", address(acl));
         for (String role : List.of("addPoolAdmin(address)", "addAssetListingAdmin(address)", "addRiskAdmin(address)")) {
             send(role, acl, role, address(DEPLOYER));
         }
 
-        Address poolImpl = deploy("Pool implementation", aave("protocol/pool/Pool.sol", "Pool"), address(provider));
+        Address poolImpl = deploy("Pool implementation", release.artifact(AaveRelease.Contract.POOL),
+                release.poolArguments(this, provider).toArray(org.web3j.abi.datatypes.Type<?>[]::new));
         send("set pool implementation", provider, "setPoolImpl(address)", address(poolImpl));
         Address pool = Abi.decodeAddress(tx.call(provider, Abi.call("getPool()")));
-        Address configuratorImpl = deploy("PoolConfigurator implementation", aave("protocol/pool/PoolConfigurator.sol", "PoolConfigurator"));
+        Address configuratorImpl = deploy("PoolConfigurator implementation", release.artifact(AaveRelease.Contract.POOL_CONFIGURATOR));
         send("set pool configurator implementation", provider, "setPoolConfiguratorImpl(address)", address(configuratorImpl));
         Address configurator = Abi.decodeAddress(tx.call(provider, Abi.call("getPoolConfigurator()")));
         return new PoolContracts(provider, acl, pool, configurator);
@@ -152,11 +159,11 @@ public final class DevnetDeployer {
         }
         List<Address> assets = listed.stream().map(Token::asset).toList();
         Address provider = contracts.provider();
-        Address oracle = deploy("AaveOracle", aave("misc/AaveOracle.sol", "AaveOracle"), address(provider),
+        Address oracle = deploy("AaveOracle", release.artifact(AaveRelease.Contract.ORACLE), address(provider),
                 addressArray(assets), addressArray(listed.stream().map(Token::feed).toList()),
                 address(Address.ZERO), address(Address.ZERO), uint(BASE_CURRENCY_UNIT));
         send("set price oracle", provider, "setPriceOracle(address)", address(oracle));
-        Address dataProvider = deploy("AaveProtocolDataProvider", aave("misc/AaveProtocolDataProvider.sol", "AaveProtocolDataProvider"), address(provider));
+        Address dataProvider = deploy("AaveProtocolDataProvider", release.artifact(AaveRelease.Contract.DATA_PROVIDER), address(provider));
         send("set data provider", provider, "setPoolDataProvider(address)", address(dataProvider));
 
         initReserves(market, contracts, assets);
@@ -174,41 +181,22 @@ public final class DevnetDeployer {
     }
 
     Address deployPriceFeed(String symbol, BigInteger price) {
-        return deploy(symbol + "/USD feed", aave("mocks/oracle/CLAggregators/MockAggregator.sol", "MockAggregator"), int256(price));
+        return deploy(symbol + "/USD feed", devnetMock("mocks/oracle/CLAggregators/MockAggregator.sol", "MockAggregator"), int256(price));
     }
 
     private void initReserves(MarketSpec market, PoolContracts contracts, List<Address> assets) {
-        Address pool = contracts.pool();
-        Address aTokenImpl = deploy("AToken implementation", aave("protocol/tokenization/AToken.sol", "AToken"), address(pool));
-        Address stableImpl = deploy("StableDebtToken implementation", aave("protocol/tokenization/StableDebtToken.sol", "StableDebtToken"), address(pool));
-        Address variableImpl = deploy("VariableDebtToken implementation", aave("protocol/tokenization/VariableDebtToken.sol", "VariableDebtToken"), address(pool));
         // The first market keeps its token names ("aDevWETH"); another carries its title ("aDevPrimeWETH").
         String title = isFirst(market) ? "" : title(market);
-        String spaced = title.isEmpty() ? "" : title + " ";
-        List<DynamicStruct> inputs = new ArrayList<>();
+        List<AaveRelease.Listing> listings = new ArrayList<>();
         for (int i = 0; i < assets.size(); i++) {
             ReserveSpec reserve = market.reserves().get(i);
-            ReserveSpec.InterestRates rates = reserve.rates();
-            Address strategy = deploy(reserve.symbol() + " rate strategy",
-                    aave("protocol/pool/DefaultReserveInterestRateStrategy.sol", "DefaultReserveInterestRateStrategy"),
-                    address(contracts.provider()), ray(rates.optimalUsageBps()), ray(rates.baseVariableBps()), ray(rates.variableSlope1Bps()),
-                    ray(rates.variableSlope2Bps()), ray(0), ray(0), ray(200), ray(800), ray(2000));
-            String symbol = reserve.symbol();
-            inputs.add(new DynamicStruct(address(aTokenImpl), address(stableImpl), address(variableImpl), uint8(reserve.decimals()),
-                    address(strategy), address(assets.get(i)), address(TREASURY), address(Address.ZERO),
-                    string("Aave Devnet " + spaced + symbol), string("aDev" + title + symbol),
-                    string("Aave Devnet " + spaced + "Variable Debt " + symbol), string("variableDebtDev" + title + symbol),
-                    string("Aave Devnet " + spaced + "Stable Debt " + symbol), string("stableDebtDev" + title + symbol), Abi.bytes("0x")));
+            listings.add(new AaveRelease.Listing(reserve, assets.get(i), AaveRelease.TokenNames.of(title, reserve.symbol())));
         }
-        tx.send("initReserves of " + market.name(), DEPLOYER, contracts.configurator(),
-                Abi.call("initReserves(" + INIT_RESERVE_INPUT + "[])", new DynamicArray<>(DynamicStruct.class, inputs)));
+        release.initReserves(this, contracts.pool(), contracts.provider(), contracts.configurator(), listings, market.name());
     }
 
     private void configureReserves(MarketSpec spec, Address configurator, List<Address> assets) {
-        MarketSpec.EModeSpec eMode = spec.stableEMode();
-        send("eMode category " + eMode.label(), configurator, "setEModeCategory(uint8,uint16,uint16,uint16,address,string)",
-                uint8(eMode.id()), uint16(eMode.ltvBps()), uint16(eMode.liquidationThresholdBps()), uint16(eMode.liquidationBonusBps()),
-                address(Address.ZERO), string(eMode.label()));
+        release.addEModeCategory(this, configurator, spec.stableEMode());
         for (int i = 0; i < assets.size(); i++) {
             ReserveSpec reserve = spec.reserves().get(i);
             var asset = address(assets.get(i));
@@ -221,11 +209,11 @@ public final class DevnetDeployer {
                     asset, uint(reserve.liquidationProtocolFeeBps()));
             send(what + "flash loans", configurator, "setReserveFlashLoaning(address,bool)", asset, bool(true));
             if (reserve.eModeCategory() != 0) {
-                send(what + "eMode", configurator, "setAssetEModeCategory(address,uint8)", asset, uint8(reserve.eModeCategory()));
+                release.enterEModeCategory(this, configurator, reserve, assets.get(i));
             }
         }
-        // Pool.initialize leaves the premium at 0; V3 launched with 9 bps, all to the suppliers.
-        send("flash-loan premium", configurator, "updateFlashloanPremiumTotal(uint128)", new org.web3j.abi.datatypes.generated.Uint128(
+        // Pool.initialize leaves the premium at 0; V3 launched with 9 bps (V3.0: all to the suppliers; V3.6: all to the treasury).
+        send("flash-loan premium", configurator, release.flashLoanPremiumSetter(), new org.web3j.abi.datatypes.generated.Uint128(
                 BigInteger.valueOf(spec.flashLoanPremiumBps())));
     }
 
@@ -270,11 +258,12 @@ public final class DevnetDeployer {
         return Character.toUpperCase(market.name().charAt(0)) + market.name().substring(1);
     }
 
-    private ContractArtifact aave(String sourceFile, String contract) {
-        return ContractArtifact.fromFile(tools.npmFile(AAVE + "contracts/" + sourceFile + "/" + contract + ".json"));
+    /** The devnet's tokens and price feeds: the mocks of {@code @aave/core-v3}, whatever the Aave version of the markets. */
+    private ContractArtifact devnetMock(String sourceFile, String contract) {
+        return ContractArtifact.fromFile(tools.npmFile(AaveRelease.V30.ARTIFACTS + "contracts/" + sourceFile + "/" + contract + ".json"));
     }
 
-    private Address deploy(String what, ContractArtifact artifact, org.web3j.abi.datatypes.Type<?>... constructorArgs) {
+    Address deploy(String what, ContractArtifact artifact, org.web3j.abi.datatypes.Type<?>... constructorArgs) {
         String code = artifact.linkedBytecode(this::library) + Abi.encodeArguments(constructorArgs);
         return tx.deploy(what, DEPLOYER, code);
     }
@@ -286,21 +275,16 @@ public final class DevnetDeployer {
         if (known != null) {
             return known;
         }
-        ContractArtifact artifact = ContractArtifact.fromFile(tools.npmFile(AAVE + ref.sourceName() + "/" + ref.libraryName() + ".json"));
-        Address deployed = deploy(ref.libraryName(), artifact);
+        Address deployed = deploy(ref.libraryName(), release.library(ref));
         libraries.put(key, deployed);
         return deployed;
     }
 
-    private void send(String what, Address to, String signature, org.web3j.abi.datatypes.Type<?>... args) {
+    void send(String what, Address to, String signature, org.web3j.abi.datatypes.Type<?>... args) {
         tx.send(what, DEPLOYER, to, Abi.call(signature, args));
     }
 
     private static DynamicArray<org.web3j.abi.datatypes.Address> addressArray(List<Address> addresses) {
         return new DynamicArray<>(org.web3j.abi.datatypes.Address.class, addresses.stream().map(Abi::address).toList());
-    }
-
-    private static org.web3j.abi.datatypes.generated.Uint256 ray(int bps) {
-        return uint(RAY_PER_BPS.multiply(BigInteger.valueOf(bps)));
     }
 }

@@ -60,6 +60,10 @@ class CommandLineIT {
         Run tooManyMarkets = run("devnet", "--markets", "3", "--port", "0");
         assertThat(tooManyMarkets.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(tooManyMarkets.err()).contains("--markets must be between 1 and 2, got 3");
+
+        Run unknownAave = run("devnet", "--aave", "3.3", "--port", "0");
+        assertThat(unknownAave.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(unknownAave.err()).contains("Invalid value for option '--aave': the devnet deploys Aave 3.0 or 3.6, not 3.3");
     }
 
     @Test

@@ -44,8 +44,9 @@ public final class DevnetExtension implements ParameterResolver {
         int borrowers = settings == null ? 0 : settings.borrowers();
         long seed = settings == null ? 1 : settings.seed();
         int markets = settings == null ? 1 : settings.markets();
+        AaveVersion aave = settings == null ? AaveVersion.DEFAULT : AaveVersion.parse(settings.aave());
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent("devnet",
-                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed, markets)),
+                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed, markets, aave)),
                 ClosingDevnet.class).devnet();
     }
 

@@ -200,8 +200,21 @@ class DevnetMarketIT {
         assertThat(dev.margincall.chain.abi.RevertReason.decode(results.get(1).returnData())).isEqualTo("45");
     }
 
-    /** Every reserve of {@code market} has the risk parameters, eMode, flags and price of {@code spec}, as its data provider and oracle report them. */
+    /** Every reserve of {@code market} has the risk parameters, eMode, flags and price of {@code spec}, as its V3.0 data provider and oracle report them. */
     static void assertConfiguredAsSpecified(Transactor tx, Deployment.AaveMarket market, MarketSpec spec) {
+        assertReservesConfiguredAsSpecified(tx, market, spec);
+        for (ReserveSpec reserve : spec.reserves()) {
+            var asset = address(market.reserve(reserve.symbol()).asset());
+            assertThat(Abi.decodeUint(tx.call(market.aaveV3().dataProvider(), Abi.call("getReserveEModeCategory(address)", asset))))
+                    .as("%s eMode", reserve.symbol()).isEqualTo(reserve.eModeCategory());
+        }
+    }
+
+    /**
+     * The same but eMode, in calls both V3.0 and V3.6 answer: risk parameters, flags, protocol fee,
+     * flash loans and price of every reserve, and the flash-loan premium.
+     */
+    static void assertReservesConfiguredAsSpecified(Transactor tx, Deployment.AaveMarket market, MarketSpec spec) {
         Address dataProvider = market.aaveV3().dataProvider();
         for (ReserveSpec reserve : spec.reserves()) {
             var asset = address(market.reserve(reserve.symbol()).asset());
@@ -219,8 +232,6 @@ class DevnetMarketIT {
                     .as("%s liquidation protocol fee", reserve.symbol()).isEqualTo(reserve.liquidationProtocolFeeBps());
             assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getFlashLoanEnabled(address)", asset))))
                     .as("%s flash loans", reserve.symbol()).isEqualTo(1);
-            assertThat(Abi.decodeUint(tx.call(dataProvider, Abi.call("getReserveEModeCategory(address)", asset))))
-                    .as("%s eMode", reserve.symbol()).isEqualTo(reserve.eModeCategory());
             assertThat(Abi.decodeUint(tx.call(market.aaveV3().oracle(), Abi.call("getAssetPrice(address)", asset))))
                     .as("%s price", reserve.symbol()).isEqualTo(reserve.priceBase());
         }
