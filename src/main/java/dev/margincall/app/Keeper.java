@@ -14,6 +14,7 @@ import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LendingMarket;
 import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.Opportunity;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
@@ -56,6 +57,7 @@ final class Keeper implements HeadListener {
     private final Submitter submitter;
     private final Optional<UniswapV2Pools> pools;
     private final Multicall3 multicall;
+    private final EthRpc rpc;
     private final Execution execution;
     private final KeeperEvents events;
     private final AtomicLong processedBlock = new AtomicLong(-1);
@@ -87,6 +89,7 @@ final class Keeper implements HeadListener {
         this.submitter = submitter;
         this.pools = pools;
         this.multicall = new Multicall3(rpc, multicall3);
+        this.rpc = rpc;
         this.execution = execution;
         this.events = events;
         this.blockInterval = execution.defaultBlockInterval();
@@ -123,6 +126,7 @@ final class Keeper implements HeadListener {
         long settledBefore = events.totals().settled();
         markets.values().forEach(m -> m.onHead(head));
         submitter.onHead(head);
+        accountMarketLiquidations();
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
         blocksSinceHead = 0;
         if (planning) {
@@ -135,6 +139,35 @@ final class Keeper implements HeadListener {
             events.gasMoney(reading.balanceWei(), reading.affordable());
         }
         processedBlock.set(head.number());
+    }
+
+    /**
+     * Every liquidation the markets reported since the last head, ours and everyone else's, before this head's
+     * plans (so the first liquidation of an opportunity is attributed before the keeper plans it again). The
+     * others' effective gas price comes from their receipts, one batch for all of them.
+     */
+    private void accountMarketLiquidations() {
+        List<MarketLiquidation> seen = new ArrayList<>();
+        markets.values().forEach(m -> seen.addAll(m.drainLiquidations()));
+        if (seen.isEmpty()) {
+            return;
+        }
+        Set<Address> ours = new java.util.HashSet<>(execution.liquidators().values());
+        ours.add(submitter.from());
+        List<String> others = seen.stream().filter(l -> !ours.contains(l.liquidator())).map(MarketLiquidation::transactionHash).distinct().toList();
+        Map<String, BigInteger> gasPrices = new HashMap<>();
+        if (!others.isEmpty()) {
+            List<Optional<dev.margincall.chain.TransactionReceipt>> receipts = rpc.receipts(others);
+            for (int i = 0; i < others.size(); i++) {
+                int index = i;
+                receipts.get(i).ifPresent(r -> gasPrices.put(others.get(index), r.effectiveGasPrice()));
+            }
+        }
+        for (MarketLiquidation liquidation : seen) {
+            LendingMarket market = markets.get(liquidation.position().market());
+            events.marketLiquidation(liquidation, ours.contains(liquidation.liquidator()), market.valuation().usd(liquidation.bonusValue()),
+                    gasPrices.get(liquidation.transactionHash()));
+        }
     }
 
     /** Gas of one liquidation: the mean of ours mined so far, else what plans are priced with. */

@@ -9,6 +9,7 @@ import dev.margincall.observability.Outcome;
 import dev.margincall.observability.OutcomeRecorder;
 import dev.margincall.observability.OutcomeTotals;
 import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.PlanDecision;
 import dev.margincall.strategy.RejectReason;
@@ -198,6 +199,24 @@ final class KeeperEvents implements SubmitEvents {
             log.overdue(position, head, afterBlocks, recorder.whyNotLiquidated(position));
         }
         metrics.overdue(recorder.overdue());
+    }
+
+    /**
+     * A liquidation the market's events reported: counted by winner with its bonus; the first of an opportunity
+     * we saw also with its delay; one taken by another liquidator from us is logged with why we did not.
+     */
+    void marketLiquidation(MarketLiquidation liquidation, boolean ours, java.math.BigDecimal bonusUsd, BigInteger effectiveGasPrice) {
+        OutcomeRecorder.MarketLiquidationSeen seen = recorder.marketLiquidation(liquidation.position(), liquidation.block(), ours,
+                liquidation.liquidator(), bonusUsd);
+        metrics.marketLiquidation(liquidation.position().market(), ours, bonusUsd, seen.blocksAfter(), seen.first());
+        if (!ours && seen.first()) {
+            log.lost(liquidation, seen.blocksAfter(), effectiveGasPrice, recorder.whyNotLiquidated(liquidation.position()));
+        }
+    }
+
+    /** Other liquidators in the watched markets, most liquidations first. */
+    List<OutcomeRecorder.Competitor> competitors() {
+        return recorder.competitors();
     }
 
     /** The signer's gas money, as read at the last refresh. */

@@ -1,5 +1,6 @@
 package dev.margincall.observability;
 
+import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.strategy.LiquidationPlan;
 import dev.margincall.strategy.RejectReason;
@@ -76,6 +77,18 @@ public final class KeeperLog {
     public void overdue(PositionId position, long head, long afterBlocks, String keeperReason) {
         fields(log.atWarn().addKeyValue("event", "overdue"), position).addKeyValue("block", head).addKeyValue("afterBlocks", afterBlocks)
                 .addKeyValue("keeperReason", keeperReason).log("liquidatable for more than " + afterBlocks + " blocks and not liquidated");
+    }
+
+    /**
+     * Another liquidator took the first liquidation of an opportunity the keeper saw: who, how many blocks after
+     * it became liquidatable, at what gas price, and why the keeper did not (its reason, or that its own
+     * transaction was in flight since a given block).
+     */
+    public void lost(MarketLiquidation liquidation, long blocksAfter, java.math.BigInteger effectiveGasPrice, String keeperReason) {
+        fields(log.atInfo().addKeyValue("event", "lost"), liquidation.position()).addKeyValue("liquidator", liquidation.liquidator())
+                .addKeyValue("block", liquidation.block()).addKeyValue("blocksAfter", blocksAfter).addKeyValue("hash", liquidation.transactionHash())
+                .addKeyValue("effectiveGasPrice", effectiveGasPrice).addKeyValue("keeperReason", keeperReason)
+                .log("another liquidator liquidated it first");
     }
 
     /** A settled transaction: mined at info, anything else at warn. */

@@ -54,6 +54,12 @@ public final class KeeperMetrics {
                 counter(MetricNames.PLANS, market, "outcome", "rejected", "reason", reason.name());
             }
             counter(MetricNames.PROFIT_USD, market);
+            for (String winner : List.of("us", "other")) {
+                counter(MetricNames.MARKET_LIQUIDATIONS, market, "winner", winner);
+                counter(MetricNames.MARKET_LIQUIDATION_BONUS_USD, market, "winner", winner);
+                counter(MetricNames.FIRST_LIQUIDATIONS, market, "winner", winner);
+                blocksToLiquidation(market, winner);
+            }
             AtomicInteger count = new AtomicInteger();
             overdue.put(market, count);
             Gauge.builder(MetricNames.LIQUIDATIONS_OVERDUE, count, AtomicInteger::get)
@@ -63,6 +69,25 @@ public final class KeeperMetrics {
                 .register(registry);
         Gauge.builder(MetricNames.SIGNER_LIQUIDATIONS_AFFORDABLE, affordable,
                 a -> a.get() < 0 ? Double.NaN : a.get()).register(registry);
+    }
+
+    /** A liquidation the market reported: counted with its bonus; a first one of an opportunity we saw, with its delay too. */
+    public void marketLiquidation(MarketId market, boolean ours, BigDecimal bonusUsd, long blocksAfter, boolean first) {
+        String winner = ours ? "us" : "other";
+        counter(MetricNames.MARKET_LIQUIDATIONS, market, "winner", winner).increment();
+        counter(MetricNames.MARKET_LIQUIDATION_BONUS_USD, market, "winner", winner).increment(bonusUsd.max(BigDecimal.ZERO).doubleValue());
+        if (first) {
+            counter(MetricNames.FIRST_LIQUIDATIONS, market, "winner", winner).increment();
+            if (blocksAfter >= 0) {
+                blocksToLiquidation(market, winner).record(blocksAfter);
+            }
+        }
+    }
+
+    private io.micrometer.core.instrument.DistributionSummary blocksToLiquidation(MarketId market, String winner) {
+        return io.micrometer.core.instrument.DistributionSummary.builder(MetricNames.BLOCKS_TO_LIQUIDATION)
+                .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50).tag("protocol", market.protocol()).tag("market", market.name())
+                .tag("winner", winner).register(registry);
     }
 
     /** The overdue positions now (per market; markets with none read 0). */

@@ -63,6 +63,14 @@ public final class MetricNames {
 
     /** Counter of the strategy's decisions; tags outcome (planned, rejected), reason (a RejectReason, or none). */
     public static final String PLANS = "margincall.plans";
+    /** Every liquidation the watched markets' events report, by winner (us / other). */
+    public static final String MARKET_LIQUIDATIONS = "margincall.market.liquidations";
+    /** What those liquidations were worth to their liquidator (collateral − debt at the oracle, USD), by winner. */
+    public static final String MARKET_LIQUIDATION_BONUS_USD = "margincall.market.liquidation.bonus.usd";
+    /** The first liquidation of each opportunity the keeper saw, by winner: the capture rate is us / (us + other). */
+    public static final String FIRST_LIQUIDATIONS = "margincall.first.liquidations";
+    /** Blocks from the head that showed an opportunity to its first liquidation, by winner. */
+    public static final String BLOCKS_TO_LIQUIDATION = "margincall.blocks.to.liquidation";
     /** Positions liquidatable for more than metrics.overdueAfterBlocks that no liquidation of ours has touched. */
     public static final String LIQUIDATIONS_OVERDUE = "margincall.liquidations.overdue";
     /** The signer's native balance (gas money), in the native token. */

@@ -33,6 +33,15 @@ public final class OutcomeRecorder {
     private final Set<PositionId> overdue = ConcurrentHashMap.newKeySet();
     private final Map<PositionId, Long> lastLiquidated = new ConcurrentHashMap<>();
     private final Set<PositionId> wouldLiquidate = ConcurrentHashMap.newKeySet();
+    private final Set<PositionId> firstLiquidated = ConcurrentHashMap.newKeySet();
+    private final Map<Address, Competitor> competitors = new ConcurrentHashMap<>();
+
+    /** The most liquidators kept in the competitor table (the smallest are dropped): bounded whatever the market does. */
+    static final int MAX_COMPETITORS = 256;
+
+    /** Another liquidator's liquidations in the watched markets: how many, and what they were worth (USD, estimated). */
+    public record Competitor(Address liquidator, long liquidations, java.math.BigDecimal bonusUsd, long firstOfOpportunity) {
+    }
     private final Set<PositionId> everLiquidatable = ConcurrentHashMap.newKeySet();
     private final RecentWindow<Outcome> outcomes;
     private final RecentWindow<String> wouldSend;
@@ -58,6 +67,7 @@ public final class OutcomeRecorder {
         overdue.remove(position);
         lastLiquidated.remove(position);
         wouldLiquidate.remove(position);
+        firstLiquidated.remove(position);
     }
 
     public void recoveredExcept(Set<PositionId> near) {
@@ -66,6 +76,36 @@ public final class OutcomeRecorder {
         overdue.retainAll(liquidatableSince.keySet());
         lastLiquidated.keySet().retainAll(liquidatableSince.keySet());
         wouldLiquidate.retainAll(liquidatableSince.keySet());
+        firstLiquidated.retainAll(liquidatableSince.keySet());
+    }
+
+    /**
+     * A liquidation the market reported. Returns how many blocks after the head that first showed the position
+     * liquidatable it came (-1: not an opportunity the keeper saw), and whether it is the first of that opportunity.
+     */
+    public MarketLiquidationSeen marketLiquidation(PositionId position, long block, boolean ours, Address liquidator,
+                                                   java.math.BigDecimal bonusUsd) {
+        Long since = liquidatableSince.get(position);
+        boolean first = since != null && firstLiquidated.add(position);
+        if (!ours) {
+            competitors.merge(liquidator, new Competitor(liquidator, 1, bonusUsd, first ? 1 : 0), (a, b) -> new Competitor(liquidator,
+                    a.liquidations() + 1, a.bonusUsd().add(b.bonusUsd()), a.firstOfOpportunity() + b.firstOfOpportunity()));
+            if (competitors.size() > MAX_COMPETITORS) {
+                competitors.values().stream().min(java.util.Comparator.comparingLong(Competitor::liquidations))
+                        .ifPresent(smallest -> competitors.remove(smallest.liquidator()));
+            }
+        }
+        return new MarketLiquidationSeen(since == null ? -1 : block - since, first);
+    }
+
+    /** What a market liquidation meant for the keeper's accounting. */
+    public record MarketLiquidationSeen(long blocksAfter, boolean first) {
+    }
+
+    /** Other liquidators, most liquidations first. */
+    public List<Competitor> competitors() {
+        return competitors.values().stream().sorted(java.util.Comparator.comparingLong(Competitor::liquidations).reversed()
+                .thenComparing(c -> c.liquidator().hex())).toList();
     }
 
     /**

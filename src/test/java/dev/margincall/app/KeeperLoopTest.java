@@ -312,6 +312,11 @@ class KeeperLoopTest {
         }
 
         @Override
+        public List<dev.margincall.protocol.spi.MarketLiquidation> drainLiquidations() {
+            return List.of();
+        }
+
+        @Override
         public Address walletSpender() {
             return pool;
         }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -142,7 +143,7 @@ class KeeperSafetyIT {
      * another signer. All plan the crash block; each dry-run's would_liquidate must be exactly what run sends.
      */
     @Test
-    @Order(5) // last: after it, Anvil 1.7.1's evm_revert has left the chain with a head whose blocks are missing (not understood)
+    @Order(6) // last: after it, Anvil 1.7.1's evm_revert has left the chain with a head whose blocks are missing (not understood)
     void dryRunWithWalletFundingSaysWouldLiquidateForExactlyTheAccountsRunLiquidates(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         KeeperIT.fundKeeperWithTokens(devnet);
@@ -215,5 +216,97 @@ class KeeperSafetyIT {
 
     private static double gauge(SimpleMeterRegistry registry, String name) {
         return registry.get(name).gauges().stream().mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+    }
+
+    /**
+     * A competitor that outbids the keeper (the keeper's transactions are priced out of the next blocks by a base
+     * fee of 50 gwei; the competitor pays 500) liquidates half the opportunities first. Every liquidation in the
+     * market is counted by winner, exactly as the chain's LiquidationCall events say; each opportunity the keeper
+     * saw and lost gets one 'lost' line naming the competitor and the keeper's reason; the competitor table has it.
+     */
+    @Test
+    @Order(5)
+    void aCompetitorThatWinsIsCountedByWinnerAndEachLostOpportunityIsExplained(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        dev.margincall.devnet.Deployment deployment = devnet.deployment();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        KeeperIT.fund(devnet, KeeperIT.COMPETITOR);
+        dev.margincall.devnet.Transactor tx = new dev.margincall.devnet.Transactor(chain);
+        for (dev.margincall.devnet.Deployment.Reserve reserve : deployment.reserves()) {
+            tx.send("competitor approves " + reserve.symbol(), KeeperIT.COMPETITOR, reserve.asset(), dev.margincall.chain.abi.Erc20.approve(
+                    deployment.aaveV3().pool(), dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256));
+        }
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper")).addAppender(lines);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try {
+            keeper.runtime = keeper.start(devnet, false, KeeperIT.KEEPER_KEY, KeeperIT.config(deployment, Funding.WALLET, Optional.empty()), registry);
+            chain.setAutomine(false);
+            long crashBlock = KeeperHarness.crash(devnet);
+            KeeperHarness.awaitHandled(keeper.runtime, crashBlock);
+            assertThat(keeper.runtime.inFlight()).as("the keeper sent its liquidations").isPositive();
+            List<Address> targets = new java.util.ArrayList<>(KeeperIT.liquidatableAt(new AccountDataReader(chain, deployment.multicall3(),
+                    deployment.aaveV3().pool()), devnet.borrowers().stream().map(b -> b.address()).toList(), crashBlock));
+            targets.sort(java.util.Comparator.comparing(Address::hex));
+            List<Address> taken = targets.subList(0, targets.size() / 2);
+            BigInteger fee = BigInteger.valueOf(500_000_000_000L);
+            long nonce = chain.transactionCount(KeeperIT.COMPETITOR, BlockTag.LATEST);
+            for (Address target : taken) {
+                for (dev.margincall.devnet.Deployment.Reserve collateral : deployment.reserves()) {
+                    for (dev.margincall.devnet.Deployment.Reserve debt : deployment.reserves()) {
+                        chain.sendTransaction(new dev.margincall.chain.CallRequest(KeeperIT.COMPETITOR, deployment.aaveV3().pool(),
+                                dev.margincall.protocol.aavev3.AaveV3Calls.liquidationCall(collateral.asset(), debt.asset(), target,
+                                        dev.margincall.protocol.aavev3.model.WadRayMath.MAX_UINT256, false),
+                                null, BigInteger.valueOf(1_000_000), nonce++, fee, fee));
+                    }
+                }
+            }
+            for (int i = 0; i < 3; i++) { // the keeper's fee is below this base fee: only the competitor gets in
+                chain.setNextBlockBaseFee(BigInteger.valueOf(50_000_000_000L));
+                chain.mine();
+                KeeperHarness.awaitHandled(keeper.runtime, chain.blockNumber());
+            }
+            miner = Executors.newSingleThreadScheduledExecutor();
+            miner.scheduleAtFixedRate(chain::mine, 0, 500, TimeUnit.MILLISECONDS);
+            keeper.awaitIdle(chain, 4);
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+
+            List<dev.margincall.protocol.aavev3.LiquidationCallEvent> all = chain.logs(new dev.margincall.chain.LogFilter(crashBlock, chain.blockNumber(),
+                    List.of(deployment.aaveV3().pool()), List.of(dev.margincall.protocol.aavev3.LiquidationCallEvent.TOPIC))).stream()
+                    .map(dev.margincall.protocol.aavev3.LiquidationCallEvent::decode).toList();
+            long byCompetitor = all.stream().filter(e -> e.liquidator().equals(KeeperIT.COMPETITOR)).count();
+            long byUs = all.stream().filter(e -> e.liquidator().equals(KEEPER)).count();
+            Set<Address> competitorFirst = all.stream().filter(e -> e.liquidator().equals(KeeperIT.COMPETITOR)).map(e -> e.user())
+                    .collect(Collectors.toSet());
+            assertThat(byCompetitor).as("the competitor liquidated").isPositive();
+            assertThat(byUs).as("the keeper liquidated the rest").isPositive();
+            assertThat(counter(registry, MetricNames.MARKET_LIQUIDATIONS, "other")).as("market liquidations won by others").isEqualTo(byCompetitor);
+            assertThat(counter(registry, MetricNames.MARKET_LIQUIDATIONS, "us")).as("market liquidations won by us").isEqualTo(byUs);
+            assertThat(counter(registry, MetricNames.FIRST_LIQUIDATIONS, "other")).as("opportunities lost").isEqualTo(competitorFirst.size());
+            assertThat(counter(registry, MetricNames.FIRST_LIQUIDATIONS, "us")).as("opportunities captured")
+                    .isEqualTo(targets.size() - competitorFirst.size());
+            assertThat(keeper.runtime.events().competitors()).singleElement().satisfies(c -> {
+                assertThat(c.liquidator()).isEqualTo(KeeperIT.COMPETITOR);
+                assertThat(c.liquidations()).isEqualTo(byCompetitor);
+                assertThat(c.bonusUsd()).isPositive();
+            });
+            List<ch.qos.logback.classic.spi.ILoggingEvent> lost = lines.list.stream()
+                    .filter(e -> e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("event") && "lost".equals(kv.value)))
+                    .toList();
+            assertThat(lost).as("one 'lost' line per opportunity lost").hasSize(competitorFirst.size()).allSatisfy(e -> {
+                Map<String, Object> fields = e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> String.valueOf(kv.value)));
+                assertThat(fields.get("liquidator")).isEqualTo(KeeperIT.COMPETITOR.toString());
+                assertThat(fields.get("keeperReason")).as("the keeper had sent its own").isEqualTo("IN_FLIGHT");
+                assertThat(fields.get("effectiveGasPrice")).isEqualTo(fee.toString());
+            });
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper")).detachAppender(lines);
+        }
+    }
+
+    private static long counter(SimpleMeterRegistry registry, String name, String winner) {
+        return (long) registry.get(name).tag("winner", winner).counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 }

@@ -13,6 +13,7 @@ import dev.margincall.protocol.aavev3.model.Reserve;
 import dev.margincall.protocol.spi.LendingMarket;
 import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.Opportunity;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.spi.Quote;
@@ -130,6 +131,28 @@ public final class AaveV3Market implements LendingMarket {
     @Override
     public LiquidationEncoder encoder() {
         return encoder;
+    }
+
+    @Override
+    public List<MarketLiquidation> drainLiquidations() {
+        List<MarketLiquidation> out = new java.util.ArrayList<>();
+        for (LiquidationsSeen.Seen seen : monitor.drainLiquidations()) {
+            LiquidationCallEvent event = seen.event();
+            BigInteger bonus = value(event.collateralAsset(), event.liquidatedCollateralAmount(), false)
+                    .subtract(value(event.debtAsset(), event.debtToCover(), true));
+            out.add(new MarketLiquidation(new PositionId(id, event.user()), event.liquidator(), seen.block(), seen.transactionHash(),
+                    event.collateralAsset(), event.debtAsset(), event.debtToCover(), event.liquidatedCollateralAmount(), bonus));
+        }
+        return out;
+    }
+
+    /** {@code amount} of {@code asset} at the oracle price, in the base currency (a cost rounded up, a gain down). */
+    private BigInteger value(Address asset, BigInteger amount, boolean roundUp) {
+        BigInteger price = monitor.prices().getOrDefault(asset, BigInteger.ZERO);
+        int decimals = monitor.market().reservesById().stream().filter(r -> r != null && r.asset().equals(asset)).findFirst()
+                .map(r -> r.configuration().decimals()).orElse(18);
+        BigInteger unit = BigInteger.TEN.pow(decimals);
+        return roundUp ? dev.margincall.core.Rounding.mulDivUp(amount, price, unit) : amount.multiply(price).divide(unit);
     }
 
     /** The Aave contracts (discovered from the PoolAddressesProvider at start). */

@@ -70,6 +70,7 @@ public final class AaveV3Monitor implements HeadListener {
     private Market market;
     private AccountSet accounts;
     private OracleEvents oracleEvents;
+    private LiquidationsSeen liquidations;
     private LogStream stream;
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
@@ -111,11 +112,13 @@ public final class AaveV3Monitor implements HeadListener {
         market = reader.loadMarket(contracts, tag);
         oracleEvents = new OracleEvents(contracts.oracle(), reader.loadSources(contracts, market, tag));
         accounts = new AccountSet(contracts.pool());
-        stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents),
+        liquidations = new LiquidationsSeen(contracts.pool());
+        stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents, liquidations),
                 new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();
+        liquidations.drain(); // history: not liquidations the keeper could have taken part in
         oracleEvents.drainAnnounced(); // history: the prices are read at the head below
         oracleEvents.drainNewSources();
         prices = reader.loadPrices(contracts, market, tag);
@@ -175,6 +178,11 @@ public final class AaveV3Monitor implements HeadListener {
         shadowVerify(state.sampled(), tag);
         liquidatable = countLiquidatable();
         evaluatedBlock = header.number();
+    }
+
+    /** The Pool's LiquidationCall events of the blocks applied since the last call. */
+    List<LiquidationsSeen.Seen> drainLiquidations() {
+        return liquidations.drain();
     }
 
     /** The block the book was last evaluated at (-1 before the first): what the keeper's decisions rest on. */

@@ -49,4 +49,7 @@ public interface LendingMarket extends HeadListener {
     List<Address> assets();
 
     LiquidationEncoder encoder();
+
+    /** The liquidations its events reported in the blocks applied since the last call (ours and everyone else's). */
+    List<MarketLiquidation> drainLiquidations();
 }
