@@ -214,6 +214,11 @@ final class KeeperEvents implements SubmitEvents {
         }
     }
 
+    /** Logs the top {@code count} other liquidators (on a graceful stop: the run's competitor table). */
+    void logCompetitors(int count) {
+        log.competitors(recorder.competitors().stream().limit(count).toList());
+    }
+
     /** Other liquidators in the watched markets, most liquidations first. */
     List<OutcomeRecorder.Competitor> competitors() {
         return recorder.competitors();

@@ -337,6 +337,7 @@ final class KeeperRuntime implements AutoCloseable {
             log.warn("stopping with {} transaction(s) still in flight; the next start resyncs the nonce from the chain", submitter.inFlightCount());
         }
         close();
+        events.logCompetitors(10);
         log.atInfo().addKeyValue("event", "stop").addKeyValue("inFlight", submitter.inFlightCount()).log("keeper stopped");
     }
 

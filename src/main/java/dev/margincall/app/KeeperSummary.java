@@ -1,6 +1,7 @@
 package dev.margincall.app;
 
 import dev.margincall.observability.Outcome;
+import dev.margincall.observability.OutcomeRecorder;
 import dev.margincall.observability.OutcomeTotals;
 import dev.margincall.strategy.RejectReason;
 import java.io.PrintWriter;
@@ -37,6 +38,10 @@ final class KeeperSummary {
         table.row("gas used per liquidation (mean)", minedCount == 0 ? "-" : Long.toString(totals.minedGasUsed() / minedCount));
         table.row("gas paid", new BigDecimal(totals.minedGasPaidWei()).divide(BigDecimal.TEN.pow(18), MathContext.DECIMAL64).stripTrailingZeros().toPlainString() + " ETH");
         table.row("skipped (last reason per account)", reasons.isEmpty() ? "-" : reasons.toString());
+        List<OutcomeRecorder.Competitor> competitors = events.competitors();
+        table.row("other liquidators (top 3: liquidations, bonus)", competitors.isEmpty() ? "-" : competitors.stream().limit(3)
+                .map(c -> c.liquidator() + ": " + c.liquidations() + ", $" + c.bonusUsd().setScale(2, RoundingMode.HALF_UP).toPlainString())
+                .collect(Collectors.joining("; ")));
         table.print(out);
         // one row per liquidation of the window kept: on a long run, the latest ones
         List<Outcome> mined = events.outcomes().stream().filter(o -> o.status().equals("mined")).toList();

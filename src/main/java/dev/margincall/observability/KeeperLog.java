@@ -91,6 +91,15 @@ public final class KeeperLog {
                 .log("another liquidator liquidated it first");
     }
 
+    /** The other liquidators of the watched markets, most liquidations first: one line each (the top ones). */
+    public void competitors(java.util.List<OutcomeRecorder.Competitor> competitors) {
+        for (OutcomeRecorder.Competitor c : competitors) {
+            log.atInfo().addKeyValue("event", "competitor").addKeyValue("liquidator", c.liquidator()).addKeyValue("liquidations", c.liquidations())
+                    .addKeyValue("firstOfOpportunity", c.firstOfOpportunity())
+                    .addKeyValue("bonusUsd", c.bonusUsd().setScale(2, java.math.RoundingMode.HALF_UP)).log("competitor");
+        }
+    }
+
     /** A settled transaction: mined at info, anything else at warn. */
     public void settled(Outcome outcome) {
         LoggingEventBuilder builder = "mined".equals(outcome.status()) ? log.atInfo() : log.atWarn();

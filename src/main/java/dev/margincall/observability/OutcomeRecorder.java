@@ -34,6 +34,7 @@ public final class OutcomeRecorder {
     private final Map<PositionId, Long> lastLiquidated = new ConcurrentHashMap<>();
     private final Set<PositionId> wouldLiquidate = ConcurrentHashMap.newKeySet();
     private final Set<PositionId> firstLiquidated = ConcurrentHashMap.newKeySet();
+    private final Map<PositionId, String> lastFailure = new ConcurrentHashMap<>();
     private final Map<Address, Competitor> competitors = new ConcurrentHashMap<>();
 
     /** The most liquidators kept in the competitor table (the smallest are dropped): bounded whatever the market does. */
@@ -68,6 +69,7 @@ public final class OutcomeRecorder {
         lastLiquidated.remove(position);
         wouldLiquidate.remove(position);
         firstLiquidated.remove(position);
+        lastFailure.remove(position);
     }
 
     public void recoveredExcept(Set<PositionId> near) {
@@ -77,6 +79,7 @@ public final class OutcomeRecorder {
         lastLiquidated.keySet().retainAll(liquidatableSince.keySet());
         wouldLiquidate.retainAll(liquidatableSince.keySet());
         firstLiquidated.retainAll(liquidatableSince.keySet());
+        lastFailure.keySet().retainAll(liquidatableSince.keySet());
     }
 
     /**
@@ -129,14 +132,22 @@ public final class OutcomeRecorder {
         return Set.copyOf(overdue);
     }
 
-    /** Why the keeper itself has not liquidated {@code position}: its last reason, in flight, or none recorded. */
+    /**
+     * Why the keeper itself has not liquidated {@code position}: its transaction was in flight (since which head),
+     * its last one reverted or was cancelled, its last reason for not planning or sending, or none recorded.
+     */
     public String whyNotLiquidated(PositionId position) {
+        Long sent = sentAt.get(position);
+        if (sent != null) {
+            return "IN_FLIGHT since block " + sent;
+        }
+        String failure = lastFailure.get(position);
+        if (failure != null) {
+            return failure;
+        }
         RejectReason reason = lastRejection.get(position);
         if (reason != null) {
             return reason.name();
-        }
-        if (sentAt.containsKey(position)) {
-            return "IN_FLIGHT";
         }
         return wouldLiquidate.contains(position) ? "DRY_RUN" : "NO_PLAN_YET";
     }
@@ -164,6 +175,8 @@ public final class OutcomeRecorder {
         if ("mined".equals(status)) {
             overdue.remove(liquidation.position());
             lastLiquidated.put(liquidation.position(), receipt.blockNumber());
+        } else if (liquidatableSince.containsKey(liquidation.position())) {
+            lastFailure.put(liquidation.position(), status.toUpperCase(java.util.Locale.ROOT) + " in block " + receipt.blockNumber());
         }
         BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
         PositionId position = liquidation.position();

@@ -292,13 +292,16 @@ class KeeperSafetyIT {
                 assertThat(c.liquidations()).isEqualTo(byCompetitor);
                 assertThat(c.bonusUsd()).isPositive();
             });
+            java.io.StringWriter summary = new java.io.StringWriter();
+            KeeperSummary.print(new java.io.PrintWriter(summary), keeper.runtime.events(), keeper.runtime.accountsTracked());
+            assertThat(summary.toString()).as("the run summary's competitor table").contains(KeeperIT.COMPETITOR + ": " + byCompetitor + ", $");
             List<ch.qos.logback.classic.spi.ILoggingEvent> lost = lines.list.stream()
                     .filter(e -> e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("event") && "lost".equals(kv.value)))
                     .toList();
             assertThat(lost).as("one 'lost' line per opportunity lost").hasSize(competitorFirst.size()).allSatisfy(e -> {
                 Map<String, Object> fields = e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> String.valueOf(kv.value)));
                 assertThat(fields.get("liquidator")).isEqualTo(KeeperIT.COMPETITOR.toString());
-                assertThat(fields.get("keeperReason")).as("the keeper had sent its own").isEqualTo("IN_FLIGHT");
+                assertThat(fields.get("keeperReason")).as("the keeper had sent its own").isEqualTo("IN_FLIGHT since block " + crashBlock);
                 assertThat(fields.get("effectiveGasPrice")).isEqualTo(fee.toString());
             });
         } finally {

@@ -41,7 +41,7 @@ class OutcomeRecorderTest {
     void ourMinedLiquidationRestartsTheCountAndAnInFlightOneIsTheReason() {
         recorder.liquidatable(OURS, 100);
         recorder.sent(stub(OURS), 101);
-        assertThat(recorder.whyNotLiquidated(OURS)).isEqualTo("IN_FLIGHT");
+        assertThat(recorder.whyNotLiquidated(OURS)).isEqualTo("IN_FLIGHT since block 101");
         assertThat(recorder.newlyOverdue(121, 20)).containsExactly(OURS);
         recorder.settled(stub(OURS), receipt(125), "mined");
         assertThat(recorder.overdue()).as("liquidated: not overdue").isEmpty();
