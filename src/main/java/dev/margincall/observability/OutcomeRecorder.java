@@ -90,6 +90,10 @@ public final class OutcomeRecorder {
                                                    java.math.BigDecimal bonusUsd) {
         Long since = liquidatableSince.get(position);
         boolean first = since != null && firstLiquidated.add(position);
+        if (since != null) { // liquidated by someone: not overdue, and the count restarts from here
+            overdue.remove(position);
+            lastLiquidated.merge(position, block, Math::max);
+        }
         if (!ours) {
             competitors.merge(liquidator, new Competitor(liquidator, 1, bonusUsd, first ? 1 : 0), (a, b) -> new Competitor(liquidator,
                     a.liquidations() + 1, a.bonusUsd().add(b.bonusUsd()), a.firstOfOpportunity() + b.firstOfOpportunity()));
@@ -112,9 +116,9 @@ public final class OutcomeRecorder {
     }
 
     /**
-     * Positions liquidatable for more than {@code afterBlocks} at {@code head} with no liquidation of ours mined
-     * in that time: those that became overdue now (each reported once until it is liquidated or healthy).
-     * Liquidations by others are not seen here (the market's own liquidation events are not followed yet).
+     * Positions liquidatable for more than {@code afterBlocks} at {@code head} with no liquidation (ours or anyone's,
+     * from the market's events) in that time: those that became overdue now (each reported once until it is
+     * liquidated or healthy).
      */
     public List<PositionId> newlyOverdue(long head, long afterBlocks) {
         List<PositionId> now = new java.util.ArrayList<>();

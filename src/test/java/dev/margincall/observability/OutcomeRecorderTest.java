@@ -50,6 +50,23 @@ class OutcomeRecorderTest {
     }
 
     @Test
+    void anotherLiquidatorsLiquidationEndsTheOverdueStateAndIsTheFirstOfTheOpportunityOnce() {
+        recorder.liquidatable(SKIPPED, 100);
+        assertThat(recorder.newlyOverdue(121, 20)).containsExactly(SKIPPED);
+        Address rival = Address.of("0x00000000000000000000000000000000000000b0");
+        OutcomeRecorder.MarketLiquidationSeen first = recorder.marketLiquidation(SKIPPED, 122, false, rival, java.math.BigDecimal.TEN);
+        assertThat(first).isEqualTo(new OutcomeRecorder.MarketLiquidationSeen(22, true));
+        assertThat(recorder.overdue()).isEmpty();
+        assertThat(recorder.marketLiquidation(SKIPPED, 123, false, rival, java.math.BigDecimal.ONE).first()).as("a second one").isFalse();
+        assertThat(recorder.competitors()).singleElement().isEqualTo(new OutcomeRecorder.Competitor(rival, 2, java.math.BigDecimal.valueOf(11), 1));
+        assertThat(recorder.newlyOverdue(142, 20)).as("counted again from the last liquidation").isEmpty();
+        assertThat(recorder.newlyOverdue(144, 20)).containsExactly(SKIPPED);
+        Address unseen = Address.of("0x00000000000000000000000000000000000000c0");
+        assertThat(recorder.marketLiquidation(new PositionId(CORE, unseen), 150, false, rival, java.math.BigDecimal.ONE))
+                .as("not an opportunity the keeper saw").isEqualTo(new OutcomeRecorder.MarketLiquidationSeen(-1, false));
+    }
+
+    @Test
     void aDryRunPlanIsTheReasonADryRunKeeperGives() {
         recorder.liquidatable(SKIPPED, 10);
         recorder.wouldSend(stub(SKIPPED));
