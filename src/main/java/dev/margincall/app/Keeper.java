@@ -52,6 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Keeper implements HeadListener {
 
+    /** Blocks after the next one a liquidation must still be valid at to be planned (see {@link RejectReason#RECOVERING}). */
+    static final int LANDING_MARGIN_BLOCKS = 2;
+
     private final Map<MarketId, LendingMarket> markets = new LinkedHashMap<>();
     private final LiquidationStrategy strategy;
     private final Submitter submitter;
@@ -257,6 +260,14 @@ final class Keeper implements HeadListener {
                 continue;
             }
             events.liquidatable(position, head.number());
+            // A transaction may land a block or two later than planned (a busy node, a retried send): an account that
+            // interest makes healthy again by then would revert the liquidation. Plan only what stays liquidatable.
+            long later = nextTimestamp + LANDING_MARGIN_BLOCKS * blockInterval;
+            if (markets.get(position.market()).opportunity(position.account(), later).quotes().isEmpty()) {
+                events.decision(new PlanDecision.Rejected(position, RejectReason.RECOVERING, "liquidatable at the next block, healthy again "
+                        + LANDING_MARGIN_BLOCKS + " blocks later from interest alone"));
+                continue;
+            }
             opportunities.put(position, opportunity);
         }
         return opportunities;

@@ -209,6 +209,9 @@ final class KeeperEvents implements SubmitEvents {
         OutcomeRecorder.MarketLiquidationSeen seen = recorder.marketLiquidation(liquidation.position(), liquidation.block(), ours,
                 liquidation.liquidator(), bonusUsd);
         metrics.marketLiquidation(liquidation.position().market(), ours, bonusUsd, seen.blocksAfter(), seen.first());
+        if (!ours) {
+            metrics.competitors(recorder.competitors());
+        }
         if (!ours && seen.first()) {
             log.lost(liquidation, seen.blocksAfter(), effectiveGasPrice, recorder.whyNotLiquidated(liquidation.position()));
         }

@@ -30,7 +30,11 @@ public final class KeeperMetrics {
     private static final List<String> TRANSACTION_EVENTS = List.of("sent", "replaced", "cancelling", "mined", "reverted", "cancelled",
             "dropped", "would_send", "reorged");
 
+    /** Competitor series kept: the top ones by liquidations, replaced as the ranking changes (a bounded label set). */
+    public static final int TOP_COMPETITORS = 5;
+
     private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.MultiGauge competitors;
     private final Timer opportunityToBroadcast;
     private final Counter gasSpent;
     private final Map<MarketId, AtomicInteger> overdue = new ConcurrentHashMap<>();
@@ -43,6 +47,7 @@ public final class KeeperMetrics {
         this.opportunityToBroadcast = Timer.builder(MetricNames.OPPORTUNITY_TO_BROADCAST).publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram().register(registry);
         this.gasSpent = Counter.builder(MetricNames.GAS_SPENT_NATIVE).register(registry);
+        this.competitors = io.micrometer.core.instrument.MultiGauge.builder(MetricNames.COMPETITOR_LIQUIDATIONS).register(registry);
         // Prometheus's rate() cannot see a counter's first increment if the series appears with it, and
         // dashboards show 0 instead of "no data".
         for (MarketId market : markets) {
@@ -88,6 +93,17 @@ public final class KeeperMetrics {
         return io.micrometer.core.instrument.DistributionSummary.builder(MetricNames.BLOCKS_TO_LIQUIDATION)
                 .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50).tag("protocol", market.protocol()).tag("market", market.name())
                 .tag("winner", winner).register(registry);
+    }
+
+    /** The competitor table's top rows as gauges labelled by rank and liquidator; older rows are removed. */
+    public void competitors(List<OutcomeRecorder.Competitor> ranked) {
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(TOP_COMPETITORS, ranked.size()); i++) {
+            OutcomeRecorder.Competitor competitor = ranked.get(i);
+            rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("rank", Integer.toString(i + 1),
+                    "liquidator", competitor.liquidator().toString()), competitor.liquidations()));
+        }
+        competitors.register(rows, true);
     }
 
     /** The overdue positions now (per market; markets with none read 0). */

@@ -71,6 +71,8 @@ public final class MetricNames {
     public static final String FIRST_LIQUIDATIONS = "margincall.first.liquidations";
     /** Blocks from the head that showed an opportunity to its first liquidation, by winner. */
     public static final String BLOCKS_TO_LIQUIDATION = "margincall.blocks.to.liquidation";
+    /** The top liquidators other than us (at most {@code KeeperMetrics.TOP_COMPETITORS} series at a time, by rank): liquidations since the start. */
+    public static final String COMPETITOR_LIQUIDATIONS = "margincall.competitor.liquidations";
     /** Positions liquidatable for more than metrics.overdueAfterBlocks that no liquidation of ours has touched. */
     public static final String LIQUIDATIONS_OVERDUE = "margincall.liquidations.overdue";
     /** The signer's native balance (gas money), in the native token. */

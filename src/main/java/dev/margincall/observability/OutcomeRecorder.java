@@ -158,6 +158,7 @@ public final class OutcomeRecorder {
 
     /** True when the reason is new for the position (logged once per position and reason, not every block). */
     public boolean rejected(PositionId position, RejectReason reason) {
+        lastFailure.remove(position); // newer than a failed transaction of the same episode
         return lastRejection.put(position, reason) != reason;
     }
 

@@ -7,6 +7,11 @@ package dev.margincall.strategy;
 public enum RejectReason {
     /** Health factor below 1 but no collateral the pool lets a liquidator seize: bad debt, nothing to win. */
     NOTHING_TO_SEIZE,
+    /**
+     * Liquidatable at the next block but healthy again a couple of blocks later from interest alone (its
+     * collateral earns faster than its debt grows): a transaction that lands a block late would revert.
+     */
+    RECOVERING,
     /** Its debt in every pair is worth less than the dust threshold. */
     DUST,
     /** No pool swaps the collateral into the debt asset (flash-loan funding). */

@@ -208,7 +208,8 @@ class KeeperLoopTest {
         final List<Long> blocks = new ArrayList<>();
         final List<Long> heads = new ArrayList<>();
         final List<Long> rollbacks = new ArrayList<>();
-        final List<Address> quoted = new ArrayList<>();
+        /** Accounts asked for a quote (each once: the keeper also asks a couple of blocks ahead, see Keeper.LANDING_MARGIN_BLOCKS). */
+        final java.util.Set<Address> quoted = new java.util.LinkedHashSet<>();
 
         FakeMarket(MarketId id, BigInteger unitsPerUsd, Address debtAsset, int debtDecimals, Address pool) {
             this.id = id;

@@ -241,7 +241,9 @@ class KeeperSafetyIT {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper")).addAppender(lines);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try {
-            keeper.runtime = keeper.start(devnet, false, KeeperIT.KEEPER_KEY, KeeperIT.config(deployment, Funding.WALLET, Optional.empty()), registry);
+            KeeperConfig base = KeeperIT.config(deployment, Funding.WALLET, Optional.empty());
+            keeper.runtime = keeper.start(devnet, false, KeeperIT.KEEPER_KEY,
+                    new KeeperConfig(base.chain(), base.protocols(), base.execution(), base.metrics().withOverdueAfterBlocks(8)), registry);
             chain.setAutomine(false);
             long crashBlock = KeeperHarness.crash(devnet);
             KeeperHarness.awaitHandled(keeper.runtime, crashBlock);
@@ -269,7 +271,7 @@ class KeeperSafetyIT {
             }
             miner = Executors.newSingleThreadScheduledExecutor();
             miner.scheduleAtFixedRate(chain::mine, 0, 500, TimeUnit.MILLISECONDS);
-            keeper.awaitIdle(chain, 4);
+            keeper.awaitIdle(chain, 10); // longer than overdueAfterBlocks: what is left alone now is overdue
             miner.shutdownNow();
             miner.awaitTermination(5, TimeUnit.SECONDS);
 
@@ -287,11 +289,29 @@ class KeeperSafetyIT {
             assertThat(counter(registry, MetricNames.FIRST_LIQUIDATIONS, "other")).as("opportunities lost").isEqualTo(competitorFirst.size());
             assertThat(counter(registry, MetricNames.FIRST_LIQUIDATIONS, "us")).as("opportunities captured")
                     .isEqualTo(targets.size() - competitorFirst.size());
+            assertThat(registry.get(MetricNames.COMPETITOR_LIQUIDATIONS).tag("rank", "1").tag("liquidator", KeeperIT.COMPETITOR.toString())
+                    .gauge().value()).as("the dashboard's top competitor").isEqualTo((double) byCompetitor);
             assertThat(keeper.runtime.events().competitors()).singleElement().satisfies(c -> {
                 assertThat(c.liquidator()).isEqualTo(KeeperIT.COMPETITOR);
                 assertThat(c.liquidations()).isEqualTo(byCompetitor);
                 assertThat(c.bonusUsd()).isPositive();
             });
+            // what everyone left alone (dust and the like after partial liquidations): overdue, each with the keeper's own reason
+            Set<Address> leftAlone = KeeperIT.liquidatableAt(new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool()),
+                    devnet.borrowers().stream().map(b -> b.address()).toList(), chain.blockNumber());
+            assertThat(leftAlone).as("accounts nobody liquidates any more").isNotEmpty();
+            assertThat(gauge(registry, MetricNames.LIQUIDATIONS_OVERDUE)).as("overdue = left alone").isEqualTo(leftAlone.size());
+            List<Map<String, String>> overdue = lines.list.stream().filter(e -> e.getKeyValuePairs() != null
+                    && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("event") && "overdue".equals(kv.value)))
+                    .map(e -> e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> String.valueOf(kv.value), (a, b) -> b)))
+                    .toList();
+            // an account is reported again if it became overdue, was liquidated (partly), then overdue again
+            assertThat(overdue.stream().map(f -> Address.of(f.get("account"))).collect(Collectors.toSet()))
+                    .as("an overdue line for every account left alone, and only for those").isEqualTo(leftAlone);
+            Map<Address, dev.margincall.strategy.RejectReason> reasons = keeper.runtime.events().rejections();
+            assertThat(overdue).allSatisfy(f -> assertThat(f.get("keeperReason")).as("the keeper's own reason for %s", f.get("account"))
+                    .satisfiesAnyOf(r -> assertThat(r).isEqualTo(String.valueOf(reasons.get(Address.of(f.get("account"))))),
+                            r -> assertThat(r).matches("(CANCELLED|REVERTED) in block \\d+|IN_FLIGHT since block \\d+")));
             java.io.StringWriter summary = new java.io.StringWriter();
             KeeperSummary.print(new java.io.PrintWriter(summary), keeper.runtime.events(), keeper.runtime.accountsTracked());
             assertThat(summary.toString()).as("the run summary's competitor table").contains(KeeperIT.COMPETITOR + ": " + byCompetitor + ", $");
