@@ -19,7 +19,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -147,21 +146,11 @@ class DevnetAave36IT {
         List<UserAccountData> liquidatable = data.stream().filter(UserAccountData::liquidatable).toList();
         assertThat(liquidatable).as("accounts under HF 1 after a 30%% WETH crash").hasSizeGreaterThan(3);
 
-        SeededBorrower victim = devnet.borrowers().stream()
-                .filter(b -> liquidatable.stream().anyMatch(d -> d.account().equals(b.address())))
-                .filter(b -> b.collateral().stream().anyMatch(h -> h.symbol().equals("WETH")))
-                .filter(b -> b.debt().stream().anyMatch(h -> h.symbol().equals("USDC")))
-                .max(Comparator.comparing(b -> b.debt().stream().filter(h -> h.symbol().equals("USDC")).findFirst().orElseThrow().amount()))
-                .orElseThrow();
-        Address liquidator = DevnetDeployer.derivedAddress("margin-call/test/liquidator-3.6");
-        chain.setBalance(liquidator, WAD.multiply(BigInteger.TEN));
-        Transactor tx = new Transactor(chain);
+        DevnetMarketIT.Liquidated liquidated = DevnetMarketIT.liquidateLargestUsdcDebtor(devnet, liquidatable, "margin-call/test/liquidator-3.6");
+        SeededBorrower victim = liquidated.victim();
+        Address liquidator = liquidated.liquidator();
         Address usdc = deployment.reserve("USDC").asset();
-        BigInteger funds = BigInteger.TEN.pow(6 + 9);
-        tx.send("mint USDC", liquidator, usdc, Abi.call("mint(uint256)", uint(funds)));
-        tx.send("approve pool", liquidator, usdc, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(funds)));
-        TransactionReceipt receipt = tx.send("liquidate", liquidator, deployment.aaveV3().pool(),
-                DevnetMarketIT.liquidationCall(deployment, victim.address()));
+        TransactionReceipt receipt = liquidated.receipt();
 
         // IPool.LiquidationCall of v3.6.0 has the V3.0 signature.
         String liquidationTopic = Abi.topic("LiquidationCall(address,address,address,uint256,uint256,address,bool)");

@@ -115,21 +115,9 @@ class DevnetMarketIT {
         List<UserAccountData> liquidatable = data.stream().filter(UserAccountData::liquidatable).toList();
         assertThat(liquidatable).as("accounts under HF 1 after a 30%% WETH crash").hasSizeGreaterThan(20);
 
-        // The liquidatable account with WETH collateral and the largest USDC debt.
-        SeededBorrower victim = devnet.borrowers().stream()
-                .filter(b -> liquidatable.stream().anyMatch(d -> d.account().equals(b.address())))
-                .filter(b -> b.collateral().stream().anyMatch(h -> h.symbol().equals("WETH")))
-                .filter(b -> b.debt().stream().anyMatch(h -> h.symbol().equals("USDC")))
-                .max(Comparator.comparing(b -> b.debt().stream().filter(h -> h.symbol().equals("USDC")).findFirst().orElseThrow().amount()))
-                .orElseThrow();
-        Address liquidator = DevnetDeployer.derivedAddress("margin-call/test/liquidator");
-        chain.setBalance(liquidator, WAD.multiply(BigInteger.TEN));
-        Transactor tx = new Transactor(chain);
-        Address usdc = deployment.reserve("USDC").asset();
-        BigInteger funds = BigInteger.TEN.pow(6 + 9);
-        tx.send("mint USDC", liquidator, usdc, Abi.call("mint(uint256)", uint(funds)));
-        tx.send("approve pool", liquidator, usdc, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(funds)));
-        TransactionReceipt receipt = tx.send("liquidate", liquidator, deployment.aaveV3().pool(), liquidationCall(deployment, victim.address()));
+        Liquidated liquidated = liquidateLargestUsdcDebtor(devnet, liquidatable, "margin-call/test/liquidator");
+        SeededBorrower victim = liquidated.victim();
+        TransactionReceipt receipt = liquidated.receipt();
 
         String liquidationTopic = Abi.topic("LiquidationCall(address,address,address,uint256,uint256,address,bool)");
         List<LogEntry> events = chain.logs(new LogFilter(receipt.blockNumber(), receipt.blockNumber(),
@@ -273,5 +261,31 @@ class DevnetMarketIT {
 
     static Set<Address> addresses(List<SeededBorrower> borrowers) {
         return borrowers.stream().map(SeededBorrower::address).collect(Collectors.toSet());
+    }
+
+    /** A liquidation by a freshly funded liquidator, and the account it liquidated. */
+    record Liquidated(SeededBorrower victim, Address liquidator, TransactionReceipt receipt) {
+    }
+
+    /**
+     * The liquidatable account with WETH collateral and the largest USDC debt, liquidated by a liquidator (derived from
+     * {@code label}) that mints, approves and repays USDC.
+     */
+    static Liquidated liquidateLargestUsdcDebtor(Devnet devnet, List<UserAccountData> liquidatable, String label) {
+        Deployment deployment = devnet.deployment();
+        SeededBorrower victim = devnet.borrowers().stream()
+                .filter(b -> liquidatable.stream().anyMatch(d -> d.account().equals(b.address())))
+                .filter(b -> b.collateral().stream().anyMatch(h -> h.symbol().equals("WETH")))
+                .filter(b -> b.debt().stream().anyMatch(h -> h.symbol().equals("USDC")))
+                .max(Comparator.comparing(b -> b.debt().stream().filter(h -> h.symbol().equals("USDC")).findFirst().orElseThrow().amount()))
+                .orElseThrow();
+        Address liquidator = DevnetDeployer.derivedAddress(label);
+        devnet.chain().setBalance(liquidator, WAD.multiply(BigInteger.TEN));
+        Transactor tx = new Transactor(devnet.chain());
+        Address usdc = deployment.reserve("USDC").asset();
+        BigInteger funds = BigInteger.TEN.pow(6 + 9);
+        tx.send("mint USDC", liquidator, usdc, Abi.call("mint(uint256)", uint(funds)));
+        tx.send("approve pool", liquidator, usdc, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(funds)));
+        return new Liquidated(victim, liquidator, tx.send("liquidate", liquidator, deployment.aaveV3().pool(), liquidationCall(deployment, victim.address())));
     }
 }
