@@ -26,15 +26,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OutcomeRecorder {
 
-    private final Map<PositionId, Long> liquidatableSince = new ConcurrentHashMap<>();
+    /** What is known of a position from the head that first showed it liquidatable until it is healthy again. */
+    private static final class Episode {
+        final long since;
+        volatile long lastLiquidated;      // the block of its latest liquidation by anyone (since, before any)
+        volatile boolean overdue;
+        volatile boolean firstLiquidated;  // its first liquidation was attributed
+        volatile boolean wouldLiquidate;   // a dry-run would have sent a liquidation
+        volatile String lastFailure;       // our last transaction reverted or was cancelled
+
+        Episode(long since) {
+            this.since = since;
+            this.lastLiquidated = since;
+        }
+    }
+
+    private final Map<PositionId, Episode> episodes = new ConcurrentHashMap<>();
     private final Map<PositionId, RejectReason> lastRejection = new ConcurrentHashMap<>();
     private final Map<PositionId, Long> sentAt = new ConcurrentHashMap<>();
-    // both bounded by liquidatableSince: pruned with it
-    private final Set<PositionId> overdue = ConcurrentHashMap.newKeySet();
-    private final Map<PositionId, Long> lastLiquidated = new ConcurrentHashMap<>();
-    private final Set<PositionId> wouldLiquidate = ConcurrentHashMap.newKeySet();
-    private final Set<PositionId> firstLiquidated = ConcurrentHashMap.newKeySet();
-    private final Map<PositionId, String> lastFailure = new ConcurrentHashMap<>();
     private final Map<Address, Competitor> competitors = new ConcurrentHashMap<>();
 
     /** The most liquidators kept in the competitor table (the smallest are dropped): bounded whatever the market does. */
@@ -59,27 +68,17 @@ public final class OutcomeRecorder {
     /** True when this is the first head showing the position liquidatable in its current episode. */
     public boolean liquidatable(PositionId position, long headBlock) {
         everLiquidatable.add(position);
-        return liquidatableSince.putIfAbsent(position, headBlock) == null;
+        return episodes.putIfAbsent(position, new Episode(headBlock)) == null;
     }
 
     public void recovered(PositionId position) {
-        liquidatableSince.remove(position);
+        episodes.remove(position);
         lastRejection.remove(position);
-        overdue.remove(position);
-        lastLiquidated.remove(position);
-        wouldLiquidate.remove(position);
-        firstLiquidated.remove(position);
-        lastFailure.remove(position);
     }
 
     public void recoveredExcept(Set<PositionId> near) {
-        liquidatableSince.keySet().retainAll(near);
+        episodes.keySet().retainAll(near);
         lastRejection.keySet().retainAll(near);
-        overdue.retainAll(liquidatableSince.keySet());
-        lastLiquidated.keySet().retainAll(liquidatableSince.keySet());
-        wouldLiquidate.retainAll(liquidatableSince.keySet());
-        firstLiquidated.retainAll(liquidatableSince.keySet());
-        lastFailure.keySet().retainAll(liquidatableSince.keySet());
     }
 
     /**
@@ -88,11 +87,12 @@ public final class OutcomeRecorder {
      */
     public MarketLiquidationSeen marketLiquidation(PositionId position, long block, boolean ours, Address liquidator,
                                                    java.math.BigDecimal bonusUsd) {
-        Long since = liquidatableSince.get(position);
-        boolean first = since != null && firstLiquidated.add(position);
-        if (since != null) { // liquidated by someone: not overdue, and the count restarts from here
-            overdue.remove(position);
-            lastLiquidated.merge(position, block, Math::max);
+        Episode episode = episodes.get(position);
+        boolean first = episode != null && !episode.firstLiquidated;
+        if (episode != null) { // liquidated by someone: not overdue, and the count restarts from here
+            episode.firstLiquidated = true;
+            episode.overdue = false;
+            episode.lastLiquidated = Math.max(episode.lastLiquidated, block);
         }
         if (!ours) {
             competitors.merge(liquidator, new Competitor(liquidator, 1, bonusUsd, first ? 1 : 0), (a, b) -> new Competitor(liquidator,
@@ -102,7 +102,7 @@ public final class OutcomeRecorder {
                         .ifPresent(smallest -> competitors.remove(smallest.liquidator()));
             }
         }
-        return new MarketLiquidationSeen(since == null ? -1 : block - since, first);
+        return new MarketLiquidationSeen(episode == null ? -1 : block - episode.since, first);
     }
 
     /** What a market liquidation meant for the keeper's accounting. */
@@ -122,9 +122,9 @@ public final class OutcomeRecorder {
      */
     public List<PositionId> newlyOverdue(long head, long afterBlocks) {
         List<PositionId> now = new java.util.ArrayList<>();
-        liquidatableSince.forEach((position, since) -> {
-            long from = Math.max(since, lastLiquidated.getOrDefault(position, since));
-            if (head - from > afterBlocks && overdue.add(position)) {
+        episodes.forEach((position, episode) -> {
+            if (head - episode.lastLiquidated > afterBlocks && !episode.overdue) {
+                episode.overdue = true;
                 now.add(position);
             }
         });
@@ -133,7 +133,7 @@ public final class OutcomeRecorder {
 
     /** Positions overdue now. */
     public Set<PositionId> overdue() {
-        return Set.copyOf(overdue);
+        return episodes.entrySet().stream().filter(e -> e.getValue().overdue).map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
     }
 
     /**
@@ -145,26 +145,32 @@ public final class OutcomeRecorder {
         if (sent != null) {
             return "IN_FLIGHT since block " + sent;
         }
-        String failure = lastFailure.get(position);
-        if (failure != null) {
-            return failure;
+        Episode episode = episodes.get(position);
+        if (episode != null && episode.lastFailure != null) {
+            return episode.lastFailure;
         }
         RejectReason reason = lastRejection.get(position);
         if (reason != null) {
             return reason.name();
         }
-        return wouldLiquidate.contains(position) ? "DRY_RUN" : "NO_PLAN_YET";
+        return episode != null && episode.wouldLiquidate ? "DRY_RUN" : "NO_PLAN_YET";
     }
 
     /** True when the reason is new for the position (logged once per position and reason, not every block). */
     public boolean rejected(PositionId position, RejectReason reason) {
-        lastFailure.remove(position); // newer than a failed transaction of the same episode
+        Episode episode = episodes.get(position);
+        if (episode != null) {
+            episode.lastFailure = null; // newer than a failed transaction of the same episode
+        }
         return lastRejection.put(position, reason) != reason;
     }
 
     public void wouldSend(Liquidation liquidation) {
         wouldSend.add(liquidation.position().account().toString());
-        wouldLiquidate.add(liquidation.position());
+        Episode episode = episodes.get(liquidation.position());
+        if (episode != null) {
+            episode.wouldLiquidate = true;
+        }
     }
 
     public void sent(Liquidation liquidation, long headBlock) {
@@ -177,11 +183,12 @@ public final class OutcomeRecorder {
 
     /** The transaction settled with a receipt: its outcome, recorded. */
     public Outcome settled(Liquidation liquidation, TransactionReceipt receipt, String status) {
-        if ("mined".equals(status)) {
-            overdue.remove(liquidation.position());
-            lastLiquidated.put(liquidation.position(), receipt.blockNumber());
-        } else if (liquidatableSince.containsKey(liquidation.position())) {
-            lastFailure.put(liquidation.position(), status.toUpperCase(java.util.Locale.ROOT) + " in block " + receipt.blockNumber());
+        Episode episode = episodes.get(liquidation.position());
+        if (episode != null && "mined".equals(status)) {
+            episode.overdue = false;
+            episode.lastLiquidated = Math.max(episode.lastLiquidated, receipt.blockNumber());
+        } else if (episode != null) {
+            episode.lastFailure = status.toUpperCase(java.util.Locale.ROOT) + " in block " + receipt.blockNumber();
         }
         BigInteger paid = receipt.gasUsed().multiply(receipt.effectiveGasPrice() == null ? BigInteger.ZERO : receipt.effectiveGasPrice());
         PositionId position = liquidation.position();
@@ -203,7 +210,8 @@ public final class OutcomeRecorder {
     }
 
     private long since(PositionId position) {
-        return liquidatableSince.getOrDefault(position, -1L);
+        Episode episode = episodes.get(position);
+        return episode == null ? -1 : episode.since;
     }
 
     /** The head the position's transaction was sent at, forgotten now that it settled (one in flight per position). */
@@ -252,7 +260,7 @@ public final class OutcomeRecorder {
 
     /** How many entries each collection holds now, for the tests that check none grows with blocks or outcomes. */
     public Footprint footprint() {
-        return new Footprint(liquidatableSince.size(), lastRejection.size(), sentAt.size(), outcomes.size(), wouldSend.size(),
+        return new Footprint(episodes.size(), lastRejection.size(), sentAt.size(), outcomes.size(), wouldSend.size(),
                 replacements.size(), everLiquidatable.size(), totals.accountsLiquidated(), outcomes.capacity());
     }
 
