@@ -1,6 +1,7 @@
 package dev.margincall.protocol.aavev3;
 
 import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.model.LiquidationQuote;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.Quote;
@@ -25,14 +26,22 @@ final class AaveV3Encoder implements LiquidationEncoder {
 
     @Override
     public ContractCall wallet(Quote quote, boolean receiveCollateralAsToken) {
-        return new ContractCall(pool, AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
+        return new ContractCall(pool, AaveV3Calls.liquidationCall(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote),
                 receiveCollateralAsToken));
     }
 
     @Override
     public ContractCall contractFunded(Address liquidator, Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
-        return new ContractCall(liquidator, FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToCover(),
+        return new ContractCall(liquidator, FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote),
                 swapPath, minAmountOut, minProfit));
+    }
+
+    /**
+     * The {@code debtToCover} argument: what the quote repays, or on 3.6 a little more when it clears a line
+     * ({@link LiquidationQuote#debtToRequest()}: the Pool takes only what it computes when the call lands).
+     */
+    private static BigInteger requested(Quote quote) {
+        return quote instanceof LiquidationQuote aave ? aave.debtToRequest() : quote.debtToCover();
     }
 
     @Override
