@@ -31,6 +31,11 @@ public final class Transactor {
         return sendRequest(what, new CallRequest(from, to, calldata, null, null));
     }
 
+    /** Sends {@code request} as it is (its own gas limit, for calls whose estimate is unreliable) and waits for its receipt. */
+    public TransactionReceipt send(String what, CallRequest request) {
+        return sendRequest(what, request);
+    }
+
     public Address deploy(String what, Address from, String initCode) {
         TransactionReceipt receipt = sendRequest("deploy " + what, CallRequest.create(from, initCode));
         if (receipt.contractAddress() == null) {
