@@ -69,7 +69,7 @@ public final class LiquidationStrategy {
         if (route.isEmpty() || swapOut.signum() == 0) {
             return Evaluated.rejected(RejectReason.NO_LIQUIDITY, describe(quote) + ": no Uniswap V2 pool swaps the collateral into the debt asset");
         }
-        BigInteger premium = costs.fundingPremium(quote.debtToCover());
+        BigInteger premium = costs.fundingPremium(quote.debtToRequest()); // on what the flash loan borrows
         BigInteger profitTokens = swapOut.subtract(quote.debtToCover()).subtract(premium);
         BigInteger debtUnit = BigInteger.TEN.pow(quote.debtDecimals());
         BigInteger gross = profitTokens.multiply(quote.debtPrice()).divide(debtUnit);

@@ -1,7 +1,6 @@
 package dev.margincall.protocol.aavev3;
 
 import dev.margincall.core.Address;
-import dev.margincall.protocol.aavev3.model.LiquidationQuote;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.Quote;
@@ -38,10 +37,10 @@ final class AaveV3Encoder implements LiquidationEncoder {
 
     /**
      * The {@code debtToCover} argument: what the quote repays, or on 3.6 a little more when it clears a line
-     * ({@link LiquidationQuote#debtToRequest()}: the Pool takes only what it computes when the call lands).
+     * ({@link Quote#debtToRequest()}: the Pool takes only what it computes when the call lands).
      */
     private static BigInteger requested(Quote quote) {
-        return quote instanceof LiquidationQuote aave ? aave.debtToRequest() : quote.debtToCover();
+        return quote.debtToRequest();
     }
 
     @Override
