@@ -14,6 +14,7 @@ import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
+import dev.margincall.devnet.ContractArtifact;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.DevnetDeployer;
@@ -28,6 +29,7 @@ import dev.margincall.protocol.aavev3.model.LiquidationMath;
 import dev.margincall.protocol.aavev3.model.LiquidationQuote;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,7 +155,90 @@ class AaveV36LiquidationQuotesIT {
         assertThat(borrowing(devnet, user, "DAI")).isZero();
     }
 
+    @Test
+    void noQuoteDuringAReserveGracePeriodWhichThePoolRefusesTooAndOneAfterIt(Devnet devnet) {
+        Address user = borrower(devnet, Map.of("WETH", new BigInteger("5000000000000000000")), Map.of("USDC", usdc(7_900)));
+        devnet.market().setPrice("WETH", ReserveSpec.usd(1_800), PriceMoveMethod.STORAGE_WRITE); // HF 0.940
+        Address liquidator = fundedLiquidator(devnet, "USDC");
+        // an hour of grace for USDC, as governance gives after unpausing a reserve (PoolConfigurator.setReservePause)
+        Deployment deployment = devnet.deployment();
+        new Transactor(devnet.chain()).send("USDC grace period", deployment.deployer(), deployment.aaveV3().poolConfigurator(),
+                Abi.call("setReservePause(address,bool,uint40)", address(asset(devnet, "USDC")), Abi.bool(false),
+                        new org.web3j.abi.datatypes.generated.Uint40(3_600)));
+        assertThat(quotes(devnet, user)).as("no quote while USDC is in its grace period").noneMatch(q -> q.debtAsset().equals(asset(devnet, "USDC")));
+        CallRequest liquidation = CallRequest.call(deployment.aaveV3().pool(), AaveV3Calls.liquidationCall(asset(devnet, "WETH"), asset(devnet, "USDC"),
+                user, WadRayMath.MAX_UINT256, false)).withFrom(liquidator);
+        assertThatThrownBy(() -> devnet.chain().call(liquidation, BlockTag.PENDING)).isInstanceOf(CallRevertedException.class)
+                .satisfies(e -> assertThat(AaveV3Errors.describe(((CallRevertedException) e).data())).contains("LiquidationGraceSentinelCheckFailed"));
+
+        devnet.chain().setNextBlockTimestamp(devnet.chain().block(BlockTag.LATEST).timestamp() + 3_600);
+        devnet.chain().mine();
+        liquidateAndCompare(devnet, quote(devnet, user, "WETH", "USDC"), liquidator);
+    }
+
+    @Test
+    void aSentinelThatRefusesLiquidationsAdmitsOnlyAccountsUnderHf095(Devnet devnet) {
+        Address between = borrower(devnet, Map.of("WETH", new BigInteger("5000000000000000000")), Map.of("USDC", usdc(7_900)));
+        Address deep = borrower(devnet, Map.of("WETH", new BigInteger("5000000000000000000")), Map.of("USDC", usdc(7_990)));
+        devnet.market().setPrice("WETH", ReserveSpec.usd(1_820), PriceMoveMethod.STORAGE_WRITE); // HF 0.9503 and 0.9396
+        Address liquidator = fundedLiquidator(devnet, "USDC");
+        // an L2-style sentinel whose sequencer is down: liquidations only under HF 0.95 (aave-v3-origin PriceOracleSentinel)
+        Deployment deployment = devnet.deployment();
+        Transactor tx = new Transactor(devnet.chain());
+        Address sequencer = tx.deploy("SequencerOracle", deployment.deployer(), ContractArtifact.fromClasspath("aave-v3.6/SequencerOracle").bytecode()
+                + Abi.encodeArguments(address(deployment.deployer())));
+        long now = devnet.chain().block(BlockTag.LATEST).timestamp();
+        tx.send("sequencer down", deployment.deployer(), sequencer, Abi.call("setAnswer(bool,uint256)", Abi.bool(true), uint(BigInteger.valueOf(now))));
+        Address sentinel = tx.deploy("PriceOracleSentinel", deployment.deployer(), ContractArtifact.fromClasspath("aave-v3.6/PriceOracleSentinel").bytecode()
+                + Abi.encodeArguments(address(deployment.aaveV3().poolAddressesProvider()), address(sequencer), uint(BigInteger.valueOf(3_600))));
+        tx.send("set sentinel", deployment.deployer(), deployment.aaveV3().poolAddressesProvider(),
+                Abi.call("setPriceOracleSentinel(address)", address(sentinel)));
+
+        Quoted refused = quoteOrNull(devnet, between);
+        assertThat(refused.totals().healthFactor()).isGreaterThanOrEqualTo(HF_095);
+        assertThat(refused.quote()).as("HF >= 0.95 while the sentinel refuses").isNull();
+        CallRequest liquidation = CallRequest.call(deployment.aaveV3().pool(), AaveV3Calls.liquidationCall(asset(devnet, "WETH"), asset(devnet, "USDC"),
+                between, WadRayMath.MAX_UINT256, false)).withFrom(liquidator);
+        assertThatThrownBy(() -> devnet.chain().call(liquidation, BlockTag.PENDING)).isInstanceOf(CallRevertedException.class)
+                .satisfies(e -> assertThat(AaveV3Errors.describe(((CallRevertedException) e).data())).contains("PriceOracleSentinelCheckFailed"));
+
+        Quoted admitted = quote(devnet, deep, "WETH", "USDC");
+        assertThat(admitted.totals().healthFactor()).isLessThan(HF_095);
+        liquidateAndCompare(devnet, admitted, liquidator);
+    }
+
     // --- the position, the quote and the liquidation ----------------------------------------------------------------
+
+    private static List<LiquidationQuote> quotes(Devnet devnet, Address user) {
+        Deployment deployment = devnet.deployment();
+        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
+        BlockHeader latest = devnet.chain().block(BlockTag.LATEST);
+        BlockTag tag = BlockTag.number(latest.number());
+        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
+        Market market = reader.loadMarket(contracts, tag);
+        Position position = reader.loadPositions(contracts, market, List.of(user), tag).get(0);
+        BlockContext next = new BlockContext(market, reader.loadPrices(contracts, market, tag), latest.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS);
+        assertThat(AccountEvaluator.evaluate(next, position, null).liquidatable()).as("%s liquidatable", user).isTrue();
+        return LiquidationMath.quotes(next, position);
+    }
+
+    /** The WETH/USDC quote of {@code user}, or a null quote (with the totals) when the keeper would not liquidate. */
+    private static Quoted quoteOrNull(Devnet devnet, Address user) {
+        try {
+            return quote(devnet, user, "WETH", "USDC");
+        } catch (NoQuote e) {
+            return new Quoted(user, null, e.totals, null);
+        }
+    }
+
+    private static final class NoQuote extends AssertionError {
+        final AccountData totals;
+
+        NoQuote(String message, AccountData totals) {
+            super(message);
+            this.totals = totals;
+        }
+    }
 
     private record Quoted(Address user, LiquidationQuote quote, AccountData totals, BigInteger reserveDebt) {
     }
@@ -175,7 +260,7 @@ class AaveV36LiquidationQuotesIT {
         AccountData totals = AccountEvaluator.evaluate(next, position, null);
         LiquidationQuote quote = LiquidationMath.quotes(next, position).stream()
                 .filter(q -> q.collateralAsset().equals(asset(devnet, collateral)) && q.debtAsset().equals(asset(devnet, debt)))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + collateral + "/" + debt + " quote for " + user + " (HF " + totals.healthFactor() + ")"));
+                .findFirst().orElseThrow(() -> new NoQuote("no " + collateral + "/" + debt + " quote for " + user + " (HF " + totals.healthFactor() + ")", totals));
         int debtId = market.reserve(asset(devnet, debt)).orElseThrow().id();
         BigInteger reserveDebt = position.balances(debtId).scaledVariableDebt().multiply(reserveDebtIndex(market, debtId, next))
                 .add(BigInteger.TEN.pow(27).subtract(BigInteger.ONE)).divide(BigInteger.TEN.pow(27));
