@@ -200,7 +200,8 @@ final class Keeper implements HeadListener {
         FeePolicy.MarketFees fees = submitter.marketFees(head);
         BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
         Map<MarketId, ExecutionCosts> costs = new HashMap<>();
-        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation())));
+        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
+                m.contractFundingCapacity())));
         SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(tag) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
         List<LiquidationPlan> ranked = new ArrayList<>();

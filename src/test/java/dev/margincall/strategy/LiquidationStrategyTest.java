@@ -95,6 +95,14 @@ class LiquidationStrategyTest {
                 .isEqualTo(RejectReason.DUST);
         assertThat(reason(strategy(Funding.WALLET, 1).plan(POSITION, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of(USDC, E6))))
                 .isEqualTo(RejectReason.INSUFFICIENT_BALANCE);
+        // Aave 3.1+: a flash loan takes at most the reserve's virtual balance
+        ExecutionCosts thinReserve = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8,
+                Map.of(USDC, quote.debtToRequest().subtract(BigInteger.ONE)));
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), thinReserve, Map.of())))
+                .isEqualTo(RejectReason.NO_LIQUIDITY);
+        ExecutionCosts justEnough = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8, Map.of(USDC, quote.debtToRequest()));
+        assertThat(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), justEnough, Map.of()))
+                .isInstanceOf(PlanDecision.Planned.class);
         ExecutionCosts expensive = new ExecutionCosts(BigInteger.valueOf(100_000_000_000L), CHEAP_GAS.nativePrice(), 9, USD_8);
         assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), expensive, Map.of())))
                 .isEqualTo(RejectReason.NOT_PROFITABLE);

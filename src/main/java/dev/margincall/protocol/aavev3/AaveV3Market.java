@@ -155,6 +155,15 @@ public final class AaveV3Market implements LendingMarket {
         return roundUp ? dev.margincall.core.Rounding.mulDivUp(amount, price, unit) : amount.multiply(price).divide(unit);
     }
 
+    /** 3.1+: each reserve's virtual balance, all a flash loan of it can take (3.0: unknown, left to the simulation). */
+    @Override
+    public java.util.Map<Address, BigInteger> contractFundingCapacity() {
+        java.util.Map<Address, BigInteger> capacity = new java.util.HashMap<>();
+        monitor.market().reservesById().stream().filter(r -> r != null && r.virtualUnderlyingBalance() != null)
+                .forEach(r -> capacity.put(r.asset(), r.virtualUnderlyingBalance()));
+        return capacity;
+    }
+
     /** The Aave contracts (discovered from the PoolAddressesProvider at start). */
     public AaveV3Contracts contracts() {
         return monitor.contracts();

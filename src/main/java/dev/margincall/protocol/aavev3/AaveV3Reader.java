@@ -118,15 +118,27 @@ public final class AaveV3Reader {
         return byId;
     }
 
-    /** 3.1+: each reserve's liquidation grace period ({@code Pool.getLiquidationGracePeriod}), in one round. */
+    /** 3.1+: each reserve's liquidation grace period and virtual balance, in one round. */
     private List<Reserve> withGracePeriods(AaveV3Contracts contracts, List<Reserve> reserves, BlockTag tag) {
-        List<String> answers = read(reserves.stream().map(r -> new Multicall3.Call(contracts.pool(),
-                Abi.call("getLiquidationGracePeriod(address)", address(r.asset())))).toList(), tag, "liquidation grace periods");
+        List<Multicall3.Call> calls = new ArrayList<>();
+        reserves.forEach(r -> calls.addAll(perBlockReserveCalls(contracts, r)));
+        List<String> answers = read(calls, tag, "liquidation grace periods and virtual balances");
         List<Reserve> out = new ArrayList<>();
         for (int i = 0; i < reserves.size(); i++) {
-            out.add(reserves.get(i).withLiquidationGracePeriodUntil(Words.uint(answers.get(i), 0).longValueExact()));
+            out.add(withPerBlockState(reserves.get(i), answers, 2 * i));
         }
         return out;
+    }
+
+    /** 3.1+ per reserve and block: {@code getLiquidationGracePeriod} and {@code getVirtualUnderlyingBalance}. */
+    private static List<Multicall3.Call> perBlockReserveCalls(AaveV3Contracts contracts, Reserve reserve) {
+        return List.of(new Multicall3.Call(contracts.pool(), Abi.call("getLiquidationGracePeriod(address)", address(reserve.asset()))),
+                new Multicall3.Call(contracts.pool(), Abi.call("getVirtualUnderlyingBalance(address)", address(reserve.asset()))));
+    }
+
+    private static Reserve withPerBlockState(Reserve reserve, List<String> answers, int at) {
+        return reserve.withLiquidationGracePeriodUntil(Words.uint(answers.get(at), 0).longValueExact())
+                .withVirtualUnderlyingBalance(Words.uint(answers.get(at + 1), 0));
     }
 
     /**
@@ -204,7 +216,7 @@ public final class AaveV3Reader {
         // 3.1+ per block: grace periods, the categories in use (config and bitmaps); any version: the sentinel's verdict
         int graceAt = calls.size();
         if (v36) {
-            known.forEach(r -> calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getLiquidationGracePeriod(address)", address(r.asset())))));
+            known.forEach(r -> calls.addAll(perBlockReserveCalls(contracts, r)));
         }
         int eModesAt = calls.size();
         for (int id : categories) {
@@ -226,7 +238,7 @@ public final class AaveV3Reader {
         List<Reserve> reserves = new ArrayList<>();
         for (int i = 0; i < known.size(); i++) {
             Reserve reserve = decodeReserve(known.get(i).asset(), answers.get(1 + i));
-            reserves.add(v36 ? reserve.withLiquidationGracePeriodUntil(Words.uint(answers.get(graceAt + i), 0).longValueExact()) : reserve);
+            reserves.add(v36 ? withPerBlockState(reserve, answers, graceAt + 2 * i) : reserve);
         }
         boolean sameReserves = listed.equals(known.stream().map(Reserve::asset).toList());
         boolean sameCategories = v36 || reserves.stream().allMatch(r -> r.configuration().eModeCategory() == 0
