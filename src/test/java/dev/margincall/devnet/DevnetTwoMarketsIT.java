@@ -61,7 +61,8 @@ class DevnetTwoMarketsIT {
             assertThat(reserve.asset()).isEqualTo(inCore.asset());
             assertThat(reserve.priceSource()).isEqualTo(inCore.priceSource())
                     .isEqualTo(devnet.market().priceSource(prime, reserve.symbol()));
-            assertThat(Set.of(reserve.aToken(), reserve.variableDebtToken(), reserve.stableDebtToken()))
+            // (no stable debt tokens on 3.6: both are the zero address)
+            assertThat(java.util.stream.Stream.of(reserve.aToken(), reserve.variableDebtToken(), reserve.stableDebtToken()).filter(a -> !a.isZero()))
                     .doesNotContainAnyElementsOf(Set.of(inCore.aToken(), inCore.variableDebtToken(), inCore.stableDebtToken()));
         }
         DevnetMarketIT.assertConfiguredAsSpecified(tx, prime, MarketSpec.prime());
@@ -89,7 +90,7 @@ class DevnetTwoMarketsIT {
                 UserAccountData actual = onChain.get(i);
                 assertThat(actual.totalDebtBase()).as("%s debt of %s", market.name(), expected.address()).isPositive();
                 assertThat(DevnetMarketIT.close(actual.totalDebtBase(), expected.expectedDebtBase())
-                        && DevnetMarketIT.close(actual.healthFactor(), expected.expectedHealthFactor()))
+                        && DevnetMarketIT.healthFactorAsPlanned(devnet, actual.healthFactor(), expected.expectedHealthFactor()))
                         .as("%s account %s: planned %s, on chain %s", market.name(), expected.address(), expected, actual).isTrue();
                 assertThat(actual.healthFactor()).isGreaterThan(WAD);
             }
