@@ -201,7 +201,7 @@ final class Keeper implements HeadListener {
         BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
         Map<MarketId, ExecutionCosts> costs = new HashMap<>();
         markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
-                m.contractFundingCapacity())));
+                m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
         SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(tag) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
         List<LiquidationPlan> ranked = new ArrayList<>();

@@ -14,16 +14,17 @@ import java.util.Map;
  * @param fundingPremiumBps  contract funding's premium on the debt repaid (Aave: FLASHLOAN_PREMIUM_TOTAL; 0 where none)
  * @param valuation          the market's value unit (USD minimums convert through it)
  * @param fundingCapacity    what contract funding can borrow of each asset (Aave 3.1+: a reserve's virtual balance); absent: no known limit
+ * @param premiumRoundsUp    the premium rounds up (Aave 3.6) rather than half up (Aave 3.0)
  */
 public record ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePrice, int fundingPremiumBps, Valuation valuation,
-                             Map<Address, BigInteger> fundingCapacity) {
+                             Map<Address, BigInteger> fundingCapacity, boolean premiumRoundsUp) {
 
     public ExecutionCosts {
         fundingCapacity = Map.copyOf(fundingCapacity);
     }
 
     public ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePrice, int fundingPremiumBps, Valuation valuation) {
-        this(gasPriceWei, nativePrice, fundingPremiumBps, valuation, Map.of());
+        this(gasPriceWei, nativePrice, fundingPremiumBps, valuation, Map.of(), false);
     }
 
     /** Contract funding can borrow {@code amount} of {@code asset} (true where the limit is unknown). */
@@ -40,9 +41,10 @@ public record ExecutionCosts(BigInteger gasPriceWei, BigInteger nativePrice, int
         return Rounding.ceilDiv(wei.multiply(nativePrice), WEI_PER_NATIVE);
     }
 
-    /** The premium contract funding costs on {@code debt} (half up, as Aave's percentMul). */
+    /** The premium contract funding costs on {@code debt}: half up (Aave 3.0's percentMul) or up (3.6's percentMulCeil). */
     public BigInteger fundingPremium(BigInteger debt) {
-        return Rounding.percentMulHalfUp(debt, BigInteger.valueOf(fundingPremiumBps));
+        BigInteger bps = BigInteger.valueOf(fundingPremiumBps);
+        return premiumRoundsUp ? Rounding.ceilDiv(debt.multiply(bps), BigInteger.valueOf(10_000)) : Rounding.percentMulHalfUp(debt, bps);
     }
 
     /** An amount in the value unit as wei of the native token (rounded down: for profits). */

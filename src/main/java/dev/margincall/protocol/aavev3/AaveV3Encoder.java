@@ -12,10 +12,12 @@ final class AaveV3Encoder implements LiquidationEncoder {
 
     private final Address pool;
     private final int flashPremiumBps;
+    private final boolean premiumRoundsUp;
 
-    AaveV3Encoder(Address pool, int flashPremiumBps) {
+    AaveV3Encoder(Address pool, int flashPremiumBps, boolean premiumRoundsUp) {
         this.pool = pool;
         this.flashPremiumBps = flashPremiumBps;
+        this.premiumRoundsUp = premiumRoundsUp;
     }
 
     @Override
@@ -46,5 +48,10 @@ final class AaveV3Encoder implements LiquidationEncoder {
     @Override
     public int fundingPremiumBps() {
         return flashPremiumBps;
+    }
+
+    @Override
+    public boolean fundingPremiumRoundsUp() {
+        return premiumRoundsUp;
     }
 }

@@ -56,7 +56,8 @@ public final class AaveV3Market implements LendingMarket {
         monitor.start(head);
         BlockTag tag = BlockTag.number(head.number());
         valuation = new Valuation(AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag));
-        encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag));
+        encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag),
+                monitor.contracts().rules() == dev.margincall.protocol.aavev3.model.AaveRules.V3_6);
     }
 
     @Override
