@@ -60,6 +60,11 @@ final class Broadcaster {
                 }
                 nonces.invalidate(); // the next take reads the chain's count: no gap, no reuse
                 RpcErrorKind kind = RpcErrors.classify(e);
+                if (kind == RpcErrorKind.NONCE_TOO_LOW && ours(sent)) {
+                    // the node took this very transaction and mined it before a retried send (after a garbled answer)
+                    // heard "nonce too low": it is ours and landed; sending it again at a new nonce would repeat it
+                    return Optional.of(sent);
+                }
                 if (kind != RpcErrorKind.NONCE_TOO_LOW && kind != RpcErrorKind.REPLACEMENT_UNDERPRICED) {
                     return Optional.empty();
                 }
@@ -106,6 +111,15 @@ final class Broadcaster {
     /** New transactions take {@code nonce} or above (the journal's are ours already). */
     void nonceAtLeast(long nonce) {
         nonces.atLeast(nonce);
+    }
+
+    /** This signed transaction is on chain (the node answered for it, whatever the send's answer said). */
+    private boolean ours(Sent sent) {
+        try {
+            return rpc.receipt(sent.hash()).isPresent();
+        } catch (RpcException e) {
+            return false;
+        }
     }
 
     /** eth_sendRawTransaction; "already known" means the node has it: that is success. */

@@ -78,6 +78,8 @@ public final class FakeEthRpc implements EthRpc {
     private BigInteger baseFee = GWEI;
     private BigInteger tip = GWEI;
 
+    private RuntimeException takenThenAnswered;
+
     public FakeEthRpc() {
         chain.add(header(0, "0x" + "00".repeat(32)));
     }
@@ -190,6 +192,14 @@ public final class FakeEthRpc implements EthRpc {
     /** The next call of {@code method} (its JSON-RPC name) fails with {@code error}; several queue up. */
     public synchronized void failNext(String method, RuntimeException error) {
         nextErrors.computeIfAbsent(method, m -> new ArrayDeque<>()).add(error);
+    }
+
+    /**
+     * The next eth_sendRawTransaction is taken and mined in the next block, and then answered with {@code answer}: what a
+     * keeper sees when a garbled answer makes it send again and the retry meets its own mined transaction ("nonce too low").
+     */
+    public synchronized void takeAndMineNextSendThenAnswer(RuntimeException answer) {
+        takenThenAnswered = answer;
     }
 
     /** Every call of {@code method} fails with {@code error} (e.g. a node without eth_simulateV1). */
@@ -373,6 +383,12 @@ public final class FakeEthRpc implements EthRpc {
             pool.remove(waiting.get().hash());
         }
         pool.put(tx.hash(), tx);
+        if (takenThenAnswered != null) {
+            RuntimeException answer = takenThenAnswered;
+            takenThenAnswered = null;
+            mine(tx.hash(), head().number() + 1, true);
+            throw answer;
+        }
         return tx.hash();
     }
 

@@ -354,6 +354,20 @@ class SubmitterTest {
     }
 
     @Test
+    void aSendTheNodeTookAndMinedBeforeAnsweringNonceTooLowIsOursAndNotSentAgain() {
+        Submitter submitter = submitter();
+        rpc.takeAndMineNextSendThenAnswer(FakeEthRpc.error("eth_sendRawTransaction", -32000, "nonce too low"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        Optional<String> hash = submit(submitter, liquidation("garbled answer"), head);
+
+        assertThat(hash).as("tracked as sent").isPresent();
+        assertThat(rpc.received()).as("not sent again at the next nonce: that would liquidate twice").hasSize(1);
+        assertThat(rpc.receipt(hash.get())).isPresent();
+        assertThat(events.of("rejected")).isEmpty();
+    }
+
+    @Test
     void aSendRefusedTwiceBacksOffAndItsNonceGoesToTheNextOne() {
         Submitter submitter = submitter();
         Liquidation refused = liquidation("refused");
