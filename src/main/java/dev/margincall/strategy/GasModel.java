@@ -1,0 +1,99 @@
+package dev.margincall.strategy;
+
+import dev.margincall.core.Address;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gas of a liquidation transaction predicted without a round trip: learned per (protocol, pair, funding, batch size)
+ * from our own simulations and receipts, so that the keeper can put a transaction on the wire without asking the node
+ * for an estimate first. The on-chain guards make a wrong guess cost gas, never principal; the model errs high:
+ * <ul>
+ * <li>an observation above the estimate replaces it at once (a too-low estimate is corrected by the first receipt that
+ * shows it, and a transaction must never run out of gas twice for the same reason);</li>
+ * <li>one below a learned value moves it a quarter of the way down (gas varies with state: a single cheap run must not
+ * make the next send too tight); the first observation of a key replaces the default, which is only a guess;</li>
+ * <li>the limit sent is the estimate plus {@link #marginBps} — what a receipt used can only be close to it.</li>
+ * </ul>
+ * A batch's observation is shared among its items in proportion to their current estimates. Keys never seen take the
+ * nearest batch size of the same (protocol, pair, funding), else the default. Pure; one writer.
+ */
+public final class GasModel {
+
+    /** What one item's gas depends on. {@code batchSize} 1 is a single liquidation. */
+    public record Key(String protocol, Address collateralAsset, Address debtAsset, Funding funding, int batchSize) {
+
+        Key ofSize(int size) {
+            return new Key(protocol, collateralAsset, debtAsset, funding, size);
+        }
+
+        boolean samePair(Key other) {
+            return protocol.equals(other.protocol) && collateralAsset.equals(other.collateralAsset) && debtAsset.equals(other.debtAsset)
+                    && funding == other.funding;
+        }
+    }
+
+    private static final long DOWN_WEIGHT_DENOMINATOR = 4;
+
+    private final long defaultGasPerItem;
+    private final int marginBps;
+    private final Map<Key, Long> estimates = new HashMap<>();
+
+    /**
+     * @param defaultGasPerItem what an item is assumed to cost before anything is learned (a single liquidation's
+     *                          configured gas is a safe start: batched items cost less)
+     * @param marginBps         added to the estimate for the gas limit (e.g. 2,000 = +20 %)
+     */
+    public GasModel(long defaultGasPerItem, int marginBps) {
+        if (defaultGasPerItem <= 0 || marginBps < 0) {
+            throw new IllegalArgumentException("default gas must be positive and the margin not negative");
+        }
+        this.defaultGasPerItem = defaultGasPerItem;
+        this.marginBps = marginBps;
+    }
+
+    /** The gas one item of {@code key} is expected to use. */
+    public long estimate(Key key) {
+        Long known = estimates.get(key);
+        if (known != null) {
+            return known;
+        }
+        return estimates.entrySet().stream().filter(e -> e.getKey().samePair(key))
+                .min((a, b) -> Integer.compare(Math.abs(a.getKey().batchSize() - key.batchSize()), Math.abs(b.getKey().batchSize() - key.batchSize())))
+                .map(Map.Entry::getValue).orElse(defaultGasPerItem);
+    }
+
+    /** The gas a transaction of these items is expected to use (their keys carry the batch's size). */
+    public long estimate(List<Key> items) {
+        return items.stream().mapToLong(this::estimate).sum();
+    }
+
+    /** The gas limit to send with: the estimate plus the margin. */
+    public long limit(List<Key> items) {
+        long estimate = estimate(items);
+        return estimate + estimate * marginBps / 10_000;
+    }
+
+    /** What a simulation or a receipt showed: {@code gasUsed} for a transaction of these items. */
+    public void observe(List<Key> items, long gasUsed) {
+        if (items.isEmpty() || gasUsed <= 0) {
+            return;
+        }
+        long predicted = estimate(items);
+        Map<Key, Long> shares = new HashMap<>();
+        for (Key item : java.util.Set.copyOf(items)) { // each distinct key once, from the estimates before this observation
+            long current = estimate(item);
+            shares.put(item, Math.max(1, (gasUsed * current + predicted / 2) / predicted)); // gas < 2^31: no overflow
+        }
+        shares.forEach((item, share) -> {
+            Long learned = estimates.get(item);
+            // a first observation replaces the default (a guess); a learned value goes up at once and down gradually
+            estimates.put(item, learned == null || share >= learned ? share : learned - (learned - share) / DOWN_WEIGHT_DENOMINATOR);
+        });
+    }
+
+    public int marginBps() {
+        return marginBps;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.margincall.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.core.Address;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GasModelTest {
+
+    private static final Address WETH = Address.of("0x00000000000000000000000000000000000000e1");
+    private static final Address USDC = Address.of("0x00000000000000000000000000000000000000c1");
+    private static final Address WBTC = Address.of("0x00000000000000000000000000000000000000b1");
+
+    private static GasModel.Key key(Address collateral, int batchSize) {
+        return new GasModel.Key("aave-v3", collateral, USDC, Funding.FLASH_LOAN, batchSize);
+    }
+
+    @Test
+    void aTooLowEstimateIsCorrectedByTheFirstReceiptThatShowsIt() {
+        GasModel model = new GasModel(300_000, 2_000);
+        GasModel.Key single = key(WETH, 1);
+        assertThat(model.estimate(single)).isEqualTo(300_000);
+        model.observe(List.of(single), 494_473);
+        assertThat(model.estimate(single)).isEqualTo(494_473);
+        assertThat(model.limit(List.of(single))).isEqualTo(494_473 + 98_894);
+    }
+
+    @Test
+    void learnedValuesConvergeToWhatReceiptsShowAndGoDownOnlyGradually() {
+        GasModel model = new GasModel(800_000, 2_000);
+        GasModel.Key single = key(WETH, 1);
+        model.observe(List.of(single), 600_000);
+        assertThat(model.estimate(single)).as("the first observation replaces the default").isEqualTo(600_000);
+        model.observe(List.of(single), 520_000);
+        assertThat(model.estimate(single)).as("a learned value goes a quarter of the way down").isEqualTo(580_000);
+        Random random = new Random(16);
+        for (int i = 0; i < 60; i++) {
+            model.observe(List.of(single), 480_000 + random.nextInt(20_001)); // receipts between 480k and 500k
+        }
+        assertThat(model.estimate(single)).isBetween(480_000L, 500_000L);
+        assertThat(model.limit(List.of(single))).as("the limit covers every receipt seen").isGreaterThanOrEqualTo(500_000);
+    }
+
+    @Test
+    void aBatchSharesItsGasAmongItsItemsAndEachBatchSizeLearnsItsOwnCost() {
+        GasModel model = new GasModel(500_000, 1_000);
+        List<GasModel.Key> batch = Collections.nCopies(13, key(WETH, 13));
+        model.observe(batch, 2_428_430);
+        assertThat(model.estimate(key(WETH, 13))).isEqualTo(186_802);
+        assertThat(model.estimate(batch)).isEqualTo(13 * 186_802L);
+        // a size never seen takes the nearest known size of the pair; another pair keeps the default
+        assertThat(model.estimate(key(WETH, 12))).isEqualTo(186_802);
+        assertThat(model.estimate(key(WBTC, 13))).isEqualTo(500_000);
+        model.observe(List.of(key(WETH, 1)), 494_473);
+        assertThat(model.estimate(key(WETH, 2))).as("nearer to a single liquidation").isEqualTo(494_473);
+        // a mixed batch: the observation is split in proportion to the current estimates
+        GasModel.Key weth = key(WETH, 2);
+        GasModel.Key wbtc = key(WBTC, 2);
+        model.observe(List.of(weth, wbtc), 1_200_000); // predicted 494,473 + 500,000: both go up at once
+        assertThat(model.estimate(List.of(weth, wbtc))).isBetween(1_199_998L, 1_200_002L);
+    }
+
+    @Test
+    void nonsenseIsRefusedOrIgnored() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GasModel(0, 100)).isInstanceOf(IllegalArgumentException.class);
+        GasModel model = new GasModel(300_000, 0);
+        model.observe(List.of(), 1_000);
+        model.observe(List.of(key(WETH, 1)), 0);
+        assertThat(model.estimate(key(WETH, 1))).isEqualTo(300_000);
+    }
+}
