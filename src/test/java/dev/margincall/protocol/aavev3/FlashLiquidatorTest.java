@@ -37,8 +37,19 @@ class FlashLiquidatorTest {
 
     private static String signature(JsonNode entry) {
         List<String> types = new ArrayList<>();
-        entry.path("inputs").forEach(input -> types.add(input.path("type").asText()));
+        entry.path("inputs").forEach(input -> types.add(canonicalType(input)));
         return entry.path("name").asText() + "(" + String.join(",", types) + ")";
+    }
+
+    /** A parameter's canonical type: a tuple spelled out from its components, as selectors are hashed. */
+    private static String canonicalType(JsonNode parameter) {
+        String type = parameter.path("type").asText();
+        if (!type.startsWith("tuple")) {
+            return type;
+        }
+        List<String> components = new ArrayList<>();
+        parameter.path("components").forEach(c -> components.add(canonicalType(c)));
+        return "(" + String.join(",", components) + ")" + type.substring("tuple".length());
     }
 
     @Test
@@ -65,7 +76,10 @@ class FlashLiquidatorTest {
                 functions.put(entry.path("name").asText(), Abi.selector(signature(entry)));
             }
         }
-        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "executeOperation", "owner", "pool", "router", "rescue", "rescueEth");
+        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "executeOperation", "owner", "pool", "router", "rescue", "rescueEth",
+                "liquidateBatch", "liquidateItem");
+        assertThat(new LiquidationBatch(false).add(new LiquidationBatch.Item(A, B, C, BigInteger.TEN, BigInteger.ONE, List.of(A, B), BigInteger.ONE))
+                .calldata()).startsWith(functions.get("liquidateBatch"));
         String liquidate = FlashLiquidator.liquidate(A, B, C, BigInteger.TEN, List.of(A, B), BigInteger.ONE, BigInteger.TWO);
         assertThat(liquidate).startsWith(functions.get("liquidate"));
         // 7 head words, then the path: length 2 and two addresses.
