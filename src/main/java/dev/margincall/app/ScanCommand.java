@@ -49,6 +49,12 @@ final class ScanCommand implements Callable<Integer> {
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), registry)) {
             BlockHeader head = StartupChecks.requireChain(rpc, keeper);
             List<ScanRow> rows = new ArrayList<>();
+            for (int i = 0; i < keeper.protocols().size(); i++) {
+                if (!keeper.protocols().get(i).isAaveV3()) {
+                    throw new dev.margincall.app.config.ConfigException("protocols[" + i + "].type", List.of("scan reads aave-v3 markets only for now; "
+                            + "remove the " + keeper.protocols().get(i).type() + " entry to scan the others"));
+                }
+            }
             for (KeeperConfig.Protocol protocol : keeper.protocols()) {
                 rows.addAll(new AaveV3Scanner(rpc, keeper.chain().multicall3(), registry)
                         .scan(protocol.poolAddressesProvider(), protocol.marketName(), protocol.startBlock(), keeper.chain().confirmations(),

@@ -1,0 +1,131 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.LogFilter;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.MarketMover;
+import dev.margincall.devnet.MorphoBorrower;
+import dev.margincall.devnet.MorphoParams;
+import dev.margincall.devnet.ReserveSpec;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keeper on Morpho Blue, configured as {@code type: morpho-blue}, wallet-funded: a WETH and WBTC crash written
+ * into the devnet's feeds (Morpho's oracles follow in the same block) makes positions liquidatable in two markets;
+ * every one is liquidated in the first block after the crash, and nothing the keeper sends reverts.
+ */
+@WithDevnet(borrowers = 60, seed = 4242, protocols = "aave-v3,morpho-blue")
+class KeeperMorphoIT {
+
+    private static final Address PROBE = DevnetDeployer.derivedAddress("margin-call/test/keeper-morpho-probe");
+    private static final String LIQUIDATE = Abi.topic("Liquidate(bytes32,address,address,uint256,uint256,uint256,uint256,uint256)");
+
+    @Test
+    void everyLiquidatableMorphoPositionIsLiquidatedInTheFirstBlockAfterTheCrash(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        KeeperIT.fundKeeperWithTokens(devnet); // USDC and WETH, the Morpho markets' loan tokens
+        KeeperConfig config = config(deployment);
+        try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
+                Files.createTempDirectory("keeper-morpho"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+            assertThat(runtime.markets()).extracting(m -> m.id().toString()).containsExactly("morpho-blue:devnet-morpho");
+            KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+
+            MarketMover market = devnet.market();
+            chain.setAutomine(false);
+            market.setPrice("WETH", ReserveSpec.usd(1_820), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -9 %
+            market.setPrice("WBTC", ReserveSpec.usd(37_200), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -7 %
+            long crashBlock = chain.blockNumber();
+            Set<Address> liquidatable = liquidatable(devnet);
+            assertThat(liquidatable).as("positions the crash made liquidatable").hasSizeGreaterThan(10);
+
+            KeeperHarness.awaitHandled(runtime, crashBlock);
+            chain.mine(); // the block right after the crash
+            long firstBlock = crashBlock + 1;
+            KeeperHarness.awaitHandled(runtime, firstBlock);
+            Set<Address> liquidatedFirst = keeperLiquidations(chain, morpho, firstBlock, firstBlock);
+            System.out.printf("Morpho: %d positions liquidatable after the crash, %d liquidated by the keeper in the first block%n",
+                    liquidatable.size(), liquidatedFirst.size());
+            assertThat(liquidatedFirst).as("liquidated in the first block after the crash").isEqualTo(liquidatable);
+
+            for (int i = 0; i < 4; i++) {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
+            });
+            long end = chain.blockNumber();
+            long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
+            long notLiquidations = sent - chain.logs(new LogFilter(crashBlock, end, List.of(morpho.morpho()), List.of(LIQUIDATE))).size();
+            assertThat(notLiquidations).as("every keeper transaction since the crash is a liquidation: none reverted").isZero();
+            assertThat(liquidatable(devnet)).as("nothing liquidatable is left").isEmpty();
+        } finally {
+            chain.setAutomine(true);
+        }
+    }
+
+    static KeeperConfig config(Deployment deployment) {
+        KeeperConfig aave = KeeperIT.config(deployment, Funding.WALLET, Optional.empty());
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(
+                new KeeperConfig.MorphoBlue(morpho.morpho(), List.of(), deployment.aaveV3().oracle()), morpho.startBlock(), Optional.of("devnet-morpho"));
+        return new KeeperConfig(aave.chain(), List.of(protocol), aave.execution(), aave.metrics());
+    }
+
+    /** Borrowers the chain would let anyone liquidate now: liquidate(seized 1) by an account without funds does not revert "position is healthy". */
+    private static Set<Address> liquidatable(Devnet devnet) {
+        Deployment.MorphoBlue morpho = devnet.deployment().morphoBlue();
+        Set<Address> out = new HashSet<>();
+        for (Deployment.MorphoMarket market : morpho.markets()) {
+            for (MorphoBorrower borrower : devnet.morphoBorrowers().get(market.name())) {
+                String data = Abi.call("liquidate((address,address,address,address,uint256),address,uint256,uint256,bytes)",
+                        MorphoParams.of(market).with(Abi.address(borrower.address()), Abi.uint(BigInteger.ONE), Abi.uint(BigInteger.ZERO), Abi.bytes("0x")));
+                try {
+                    devnet.chain().call(new CallRequest(PROBE, morpho.morpho(), data, null, null), BlockTag.LATEST);
+                } catch (CallRevertedException e) {
+                    if (!e.reason().contains("position is healthy")) {
+                        out.add(borrower.address());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<Address> keeperLiquidations(DevChain chain, Deployment.MorphoBlue morpho, long from, long to) {
+        return chain.logs(new LogFilter(from, to, List.of(morpho.morpho()), List.of(LIQUIDATE))).stream()
+                .filter(l -> Address.fromTail(Hex.bytes(l.topics().get(2))).equals(KEEPER))
+                .map(l -> Address.fromTail(Hex.bytes(l.topics().get(3)))).collect(Collectors.toSet());
+    }
+}
