@@ -125,7 +125,7 @@ public final class ConfigLoader {
                 unknownKeys(protocol, at, keysOf(protocol.path("type").asText("")), TYPE_OF_KEY.keySet());
                 String type = text(required(protocol, "type", at), at + "type");
                 if (type != null && !PROTOCOL_TYPES.contains(type)) {
-                    problems.add(at + "type: unknown protocol '" + type + "'; supported: " + PROTOCOL_TYPES);
+                    problems.add(at + "type: unknown protocol '" + type + "'; supported: " + PROTOCOL_TYPES.stream().sorted().toList());
                 }
                 long startBlock = nonNegativeLong(protocol, "startBlock", at);
                 Optional<String> name = Optional.ofNullable(protocol.get("name")).map(n -> text(n, at + "name"));
