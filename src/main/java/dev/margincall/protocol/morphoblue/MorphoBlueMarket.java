@@ -89,12 +89,12 @@ public final class MorphoBlueMarket implements LendingMarket {
 
     @Override
     public int accountsTracked() {
-        return accounts().size();
+        return monitor.accountCount();
     }
 
     @Override
     public List<Address> accounts() {
-        return monitor.positions().keySet().stream().map(MorphoBlueEvents.PositionTouched::account).distinct().sorted().toList();
+        return monitor.accounts();
     }
 
     /** Liquidatable positions (an account liquidatable in two markets counts twice). */
@@ -115,12 +115,12 @@ public final class MorphoBlueMarket implements LendingMarket {
     public Opportunity opportunity(Address account, long nextTimestamp) {
         boolean liquidatable = false;
         List<Quote> quotes = new ArrayList<>();
-        for (Map.Entry<MorphoBlueEvents.PositionTouched, PositionState> e : monitor.positions().entrySet()) {
+        for (Map.Entry<String, PositionState> e : monitor.positionsOf(account).entrySet()) {
             PositionState position = e.getValue();
-            if (!e.getKey().account().equals(account) || position.borrowShares().signum() == 0) {
+            if (position.borrowShares().signum() == 0) {
                 continue;
             }
-            MorphoBlueScan.ScannedMarket market = monitor.market(e.getKey().id()).orElseThrow();
+            MorphoBlueScan.ScannedMarket market = monitor.market(e.getKey()).orElseThrow();
             MarketState accrued = InterestAccrual.accrue(market.stored(), market.borrowRate(), nextTimestamp).market();
             PositionHealth health = PositionHealth.of(position, accrued, market.price(), market.params().lltv());
             if (health.healthy()) {

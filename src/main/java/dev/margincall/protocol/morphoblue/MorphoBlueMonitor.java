@@ -56,6 +56,8 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final Map<String, MarketParams> newMarkets = new LinkedHashMap<>();
     private final Map<MorphoBlueEvents.PositionTouched, PositionState> positions = new LinkedHashMap<>();
     private final Map<MorphoBlueEvents.PositionTouched, PositionHealth> health = new LinkedHashMap<>();
+    /** Each account's positions, so one account's opportunity does not walk every position. */
+    private final Map<Address, List<MorphoBlueEvents.PositionTouched>> byAccount = new LinkedHashMap<>();
     private final Set<MorphoBlueEvents.PositionTouched> touched = new LinkedHashSet<>();
     private final List<Seen> liquidations = new ArrayList<>();
     private final Map<Address, Integer> decimals = new LinkedHashMap<>();
@@ -84,10 +86,11 @@ public final class MorphoBlueMonitor implements HeadListener {
         health.clear();
         touched.clear();
         newMarkets.clear();
+        byAccount.clear();
         scan.markets().forEach(m -> markets.put(m.id(), m));
         for (MorphoBlueScan.Row row : scan.rows()) {
             MorphoBlueEvents.PositionTouched key = new MorphoBlueEvents.PositionTouched(row.marketId(), row.account());
-            positions.put(key, row.position());
+            putPosition(key, row.position());
             health.put(key, row.health());
         }
         refreshTokens(BlockTag.number(head.number()));
@@ -140,7 +143,7 @@ public final class MorphoBlueMonitor implements HeadListener {
         List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> markets.containsKey(k.id())).toList();
         List<PositionState> read = reader.positions(keys, tag);
         for (int i = 0; i < keys.size(); i++) {
-            positions.put(keys.get(i), read.get(i));
+            putPosition(keys.get(i), read.get(i));
         }
         touched.clear();
         for (Map.Entry<MorphoBlueEvents.PositionTouched, PositionState> e : positions.entrySet()) {
@@ -149,6 +152,12 @@ public final class MorphoBlueMonitor implements HeadListener {
         }
         refreshTokens(tag);
         finishEvaluation(head);
+    }
+
+    private void putPosition(MorphoBlueEvents.PositionTouched key, PositionState position) {
+        if (positions.put(key, position) == null) {
+            byAccount.computeIfAbsent(key.account(), a -> new ArrayList<>()).add(key);
+        }
     }
 
     private boolean wanted(MorphoBlueEvents.MarketCreated created) {
@@ -199,6 +208,24 @@ public final class MorphoBlueMonitor implements HeadListener {
     /** Every (market, account) with a position. */
     public synchronized Map<MorphoBlueEvents.PositionTouched, PositionState> positions() {
         return Map.copyOf(positions);
+    }
+
+    /** Every account with a position in a watched market. */
+    public synchronized List<Address> accounts() {
+        return byAccount.keySet().stream().sorted().toList();
+    }
+
+    public synchronized int accountCount() {
+        return byAccount.size();
+    }
+
+    /** {@code account}'s positions, by market id. */
+    public synchronized Map<String, PositionState> positionsOf(Address account) {
+        Map<String, PositionState> out = new LinkedHashMap<>();
+        for (MorphoBlueEvents.PositionTouched key : byAccount.getOrDefault(account, List.of())) {
+            out.put(key.id(), positions.get(key));
+        }
+        return out;
     }
 
     public synchronized Map<MorphoBlueEvents.PositionTouched, PositionHealth> health() {
