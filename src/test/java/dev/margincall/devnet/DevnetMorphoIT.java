@@ -91,6 +91,12 @@ class DevnetMorphoIT {
         assertThat(market.morpho().oraclePrice(morpho.market("WBTC/USDC"))).isEqualTo(new BigInteger("40000").multiply(BigInteger.TEN.pow(34)));
         assertThat(devnet.chain().block(BlockTag.LATEST).number()).isEqualTo(before + 1);
 
+        // config/devnet-morpho.yaml points at this devnet: the addresses are the same on every run
+        dev.margincall.app.config.KeeperConfig example = dev.margincall.app.config.ConfigLoader.load(Path.of("config", "devnet-morpho.yaml"),
+                java.util.Map.<String, String>of()::get);
+        assertThat(example.protocols().get(0).morphoBlue().orElseThrow().morpho()).isEqualTo(morpho.morpho());
+        assertThat(example.protocols().get(0).morphoBlue().orElseThrow().aaveOracle()).isEqualTo(devnet.deployment().aaveV3().oracle());
+
         Path file = dir.resolve("deployment.json");
         DeploymentFile.write(devnet.deployment(), file);
         assertThat(DeploymentFile.read(file)).isEqualTo(devnet.deployment());
