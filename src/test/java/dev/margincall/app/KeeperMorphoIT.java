@@ -41,12 +41,41 @@ import org.junit.jupiter.api.Test;
  * every one is liquidated in the first block after the crash, and nothing the keeper sends reverts.
  */
 @WithDevnet(borrowers = 60, seed = 4242, protocols = "aave-v3,morpho-blue")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KeeperMorphoIT {
 
     private static final Address PROBE = DevnetDeployer.derivedAddress("margin-call/test/keeper-morpho-probe");
     private static final String LIQUIDATE = Abi.topic("Liquidate(bytes32,address,address,uint256,uint256,uint256,uint256,uint256)");
 
     @Test
+    @org.junit.jupiter.api.Order(1)
+    void dryRunSeesTheLiquidatablePositionsAndSendsNothing(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        long from = chain.blockNumber();
+        MarketMover market = devnet.market();
+        try (KeeperRuntime runtime = KeeperRuntime.start(config(devnet.deployment()), true, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
+                Files.createTempDirectory("keeper-morpho-dry"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+            KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            market.setPrice("WETH", ReserveSpec.usd(1_820), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+            assertThat(liquidatable(devnet)).isNotEmpty();
+            for (int i = 0; i < 3; i++) {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            }
+            assertThat(runtime.markets().get(0).liquidatableCount()).as("what dry-run sees").isEqualTo(liquidatable(devnet).size());
+        } finally {
+            market.setPrice("WETH", ReserveSpec.usd(2_000), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        }
+        assertThat(chain.transactionCount(KEEPER, BlockTag.LATEST)).as("dry-run sent nothing").isEqualTo(nonceBefore);
+        assertThat(chain.logs(new LogFilter(from, chain.blockNumber(), List.of(devnet.deployment().morphoBlue().morpho()), List.of(LIQUIDATE))))
+                .isEmpty();
+        assertThat(liquidatable(devnet)).as("the price back: healthy again").isEmpty();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
     void everyLiquidatableMorphoPositionIsLiquidatedInTheFirstBlockAfterTheCrash(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
