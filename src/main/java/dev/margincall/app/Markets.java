@@ -51,7 +51,7 @@ final class Markets {
     }
 
     /** One Morpho Blue contract (its configured markets, or all), valued in USD through the configured Aave oracle. */
-    private static LendingMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc) {
+    static MorphoBlueMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc) {
         KeeperConfig.MorphoBlue keys = protocol.morphoBlue().orElseThrow();
         UsdPrices usd = new AaveOracleUsdPrices(rpc, config.chain().multicall3(), keys.aaveOracle());
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(keys.morpho(), config.chain().multicall3(),

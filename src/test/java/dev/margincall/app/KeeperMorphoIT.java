@@ -48,6 +48,54 @@ class KeeperMorphoIT {
     private static final String LIQUIDATE = Abi.topic("Liquidate(bytes32,address,address,uint256,uint256,uint256,uint256,uint256)");
 
     @Test
+    @org.junit.jupiter.api.Order(0)
+    void scanJsonPrintsEveryBorrowerPositionWithItsMarketIdTokenAmountsAndUsd(Devnet devnet, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Deployment deployment = devnet.deployment();
+        java.nio.file.Path file = dir.resolve("morpho.yaml");
+        Files.writeString(file, """
+                chain:
+                  id: %d
+                  rpc: [%s]
+                  multicall3: "%s"
+                protocols:
+                  - type: morpho-blue
+                    morpho: "%s"
+                    startBlock: %d
+                    aaveOracle: "%s"
+                """.formatted(deployment.chainId(), deployment.rpcUrl(), deployment.multicall3(), deployment.morphoBlue().morpho(),
+                deployment.morphoBlue().startBlock(), deployment.aaveV3().oracle()));
+        CommandLineIT.Run scan = CommandLineIT.run("scan", "--json", "--config", file.toString());
+        assertThat(scan.exitCode()).as(scan.err()).isZero();
+        List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
+        for (String line : scan.out().strip().split("\n")) {
+            rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+        Set<String> ids = deployment.morphoBlue().markets().stream().map(Deployment.MorphoMarket::id).collect(Collectors.toSet());
+        assertThat(rows).as("one row per borrower position, lenders left out").hasSize(3 * 60).allSatisfy(row -> {
+            assertThat(row.path("protocol").asText()).isEqualTo("morpho-blue");
+            assertThat(row.path("market").asText()).isIn(ids);
+            assertThat(new BigInteger(row.path("healthFactor").asText())).isGreaterThan(BigInteger.TEN.pow(18));
+            assertThat(new java.math.BigDecimal(row.path("collateral").asText())).isPositive();
+            assertThat(new java.math.BigDecimal(row.path("debt").asText())).isPositive();
+            assertThat(new java.math.BigDecimal(row.path("collateralUsd").asText())).isGreaterThan(new java.math.BigDecimal(row.path("debtUsd").asText()));
+            assertThat(row.path("liquidatable").asBoolean()).isFalse();
+            assertThat(row.path("safetyMarginPct").asDouble()).isBetween(0.0, 100.0);
+            assertThat(row.path("block").asLong()).isEqualTo(devnet.chain().blockNumber());
+        });
+        List<String> names = new java.util.ArrayList<>();
+        rows.get(0).fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("protocol", "market", "account", "healthFactor", "collateral", "debt", "collateralUsd", "debtUsd",
+                "liquidatable", "safetyMarginPct", "block");
+        // a seeded borrower's collateral, as planned, in whole tokens
+        dev.margincall.devnet.MorphoBorrower first = devnet.morphoBorrowers().get("WETH/USDC").get(0);
+        assertThat(rows).anySatisfy(row -> {
+            assertThat(row.path("account").asText()).isEqualToIgnoringCase(first.address().hex());
+            assertThat(new java.math.BigDecimal(row.path("collateral").asText())).isEqualByComparingTo(new java.math.BigDecimal(first.collateral()).movePointLeft(18));
+        });
+    }
+
+    @Test
     @org.junit.jupiter.api.Order(1)
     void dryRunSeesTheLiquidatablePositionsAndSendsNothing(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
