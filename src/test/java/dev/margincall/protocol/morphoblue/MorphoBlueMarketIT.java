@@ -188,6 +188,54 @@ class MorphoBlueMarketIT {
         assertThat(market.monitor().markets()).hasSize(4);
     }
 
+    @Test
+    @Order(4)
+    void aPositionOpenedInABlockThatAReorgRemovesIsForgotten(Devnet devnet) {
+        DevChain chain = devnet.chain();
+        Deployment.MorphoMarket wethUsdc = devnet.deployment().morphoBlue().market("WETH/USDC");
+        MarketParams params = new MarketParams(wethUsdc.loanToken(), wethUsdc.collateralToken(), wethUsdc.oracle(), wethUsdc.irm(), wethUsdc.lltv());
+        Address newcomer = DevnetDeployer.derivedAddress("margin-call/test/morpho-reorg-newcomer");
+        chain.setBalance(newcomer, BigInteger.TEN.pow(20));
+        BigInteger collateral = BigInteger.TEN.pow(18);
+        BigInteger borrow = BigInteger.valueOf(1_000_000_000L); // 1,000 USDC against 1 WETH
+        long nonce = chain.transactionCount(newcomer, BlockTag.LATEST);
+        List<String> calls = List.of(
+                Abi.call("mint(uint256)", uint(collateral)),
+                Abi.call("approve(address,uint256)", address(devnet.deployment().morphoBlue().morpho()), uint(collateral)),
+                Abi.call("supplyCollateral(" + MarketParams.TUPLE + ",uint256,address,bytes)", params.with(uint(collateral), address(newcomer), Abi.bytes("0x"))),
+                Abi.call("borrow(" + MarketParams.TUPLE + ",uint256,uint256,address,address)", params.with(uint(borrow), uint(0), address(newcomer),
+                        address(newcomer))));
+        List<Address> targets = List.of(wethUsdc.collateralToken(), wethUsdc.collateralToken(), devnet.deployment().morphoBlue().morpho(),
+                devnet.deployment().morphoBlue().morpho());
+        List<CallRequest> transactions = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            transactions.add(new CallRequest(newcomer, targets.get(i), calls.get(i), null, BigInteger.valueOf(500_000)).withNonce(nonce + i)
+                    .withFees(MAX_FEE, BigInteger.ZERO));
+        }
+        chain.setAutomine(false);
+        try {
+            chain.receipts(chain.sendTransactions(transactions));
+            chain.mine();
+        } finally {
+            chain.setAutomine(true);
+        }
+        int before = market.accountsTracked();
+        BlockHeader opened = feed(chain);
+        assertThat(market.accounts()).contains(newcomer);
+        assertThat(market.accountsTracked()).isEqualTo(before + 1);
+
+        chain.reorg(1); // the block that opened the position is replaced by an empty one
+        BlockHeader replacement = chain.block(BlockTag.LATEST);
+        assertThat(replacement.number()).isEqualTo(opened.number());
+        assertThat(replacement.hash()).isNotEqualTo(opened.hash());
+        market.onRollback(new BlockRef(opened.number() - 1, opened.parentHash()), List.of(opened));
+        market.onBlock(replacement);
+        market.onHead(replacement);
+        assertThat(market.accounts()).doesNotContain(newcomer);
+        assertThat(market.accountsTracked()).isEqualTo(before);
+        assertThat(market.evaluatedBlock()).isEqualTo(replacement.number());
+    }
+
     /** Publishes every block since the last one fed, then the head, as the head tracker does. */
     private static BlockHeader feed(DevChain chain) {
         long latest = chain.blockNumber();
