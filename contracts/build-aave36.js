@@ -41,6 +41,9 @@ const CONTRACTS = {
   'misc/AaveOracle.sol': ['AaveOracle'],
   'misc/DefaultReserveInterestRateStrategyV2.sol': ['DefaultReserveInterestRateStrategyV2'],
   'helpers/AaveProtocolDataProvider.sol': ['AaveProtocolDataProvider'],
+  // a price oracle sentinel and its sequencer feed, for the tests of the sentinel rule (L2 markets have one)
+  'misc/PriceOracleSentinel.sol': ['PriceOracleSentinel'],
+  'mocks/oracle/SequencerOracle.sol': ['SequencerOracle'],
 };
 // The devnet's tokens and price feeds (MintableERC20, MockAggregator) are shared by every Aave version
 // it deploys and come from @aave/core-v3's artifacts, so they are not compiled here.

@@ -8,6 +8,9 @@ import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
+import dev.margincall.protocol.aavev3.AaveV3Contracts;
+import dev.margincall.protocol.aavev3.AaveV3Reader;
+import dev.margincall.protocol.aavev3.AaveV3Scanner;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
@@ -58,6 +61,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                     withCode.add(path);
                 }
             });
+            checkAaveRules(rpc, keeper, withCode, problems, out);
             keeper.execution().ifPresent(execution -> checkExecution(rpc, execution, withCode, problems, out));
         } catch (RpcException e) {
             problems.add("chain.rpc: " + e.getMessage());
@@ -68,6 +72,27 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.println("all checks passed");
         out.flush();
         return MarginCall.OK;
+    }
+
+    /** Each Aave market's Pool revision and the liquidation rules the keeper applies to it; a revision it does not model is a problem. */
+    private static void checkAaveRules(ResilientEthRpc rpc, KeeperConfig keeper, Set<String> withCode, List<String> problems, PrintWriter out) {
+        AaveV3Reader reader = new AaveV3Reader(rpc, keeper.chain().multicall3());
+        for (int i = 0; i < keeper.protocols().size(); i++) {
+            KeeperConfig.Protocol protocol = keeper.protocols().get(i);
+            String path = "protocols[" + i + "]";
+            if (!AaveV3Scanner.PROTOCOL.equals(protocol.type()) || !withCode.contains(path + ".poolAddressesProvider")
+                    || !withCode.contains("chain.multicall3")) {
+                continue;
+            }
+            try {
+                AaveV3Contracts contracts = reader.discover(protocol.poolAddressesProvider(), BlockTag.LATEST);
+                out.printf("%s (%s): Aave Pool %s, POOL_REVISION %d: applying the Aave %s rules (%s); price oracle sentinel: %s%n", path,
+                        protocol.marketName(), contracts.pool(), contracts.poolRevision(), contracts.rules().label(), contracts.rules().summary(),
+                        contracts.sentinel().isZero() ? "none" : contracts.sentinel().toString());
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ": " + e.getMessage());
+            }
+        }
     }
 
     private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, Set<String> withCode, List<String> problems, PrintWriter out) {

@@ -32,8 +32,8 @@ final class DevnetCommand implements Callable<Integer> {
             description = "Aave markets to deploy: 1 (core) or 2 (core and prime, on the same tokens and price feeds), each with --users borrowers (default: ${DEFAULT-VALUE}).")
     int markets;
 
-    @Option(names = "--aave", defaultValue = "3.0", converter = AaveVersionConverter.class,
-            description = "Aave version of the markets: 3.0 (V3.0.2, what the keeper's rules follow) or 3.6 (compiled from aave-v3-origin 3.6.0) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aave", defaultValue = "3.6", converter = AaveVersionConverter.class,
+            description = "Aave version of the markets: 3.6 (compiled from aave-v3-origin 3.6.0, what users meet today) or 3.0 (V3.0.2 from @aave/core-v3) (default: ${DEFAULT-VALUE}).")
     AaveVersion aave;
 
     @Option(names = "--protocols", defaultValue = "aave-v3",

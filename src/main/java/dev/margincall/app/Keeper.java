@@ -155,8 +155,7 @@ final class Keeper implements HeadListener {
         if (seen.isEmpty()) {
             return;
         }
-        Set<Address> ours = new java.util.HashSet<>(execution.liquidators().values());
-        ours.add(submitter.from());
+        Set<Address> ours = ourAddresses();
         List<String> others = seen.stream().filter(l -> !ours.contains(l.liquidator())).map(MarketLiquidation::transactionHash).distinct().toList();
         Map<String, BigInteger> gasPrices = new HashMap<>();
         if (!others.isEmpty()) {
@@ -201,7 +200,8 @@ final class Keeper implements HeadListener {
         FeePolicy.MarketFees fees = submitter.marketFees(head);
         BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
         Map<MarketId, ExecutionCosts> costs = new HashMap<>();
-        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation())));
+        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
+                m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
         SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(tag) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
         List<LiquidationPlan> ranked = new ArrayList<>();
@@ -236,6 +236,13 @@ final class Keeper implements HeadListener {
         submitter.submitAll(transactions, head, nextTimestamp);
     }
 
+    /** The addresses that liquidate for us: the signer and our liquidator contracts. */
+    private Set<Address> ourAddresses() {
+        Set<Address> ours = new java.util.HashSet<>(execution.liquidators().values());
+        ours.add(submitter.from());
+        return ours;
+    }
+
     /** Every market's positions near liquidation, evaluated at the next block's time; those not quotable get their reason. */
     private Map<PositionId, Opportunity> opportunities(BlockHeader head, long nextTimestamp) {
         Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
@@ -244,8 +251,10 @@ final class Keeper implements HeadListener {
             market.accountsNearLiquidation().forEach(account -> near.add(new PositionId(market.id(), account)));
         }
         events.recoveredExcept(near);
+        Set<Address> ours = ourAddresses();
         for (PositionId position : near) {
-            if (!submitter.accepting(position, head.number())) {
+            // Aave 3.4+ refuses self-liquidation (ValidationLogic.sol:309 of aave-v3-origin 3.6), and nobody should liquidate themselves
+            if (ours.contains(position.account()) || !submitter.accepting(position, head.number())) {
                 continue; // in flight or backing off: no quote needed this block
             }
             Opportunity opportunity = markets.get(position.market()).opportunity(position.account(), nextTimestamp);

@@ -81,6 +81,12 @@ public final class BorrowerPlanner {
                 collateral = stables.subList(0, 1);
                 debt = stables.subList(1, 2);
                 eMode = category.id();
+                // Every other one also supplies an asset outside the category (its own threshold applies, on 3.6 it is
+                // outside the category's collateral bitmap). Chosen without a random draw, so other borrowers stay as they were.
+                List<ReserveSpec> outside = shuffled.stream().filter(r -> r.eModeCategory() != category.id()).toList();
+                if (index % 2 == 1 && !outside.isEmpty()) {
+                    collateral = List.of(stables.get(0), outside.get(0));
+                }
             }
             default -> throw new IllegalStateException(profile.toString());
         }
@@ -90,8 +96,11 @@ public final class BorrowerPlanner {
         BigInteger collateralBase = BigInteger.ZERO;
         BigInteger weightedThreshold = BigInteger.ZERO; // Σ value × LT
         BigInteger weightedLtv = BigInteger.ZERO;       // Σ value × LTV
+        long firstDollars = 0;
         for (ReserveSpec reserve : collateral) {
-            long dollars = Math.round(1_000 * Math.pow(250, random.nextDouble()));
+            boolean outsideEMode = eMode != 0 && reserve.eModeCategory() != eMode;
+            long dollars = outsideEMode ? Math.max(1_000, firstDollars / 2) : Math.round(1_000 * Math.pow(250, random.nextDouble()));
+            firstDollars = firstDollars == 0 ? dollars : firstDollars;
             BigInteger amount = ReserveSpec.usd(dollars).multiply(reserve.unit()).divide(reserve.priceBase());
             BigInteger value = reserve.priceBase().multiply(amount).divide(reserve.unit());
             collateralHoldings.add(new Holding(reserve.symbol(), amount));

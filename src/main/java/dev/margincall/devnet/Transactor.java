@@ -40,6 +40,11 @@ public final class Transactor {
         return sendRequest(what, new CallRequest(from, to, calldata, null, java.math.BigInteger.valueOf(gas)));
     }
 
+    /** Sends {@code request} as it is (its own gas limit, for calls whose estimate is unreliable) and waits for its receipt. */
+    public TransactionReceipt send(String what, CallRequest request) {
+        return sendRequest(what, request);
+    }
+
     public Address deploy(String what, Address from, String initCode) {
         TransactionReceipt receipt = sendRequest("deploy " + what, CallRequest.create(from, initCode));
         if (receipt.contractAddress() == null) {

@@ -118,7 +118,8 @@ class ForkAndCheckConfigIT {
                 """.formatted(deployment.uniswapV2().router()));
         Run ok = run("check-config", "--config", good.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
-        assertThat(ok.out()).contains("all checks passed").contains("signer: " + KeeperIT.KEEPER);
+        assertThat(ok.out()).contains("all checks passed").contains("signer: " + KeeperIT.KEEPER)
+                .contains("POOL_REVISION 10: applying the Aave 3.6 rules").contains("price oracle sentinel: none");
 
         Path wrongChain = Files.writeString(Files.createTempFile("margin-call", ".yaml"), Files.readString(good).replace("id: 31337", "id: 1"));
         assertThat(run("check-config", "--config", wrongChain.toString()).exit()).isEqualTo(MarginCall.CHAIN_MISMATCH);

@@ -11,6 +11,7 @@ import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
+import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.MarketMover;
@@ -94,7 +95,14 @@ class KeeperIT {
             assertThat(planned.plan().netProfitBase()).isPositive();
         }
         System.out.printf("wallet: %d of %d liquidations seized exactly the planned collateral%n", exact, outcome.liquidations.size());
-        assertThat(outcome.rejections.values()).as("dust left after repeated liquidations is skipped with its reason").contains(RejectReason.DUST);
+        outcome.assertEveryAccountLiquidatedInTheFirstBlock();
+        if (devnet.aaveVersion() == AaveVersion.V3_0) {
+            assertThat(outcome.rejections.values()).as("dust left after repeated liquidations is skipped with its reason").contains(RejectReason.DUST);
+        } else {
+            // 3.3+: a liquidation clears a line or leaves at least $1,000 of it, so no dust is left to skip
+            assertThat(outcome.rejections.values()).as("no dust on 3.6").doesNotContain(RejectReason.DUST);
+            assertSmallPositionsLiquidatedInFull(devnet, outcome);
+        }
     }
 
     @Test
@@ -118,6 +126,7 @@ class KeeperIT {
             exact += realized.profit().equals(mined.plan().profitTokens()) ? 1 : 0;
         }
         System.out.printf("flash: %d of %d liquidations realized exactly the planned profit%n", exact, outcome.mined.size());
+        outcome.assertEveryAccountLiquidatedInTheFirstBlock();
         // no capital: the keeper held none of the debt assets before, and the profit reached it
         for (Deployment.Reserve reserve : deployment.reserves()) {
             BigInteger profit = profits.stream().filter(p -> p.debtAsset().equals(reserve.asset()))
@@ -344,7 +353,15 @@ class KeeperIT {
 
     /** What a crash-and-liquidate run left on the chain. */
     record CrashRun(List<LiquidationCallEvent> liquidations, List<Outcome> mined, Set<Address> liquidatableAfterCrash,
-                   List<String> wouldSend, Map<Address, RejectReason> rejections) {
+                   List<String> wouldSend, Map<Address, RejectReason> rejections, long crashBlock) {
+
+        /** Every account the crash made liquidatable had its first liquidation (by the keeper) in the block right after it. */
+        void assertEveryAccountLiquidatedInTheFirstBlock() {
+            Map<Address, Long> first = mined.stream().collect(Collectors.toMap(Outcome::account, Outcome::minedBlock, Math::min));
+            assertThat(first.keySet()).as("accounts liquidated").containsAll(liquidatableAfterCrash);
+            assertThat(liquidatableAfterCrash).allSatisfy(account ->
+                    assertThat(first.get(account)).as("first liquidation of %s", account).isEqualTo(crashBlock + 1));
+        }
     }
 
     /**
@@ -404,7 +421,29 @@ class KeeperIT {
             assertThat(rejections.keySet()).as("every account left liquidatable has a reason").containsAll(stillLiquidatable);
             report(outcomes, liquidatable, stillLiquidatable, crashBlock);
         }
-        return new CrashRun(liquidations, outcomes, liquidatable, wouldSend, rejections);
+        return new CrashRun(liquidations, outcomes, liquidatable, wouldSend, rejections, crashBlock);
+    }
+
+    /**
+     * 3.6: an account with under $2,000 of debt (at the crash) is liquidated at a 100 % close factor: afterwards it
+     * has no debt left (cleared, or written off as deficit when its collateral ran out).
+     */
+    private static void assertSmallPositionsLiquidatedInFull(Devnet devnet, CrashRun outcome) {
+        Deployment deployment = devnet.deployment();
+        AccountDataReader reader = new AccountDataReader(devnet.chain(), deployment.multicall3(), deployment.aaveV3().pool());
+        List<Address> accounts = List.copyOf(outcome.liquidatableAfterCrash());
+        List<UserAccountData> atCrash = reader.read(accounts, BlockTag.number(outcome.crashBlock()));
+        List<UserAccountData> now = reader.read(accounts, BlockTag.LATEST);
+        BigInteger small = BigInteger.valueOf(2_000).multiply(BigInteger.TEN.pow(8));
+        int count = 0;
+        for (int i = 0; i < accounts.size(); i++) {
+            if (atCrash.get(i).totalDebtBase().compareTo(small) < 0) {
+                count++;
+                assertThat(now.get(i).totalDebtBase()).as("debt left of the small position %s", accounts.get(i)).isZero();
+            }
+        }
+        System.out.printf("3.6: %d liquidatable positions with under $2,000 of debt, all liquidated in full%n", count);
+        assertThat(count).as("small positions among the crash's liquidatable accounts").isPositive();
     }
 
     private static void report(List<Outcome> outcomes, Set<Address> liquidatable, Set<Address> still, long crashBlock) {

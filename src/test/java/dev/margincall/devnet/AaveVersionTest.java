@@ -15,8 +15,8 @@ class AaveVersionTest {
     }
 
     @Test
-    void theDefaultStaysWhatTheKeeperKnows() {
-        assertThat(AaveVersion.DEFAULT).isEqualTo(AaveVersion.V3_0);
+    void theDefaultIsWhatUsersMeetToday() {
+        assertThat(AaveVersion.DEFAULT).isEqualTo(AaveVersion.V3_6);
     }
 
     @Test

@@ -23,8 +23,8 @@ public @interface WithDevnet {
     /** Aave markets to deploy (1: core; 2: core and prime, sharing tokens and feeds), each with {@link #borrowers()} borrowers. */
     int markets() default 1;
 
-    /** The Aave version of the markets, as {@link AaveVersion#parse} reads it: "3.0" (the default) or "3.6". */
-    String aave() default "3.0";
+    /** The Aave version of the markets, as {@link AaveVersion#parse} reads it: "3.0" or "3.6" ({@link AaveVersion#DEFAULT}). */
+    String aave() default "3.6";
 
     /** The protocols to deploy, as {@link DevnetProtocol#parseList} reads them: "aave-v3" (the default) or "aave-v3,morpho-blue". */
     String protocols() default "aave-v3";

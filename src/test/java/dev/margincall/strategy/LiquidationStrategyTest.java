@@ -67,6 +67,19 @@ class LiquidationStrategyTest {
     }
 
     @Test
+    void theFlashPremiumRoundsAsTheLendersVersionDoes() {
+        // 1,111 units at 9 bps = 0.9999: Aave 3.0's percentMul rounds half up to 1, 3.6's percentMulCeil to 1; 1,112 = 1.0008: 1 and 2
+        ExecutionCosts v30 = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8, Map.of(), false);
+        ExecutionCosts v36 = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8, Map.of(), true);
+        assertThat(v30.fundingPremium(BigInteger.valueOf(1_111))).isEqualTo(1);
+        assertThat(v36.fundingPremium(BigInteger.valueOf(1_111))).isEqualTo(1);
+        assertThat(v30.fundingPremium(BigInteger.valueOf(1_112))).isEqualTo(1);
+        assertThat(v36.fundingPremium(BigInteger.valueOf(1_112))).isEqualTo(2);
+        assertThat(v30.fundingPremium(BigInteger.valueOf(10_000))).isEqualTo(9);
+        assertThat(v36.fundingPremium(BigInteger.valueOf(10_000))).isEqualTo(9);
+    }
+
+    @Test
     void picksTheMostProfitablePair() {
         LiquidationQuote small = wethForUsdc(E6.multiply(BigInteger.valueOf(500)), E18.divide(BigInteger.valueOf(4)));
         LiquidationQuote large = wethForUsdc(E6.multiply(BigInteger.valueOf(1_000)), E18.divide(BigInteger.TWO));
@@ -95,6 +108,14 @@ class LiquidationStrategyTest {
                 .isEqualTo(RejectReason.DUST);
         assertThat(reason(strategy(Funding.WALLET, 1).plan(POSITION, List.of(quote), SwapMarket.empty(), CHEAP_GAS, Map.of(USDC, E6))))
                 .isEqualTo(RejectReason.INSUFFICIENT_BALANCE);
+        // Aave 3.1+: a flash loan takes at most the reserve's virtual balance
+        ExecutionCosts thinReserve = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8,
+                Map.of(USDC, quote.debtToRequest().subtract(BigInteger.ONE)), false);
+        assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), thinReserve, Map.of())))
+                .isEqualTo(RejectReason.NO_LIQUIDITY);
+        ExecutionCosts justEnough = new ExecutionCosts(CHEAP_GAS.gasPriceWei(), CHEAP_GAS.nativePrice(), 9, USD_8, Map.of(USDC, quote.debtToRequest()), true);
+        assertThat(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), justEnough, Map.of()))
+                .isInstanceOf(PlanDecision.Planned.class);
         ExecutionCosts expensive = new ExecutionCosts(BigInteger.valueOf(100_000_000_000L), CHEAP_GAS.nativePrice(), 9, USD_8);
         assertThat(reason(strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(quote), deepPools(), expensive, Map.of())))
                 .isEqualTo(RejectReason.NOT_PROFITABLE);

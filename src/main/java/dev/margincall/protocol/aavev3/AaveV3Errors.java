@@ -5,8 +5,8 @@ import dev.margincall.chain.abi.RevertReason;
 import java.util.Map;
 
 /**
- * Names of Aave V3's revert reasons. Aave reverts with {@code Error(string)} whose text is a number;
- * the table is {@code contracts/protocol/libraries/helpers/Errors.sol} of {@code @aave/core-v3@1.19.3}
+ * Names of Aave V3's revert reasons. Aave 3.0 reverts with {@code Error(string)} whose text is a number;
+ * 3.4+ with custom errors ({@link #CUSTOM_ERRORS}). The table of numbers is {@code contracts/protocol/libraries/helpers/Errors.sol} of {@code @aave/core-v3@1.19.3}
  * (Aave V3.0.2), code for code ({@value #SOURCE}); 48 is unused there.
  */
 public final class AaveV3Errors {
@@ -106,8 +106,39 @@ public final class AaveV3Errors {
             Map.entry("90", "RESERVE_DEBT_NOT_ZERO"),
             Map.entry("91", "FLASHLOAN_DISABLED"));
 
-    /** Aave's error codes and our {@link FlashLiquidator}'s custom errors: what a liquidation can revert with. */
-    public static final ErrorCatalog CATALOG = ErrorCatalog.errorStrings(NAMES).with(FlashLiquidator.ERRORS);
+    static final String SOURCE_3_6 = "@aave-dao/aave-v3-origin@3.6.0 src/contracts/protocol/libraries/helpers/Errors.sol";
+
+    /**
+     * From 3.4 on, Aave reverts with custom errors: every declaration of Errors.sol of aave-v3-origin 3.6.0
+     * ({@value #SOURCE_3_6}), in its order, e.g. {@code MustNotLeaveDust()} or {@code SelfLiquidation()}.
+     */
+    public static final ErrorCatalog CUSTOM_ERRORS = ErrorCatalog.customErrors(
+            "CallerNotPoolAdmin()", "CallerNotPoolOrEmergencyAdmin()", "CallerNotRiskOrPoolAdmin()", "CallerNotAssetListingOrPoolAdmin()",
+            "AddressesProviderNotRegistered()", "InvalidAddressesProviderId()", "NotContract()", "CallerNotPoolConfigurator()",
+            "CallerNotAToken()", "InvalidAddressesProvider()", "InvalidFlashloanExecutorReturn()", "ReserveAlreadyAdded()",
+            "NoMoreReservesAllowed()", "EModeCategoryReserved()", "ReserveLiquidityNotZero()", "FlashloanPremiumInvalid()",
+            "InvalidReserveParams()", "InvalidEmodeCategoryParams()", "CallerMustBePool()", "InvalidMintAmount()", "InvalidBurnAmount()",
+            "InvalidAmount()", "ReserveInactive()", "ReserveFrozen()", "ReservePaused()", "BorrowingNotEnabled()",
+            "NotEnoughAvailableUserBalance()", "InvalidInterestRateModeSelected()", "HealthFactorLowerThanLiquidationThreshold()",
+            "CollateralCannotCoverNewBorrow()", "NoDebtOfSelectedType()", "NoExplicitAmountToRepayOnBehalf()", "UnderlyingBalanceZero()",
+            "HealthFactorNotBelowThreshold()", "CollateralCannotBeLiquidated()", "SpecifiedCurrencyNotBorrowedByUser()",
+            "InconsistentFlashloanParams()", "BorrowCapExceeded()", "SupplyCapExceeded()", "DebtCeilingExceeded()",
+            "UnderlyingClaimableRightsNotZero()", "VariableDebtSupplyNotZero()", "LtvValidationFailed()", "InconsistentEModeCategory()",
+            "PriceOracleSentinelCheckFailed()", "AssetNotBorrowableInIsolation()", "ReserveAlreadyInitialized()",
+            "UserInIsolationModeOrLtvZero()", "InvalidLtv()", "InvalidLiquidationThreshold()", "InvalidLiquidationBonus()",
+            "InvalidDecimals()", "InvalidReserveFactor()", "InvalidBorrowCap()", "InvalidSupplyCap()", "InvalidLiquidationProtocolFee()",
+            "InvalidDebtCeiling()", "InvalidReserveIndex()", "AclAdminCannotBeZero()", "InconsistentParamsLength()",
+            "ZeroAddressNotValid()", "InvalidExpiration()", "InvalidSignature()", "OperationNotSupported()", "DebtCeilingNotZero()",
+            "AssetNotListed()", "InvalidOptimalUsageRatio()", "UnderlyingCannotBeRescued()", "AddressesProviderAlreadyAdded()",
+            "PoolAddressesDoNotMatch()", "SiloedBorrowingViolation()", "ReserveDebtNotZero()", "FlashloanDisabled()", "InvalidMaxRate()",
+            "WithdrawToAToken()", "SupplyToAToken()", "Slope2MustBeGteSlope1()", "CallerNotRiskOrPoolOrEmergencyAdmin()",
+            "LiquidationGraceSentinelCheckFailed()", "InvalidGracePeriod()", "InvalidFreezeState()", "InvalidLtvzeroState()",
+            "NotBorrowableInEMode()", "CallerNotUmbrella()", "ReserveNotInDeficit()", "MustNotLeaveDust()", "UserCannotHaveDebt()",
+            "SelfLiquidation()", "CallerNotPositionManager()", "InvalidCollateralInEmode(address reserve, uint256 categoryId)",
+            "InvalidDebtInEmode(address reserve, uint256 categoryId)", "MustBeEmodeCollateral(address reserve, uint256 categoryId)");
+
+    /** Aave's error codes (3.0), its custom errors (3.4+) and our {@link FlashLiquidator}'s: what a liquidation can revert with. */
+    public static final ErrorCatalog CATALOG = ErrorCatalog.errorStrings(NAMES).with(CUSTOM_ERRORS).with(FlashLiquidator.ERRORS);
 
     private AaveV3Errors() {
     }

@@ -56,7 +56,8 @@ public final class AaveV3Market implements LendingMarket {
         monitor.start(head);
         BlockTag tag = BlockTag.number(head.number());
         valuation = new Valuation(AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag));
-        encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag));
+        encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag),
+                monitor.contracts().rules() == dev.margincall.protocol.aavev3.model.AaveRules.V3_6);
     }
 
     @Override
@@ -153,6 +154,15 @@ public final class AaveV3Market implements LendingMarket {
                 .map(r -> r.configuration().decimals()).orElse(18);
         BigInteger unit = BigInteger.TEN.pow(decimals);
         return roundUp ? dev.margincall.core.Rounding.mulDivUp(amount, price, unit) : amount.multiply(price).divide(unit);
+    }
+
+    /** 3.1+: each reserve's virtual balance, all a flash loan of it can take (3.0: unknown, left to the simulation). */
+    @Override
+    public java.util.Map<Address, BigInteger> contractFundingCapacity() {
+        java.util.Map<Address, BigInteger> capacity = new java.util.HashMap<>();
+        monitor.market().reservesById().stream().filter(r -> r != null && r.virtualUnderlyingBalance() != null)
+                .forEach(r -> capacity.put(r.asset(), r.virtualUnderlyingBalance()));
+        return capacity;
     }
 
     /** The Aave contracts (discovered from the PoolAddressesProvider at start). */

@@ -169,6 +169,9 @@ public final class AaveV3Monitor implements HeadListener {
                 : reader.loadPositions(contracts, state.market(), touched, tag);
         accounts.drainTouched();
         market = state.market();
+        if (positions.stream().anyMatch(p -> p.eModeCategory() != 0 && !market.eModeCategories().containsKey(p.eModeCategory()))) {
+            market = reader.reloadEModes(contracts, market, tag); // 3.2+: a category added after the start
+        }
         countPriceChanges(prices, state.prices(), oracleEvents.drainAnnounced(), header.number());
         prices = state.prices();
         if (!positions.isEmpty()) {

@@ -10,6 +10,7 @@ import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
+import dev.margincall.protocol.aavev3.model.AaveRules;
 import dev.margincall.protocol.aavev3.model.EModeCategory;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
@@ -51,15 +52,30 @@ public final class AaveV3Reader {
         List<String> answers = read(List.of(
                 new Multicall3.Call(addressesProvider, Abi.call("getPool()")),
                 new Multicall3.Call(addressesProvider, Abi.call("getPriceOracle()")),
-                new Multicall3.Call(addressesProvider, Abi.call("getPoolDataProvider()"))), tag, "PoolAddressesProvider " + addressesProvider);
-        return new AaveV3Contracts(addressesProvider, Words.address(answers.get(0), 0), Words.address(answers.get(1), 0),
-                Words.address(answers.get(2), 0));
+                new Multicall3.Call(addressesProvider, Abi.call("getPoolDataProvider()")),
+                new Multicall3.Call(addressesProvider, Abi.call("getPriceOracleSentinel()"))), tag, "PoolAddressesProvider " + addressesProvider);
+        Address pool = Words.address(answers.get(0), 0);
+        long revision = Words.uint(rpc.call(CallRequest.call(pool, Abi.call("POOL_REVISION()")), tag), 0).longValueExact();
+        AaveRules rules = AaveRules.forRevision(revision).orElseThrow(() -> new IllegalArgumentException("the Aave Pool " + pool
+                + " has POOL_REVISION " + revision + ", whose liquidation rules the keeper does not model exactly (it models revisions 1-3,"
+                + " Aave v3.0.x, and 9-10, v3.5/v3.6): acting on another version's math could send liquidations that revert;"
+                + " remove this market from the config or upgrade Margin Call"));
+        return new AaveV3Contracts(addressesProvider, pool, Words.address(answers.get(1), 0), Words.address(answers.get(2), 0),
+                Words.address(answers.get(3), 0), revision, rules);
     }
 
     public Market loadMarket(AaveV3Contracts contracts, BlockTag tag) {
         List<Address> assets = Words.addresses(rpc.call(CallRequest.call(contracts.pool(), Abi.call("getReservesList()")), tag));
         List<String> data = read(assets.stream()
                 .map(a -> new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(a)))).toList(), tag, "getReserveData");
+        if (contracts.rules() == AaveRules.V3_6) {
+            List<Reserve> reserves = new ArrayList<>();
+            for (int i = 0; i < assets.size(); i++) {
+                reserves.add(decodeReserve(assets.get(i), data.get(i)));
+            }
+            List<Reserve> byId = byId(withGracePeriods(contracts, reserves, tag));
+            return new Market(byId, loadBitmapEModes(contracts, allCategoryIds(), tag), AaveRules.V3_6, sentinelBlocks(contracts, tag));
+        }
         List<Reserve> byId = new ArrayList<>();
         Set<Integer> categories = new LinkedHashSet<>();
         for (int i = 0; i < assets.size(); i++) {
@@ -79,7 +95,99 @@ public final class AaveV3Reader {
         for (int i = 0; i < ids.size(); i++) {
             eModeById.put(ids.get(i), decodeEMode(ids.get(i), eModes.get(i)));
         }
-        return new Market(byId, eModeById);
+        return new Market(byId, eModeById, contracts.rules(), sentinelBlocks(contracts, tag));
+    }
+
+    /** Every uint8 eMode category id but 0 (no category): 3.2+ lists its categories nowhere, so all are asked. */
+    private static List<Integer> allCategoryIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 1; id < 256; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static List<Reserve> byId(List<Reserve> reserves) {
+        List<Reserve> byId = new ArrayList<>();
+        for (Reserve reserve : reserves) {
+            while (byId.size() <= reserve.id()) {
+                byId.add(null);
+            }
+            byId.set(reserve.id(), reserve);
+        }
+        return byId;
+    }
+
+    /** 3.1+: each reserve's liquidation grace period and virtual balance, in one round. */
+    private List<Reserve> withGracePeriods(AaveV3Contracts contracts, List<Reserve> reserves, BlockTag tag) {
+        List<Multicall3.Call> calls = new ArrayList<>();
+        reserves.forEach(r -> calls.addAll(perBlockReserveCalls(contracts, r)));
+        List<String> answers = read(calls, tag, "liquidation grace periods and virtual balances");
+        List<Reserve> out = new ArrayList<>();
+        for (int i = 0; i < reserves.size(); i++) {
+            out.add(withPerBlockState(reserves.get(i), answers, 2 * i));
+        }
+        return out;
+    }
+
+    /** 3.1+ per reserve and block: {@code getLiquidationGracePeriod} and {@code getVirtualUnderlyingBalance}. */
+    private static List<Multicall3.Call> perBlockReserveCalls(AaveV3Contracts contracts, Reserve reserve) {
+        return List.of(new Multicall3.Call(contracts.pool(), Abi.call("getLiquidationGracePeriod(address)", address(reserve.asset()))),
+                new Multicall3.Call(contracts.pool(), Abi.call("getVirtualUnderlyingBalance(address)", address(reserve.asset()))));
+    }
+
+    private static Reserve withPerBlockState(Reserve reserve, List<String> answers, int at) {
+        return reserve.withLiquidationGracePeriodUntil(Words.uint(answers.get(at), 0).longValueExact())
+                .withVirtualUnderlyingBalance(Words.uint(answers.get(at + 1), 0));
+    }
+
+    /**
+     * 3.2+ eMode categories with a liquidation threshold among {@code ids}: collateral config (ltv, threshold, bonus),
+     * collateral and LTV-zero bitmaps and label (IPool.getEModeCategoryCollateralConfig and friends), in two rounds.
+     */
+    Map<Integer, EModeCategory> loadBitmapEModes(AaveV3Contracts contracts, List<Integer> ids, BlockTag tag) {
+        List<String> configs = read(ids.stream().map(id -> new Multicall3.Call(contracts.pool(),
+                Abi.call("getEModeCategoryCollateralConfig(uint8)", Abi.uint8(id)))).toList(), tag, "eMode collateral configs");
+        List<Integer> used = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (Words.uint(configs.get(i), 1).signum() != 0) {
+                used.add(i);
+            }
+        }
+        List<Multicall3.Call> calls = new ArrayList<>();
+        for (int i : used) {
+            var id = Abi.uint8(ids.get(i));
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryCollateralBitmap(uint8)", id)));
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryLtvzeroBitmap(uint8)", id)));
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryLabel(uint8)", id)));
+        }
+        List<String> answers = calls.isEmpty() ? List.of() : read(calls, tag, "eMode bitmaps");
+        Map<Integer, EModeCategory> categories = new HashMap<>();
+        for (int k = 0; k < used.size(); k++) {
+            int i = used.get(k);
+            String config = configs.get(i);
+            categories.put(ids.get(i), EModeCategory.withBitmaps(ids.get(i), Words.uint(config, 0).intValueExact(),
+                    Words.uint(config, 1).intValueExact(), Words.uint(config, 2).intValueExact(), Abi.decodeString(answers.get(3 * k + 2)),
+                    Words.uint(answers.get(3 * k), 0), Words.uint(answers.get(3 * k + 1), 0)));
+        }
+        return categories;
+    }
+
+    /** The market with every eMode category read again (3.2+: a user entered a category the keeper had not seen). */
+    public Market reloadEModes(AaveV3Contracts contracts, Market market, BlockTag tag) {
+        if (contracts.rules() != AaveRules.V3_6) {
+            return market;
+        }
+        return new Market(market.reservesById(), loadBitmapEModes(contracts, allCategoryIds(), tag), market.rules(),
+                market.sentinelBlocksLiquidations());
+    }
+
+    /** A sentinel exists and currently refuses liquidations (IPriceOracleSentinel.isLiquidationAllowed). */
+    private boolean sentinelBlocks(AaveV3Contracts contracts, BlockTag tag) {
+        if (contracts.sentinel().isZero()) {
+            return false;
+        }
+        return Words.uint(rpc.call(CallRequest.call(contracts.sentinel(), Abi.call("isLiquidationAllowed()")), tag), 0).signum() == 0;
     }
 
     /** A block's market and prices together, and the protocol's own account data of the sampled accounts. */
@@ -96,6 +204,8 @@ public final class AaveV3Reader {
     public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, List<Address> sample, BlockTag tag) {
         List<Reserve> known = previous.reservesById().stream().filter(r -> r != null).toList();
         List<Address> priced = pricedAssets(previous);
+        boolean v36 = contracts.rules() == AaveRules.V3_6;
+        List<Integer> categories = v36 ? List.copyOf(previous.eModeCategories().keySet()) : List.of();
         List<Multicall3.Call> calls = new ArrayList<>();
         calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReservesList()")));
         known.forEach(r -> calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getReserveData(address)", address(r.asset())))));
@@ -103,6 +213,21 @@ public final class AaveV3Reader {
                 new DynamicArray<>(org.web3j.abi.datatypes.Address.class, priced.stream().map(Abi::address).toList()))));
         int pricesAt = calls.size() - 1;
         sample.forEach(account -> calls.add(AccountDataReader.call(contracts.pool(), account)));
+        // 3.1+ per block: grace periods, the categories in use (config and bitmaps); any version: the sentinel's verdict
+        int graceAt = calls.size();
+        if (v36) {
+            known.forEach(r -> calls.addAll(perBlockReserveCalls(contracts, r)));
+        }
+        int eModesAt = calls.size();
+        for (int id : categories) {
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryCollateralConfig(uint8)", Abi.uint8(id))));
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryCollateralBitmap(uint8)", Abi.uint8(id))));
+            calls.add(new Multicall3.Call(contracts.pool(), Abi.call("getEModeCategoryLtvzeroBitmap(uint8)", Abi.uint8(id))));
+        }
+        int sentinelAt = calls.size();
+        if (!contracts.sentinel().isZero()) {
+            calls.add(new Multicall3.Call(contracts.sentinel(), Abi.call("isLiquidationAllowed()")));
+        }
         List<String> answers = read(calls, tag, "reserves, prices and sampled accounts");
         List<UserAccountData> sampled = new ArrayList<>(sample.size());
         for (int i = 0; i < sample.size(); i++) {
@@ -112,18 +237,31 @@ public final class AaveV3Reader {
         List<Address> listed = Words.addresses(answers.get(0));
         List<Reserve> reserves = new ArrayList<>();
         for (int i = 0; i < known.size(); i++) {
-            reserves.add(decodeReserve(known.get(i).asset(), answers.get(1 + i)));
+            Reserve reserve = decodeReserve(known.get(i).asset(), answers.get(1 + i));
+            reserves.add(v36 ? withPerBlockState(reserve, answers, graceAt + 2 * i) : reserve);
         }
         boolean sameReserves = listed.equals(known.stream().map(Reserve::asset).toList());
-        boolean sameCategories = reserves.stream().allMatch(r -> r.configuration().eModeCategory() == 0
+        boolean sameCategories = v36 || reserves.stream().allMatch(r -> r.configuration().eModeCategory() == 0
                 || previous.eModeCategories().containsKey(r.configuration().eModeCategory()));
         if (!sameReserves || !sameCategories) {
             Market reloaded = loadMarket(contracts, tag);
             return new BlockState(reloaded, loadPrices(contracts, reloaded, tag), sampled);
         }
+        Map<Integer, EModeCategory> eModes = previous.eModeCategories();
+        if (v36) {
+            eModes = new HashMap<>();
+            for (int k = 0; k < categories.size(); k++) {
+                String config = answers.get(eModesAt + 3 * k);
+                EModeCategory before = previous.eModeCategories().get(categories.get(k));
+                eModes.put(before.id(), EModeCategory.withBitmaps(before.id(), Words.uint(config, 0).intValueExact(),
+                        Words.uint(config, 1).intValueExact(), Words.uint(config, 2).intValueExact(), before.label(),
+                        Words.uint(answers.get(eModesAt + 3 * k + 1), 0), Words.uint(answers.get(eModesAt + 3 * k + 2), 0)));
+            }
+        }
+        boolean sentinelBlocks = !contracts.sentinel().isZero() && Words.uint(answers.get(sentinelAt), 0).signum() == 0;
         List<Reserve> byId = new ArrayList<>(previous.reservesById());
         reserves.forEach(r -> byId.set(r.id(), r));
-        return new BlockState(new Market(byId, previous.eModeCategories()), priceMap(priced, answers.get(pricesAt)), sampled);
+        return new BlockState(new Market(byId, eModes, previous.rules(), sentinelBlocks), priceMap(priced, answers.get(pricesAt)), sampled);
     }
 
     /** Oracle prices of every reserve and every eMode price source, in one call. */
@@ -190,8 +328,10 @@ public final class AaveV3Reader {
                 if (configurations[a].testBit(reserve.id() * 2)) {
                     second.add(new Multicall3.Call(reserve.variableDebtToken(), Abi.call("scaledBalanceOf(address)", account)));
                     secondKeys.add(new int[] {a, reserve.id(), 1});
-                    second.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("principalBalanceOf(address)", account)));
-                    secondKeys.add(new int[] {a, reserve.id(), 2});
+                    if (!reserve.stableDebtToken().isZero()) { // no stable debt since 3.2: the address is zero
+                        second.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("principalBalanceOf(address)", account)));
+                        secondKeys.add(new int[] {a, reserve.id(), 2});
+                    }
                 }
             }
         }

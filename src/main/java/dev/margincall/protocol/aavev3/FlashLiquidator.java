@@ -32,7 +32,10 @@ public final class FlashLiquidator {
             "RepaymentShortfall(uint256 available, uint256 owed)",
             "InsufficientProfit(uint256 profit, uint256 minProfit)",
             "TokenCallFailed(address token)",
-            "EthTransferFailed()");
+            "EthTransferFailed()",
+            "NotSelf()",
+            "BadBatch()",
+            "CollateralShortfall(uint256 seized, uint256 minCollateral)");
 
     /** {@code Liquidated(address indexed user, address indexed collateralAsset, address indexed debtAsset, uint256 debtCovered, uint256 collateralSeized, uint256 profit)}. */
     public static final String LIQUIDATED_TOPIC = Abi.topic("Liquidated(address,address,address,uint256,uint256,uint256)");

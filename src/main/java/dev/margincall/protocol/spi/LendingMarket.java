@@ -5,6 +5,7 @@ import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,14 @@ public interface LendingMarket extends HeadListener {
     List<Address> assets();
 
     LiquidationEncoder encoder();
+
+    /**
+     * What contract funding can borrow of each asset at the last evaluated block (Aave 3.1+: a reserve's virtual
+     * balance, all a flash loan can take); an asset missing from the map has no known limit.
+     */
+    default Map<Address, BigInteger> contractFundingCapacity() {
+        return Map.of();
+    }
 
     /** The liquidations its events reported in the blocks applied since the last call (ours and everyone else's). */
     List<MarketLiquidation> drainLiquidations();

@@ -22,4 +22,9 @@ public interface LiquidationEncoder {
 
     /** What contract funding costs on top of the debt repaid, in basis points of it (Aave: the flash-loan premium; 0 where none). */
     int fundingPremiumBps();
+
+    /** The premium rounds up (Aave 3.6: {@code percentMulCeil}, FlashLoanLogic.sol:81, 180); else half up (Aave 3.0's {@code percentMul}). */
+    default boolean fundingPremiumRoundsUp() {
+        return false;
+    }
 }

@@ -20,6 +20,14 @@ public interface Quote {
     /** Debt the liquidator repays (debt-asset units). */
     BigInteger debtToCover();
 
+    /**
+     * What the liquidation call asks to repay: {@link #debtToCover()}, or a little more where the protocol takes
+     * only what it computes when the call lands (Aave 3.6 clearing a line). A flash loan borrows this much.
+     */
+    default BigInteger debtToRequest() {
+        return debtToCover();
+    }
+
     /** Collateral the liquidator receives (collateral-asset units), after any protocol fee. */
     BigInteger collateralToLiquidator();
 

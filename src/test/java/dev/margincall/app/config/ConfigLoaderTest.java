@@ -231,12 +231,16 @@ class ConfigLoaderTest {
     void everyExampleConfigIsValid() throws Exception {
         try (var files = Files.list(Path.of("config"))) {
             List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-            assertThat(examples).extracting(f -> f.getFileName().toString()).contains("devnet.yaml", "ethereum.yaml", "arbitrum.yaml");
+            assertThat(examples).extracting(f -> f.getFileName().toString()).contains("devnet.yaml", "ethereum.yaml", "arbitrum.yaml", "base.yaml");
             for (Path example : examples) {
                 KeeperConfig config = ConfigLoader.load(example, name -> name.endsWith("WS_URL") ? "wss://example.invalid/ws" : "https://example.invalid/rpc");
                 assertThat(config.protocols()).as(example.toString()).isNotEmpty();
                 assertThat(config.execution()).as(example.toString()).isPresent();
             }
+            // Ethereum: Aave's Core and Prime markets, each with its own addresses provider
+            KeeperConfig ethereum = ConfigLoader.load(Path.of("config/ethereum.yaml"),
+                    name -> name.endsWith("WS_URL") ? "wss://example.invalid/ws" : "https://example.invalid/rpc");
+            assertThat(ethereum.protocols()).hasSize(2);
         }
     }
 

@@ -119,7 +119,13 @@ class AaveV3MonitorIT {
         assertThat(repaid.totalDebtBase()).isZero();
         assertThat(repaid.healthFactor()).isEqualTo(WadRayMath.MAX_UINT256);
         assertThat(monitor.book().accounts()).contains(newcomer);
-        assertThat(monitor.book().evaluation(newcomer).orElseThrow().totalCollateralBase()).isPositive();
+        // 3.0 enables received aTokens as collateral; 3.6 does not (the receiver enables it): either way the book equals the chain
+        BigInteger received = monitor.book().evaluation(newcomer).orElseThrow().totalCollateralBase();
+        if (devnet.aaveVersion() == dev.margincall.devnet.AaveVersion.V3_0) {
+            assertThat(received).isPositive();
+        } else {
+            assertThat(received).isZero();
+        }
         assertMatchesChain(devnet);
         assertThat(REGISTRY.find(MetricNames.SHADOW_MISMATCHES).counter().count()).isZero();
         assertThat(REGISTRY.find(MetricNames.SHADOW_CHECKS).counter().count()).isPositive();

@@ -144,7 +144,7 @@ public final class AaveV3Book {
 
     public Optional<AccountData> evaluation(Address account) {
         int index = accounts.indexOf(account);
-        return index < 0 ? Optional.empty() : Optional.of(evaluations.accountData(index));
+        return index < 0 ? Optional.empty() : Optional.of(evaluations.accountData(index, market.rules()));
     }
 
     /** The account's collateral and debt reserve by reserve at the current block. */

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GenericLogic.calculateUserAccountData (Aave V3.0.2), as a pure function of the market, the oracle
- * prices, the position and the block timestamp. Equal to {@code Pool.getUserAccountData} to the wei.
+ * GenericLogic.calculateUserAccountData, as a pure function of the market (with its version's rules), the
+ * oracle prices, the position and the block timestamp. Equal to {@code Pool.getUserAccountData} to the wei, on
+ * V3.0.2 and on aave-v3-origin 3.6.
  */
 public final class AccountEvaluator {
 
@@ -41,6 +42,11 @@ public final class AccountEvaluator {
         if (position.isEmpty()) {
             return EMPTY;
         }
+        return block.market.rules() == AaveRules.V3_0 ? evaluateV30(block, position, lines) : evaluateV36(block, position, lines);
+    }
+
+    /** GenericLogic.calculateUserAccountData of core-v3 1.19.3 (V3.0.2). */
+    private static AccountData evaluateV30(BlockContext block, Position position, List<AccountBreakdown.Line> lines) {
         Market market = block.market;
         int userEMode = position.eModeCategory();
         EModeCategory eMode = userEMode == 0 ? null : market.eModeCategories().get(userEMode);
@@ -95,6 +101,68 @@ public final class AccountEvaluator {
                 : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
         BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
         BigInteger available = borrowable.compareTo(totalDebt) < 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
+        return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);
+    }
+
+    /**
+     * GenericLogic.calculateUserAccountData of aave-v3-origin 3.6 (GenericLogic.sol:66-183) and
+     * PoolLogic.executeGetUserAccountData (PoolLogic.sol:195-226). What differs from 3.0: every collateral
+     * the user enabled counts, even at threshold 0 (l.105); balances and values round in the protocol's
+     * favour (l.229, 248-256; TokenMath); eMode parameters by the category's bitmaps, no eMode price (l.126-133,
+     * ValidationLogic.getUserReserveLtv); HF = wadDiv(Σ value × threshold, debt) / 10,000 with no averaged
+     * threshold in between (l.162-164); available borrows with percentMulFloor (l.198).
+     */
+    private static AccountData evaluateV36(BlockContext block, Position position, List<AccountBreakdown.Line> lines) {
+        Market market = block.market;
+        AaveRules rules = market.rules();
+        int userEMode = position.eModeCategory();
+        EModeCategory eMode = userEMode == 0 ? null : market.eModeCategories().get(userEMode);
+
+        BigInteger totalCollateral = BigInteger.ZERO;
+        BigInteger totalDebt = BigInteger.ZERO;
+        BigInteger weightedLtv = BigInteger.ZERO;
+        BigInteger weightedThreshold = BigInteger.ZERO;
+        for (int id = 0; id < market.reservesCount(); id++) {
+            boolean collateral = position.isUsingAsCollateral(id);
+            boolean borrowing = position.isBorrowing(id);
+            if (!collateral && !borrowing) {
+                continue;
+            }
+            Reserve reserve = market.reservesById().get(id);
+            if (reserve == null) {
+                continue;
+            }
+            ReserveConfiguration config = reserve.configuration();
+            boolean inEMode = eMode != null && eMode.coversCollateral(reserve);
+            BigInteger price = block.price[id];
+            BigInteger unit = block.unit[id];
+            Position.Balances balances = position.balances(id);
+
+            BigInteger lineCollateral = BigInteger.ZERO;
+            BigInteger lineDebt = BigInteger.ZERO;
+            int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
+            if (collateral) {
+                lineCollateral = rules.aTokenBalance(balances.scaledCollateral(), block.income[id]).multiply(price).divide(unit);
+                totalCollateral = totalCollateral.add(lineCollateral);
+                int ltv = eMode == null ? config.ltv() : eMode.ltvOf(reserve);
+                weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(ltv)));
+                weightedThreshold = weightedThreshold.add(lineCollateral.multiply(BigInteger.valueOf(lineThreshold)));
+            }
+            if (borrowing) {
+                lineDebt = rules.debtValue(rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]), price, unit);
+                totalDebt = totalDebt.add(lineDebt);
+            }
+            if (lines != null) {
+                lines.add(new AccountBreakdown.Line(id, reserve.asset(), price, lineCollateral, lineDebt, lineThreshold,
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
+            }
+        }
+        BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
+                : WadRayMath.wadDiv(weightedThreshold, totalDebt).divide(WadRayMath.PERCENTAGE_FACTOR);
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger borrowable = totalCollateral.multiply(ltv).divide(WadRayMath.PERCENTAGE_FACTOR);
+        BigInteger available = borrowable.compareTo(totalDebt) <= 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
         return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);
     }
 

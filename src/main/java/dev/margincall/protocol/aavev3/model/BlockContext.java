@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What every account's evaluation at one block shares, computed once: per reserve id its normalized
  * income and debt at the block timestamp, its oracle price and its unit; per eMode category its own
- * price when it has a price source. Arrays by reserve id, so the per-account loop does no lookups.
+ * price when it has a price source (3.0 only). Arrays by reserve id, so the per-account loop does no lookups.
  */
 public final class BlockContext {
 
@@ -32,7 +32,7 @@ public final class BlockContext {
             Reserve reserve = market.reservesById().get(id);
             if (reserve != null) {
                 income[id] = reserve.normalizedIncome(timestamp);
-                debt[id] = reserve.normalizedDebt(timestamp);
+                debt[id] = reserve.normalizedDebt(timestamp, market.rules());
                 price[id] = requirePrice(prices, reserve.asset());
                 unit[id] = reserve.unit();
             }

@@ -40,9 +40,9 @@ final class EvaluationTable {
         }
     }
 
-    AccountData accountData(int index) {
+    AccountData accountData(int index, AaveRules rules) {
         AccountData data = reference[index];
-        return data != null ? data : FastAccountEvaluator.accountData(words, index * WORDS);
+        return data != null ? data : FastAccountEvaluator.accountData(words, index * WORDS, rules);
     }
 
     boolean liquidatable(int index) {

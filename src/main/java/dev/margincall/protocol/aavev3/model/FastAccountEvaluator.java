@@ -41,6 +41,8 @@ final class FastAccountEvaluator {
     private static final long WAD = WadRayMath.WAD.longValueExact();
     private static final long HALF_RAY_HI = WideMath.high(WadRayMath.HALF_RAY);
     private static final long HALF_RAY_LO = WideMath.low(WadRayMath.HALF_RAY);
+    private static final long RAY_MINUS_ONE_HI = WideMath.high(WadRayMath.RAY.subtract(BigInteger.ONE));
+    private static final long RAY_MINUS_ONE_LO = WideMath.low(WadRayMath.RAY.subtract(BigInteger.ONE));
     private static final long HALF_PERCENT = WadRayMath.HALF_PERCENTAGE_FACTOR.longValueExact();
     private static final long PERCENTAGE_FACTOR = WadRayMath.PERCENTAGE_FACTOR.longValueExact();
     /** Below this, total collateral × a 16-bit threshold + 5,000 fits a long. */
@@ -80,21 +82,22 @@ final class FastAccountEvaluator {
             if (!block.usable[id]) {
                 return false;
             }
-            boolean inEMode = hasEMode && eMode == block.eModeCategory[id];
+            boolean inEMode = hasEMode && (block.v36 ? block.inEModeCollateral(eMode, id) : eMode == block.eModeCategory[id]);
             boolean recompute = moved == null || moved[id];
             if (recompute && !lineValues(block, lines, k, id, eMode, inEMode)) {
                 return false;
             }
-            if ((flags & COLLATERAL) != 0 && block.threshold[id] != 0) {
+            // 3.0 counts a collateral only with a threshold; 3.6 counts every enabled one (GenericLogic.sol:105)
+            if ((flags & COLLATERAL) != 0 && (block.v36 || block.threshold[id] != 0)) {
                 long value = lines[k + COLLATERAL_VALUE];
                 totalCollateral += value;
                 if (totalCollateral < 0) {
                     return false;
                 }
-                if (block.ltv[id] != 0) {
-                    long weight = inEMode ? block.eModeLtv[eMode] : block.ltv[id];
-                    long lo = ltvLo + value * weight;
-                    ltvHi += Math.multiplyHigh(value, weight) + (Long.compareUnsigned(lo, ltvLo) < 0 ? 1 : 0);
+                long ltvWeight = !inEMode ? block.ltv[id] : block.v36 && block.eModeLtvZero(eMode, id) ? 0 : block.eModeLtv[eMode];
+                if (block.ltv[id] != 0 || block.v36) {
+                    long lo = ltvLo + value * ltvWeight;
+                    ltvHi += Math.multiplyHigh(value, ltvWeight) + (Long.compareUnsigned(lo, ltvLo) < 0 ? 1 : 0);
                     ltvLo = lo;
                 }
                 long weight = inEMode ? block.eModeThreshold[eMode] : block.threshold[id];
@@ -119,7 +122,7 @@ final class FastAccountEvaluator {
         long healthFactorHi = -1;
         long healthFactorLo = -1;
         if (totalDebt != 0) {
-            if (!healthFactor(totalCollateral, threshold, totalDebt)) {
+            if (!(block.v36 ? healthFactorV36(thresholdHi, thresholdLo, totalDebt) : healthFactor(totalCollateral, threshold, totalDebt))) {
                 return false;
             }
             healthFactorHi = math.hi;
@@ -172,6 +175,18 @@ final class FastAccountEvaluator {
         return math.mulAddDiv(collateralHi, collateralLo, 0, WAD, 0, halfDebt, byDebt);
     }
 
+    /**
+     * 3.6: wadDiv(Σ value × threshold, totalDebt) / 10,000 into math.hi/lo (GenericLogic.sol:162-164); the
+     * weighted sum is &lt; 2^95 (see the class comment), so it is a valid 128-bit operand.
+     */
+    private boolean healthFactorV36(long weightedHi, long weightedLo, long totalDebt) {
+        byDebt.set(0, totalDebt);
+        if (!math.mulAddDiv(weightedHi, weightedLo, 0, WAD, 0, totalDebt >>> 1, byDebt)) {
+            return false;
+        }
+        return math.mulAddDiv(math.hi, math.lo, 0, 1, 0, 0, PERCENT);
+    }
+
     /** Computes and stores one line's collateral and debt value (0 where GenericLogic counts none); false out of range. */
     private boolean lineValues(PrimitiveBlock block, long[] lines, int k, int id, int eMode, boolean inEMode) {
         int flags = (int) lines[k];
@@ -180,23 +195,34 @@ final class FastAccountEvaluator {
         long priceLo = eModePrice ? block.eModePriceLo[eMode] : block.priceLo[id];
         long collateral = 0;
         long debt = 0;
-        if ((flags & COLLATERAL) != 0 && block.threshold[id] != 0) {
-            collateral = baseValue(lines[k + 1], lines[k + 2], block.incomeHi[id], block.incomeLo[id], priceHi, priceLo, block.unit[id]);
+        if ((flags & COLLATERAL) != 0 && (block.v36 || block.threshold[id] != 0)) {
+            // 3.0: rayMul half up, value floor; 3.6: rayMulFloor, value floor (TokenMath.getATokenBalance, GenericLogic.sol:248-256)
+            collateral = baseValue(lines[k + 1], lines[k + 2], block.incomeHi[id], block.incomeLo[id], priceHi, priceLo, block.unit[id],
+                    block.v36 ? 0 : HALF_RAY_HI, block.v36 ? 0 : HALF_RAY_LO, 0, 0);
         }
         if ((flags & BORROWING) != 0) {
-            debt = baseValue(lines[k + 3], lines[k + 4], block.debtHi[id], block.debtLo[id], priceHi, priceLo, block.unit[id]);
+            // 3.0: rayMul half up, value floor; 3.6: rayMulCeil, value mulDivCeil (TokenMath.getVTokenBalance, GenericLogic.sol:225-229)
+            debt = block.v36
+                    ? baseValue(lines[k + 3], lines[k + 4], block.debtHi[id], block.debtLo[id], priceHi, priceLo, block.unit[id],
+                            RAY_MINUS_ONE_HI, RAY_MINUS_ONE_LO, block.unitMinusOneHi[id], block.unitMinusOneLo[id])
+                    : baseValue(lines[k + 3], lines[k + 4], block.debtHi[id], block.debtLo[id], priceHi, priceLo, block.unit[id],
+                            HALF_RAY_HI, HALF_RAY_LO, 0, 0);
         }
         lines[k + COLLATERAL_VALUE] = collateral;
         lines[k + DEBT_VALUE] = debt;
         return collateral >= 0 && debt >= 0;
     }
 
-    /** ⌊rayMul(scaled, index) × price / unit⌋, or −1 when an intermediate or the result is outside the bounds. */
-    private long baseValue(long scaledHi, long scaledLo, long indexHi, long indexLo, long priceHi, long priceLo, Divisor unit) {
-        if (!math.mulAddDiv(scaledHi, scaledLo, indexHi, indexLo, HALF_RAY_HI, HALF_RAY_LO, RAY)) {
+    /**
+     * ⌊(⌊(scaled × index + indexAddend) / RAY⌋ × price + valueAddend) / unit⌋, or −1 when an intermediate or the
+     * result is outside the bounds. The addends choose the rounding: HALF_RAY for half up, RAY − 1 and unit − 1 for up.
+     */
+    private long baseValue(long scaledHi, long scaledLo, long indexHi, long indexLo, long priceHi, long priceLo, Divisor unit,
+                           long indexAddendHi, long indexAddendLo, long valueAddendHi, long valueAddendLo) {
+        if (!math.mulAddDiv(scaledHi, scaledLo, indexHi, indexLo, indexAddendHi, indexAddendLo, RAY)) {
             return -1;
         }
-        if (!math.mulAddDiv(math.hi, math.lo, priceHi, priceLo, 0, 0, unit) || math.hi != 0) {
+        if (!math.mulAddDiv(math.hi, math.lo, priceHi, priceLo, valueAddendHi, valueAddendLo, unit) || math.hi != 0) {
             return -1;
         }
         return math.lo;
@@ -204,13 +230,15 @@ final class FastAccountEvaluator {
 
     /**
      * The six values, as {@code getUserAccountData} returns them, from the words {@link #evaluate} wrote;
-     * available borrows by GenericLogic's own last step, max(0, percentMul(collateral, LTV) − debt).
+     * available borrows by GenericLogic's own last step, max(0, percentMul(collateral, LTV) − debt) (percentMulFloor on 3.6).
      */
-    static AccountData accountData(long[] results, int at) {
+    static AccountData accountData(long[] results, int at, AaveRules rules) {
         BigInteger totalCollateral = BigInteger.valueOf(results[at + TOTAL_COLLATERAL]);
         BigInteger totalDebt = BigInteger.valueOf(results[at + TOTAL_DEBT]);
         BigInteger ltv = BigInteger.valueOf(results[at + LTV]);
-        BigInteger available = WadRayMath.percentMul(totalCollateral, ltv).subtract(totalDebt).max(BigInteger.ZERO);
+        BigInteger borrowable = rules == AaveRules.V3_0 ? WadRayMath.percentMul(totalCollateral, ltv)
+                : totalCollateral.multiply(ltv).divide(WadRayMath.PERCENTAGE_FACTOR); // percentMulFloor, GenericLogic.sol:198
+        BigInteger available = borrowable.subtract(totalDebt).max(BigInteger.ZERO);
         return new AccountData(totalCollateral, totalDebt, available, BigInteger.valueOf(results[at + THRESHOLD]), ltv,
                 totalDebt.signum() == 0 ? WadRayMath.MAX_UINT256 : WideMath.toBigInteger(results[at + HEALTH_FACTOR_HI], results[at + HEALTH_FACTOR_LO]));
     }

@@ -35,4 +35,17 @@ public final class InterestMath {
         BigInteger thirdTerm = e.multiply(expMinusOne).multiply(expMinusTwo).multiply(basePowerThree).divide(SIX);
         return RAY.add(rate.multiply(e).divide(SECONDS_PER_YEAR)).add(secondTerm).add(thirdTerm);
     }
+
+    /**
+     * Compounded interest of aave-v3-origin 3.6 (MathUtils.sol:79-84): x = rate × Δt / year, then
+     * RAY + x + rayMul(x, x / 2 + rayMul(x, x / 6)) — a different series (and rounding) than 3.0's.
+     */
+    public static BigInteger compoundedV36(BigInteger rate, long lastUpdateTimestamp, long timestamp) {
+        long exp = timestamp - lastUpdateTimestamp;
+        if (exp == 0) {
+            return RAY;
+        }
+        BigInteger x = rate.multiply(BigInteger.valueOf(exp)).divide(SECONDS_PER_YEAR);
+        return RAY.add(x).add(WadRayMath.rayMul(x, x.divide(TWO).add(WadRayMath.rayMul(x, x.divide(SIX)))));
+    }
 }

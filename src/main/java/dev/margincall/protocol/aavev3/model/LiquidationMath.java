@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LiquidationLogic.executeLiquidationCall of Aave V3.0.2 in token units, as a pure function of one
- * block's state: the close factor (50 % above HF 0.95, 100 % at or below), eMode bonus and price
- * sources, and {@code _calculateAvailableCollateralToLiquidate} (collateral capped by the account's
- * balance, the debt reduced as the contract does, the protocol's share of the bonus). Same rounding at
- * every division as the contract, so the plan matches the {@code LiquidationCall} event to the wei.
+ * LiquidationLogic.executeLiquidationCall in token units, as a pure function of one block's state, under
+ * the rules of the market's version. V3.0.2: the close factor (50 % above HF 0.95, 100 % at or below), eMode
+ * bonus and price sources, and {@code _calculateAvailableCollateralToLiquidate} (collateral capped by the
+ * account's balance, the debt reduced as the contract does, the protocol's share of the bonus). 3.6: see
+ * {@link V36Liquidation}. Same rounding at every division as the contract, so the plan matches the
+ * {@code LiquidationCall} event to the wei.
  */
 public final class LiquidationMath {
 
@@ -35,7 +36,7 @@ public final class LiquidationMath {
         int count = block.market.reservesCount();
         for (int debtId = 0; debtId < count; debtId++) {
             for (int collateralId = 0; collateralId < count; collateralId++) {
-                LiquidationQuote quote = quote(block, position, totals.healthFactor(), collateralId, debtId, WadRayMath.MAX_UINT256);
+                LiquidationQuote quote = quote(block, position, totals, collateralId, debtId, WadRayMath.MAX_UINT256);
                 if (quote != null) {
                     quotes.add(quote);
                 }
@@ -47,14 +48,24 @@ public final class LiquidationMath {
     /**
      * The outcome of liquidating {@code requestedDebt} of reserve {@code debtId} against collateral
      * {@code collateralId}, or null when the pool would refuse (reserve inactive or paused, collateral
-     * not enabled or with a zero threshold, no debt in that reserve).
+     * not enabled, no debt in that reserve; on 3.6 also a grace period, the sentinel, or no amount that
+     * leaves no dust).
      */
-    static LiquidationQuote quote(BlockContext block, Position position, BigInteger healthFactor, int collateralId, int debtId,
+    static LiquidationQuote quote(BlockContext block, Position position, AccountData totals, int collateralId, int debtId,
                                   BigInteger requestedDebt) {
+        return block.market.rules() == AaveRules.V3_0
+                ? quoteV30(block, position, totals.healthFactor(), collateralId, debtId, requestedDebt)
+                : V36Liquidation.sized(block, position, totals, collateralId, debtId, requestedDebt);
+    }
+
+    /** LiquidationLogic.executeLiquidationCall of core-v3 1.19.3 (V3.0.2). */
+    private static LiquidationQuote quoteV30(BlockContext block, Position position, BigInteger healthFactor, int collateralId, int debtId,
+                                             BigInteger requestedDebt) {
         Reserve collateral = block.market.reservesById().get(collateralId);
         Reserve debt = block.market.reservesById().get(debtId);
         if (collateral == null || debt == null || !position.isUsingAsCollateral(collateralId) || !position.isBorrowing(debtId)
-                || !usable(collateral.configuration()) || !usable(debt.configuration()) || collateral.configuration().liquidationThreshold() == 0) {
+                || !usable(collateral.configuration()) || !usable(debt.configuration()) || collateral.configuration().liquidationThreshold() == 0
+                || sentinelRefuses(block.market, healthFactor)) {
             return null;
         }
         Position.Balances debtBalances = position.balances(debtId);
@@ -100,6 +111,14 @@ public final class LiquidationMath {
         }
         return new LiquidationQuote(position.account(), collateral.asset(), debt.asset(), debtNeeded, collateralAmount.subtract(protocolFee),
                 protocolFee, collateralPrice, debtPrice, collateral.configuration().decimals(), debt.configuration().decimals(), bonus, healthFactor);
+    }
+
+    /**
+     * A price oracle sentinel that does not allow liquidations admits only accounts under HF 0.95
+     * (ValidationLogic.validateLiquidationCall: core-v3 1.19.3 and aave-v3-origin 3.6 ValidationLogic.sol:323-328).
+     */
+    static boolean sentinelRefuses(Market market, BigInteger healthFactor) {
+        return market.sentinelBlocksLiquidations() && healthFactor.compareTo(CLOSE_FACTOR_HF_THRESHOLD) >= 0;
     }
 
     private static boolean usable(ReserveConfiguration configuration) {

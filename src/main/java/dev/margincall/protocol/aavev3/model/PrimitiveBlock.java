@@ -14,6 +14,8 @@ final class PrimitiveBlock {
 
     static final int EMODE_CATEGORIES = 256;
 
+    /** The 3.6 rules (rounding in the protocol's favour, eMode bitmaps); else 3.0's. */
+    final boolean v36;
     final int reserveCount;
     /** No reserve at this id (dropped): GenericLogic skips it. */
     final boolean[] absent;
@@ -25,6 +27,9 @@ final class PrimitiveBlock {
     final long[] priceHi;
     final long[] priceLo;
     final Divisor[] unit;
+    /** unit − 1, the addend that turns a floor division by the unit into a ceiling (3.6 debt values). */
+    final long[] unitMinusOneHi;
+    final long[] unitMinusOneLo;
     final int[] ltv;
     final int[] threshold;
     final int[] eModeCategory;
@@ -38,9 +43,15 @@ final class PrimitiveBlock {
     final int[] eModeThreshold = new int[EMODE_CATEGORIES];
     final long[] eModePriceHi = new long[EMODE_CATEGORIES];
     final long[] eModePriceLo = new long[EMODE_CATEGORIES];
+    /** 3.6: per category, its collateral and LTV-zero bitmaps (reserve ids 0–127, as uint128 on chain). */
+    final long[] eModeCollateralHi = new long[EMODE_CATEGORIES];
+    final long[] eModeCollateralLo = new long[EMODE_CATEGORIES];
+    final long[] eModeLtvZeroHi = new long[EMODE_CATEGORIES];
+    final long[] eModeLtvZeroLo = new long[EMODE_CATEGORIES];
 
     PrimitiveBlock(BlockContext block) {
         Market market = block.market;
+        v36 = market.rules() == AaveRules.V3_6;
         reserveCount = market.reservesCount();
         absent = new boolean[reserveCount];
         usable = new boolean[reserveCount];
@@ -51,6 +62,8 @@ final class PrimitiveBlock {
         priceHi = new long[reserveCount];
         priceLo = new long[reserveCount];
         unit = new Divisor[reserveCount];
+        unitMinusOneHi = new long[reserveCount];
+        unitMinusOneLo = new long[reserveCount];
         ltv = new int[reserveCount];
         threshold = new int[reserveCount];
         eModeCategory = new int[reserveCount];
@@ -73,6 +86,9 @@ final class PrimitiveBlock {
             priceHi[id] = WideMath.high(block.price[id]);
             priceLo[id] = WideMath.low(block.price[id]);
             unit[id] = Divisor.powerOfTen(config.decimals());
+            BigInteger unitMinusOne = block.unit[id].subtract(BigInteger.ONE);
+            unitMinusOneHi[id] = WideMath.high(unitMinusOne);
+            unitMinusOneLo[id] = WideMath.low(unitMinusOne);
             ltv[id] = config.ltv();
             threshold[id] = config.liquidationThreshold();
             eModeCategory[id] = config.eModeCategory();
@@ -85,6 +101,16 @@ final class PrimitiveBlock {
             eModeKnown[id] = true;
             eModeLtv[id] = category.ltv();
             eModeThreshold[id] = category.liquidationThreshold();
+            if (category.hasBitmaps()) {
+                if (!WideMath.fits128(category.collateralBitmap()) || !WideMath.fits128(category.ltvZeroBitmap())) {
+                    eModeUnusable[id] = true;
+                    continue;
+                }
+                eModeCollateralHi[id] = WideMath.high(category.collateralBitmap());
+                eModeCollateralLo[id] = WideMath.low(category.collateralBitmap());
+                eModeLtvZeroHi[id] = WideMath.high(category.ltvZeroBitmap());
+                eModeLtvZeroLo[id] = WideMath.low(category.ltvZeroBitmap());
+            }
             BigInteger price = block.eModePrice.get(id);
             if (price != null) {
                 eModePriced[id] = WideMath.fits128(price);
@@ -93,5 +119,22 @@ final class PrimitiveBlock {
                 eModePriceLo[id] = WideMath.low(price);
             }
         }
+    }
+
+    /** Bit {@code id} of a 128-bit bitmap (ids of 128 and above are never set: a uint128 on chain). */
+    static boolean bit(long hi, long lo, int id) {
+        if (id < 64) {
+            return (lo >>> id & 1) != 0;
+        }
+        return id < 128 && (hi >>> (id - 64) & 1) != 0;
+    }
+
+    /** 3.6: {@code reserve}'s collateral takes category {@code eMode}'s parameters (its collateral bitmap). */
+    boolean inEModeCollateral(int eMode, int reserve) {
+        return bit(eModeCollateralHi[eMode], eModeCollateralLo[eMode], reserve);
+    }
+
+    boolean eModeLtvZero(int eMode, int reserve) {
+        return bit(eModeLtvZeroHi[eMode], eModeLtvZeroLo[eMode], reserve);
     }
 }

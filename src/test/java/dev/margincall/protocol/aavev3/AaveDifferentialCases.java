@@ -10,10 +10,12 @@ import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.SeededBorrower;
-import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.AccountData;
+import dev.margincall.protocol.aavev3.model.AaveRules;
 import dev.margincall.protocol.aavev3.model.AccountEvaluator;
+import dev.margincall.protocol.aavev3.model.EModeCategory;
+import dev.margincall.protocol.aavev3.model.Reserve;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
 import java.math.BigInteger;
@@ -25,11 +27,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Local account data equals Pool.getUserAccountData to the wei, for 1,000+ accounts, through crashes and time. Each
- * test starts from the seeded chain (a snapshot taken before it, reverted after it), so none depends on another's moves.
+ * Local account data equals Pool.getUserAccountData to the wei, for 1,000+ accounts, through crashes and time, on the
+ * Aave version of the subclass's devnet ({@link AaveV30DifferentialIT}, {@link AaveV36DifferentialIT}). Each test starts
+ * from the seeded chain (a snapshot taken before it, reverted after it), so none depends on another's moves.
  */
-@WithDevnet(borrowers = 1_000, seed = 11)
-class AaveV3DifferentialIT {
+abstract class AaveDifferentialCases {
+
+    /** The rules the keeper must detect from the devnet's Pool. */
+    abstract AaveRules expectedRules();
 
     private String seeded;
 
@@ -51,13 +56,14 @@ class AaveV3DifferentialIT {
     }
 
     /** Compares every account at one block; returns how many are liquidatable there. */
-    private static long compareAtBlock(Devnet devnet, BlockHeader block) {
+    static long compareAtBlock(Devnet devnet, BlockHeader block) {
         Deployment deployment = devnet.deployment();
         AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
         BlockTag tag = BlockTag.number(block.number());
         AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
         assertThat(contracts.pool()).isEqualTo(deployment.aaveV3().pool());
         Market market = reader.loadMarket(contracts, tag);
+        assertThat(market.rules()).isEqualTo(contracts.rules());
         Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, tag);
         List<Address> accounts = accounts(devnet);
         List<Position> positions = reader.loadPositions(contracts, market, accounts, tag);
@@ -95,6 +101,29 @@ class AaveV3DifferentialIT {
     void afterSeeding(Devnet devnet) {
         assertThat(accounts(devnet)).hasSizeGreaterThanOrEqualTo(1_000);
         assertThat(compareAtBlock(devnet, latest(devnet))).isZero();
+    }
+
+    @Test
+    void theRulesAreDetectedFromThePoolRevisionAndEModeUsersHoldAssetsInAndOutOfTheirCategory(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
+        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), BlockTag.LATEST);
+        assertThat(contracts.rules()).isEqualTo(expectedRules());
+        Market market = reader.loadMarket(contracts, BlockTag.LATEST);
+        List<Position> positions = reader.loadPositions(contracts, market, accounts(devnet), BlockTag.LATEST);
+        long mixed = positions.stream().filter(p -> p.eModeCategory() != 0).filter(p -> {
+            EModeCategory category = market.eModeCategories().get(p.eModeCategory());
+            boolean inside = false;
+            boolean outside = false;
+            for (Reserve reserve : market.reservesById()) {
+                if (reserve != null && p.isUsingAsCollateral(reserve.id())) {
+                    inside |= category.coversCollateral(reserve);
+                    outside |= !category.coversCollateral(reserve);
+                }
+            }
+            return inside && outside;
+        }).count();
+        assertThat(mixed).as("eMode users with collateral both in and out of their category").isGreaterThanOrEqualTo(10);
     }
 
     @Test

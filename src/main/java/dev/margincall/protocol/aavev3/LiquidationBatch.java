@@ -1,0 +1,160 @@
+package dev.margincall.protocol.aavev3;
+
+import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicStruct;
+import org.web3j.abi.datatypes.StaticStruct;
+import org.web3j.abi.datatypes.generated.Uint256;
+
+/**
+ * Many liquidations in one transaction through {@code FlashLiquidator.liquidateBatch} ({@code contracts/FlashLiquidator.sol}):
+ * one flash loan (or the owner's tokens) per debt asset, each item in its own guarded call (skipped, with its reason, when it
+ * became invalid), one swap per (collateral, debt) pair, the profit checked per debt asset. Built item by item; the swaps and
+ * the list of debt assets follow from the items.
+ */
+public final class LiquidationBatch {
+
+    static final String SIGNATURE = "liquidateBatch(((address,address,address,uint256,uint256,uint256)[],(address[],uint256)[],address[],uint256[],bool))";
+    public static final String ITEM_LIQUIDATED_TOPIC = Abi.topic("BatchItemLiquidated(uint256,address,uint256,uint256)");
+    public static final String ITEM_SKIPPED_TOPIC = Abi.topic("BatchItemSkipped(uint256,address,bytes)");
+    public static final String SETTLED_TOPIC = Abi.topic("BatchSettled(address,uint256,uint256)");
+    private static final BigInteger PRICE_SCALE = BigInteger.TEN.pow(18);
+
+    /**
+     * One liquidation: {@code minCollateral} is its guard (the collateral the plan expects at least); {@code swapPath} sells
+     * its collateral for its debt asset ({@code [collateral, ..., debt]}, empty for the same asset); {@code minOutPerIn}
+     * the floor price of that swap, in debt units per 10^18 collateral units.
+     */
+    public record Item(Address collateralAsset, Address debtAsset, Address user, BigInteger debtToCover, BigInteger minCollateral,
+                       List<Address> swapPath, BigInteger minOutPerIn) {
+    }
+
+    /** An item the contract liquidated ({@code BatchItemLiquidated}) or skipped ({@code BatchItemSkipped}, reason = revert data). */
+    public record ItemOutcome(int index, Address user, boolean liquidated, BigInteger debtCovered, BigInteger collateralSeized, String reason) {
+    }
+
+    /** {@code BatchSettled}: what the batch borrowed of a debt asset and the profit the owner received in it. */
+    public record Settled(Address debtAsset, BigInteger borrowed, BigInteger profit) {
+    }
+
+    private final List<Item> items = new ArrayList<>();
+    private final Map<Address, BigInteger> minProfits = new LinkedHashMap<>();
+    private final boolean fromOwner;
+
+    /** @param fromOwner fund with the owner's tokens (approved to the contract) instead of a flash loan */
+    public LiquidationBatch(boolean fromOwner) {
+        this.fromOwner = fromOwner;
+    }
+
+    public LiquidationBatch add(Item item) {
+        items.add(item);
+        minProfits.putIfAbsent(item.debtAsset(), BigInteger.ZERO);
+        return this;
+    }
+
+    /** The least profit the whole batch must leave in {@code debtAsset} (the on-chain total check). */
+    public LiquidationBatch minProfit(Address debtAsset, BigInteger amount) {
+        minProfits.put(debtAsset, amount);
+        return this;
+    }
+
+    public List<Item> items() {
+        return List.copyOf(items);
+    }
+
+    /** The calldata of {@code liquidateBatch}. */
+    public String calldata() {
+        List<List<Address>> swaps = new ArrayList<>();
+        List<BigInteger> floors = new ArrayList<>();
+        List<ItemStruct> encoded = new ArrayList<>();
+        for (Item item : items) {
+            int swap = swaps.indexOf(item.swapPath());
+            if (swap < 0 || !floors.get(swap).equals(item.minOutPerIn())) {
+                swaps.add(item.swapPath());
+                floors.add(item.minOutPerIn());
+                swap = swaps.size() - 1;
+            }
+            encoded.add(new ItemStruct(item, swap));
+        }
+        List<SwapStruct> swapStructs = new ArrayList<>();
+        for (int k = 0; k < swaps.size(); k++) {
+            swapStructs.add(new SwapStruct(swaps.get(k), floors.get(k)));
+        }
+        BatchStruct batch = new BatchStruct(
+                new DynamicArray<>(ItemStruct.class, encoded),
+                new DynamicArray<>(SwapStruct.class, swapStructs),
+                addresses(List.copyOf(minProfits.keySet())),
+                new DynamicArray<>(Uint256.class, minProfits.values().stream().map(Abi::uint).toList()),
+                new Bool(fromOwner));
+        return Abi.call(SIGNATURE, batch);
+    }
+
+    /** The floor price of a swap that must return at least {@code minOut} for {@code amountIn}: debt units per 10^18 collateral units, rounded down. */
+    public static BigInteger floorPrice(BigInteger minOut, BigInteger amountIn) {
+        return minOut.multiply(PRICE_SCALE).divide(amountIn);
+    }
+
+    /** The outcomes of a batch's items, in order, from its receipt's logs. */
+    public static List<ItemOutcome> outcomes(List<LogEntry> logs, Address contract) {
+        List<ItemOutcome> out = new ArrayList<>();
+        for (LogEntry log : logs) {
+            if (!log.address().equals(contract) || log.topics().isEmpty()) {
+                continue;
+            }
+            if (log.topic0().equals(ITEM_LIQUIDATED_TOPIC)) {
+                out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), true,
+                        Words.uint(log.data(), 0), Words.uint(log.data(), 1), null));
+            } else if (log.topic0().equals(ITEM_SKIPPED_TOPIC)) {
+                int at = Words.uint(log.data(), 0).intValueExact() / 32;
+                int length = Words.uint(log.data(), at).intValueExact();
+                String reason = "0x" + Hex.strip(log.data()).substring((at + 1) * 64, (at + 1) * 64 + length * 2);
+                out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), false,
+                        BigInteger.ZERO, BigInteger.ZERO, reason));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code BatchSettled} events of a receipt, one per debt asset. */
+    public static List<Settled> settlements(List<LogEntry> logs, Address contract) {
+        return logs.stream().filter(l -> l.address().equals(contract) && !l.topics().isEmpty() && l.topic0().equals(SETTLED_TOPIC))
+                .map(l -> new Settled(Words.address(l.topics().get(1), 0), Words.uint(l.data(), 0), Words.uint(l.data(), 1))).toList();
+    }
+
+    private static DynamicArray<org.web3j.abi.datatypes.Address> addresses(List<Address> addresses) {
+        return new DynamicArray<>(org.web3j.abi.datatypes.Address.class, addresses.stream().map(Abi::address).toList());
+    }
+
+    /** FlashLiquidator.Item as web3j encodes it. */
+    public static final class ItemStruct extends StaticStruct {
+        ItemStruct(Item item, int swap) {
+            super(Abi.address(item.collateralAsset()), Abi.address(item.debtAsset()), Abi.address(item.user()), Abi.uint(item.debtToCover()),
+                    Abi.uint(item.minCollateral()), Abi.uint(BigInteger.valueOf(swap)));
+        }
+    }
+
+    /** FlashLiquidator.Swap. */
+    public static final class SwapStruct extends DynamicStruct {
+        SwapStruct(List<Address> path, BigInteger minOutPerIn) {
+            super(addresses(path), Abi.uint(minOutPerIn));
+        }
+    }
+
+    /** FlashLiquidator.Batch. */
+    public static final class BatchStruct extends DynamicStruct {
+        BatchStruct(DynamicArray<ItemStruct> items, DynamicArray<SwapStruct> swaps, DynamicArray<org.web3j.abi.datatypes.Address> debtAssets,
+                    DynamicArray<Uint256> minProfits, Bool fromOwner) {
+            super(items, swaps, debtAssets, minProfits, fromOwner);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.margincall.protocol.aavev3;
+
+import static dev.margincall.chain.abi.Abi.address;
+import static dev.margincall.chain.abi.Abi.uint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockHeader;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Erc20;
+import dev.margincall.chain.abi.RevertReason;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.PriceMoveMethod;
+import dev.margincall.devnet.SeededBorrower;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.model.BlockContext;
+import dev.margincall.protocol.aavev3.model.LiquidationMath;
+import dev.margincall.protocol.aavev3.model.LiquidationQuote;
+import dev.margincall.protocol.aavev3.model.Market;
+import dev.margincall.protocol.aavev3.model.Position;
+import dev.margincall.protocol.aavev3.model.WadRayMath;
+import dev.margincall.strategy.UniswapV2Math;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code FlashLiquidator.liquidateBatch} against the real Aave 3.6 Pool and Uniswap V2 of the devnet, after a 35 % WETH crash
+ * written into its feed (the pool still prices WETH as before, so selling seized WETH pays): items of WETH collateral and
+ * USDC debt quoted by the keeper's exact math at the block they are mined in. Every test runs on a snapshot and reverts it.
+ */
+@WithDevnet(borrowers = 400, seed = 16)
+class FlashLiquidatorBatchIT {
+
+    /** Anvil's dev account #2 (unlocked), used by no devnet role. */
+    static final Address OWNER = Address.of("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+    static final Address STRANGER = DevnetDeployer.derivedAddress("margin-call/test/batch-stranger");
+    static final Address COMPETITOR = DevnetDeployer.derivedAddress("margin-call/test/batch-competitor");
+    static final BigInteger ETHER = BigInteger.TEN.pow(18);
+    static final BigInteger GAS = BigInteger.valueOf(12_000_000);
+
+    static DevChain chain;
+    static Transactor tx;
+    static Deployment deployment;
+    static Address pool;
+    static Address weth;
+    static Address usdc;
+    static Address liquidator;
+    static BigInteger premiumBps;
+    /** Liquidatable seeded borrowers with WETH collateral and USDC debt, largest USDC debt first. */
+    static List<Address> victims;
+
+    private String snapshot;
+
+    @BeforeAll
+    static void deployAndCrash(Devnet devnet) {
+        chain = devnet.chain();
+        tx = new Transactor(chain);
+        deployment = devnet.deployment();
+        pool = deployment.aaveV3().pool();
+        weth = deployment.reserve("WETH").asset();
+        usdc = deployment.reserve("USDC").asset();
+        for (Address account : List.of(OWNER, STRANGER, COMPETITOR)) {
+            chain.setBalance(account, ETHER.multiply(BigInteger.valueOf(100)));
+        }
+        liquidator = tx.deploy("FlashLiquidator", OWNER, FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(),
+                deployment.uniswapV2().router()));
+        premiumBps = Abi.decodeUint(tx.call(pool, AaveV3Calls.flashLoanPremiumTotal()));
+        devnet.market().movePrice("WETH", -3_500, PriceMoveMethod.STORAGE_WRITE);
+
+        BlockHeader next = nextBlock();
+        victims = new ArrayList<>();
+        for (SeededBorrower borrower : devnet.borrowers()) {
+            if (quote(borrower.address(), next).isPresent()) {
+                victims.add(borrower.address());
+            }
+        }
+        assertThat(victims).as("liquidatable WETH/USDC borrowers").hasSizeGreaterThanOrEqualTo(12);
+    }
+
+    @BeforeEach
+    void takeSnapshot() {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void revertToSnapshot() {
+        chain.setAutomine(true);
+        assertThat(chain.revert(snapshot)).isTrue();
+    }
+
+    @Test
+    void anItemACompetitorTookFirstIsSkippedWithItsReasonAndTheOthersRealizeExactlyThePlannedProfit() {
+        List<Address> accounts = victims.subList(0, 4);
+        Address taken = accounts.get(1);
+        BigInteger ownerBefore = balance(usdc, OWNER);
+        BigInteger[] pairReserves = wethUsdcReserves();
+
+        // the competitor's liquidation of the second account and our batch, in that order, in the same block
+        fund(COMPETITOR, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("competitor approves", COMPETITOR, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+        BlockHeader mining = nextBlock();
+        List<LiquidationQuote> atMining = accounts.stream().map(a -> quote(a, mining).orElseThrow()).toList();
+        LiquidationBatch batch = batch(atMining);
+        chain.setAutomine(false);
+        chain.sendTransaction(new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, usdc, taken, WadRayMath.MAX_UINT256, false),
+                null, BigInteger.valueOf(2_000_000)));
+        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        chain.mine();
+        chain.setAutomine(true);
+        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
+        assertThat(receipt.success()).as("the batch mines").isTrue();
+
+        List<LiquidationBatch.ItemOutcome> outcomes = LiquidationBatch.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).hasSize(4);
+        LiquidationBatch.ItemOutcome skipped = outcomes.get(1);
+        assertThat(skipped.liquidated()).isFalse();
+        assertThat(skipped.user()).isEqualTo(taken);
+        RevertReason.Decoded reason = AaveV3Errors.parse(skipped.reason());
+        assertThat(reason.name()).as("why the taken account was skipped").isNotBlank();
+        BigInteger seized = BigInteger.ZERO;
+        BigInteger repaid = BigInteger.ZERO;
+        for (int i : List.of(0, 2, 3)) {
+            LiquidationBatch.ItemOutcome done = outcomes.get(i);
+            assertThat(done.liquidated()).isTrue();
+            assertThat(done.debtCovered()).as("debt repaid, item %d", i).isEqualTo(atMining.get(i).debtToCover());
+            assertThat(done.collateralSeized()).as("collateral seized, item %d", i).isEqualTo(atMining.get(i).collateralToLiquidator());
+            seized = seized.add(done.collateralSeized());
+            repaid = repaid.add(done.debtCovered());
+        }
+        // one swap of everything seized, into the pair as it was (the competitor does not trade); the loan covers all four
+        BigInteger borrowed = atMining.stream().map(LiquidationQuote::debtToRequest).reduce(BigInteger.ZERO, BigInteger::add);
+        BigInteger premium = ceilPercent(borrowed, premiumBps);
+        BigInteger expected = UniswapV2Math.amountOut(seized, pairReserves[0], pairReserves[1]).subtract(repaid).subtract(premium);
+        LiquidationBatch.Settled settled = LiquidationBatch.settlements(receipt.logs(), liquidator).get(0);
+        assertThat(settled.borrowed()).isEqualTo(borrowed);
+        assertThat(settled.profit()).as("profit, to the wei").isEqualTo(expected).isPositive();
+        assertThat(balance(usdc, OWNER).subtract(ownerBefore)).isEqualTo(expected);
+        assertThat(balance(usdc, liquidator)).as("the contract keeps nothing").isZero();
+        assertThat(balance(weth, liquidator)).isZero();
+        System.out.printf("batch: 3 of 4 items liquidated, the taken one skipped with %s; profit %s USDC units as planned%n", reason.name(), expected);
+    }
+
+    @Test
+    void onlyTheOwnerBatchesOnlyThePoolCallsBackForALoanTheContractStartedAndItemsRunOnlyFromTheContract() {
+        BlockHeader next = nextBlock();
+        LiquidationBatch batch = batch(List.of(quote(victims.get(0), next).orElseThrow()));
+        assertThat(revert(new CallRequest(STRANGER, liquidator, batch.calldata(), null, GAS)).name()).isEqualTo("NotOwner");
+        String callback = Abi.call("executeOperation(address[],uint256[],uint256[],address,bytes)",
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(usdc))),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Uint256.class, List.of(uint(BigInteger.ONE))),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Uint256.class, List.of(uint(BigInteger.ZERO))),
+                address(STRANGER), Abi.bytes("0x"));
+        assertThat(revert(new CallRequest(STRANGER, liquidator, callback, null, GAS)).name()).isEqualTo("NotPool");
+        // anyone may ask the Pool for a flash loan to our contract: the callback refuses a loan it did not start
+        String foreignLoan = Abi.call("flashLoan(address,address[],uint256[],uint256[],address,bytes,uint16)", address(liquidator),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.Address.class, List.of(address(usdc))),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Uint256.class, List.of(uint(BigInteger.TEN.pow(6)))),
+                new org.web3j.abi.datatypes.DynamicArray<>(org.web3j.abi.datatypes.generated.Uint256.class, List.of(uint(BigInteger.ZERO))),
+                address(STRANGER), Abi.bytes("0x"), Abi.uint16(0));
+        assertThat(revert(new CallRequest(STRANGER, pool, foreignLoan, null, GAS)).name()).isEqualTo("BadInitiator");
+        LiquidationQuote quote = quote(victims.get(0), next).orElseThrow();
+        String item = Abi.call("liquidateItem((address,address,address,uint256,uint256,uint256))", new LiquidationBatch.ItemStruct(
+                new LiquidationBatch.Item(weth, usdc, victims.get(0), quote.debtToCover(), BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO), 0));
+        assertThat(revert(new CallRequest(OWNER, liquidator, item, null, GAS)).name()).isEqualTo("NotSelf");
+    }
+
+    @Test
+    void aBatchIsCheaperPerLiquidationThanSingleOnesAndOneAtTheGasCapMines() {
+        // one liquidation through the single entry, on its own snapshot
+        BlockHeader next = nextBlock();
+        String before = chain.snapshot();
+        LiquidationQuote first = quote(victims.get(0), next).orElseThrow();
+        TransactionReceipt single = tx.send("single liquidation", new CallRequest(OWNER, liquidator, FlashLiquidator.liquidate(weth, usdc,
+                first.account(), first.debtToRequest(), List.of(weth, usdc), BigInteger.ZERO, BigInteger.ZERO), null, GAS));
+        long singleGas = single.gasUsed().longValueExact();
+        assertThat(chain.revert(before)).isTrue();
+
+        // the largest batch under a 3,000,000 gas cap (a per-transaction cap the planner can be given)
+        long cap = 3_000_000;
+        List<LiquidationQuote> quotes = new ArrayList<>();
+        BlockHeader mining = nextBlock();
+        for (Address account : victims) {
+            List<LiquidationQuote> candidate = new ArrayList<>(quotes);
+            candidate.add(quote(account, mining).orElseThrow());
+            long estimate = chain.estimateGas(new CallRequest(OWNER, liquidator, batch(candidate).calldata(), null, null)).longValueExact();
+            if (estimate > cap) {
+                break;
+            }
+            quotes = candidate;
+        }
+        assertThat(quotes.size()).as("items under the cap").isGreaterThanOrEqualTo(4).isLessThan(victims.size());
+        LiquidationBatch batch = batch(quotes);
+        TransactionReceipt receipt = tx.send("batch at the cap", new CallRequest(OWNER, liquidator, batch.calldata(), null, BigInteger.valueOf(cap)));
+        assertThat(receipt.gasUsed().longValueExact()).isLessThanOrEqualTo(cap);
+        List<LiquidationBatch.ItemOutcome> outcomes = LiquidationBatch.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).hasSize(quotes.size()).allMatch(LiquidationBatch.ItemOutcome::liquidated);
+        double perItem = receipt.gasUsed().doubleValue() / quotes.size();
+        System.out.printf("gas: single liquidation %d; batch of %d under a %d cap %d (%.0f per item, %.1f %% of a single one)%n", singleGas,
+                quotes.size(), cap, receipt.gasUsed(), perItem, 100 * perItem / singleGas);
+        assertThat(perItem / singleGas).as("gas per liquidation in a batch / a single liquidation's").isLessThanOrEqualTo(0.70);
+    }
+
+    @Test
+    void withTheOwnersTokensInsteadOfAFlashLoanTheOwnerGetsItsTokensBackWithTheProfit() {
+        fund(OWNER, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("owner approves the contract", OWNER, usdc, Erc20.approve(liquidator, WadRayMath.MAX_UINT256));
+        BigInteger ownerBefore = balance(usdc, OWNER);
+        BigInteger[] pairReserves = wethUsdcReserves();
+        BlockHeader next = nextBlock();
+        List<LiquidationQuote> quotes = victims.subList(0, 3).stream().map(a -> quote(a, next).orElseThrow()).toList();
+        LiquidationBatch batch = new LiquidationBatch(true);
+        quotes.forEach(q -> batch.add(item(q)));
+        TransactionReceipt receipt = tx.send("batch from the owner's tokens", new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        BigInteger seized = quotes.stream().map(LiquidationQuote::collateralToLiquidator).reduce(BigInteger.ZERO, BigInteger::add);
+        BigInteger repaid = quotes.stream().map(LiquidationQuote::debtToCover).reduce(BigInteger.ZERO, BigInteger::add);
+        BigInteger expected = UniswapV2Math.amountOut(seized, pairReserves[0], pairReserves[1]).subtract(repaid); // no premium
+        assertThat(LiquidationBatch.settlements(receipt.logs(), liquidator).get(0).profit()).isEqualTo(expected);
+        assertThat(balance(usdc, OWNER).subtract(ownerBefore)).isEqualTo(expected);
+        assertThat(balance(usdc, liquidator)).isZero();
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------------
+
+    private static LiquidationBatch batch(List<LiquidationQuote> quotes) {
+        LiquidationBatch batch = new LiquidationBatch(false);
+        quotes.forEach(q -> batch.add(item(q)));
+        return batch;
+    }
+
+    /** An item guarded by its quote's collateral; the swap's floor price at zero (the per-asset profit check guards the batch). */
+    private static LiquidationBatch.Item item(LiquidationQuote quote) {
+        return new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToRequest(),
+                quote.collateralToLiquidator(), List.of(quote.collateralAsset(), quote.debtAsset()), BigInteger.ZERO);
+    }
+
+    /** The header the next mined block will have (automine, a fixed timestamp interval). */
+    private static BlockHeader nextBlock() {
+        BlockHeader latest = chain.block(BlockTag.LATEST);
+        return new BlockHeader(latest.number() + 1, latest.hash(), latest.hash(), latest.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS,
+                latest.baseFeePerGas(), latest.gasLimit());
+    }
+
+    /** The keeper's WETH/USDC quote of {@code account} at {@code at}'s timestamp, with the state of the latest block. */
+    private static java.util.Optional<LiquidationQuote> quote(Address account, BlockHeader at) {
+        AaveV3Reader reader = new AaveV3Reader(chain, deployment.multicall3());
+        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), BlockTag.LATEST);
+        Market market = reader.loadMarket(contracts, BlockTag.LATEST);
+        Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, BlockTag.LATEST);
+        Position position = reader.loadPositions(contracts, market, List.of(account), BlockTag.LATEST).get(0);
+        return LiquidationMath.quotes(new BlockContext(market, prices, at.timestamp()), position).stream()
+                .filter(q -> q.collateralAsset().equals(weth) && q.debtAsset().equals(usdc)).findFirst();
+    }
+
+    /** {WETH reserve, USDC reserve} of the Uniswap pair. */
+    private static BigInteger[] wethUsdcReserves() {
+        String reserves = tx.call(deployment.uniswapV2().pairs().get("WETH/USDC"), Abi.call("getReserves()"));
+        boolean wethFirst = weth.compareTo(usdc) < 0;
+        return new BigInteger[] {Words.uint(reserves, wethFirst ? 0 : 1), Words.uint(reserves, wethFirst ? 1 : 0)};
+    }
+
+    private static BigInteger ceilPercent(BigInteger amount, BigInteger bps) {
+        return dev.margincall.core.Rounding.ceilDiv(amount.multiply(bps), BigInteger.valueOf(10_000));
+    }
+
+    private static void fund(Address who, Address token, BigInteger amount) {
+        tx.send("mint", who, token, Abi.call("mint(uint256)", uint(amount)));
+    }
+
+    private static BigInteger balance(Address token, Address owner) {
+        return Abi.decodeUint(tx.call(token, Abi.call("balanceOf(address)", address(owner))));
+    }
+
+    private static RevertReason.Decoded revert(CallRequest call) {
+        try {
+            chain.call(call, BlockTag.LATEST);
+        } catch (CallRevertedException e) {
+            return AaveV3Errors.parse(e.data());
+        }
+        throw new AssertionError("expected " + call + " to revert");
+    }
+}
