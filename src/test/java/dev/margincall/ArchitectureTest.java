@@ -26,7 +26,7 @@ class ArchitectureTest {
             JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.Valuation.class));
 
     /** Each protocol adapter: only the composition root and the adapter itself may know it. */
-    private static final String[] PROTOCOLS = {"aavev3"};
+    private static final String[] PROTOCOLS = {"aavev3", "morphoblue"};
 
     @BeforeAll
     static void importMainClasses() {

@@ -46,6 +46,10 @@ final class DeployLiquidatorCommand implements Callable<Integer> {
             StartupChecks.requireChain(rpc, keeper, Set.of(StartupChecks.LIQUIDATOR_CONTRACT));
             Submitter submitter = new Submitter(rpc, signer, signer.address(), FeePolicy.defaults(),
                     Submitter.Settings.defaults(keeper.chain().id(), false), new SubmitEvents() { });
+            if (!keeper.protocols().get(0).isAaveV3()) {
+                throw new ConfigException("protocols[0].type", List.of("the FlashLiquidator serves an aave-v3 market; "
+                        + keeper.protocols().get(0).type() + " liquidations are wallet-funded for now"));
+            }
             TransactionReceipt receipt = submitter.execute(null, FlashLiquidator.deployData(keeper.protocols().get(0).poolAddressesProvider(),
                     execution.uniswapV2Router().get()), "deploy FlashLiquidator", Duration.ofMinutes(5));
             spec.commandLine().getOut().println(receipt.contractAddress());

@@ -1,7 +1,9 @@
 package dev.margincall.app;
 
 import dev.margincall.devnet.AaveVersion;
+import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetProtocol;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +36,11 @@ final class DevnetCommand implements Callable<Integer> {
             description = "Aave version of the markets: 3.6 (compiled from aave-v3-origin 3.6.0, what users meet today) or 3.0 (V3.0.2 from @aave/core-v3) (default: ${DEFAULT-VALUE}).")
     AaveVersion aave;
 
+    @Option(names = "--protocols", defaultValue = "aave-v3",
+            description = "Lending protocols to deploy, comma-separated: aave-v3 (always), morpho-blue (Morpho Blue 1.0.0 beside it, "
+                    + "3 markets on the same tokens, --users borrowers each) (default: ${DEFAULT-VALUE}).")
+    String protocols;
+
     /** Reads "3.0" or "3.6"; anything else is refused with the versions the devnet knows. */
     static final class AaveVersionConverter implements picocli.CommandLine.ITypeConverter<AaveVersion> {
         @Override
@@ -51,8 +58,22 @@ final class DevnetCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Starting Anvil and deploying the devnet (Aave %s) with %s%d borrowers%s (seed %d)...%n", aave,
                 markets == 1 ? "" : markets + " markets, ", devnet.users, markets == 1 ? "" : " each", devnet.seed);
-        try (Devnet running = devnet.launch(spec, port, markets, aave)) {
+        java.util.Set<DevnetProtocol> deployed;
+        try {
+            deployed = DevnetProtocol.parseList(protocols);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocols: " + e.getMessage());
+        }
+        try (Devnet running = devnet.launch(spec, port, markets, aave, deployed)) {
             new DevnetReport(out).market(running).accounts(running);
+            if (running.deployment().morphoBlue() != null) {
+                Deployment.MorphoBlue morpho = running.deployment().morphoBlue();
+                out.printf("%nMorpho Blue %s (IRM %s), from block %d:%n", morpho.morpho(), morpho.irm(), morpho.startBlock());
+                for (Deployment.MorphoMarket market : morpho.markets()) {
+                    out.printf("  %-12s LLTV %s  id %s  %d borrowers%n", market.name(), new java.math.BigDecimal(market.lltv()).movePointLeft(18).stripTrailingZeros().toPlainString(),
+                            market.id(), running.morphoBorrowers().getOrDefault(market.name(), java.util.List.of()).size());
+                }
+            }
             out.printf("%nRPC %s (chain id %d); deployment written to %s. Ctrl-C stops the chain.%n",
                     running.node().rpcUrl(), running.deployment().chainId(), devnet.out.toAbsolutePath());
             awaitShutdown();

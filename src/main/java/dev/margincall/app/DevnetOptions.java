@@ -5,6 +5,7 @@ import dev.margincall.devnet.AnvilOptions;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.DeploymentFile;
 import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetProtocol;
 import dev.margincall.devnet.MarketSpec;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,11 @@ final class DevnetOptions {
 
     /** The same with every market on Aave {@code aave}. */
     Devnet launch(CommandSpec spec, int port, int markets, AaveVersion aave) {
+        return launch(spec, port, markets, aave, java.util.EnumSet.of(DevnetProtocol.AAVE_V3));
+    }
+
+    /** The same with {@code protocols} (Morpho Blue beside Aave: each Morpho market gets {@link #users} borrowers too). */
+    Devnet launch(CommandSpec spec, int port, int markets, AaveVersion aave, java.util.Set<DevnetProtocol> protocols) {
         if (users < 0 || users > 100_000) {
             throw new ParameterException(spec.commandLine(), "--users must be between 0 and 100000, got " + users);
         }
@@ -42,7 +48,7 @@ final class DevnetOptions {
         if (markets < 1 || markets > available) {
             throw new ParameterException(spec.commandLine(), "--markets must be between 1 and " + available + ", got " + markets);
         }
-        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets, aave);
+        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets, aave, protocols);
         DeploymentFile.write(devnet.deployment(), out);
         return devnet;
     }

@@ -65,6 +65,10 @@ final class ForkCommand implements Callable<Integer> {
             StartupChecks.requireChain(chain, origin); // the fork serves the configured chain's id and code: check before deploying there
             chain.setBalance(signer.address(), GAS_MONEY);
             Optional<Address> liquidator = execution.liquidatorContract();
+            if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty() && !origin.protocols().get(0).isAaveV3()) {
+                throw new ConfigException(config.name(), List.of("protocols[0] is " + origin.protocols().get(0).type()
+                        + ", whose liquidations are wallet-funded for now: set execution.funding to wallet"));
+            }
             if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty()) {
                 chain.setAutoImpersonate(true);
                 liquidator = Optional.of(new Transactor(chain).deploy("FlashLiquidator", signer.address(),

@@ -139,6 +139,10 @@ final class KeeperRuntime implements AutoCloseable {
             Optional<UniswapV2Pools> pools = Optional.empty();
             if (execution.funding() == Funding.FLASH_LOAN) {
                 for (int i = 0; i < markets.size(); i++) {
+                    if (!config.protocols().get(i).isAaveV3()) {
+                        throw new ConfigException("execution.funding", List.of("protocols[" + i + "] is " + config.protocols().get(i).type()
+                                + ", whose liquidations are wallet-funded for now (no liquidator contract yet): set execution.funding to wallet"));
+                    }
                     liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer.address(), tag));
                 }
                 pools = Optional.of(UniswapV2Pools.discover(rpc, config.chain().multicall3(), execution.uniswapV2Router().orElseThrow(), assets,

@@ -8,12 +8,17 @@ import dev.margincall.chain.logs.FileCheckpointStore;
 import dev.margincall.protocol.aavev3.AaveV3Market;
 import dev.margincall.protocol.aavev3.AaveV3Monitor;
 import dev.margincall.protocol.aavev3.AaveV3Scanner;
+import dev.margincall.protocol.morphoblue.AaveOracleUsdPrices;
+import dev.margincall.protocol.morphoblue.MorphoBlueMarket;
+import dev.margincall.protocol.morphoblue.MorphoBlueMonitor;
+import dev.margincall.protocol.morphoblue.UsdPrices;
 import dev.margincall.protocol.spi.LendingMarket;
 import dev.margincall.protocol.spi.MarketId;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The configured markets as {@link LendingMarket}s: the one place that maps a {@code protocols[]} entry to its protocol's adapter. */
 final class Markets {
@@ -29,15 +34,28 @@ final class Markets {
         List<LendingMarket> markets = new ArrayList<>();
         for (int i = 0; i < config.protocols().size(); i++) {
             KeeperConfig.Protocol protocol = config.protocols().get(i);
-            if (!AaveV3Scanner.PROTOCOL.equals(protocol.type())) {
-                throw new ConfigException("protocols[" + i + "].type", List.of("'" + protocol.type() + "' cannot run yet; supported: aave-v3"));
-            }
             MarketId id = new MarketId(protocol.type(), protocol.marketName());
+            if (protocol.morphoBlue().isPresent()) {
+                markets.add(morphoBlue(id, protocol, config, rpc));
+                continue;
+            }
+            if (!AaveV3Scanner.PROTOCOL.equals(protocol.type())) {
+                throw new ConfigException("protocols[" + i + "].type", List.of("'" + protocol.type() + "' cannot run yet; supported: aave-v3, morpho-blue"));
+            }
             AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(), id.name(),
                     new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), SHADOW_SAMPLE, head.number() + i),
                     new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
             markets.add(new AaveV3Market(id, monitor, rpc));
         }
         return markets;
+    }
+
+    /** One Morpho Blue contract (its configured markets, or all), valued in USD through the configured Aave oracle. */
+    static MorphoBlueMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc) {
+        KeeperConfig.MorphoBlue keys = protocol.morphoBlue().orElseThrow();
+        UsdPrices usd = new AaveOracleUsdPrices(rpc, config.chain().multicall3(), keys.aaveOracle());
+        MorphoBlueMonitor monitor = new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(keys.morpho(), config.chain().multicall3(),
+                protocol.startBlock(), keys.markets().isEmpty() ? Optional.empty() : Optional.of(keys.markets())), usd);
+        return new MorphoBlueMarket(id, monitor, usd, keys.morpho());
     }
 }

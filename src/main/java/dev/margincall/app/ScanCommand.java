@@ -10,6 +10,9 @@ import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.logs.InMemoryCheckpointStore;
 import dev.margincall.protocol.aavev3.AaveV3Scanner;
 import dev.margincall.protocol.aavev3.ScanRow;
+import dev.margincall.protocol.morphoblue.MorphoBlueMarket;
+import dev.margincall.protocol.morphoblue.MorphoScanRow;
+import dev.margincall.protocol.spi.MarketId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -49,7 +52,14 @@ final class ScanCommand implements Callable<Integer> {
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), registry)) {
             BlockHeader head = StartupChecks.requireChain(rpc, keeper);
             List<ScanRow> rows = new ArrayList<>();
+            List<MorphoScanRow> morphoRows = new ArrayList<>();
             for (KeeperConfig.Protocol protocol : keeper.protocols()) {
+                if (protocol.morphoBlue().isPresent()) {
+                    MorphoBlueMarket market = Markets.morphoBlue(new MarketId(protocol.type(), protocol.marketName()), protocol, keeper, rpc);
+                    market.start(head);
+                    morphoRows.addAll(MorphoScanRow.of(market.monitor(), market.valuation().unitsPerUsd()));
+                    continue;
+                }
                 rows.addAll(new AaveV3Scanner(rpc, keeper.chain().multicall3(), registry)
                         .scan(protocol.poolAddressesProvider(), protocol.marketName(), protocol.startBlock(), keeper.chain().confirmations(),
                                 new InMemoryCheckpointStore(), head));
@@ -59,12 +69,19 @@ final class ScanCommand implements Callable<Integer> {
                 for (ScanRow row : rows) {
                     out.println(jsonLine(row));
                 }
+                for (MorphoScanRow row : morphoRows) {
+                    out.println(jsonLine(row));
+                }
             } else {
                 Table table = new Table("protocol", "market", "account", "health factor", "collateral", "debt", "safety margin", "liquidatable");
                 rows.forEach(r -> table.row(r.protocol(), r.market(), r.account(), Display.healthFactor(r.healthFactor()), Display.usd(r.totalCollateralBase()),
                         Display.usd(r.totalDebtBase()), String.format("%.2f%%", r.safetyMarginPct()), r.liquidatable() ? "yes" : "no"));
-                out.printf("%d accounts with a position at block %d, %d liquidatable%n", rows.size(), head.number(),
-                        rows.stream().filter(ScanRow::liquidatable).count());
+                // Morpho rows: its market id is long, so the table shows its first bytes; amounts in USD when priced, else in tokens
+                morphoRows.forEach(r -> table.row(r.protocol(), r.market().substring(0, 10) + "…", r.account(), Display.healthFactor(r.healthFactor()),
+                        r.collateralUsd() == null ? r.collateral() : "$" + r.collateralUsd(), r.debtUsd() == null ? r.debt() : "$" + r.debtUsd(),
+                        String.format("%.2f%%", r.safetyMarginPct()), r.liquidatable() ? "yes" : "no"));
+                long liquidatable = rows.stream().filter(ScanRow::liquidatable).count() + morphoRows.stream().filter(MorphoScanRow::liquidatable).count();
+                out.printf("%d accounts with a position at block %d, %d liquidatable%n", rows.size() + morphoRows.size(), head.number(), liquidatable);
                 table.print(out);
             }
             out.flush();
@@ -72,7 +89,7 @@ final class ScanCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    static String jsonLine(ScanRow row) {
+    static String jsonLine(Object row) {
         try {
             return JSON_LINE.writeValueAsString(row);
         } catch (JsonProcessingException e) {

@@ -35,7 +35,13 @@ final class StartupChecks {
         Map<String, Address> contracts = new LinkedHashMap<>();
         contracts.put("chain.multicall3", config.chain().multicall3());
         for (int i = 0; i < config.protocols().size(); i++) {
-            contracts.put("protocols[" + i + "].poolAddressesProvider", config.protocols().get(i).poolAddressesProvider());
+            KeeperConfig.Protocol protocol = config.protocols().get(i);
+            if (protocol.morphoBlue().isPresent()) {
+                contracts.put("protocols[" + i + "].morpho", protocol.morphoBlue().get().morpho());
+                contracts.put("protocols[" + i + "].aaveOracle", protocol.morphoBlue().get().aaveOracle());
+            } else {
+                contracts.put("protocols[" + i + "].poolAddressesProvider", protocol.poolAddressesProvider());
+            }
         }
         config.execution().ifPresent(e -> {
             e.uniswapV2Router().ifPresent(a -> contracts.put("execution.uniswapV2Router", a));

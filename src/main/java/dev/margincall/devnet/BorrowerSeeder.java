@@ -4,13 +4,10 @@ import static dev.margincall.chain.abi.Abi.address;
 import static dev.margincall.chain.abi.Abi.uint;
 import static dev.margincall.chain.abi.Abi.uint16;
 
-import dev.margincall.chain.BlockTag;
-import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +29,6 @@ public final class BorrowerSeeder {
     private static final BigInteger LIQUIDITY_MULTIPLE_NUM = BigInteger.valueOf(3);
     private static final BigInteger LIQUIDITY_MULTIPLE_DEN = BigInteger.valueOf(2);
     private static final BigInteger MIN_LIQUIDITY_BASE = ReserveSpec.usd(1_000_000);
-    private static final BigInteger SETUP_MAX_FEE = BigInteger.valueOf(1_000_000_000_000L); // 1,000 gwei
 
     private final DevChain chain;
     private final Transactor tx;
@@ -50,55 +46,20 @@ public final class BorrowerSeeder {
         for (DevnetMarket market : markets) {
             provideLiquidity(market.deployed(), market.borrowers());
         }
-        List<CallRequest> transactions = new ArrayList<>();
-        List<String> descriptions = new ArrayList<>();
+        SetupBatch batch = new SetupBatch(chain);
         for (DevnetMarket market : markets) {
             for (SeededBorrower borrower : market.borrowers()) {
                 chain.setBalance(borrower.address(), GAS_MONEY);
-                int first = transactions.size();
-                addBorrowerTransactions(market.deployed(), borrower, transactions, descriptions);
-                // With automine off Anvil numbers from the latest state, not the pool: number them ourselves.
-                // A fee cap far above the base fee keeps them valid while full setup blocks push the base fee up.
-                long nonce = chain.transactionCount(borrower.address(), BlockTag.LATEST);
-                for (int i = first; i < transactions.size(); i++) {
-                    transactions.set(i, transactions.get(i).withNonce(nonce++).withFees(SETUP_MAX_FEE, BigInteger.ZERO));
-                }
+                addBorrowerTransactions(market.deployed(), borrower, batch);
             }
         }
-        if (transactions.isEmpty()) {
+        if (batch.size() == 0) {
             return;
         }
         long started = System.nanoTime();
-        BigInteger blockGasLimit = chain.block(BlockTag.LATEST).gasLimit();
-        List<String> hashes = new ArrayList<>(transactions.size());
-        int blocks = 0;
-        chain.setAutomine(false);
-        try {
-            // Anvil drops, rather than postpones, a pooled transaction that no longer fits the block
-            // being mined; so each wave's gas limits add up to at most one block, and each wave is one block.
-            int waveStart = 0;
-            while (waveStart < transactions.size()) {
-                int waveEnd = waveStart;
-                BigInteger waveGas = BigInteger.ZERO;
-                while (waveEnd < transactions.size() && waveGas.add(transactions.get(waveEnd).gas()).compareTo(blockGasLimit) <= 0) {
-                    waveGas = waveGas.add(transactions.get(waveEnd).gas());
-                    waveEnd++;
-                }
-                hashes.addAll(chain.sendTransactions(transactions.subList(waveStart, waveEnd)));
-                chain.mine();
-                blocks++;
-                long left = chain.pendingTransactionCount();
-                if (left > 0) {
-                    throw new DevnetException(left + " seeding transactions were not mined in their block");
-                }
-                waveStart = waveEnd;
-            }
-        } finally {
-            chain.setAutomine(true);
-        }
-        tx.requireAllSucceeded(hashes, descriptions);
+        int blocks = batch.mineAll();
         log.info("seeded {} borrowers in {} market(s): {} transactions in {} blocks, {} ms",
-                markets.stream().mapToInt(m -> m.borrowers().size()).sum(), markets.size(), transactions.size(), blocks,
+                markets.stream().mapToInt(m -> m.borrowers().size()).sum(), markets.size(), batch.size(), blocks,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -123,24 +84,24 @@ public final class BorrowerSeeder {
         }
     }
 
-    private void addBorrowerTransactions(Deployment.AaveMarket market, SeededBorrower borrower, List<CallRequest> out, List<String> descriptions) {
+    private void addBorrowerTransactions(Deployment.AaveMarket market, SeededBorrower borrower, SetupBatch out) {
         Address self = borrower.address();
         Address pool = market.aaveV3().pool();
         String who = market.name() + " borrower #" + borrower.index() + " " + self;
         for (Holding holding : borrower.collateral()) {
             Address asset = market.reserve(holding.symbol()).asset();
-            add(out, descriptions, who + " mint " + holding.symbol(), self, asset, Abi.call("mint(uint256)", uint(holding.amount())), 150_000);
-            add(out, descriptions, who + " approve " + holding.symbol(), self, asset,
+            out.add(who + " mint " + holding.symbol(), self, asset, Abi.call("mint(uint256)", uint(holding.amount())), 150_000);
+            out.add(who + " approve " + holding.symbol(), self, asset,
                     Abi.call("approve(address,uint256)", address(pool), uint(holding.amount())), 100_000);
-            add(out, descriptions, who + " supply " + holding.symbol(), self, pool, supply(asset, holding.amount(), self), 500_000);
+            out.add(who + " supply " + holding.symbol(), self, pool, supply(asset, holding.amount(), self), 500_000);
         }
         if (borrower.eModeCategory() != 0) {
-            add(out, descriptions, who + " enter eMode " + borrower.eModeCategory(), self, pool,
+            out.add(who + " enter eMode " + borrower.eModeCategory(), self, pool,
                     Abi.call("setUserEMode(uint8)", Abi.uint8(borrower.eModeCategory())), 400_000);
         }
         for (Holding holding : borrower.debt()) {
             Address asset = market.reserve(holding.symbol()).asset();
-            add(out, descriptions, who + " borrow " + holding.symbol(), self, pool,
+            out.add(who + " borrow " + holding.symbol(), self, pool,
                     Abi.call("borrow(address,uint256,uint256,uint16,address)", address(asset), uint(holding.amount()), uint(2), uint16(0), address(self)),
                     700_000);
         }
@@ -148,10 +109,5 @@ public final class BorrowerSeeder {
 
     private static String supply(Address asset, BigInteger amount, Address onBehalfOf) {
         return Abi.call("supply(address,uint256,address,uint16)", address(asset), uint(amount), address(onBehalfOf), uint16(0));
-    }
-
-    private static void add(List<CallRequest> out, List<String> descriptions, String what, Address from, Address to, String data, long gas) {
-        out.add(new CallRequest(from, to, data, null, BigInteger.valueOf(gas)));
-        descriptions.add(what);
     }
 }

@@ -13,10 +13,13 @@ import java.util.Map;
  * A file written before there were several markets has no {@code aaveV3Markets}: reading it gives the
  * one market it describes.
  *
+ * <p>{@code morphoBlue} is null unless the devnet deployed Morpho Blue too ({@code devnet --protocols aave-v3,morpho-blue}).
+ *
  * @param startBlock   the block of the first Aave contract: backfilling from here sees every event
  */
 public record Deployment(long chainId, String rpcUrl, long startBlock, Address deployer, Address liquidityProvider,
-                         Address multicall3, Aave aaveV3, List<Reserve> reserves, UniswapV2 uniswapV2, List<AaveMarket> aaveV3Markets) {
+                         Address multicall3, Aave aaveV3, List<Reserve> reserves, UniswapV2 uniswapV2, List<AaveMarket> aaveV3Markets,
+                         MorphoBlue morphoBlue) {
 
     public Deployment {
         if (aaveV3Markets == null || aaveV3Markets.isEmpty()) {
@@ -26,6 +29,17 @@ public record Deployment(long chainId, String rpcUrl, long startBlock, Address d
                     + aaveV3Markets.get(0).aaveV3().pool());
         }
         aaveV3Markets = List.copyOf(aaveV3Markets);
+    }
+
+    /** A deployment of Aave markets only (no Morpho Blue). */
+    public Deployment(long chainId, String rpcUrl, long startBlock, Address deployer, Address liquidityProvider,
+                      Address multicall3, Aave aaveV3, List<Reserve> reserves, UniswapV2 uniswapV2, List<AaveMarket> aaveV3Markets) {
+        this(chainId, rpcUrl, startBlock, deployer, liquidityProvider, multicall3, aaveV3, reserves, uniswapV2, aaveV3Markets, null);
+    }
+
+    /** The same deployment with Morpho Blue beside its Aave markets. */
+    public Deployment withMorphoBlue(MorphoBlue morpho) {
+        return new Deployment(chainId, rpcUrl, startBlock, deployer, liquidityProvider, multicall3, aaveV3, reserves, uniswapV2, aaveV3Markets, morpho);
     }
 
     /** A deployment of one market. */
@@ -79,5 +93,44 @@ public record Deployment(long chainId, String rpcUrl, long startBlock, Address d
     private static Reserve findReserve(List<Reserve> reserves, String symbol, String market) {
         return reserves.stream().filter(r -> r.symbol().equals(symbol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no reserve " + symbol + " in the market " + market + " of this deployment"));
+    }
+
+    /**
+     * Morpho Blue on the devnet: one Morpho contract, its IRM and one movable oracle per market.
+     *
+     * @param startBlock the block Morpho was deployed in: backfilling from here sees every {@code CreateMarket}
+     * @param tokens     every token a Morpho market trades, the Aave market's and the Morpho-only ones
+     */
+    public record MorphoBlue(Address morpho, Address irm, Address owner, Address feeRecipient, long startBlock,
+                             List<MorphoToken> tokens, List<MorphoMarket> markets) {
+
+        public MorphoBlue {
+            tokens = List.copyOf(tokens);
+            markets = List.copyOf(markets);
+        }
+
+        public MorphoMarket market(String name) {
+            return markets.stream().filter(m -> m.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no Morpho market " + name + " in this deployment"));
+        }
+
+        public MorphoToken token(String symbol) {
+            return tokens.stream().filter(t -> t.symbol().equals(symbol)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no Morpho token " + symbol + " in this deployment"));
+        }
+    }
+
+    /** A token of the Morpho markets. */
+    public record MorphoToken(String symbol, Address asset, int decimals) {
+    }
+
+    /**
+     * One Morpho Blue market: its {@code MarketParams} (loan token, collateral token, oracle, IRM, LLTV), its id
+     * ({@code keccak256(abi.encode(marketParams))}, 0x + 64 hex digits), its fee (wad) and the Uniswap V2 pair of
+     * its two tokens.
+     */
+    public record MorphoMarket(String name, String id, String loanSymbol, Address loanToken, String collateralSymbol,
+                               Address collateralToken, Address oracle, Address irm, BigInteger lltv, BigInteger fee,
+                               Address uniswapPair) {
     }
 }

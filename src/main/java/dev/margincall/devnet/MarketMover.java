@@ -28,12 +28,14 @@ public final class MarketMover {
     private final Deployment deployment;
     private final DevnetDeployer feeds;
     private final Transactor tx;
+    private final MorphoMover morpho;
 
     public MarketMover(ChainTools tools, DevChain chain, Deployment deployment) {
         this.chain = chain;
         this.deployment = deployment;
         this.feeds = new DevnetDeployer(tools, chain, MarketSpec.standard());
         this.tx = new Transactor(chain);
+        this.morpho = deployment.morphoBlue() == null ? null : new MorphoMover(chain, deployment, MorphoSpec.standard());
     }
 
     /** The first market's oracle price. */
@@ -68,15 +70,40 @@ public final class MarketMover {
         return newPrice;
     }
 
+    /**
+     * Sets a price. With Morpho Blue on the devnet its oracles follow ({@link MorphoMover#follow}): in the same
+     * block for a storage write, in the block after the source swap's transactions for a source swap.
+     */
     public void setPrice(String symbol, BigInteger newPrice, PriceMoveMethod method) {
         switch (method) {
-            case SOURCE_SWAP -> pointOracleAt(symbol, feeds.deployPriceFeed(symbol, newPrice));
+            case SOURCE_SWAP -> {
+                pointOracleAt(symbol, feeds.deployPriceFeed(symbol, newPrice));
+                if (morpho != null) {
+                    morpho.follow(pricesWith(symbol, newPrice));
+                    chain.mine();
+                }
+            }
             case STORAGE_WRITE -> {
                 writeFeed(symbol, newPrice);
+                if (morpho != null) {
+                    morpho.follow(pricesWith(symbol, newPrice));
+                }
                 chain.mine();
             }
             default -> throw new IllegalStateException(method.toString());
         }
+    }
+
+    /** The first market's prices of every reserve, with {@code symbol} at {@code newPrice}. */
+    private java.util.Map<String, BigInteger> pricesWith(String symbol, BigInteger newPrice) {
+        java.util.Map<String, BigInteger> prices = new java.util.LinkedHashMap<>();
+        deployment.reserves().forEach(r -> prices.put(r.symbol(), r.symbol().equals(symbol) ? newPrice : price(r.symbol())));
+        return prices;
+    }
+
+    /** The Morpho oracles' mover; null when the devnet has no Morpho Blue. */
+    public MorphoMover morpho() {
+        return morpho;
     }
 
     /**
@@ -126,6 +153,9 @@ public final class MarketMover {
     public void alignPools(String symbol, java.util.Map<String, BigInteger> prices) {
         chain.setBalance(PoolArbitrageur.ARBITRAGEUR, BigInteger.TEN.pow(20));
         new PoolArbitrageur(tx, deployment).alignPairsOf(symbol, prices);
+        if (morpho != null) {
+            morpho.alignPairsOf(symbol, prices);
+        }
     }
 
     /** Mines a block {@code seconds} after the latest one, so interest accrues over that time. */

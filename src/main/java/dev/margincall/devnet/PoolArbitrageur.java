@@ -34,16 +34,28 @@ final class PoolArbitrageur {
         for (Map.Entry<String, Address> pair : deployment.uniswapV2().pairs().entrySet()) {
             String[] symbols = pair.getKey().split("/");
             if (symbols[0].equals(symbol) || symbols[1].equals(symbol)) {
-                align(pair.getValue(), deployment.reserve(symbols[0]), deployment.reserve(symbols[1]), oraclePrices);
+                align(pair.getValue(), PoolToken.of(deployment.reserve(symbols[0])), PoolToken.of(deployment.reserve(symbols[1])), oraclePrices);
             }
         }
     }
 
-    private void align(Address pair, Deployment.Reserve a, Deployment.Reserve b, Map<String, BigInteger> prices) {
+    /** One side of a pair: what pricing it takes. */
+    record PoolToken(String symbol, Address asset, int decimals) {
+        static PoolToken of(Deployment.Reserve reserve) {
+            return new PoolToken(reserve.symbol(), reserve.asset(), reserve.decimals());
+        }
+
+        static PoolToken of(Deployment.MorphoToken token) {
+            return new PoolToken(token.symbol(), token.asset(), token.decimals());
+        }
+    }
+
+    /** Re-prices one pair of {@code a} and {@code b} to {@code prices} (by symbol, one unit for all). */
+    void align(Address pair, PoolToken a, PoolToken b, Map<String, BigInteger> prices) {
         // token0 is the lower address (UniswapV2Factory.createPair sorts them).
         boolean aIsToken0 = a.asset().compareTo(b.asset()) < 0;
-        Deployment.Reserve token0 = aIsToken0 ? a : b;
-        Deployment.Reserve token1 = aIsToken0 ? b : a;
+        PoolToken token0 = aIsToken0 ? a : b;
+        PoolToken token1 = aIsToken0 ? b : a;
         String reserves = tx.call(pair, Abi.call("getReserves()"));
         BigInteger r0 = Words.uint(reserves, 0);
         BigInteger r1 = Words.uint(reserves, 1);
@@ -61,7 +73,7 @@ final class PoolArbitrageur {
     }
 
     /** Sends {@code netIn} (grossed up for the fee) of {@code tokenIn} and takes what the pair gives for it. */
-    private void swap(Address pair, Deployment.Reserve tokenIn, BigInteger netIn, BigInteger reserveIn, BigInteger reserveOut, boolean inIsToken0) {
+    private void swap(Address pair, PoolToken tokenIn, BigInteger netIn, BigInteger reserveIn, BigInteger reserveOut, boolean inIsToken0) {
         BigInteger amountIn = netIn.multiply(FEE_DENOMINATOR).divide(FEE_NUMERATOR);
         BigInteger inWithFee = amountIn.multiply(FEE_NUMERATOR);
         BigInteger amountOut = inWithFee.multiply(reserveOut).divide(reserveIn.multiply(FEE_DENOMINATOR).add(inWithFee));

@@ -31,6 +31,15 @@ public final class Transactor {
         return sendRequest(what, new CallRequest(from, to, calldata, null, null));
     }
 
+    /**
+     * The same with a fixed gas limit, for calls whose gas the node cannot estimate: Anvil estimates against the
+     * latest block's timestamp, so a Morpho call on a market updated in that block skips the interest accrual
+     * (elapsed 0) and its IRM call, and the estimate is too low for the next block.
+     */
+    public TransactionReceipt send(String what, Address from, Address to, String calldata, long gas) {
+        return sendRequest(what, new CallRequest(from, to, calldata, null, java.math.BigInteger.valueOf(gas)));
+    }
+
     /** Sends {@code request} as it is (its own gas limit, for calls whose estimate is unreliable) and waits for its receipt. */
     public TransactionReceipt send(String what, CallRequest request) {
         return sendRequest(what, request);

@@ -64,6 +64,10 @@ class CommandLineIT {
         Run unknownAave = run("devnet", "--aave", "3.3", "--port", "0");
         assertThat(unknownAave.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(unknownAave.err()).contains("Invalid value for option '--aave': the devnet deploys Aave 3.0 or 3.6, not 3.3");
+
+        Run morphoAlone = run("devnet", "--protocols", "morpho-blue", "--port", "0");
+        assertThat(morphoAlone.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(morphoAlone.err()).contains("--protocols: the devnet's protocols must include aave-v3");
     }
 
     @Test

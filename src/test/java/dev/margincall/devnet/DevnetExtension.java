@@ -45,8 +45,9 @@ public final class DevnetExtension implements ParameterResolver {
         long seed = settings == null ? 1 : settings.seed();
         int markets = settings == null ? 1 : settings.markets();
         AaveVersion aave = settings == null ? AaveVersion.DEFAULT : AaveVersion.parse(settings.aave());
+        java.util.Set<DevnetProtocol> protocols = DevnetProtocol.parseList(settings == null ? "aave-v3" : settings.protocols());
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent("devnet",
-                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed, markets, aave)),
+                key -> new ClosingDevnet(Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), borrowers, seed, markets, aave, protocols)),
                 ClosingDevnet.class).devnet();
     }
 

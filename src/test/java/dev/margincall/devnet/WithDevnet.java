@@ -25,4 +25,7 @@ public @interface WithDevnet {
 
     /** The Aave version of the markets, as {@link AaveVersion#parse} reads it: "3.0" or "3.6" ({@link AaveVersion#DEFAULT}). */
     String aave() default "3.6";
+
+    /** The protocols to deploy, as {@link DevnetProtocol#parseList} reads them: "aave-v3" (the default) or "aave-v3,morpho-blue". */
+    String protocols() default "aave-v3";
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -33,10 +34,15 @@ public final class ConfigLoader {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution", "metrics");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
-    static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract");
+    static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract", "morpho", "markets",
+            "aaveOracle");
+    /** The keys of one protocol type only, and what that type is. */
+    private static final Map<String, String> TYPE_OF_KEY = Map.of("poolAddressesProvider", "aave-v3", "liquidatorContract", "aave-v3",
+            "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue");
+    private static final Pattern MARKET_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
     /** A market name is a metric label value and a file-name part: short, plain characters. */
     private static final java.util.regex.Pattern MARKET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
-    static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3");
+    static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3", "morpho-blue");
     static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
             "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
@@ -115,26 +121,44 @@ public final class ConfigLoader {
             for (int i = 0; i < list.size(); i++) {
                 String at = "protocols[" + i + "].";
                 JsonNode protocol = list.get(i);
-                unknownKeys(protocol, at, PROTOCOL_KEYS);
+                // a key of the other protocol type is named as such below, not as unknown
+                unknownKeys(protocol, at, keysOf(protocol.path("type").asText("")), TYPE_OF_KEY.keySet());
                 String type = text(required(protocol, "type", at), at + "type");
                 if (type != null && !PROTOCOL_TYPES.contains(type)) {
-                    problems.add(at + "type: unknown protocol '" + type + "'; supported: " + PROTOCOL_TYPES);
+                    problems.add(at + "type: unknown protocol '" + type + "'; supported: " + PROTOCOL_TYPES.stream().sorted().toList());
                 }
-                Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
                 long startBlock = nonNegativeLong(protocol, "startBlock", at);
                 Optional<String> name = Optional.ofNullable(protocol.get("name")).map(n -> text(n, at + "name"));
                 name.filter(n -> !MARKET_NAME.matcher(n).matches()).ifPresent(n -> problems.add(at + "name: '" + n
                         + "' is not a plain name: 1 to 40 letters, digits, '_', '.' or '-', starting with a letter or digit (e.g. core, prime)"));
-                protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
+                if (type != null && PROTOCOL_TYPES.contains(type)) {
+                    TYPE_OF_KEY.keySet().stream().sorted().forEach(key -> {
+                        String keyType = TYPE_OF_KEY.get(key);
+                        if (protocol.has(key) && !keyType.equals(type)) {
+                            problems.add(at + key + ": only for type " + keyType + (key.equals("liquidatorContract")
+                                    ? " (Morpho liquidations are wallet-funded for now)" : "") + "; this entry is " + type);
+                        }
+                    });
+                }
+                if (KeeperConfig.Protocol.MORPHO_BLUE.equals(type)) {
+                    Address morpho = address(required(protocol, "morpho", at), at + "morpho");
+                    Address aaveOracle = address(required(protocol, "aaveOracle", at), at + "aaveOracle");
+                    protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds(protocol, at), aaveOracle),
+                            startBlock, name));
+                } else {
+                    Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
+                    protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
+                }
             }
             java.util.Map<String, Integer> byName = new java.util.HashMap<>();
             for (int i = 0; i < protocols.size(); i++) {
                 KeeperConfig.Protocol protocol = protocols.get(i);
-                if (protocol.poolAddressesProvider() == null) {
+                if (protocol.contract() == null) {
                     continue;
                 }
-                Integer earlier = byName.putIfAbsent(protocol.marketName(), i);
-                Integer sameMarket = byName.putIfAbsent(protocol.poolAddressesProvider().hex(), i);
+                // names and contracts in their own key spaces: an unnamed entry is named by its contract, which is no clash with itself
+                Integer earlier = byName.putIfAbsent("name:" + protocol.marketName(), i);
+                Integer sameMarket = byName.putIfAbsent("contract:" + protocol.contract().hex(), i);
                 earlier = earlier != null ? earlier : sameMarket;
                 if (earlier != null) {
                     problems.add("protocols[" + i + "]: the market '" + protocol.marketName() + "' is already protocols[" + earlier
@@ -272,18 +296,59 @@ public final class ConfigLoader {
     }
 
     private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
+        unknownKeys(node, prefix, known, Set.of());
+    }
+
+    /** The keys a {@code protocols[]} entry of {@code type} may have; all of them for an unknown type. */
+    private static Set<String> keysOf(String type) {
+        if (!PROTOCOL_TYPES.contains(type)) {
+            return PROTOCOL_KEYS;
+        }
+        Set<String> keys = new java.util.HashSet<>(PROTOCOL_KEYS);
+        TYPE_OF_KEY.forEach((key, keyType) -> {
+            if (!keyType.equals(type)) {
+                keys.remove(key);
+            }
+        });
+        return keys;
+    }
+
+    /** {@code ignored}: keys another check reports. */
+    private void unknownKeys(JsonNode node, String prefix, Set<String> known, Set<String> ignored) {
         if (!node.isObject()) {
             problems.add((prefix.isEmpty() ? "top level" : prefix.substring(0, prefix.length() - 1)) + ": expected a mapping of keys");
             return;
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !ignored.contains(key)) {
                 String nearest = known.stream().min(Comparator.comparingInt(k -> distance(k, key))).orElse("");
                 problems.add(prefix + key + ": unknown key" + (distance(nearest, key) <= 3 ? " (did you mean '" + nearest + "'?)" : "")
                         + "; known keys here: " + known.stream().sorted().toList());
             }
         }
+    }
+
+    /** {@code markets}: a list of Morpho market ids, each 0x + 64 hex digits; absent: none configured (every market). */
+    private List<String> marketIds(JsonNode protocol, String at) {
+        JsonNode list = protocol.get("markets");
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            problems.add(at + "markets: needs a list of one or more market ids (0x + 64 hex digits), or leave it out to watch every market");
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            String id = text(list.get(k), at + "markets[" + k + "]");
+            if (id != null && !MARKET_ID.matcher(id).matches()) {
+                problems.add(at + "markets[" + k + "]: '" + id + "' is not a market id: 0x and 64 hex digits (Morpho's keccak256 of the market params)");
+            } else if (id != null) {
+                ids.add(id.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return ids;
     }
 
     private JsonNode required(JsonNode node, String key, String prefix) {

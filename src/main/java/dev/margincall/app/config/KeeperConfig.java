@@ -32,21 +32,60 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
     }
 
     /**
-     * One lending market to watch. {@code type} is "aave-v3" for now.
+     * One lending market to watch. {@code type} is "aave-v3" or "morpho-blue".
      *
-     * @param name                 how logs, metrics and {@code scan} name the market; when absent, its address
-     * @param liquidatorContract   contract funding for this market (a FlashLiquidator serves one Aave market); when
-     *                             absent, {@code execution.liquidatorContract}
+     * @param poolAddressesProvider  aave-v3: the market's PoolAddressesProvider; null for morpho-blue
+     * @param name                   how logs, metrics and {@code scan} name the market; when absent, its address
+     * @param liquidatorContract     contract funding for this market (a FlashLiquidator serves one Aave market); when
+     *                               absent, {@code execution.liquidatorContract}
+     * @param morphoBlue             morpho-blue: its keys ({@code morpho}, {@code markets}, {@code aaveOracle}); empty for aave-v3
      */
-    public record Protocol(String type, Address poolAddressesProvider, long startBlock, Optional<String> name, Optional<Address> liquidatorContract) {
+    public record Protocol(String type, Address poolAddressesProvider, long startBlock, Optional<String> name, Optional<Address> liquidatorContract,
+                           Optional<MorphoBlue> morphoBlue) {
+
+        public static final String AAVE_V3 = "aave-v3";
+        public static final String MORPHO_BLUE = "morpho-blue";
 
         public Protocol(String type, Address poolAddressesProvider, long startBlock) {
             this(type, poolAddressesProvider, startBlock, Optional.empty(), Optional.empty());
         }
 
-        /** The market's name: the configured one, else the PoolAddressesProvider (checksummed). */
+        public Protocol(String type, Address poolAddressesProvider, long startBlock, Optional<String> name, Optional<Address> liquidatorContract) {
+            this(type, poolAddressesProvider, startBlock, name, liquidatorContract, Optional.empty());
+        }
+
+        /** A {@code type: morpho-blue} entry. */
+        public static Protocol morphoBlue(MorphoBlue keys, long startBlock, Optional<String> name) {
+            return new Protocol(MORPHO_BLUE, null, startBlock, name, Optional.empty(), Optional.of(keys));
+        }
+
+        /** The market's name: the configured one, else its contract (PoolAddressesProvider or Morpho), checksummed. */
         public String marketName() {
-            return name.orElseGet(poolAddressesProvider::toString);
+            return name.orElseGet(() -> contract().toString());
+        }
+
+        /** The contract that identifies the market: the PoolAddressesProvider, or the Morpho contract. */
+        public Address contract() {
+            return morphoBlue.map(MorphoBlue::morpho).orElse(poolAddressesProvider);
+        }
+
+        public boolean isAaveV3() {
+            return AAVE_V3.equals(type);
+        }
+    }
+
+    /**
+     * The keys of a {@code type: morpho-blue} entry.
+     *
+     * @param morpho      the Morpho Blue contract
+     * @param markets     market ids (0x + 64 hex digits) to watch; empty: every market created since {@code startBlock}
+     * @param aaveOracle  an AaveOracle on the same chain that prices the markets' loan tokens in USD: Morpho's own
+     *                    oracles price collateral in loan tokens only, and ranking, minimum profits and metrics need USD
+     */
+    public record MorphoBlue(Address morpho, List<String> markets, Address aaveOracle) {
+
+        public MorphoBlue {
+            markets = List.copyOf(markets);
         }
     }
 

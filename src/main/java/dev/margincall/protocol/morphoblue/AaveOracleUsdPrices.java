@@ -1,0 +1,54 @@
+package dev.margincall.protocol.morphoblue;
+
+import static dev.margincall.chain.abi.Abi.address;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.Multicall3;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.Valuation;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * USD prices from an Aave V3 oracle on the same chain ({@code AaveOracle.getAssetPrice}, base currency
+ * {@code BASE_CURRENCY_UNIT} per USD): the devnet's, or Aave's on a chain where both protocols list the loan tokens.
+ * An asset the oracle has no source for reverts and is left out.
+ */
+public final class AaveOracleUsdPrices implements UsdPrices {
+
+    private final EthRpc rpc;
+    private final Multicall3 multicall;
+    private final Address oracle;
+
+    public AaveOracleUsdPrices(EthRpc rpc, Address multicall3, Address oracle) {
+        this.rpc = rpc;
+        this.multicall = new Multicall3(rpc, multicall3);
+        this.oracle = oracle;
+    }
+
+    @Override
+    public Valuation valuation(BlockTag tag) {
+        return new Valuation(Abi.decodeUint(rpc.call(CallRequest.call(oracle, Abi.call("BASE_CURRENCY_UNIT()")), tag)));
+    }
+
+    @Override
+    public Map<Address, BigInteger> prices(List<Address> assets, BlockTag tag) {
+        List<Multicall3.Result> results = multicall.aggregate3(
+                assets.stream().map(a -> new Multicall3.Call(oracle, Abi.call("getAssetPrice(address)", address(a)))).toList(), tag);
+        Map<Address, BigInteger> prices = new LinkedHashMap<>();
+        for (int i = 0; i < assets.size(); i++) {
+            if (results.get(i).success()) {
+                BigInteger price = Abi.decodeUint(results.get(i).returnData());
+                if (price.signum() > 0) {
+                    prices.put(assets.get(i), price);
+                }
+            }
+        }
+        return prices;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.margincall.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.margincall.core.Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code type: morpho-blue} entries: the keys {@code morpho}, {@code startBlock}, {@code markets}, {@code aaveOracle}, and the mistakes named. */
+class MorphoBlueConfigTest {
+
+    private static final String ID = "0xb323495f7e4148be5643a4ea4a8221eef163e4bccfdedc2a6f4696baacbc86cc";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsAMorphoEntryBesideAnAaveOne() throws Exception {
+        KeeperConfig config = ConfigLoader.load(write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: aave-v3
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                  - type: morpho-blue
+                    name: morpho
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    startBlock: 18883124
+                    markets: ["%s"]
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                  - type: morpho-blue
+                    morpho: "0x0000000000000000000000000000000000000b1e"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                """.formatted(ID.toUpperCase().replace("0X", "0x"))), Map.<String, String>of()::get);
+        KeeperConfig.Protocol morpho = config.protocols().get(1);
+        assertThat(morpho.type()).isEqualTo("morpho-blue");
+        assertThat(morpho.isAaveV3()).isFalse();
+        assertThat(morpho.poolAddressesProvider()).isNull();
+        assertThat(morpho.startBlock()).isEqualTo(18_883_124L);
+        assertThat(morpho.marketName()).isEqualTo("morpho");
+        assertThat(morpho.morphoBlue()).contains(new KeeperConfig.MorphoBlue(Address.of("0xbbbbbbbbbb9cc5e90e3b3af64bdaf62c37eeffcb"), List.of(ID),
+                Address.of("0x54586be62e3c3580375ae3723c145253060ca0c2")));
+        assertThat(morpho.contract()).isEqualTo(Address.of("0xbbbbbbbbbb9cc5e90e3b3af64bdaf62c37eeffcb"));
+        KeeperConfig.Protocol unnamed = config.protocols().get(2);
+        assertThat(unnamed.marketName()).as("no name: the Morpho contract, checksummed")
+                .isEqualTo(Address.of("0x0000000000000000000000000000000000000b1e").toString());
+        assertThat(unnamed.morphoBlue().orElseThrow().markets()).as("no list: every market").isEmpty();
+        assertThat(config.protocols().get(0).morphoBlue()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void everyMorphoMistakeIsNamedWithWhatToDo() throws Exception {
+        Path file = write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: morpho-blue
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                    liquidatorContract: "0x00000000000000000000000000000000000000aa"
+                    markets: ["0x1234", 7]
+                  - type: aave-v3
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                  - type: morpho-blue
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    markets: []
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.<String, String>of()::get))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
+                        "protocols[0].liquidatorContract: only for type aave-v3 (Morpho liquidations are wallet-funded for now); this entry is morpho-blue",
+                        "protocols[0].poolAddressesProvider: only for type aave-v3; this entry is morpho-blue",
+                        "protocols[0].markets[0]: '0x1234' is not a market id: 0x and 64 hex digits (Morpho's keccak256 of the market params)",
+                        "protocols[1].morpho: only for type morpho-blue; this entry is aave-v3",
+                        "protocols[2].markets: needs a list of one or more market ids (0x + 64 hex digits), or leave it out to watch every market")
+                        .anyMatch(p -> p.startsWith("protocols[0].morpho"))
+                        .anyMatch(p -> p.startsWith("protocols[0].aaveOracle"))
+                        .anyMatch(p -> p.startsWith("protocols[0].markets[1]")));
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
