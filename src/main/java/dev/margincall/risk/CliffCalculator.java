@@ -43,7 +43,7 @@ final class CliffCalculator {
     private record Share(double weighted, double debt, double collateral, double relative, double absolute) {
     }
 
-    Result compute(Scenario scenario, List<Integer> dropsBps) {
+    Result compute(Scenario scenario, List<Integer> dropsBps, boolean listAccounts) {
         int n = table.size();
         int steps = dropsBps.size();
         double[] drops = dropsBps.stream().mapToDouble(b -> b / 10_000.0).toArray();
@@ -183,7 +183,16 @@ final class CliffCalculator {
             out.add(new CliffStep((int) bps, bps / 100.0, scenario.pricesBySymbol(table.snapshot, bps),
                     newly.build(table.snapshot.valuation(), symbols), atStep.build(table.snapshot.valuation(), symbols)));
         }
-        return new Result(new CliffScenario(scenario.name(), scenario.kind(), scenario.symbols(table.snapshot), out), crossings);
+        List<CliffScenario.AccountEntry> accounts = new ArrayList<>();
+        if (listAccounts) {
+            for (int j = 0; j < n; j++) {
+                if (entry[j] != Crossing.NO_STEP) {
+                    accounts.add(new CliffScenario.AccountEntry(table.snapshot.account(table.account[j]),
+                            entry[j] == BEFORE_ANY_FALL ? 0 : dropsBps.get(entry[j]), exit[j] == Crossing.NO_STEP ? 0 : dropsBps.get(exit[j])));
+                }
+            }
+        }
+        return new Result(new CliffScenario(scenario.name(), scenario.kind(), scenario.symbols(table.snapshot), out, accounts), crossings);
     }
 
     /**

@@ -12,9 +12,10 @@ import java.util.List;
  * @param cascadeDropsBps   the initial falls the cascade is estimated from
  * @param oracleLagRounds   rounds between a pool move and the oracle following it (1: the next round sees it)
  * @param maxCascadeRounds  a bound on the rounds of one cascade
+ * @param listAccounts      list, per scenario, every account that becomes liquidatable and at which step (large: for audits and tests)
  */
 public record ReportSettings(List<Integer> dropsBps, int nearest, int histogramBinBps, List<Integer> cascadeDropsBps, int oracleLagRounds,
-                             int maxCascadeRounds) {
+                             int maxCascadeRounds, boolean listAccounts) {
 
     public ReportSettings {
         dropsBps = List.copyOf(dropsBps);
@@ -56,8 +57,12 @@ public record ReportSettings(List<Integer> dropsBps, int nearest, int histogramB
         return out;
     }
 
+    public ReportSettings withAccounts() {
+        return new ReportSettings(dropsBps, nearest, histogramBinBps, cascadeDropsBps, oracleLagRounds, maxCascadeRounds, true);
+    }
+
     public static ReportSettings defaults() {
-        return new ReportSettings(steps(1, 50), 25, 200, List.of(1_000, 2_000), 1, 50);
+        return new ReportSettings(steps(1, 50), 25, 200, List.of(1_000, 2_000), 1, 50, false);
     }
 
     private static void checkDrops(String what, List<Integer> drops, List<String> problems) {

@@ -64,7 +64,7 @@ public final class RiskModel {
             if (!collateral[a]) {
                 continue;
             }
-            CliffCalculator.Result result = cliff.compute(Scenario.asset(snapshot, a), settings.dropsBps());
+            CliffCalculator.Result result = cliff.compute(Scenario.asset(snapshot, a), settings.dropsBps(), settings.listAccounts());
             scenarios.add(result.scenario());
             histograms.add(LiquidationPriceHistogram.of(table, a, settings.histogramBinBps()));
             nonStableCollateral[a] = !stable[a];
@@ -77,7 +77,7 @@ public final class RiskModel {
             }
         }
         if (IntStream.range(0, assets.size()).filter(a -> nonStableCollateral[a]).count() > 1) {
-            scenarios.add(cliff.compute(Scenario.correlated(nonStableCollateral), settings.dropsBps()).scenario());
+            scenarios.add(cliff.compute(Scenario.correlated(nonStableCollateral), settings.dropsBps(), settings.listAccounts()).scenario());
         }
 
         List<AssetInfo> info = new ArrayList<>();

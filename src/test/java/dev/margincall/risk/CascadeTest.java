@@ -28,7 +28,7 @@ class CascadeTest {
     }
 
     private static MarketRisk analyse(long usdPerSide, int lag) {
-        return RiskModel.analyse(snapshot, new ReportSettings(ReportSettings.steps(1, 50), 5, 200, List.of(1_000), lag, 50),
+        return RiskModel.analyse(snapshot, new ReportSettings(ReportSettings.steps(1, 50), 5, 200, List.of(1_000), lag, 50, false),
                 List.of(wethUsdc(usdPerSide)));
     }
 

@@ -171,9 +171,9 @@ class RiskModelTest {
 
     @Test
     void settingsRejectWhatCannotBeComputed() {
-        assertThatThrownBy(() -> new ReportSettings(List.of(500, 100), 5, 200, List.of(1_000), 1, 10))
+        assertThatThrownBy(() -> new ReportSettings(List.of(500, 100), 5, 200, List.of(1_000), 1, 10, false))
                 .hasMessageContaining("ascending");
-        assertThatThrownBy(() -> new ReportSettings(List.of(100), 5, 200, List.of(10_000), 1, 10))
+        assertThatThrownBy(() -> new ReportSettings(List.of(100), 5, 200, List.of(10_000), 1, 10, false))
                 .hasMessageContaining("between 1 and 9999");
         assertThatThrownBy(() -> ReportSettings.steps(0, 50)).hasMessageContaining("0 < step");
         assertThat(ReportSettings.steps(2.5, 10)).containsExactly(250, 500, 750, 1_000);
