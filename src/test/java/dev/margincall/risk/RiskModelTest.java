@@ -32,22 +32,12 @@ import org.junit.jupiter.api.Test;
 class RiskModelTest {
 
     static final Valuation USD8 = new Valuation(BigInteger.TEN.pow(8));
-    static final Map<Address, String> SYMBOLS = Map.of(SyntheticMarket.address(0x100), "WETH", SyntheticMarket.address(0x101), "USDC",
-            SyntheticMarket.address(0x102), "WBTC", SyntheticMarket.address(0x103), "DAI", SyntheticMarket.address(0x104), "USDT",
-            SyntheticMarket.address(0x105), "wstETH", SyntheticMarket.address(0x106), "LINK", SyntheticMarket.address(0x107), "AAVE");
 
     private static RiskSnapshot snapshot;
     private static MarketRisk risk;
 
     static RiskSnapshot syntheticSnapshot(int accounts, long seed) {
-        Market market = SyntheticMarket.market(SyntheticMarket.RESERVES);
-        Random random = new Random(seed);
-        List<Position> positions = new ArrayList<>();
-        for (int i = 0; i < accounts; i++) {
-            positions.add(SyntheticMarket.specPosition(SyntheticMarket.address(0x1000000 + i), random));
-        }
-        return new AaveV3RiskSnapshot(new MarketId("aave-v3", "synthetic"), USD8, 100, market, SyntheticMarket.prices(SyntheticMarket.RESERVES),
-                SyntheticMarket.T0, positions, SYMBOLS);
+        return RiskModelFixtures.synthetic(accounts, seed);
     }
 
     @BeforeAll
