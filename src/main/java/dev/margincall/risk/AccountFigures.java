@@ -16,9 +16,13 @@ record AccountFigures(BigInteger debt, BigInteger collateral, BigInteger repayab
     static final Comparator<Quote> BY_DEBT_REPAID = Comparator.comparing(Quote::debtValue);
 
     static AccountFigures of(AccountHealth health, List<Quote> quotes) {
+        return of(health.debtValue(), health.collateralValue(), quotes);
+    }
+
+    static AccountFigures of(BigInteger debt, BigInteger collateral, List<Quote> quotes) {
         Quote best = quotes.stream().max(BY_DEBT_REPAID).orElse(null);
         BigInteger repayable = best == null ? BigInteger.ZERO : best.debtValue();
         BigInteger bonus = best == null ? BigInteger.ZERO : best.collateralValue().subtract(best.debtValue());
-        return new AccountFigures(health.debtValue(), health.collateralValue(), repayable, bonus, health.uncovered());
+        return new AccountFigures(debt, collateral, repayable, bonus, debt.subtract(collateral).max(BigInteger.ZERO));
     }
 }

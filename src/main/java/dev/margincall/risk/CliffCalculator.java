@@ -83,11 +83,12 @@ final class CliffCalculator {
             }
         });
 
-        // the newly liquidatable, evaluated and quoted at the step that liquidates them
+        // the newly liquidatable, valued and quoted by the protocol at the step that liquidates them (their lines revalued as the
+        // protocol values them: no second evaluation)
         AccountFigures[] figures = new AccountFigures[n];
         IntStream.range(0, n).parallel().filter(j -> entry[j] >= 0).forEach(j -> {
-            ShockedMarket market = markets[entry[j]];
-            figures[j] = AccountFigures.of(market.health(table.account[j]), market.quotes(table.account[j]));
+            BigInteger[] prices = stepPrices[entry[j]];
+            figures[j] = AccountFigures.of(table.debtAt(j, prices), table.collateralAt(j, prices), markets[entry[j]].quotes(table.account[j]));
         });
         List<List<Integer>> entering = buckets(entry, steps);
         List<List<Integer>> turningBad = buckets(badEntry, steps);

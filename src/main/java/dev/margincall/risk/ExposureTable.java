@@ -104,6 +104,17 @@ final class ExposureTable {
         return total;
     }
 
+    /** The account's collateral at other prices of the falling assets, valued as {@link #debtAt} values debt. */
+    BigInteger collateralAt(int j, BigInteger[] prices) {
+        BigInteger total = BigInteger.ZERO;
+        for (AccountExposure.Line line : exposure[j].lines()) {
+            BigInteger price = prices[line.asset()];
+            total = total.add(price == null || line.collateralUnits().signum() == 0 ? line.collateralValue()
+                    : line.collateralUnits().multiply(price).divide(unit[line.asset()]));
+        }
+        return total;
+    }
+
     /** The account's collateral and debt value in the given assets (exact). */
     BigInteger[] valuesIn(int j, boolean[] assets) {
         BigInteger collateralIn = BigInteger.ZERO;

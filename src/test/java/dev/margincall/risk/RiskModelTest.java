@@ -125,16 +125,19 @@ class RiskModelTest {
         ShockedMarket before = snapshot.at(step.dropBps() == wbtc.steps().get(0).dropBps() ? Map.of() : prices(wbtc.steps().get(wbtc.steps().indexOf(step) - 1)));
         BigInteger debt = BigInteger.ZERO;
         BigInteger repayable = BigInteger.ZERO;
+        BigInteger collateral = BigInteger.ZERO;
         int count = 0;
         for (int i = 0; i < snapshot.size(); i++) {
             if (market.health(i).liquidatable() && !before.health(i).liquidatable()) {
                 count++;
                 debt = debt.add(market.health(i).debtValue());
+                collateral = collateral.add(market.health(i).collateralValue());
                 repayable = repayable.add(market.quotes(i).stream().map(q -> q.debtValue()).max(BigInteger::compareTo).orElseThrow());
             }
         }
         assertThat(step.newly().accounts()).isEqualTo(count);
         assertThat(step.newly().debtValue()).isEqualTo(debt);
+        assertThat(step.newly().collateralValue()).isEqualTo(collateral);
         assertThat(step.newly().repayableValue()).isEqualTo(repayable);
     }
 
