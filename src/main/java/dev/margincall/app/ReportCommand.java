@@ -5,21 +5,13 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.core.Address;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.ResilientEthRpc;
-import dev.margincall.chain.logs.InMemoryCheckpointStore;
-import dev.margincall.protocol.spi.LendingMarket;
-import dev.margincall.protocol.spi.RiskSnapshot;
-import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
 import dev.margincall.report.ReportFiles;
-import dev.margincall.risk.MarketRisk;
 import dev.margincall.risk.ReportSettings;
-import dev.margincall.risk.RiskModel;
 import dev.margincall.risk.RiskReport;
-import dev.margincall.risk.Venue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -89,35 +81,13 @@ final class ReportCommand implements Callable<Integer> {
                 }
                 head = rpc.block(BlockTag.number(atBlock));
             }
-            BlockTag tag = BlockTag.number(head.number());
-            List<MarketRisk> markets = new ArrayList<>();
-            for (LendingMarket market : Markets.create(keeper, rpc, protocol -> new InMemoryCheckpointStore(), registry, head)) {
-                market.start(head);
-                RiskSnapshot snapshot = market.riskSnapshot();
-                List<Venue> venues = List.of();
-                Optional<Address> routerAddress = routerOption().or(() -> keeper.execution().flatMap(KeeperConfig.Execution::uniswapV2Router));
-                if (routerAddress.isPresent()) {
-                    UniswapV2Pools pools = UniswapV2Pools.discover(rpc, keeper.chain().multicall3(), routerAddress.get(),
-                            market.assets(), Optional.empty(), tag);
-                    venues = ReportVenues.of(snapshot, pools.read(tag));
-                }
-                MarketRisk risk = RiskModel.analyse(snapshot, settings, venues);
-                markets.add(risk);
-                console.printf("%s: %d accounts with debt at block %d, %d liquidatable now; at −10 %% of every non-stable collateral %s%n",
-                        market.id(), risk.accountsWithDebt(), risk.block(), risk.liquidatableNow().accounts(), correlatedAt(risk, 1_000));
-            }
-            Path page = ReportFiles.write(RiskModel.report(markets, settings), out);
+            Optional<Address> pools = routerOption().or(() -> keeper.execution().flatMap(KeeperConfig.Execution::uniswapV2Router));
+            RiskReport report = RiskReports.compute(keeper, rpc, head, settings, pools, registry, console::println);
+            Path page = ReportFiles.write(report, out);
             console.printf("report: %s and %s%n", page.toAbsolutePath(), page.resolveSibling(ReportFiles.JSON).toAbsolutePath());
             console.flush();
         }
         return MarginCall.OK;
-    }
-
-    private static String correlatedAt(MarketRisk risk, int bps) {
-        return risk.scenarios().stream().filter(s -> s.kind().equals("correlated")).findFirst()
-                .flatMap(s -> s.steps().stream().filter(step -> step.dropBps() == bps).findFirst())
-                .map(step -> step.cumulative().accounts() + " accounts (" + String.format(java.util.Locale.US, "$%,.2f", step.cumulative().debtUsd()) + " of debt) are liquidatable")
-                .orElse("(no such step)");
     }
 
     private Optional<Address> routerOption() {
