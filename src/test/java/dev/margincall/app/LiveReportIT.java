@@ -8,21 +8,25 @@ import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.observability.PrometheusRegistries;
+import dev.margincall.report.HeadlessChromium;
 import dev.margincall.strategy.Funding;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The running keeper (dry-run) serves its risk report at /report and /report.json beside /metrics, and
- * its cliff gauges carry the report's figures.
+ * The running keeper (dry-run) serves its risk report at /report and /report.json beside /metrics, its
+ * cliff gauges carry the report's figures, and the served page renders in headless Chromium without a
+ * request beyond itself (that part where chromium and chromedriver are installed, as .ci/run does).
  */
 @WithDevnet(borrowers = 150, seed = 29)
 class LiveReportIT {
@@ -34,7 +38,7 @@ class LiveReportIT {
     }
 
     @Test
-    void theKeeperServesItsReportAndGauges(Devnet devnet) throws Exception {
+    void theKeeperServesItsReportAndGauges(Devnet devnet, @TempDir Path profile) throws Exception {
         KeeperConfig config = KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty())
                 .withMetrics(KeeperConfig.Metrics.anyFreePort("127.0.0.1").withMaxHeadLagSeconds(10L * 365 * 24 * 3600));
         try (KeeperHarness harness = new KeeperHarness()) {
@@ -78,6 +82,18 @@ class LiveReportIT {
             }
             assertThat(found).as("the correlated −10 %% gauge in %s", metrics.lines().filter(l -> l.contains("cliff")).toList()).isTrue();
             assertThat(metrics).contains("margincall_cliff_accounts{", "margincall_report_block{");
+
+            // the served page in a real browser: drawn charts, and nothing requested but the page (where chromium is installed)
+            if (HeadlessChromium.available()) {
+                try (HeadlessChromium chromium = HeadlessChromium.start(profile)) {
+                    String url = "http://127.0.0.1:" + port + "/report";
+                    assertThat(chromium.open(url)).as("requests for the served page").containsExactly(url);
+                    Number charts = (Number) chromium.browser().executeScript(
+                            "return Array.from(document.querySelectorAll('figure.chart svg')).filter(s => s.getBBox().width > 100).length");
+                    assertThat(charts.intValue()).as("drawn charts on the served page").isGreaterThanOrEqualTo(3);
+                    assertThat(chromium.browser().findElements(org.openqa.selenium.By.cssSelector("table[data-table=cliff] tbody tr"))).isNotEmpty();
+                }
+            }
         }
     }
 }

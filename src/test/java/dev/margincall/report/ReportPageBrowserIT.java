@@ -13,13 +13,9 @@ import dev.margincall.risk.RiskModel;
 import dev.margincall.risk.RiskModelFixtures;
 import dev.margincall.risk.Venue;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * report.html in a real browser: Debian's headless Chromium driven by Selenium opens the file and the
@@ -41,55 +32,35 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 class ReportPageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
-    private static ChromeDriverService service;
+    private static HeadlessChromium chromium;
     private static ChromeDriver browser;
     private static JsonNode report;
-    private static List<LogEntry> network;
+    private static List<String> requested;
+    private static Path page;
 
     @BeforeAll
     static void openTheReport() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromedriver are not installed here (apt-get install chromium chromium-driver)");
+        assumeTrue(HeadlessChromium.available(), HeadlessChromium.missing());
         RiskSnapshot snapshot = RiskModelFixtures.synthetic(2_000, 5);
         Venue pool = new Venue("Uniswap V2 WETH/USDC", SyntheticMarket.address(0x100), SyntheticMarket.address(0x101),
                 BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(1_000)), BigInteger.TEN.pow(6).multiply(BigInteger.valueOf(2_000_000)), 30);
         ReportSettings settings = ReportSettings.defaults();
         MarketRisk market = RiskModel.analyse(snapshot, settings, List.of(pool));
-        Path page = ReportFiles.write(RiskModel.report(List.of(market), settings), dir.resolve("out"));
+        page = ReportFiles.write(RiskModel.report(List.of(market), settings), dir.resolve("out"));
         report = JSON.readTree(page.resolveSibling(ReportFiles.JSON).toFile());
-
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--user-data-dir=" + Files.createDirectory(dir.resolve("profile")), "--window-size=1200,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.PERFORMANCE, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        browser.get("about:blank");
-        browser.manage().logs().get(LogType.PERFORMANCE).getAll(); // the browser's own start-up pages, before ours
-        browser.get(page.toUri().toString());
-        network = browser.manage().logs().get(LogType.PERFORMANCE).getAll();
+        chromium = HeadlessChromium.start(dir.resolve("profile"));
+        browser = chromium.browser();
+        requested = chromium.open(page.toUri().toString());
     }
 
     @AfterAll
     static void closeTheBrowser() {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            if (service != null) {
-                service.stop();
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -179,19 +150,8 @@ class ReportPageBrowserIT {
 
     @Test
     void thePageAskedTheNetworkForNothing() {
-        List<String> requested = new ArrayList<>();
-        for (LogEntry entry : network) {
-            try {
-                JsonNode message = JSON.readTree(entry.getMessage()).get("message");
-                if (message.get("method").asText().equals("Network.requestWillBeSent")) {
-                    requested.add(message.get("params").get("request").get("url").asText());
-                }
-            } catch (Exception e) {
-                throw new AssertionError("unreadable performance log entry " + entry.getMessage(), e);
-            }
-        }
         assertThat(requested).as("the browser's requests once it opens the page: the page itself only")
-                .containsExactly(dir.resolve("out").resolve(ReportFiles.HTML).toUri().toString().replace("file:///", "file:///"));
+                .containsExactly(page.toUri().toString());
         Number fetching = (Number) browser.executeScript("return document.querySelectorAll('script,link,img,iframe,object,embed,[src]').length");
         assertThat(fetching.intValue()).as("elements that could fetch something").isZero();
         Number resources = (Number) browser.executeScript("return performance.getEntriesByType('resource').length");
