@@ -21,8 +21,8 @@ final class NearestAccounts {
     }
 
     static List<NearAccount> of(ExposureTable table, int count) {
-        Comparator<Integer> byHealth = Comparator.comparing((Integer j) -> table.exposure[j].healthFactor())
-                .thenComparing(j -> table.snapshot.account(table.account[j]).hex());
+        // ties in snapshot order (deterministic); the health factor is compared as the protocol gives it, a wad
+        Comparator<Integer> byHealth = Comparator.comparing((Integer j) -> table.exposure[j].healthFactor()).thenComparingInt(j -> j);
         // a bounded max-heap: the worst of the kept is dropped first
         PriorityQueue<Integer> kept = new PriorityQueue<>(byHealth.reversed());
         for (int j = 0; j < table.size(); j++) {
