@@ -171,6 +171,23 @@ class ReportDifferentialIT {
     }
 
     @Test
+    void atAnEarlierBlockAndBeyondTheHead(Devnet devnet, @TempDir Path dir) throws Exception {
+        long head = devnet.chain().blockNumber();
+        CommandLineIT.Run earlier = CommandLineIT.run("report", "--config", config(dir, devnet).toString(), "--out", dir.resolve("earlier").toString(),
+                "--at-block", Long.toString(head - 1), "--cascade-drops", "10");
+        assertThat(earlier.exitCode()).as(earlier.err()).isZero();
+        JsonNode at = JSON.readTree(dir.resolve("earlier/report.json").toFile()).get("markets").get(0);
+        assertThat(at.get("block").asLong()).isEqualTo(head - 1);
+        assertThat(at.get("cascades")).as("no router configured or given: no cascade").isEmpty();
+
+        CommandLineIT.Run beyond = CommandLineIT.run("report", "--config", config(dir, devnet).toString(), "--out", dir.resolve("beyond").toString(),
+                "--at-block", Long.toString(head + 1_000));
+        assertThat(beyond.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(beyond.err()).contains("--at-block must be between 0 and the latest block " + head).doesNotContain("Exception");
+        assertThat(dir.resolve("beyond")).doesNotExist();
+    }
+
+    @Test
     void theCascadeSoldIntoTheDevnetPools() {
         assertThat(market.get("cascades")).isNotEmpty();
         JsonNode weth = market.get("cascades").get(0);
