@@ -2,6 +2,7 @@ package dev.margincall;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -16,7 +17,8 @@ class ArchitectureTest {
 
     private static JavaClasses main;
 
-    private static final String[] PURE = {"dev.margincall.core..", "dev.margincall.strategy..", "dev.margincall.protocol..model.."};
+    private static final String[] PURE = {"dev.margincall.core..", "dev.margincall.strategy..", "dev.margincall.protocol..model..",
+        "dev.margincall.risk.."};
 
     /** The protocol-neutral values every box may use: positions, quotes, valuations (not the market interface, which follows blocks). */
     private static final DescribedPredicate<JavaClass> NEUTRAL_VALUES = DescribedPredicate.or(
@@ -28,14 +30,62 @@ class ArchitectureTest {
     /** Each protocol adapter: only the composition root and the adapter itself may know it. */
     private static final String[] PROTOCOLS = {"aavev3", "morphoblue"};
 
+    /** What a protocol hands the risk report: an immutable snapshot and the values read from it. */
+    private static final DescribedPredicate<JavaClass> RISK_SEAM = DescribedPredicate.or(
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.RiskSnapshot.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.RiskAsset.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.AccountExposure.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.AccountExposure.Line.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.AccountHealth.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.AccountMargin.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.AccountMargin.AssetMargin.class),
+            JavaClass.Predicates.equivalentTo(dev.margincall.protocol.spi.ShockedMarket.class));
+
     @BeforeAll
     static void importMainClasses() {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.margincall");
     }
 
     @Test
+    void theRiskReportIsPureAndSeesProtocolsThroughTheSnapshotOnly() {
+        // no I/O, no chain, no app or submitter, no protocol adapter: a function of a snapshot (DESIGN.md: never shock the live book)
+        classes().that().resideInAPackage("dev.margincall.risk..")
+                .should().onlyDependOnClassesThat(DescribedPredicate.or(
+                        JavaClass.Predicates.resideInAnyPackage("java.lang", "java.lang.invoke", "java.lang.runtime", "java.lang.annotation",
+                                "java.math..", "java.util..", "dev.margincall.core..", "dev.margincall.risk.."),
+                        NEUTRAL_VALUES, RISK_SEAM,
+                        DescribedPredicate.describe("arrays of the seam's values", c -> c.isArray() && RISK_SEAM.test(c.getComponentType()))))
+                .check(main);
+    }
+
+    @Test
+    void nothingTheReportReadsFromDependsOnIt() {
+        noClasses().that().resideInAnyPackage("dev.margincall.chain..", "dev.margincall.protocol..", "dev.margincall.core..")
+                .should().dependOnClassesThat().resideInAPackage("dev.margincall.risk..")
+                .because("data flows one way: chain → protocol → state → risk")
+                .check(main);
+    }
+
+    @Test
+    void theRiskSeamIsPureToo() {
+        classes().that(RISK_SEAM)
+                .should().onlyDependOnClassesThat(DescribedPredicate.or(
+                        JavaClass.Predicates.resideInAnyPackage("java.lang", "java.lang.invoke", "java.lang.runtime", "java.math..", "java.util..",
+                                "dev.margincall.core.."),
+                        NEUTRAL_VALUES, RISK_SEAM))
+                .check(main);
+    }
+
+    @Test
+    void theRiskRulesHaveSomethingToCheck() {
+        // a renamed package would make every rule above vacuous
+        assertThat(main.stream().filter(c -> c.getPackageName().equals("dev.margincall.risk")).count()).isGreaterThan(5);
+        assertThat(main.stream().filter(RISK_SEAM::test).count()).isEqualTo(8);
+    }
+
+    @Test
     void coreRiskAndStrategyUseOnlyTheJdkBasicsAndEachOther() {
-        classes().that().resideInAnyPackage(PURE)
+        classes().that().resideInAnyPackage("dev.margincall.core..", "dev.margincall.strategy..", "dev.margincall.protocol..model..")
                 .should().onlyDependOnClassesThat(DescribedPredicate.or(
                         JavaClass.Predicates.resideInAnyPackage("java.lang", "java.lang.invoke", "java.lang.runtime", "java.lang.annotation",
                                 "java.math..", "java.util..", "java.nio.charset..", "java.nio",

@@ -88,6 +88,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Synthetic accounts the evaluator is timed on in-process (default: ${DEFAULT-VALUE}; 0: not measured in this run).")
     int evaluatorAccounts;
 
+    @Option(names = "--report-accounts", defaultValue = "100000",
+            description = "Synthetic accounts the risk report is timed on in-process (default: ${DEFAULT-VALUE}; 0: not measured in this run).")
+    int reportAccounts;
+
     /** The scenario's size: blocks per measuring phase, crash steps and their size. */
     record Scenario(int quietBlocks, int steps, int stepPct, int settleBlocks) {
         static final Scenario FULL = new Scenario(15, 10, 3, 4);
@@ -112,6 +116,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (evaluatorAccounts < 0 || evaluatorAccounts > 10_000_000) {
             throw new ParameterException(spec.commandLine(), "--evaluator-accounts must be between 0 and 10000000, got " + evaluatorAccounts);
+        }
+        if (reportAccounts < 0 || reportAccounts > 1_000_000) {
+            throw new ParameterException(spec.commandLine(), "--report-accounts must be between 0 and 1000000, got " + reportAccounts);
         }
         Scenario scenario = quick ? Scenario.QUICK : Scenario.FULL;
         long started = System.nanoTime();
@@ -156,6 +163,9 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("evaluator: %s%n", evaluatorAccounts == 0 ? "not measured (--evaluator-accounts 0)" : "timing " + evaluatorAccounts + " synthetic accounts...");
         out.flush();
         report.put("evaluator", BenchReport.evaluator(evaluatorAccounts == 0 ? null : EvaluatorTiming.measure(evaluatorAccounts, seed, 7)));
+        out.printf("risk report: %s%n", reportAccounts == 0 ? "not measured (--report-accounts 0)" : "timing " + reportAccounts + " synthetic accounts...");
+        out.flush();
+        report.put("riskReport", BenchReport.riskReport(reportAccounts == 0 ? null : RiskReportTiming.measure(reportAccounts, seed, 5)));
         report.put("seconds", round((System.nanoTime() - started) / 1e9, 1));
         Files.createDirectories(this.out);
         Path json = this.out.resolve("bench.json");

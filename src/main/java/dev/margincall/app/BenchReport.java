@@ -108,6 +108,24 @@ final class BenchReport {
         return out;
     }
 
+    /** The risk report's figures timed in this run, or "not measured in this run". */
+    static Map<String, Object> riskReport(RiskReportTiming timing) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (timing == null) {
+            out.put("source", NOT_MEASURED);
+            return out;
+        }
+        out.put("source", "measured in this run: in-process, synthetic four-reserve market (random positions), cliff of every collateral asset "
+                + "and the correlated crash, nearest accounts and histograms (no cascade), median of " + timing.runs()
+                + " runs after as many warm-up runs");
+        out.put("accounts", timing.accounts());
+        out.put("indebtedAccounts", timing.indebted());
+        out.put("scenarios", timing.scenarios());
+        out.put("steps", timing.steps());
+        out.put("reportMs", BenchCommand.round(timing.medianMs(), 1));
+        return out;
+    }
+
     /**
      * The keeper's backfill of the devnet's history at its start, from the log stream's catch-up meters of this run
      * (blocks and logs delivered, and how long it took), or "not measured" when the start had no more than a block to catch up.
@@ -176,6 +194,11 @@ final class BenchReport {
                 ? row(String.format("evaluator, %,d accounts: full / incremental (ms; %,d accounts moved)", ev.get("accounts"), ev.get("incrementalAccounts")),
                         ev.get("fullReevaluationMs") + " / " + ev.get("incrementalPriceMoveMs"), "", "", "≤ 250 / ≤ 25 at 1M")
                 : row("evaluator: full / incremental (ms)", NOT_MEASURED, "", "", "≤ 250 / ≤ 25 at 1M"));
+        Map<String, Object> rr = (Map<String, Object>) report.getOrDefault("riskReport", Map.of("source", NOT_MEASURED));
+        md.append(rr.containsKey("accounts")
+                ? row(String.format("risk report, %,d accounts × %s steps × %s scenarios (ms)", rr.get("accounts"), rr.get("steps"), rr.get("scenarios")),
+                        rr.get("reportMs"), "", "", "≤ 1000 at 100k × 50 × 4")
+                : row("risk report (ms)", NOT_MEASURED, "", "", "≤ 1000 at 100k × 50 × 4"));
         Map<String, Object> bf = (Map<String, Object>) report.get("backfill");
         md.append(bf.containsKey("blocks")
                 ? row(String.format("backfill of this devnet's history (%s blocks, %s logs in %s s): blocks/s, logs/s", bf.get("blocks"), bf.get("logs"),

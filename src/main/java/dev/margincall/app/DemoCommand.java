@@ -15,6 +15,7 @@ import dev.margincall.observability.PrometheusRegistries;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +58,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "0", description = "RPC port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--report-out", defaultValue = "report",
+            description = "Directory the demo writes its closing risk report to (report.json, report.html) (default: ${DEFAULT-VALUE}).")
+    Path reportOut;
 
     @Option(names = "--markets", defaultValue = "1",
             description = "Aave markets on the chain: 1 (core) or 2 (core and prime, one keeper for both) (default: ${DEFAULT-VALUE}).")
@@ -111,6 +116,7 @@ final class DemoCommand implements Callable<Integer> {
                 runtime.awaitIdle(3, Duration.ofSeconds(60));
                 out.println();
                 KeeperSummary.print(out, runtime.events(), runtime.accountsTracked());
+                writeReport(out, keeperConfig);
                 out.printf("%nDemo finished in %.1f s.%n", (System.nanoTime() - started) / 1e9);
                 if (keepRunning) {
                     out.printf("Chain (a block per second) and keeper still running at %s; Ctrl-C stops them.%n", running.node().rpcUrl());
@@ -120,6 +126,19 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return MarginCall.OK;
+    }
+
+    /** The risk report of the market as the crash left it, read afresh from the chain (the keeper's live book is not touched). */
+    private void writeReport(PrintWriter out, KeeperConfig keeperConfig) throws java.io.IOException {
+        out.printf("%nRisk report (liquidation cliff and cascade) of the market after the crash:%n");
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (dev.margincall.chain.ResilientEthRpc rpc = RpcClients.create(keeperConfig.chain(), registry)) {
+            dev.margincall.chain.BlockHeader head = rpc.block(dev.margincall.chain.BlockTag.LATEST);
+            dev.margincall.risk.RiskReport report = RiskReports.compute(keeperConfig, rpc, head, dev.margincall.risk.ReportSettings.defaults(),
+                    keeperConfig.execution().flatMap(KeeperConfig.Execution::uniswapV2Router), registry, out::println);
+            Path page = dev.margincall.report.ReportFiles.write(report, reportOut);
+            out.printf("report: %s (open it in a browser; report.json beside it)%n", page.toAbsolutePath());
+        }
     }
 
     /** Every market of the devnet, named as the devnet names it, each with its own liquidator contract. */

@@ -71,12 +71,16 @@ final class KeeperRuntime implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LendingMarket> markets;
     private final Optional<MetricsServer> metrics;
+    private final Optional<LiveRiskReport> report;
+
+    /** The risk report at /report is recomputed at most this often (a copy of the books, analysed off the head thread). */
+    static final int REPORT_EVERY_BLOCKS = 25;
 
     private final String startLine;
 
     private KeeperRuntime(ResilientEthRpc rpc, List<LendingMarket> markets, Keeper keeper, KeeperEvents events, Submitter submitter, HeadFollower follower,
-                          CompletableFuture<FatalChainException> fatal, Optional<MetricsServer> metrics, String mode, Address signer,
-                          Funding funding, long block) {
+                          CompletableFuture<FatalChainException> fatal, Optional<MetricsServer> metrics, Optional<LiveRiskReport> report,
+                          String mode, Address signer, Funding funding, long block) {
         this.startLine = "mode=" + mode + " signer=" + signer + " funding=" + funding.configName() + " markets=" + markets.stream().map(m -> m.id().toString()).toList()
                 + " accounts=" + markets.stream().mapToInt(LendingMarket::accountsTracked).sum()
                 + " block=" + block;
@@ -88,6 +92,7 @@ final class KeeperRuntime implements AutoCloseable {
         this.follower = follower;
         this.fatal = fatal;
         this.metrics = metrics;
+        this.report = report;
     }
 
     /**
@@ -180,13 +185,16 @@ final class KeeperRuntime implements AutoCloseable {
                     new Keeper.Execution(execution.funding(), liquidators, wrappedNative, DEFAULT_BLOCK_INTERVAL, execution.receiveAToken(),
                             config.metrics().overdueAfterBlocks()),
                     events, registry);
-            HeadTracker tracker = new HeadTracker(rpc, keeper, config.chain().maxReorgDepth(), registry, Clock.systemUTC());
+            Optional<LiveRiskReport> report = metrics.map(server -> liveReport(rpc, config, markets, assets, wrappedNative, tag, registry));
+            report.ifPresent(live -> metrics.get().serve(live));
+            HeadTracker tracker = new HeadTracker(rpc, report.<dev.margincall.chain.head.HeadListener>map(live -> new BothListeners(keeper, live))
+                    .orElse(keeper), config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             CompletableFuture<FatalChainException> fatal = new CompletableFuture<>();
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5), fatal::complete);
             health.following(keeper, tracker, follower);
             follower.start();
-            return new KeeperRuntime(rpc, markets, keeper, events, submitter, follower, fatal, metrics, dryRun ? "dry-run" : "run",
+            return new KeeperRuntime(rpc, markets, keeper, events, submitter, follower, fatal, metrics, report, dryRun ? "dry-run" : "run",
                     signer.address(), execution.funding(), head.number());
         } catch (RuntimeException | java.io.IOException e) {
             rpc.close();
@@ -196,6 +204,15 @@ final class KeeperRuntime implements AutoCloseable {
             }
             throw new IllegalStateException("cannot create the state directory " + stateDir + ": " + e.getMessage());
         }
+    }
+
+    /** The report /report serves; its cascade sells into the router's pools when the config names a router. */
+    private static LiveRiskReport liveReport(ResilientEthRpc rpc, KeeperConfig config, List<LendingMarket> markets, List<Address> assets,
+                                             Address wrappedNative, BlockTag tag, MeterRegistry registry) {
+        Optional<UniswapV2Pools> pools = config.execution().flatMap(KeeperConfig.Execution::uniswapV2Router)
+                .map(router -> UniswapV2Pools.discover(rpc, config.chain().multicall3(), router, assets, Optional.of(wrappedNative), tag));
+        return new LiveRiskReport(markets, dev.margincall.risk.ReportSettings.defaults(), REPORT_EVERY_BLOCKS,
+                snapshot -> pools.map(p -> ReportVenues.of(snapshot, p.read(BlockTag.number(snapshot.block())))).orElse(List.of()), registry);
     }
 
     /**
@@ -361,6 +378,7 @@ final class KeeperRuntime implements AutoCloseable {
             }
         }
         submitter.close();
+        report.ifPresent(LiveRiskReport::close);
         rpc.close();
         metrics.ifPresent(MetricsServer::close);
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MarginCall.Version.class,
         description = "Liquidation keeper for EVM lending protocols.",
-        subcommands = {ScanCommand.class, KeeperCommand.Run.class, KeeperCommand.DryRun.class, DeployLiquidatorCommand.class, CheckConfigCommand.class, ForkCommand.class, DemoCommand.class, DevnetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScanCommand.class, ReportCommand.class, KeeperCommand.Run.class, KeeperCommand.DryRun.class, DeployLiquidatorCommand.class, CheckConfigCommand.class, ForkCommand.class, DemoCommand.class, DevnetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MarginCall {
 
     /** Exit codes scripts can rely on. */

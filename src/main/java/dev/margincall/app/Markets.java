@@ -4,6 +4,7 @@ import dev.margincall.app.config.ConfigException;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.FileCheckpointStore;
 import dev.margincall.protocol.aavev3.AaveV3Market;
 import dev.margincall.protocol.aavev3.AaveV3Monitor;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The configured markets as {@link LendingMarket}s: the one place that maps a {@code protocols[]} entry to its protocol's adapter. */
 final class Markets {
@@ -31,6 +33,13 @@ final class Markets {
 
     /** Not started: the caller starts them (backfill) at the head it chose. Each keeps its own checkpoint in {@code stateDir}. */
     static List<LendingMarket> create(KeeperConfig config, EthRpc rpc, Path stateDir, MeterRegistry registry, BlockHeader head) {
+        return create(config, rpc, protocol -> new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")),
+                registry, head);
+    }
+
+    /** As above, each market's event checkpoint kept where {@code checkpoints} says (a one-off pass keeps it in memory). */
+    static List<LendingMarket> create(KeeperConfig config, EthRpc rpc, Function<KeeperConfig.Protocol, CheckpointStore> checkpoints,
+                                      MeterRegistry registry, BlockHeader head) {
         List<LendingMarket> markets = new ArrayList<>();
         for (int i = 0; i < config.protocols().size(); i++) {
             KeeperConfig.Protocol protocol = config.protocols().get(i);
@@ -44,7 +53,7 @@ final class Markets {
             }
             AaveV3Monitor monitor = new AaveV3Monitor(rpc, config.chain().multicall3(), protocol.poolAddressesProvider(), id.name(),
                     new AaveV3Monitor.Settings(protocol.startBlock(), config.chain().confirmations(), SHADOW_SAMPLE, head.number() + i),
-                    new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")), registry);
+                    checkpoints.apply(protocol), registry);
             markets.add(new AaveV3Market(id, monitor, rpc));
         }
         return markets;

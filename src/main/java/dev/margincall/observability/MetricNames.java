@@ -95,6 +95,16 @@ public final class MetricNames {
     /** Gauge: RPC endpoints reads may use now (circuit not open, head not lagging). */
     public static final String RPC_ENDPOINTS_HEALTHY = "margincall.rpc.endpoints.healthy";
 
+    /**
+     * Gauge: debt (USD) liquidatable after a price fall, from the keeper's latest risk report; tags protocol, market, asset (a
+     * collateral's symbol, or "correlated" for every non-stable collateral together) and drop (percent: 5, 10, 20, 30).
+     */
+    public static final String CLIFF_DEBT_USD = "margincall.cliff.debt.usd";
+    /** Gauge: accounts liquidatable after that fall; same tags. */
+    public static final String CLIFF_ACCOUNTS = "margincall.cliff.accounts";
+    /** Gauge: the block the latest risk report was computed at, by protocol and market. */
+    public static final String REPORT_BLOCK = "margincall.report.block";
+
     private MetricNames() {
     }
 }

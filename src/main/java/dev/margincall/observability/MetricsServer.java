@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class MetricsServer implements AutoCloseable {
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
     private final Health health;
+    private volatile Pages pages = Pages.NONE;
 
     private MetricsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry, Health health) {
         this.server = server;
@@ -58,6 +60,11 @@ public final class MetricsServer implements AutoCloseable {
         log.atInfo().addKeyValue("event", "metrics_listening").addKeyValue("address", metrics.url())
                 .log("metrics on {}/metrics, health on {}/health", metrics.url(), metrics.url());
         return metrics;
+    }
+
+    /** Also serves {@code pages} (set once what they show exists: the server starts before the markets do). */
+    public void serve(Pages more) {
+        this.pages = more;
     }
 
     /** The address actually bound (the real port when 0 was asked for). */
@@ -88,8 +95,21 @@ public final class MetricsServer implements AutoCloseable {
                 }
                 case "/health", "/health/ready" -> health(exchange, health.ready());
                 case "/health/live" -> health(exchange, health.live());
-                default -> respond(exchange, 404, "text/plain; charset=utf-8",
-                        "not found: /metrics, /health, /health/ready, /health/live\n".getBytes(StandardCharsets.UTF_8));
+                default -> {
+                    String path = exchange.getRequestURI().getPath();
+                    Pages served = pages;
+                    if (served.serves(path)) {
+                        Optional<Pages.Page> page = served.page(path);
+                        if (page.isPresent()) {
+                            respond(exchange, 200, page.get().contentType(), page.get().body());
+                        } else {
+                            respond(exchange, 503, "text/plain; charset=utf-8", served.notYet(path).getBytes(StandardCharsets.UTF_8));
+                        }
+                    } else {
+                        respond(exchange, 404, "text/plain; charset=utf-8",
+                                "not found: /metrics, /health, /health/ready, /health/live\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                }
             }
         } catch (RuntimeException e) {
             // Never let a handler exception drop the connection silently: the operator sees a 500 and the log says why.

@@ -21,13 +21,15 @@ class BenchIT {
 
     private static final int USERS = 200;
     private static final int EVALUATOR_ACCOUNTS = 20_000;
+    private static final int REPORT_ACCOUNTS = 5_000;
 
     @Test
     void quickBenchWritesACompleteAndSaneReport(@TempDir Path out) throws Exception {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         int exit = MarginCall.run(new String[] {"bench", "--quick", "--users", Integer.toString(USERS),
-                        "--evaluator-accounts", Integer.toString(EVALUATOR_ACCOUNTS), "--out", out.toString()},
+                        "--evaluator-accounts", Integer.toString(EVALUATOR_ACCOUNTS), "--report-accounts", Integer.toString(REPORT_ACCOUNTS),
+                        "--out", out.toString()},
                 new PrintWriter(stdout, true), new PrintWriter(stderr, true));
         assertThat(exit).as("exit code; stderr: %s", stderr).isZero();
 
@@ -81,6 +83,15 @@ class BenchIT {
         assertThat(evaluator.path("incrementalAccounts").asInt()).isBetween(EVALUATOR_ACCOUNTS / 20, EVALUATOR_ACCOUNTS / 5);
         assertThat(evaluator.path("fullReevaluationMs").asDouble()).isPositive();
         assertThat(evaluator.path("incrementalPriceMoveMs").asDouble()).isPositive();
+
+        // the risk report timed on a synthetic market of the size asked for: four reserves, so four cliffs and the correlated crash
+        JsonNode risk = report.path("riskReport");
+        assertThat(risk.path("source").asText()).startsWith("measured in this run");
+        assertThat(risk.path("accounts").asInt()).isEqualTo(REPORT_ACCOUNTS);
+        assertThat(risk.path("scenarios").asInt()).isEqualTo(5);
+        assertThat(risk.path("steps").asInt()).isEqualTo(50);
+        assertThat(risk.path("reportMs").asDouble()).isPositive();
+        assertThat(table).contains("risk report, 5,000 accounts");
 
         // the backfill's figures are the keeper's own start on this devnet: every borrower's supply and borrow are in its logs,
         // the rates are its counts over its time, and it took part of the keeper's start

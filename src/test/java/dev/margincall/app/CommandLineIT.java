@@ -109,7 +109,7 @@ class CommandLineIT {
     @Test
     void theDemoSetsUpTheMarketCrashesItAndTheKeeperLiquidates(@TempDir Path dir) {
         Path deploymentFile = dir.resolve("deployment.json");
-        Run demo = run("demo", "--users", "60", "--seed", "5", "--out", deploymentFile.toString());
+        Run demo = run("demo", "--users", "60", "--seed", "5", "--out", deploymentFile.toString(), "--report-out", dir.resolve("report").toString());
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         assertThat(demo.out()).contains("Aave V3 market", "WETH", "USDC", "WBTC", "DAI", "Riskiest", "Crash: WETH -30%", "Demo finished");
 
@@ -119,6 +119,10 @@ class CommandLineIT {
         assertThat(became).as("the crash made accounts liquidatable").isPositive();
         assertThat(summary(demo.out(), "accounts liquidated")).as("the keeper liquidated them").isPositive().isLessThanOrEqualTo(became);
         assertThat(demo.out()).containsPattern("reverted / cancelled / dropped\\s+0 / 0 / 0");
+
+        // it ends with the risk report of its market, and says where it is
+        assertThat(demo.out()).contains("Risk report", "report: " + dir.resolve("report").resolve("report.html").toAbsolutePath());
+        assertThat(dir.resolve("report").resolve("report.json")).isNotEmptyFile();
 
         Deployment deployment = DeploymentFile.read(deploymentFile);
         assertThat(deployment.chainId()).isEqualTo(31337);

@@ -31,7 +31,7 @@ class KeyLeakIT {
         Path work = Files.createTempDirectory("key-leak");
         Path tmp = Files.createDirectories(work.resolve("tmp"));
         ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "demo", "--users", "60",
-                "--out", work.resolve("deployment.json").toString()).redirectErrorStream(true);
+                "--out", work.resolve("deployment.json").toString(), "--report-out", work.resolve("report").toString()).redirectErrorStream(true);
         builder.environment().put("MC_PRIVATE_KEY", "0x" + key);
         builder.environment().put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
         long started = System.nanoTime();

@@ -112,6 +112,33 @@ class MetricsServerTest {
     }
 
     @Test
+    void extraPagesAre503UntilTheyExistThen200() throws Exception {
+        server = MetricsServer.start("127.0.0.1", 0, registry, new Health());
+        assertThat(get("/report").statusCode()).as("nothing served yet").isEqualTo(404);
+        java.util.concurrent.atomic.AtomicReference<Pages.Page> page = new java.util.concurrent.atomic.AtomicReference<>();
+        server.serve(new Pages() {
+            @Override
+            public boolean serves(String path) {
+                return path.equals("/report");
+            }
+
+            @Override
+            public java.util.Optional<Page> page(String path) {
+                return java.util.Optional.ofNullable(page.get());
+            }
+        });
+        HttpResponse<String> notYet = get("/report");
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(notYet.body()).contains("/report is not computed yet");
+        page.set(new Pages.Page("text/html; charset=utf-8", "<p>cliff</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        HttpResponse<String> served = get("/report");
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(served.body()).isEqualTo("<p>cliff</p>");
+        assertThat(get("/report.json").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aPortInUseIsAnErrorNotASilentFallback() throws Exception {
         server = MetricsServer.start("127.0.0.1", 0, registry, new Health());
         assertThatThrownBy(() -> MetricsServer.start("127.0.0.1", server.address().getPort(), registry, new Health()))

@@ -17,9 +17,11 @@ import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.Opportunity;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.spi.Quote;
+import dev.margincall.protocol.spi.RiskSnapshot;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +41,7 @@ public final class AaveV3Market implements LendingMarket {
     private final EthRpc rpc;
     private Valuation valuation;
     private AaveV3Encoder encoder;
+    private Map<Address, String> symbols = Map.of();
 
     public AaveV3Market(MarketId id, AaveV3Monitor monitor, EthRpc rpc) {
         this.id = id;
@@ -58,6 +61,15 @@ public final class AaveV3Market implements LendingMarket {
         valuation = new Valuation(AaveV3Parameters.baseCurrencyUnit(rpc, monitor.contracts().oracle(), tag));
         encoder = new AaveV3Encoder(monitor.contracts().pool(), AaveV3Parameters.flashLoanPremiumBps(rpc, monitor.contracts().pool(), tag),
                 monitor.contracts().rules() == dev.margincall.protocol.aavev3.model.AaveRules.V3_6);
+        symbols = TokenSymbols.read(rpc, assets(), tag);
+    }
+
+    @Override
+    public RiskSnapshot riskSnapshot() {
+        if (monitor.book() == null) {
+            throw new IllegalStateException("market " + id + " is not started: no positions to copy yet");
+        }
+        return AaveV3RiskSnapshot.of(id, valuation, monitor.evaluatedBlock(), monitor.book(), monitor.market(), monitor.prices(), symbols);
     }
 
     @Override

@@ -59,6 +59,15 @@ public interface LendingMarket extends HeadListener {
         return Map.of();
     }
 
+    /**
+     * An immutable copy of the market at the last evaluated block (positions, prices, parameters) for the
+     * risk report: later blocks do not change it, and nothing done to it touches the live state. A
+     * protocol without one yet says so (the report names the market it cannot cover).
+     */
+    default RiskSnapshot riskSnapshot() {
+        throw new UnsupportedOperationException(id().protocol() + " has no risk snapshot yet: the report cannot cover market " + id());
+    }
+
     /** The liquidations its events reported in the blocks applied since the last call (ours and everyone else's). */
     List<MarketLiquidation> drainLiquidations();
 }

@@ -68,7 +68,7 @@ public enum AaveRules {
      * An aToken balance from its scaled balance. 3.0: {@code rayMul} (half up); 3.6: TokenMath.getATokenBalance
      * = {@code rayMulFloor} (aave-v3-origin src/contracts/protocol/libraries/helpers/TokenMath.sol:66-71).
      */
-    BigInteger aTokenBalance(BigInteger scaled, BigInteger liquidityIndex) {
+    public BigInteger aTokenBalance(BigInteger scaled, BigInteger liquidityIndex) {
         return this == V3_0 ? WadRayMath.rayMul(scaled, liquidityIndex) : scaled.multiply(liquidityIndex).divide(WadRayMath.RAY);
     }
 
@@ -76,7 +76,7 @@ public enum AaveRules {
      * A variable-debt balance from its scaled balance. 3.0: {@code rayMul} (half up); 3.6: TokenMath.getVTokenBalance
      * = {@code rayMulCeil} (TokenMath.sol:108-113).
      */
-    BigInteger vTokenBalance(BigInteger scaled, BigInteger variableBorrowIndex) {
+    public BigInteger vTokenBalance(BigInteger scaled, BigInteger variableBorrowIndex) {
         if (scaled.signum() == 0) {
             return BigInteger.ZERO;
         }

@@ -1,0 +1,15 @@
+package dev.margincall.protocol.spi;
+
+import java.util.List;
+
+/** A {@link RiskSnapshot} under other prices, evaluated with the protocol's own rules (prepared once per price set, then per account). */
+public interface ShockedMarket {
+
+    AccountHealth health(int account);
+
+    /**
+     * The protocol's quotes for the account at these prices: one per (collateral, debt) pair a liquidator
+     * may take, as the deployed version's close-factor and dust rules allow; empty when it is not liquidatable.
+     */
+    List<Quote> quotes(int account);
+}

@@ -1,0 +1,63 @@
+package dev.margincall.risk;
+
+import dev.margincall.protocol.spi.AccountExposure;
+import dev.margincall.protocol.spi.RiskAsset;
+import dev.margincall.protocol.spi.Valuation;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per collateral asset, where its holders' liquidation prices lie (that asset alone falling, from the
+ * linear model: display data), binned from the current price down, weighted by their collateral in it.
+ */
+final class LiquidationPriceHistogram {
+
+    private LiquidationPriceHistogram() {
+    }
+
+    static PriceHistogram of(ExposureTable table, int asset, int binBps) {
+        RiskAsset info = table.snapshot.assets().get(asset);
+        int bins = (10_000 + binBps - 1) / binBps;
+        int[] accounts = new int[bins];
+        BigInteger[] collateral = new BigInteger[bins];
+        java.util.Arrays.fill(collateral, BigInteger.ZERO);
+        for (int j = 0; j < table.size(); j++) {
+            if (table.liquidatableNow[j]) {
+                continue;
+            }
+            double nS = 0;
+            double dS = 0;
+            BigInteger held = BigInteger.ZERO;
+            int l = table.lineStart[j];
+            for (AccountExposure.Line line : table.exposure[j].lines()) {
+                if (line.asset() == asset) {
+                    nS += table.lineWeighted[l];
+                    dS += table.lineDebt[l];
+                    held = held.add(line.collateralValue());
+                }
+                l++;
+            }
+            double slope = nS - dS;
+            if (held.signum() == 0 || slope <= 0) {
+                continue;
+            }
+            double drop = (table.weighted[j] - table.debt[j]) / slope;
+            if (drop <= 0 || drop >= 1) {
+                continue;
+            }
+            int bin = Math.min(bins - 1, (int) ((1 - drop) * 10_000 / binBps));
+            accounts[bin]++;
+            collateral[bin] = collateral[bin].add(held);
+        }
+        Valuation valuation = table.snapshot.valuation();
+        List<PriceHistogram.Bin> out = new ArrayList<>();
+        for (int b = bins - 1; b >= 0; b--) {
+            BigInteger from = info.price().multiply(BigInteger.valueOf((long) b * binBps)).divide(BigInteger.valueOf(10_000));
+            BigInteger to = info.price().multiply(BigInteger.valueOf(Math.min(10_000L, (long) (b + 1) * binBps))).divide(BigInteger.valueOf(10_000));
+            out.add(new PriceHistogram.Bin(from, to, TotalsBuilder.usd(valuation, from), TotalsBuilder.usd(valuation, to), accounts[b], collateral[b],
+                    TotalsBuilder.usd(valuation, collateral[b])));
+        }
+        return new PriceHistogram(info.symbol(), info.price(), TotalsBuilder.usd(valuation, info.price()), binBps, out);
+    }
+}
