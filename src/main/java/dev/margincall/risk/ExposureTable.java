@@ -92,14 +92,19 @@ final class ExposureTable {
     /**
      * The account's debt at other prices of the falling assets ({@code prices} by asset; null where the
      * price does not move): a moved line is valued as the protocol values it, units × price / 10^decimals
-     * rounded down ({@link AccountExposure}).
+     * rounded down, or up where the protocol rounds debt up ({@link RiskSnapshot#debtValueRoundsUp()}).
      */
     BigInteger debtAt(int j, BigInteger[] prices) {
         BigInteger total = BigInteger.ZERO;
+        boolean up = snapshot.debtValueRoundsUp();
         for (AccountExposure.Line line : exposure[j].lines()) {
             BigInteger price = prices[line.asset()];
-            total = total.add(price == null || line.debtUnits().signum() == 0 ? line.debtValue()
-                    : line.debtUnits().multiply(price).divide(unit[line.asset()]));
+            if (price == null || line.debtUnits().signum() == 0) {
+                total = total.add(line.debtValue());
+            } else {
+                BigInteger product = line.debtUnits().multiply(price);
+                total = total.add(up ? dev.margincall.core.Rounding.ceilDiv(product, unit[line.asset()]) : product.divide(unit[line.asset()]));
+            }
         }
         return total;
     }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The exact total debt of a changing set of accounts that owe falling assets, at each step's prices,
  * without a BigInteger product per account and step. A line's value is ⌊u·P/U⌋ (units u, price P,
- * U = 10^decimals); with u = a·U + b it is a·P + ⌊b·P/U⌋, so the whole-token parts sum once per asset
+ * U = 10^decimals; ⌈u·P/U⌉ where the protocol rounds debt up, the same with ⌈⌉); with u = a·U + b it is a·P + ⌊b·P/U⌋, so the whole-token parts sum once per asset
  * and only the remainders (b &lt; U) are multiplied per account, in long arithmetic (exact: see
  * {@link #floorMulDiv}). Lines a long cannot hold (decimals above 18, prices above 2^53) go the BigInteger way.
  */
@@ -94,13 +94,14 @@ final class MovingDebt {
             }
             long price = prices[asset].longValueExact();
             long unit = table.unit[asset].longValueExact();
+            boolean up = table.snapshot.debtValueRoundsUp();
             total = total.add(prices[asset].multiply(wholeTokens[asset]));
             long partial = 0;
             long[] b = remainders[asset];
             int[] owner = owners[asset];
             for (int i = 0; i < counts[asset]; i++) {
                 if (active[owner[i]]) {
-                    partial += floorMulDiv(b[i], price, unit);
+                    partial += mulDiv(b[i], price, unit, up);
                     if (partial > (1L << 62)) {
                         total = total.add(BigInteger.valueOf(partial));
                         partial = 0;
@@ -124,6 +125,12 @@ final class MovingDebt {
             }
         }
         return true;
+    }
+
+    /** ⌊b·p/u⌋, or ⌈b·p/u⌉ when {@code up} (a protocol that values debt rounding up): the remainder says which. */
+    static long mulDiv(long b, long p, long u, boolean up) {
+        long q = floorMulDiv(b, p, u);
+        return up && b * p - q * u != 0 ? q + 1 : q;
     }
 
     /**

@@ -96,6 +96,12 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
         return id;
     }
 
+    /** 3.6 values debt with {@code mulDivCeil} (GenericLogic.sol:229). */
+    @Override
+    public boolean debtValueRoundsUp() {
+        return market.rules() == dev.margincall.protocol.aavev3.model.AaveRules.V3_6;
+    }
+
     @Override
     public Valuation valuation() {
         return valuation;

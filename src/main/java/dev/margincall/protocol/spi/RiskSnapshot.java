@@ -13,6 +13,14 @@ import java.util.Map;
  */
 public interface RiskSnapshot {
 
+    /**
+     * The protocol values a debt line rounding up (Aave 3.5+: {@code mulDivCeil}); else down. A line moved to another
+     * price is valued so, to stay exact.
+     */
+    default boolean debtValueRoundsUp() {
+        return false;
+    }
+
     MarketId market();
 
     Valuation valuation();
