@@ -25,7 +25,13 @@ public final class RiskModelFixtures {
     }
 
     public static RiskSnapshot synthetic(int accounts, long seed) {
-        Market market = SyntheticMarket.market(SyntheticMarket.RESERVES);
+        return synthetic(accounts, seed, dev.margincall.protocol.aavev3.model.AaveRules.V3_0);
+    }
+
+    /** The same book under {@code rules} (3.6: balances and debt values rounded in the protocol's favour). */
+    public static RiskSnapshot synthetic(int accounts, long seed, dev.margincall.protocol.aavev3.model.AaveRules rules) {
+        Market base = SyntheticMarket.market(SyntheticMarket.RESERVES);
+        Market market = new Market(base.reservesById(), base.eModeCategories(), rules, false);
         Random random = new Random(seed);
         List<Position> positions = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
