@@ -210,16 +210,25 @@ class AaveV36LiquidationQuotesIT {
     // --- the position, the quote and the liquidation ----------------------------------------------------------------
 
     private static List<LiquidationQuote> quotes(Devnet devnet, Address user) {
-        Deployment deployment = devnet.deployment();
-        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
-        BlockHeader latest = devnet.chain().block(BlockTag.LATEST);
-        BlockTag tag = BlockTag.number(latest.number());
-        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
-        Market market = reader.loadMarket(contracts, tag);
-        Position position = reader.loadPositions(contracts, market, List.of(user), tag).get(0);
-        BlockContext next = new BlockContext(market, reader.loadPrices(contracts, market, tag), latest.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS);
-        assertThat(AccountEvaluator.evaluate(next, position, null).liquidatable()).as("%s liquidatable", user).isTrue();
-        return LiquidationMath.quotes(next, position);
+        NextBlock read = NextBlock.read(devnet, user);
+        assertThat(AccountEvaluator.evaluate(read.context(), read.position(), null).liquidatable()).as("%s liquidatable", user).isTrue();
+        return LiquidationMath.quotes(read.context(), read.position());
+    }
+
+    /** {@code user}'s position with the market and prices of the latest block, at the next block's timestamp. */
+    private record NextBlock(Market market, Position position, BlockContext context) {
+
+        static NextBlock read(Devnet devnet, Address user) {
+            Deployment deployment = devnet.deployment();
+            AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
+            BlockHeader latest = devnet.chain().block(BlockTag.LATEST);
+            BlockTag tag = BlockTag.number(latest.number());
+            AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
+            Market market = reader.loadMarket(contracts, tag);
+            Position position = reader.loadPositions(contracts, market, List.of(user), tag).get(0);
+            return new NextBlock(market, position,
+                    new BlockContext(market, reader.loadPrices(contracts, market, tag), latest.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS));
+        }
     }
 
     /** The WETH/USDC quote of {@code user}, or a null quote (with the totals) when the keeper would not liquidate. */
@@ -248,15 +257,10 @@ class AaveV36LiquidationQuotesIT {
 
     /** The local quote of (collateral, debt) at the next block's timestamp, as the Pool will compute it there. */
     private static Quoted quote(Devnet devnet, Address user, String collateral, String debt) {
-        Deployment deployment = devnet.deployment();
-        AaveV3Reader reader = new AaveV3Reader(devnet.chain(), deployment.multicall3());
-        BlockHeader latest = devnet.chain().block(BlockTag.LATEST);
-        BlockTag tag = BlockTag.number(latest.number());
-        AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), tag);
-        Market market = reader.loadMarket(contracts, tag);
-        Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, tag);
-        Position position = reader.loadPositions(contracts, market, List.of(user), tag).get(0);
-        BlockContext next = new BlockContext(market, prices, latest.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS);
+        NextBlock read = NextBlock.read(devnet, user);
+        Market market = read.market();
+        Position position = read.position();
+        BlockContext next = read.context();
         AccountData totals = AccountEvaluator.evaluate(next, position, null);
         LiquidationQuote quote = LiquidationMath.quotes(next, position).stream()
                 .filter(q -> q.collateralAsset().equals(asset(devnet, collateral)) && q.debtAsset().equals(asset(devnet, debt)))
