@@ -3,6 +3,7 @@ package dev.margincall.protocol.aavev3;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
+import dev.margincall.chain.abi.TokenSymbols;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.protocol.aavev3.model.AaveV3Book;

@@ -43,6 +43,7 @@ public final class MorphoBlueMarket implements LendingMarket {
     private final UsdPrices usd;
     private final MorphoBlueEncoder encoder;
     private Valuation valuation;
+    private Map<Address, String> symbols = Map.of();
 
     public MorphoBlueMarket(MarketId id, MorphoBlueMonitor monitor, UsdPrices usd, Address morpho) {
         this.id = id;
@@ -60,6 +61,26 @@ public final class MorphoBlueMarket implements LendingMarket {
     public void start(BlockHeader head) {
         monitor.start(head);
         valuation = usd.valuation(BlockTag.number(head.number()));
+        symbols = monitor.symbols(BlockTag.number(head.number()));
+    }
+
+    /** Every position with interest accrued to the last evaluated head, for the risk report ({@link MorphoRiskSnapshot}). */
+    @Override
+    public dev.margincall.protocol.spi.RiskSnapshot riskSnapshot() {
+        if (monitor.evaluatedBlock() < 0) {
+            throw new IllegalStateException("market " + id + " is not started: no positions to copy yet");
+        }
+        List<MorphoRiskSnapshot.Market> markets = new ArrayList<>();
+        Map<Address, BigInteger> usdPrices = new java.util.HashMap<>();
+        for (MorphoBlueScan.ScannedMarket market : monitor.markets()) {
+            markets.add(new MorphoRiskSnapshot.Market(market.id(), market.params(), market.accrued(), market.price(),
+                    monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken())));
+            monitor.usdPrice(market.params().loanToken()).ifPresent(p -> usdPrices.put(market.params().loanToken(), p));
+        }
+        Map<String, Map<Address, PositionState>> positions = new java.util.HashMap<>();
+        monitor.positions().forEach((touched, position) ->
+                positions.computeIfAbsent(touched.id(), k -> new java.util.HashMap<>()).put(touched.account(), position));
+        return new MorphoRiskSnapshot(id, valuation, monitor.evaluatedBlock(), monitor.evaluatedTimestamp(), markets, positions, usdPrices, symbols);
     }
 
     @Override
@@ -132,17 +153,26 @@ public final class MorphoBlueMarket implements LendingMarket {
         return new Opportunity(new PositionId(id, account), liquidatable, quotes);
     }
 
-    /**
-     * The largest liquidation that does not revert: all the collateral when that repays no more than the borrower's
-     * shares, else all the shares (Liquidation's two sizings, remembered for the encoder).
-     */
     private Optional<Quote> quote(Address account, MorphoBlueScan.ScannedMarket market, PositionState position, MarketState accrued,
                                   PositionHealth health) {
         Optional<BigInteger> debtPrice = monitor.usdPrice(market.params().loanToken());
         if (debtPrice.isEmpty()) {
             return Optional.empty();
         }
-        Liquidation liquidation = new Liquidation(position, accrued, market.price(), market.params().lltv());
+        return largestQuote(market.id(), market.params(), account, position, accrued, market.price(), health,
+                monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken()), debtPrice.get())
+                .map(q -> q);
+    }
+
+    /**
+     * The largest liquidation that does not revert: all the collateral when that repays no more than the borrower's
+     * shares, else all the shares (Liquidation's two sizings, remembered for the encoder). Also what the risk report
+     * quotes at other prices.
+     */
+    static Optional<MorphoQuote> largestQuote(String marketId, MarketParams params, Address account, PositionState position,
+                                              MarketState accrued, BigInteger oraclePrice, PositionHealth health, int collateralDecimals,
+                                              int loanDecimals, BigInteger loanPrice) {
+        Liquidation liquidation = new Liquidation(position, accrued, oraclePrice, params.lltv());
         LiquidationQuote quote;
         boolean bySeized;
         try {
@@ -156,10 +186,8 @@ public final class MorphoBlueMarket implements LendingMarket {
                 return Optional.empty();
             }
         }
-        int collateralDecimals = monitor.decimals(market.params().collateralToken());
-        int loanDecimals = monitor.decimals(market.params().loanToken());
-        return Optional.of(new MorphoQuote(market.id(), market.params(), account, quote, bySeized,
-                collateralPrice(market.price(), collateralDecimals, loanDecimals, debtPrice.get()), debtPrice.get(), collateralDecimals,
+        return Optional.of(new MorphoQuote(marketId, params, account, quote, bySeized,
+                collateralPrice(oraclePrice, collateralDecimals, loanDecimals, loanPrice), loanPrice, collateralDecimals,
                 loanDecimals, health.healthFactor()));
     }
 

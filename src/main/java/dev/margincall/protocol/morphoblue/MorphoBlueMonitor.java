@@ -254,6 +254,11 @@ public final class MorphoBlueMonitor implements HeadListener {
         return Optional.ofNullable(usdPrices.get(loanToken));
     }
 
+    /** The ERC-20 symbols of the markets' tokens (display only), read at {@code tag}. */
+    public Map<Address, String> symbols(BlockTag tag) {
+        return dev.margincall.chain.abi.TokenSymbols.read(rpc, assets(), tag);
+    }
+
     public synchronized List<Seen> drainLiquidations() {
         List<Seen> out = List.copyOf(liquidations);
         liquidations.clear();

@@ -1,21 +1,20 @@
-package dev.margincall.protocol.aavev3;
+package dev.margincall.chain.abi;
 
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.EthRpc;
-import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** ERC-20 {@code symbol()} of a market's tokens, for reports: a token that has none (or a bytes32 one) is shown by its address. */
-final class TokenSymbols {
+public final class TokenSymbols {
 
     private TokenSymbols() {
     }
 
-    static Map<Address, String> read(EthRpc rpc, List<Address> tokens, BlockTag tag) {
+    public static Map<Address, String> read(EthRpc rpc, List<Address> tokens, BlockTag tag) {
         Map<Address, String> symbols = new LinkedHashMap<>();
         for (Address token : tokens) {
             try {
