@@ -70,7 +70,10 @@ class DeepReorgIT {
             assertThat(run.err()).doesNotContain("\tat ");
             assertThat(logs.list).as("stack traces go to the debug log only")
                     .noneMatch(e -> e.getThrowableProxy() != null && e.getLevel().isGreaterOrEqual(Level.INFO));
-            assertThat(logs.list).as("no retry loop").noneMatch(e -> e.getFormattedMessage().startsWith("head sync failed"));
+            // a head read while Anvil is replacing the blocks may find the chain shorter for a moment (one warning); a loop would
+            // retry again and again
+            assertThat(logs.list.stream().filter(e -> e.getFormattedMessage().startsWith("head sync failed")).count()).as("no retry loop")
+                    .isLessThanOrEqualTo(1);
         } finally {
             root.detachAppender(logs);
         }
