@@ -89,6 +89,29 @@ class MorphoLiquidatorTest {
     }
 
     @Test
+    void contractFundingPassesMorphoTheSameSizingAsTheWalletCall() {
+        Address morpho = Address.of("0x00000000000000000000000000000000000000d4");
+        Address liquidator = Address.of("0x00000000000000000000000000000000000000e5");
+        MorphoBlueEncoder encoder = new MorphoBlueEncoder(morpho);
+        dev.margincall.protocol.morphoblue.model.LiquidationQuote sized = new dev.margincall.protocol.morphoblue.model.LiquidationQuote(
+                BigInteger.valueOf(1_000), BigInteger.valueOf(999_000), BigInteger.valueOf(7), BigInteger.ZERO, BigInteger.ZERO, null, null);
+        for (boolean bySeized : List.of(true, false)) {
+            MorphoQuote quote = new MorphoQuote(PARAMS.id(), PARAMS, C, sized, bySeized, BigInteger.ONE, BigInteger.ONE, 18, 6, BigInteger.ONE);
+            BigInteger seized = bySeized ? BigInteger.valueOf(7) : BigInteger.ZERO;
+            BigInteger shares = bySeized ? BigInteger.ZERO : BigInteger.valueOf(999_000);
+            assertThat(encoder.contractFunded(liquidator, quote, List.of(B, A), BigInteger.TEN, BigInteger.TWO)).isEqualTo(
+                    new dev.margincall.protocol.spi.ContractCall(liquidator, MorphoLiquidator.liquidate(PARAMS, C, seized, shares, List.of(B, A),
+                            BigInteger.TEN, BigInteger.TWO)));
+            String wallet = encoder.wallet(quote, false).data();
+            assertThat(encoder.wallet(quote, false).to()).isEqualTo(morpho);
+            // words 5..7 of both calls: borrower, seizedAssets, repaidShares
+            String contract = MorphoLiquidator.liquidate(PARAMS, C, seized, shares, List.of(B, A), BigInteger.TEN, BigInteger.TWO);
+            assertThat(Hex.strip(contract).substring(8 + 64 * 5, 8 + 64 * 8)).isEqualTo(Hex.strip(wallet).substring(8 + 64 * 5, 8 + 64 * 8));
+        }
+        assertThat(encoder.fundingPremiumBps()).isZero();
+    }
+
+    @Test
     void deployDataIsTheCompiledInitCodeAndTheConstructorArguments() {
         String data = MorphoLiquidator.deployData(A, B);
         String init = MorphoLiquidator.initCode();
