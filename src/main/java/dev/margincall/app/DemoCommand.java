@@ -4,11 +4,14 @@ import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.DevChain;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetProtocol;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.protocol.morphoblue.MorphoLiquidator;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import dev.margincall.observability.PrometheusRegistries;
@@ -40,7 +43,9 @@ import picocli.CommandLine.Spec;
                 "oracle source swap, WBTC -20%% by a silent feed storage write), shows the liquidations as they",
                 "happen and ends with a summary. The keeper signs with MC_PRIVATE_KEY when set, else a public",
                 "Anvil test key. With --markets 2 a second Aave market (prime) shares the tokens and price feeds,",
-                "and the one keeper liquidates in both."})
+                "and the one keeper liquidates in both. With --protocols aave-v3,morpho-blue Morpho Blue's three",
+                "markets run beside Aave (their oracles follow the crash) and the keeper liquidates there too,",
+                "through our MorphoLiquidator (Morpho's callback: no capital)."})
 final class DemoCommand implements Callable<Integer> {
 
     /** Anvil's dev account #8: a public test key, for the local chain only. */
@@ -67,13 +72,27 @@ final class DemoCommand implements Callable<Integer> {
             description = "Aave markets on the chain: 1 (core) or 2 (core and prime, one keeper for both) (default: ${DEFAULT-VALUE}).")
     int markets;
 
+    @Option(names = "--protocols", defaultValue = "aave-v3",
+            description = "Lending protocols on the chain, comma-separated: aave-v3 (always), morpho-blue (Morpho Blue beside it, "
+                    + "3 markets, --users borrowers each; the keeper watches both) (default: ${DEFAULT-VALUE}).")
+    String protocols;
+
+    /** The Morpho entry's name in the keeper's config, logs and summary. */
+    static final String MORPHO_NAME = "morpho";
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Set<DevnetProtocol> deployed;
+        try {
+            deployed = DevnetProtocol.parseList(protocols);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocols: " + e.getMessage());
+        }
         long started = System.nanoTime();
         out.printf("Margin Call demo: starting Anvil, deploying Aave V3 + Uniswap V2, seeding %d borrowers (seed %d)...%n",
                 devnet.users, devnet.seed);
-        try (Devnet running = devnet.launch(spec, port, markets)) {
+        try (Devnet running = devnet.launch(spec, port, markets, AaveVersion.DEFAULT, deployed)) {
             out.printf("Ready in %.1f s at %s; deployment written to %s%n", (System.nanoTime() - started) / 1e9,
                     running.node().rpcUrl(), devnet.out.toAbsolutePath());
             DevnetReport report = new DevnetReport(out);
@@ -92,6 +111,17 @@ final class DemoCommand implements Callable<Integer> {
                         FlashLiquidator.deployData(market.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router())));
             }
             out.printf("%nKeeper %s: FlashLiquidator deployed at %s (flash-loan funding: no capital)%n", keeper, liquidators);
+            Deployment.MorphoBlue morpho = deployment.morphoBlue();
+            if (morpho != null) {
+                // a MorphoLiquidator serves one Morpho contract (all its markets): Morpho's callback pays for the repayment
+                Address morphoLiquidator = new Transactor(chain).deploy("MorphoLiquidator", keeper,
+                        MorphoLiquidator.deployData(morpho.morpho(), deployment.uniswapV2().router()));
+                liquidators.put(MORPHO_NAME, morphoLiquidator);
+                out.printf("Morpho Blue %s: %d markets (%s), %s borrowers; MorphoLiquidator deployed at %s (Morpho's callback: no capital)%n",
+                        morpho.morpho(), morpho.markets().size(), morpho.markets().stream().map(Deployment.MorphoMarket::name)
+                                .collect(java.util.stream.Collectors.joining(", ")),
+                        running.morphoBorrowers().values().stream().mapToInt(List::size).sum(), morphoLiquidator);
+            }
             KeeperConfig keeperConfig = config(deployment, running.node().wsUrl(), liquidators)
                     .withMetrics(KeeperConfig.Metrics.anyFreePort("127.0.0.1").withMaxHeadLagSeconds(10L * 365 * 24 * 3600)); // devnet blocks carry devnet time, not wall time
             try (KeeperRuntime runtime = KeeperRuntime.start(keeperConfig, false, environment, Files.createTempDirectory("margin-call-demo"),
@@ -113,6 +143,9 @@ final class DemoCommand implements Callable<Integer> {
                 market.alignPools("WBTC", crashed);
                 market.setPrice("WETH", crashed.get("WETH"), PriceMoveMethod.SOURCE_SWAP);
                 market.writeFeed("WBTC", crashed.get("WBTC"));
+                if (market.morpho() != null) {
+                    market.morpho().follow(crashed); // Morpho's oracles take the silent WBTC move too, in the same block
+                }
                 runtime.awaitIdle(3, Duration.ofSeconds(60));
                 out.println();
                 KeeperSummary.print(out, runtime.events(), runtime.accountsTracked());
@@ -143,10 +176,16 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Every market of the devnet, named as the devnet names it, each with its own liquidator contract. */
     private static KeeperConfig config(Deployment deployment, String wsUrl, Map<String, Address> liquidators) {
-        List<KeeperConfig.Protocol> protocols = deployment.aaveV3Markets().stream()
+        List<KeeperConfig.Protocol> protocols = new java.util.ArrayList<>(deployment.aaveV3Markets().stream()
                 .map(m -> new KeeperConfig.Protocol("aave-v3", m.aaveV3().poolAddressesProvider(), deployment.startBlock(),
                         deployment.aaveV3Markets().size() > 1 ? Optional.of(m.name()) : Optional.empty(), Optional.of(liquidators.get(m.name()))))
-                .toList();
+                .toList());
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        if (morpho != null) {
+            // USD prices of the loan tokens from the first Aave market's oracle (the devnet's Morpho lends the same tokens)
+            protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho.morpho(), List.of(), deployment.aaveV3().oracle()),
+                    morpho.startBlock(), Optional.of(MORPHO_NAME), Optional.of(liquidators.get(MORPHO_NAME))));
+        }
         return new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(wsUrl), deployment.multicall3(), 5, 20),
                 protocols,

@@ -4,7 +4,6 @@ import dev.margincall.app.config.ConfigException;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.TransactionReceipt;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.submit.FeePolicy;
 import dev.margincall.submit.SubmitEvents;
 import dev.margincall.submit.Submitter;
@@ -17,13 +16,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code margin-call deploy-liquidator}: deploys our FlashLiquidator from the configured signer (its owner) and prints its address. */
+/**
+ * {@code margin-call deploy-liquidator}: deploys our liquidator contract for one configured market (FlashLiquidator for
+ * aave-v3, MorphoLiquidator for morpho-blue) from the configured signer (its owner) and prints its address.
+ */
 @Command(name = "deploy-liquidator", mixinStandardHelpOptions = true,
-        description = {"Deploys contracts/FlashLiquidator.sol for the configured Aave V3 market and Uniswap V2 router,",
+        description = {"Deploys our liquidator contract for a configured market and the Uniswap V2 router:",
+                "contracts/FlashLiquidator.sol for an aave-v3 entry, contracts/MorphoLiquidator.sol for a morpho-blue one,",
                 "signed by the configured signer (who becomes its only owner), and prints the contract's address",
-                "for execution.liquidatorContract."})
+                "for execution.liquidatorContract (or protocols[i].liquidatorContract)."})
 final class DeployLiquidatorCommand implements Callable<Integer> {
 
     @Spec
@@ -31,6 +35,10 @@ final class DeployLiquidatorCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config = new ConfigOption();
+
+    @Option(names = "--protocol", defaultValue = "0", paramLabel = "<index>",
+            description = "The protocols[] entry the contract serves (default: ${DEFAULT-VALUE}, the first).")
+    int protocolIndex;
 
     @Override
     public Integer call() {
@@ -40,18 +48,20 @@ final class DeployLiquidatorCommand implements Callable<Integer> {
         if (execution.uniswapV2Router().isEmpty()) {
             throw new ConfigException("execution.uniswapV2Router", List.of("missing: the Router02 the contract swaps seized collateral through"));
         }
+        if (protocolIndex < 0 || protocolIndex >= keeper.protocols().size()) {
+            throw new ConfigException("protocols", List.of("--protocol " + protocolIndex + ": the config has " + keeper.protocols().size()
+                    + " entries (0 to " + (keeper.protocols().size() - 1) + ")"));
+        }
         TransactionSigner signer = KeeperRuntime.signer(execution.signer(), config.environment());
         try (ResilientEthRpc rpc = RpcClients.create(keeper.chain(), new SimpleMeterRegistry())) {
             // the contract this command deploys need not exist yet (its config entry may be an old or placeholder address)
             StartupChecks.requireChain(rpc, keeper, Set.of(StartupChecks.LIQUIDATOR_CONTRACT));
             Submitter submitter = new Submitter(rpc, signer, signer.address(), FeePolicy.defaults(),
                     Submitter.Settings.defaults(keeper.chain().id(), false), new SubmitEvents() { });
-            if (!keeper.protocols().get(0).isAaveV3()) {
-                throw new ConfigException("protocols[0].type", List.of("the FlashLiquidator serves an aave-v3 market; "
-                        + keeper.protocols().get(0).type() + " liquidations are wallet-funded for now"));
-            }
-            TransactionReceipt receipt = submitter.execute(null, FlashLiquidator.deployData(keeper.protocols().get(0).poolAddressesProvider(),
-                    execution.uniswapV2Router().get()), "deploy FlashLiquidator", Duration.ofMinutes(5));
+            KeeperConfig.Protocol protocol = keeper.protocols().get(protocolIndex);
+            String name = LiquidatorContracts.name(protocol);
+            TransactionReceipt receipt = submitter.execute(null, LiquidatorContracts.deployData(protocol, execution.uniswapV2Router().get()),
+                    "deploy " + name, Duration.ofMinutes(5));
             spec.commandLine().getOut().println(receipt.contractAddress());
             spec.commandLine().getOut().flush();
         }

@@ -8,7 +8,6 @@ import dev.margincall.core.Address;
 import dev.margincall.devnet.AnvilOptions;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.Transactor;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fork", mixinStandardHelpOptions = true,
         description = {"Starts a local Anvil fork of the configured chain (optionally at --block), runs the keeper",
                 "against it with execution on (a block per second; the keeper's account is given gas money and, for",
-                "flash-loan funding without a contract, its own FlashLiquidator), and reports the liquidations",
+                "contract funding without a contract, its own FlashLiquidator or MorphoLiquidator per market), and reports the liquidations",
                 "executed, profit, gas and failures. Nothing is sent to the configured chain."})
 final class ForkCommand implements Callable<Integer> {
 
@@ -64,22 +63,27 @@ final class ForkCommand implements Callable<Integer> {
              DevChain chain = new Web3jDevChain(fork.rpcUrl())) {
             StartupChecks.requireChain(chain, origin); // the fork serves the configured chain's id and code: check before deploying there
             chain.setBalance(signer.address(), GAS_MONEY);
-            Optional<Address> liquidator = execution.liquidatorContract();
-            if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty() && !origin.protocols().get(0).isAaveV3()) {
-                throw new ConfigException(config.name(), List.of("protocols[0] is " + origin.protocols().get(0).type()
-                        + ", whose liquidations are wallet-funded for now: set execution.funding to wallet"));
-            }
-            if (execution.funding() == Funding.FLASH_LOAN && liquidator.isEmpty()) {
+            // Contract funding without a configured contract: each entry without one of its own gets ours, deployed on the fork
+            // (a FlashLiquidator per Aave market, a MorphoLiquidator per Morpho contract).
+            List<KeeperConfig.Protocol> protocols = new java.util.ArrayList<>(origin.protocols());
+            if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isEmpty()) {
+                Address router = execution.uniswapV2Router().orElseThrow(
+                        () -> new ConfigException(config.name(), List.of("execution.uniswapV2Router: required for flash-loan funding")));
                 chain.setAutoImpersonate(true);
-                liquidator = Optional.of(new Transactor(chain).deploy("FlashLiquidator", signer.address(),
-                        FlashLiquidator.deployData(origin.protocols().get(0).poolAddressesProvider(), execution.uniswapV2Router().orElseThrow(
-                                () -> new ConfigException(config.name(), List.of("execution.uniswapV2Router: required for flash-loan funding"))))));
+                for (int i = 0; i < protocols.size(); i++) {
+                    KeeperConfig.Protocol protocol = protocols.get(i);
+                    if (protocol.liquidatorContract().isEmpty()) {
+                        String name = LiquidatorContracts.name(protocol);
+                        Address deployed = new Transactor(chain).deploy(name, signer.address(), LiquidatorContracts.deployData(protocol, router));
+                        protocols.set(i, protocol.withLiquidatorContract(Optional.of(deployed)));
+                        out.printf("Deployed a %s for protocols[%d] (%s) on the fork at %s%n", name, i, protocol.marketName(), deployed);
+                    }
+                }
                 chain.setAutoImpersonate(false);
-                out.printf("Deployed a FlashLiquidator on the fork at %s%n", liquidator.get());
             }
             KeeperConfig onFork = new KeeperConfig(new KeeperConfig.Chain(origin.chain().id(), List.of(fork.rpcUrl()), Optional.of(fork.wsUrl()),
-                    origin.chain().multicall3(), origin.chain().confirmations(), origin.chain().maxReorgDepth()), origin.protocols(),
-                    Optional.of(execution.withLiquidatorContract(liquidator)));
+                    origin.chain().multicall3(), origin.chain().confirmations(), origin.chain().maxReorgDepth()), protocols,
+                    Optional.of(execution));
             Path state = Files.createTempDirectory("margin-call-fork");
             long forkBlock = chain.blockNumber();
             try (KeeperRuntime runtime = KeeperRuntime.start(onFork, false, config.environment(), state, new SimpleMeterRegistry(),

@@ -202,7 +202,7 @@ final class Keeper implements HeadListener {
         Map<MarketId, ExecutionCosts> costs = new HashMap<>();
         markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
                 m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
-        SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(tag) : SwapMarket.empty();
+        SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(pools.orElseThrow().read(tag)) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
         List<LiquidationPlan> ranked = new ArrayList<>();
         opportunities.forEach((position, opportunity) -> {
@@ -305,6 +305,29 @@ final class Keeper implements HeadListener {
                         plan.minProfitTokens());
         BigInteger minProfit = costs.valuation().fromUsdCeil(strategy.settings().minProfitUsd());
         return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(minProfit));
+    }
+
+    /**
+     * The pools as our pending contract-funded liquidations will leave them: those transactions (sent on an earlier
+     * head, not mined by this one) run before anything planned now, so their sales move the prices this round's
+     * sales get, as pending wallet liquidations spend the balance ({@link #walletBalances}). Without this, a second
+     * round planned while the first is pending over-estimates its proceeds and its swaps revert on their minimum
+     * output (seen on the demo with Morpho: many WETH sales into one pool over two heads).
+     */
+    private SwapMarket afterPendingSwaps(SwapMarket pools) {
+        SwapMarket after = pools;
+        for (Liquidation pending : submitter.inFlightLiquidations()) {
+            LiquidationPlan plan = pending.plan();
+            List<Address> path = plan.route().path();
+            boolean known = true;
+            for (int i = 0; i + 1 < path.size(); i++) {
+                known &= after.pools().containsKey(new SwapMarket.TokenPair(path.get(i), path.get(i + 1)));
+            }
+            if (plan.funding() == Funding.FLASH_LOAN && known) {
+                after = after.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
+            }
+        }
+        return after;
     }
 
     /**

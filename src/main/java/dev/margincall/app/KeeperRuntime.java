@@ -16,7 +16,6 @@ import dev.margincall.chain.head.HeadTracker;
 import dev.margincall.chain.web3j.WsNewHeads;
 import dev.margincall.core.Address;
 import dev.margincall.observability.MetricsServer;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.protocol.spi.LendingMarket;
 import dev.margincall.protocol.spi.MarketId;
@@ -144,10 +143,6 @@ final class KeeperRuntime implements AutoCloseable {
             Optional<UniswapV2Pools> pools = Optional.empty();
             if (execution.funding() == Funding.FLASH_LOAN) {
                 for (int i = 0; i < markets.size(); i++) {
-                    if (!config.protocols().get(i).isAaveV3()) {
-                        throw new ConfigException("execution.funding", List.of("protocols[" + i + "] is " + config.protocols().get(i).type()
-                                + ", whose liquidations are wallet-funded for now (no liquidator contract yet): set execution.funding to wallet"));
-                    }
                     liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer.address(), tag));
                 }
                 pools = Optional.of(UniswapV2Pools.discover(rpc, config.chain().multicall3(), execution.uniswapV2Router().orElseThrow(), assets,
@@ -217,7 +212,8 @@ final class KeeperRuntime implements AutoCloseable {
 
     /**
      * Contract funding of market {@code index}: {@code protocols[i].liquidatorContract}, else {@code execution.liquidatorContract};
-     * it must be ours (owned by the signer) and serve this market (a FlashLiquidator is bound to one Pool).
+     * it must be ours (owned by the signer) and serve this market (a FlashLiquidator is bound to one Pool, a MorphoLiquidator
+     * to one Morpho contract: the contract the market's wallet path approves).
      */
     private static Address liquidator(ResilientEthRpc rpc, KeeperConfig config, int index, LendingMarket market, Address signer, BlockTag tag) {
         KeeperConfig.Protocol protocol = config.protocols().get(index);
@@ -226,11 +222,12 @@ final class KeeperRuntime implements AutoCloseable {
                 .orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of("required for flash-loan funding; deploy one with "
                         + "`margin-call deploy-liquidator --config <file>` and put its address here (or under protocols[" + index + "])")));
         requireOwner(rpc, liquidator, signer, tag, path);
-        Address pool = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, FlashLiquidator.pool()), tag));
-        if (!pool.equals(market.encoder().walletSpender())) {
-            throw new ConfigException(path, List.of("the liquidator at " + liquidator + " serves the Pool " + pool + ", not market " + market.id()
-                    + " (Pool " + market.encoder().walletSpender() + "): deploy one per market with `margin-call deploy-liquidator --protocol "
-                    + index + "` and set protocols[" + index + "].liquidatorContract"));
+        Address served = LiquidatorContracts.servedContract(rpc, liquidator, protocol, tag);
+        if (!served.equals(market.encoder().walletSpender())) {
+            String what = protocol.morphoBlue().isPresent() ? "Morpho" : "the Pool";
+            throw new ConfigException(path, List.of("the liquidator at " + liquidator + " serves " + what + " " + served + ", not market "
+                    + market.id() + " (" + market.encoder().walletSpender() + "): deploy one per market with `margin-call deploy-liquidator "
+                    + "--protocol " + index + "` and set protocols[" + index + "].liquidatorContract"));
         }
         return liquidator;
     }

@@ -129,6 +129,23 @@ class CommandLineIT {
         assertThat(demo.out()).contains("Pool " + deployment.aaveV3().pool().checksummed());
     }
 
+    @Test
+    void theDemoRunsOnMorphoBlueBesideAaveAndTheKeeperLiquidatesInBoth(@TempDir Path dir) {
+        Run demo = run("demo", "--users", "40", "--seed", "5", "--protocols", "aave-v3,morpho-blue", "--out", dir.resolve("d.json").toString());
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("MorphoLiquidator deployed at", "3 markets (WETH/USDC, WBTC/USDC, WSTETH/WETH), 120 borrowers",
+                "Crash: WETH -30%", "Demo finished");
+        assertThat(demo.out()).containsPattern("reverted / cancelled / dropped\\s+0 / 0 / 0");
+        Matcher morphoRows = Pattern.compile("(?m)^\\s*morpho\\s+0x").matcher(demo.out());
+        int morpho = 0;
+        while (morphoRows.find()) {
+            morpho++;
+        }
+        int all = summary(demo.out(), "liquidations mined");
+        System.out.printf("demo on Aave + Morpho: %d liquidations mined, %d of them on Morpho%n", all, morpho);
+        assertThat(morpho).as("liquidations on Morpho in the summary table").isPositive().isLessThan(all);
+    }
+
     private static int summary(String output, String row) {
         Matcher matcher = Pattern.compile(Pattern.quote(row) + "\\s+(\\d+)").matcher(output);
         assertThat(matcher.find()).as("summary row '%s' in %s", row, output).isTrue();

@@ -172,6 +172,165 @@ class KeeperMorphoIT {
         }
     }
 
+    /**
+     * Contract funding ({@code funding: flash-loan}): the keeper liquidates through its MorphoLiquidator (protocols[0]'s own
+     * liquidatorContract), paying Morpho from the sale of the seized collateral inside Morpho's callback. A second crash
+     * (on top of the first test's) makes new positions liquidatable; every one is liquidated in the first block after it,
+     * through the contract, nothing reverts, and the owner's loan-token balances grow by exactly the profits the contract
+     * reported.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void withContractFundingEveryLiquidatablePositionIsLiquidatedThroughTheContractInTheFirstBlockAndPaysTheOwner(Devnet devnet)
+            throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        chain.setBalance(KEEPER, BigInteger.TEN.pow(20));
+        Address liquidator = new dev.margincall.devnet.Transactor(chain).deploy("MorphoLiquidator", KEEPER,
+                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho.morpho(), deployment.uniswapV2().router()));
+        KeeperConfig wallet = config(deployment);
+        KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(wallet.protocols().get(0).morphoBlue().orElseThrow(), morpho.startBlock(),
+                Optional.of("devnet-morpho"), Optional.of(liquidator));
+        KeeperConfig config = new KeeperConfig(wallet.chain(), List.of(protocol), Optional.of(KeeperConfig.Execution.defaults(
+                wallet.execution().orElseThrow().signer(), Funding.FLASH_LOAN).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))),
+                wallet.metrics());
+        List<Address> loanTokens = morpho.markets().stream().map(Deployment.MorphoMarket::loanToken).distinct().toList();
+        try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
+                Files.createTempDirectory("keeper-morpho-contract"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+            KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            Map<Address, BigInteger> balancesBefore = balances(chain, loanTokens);
+
+            MarketMover market = devnet.market();
+            chain.setAutomine(false);
+            market.setPrice("WETH", ReserveSpec.usd(1_640), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -10 % more
+            market.setPrice("WBTC", ReserveSpec.usd(33_500), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -10 % more
+            long crashBlock = chain.blockNumber();
+            Set<Address> liquidatable = liquidatable(devnet);
+            assertThat(liquidatable).as("positions the second crash made liquidatable").hasSizeGreaterThan(10);
+
+            KeeperHarness.awaitHandled(runtime, crashBlock);
+            chain.mine(); // the block right after the crash
+            long firstBlock = crashBlock + 1;
+            KeeperHarness.awaitHandled(runtime, firstBlock);
+            List<dev.margincall.chain.LogEntry> first = chain.logs(new LogFilter(firstBlock, firstBlock, List.of(morpho.morpho()), List.of(LIQUIDATE)));
+            assertThat(first).as("every Morpho liquidation of the first block is our contract's").allSatisfy(l ->
+                    assertThat(Address.fromTail(Hex.bytes(l.topics().get(2)))).isEqualTo(liquidator));
+            Set<Address> liquidatedFirst = first.stream().map(l -> Address.fromTail(Hex.bytes(l.topics().get(3)))).collect(Collectors.toSet());
+            System.out.printf("Morpho, contract funding: %d positions liquidatable after the crash, %d liquidated through the MorphoLiquidator "
+                    + "in the first block%n", liquidatable.size(), liquidatedFirst.size());
+            assertThat(liquidatedFirst).as("liquidated in the first block after the crash").isEqualTo(liquidatable);
+
+            for (int i = 0; i < 4; i++) {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
+            });
+            long end = chain.blockNumber();
+            List<dev.margincall.chain.TransactionReceipt> receipts = new java.util.ArrayList<>();
+            List<dev.margincall.protocol.morphoblue.MorphoLiquidator.Liquidated> ours = new java.util.ArrayList<>();
+            for (dev.margincall.chain.LogEntry log : chain.logs(new LogFilter(crashBlock, end, List.of(liquidator),
+                    List.of(dev.margincall.protocol.morphoblue.MorphoLiquidator.LIQUIDATED_TOPIC)))) {
+                ours.add(dev.margincall.protocol.morphoblue.MorphoLiquidator.decodeLiquidated(log));
+                receipts.add(chain.receipt(log.transactionHash()).orElseThrow());
+            }
+            long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
+            assertThat(sent - ours.size()).as("every keeper transaction since the crash is a contract liquidation: none reverted").isZero();
+            assertThat(liquidatable(devnet)).as("nothing liquidatable is left").isEmpty();
+            assertThat(ours).allSatisfy(l -> assertThat(l.profit()).isPositive());
+            Map<Address, BigInteger> balancesAfter = balances(chain, loanTokens);
+            for (Address token : loanTokens) {
+                BigInteger reported = ours.stream().filter(l -> l.loanToken().equals(token)).map(l -> l.profit()).reduce(BigInteger.ZERO, BigInteger::add);
+                assertThat(balancesAfter.get(token).subtract(balancesBefore.get(token))).as("the owner's %s grew by the realized profits", token)
+                        .isEqualTo(reported);
+            }
+            for (Address token : loanTokens) {
+                assertThat(Abi.decodeUint(chain.call(CallRequest.call(token, dev.margincall.chain.abi.Erc20.balanceOf(liquidator)), BlockTag.LATEST)))
+                        .as("the contract keeps nothing").isZero();
+            }
+            java.util.LongSummaryStatistics gas = receipts.stream().mapToLong(r -> r.gasUsed().longValueExact()).summaryStatistics();
+            System.out.printf("GAS keeper contract-funded Morpho liquidations: %d transactions, gas used min %d, mean %.0f, max %d; profits %s%n",
+                    gas.getCount(), gas.getMin(), gas.getAverage(), gas.getMax(), balancesAfter.entrySet().stream()
+                            .collect(Collectors.toMap(e -> e.getKey().hex(), e -> e.getValue().subtract(balancesBefore.get(e.getKey())))));
+        } finally {
+            chain.setAutomine(true);
+        }
+    }
+
+    /**
+     * {@code deploy-liquidator} for a morpho-blue entry deploys a MorphoLiquidator bound to that Morpho and owned by the
+     * signer; {@code fork} with contract funding and no contract deploys its own on the fork and liquidates there, nothing
+     * reverted, nothing sent to the origin.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void deployLiquidatorAndForkDeployAMorphoLiquidatorForAMorphoEntry(Devnet devnet, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        DevChain origin = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        giveGasMoney(origin);
+        java.nio.file.Path file = dir.resolve("morpho-contract.yaml");
+        Files.writeString(file, """
+                chain:
+                  id: %d
+                  rpc: [%s]
+                  multicall3: "%s"
+                protocols:
+                  - type: morpho-blue
+                    morpho: "%s"
+                    startBlock: %d
+                    aaveOracle: "%s"
+                execution:
+                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
+                  funding: flash-loan
+                  uniswapV2Router: "%s"
+                """.formatted(deployment.chainId(), deployment.rpcUrl(), deployment.multicall3(), deployment.morphoBlue().morpho(),
+                deployment.morphoBlue().startBlock(), deployment.aaveV3().oracle(), deployment.uniswapV2().router()));
+
+        ForkAndCheckConfigIT.Run deploy = ForkAndCheckConfigIT.run("deploy-liquidator", "--config", file.toString());
+        assertThat(deploy.exit()).as(deploy.err()).isZero();
+        Address deployed = Address.of(deploy.out().strip());
+        assertThat(Abi.decodeAddress(origin.call(CallRequest.call(deployed, dev.margincall.protocol.morphoblue.MorphoLiquidator.morpho()),
+                BlockTag.LATEST))).isEqualTo(deployment.morphoBlue().morpho());
+        assertThat(Abi.decodeAddress(origin.call(CallRequest.call(deployed, dev.margincall.protocol.morphoblue.MorphoLiquidator.owner()),
+                BlockTag.LATEST))).isEqualTo(KEEPER);
+
+        // a third crash on the origin, seen by nobody: the fork finds the positions it made liquidatable
+        devnet.market().setPrice("WETH", ReserveSpec.usd(1_480), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        devnet.market().setPrice("WBTC", ReserveSpec.usd(30_000), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        assertThat(liquidatable(devnet)).isNotEmpty();
+        long originBlock = origin.blockNumber();
+        long originNonce = origin.transactionCount(KEEPER, BlockTag.LATEST);
+        ForkAndCheckConfigIT.Run fork = ForkAndCheckConfigIT.run("fork", "--config", file.toString(), "--max-seconds", "60");
+        assertThat(fork.exit()).as(fork.err()).isZero();
+        assertThat(fork.out()).contains("Deployed a MorphoLiquidator for protocols[0]");
+        java.util.regex.Matcher mined = java.util.regex.Pattern.compile("liquidations mined\\s+(\\d+)").matcher(fork.out());
+        assertThat(mined.find()).as(fork.out()).isTrue();
+        assertThat(Integer.parseInt(mined.group(1))).as("liquidations executed on the fork").isPositive();
+        assertThat(fork.out()).containsPattern("reverted / cancelled / dropped\\s+0 / 0 / 0");
+        assertThat(origin.blockNumber()).isEqualTo(originBlock);
+        assertThat(origin.transactionCount(KEEPER, BlockTag.LATEST)).isEqualTo(originNonce);
+        System.out.println(fork.out());
+    }
+
+    private static void giveGasMoney(DevChain chain) {
+        chain.setBalance(KEEPER, BigInteger.TEN.pow(20));
+    }
+
+    /** The keeper's balance of each token. */
+    private static Map<Address, BigInteger> balances(DevChain chain, List<Address> tokens) {
+        Map<Address, BigInteger> out = new java.util.LinkedHashMap<>();
+        for (Address token : tokens) {
+            out.put(token, Abi.decodeUint(chain.call(CallRequest.call(token, dev.margincall.chain.abi.Erc20.balanceOf(KEEPER)), BlockTag.LATEST)));
+        }
+        return out;
+    }
+
     static KeeperConfig config(Deployment deployment) {
         KeeperConfig aave = KeeperIT.config(deployment, Funding.WALLET, Optional.empty());
         Deployment.MorphoBlue morpho = deployment.morphoBlue();

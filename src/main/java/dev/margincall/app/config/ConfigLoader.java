@@ -37,7 +37,7 @@ public final class ConfigLoader {
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract", "morpho", "markets",
             "aaveOracle");
     /** The keys of one protocol type only, and what that type is. */
-    private static final Map<String, String> TYPE_OF_KEY = Map.of("poolAddressesProvider", "aave-v3", "liquidatorContract", "aave-v3",
+    private static final Map<String, String> TYPE_OF_KEY = Map.of("poolAddressesProvider", "aave-v3",
             "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue");
     private static final Pattern MARKET_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
     /** A market name is a metric label value and a file-name part: short, plain characters. */
@@ -135,8 +135,7 @@ public final class ConfigLoader {
                     TYPE_OF_KEY.keySet().stream().sorted().forEach(key -> {
                         String keyType = TYPE_OF_KEY.get(key);
                         if (protocol.has(key) && !keyType.equals(type)) {
-                            problems.add(at + key + ": only for type " + keyType + (key.equals("liquidatorContract")
-                                    ? " (Morpho liquidations are wallet-funded for now)" : "") + "; this entry is " + type);
+                            problems.add(at + key + ": only for type " + keyType + "; this entry is " + type);
                         }
                     });
                 }
@@ -144,7 +143,7 @@ public final class ConfigLoader {
                     Address morpho = address(required(protocol, "morpho", at), at + "morpho");
                     Address aaveOracle = address(required(protocol, "aaveOracle", at), at + "aaveOracle");
                     protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds(protocol, at), aaveOracle),
-                            startBlock, name));
+                            startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
                 } else {
                     Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
                     protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));

@@ -36,7 +36,8 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      *
      * @param poolAddressesProvider  aave-v3: the market's PoolAddressesProvider; null for morpho-blue
      * @param name                   how logs, metrics and {@code scan} name the market; when absent, its address
-     * @param liquidatorContract     contract funding for this market (a FlashLiquidator serves one Aave market); when
+     * @param liquidatorContract     contract funding for this market (a FlashLiquidator serves one Aave market, a
+     *                               MorphoLiquidator one Morpho contract); when
      *                               absent, {@code execution.liquidatorContract}
      * @param morphoBlue             morpho-blue: its keys ({@code morpho}, {@code markets}, {@code aaveOracle}); empty for aave-v3
      */
@@ -56,7 +57,17 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
 
         /** A {@code type: morpho-blue} entry. */
         public static Protocol morphoBlue(MorphoBlue keys, long startBlock, Optional<String> name) {
-            return new Protocol(MORPHO_BLUE, null, startBlock, name, Optional.empty(), Optional.of(keys));
+            return morphoBlue(keys, startBlock, name, Optional.empty());
+        }
+
+        /** A {@code type: morpho-blue} entry with its own liquidator contract (a MorphoLiquidator serves one Morpho contract). */
+        public static Protocol morphoBlue(MorphoBlue keys, long startBlock, Optional<String> name, Optional<Address> liquidatorContract) {
+            return new Protocol(MORPHO_BLUE, null, startBlock, name, liquidatorContract, Optional.of(keys));
+        }
+
+        /** The same entry with {@code liquidatorContract} (fork mode deploys one per entry). */
+        public Protocol withLiquidatorContract(Optional<Address> contract) {
+            return new Protocol(type, poolAddressesProvider, startBlock, name, contract, morphoBlue);
         }
 
         /** The market's name: the configured one, else its contract (PoolAddressesProvider or Morpho), checksummed. */

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * {@code Morpho.liquidate(marketParams, borrower, seizedAssets, repaidShares, data)} (src/Morpho.sol:347) for a
  * {@link MorphoQuote}: exactly one of the two amounts, as the quote was sized. Wallet funding: Morpho pulls the
- * loan token from the keeper's wallet (approve Morpho). Contract funding goes through Morpho's
- * {@code onMorphoLiquidate} callback into a liquidator contract that does not exist yet.
+ * loan token from the keeper's wallet (approve Morpho). Contract funding: our {@link MorphoLiquidator} calls the same
+ * {@code liquidate} with the same sizing and pays from the sale of the seized collateral inside Morpho's
+ * {@code onMorphoLiquidate} callback (src/Morpho.sol:410-414); no flash loan, so no premium.
  */
 public final class MorphoBlueEncoder implements LiquidationEncoder {
 
@@ -36,15 +37,29 @@ public final class MorphoBlueEncoder implements LiquidationEncoder {
     @Override
     public ContractCall wallet(Quote quote, boolean receiveCollateralAsToken) {
         MorphoQuote q = (MorphoQuote) quote;
-        BigInteger seized = q.bySeizedAssets() ? q.quote().seizedAssets() : BigInteger.ZERO;
-        BigInteger shares = q.bySeizedAssets() ? BigInteger.ZERO : q.quote().repaidShares();
-        return new ContractCall(morpho, Abi.call(LIQUIDATE, q.params().with(address(q.account()), uint(seized), uint(shares), Abi.bytes("0x"))));
+        return new ContractCall(morpho, Abi.call(LIQUIDATE, q.params().with(address(q.account()), uint(seizedArgument(q)), uint(sharesArgument(q)),
+                Abi.bytes("0x"))));
     }
 
+    /**
+     * Contract funding: {@link MorphoLiquidator#liquidate} with the quote's own sizing (the same two arguments as the wallet
+     * call), the swap of the seized collateral along {@code swapPath} for at least {@code minAmountOut}, and the minimum
+     * profit in loan-token units.
+     */
     @Override
     public ContractCall contractFunded(Address liquidator, Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
-        throw new UnsupportedOperationException("Morpho Blue liquidations are wallet-funded for now: the callback liquidator contract "
-                + "(onMorphoLiquidate) is not built yet; set execution.funding to wallet");
+        MorphoQuote q = (MorphoQuote) quote;
+        return new ContractCall(liquidator, MorphoLiquidator.liquidate(q.params(), q.account(), seizedArgument(q), sharesArgument(q), swapPath,
+                minAmountOut, minProfit));
+    }
+
+    /** {@code seizedAssets}: the quote's seized collateral when it was sized by it, else 0 (exactly one is non-zero, src/Morpho.sol:356). */
+    private static BigInteger seizedArgument(MorphoQuote q) {
+        return q.bySeizedAssets() ? q.quote().seizedAssets() : BigInteger.ZERO;
+    }
+
+    private static BigInteger sharesArgument(MorphoQuote q) {
+        return q.bySeizedAssets() ? BigInteger.ZERO : q.quote().repaidShares();
     }
 
     /** No flash loan: Morpho sends the collateral before it pulls the repayment. */

@@ -38,6 +38,7 @@ class MorphoBlueConfigTest {
                   - type: morpho-blue
                     morpho: "0x0000000000000000000000000000000000000b1e"
                     aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    liquidatorContract: "0x00000000000000000000000000000000000000aa"
                 """.formatted(ID.toUpperCase().replace("0X", "0x"))), Map.<String, String>of()::get);
         KeeperConfig.Protocol morpho = config.protocols().get(1);
         assertThat(morpho.type()).isEqualTo("morpho-blue");
@@ -48,6 +49,9 @@ class MorphoBlueConfigTest {
         assertThat(morpho.morphoBlue()).contains(new KeeperConfig.MorphoBlue(Address.of("0xbbbbbbbbbb9cc5e90e3b3af64bdaf62c37eeffcb"), List.of(ID),
                 Address.of("0x54586be62e3c3580375ae3723c145253060ca0c2")));
         assertThat(morpho.contract()).isEqualTo(Address.of("0xbbbbbbbbbb9cc5e90e3b3af64bdaf62c37eeffcb"));
+        assertThat(morpho.liquidatorContract()).isEmpty();
+        assertThat(config.protocols().get(2).liquidatorContract()).as("a MorphoLiquidator of its own")
+                .contains(Address.of("0x00000000000000000000000000000000000000aa"));
         KeeperConfig.Protocol unnamed = config.protocols().get(2);
         assertThat(unnamed.marketName()).as("no name: the Morpho contract, checksummed")
                 .isEqualTo(Address.of("0x0000000000000000000000000000000000000b1e").toString());
@@ -76,14 +80,14 @@ class MorphoBlueConfigTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.<String, String>of()::get))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
-                        "protocols[0].liquidatorContract: only for type aave-v3 (Morpho liquidations are wallet-funded for now); this entry is morpho-blue",
                         "protocols[0].poolAddressesProvider: only for type aave-v3; this entry is morpho-blue",
                         "protocols[0].markets[0]: '0x1234' is not a market id: 0x and 64 hex digits (Morpho's keccak256 of the market params)",
                         "protocols[1].morpho: only for type morpho-blue; this entry is aave-v3",
                         "protocols[2].markets: needs a list of one or more market ids (0x + 64 hex digits), or leave it out to watch every market")
                         .anyMatch(p -> p.startsWith("protocols[0].morpho"))
                         .anyMatch(p -> p.startsWith("protocols[0].aaveOracle"))
-                        .anyMatch(p -> p.startsWith("protocols[0].markets[1]")));
+                        .anyMatch(p -> p.startsWith("protocols[0].markets[1]"))
+                        .noneMatch(p -> p.contains("liquidatorContract")));
     }
 
     private Path write(String yaml) throws Exception {

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+// Minimal interfaces, written from the signatures in @morpho-org/morpho-blue 1.0.0 (src/interfaces/IMorpho.sol:6
+// struct MarketParams, src/interfaces/IMorphoCallbacks.sol:11 onMorphoLiquidate, src/Morpho.sol:347 liquidate) and
+// @uniswap/v2-periphery (interfaces/IUniswapV2Router02.sol). Only what this contract calls. Names are prefixed so
+// that they do not clash with FlashLiquidator.sol's, which is compiled in the same solc run.
+
+struct MorphoMarketParams {
+    address loanToken;
+    address collateralToken;
+    address oracle;
+    address irm;
+    uint256 lltv;
+}
+
+interface IMorphoLiquidate {
+    function liquidate(
+        MorphoMarketParams memory marketParams,
+        address borrower,
+        uint256 seizedAssets,
+        uint256 repaidShares,
+        bytes calldata data
+    ) external returns (uint256, uint256);
+}
+
+interface IMorphoERC20 {
+    function balanceOf(address account) external view returns (uint256);
+}
+
+interface IMorphoSwapRouter {
+    function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] calldata path, address to, uint256 deadline)
+        external
+        returns (uint256[] memory amounts);
+}
+
+/// @title MorphoLiquidator
+/// @notice Liquidates a Morpho Blue position without capital. Morpho's `liquidate` sends the seized collateral to its
+///         caller, then (when `data` is not empty) calls back `onMorphoLiquidate(repaidAssets, data)`, and only then
+///         pulls `repaidAssets` of the loan token from the caller (src/Morpho.sol:410-414). The callback sells the
+///         collateral on Uniswap V2 and approves the repayment; `liquidate` then checks the owner's minimum profit and
+///         pays it out. No flash loan, no fee. The contract holds nothing between transactions.
+contract MorphoLiquidator {
+    /// @notice The keeper EOA: the only account that may start a liquidation or move funds out.
+    address public immutable owner;
+    /// @notice The Morpho Blue singleton (not upgradeable).
+    address public immutable morpho;
+    /// @notice The Uniswap V2 Router02 the seized collateral is sold on.
+    address public immutable router;
+
+    /// @dev IDLE, or ENTERED while a liquidation started by `liquidate` runs, CALLED_BACK once Morpho called back
+    ///      (EVM paris: no transient storage; never zero, so a liquidation costs two warm writes, not a fresh slot).
+    ///      The callback is served only in ENTERED: Morpho calls back its `msg.sender` (src/Morpho.sol:412), so a
+    ///      liquidation someone else started never reaches us, and a direct call (from Morpho or anyone) outside our
+    ///      own liquidation is refused.
+    uint256 private state = IDLE;
+    uint256 private constant IDLE = 1;
+    uint256 private constant ENTERED = 2;
+    uint256 private constant CALLED_BACK = 3;
+
+    event Liquidated(
+        bytes32 indexed marketId,
+        address indexed borrower,
+        address indexed loanToken,
+        uint256 repaidAssets,
+        uint256 seizedAssets,
+        uint256 profit
+    );
+
+    /// @dev What liquidate() passes through Morpho to onMorphoLiquidate.
+    struct Order {
+        address collateralToken;
+        uint256 collateralHeld;
+        uint256 minAmountOut;
+        address[] swapPath;
+    }
+
+    error NotOwner();
+    error NotMorpho();
+    error NotRunning();
+    error BadSwapPath();
+    /// @dev The swap proceeds fall short of what Morpho pulls (what the contract held before is never spent on it).
+    error RepaymentShortfall(uint256 available, uint256 owed);
+    error InsufficientProfit(uint256 profit, uint256 minProfit);
+    error TokenCallFailed(address token);
+    error EthTransferFailed();
+
+    constructor(address morphoBlue, address swapRouter) {
+        owner = msg.sender;
+        morpho = morphoBlue;
+        router = swapRouter;
+    }
+
+    modifier onlyOwner() {
+        if (msg.sender != owner) revert NotOwner();
+        _;
+    }
+
+    // No receive() or fallback(): nothing here uses ETH, so a plain ETH transfer reverts instead of being stranded.
+    // ETH forced in anyway (selfdestruct, coinbase) is recoverable with rescueEth.
+
+    /// @notice Liquidates `borrower` on the market `marketParams`, sized as Morpho's `liquidate` is: exactly one of
+    ///         `seizedAssets` and `repaidShares` non-zero. Sells the seized collateral along `swapPath`
+    ///         (`[collateralToken, ..., loanToken]`) for at least `minAmountOut`, repays Morpho from the proceeds and
+    ///         reverts unless at least `minProfit` loan-token units are left for the owner.
+    function liquidate(
+        MorphoMarketParams calldata marketParams,
+        address borrower,
+        uint256 seizedAssets,
+        uint256 repaidShares,
+        address[] calldata swapPath,
+        uint256 minAmountOut,
+        uint256 minProfit
+    ) external onlyOwner {
+        _checkPath(marketParams, swapPath);
+        if (state != IDLE) revert NotRunning(); // unreachable (owner only, not re-entered), kept as a guard
+        bytes memory data = _order(marketParams.collateralToken, minAmountOut, swapPath);
+        // What the contract held before: never spent, never counted as profit.
+        uint256 heldBefore = IMorphoERC20(marketParams.loanToken).balanceOf(address(this));
+        state = ENTERED;
+        // `data` is never empty (an abi-encoded struct), so Morpho calls back (src/Morpho.sol:412).
+        (uint256 seized, uint256 repaidAssets) = IMorphoLiquidate(morpho).liquidate(marketParams, borrower, seizedAssets, repaidShares, data);
+        if (state != CALLED_BACK) revert NotRunning();
+        state = IDLE;
+        _payOut(marketParams, borrower, heldBefore, seized, repaidAssets, minProfit);
+    }
+
+    /// @dev Checked before Morpho is called, so a bad path fails cheaply. Morpho has no same-token markets in
+    ///      practice, but nothing forbids one: then there is nothing to sell and the path is empty.
+    function _checkPath(MorphoMarketParams calldata marketParams, address[] calldata swapPath) private pure {
+        if (marketParams.collateralToken == marketParams.loanToken) {
+            if (swapPath.length != 0) revert BadSwapPath();
+        } else if (
+            swapPath.length < 2 || swapPath[0] != marketParams.collateralToken || swapPath[swapPath.length - 1] != marketParams.loanToken
+        ) {
+            revert BadSwapPath();
+        }
+    }
+
+    /// @dev The callback's data: the collateral held before the liquidation (never sold), the swap.
+    function _order(address collateralToken, uint256 minAmountOut, address[] calldata swapPath) private view returns (bytes memory) {
+        return abi.encode(Order(collateralToken, IMorphoERC20(collateralToken).balanceOf(address(this)), minAmountOut, swapPath));
+    }
+
+    /// @dev Morpho has pulled `repaidAssets`; what is above the loan-token balance held before is the profit.
+    function _payOut(
+        MorphoMarketParams calldata marketParams,
+        address borrower,
+        uint256 heldBefore,
+        uint256 seized,
+        uint256 repaidAssets,
+        uint256 minProfit
+    ) private {
+        address loanToken = marketParams.loanToken;
+        uint256 profit = IMorphoERC20(loanToken).balanceOf(address(this)) - heldBefore;
+        if (profit < minProfit) revert InsufficientProfit(profit, minProfit);
+        if (profit != 0) _transfer(loanToken, owner, profit);
+        emit Liquidated(keccak256(abi.encode(marketParams)), borrower, loanToken, repaidAssets, seized, profit);
+    }
+
+    /// @notice Morpho's liquidation callback (src/interfaces/IMorphoCallbacks.sol:11): called after Morpho sent the
+    ///         seized collateral and before it pulls `repaidAssets` of the loan token (src/Morpho.sol:410-414). Sells
+    ///         the collateral and approves the repayment; a revert here undoes the whole liquidation.
+    function onMorphoLiquidate(uint256 repaidAssets, bytes calldata data) external {
+        if (msg.sender != morpho) revert NotMorpho();
+        if (state != ENTERED) revert NotRunning();
+        state = CALLED_BACK; // served once per liquidation
+        Order memory order = abi.decode(data, (Order));
+        if (order.swapPath.length != 0) {
+            address loanToken = order.swapPath[order.swapPath.length - 1];
+            uint256 loanBefore = IMorphoERC20(loanToken).balanceOf(address(this));
+            // The seized collateral: what arrived since liquidate() started (Morpho sent it before calling back).
+            uint256 collateral = IMorphoERC20(order.collateralToken).balanceOf(address(this)) - order.collateralHeld;
+            _approve(order.collateralToken, router, collateral);
+            IMorphoSwapRouter(router).swapExactTokensForTokens(collateral, order.minAmountOut, order.swapPath, address(this), block.timestamp);
+            uint256 available = IMorphoERC20(loanToken).balanceOf(address(this)) - loanBefore;
+            if (available < repaidAssets) revert RepaymentShortfall(available, repaidAssets);
+            _approve(loanToken, morpho, repaidAssets);
+        } else {
+            _approve(order.collateralToken, morpho, repaidAssets);
+        }
+    }
+
+    /// @notice Moves an ERC20 out (stray tokens, dust). Owner only; the only way tokens leave besides the payout.
+    function rescue(address token, address to, uint256 amount) external onlyOwner {
+        _transfer(token, to, amount);
+    }
+
+    /// @notice Moves ETH out (only forced-in ETH can be here). Owner only.
+    function rescueEth(address payable to, uint256 amount) external onlyOwner {
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert EthTransferFailed();
+    }
+
+    // ERC20 calls through a low-level call that accepts tokens returning nothing (USDT) as well as those returning a
+    // bool; a token's own revert is passed on as is, `false` or a call to an address without code becomes TokenCallFailed.
+
+    function _approve(address token, address spender, uint256 amount) private {
+        _tokenCall(token, abi.encodeWithSelector(0x095ea7b3, spender, amount)); // approve(address,uint256)
+    }
+
+    function _transfer(address token, address to, uint256 amount) private {
+        _tokenCall(token, abi.encodeWithSelector(0xa9059cbb, to, amount)); // transfer(address,uint256)
+    }
+
+    function _tokenCall(address token, bytes memory data) private {
+        (bool ok, bytes memory result) = token.call(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 32), mload(result))
+            }
+        }
+        if (result.length == 0 ? token.code.length == 0 : !abi.decode(result, (bool))) revert TokenCallFailed(token);
+    }
+}

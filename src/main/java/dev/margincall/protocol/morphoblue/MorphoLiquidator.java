@@ -1,0 +1,140 @@
+package dev.margincall.protocol.morphoblue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.ErrorCatalog;
+import dev.margincall.chain.abi.RevertReason;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.Type;
+
+/**
+ * Our Morpho Blue liquidator ({@code contracts/MorphoLiquidator.sol}): liquidates through Morpho's
+ * {@code onMorphoLiquidate} callback, which runs after Morpho sent the seized collateral and before it pulls the
+ * repayment (src/Morpho.sol:410-414), so no capital and no flash loan are needed. Its deploy data, the calldata of
+ * its functions, its {@code Liquidated} event and its custom errors. The init code is the build's solcjs output on the
+ * classpath ({@code /contracts/MorphoLiquidator.json}, written by {@code contracts/build.js}).
+ */
+public final class MorphoLiquidator {
+
+    static final String ARTIFACT = "/contracts/MorphoLiquidator.json";
+
+    static final String LIQUIDATE = "liquidate(" + MarketParams.TUPLE + ",address,uint256,uint256,address[],uint256,uint256)";
+
+    /** The contract's custom errors, as declared (parameter names included). */
+    public static final ErrorCatalog ERRORS = ErrorCatalog.customErrors(
+            "NotOwner()",
+            "NotMorpho()",
+            "NotRunning()",
+            "BadSwapPath()",
+            "RepaymentShortfall(uint256 available, uint256 owed)",
+            "InsufficientProfit(uint256 profit, uint256 minProfit)",
+            "TokenCallFailed(address token)",
+            "EthTransferFailed()");
+
+    /** {@code Liquidated(bytes32 indexed marketId, address indexed borrower, address indexed loanToken, uint256 repaidAssets, uint256 seizedAssets, uint256 profit)}. */
+    public static final String LIQUIDATED_TOPIC = Abi.topic("Liquidated(bytes32,address,address,uint256,uint256,uint256)");
+
+    /** A decoded {@code Liquidated} event: what Morpho took and gave, and what the owner received (loan-token units). */
+    public record Liquidated(Address contract, String marketId, Address borrower, Address loanToken, BigInteger repaidAssets,
+                             BigInteger seizedAssets, BigInteger profit) {
+    }
+
+    private MorphoLiquidator() {
+    }
+
+    /** The contract's init code (from the classpath artifact) followed by its constructor arguments. */
+    public static String deployData(Address morpho, Address swapRouter) {
+        return initCode() + Abi.encodeArguments(Abi.address(morpho), Abi.address(swapRouter));
+    }
+
+    /** The compiled init code, without constructor arguments. */
+    public static String initCode() {
+        try (InputStream in = MorphoLiquidator.class.getResourceAsStream(ARTIFACT)) {
+            if (in == null) {
+                throw new IllegalStateException("compiled contract " + ARTIFACT + " is not on the classpath: build with `bin/mvn package` "
+                        + "(contracts/build.js compiles contracts/*.sol)");
+            }
+            JsonNode bytecode = new ObjectMapper().readTree(in).path("bytecode");
+            if (!bytecode.isTextual() || bytecode.asText().length() <= 2) {
+                throw new IllegalStateException(ARTIFACT + " has no bytecode");
+            }
+            return bytecode.asText().startsWith("0x") ? bytecode.asText() : "0x" + bytecode.asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + ARTIFACT + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Calldata of {@code liquidate}: liquidate {@code borrower} on {@code params} with exactly one of {@code seizedAssets}
+     * and {@code repaidShares} non-zero (as Morpho's own {@code liquidate}, src/Morpho.sol:356), sell the seized
+     * collateral along {@code swapPath} ({@code [collateral, …, loan]}) for at least {@code minAmountOut}, revert unless
+     * the owner gains at least {@code minProfit} of the loan token.
+     */
+    public static String liquidate(MarketParams params, Address borrower, BigInteger seizedAssets, BigInteger repaidShares,
+                                   List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
+        Type<?> path = new DynamicArray<>(org.web3j.abi.datatypes.Address.class, swapPath.stream().map(Abi::address).toList());
+        return Abi.call(LIQUIDATE, params.with(Abi.address(borrower), Abi.uint(seizedAssets), Abi.uint(repaidShares), path,
+                Abi.uint(minAmountOut), Abi.uint(minProfit)));
+    }
+
+    /** Calldata of the callback {@code onMorphoLiquidate(uint256 repaidAssets, bytes data)} (for tests of its guards). */
+    public static String onMorphoLiquidate(BigInteger repaidAssets, String data) {
+        return Abi.call("onMorphoLiquidate(uint256,bytes)", Abi.uint(repaidAssets), Abi.bytes(data));
+    }
+
+    public static String owner() {
+        return Abi.call("owner()");
+    }
+
+    public static String morpho() {
+        return Abi.call("morpho()");
+    }
+
+    public static String router() {
+        return Abi.call("router()");
+    }
+
+    public static String rescue(Address token, Address to, BigInteger amount) {
+        return Abi.call("rescue(address,address,uint256)", Abi.address(token), Abi.address(to), Abi.uint(amount));
+    }
+
+    public static String rescueEth(Address to, BigInteger amount) {
+        return Abi.call("rescueEth(address,uint256)", Abi.address(to), Abi.uint(amount));
+    }
+
+    /** A revert of this contract (or of Morpho, Uniswap or a token under it) in words. */
+    public static String describeRevert(String revertData) {
+        return RevertReason.describe(revertData, ERRORS);
+    }
+
+    public static boolean isLiquidated(LogEntry log) {
+        return LIQUIDATED_TOPIC.equals(log.topic0()) && log.topics().size() == 4;
+    }
+
+    public static Liquidated decodeLiquidated(LogEntry log) {
+        if (!isLiquidated(log)) {
+            throw new IllegalArgumentException("log " + log.logIndex() + " of tx " + log.transactionHash() + " is not a MorphoLiquidator Liquidated event");
+        }
+        return new Liquidated(log.address(), MorphoBlueEvents.normalizedId(log.topics().get(1)), topicAddress(log, 2), topicAddress(log, 3),
+                Words.uint(log.data(), 0), Words.uint(log.data(), 1), Words.uint(log.data(), 2));
+    }
+
+    /** The {@code Liquidated} events among a receipt's logs, from {@code contract} only. */
+    public static List<Liquidated> liquidatedEvents(List<LogEntry> logs, Address contract) {
+        return logs.stream().filter(log -> log.address().equals(contract) && isLiquidated(log)).map(MorphoLiquidator::decodeLiquidated).toList();
+    }
+
+    private static Address topicAddress(LogEntry log, int index) {
+        return Address.fromTail(Hex.bytes(log.topics().get(index)));
+    }
+}

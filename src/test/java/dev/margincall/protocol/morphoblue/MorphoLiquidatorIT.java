@@ -1,0 +1,442 @@
+package dev.margincall.protocol.morphoblue;
+
+import static dev.margincall.chain.abi.Abi.address;
+import static dev.margincall.chain.abi.Abi.uint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.CallRevertedException;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.Erc20;
+import dev.margincall.chain.abi.RevertReason;
+import dev.margincall.chain.abi.Words;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.MorphoBorrower;
+import dev.margincall.devnet.PriceMoveMethod;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.morphoblue.model.InterestAccrual;
+import dev.margincall.protocol.morphoblue.model.Liquidation;
+import dev.margincall.protocol.morphoblue.model.LiquidationQuote;
+import dev.margincall.protocol.morphoblue.model.MarketState;
+import dev.margincall.protocol.morphoblue.model.PositionHealth;
+import dev.margincall.protocol.morphoblue.model.PositionState;
+import dev.margincall.strategy.UniswapV2Math;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.datatypes.DynamicArray;
+
+/**
+ * contracts/MorphoLiquidator.sol against the real, compiled Morpho Blue 1.0.0 and Uniswap V2 of the devnet: WETH down
+ * 15 % (Morpho's oracles follow, the pools are arbitraged to the new price) leaves positions of the WETH/USDC market
+ * liquidatable. The owner holds no USDC: Morpho's callback lets the contract pay from the sale of what it seized. Every
+ * expected amount comes from the pure model (accrual to the landing block's timestamp, Morpho's liquidate rounding) and
+ * Uniswap V2's getAmountOut on the pair's reserves, to the wei. Every test runs on a snapshot and reverts it afterwards.
+ */
+@WithDevnet(borrowers = 40, seed = 5, protocols = "aave-v3,morpho-blue")
+class MorphoLiquidatorIT {
+
+    /** Anvil's dev account #1 (unlocked): no devnet role uses it. */
+    static final Address KEEPER = Address.of("0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+    static final Address STRANGER = DevnetDeployer.derivedAddress("margin-call/test/morpho-stranger");
+    static final Address WALLET = DevnetDeployer.derivedAddress("margin-call/test/morpho-wallet-liquidator");
+    static final Address WHALE = DevnetDeployer.derivedAddress("margin-call/test/morpho-whale");
+    static final Address RECIPIENT = DevnetDeployer.derivedAddress("margin-call/test/morpho-rescue-recipient");
+    static final BigInteger ETHER = BigInteger.TEN.pow(18);
+    /** Morpho calls get a fixed gas limit: Anvil's estimate at "latest" skips the IRM call of a market updated in that block. */
+    static final BigInteger MAX_GAS = BigInteger.valueOf(3_000_000);
+
+    static DevChain chain;
+    static Transactor tx;
+    static Deployment.MorphoBlue morpho;
+    static Deployment.MorphoMarket market;
+    static MarketParams params;
+    static MorphoChain reads;
+    static Address weth;
+    static Address usdc;
+    static Address liquidator;
+    static MorphoBorrower victim;
+
+    private String snapshot;
+
+    /** What one liquidation will do if it lands in the next block: the model's quote and the sale of the seized collateral. */
+    record Plan(LiquidationQuote quote, boolean bySeized, BigInteger proceeds, long timestamp) {
+
+        BigInteger profit() {
+            return proceeds.subtract(quote.repaidAssets());
+        }
+
+        BigInteger seizedArgument() {
+            return bySeized ? quote.seizedAssets() : BigInteger.ZERO;
+        }
+
+        BigInteger sharesArgument() {
+            return bySeized ? BigInteger.ZERO : quote.repaidShares();
+        }
+    }
+
+    @BeforeAll
+    static void deployCrashAndPickAVictim(Devnet devnet) {
+        chain = devnet.chain();
+        tx = new Transactor(chain);
+        morpho = devnet.deployment().morphoBlue();
+        market = morpho.market("WETH/USDC");
+        params = new MarketParams(market.loanToken(), market.collateralToken(), market.oracle(), market.irm(), market.lltv());
+        assertThat(params.id()).isEqualTo(market.id());
+        reads = new MorphoChain(chain, morpho);
+        weth = market.collateralToken();
+        usdc = market.loanToken();
+        for (Address account : List.of(KEEPER, STRANGER, WALLET, WHALE)) {
+            chain.setBalance(account, ETHER.multiply(BigInteger.valueOf(100)));
+        }
+        liquidator = tx.deploy("MorphoLiquidator", KEEPER, MorphoLiquidator.deployData(morpho.morpho(), devnet.deployment().uniswapV2().router()));
+        assertThat(Abi.decodeAddress(tx.call(liquidator, MorphoLiquidator.owner()))).isEqualTo(KEEPER);
+        assertThat(Abi.decodeAddress(tx.call(liquidator, MorphoLiquidator.morpho()))).isEqualTo(morpho.morpho());
+        assertThat(Abi.decodeAddress(tx.call(liquidator, MorphoLiquidator.router()))).isEqualTo(devnet.deployment().uniswapV2().router());
+
+        devnet.market().movePrice("WETH", -1_500, PriceMoveMethod.STORAGE_WRITE);
+
+        // The liquidatable borrower whose half-collateral liquidation pays the most after the sale.
+        BigInteger best = BigInteger.ZERO;
+        for (MorphoBorrower borrower : devnet.morphoBorrowers().get(market.name())) {
+            Optional<Plan> plan = plan(borrower, HALF_THE_COLLATERAL);
+            if (plan.isPresent() && plan.get().profit().compareTo(best) > 0) {
+                best = plan.get().profit();
+                victim = borrower;
+            }
+        }
+        assertThat(victim).as("a liquidatable WETH/USDC borrower whose liquidation pays").isNotNull();
+        assertThat(balance(usdc, KEEPER)).as("the owner has no capital").isZero();
+    }
+
+    @BeforeEach
+    void takeSnapshot() {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void revertToSnapshot() {
+        assertThat(chain.revert(snapshot)).isTrue();
+    }
+
+    // --- a liquidation without capital, to the wei ------------------------------------------------------------------
+
+    @Test
+    void aLiquidationSizedBySeizedCollateralPaysTheOwnerExactlyThePredictedProfit() {
+        liquidateAndCheckExactly(HALF_THE_COLLATERAL);
+    }
+
+    @Test
+    void aLiquidationSizedByRepaidSharesPaysTheOwnerExactlyThePredictedProfit() {
+        liquidateAndCheckExactly(A_THIRD_OF_THE_SHARES);
+    }
+
+    private void liquidateAndCheckExactly(Sizing sizing) {
+        Plan plan = plan(victim, sizing).orElseThrow();
+        assertThat(plan.profit()).isPositive();
+        PositionState before = reads.position(market, victim.address());
+
+        TransactionReceipt receipt = sendOk("contract liquidation", KEEPER, liquidator, MorphoLiquidator.liquidate(params, victim.address(),
+                plan.seizedArgument(), plan.sharesArgument(), List.of(weth, usdc), BigInteger.ZERO, BigInteger.ONE));
+
+        assertThat(chain.blocks(List.of(receipt.blockNumber())).get(0).timestamp()).as("landed when planned").isEqualTo(plan.timestamp());
+        MorphoBlueEvents.Liquidated event = morphoLiquidate(receipt);
+        assertThat(List.of(event.caller(), event.borrower(), event.repaidAssets(), event.repaidShares(), event.seizedAssets()))
+                .isEqualTo(List.of(liquidator, victim.address(), plan.quote().repaidAssets(), plan.quote().repaidShares(), plan.quote().seizedAssets()));
+        assertThat(ours(receipt)).isEqualTo(new MorphoLiquidator.Liquidated(liquidator, market.id(), victim.address(), usdc,
+                plan.quote().repaidAssets(), plan.quote().seizedAssets(), plan.profit()));
+        assertThat(balance(usdc, KEEPER)).as("the owner received exactly proceeds − repaid").isEqualTo(plan.profit());
+        assertThat(List.of(balance(usdc, liquidator), balance(weth, liquidator), allowance(usdc, liquidator, morpho.morpho()),
+                allowance(weth, liquidator, routerAddress()))).as("the contract keeps nothing, no allowance left").containsOnly(BigInteger.ZERO);
+        assertThat(reads.position(market, victim.address())).isEqualTo(plan.quote().positionAfter());
+        assertThat(before.collateral().subtract(reads.position(market, victim.address()).collateral())).isEqualTo(plan.quote().seizedAssets());
+        System.out.printf("MorphoLiquidator: repaid %s USDC units (%s shares), seized %s WETH wei, sold for %s, profit %s, gas %s%n",
+                plan.quote().repaidAssets(), plan.quote().repaidShares(), plan.quote().seizedAssets(), plan.proceeds(), plan.profit(), receipt.gasUsed());
+    }
+
+    @Test
+    void gasOfAWalletFundedLiquidationAndOfTheContractLiquidationOfTheSameScenario() {
+        Plan plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        BigInteger plenty = plan.quote().repaidAssets().multiply(BigInteger.TWO);
+        tx.send("mint USDC", WALLET, usdc, Abi.call("mint(uint256)", uint(plenty)));
+        tx.send("approve Morpho", WALLET, usdc, Erc20.approve(morpho.morpho(), plenty));
+        plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        String beforeBoth = chain.snapshot();
+        TransactionReceipt wallet = sendOk("wallet liquidation", WALLET, morpho.morpho(), MorphoChain.liquidate(market, victim.address(),
+                plan.seizedArgument(), BigInteger.ZERO));
+        MorphoBlueEvents.Liquidated walletEvent = morphoLiquidate(wallet);
+        assertThat(chain.revert(beforeBoth)).isTrue();
+
+        TransactionReceipt contract = sendOk("contract liquidation", KEEPER, liquidator, MorphoLiquidator.liquidate(params, victim.address(),
+                plan.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ONE));
+        MorphoBlueEvents.Liquidated contractEvent = morphoLiquidate(contract);
+        assertThat(contract.blockNumber()).isEqualTo(wallet.blockNumber());
+        assertThat(List.of(contractEvent.repaidAssets(), contractEvent.seizedAssets())).as("the same liquidation")
+                .isEqualTo(List.of(walletEvent.repaidAssets(), walletEvent.seizedAssets()));
+        assertThat(contract.gasUsed()).isGreaterThan(wallet.gasUsed());
+        System.out.printf("GAS Morpho liquidate from a wallet (pre-approved, keeps the WETH): %s; MorphoLiquidator (liquidate + callback "
+                + "+ WETH→USDC swap + payout): %s; difference %s%n", wallet.gasUsed(), contract.gasUsed(), contract.gasUsed().subtract(wallet.gasUsed()));
+    }
+
+    // --- who may call -----------------------------------------------------------------------------------------------
+
+    @Test
+    void aStrangerCannotLiquidateThroughOurContract() {
+        Plan plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        String call = MorphoLiquidator.liquidate(params, victim.address(), plan.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc),
+                BigInteger.ZERO, BigInteger.ZERO);
+        assertRevertsWith(STRANGER, liquidator, call, "NotOwner");
+        PositionState before = reads.position(market, victim.address());
+        TransactionReceipt mined = sendMined(STRANGER, liquidator, call);
+        assertThat(mined.success()).isFalse();
+        assertThat(mined.logs()).isEmpty();
+        assertThat(reads.position(market, victim.address())).isEqualTo(before);
+    }
+
+    @Test
+    void theCallbackServesOnlyMorphoAndOnlyDuringALiquidationTheContractStarted() {
+        // What a real callback would carry: the seized collateral (sent to the contract first), a path, no minimum.
+        BigInteger collateral = ETHER;
+        tx.send("mint WETH", STRANGER, weth, Abi.call("mint(uint256)", uint(collateral)));
+        tx.send("WETH into the liquidator", STRANGER, weth, Erc20.transfer(liquidator, collateral));
+        String data = Abi.encodeArguments(new org.web3j.abi.datatypes.DynamicStruct(address(weth), uint(0), uint(0), path(weth, usdc)));
+        String callback = MorphoLiquidator.onMorphoLiquidate(BigInteger.valueOf(1_000_000), data);
+
+        assertRevertsWith(STRANGER, liquidator, callback, "NotMorpho");
+        assertRevertsWith(KEEPER, liquidator, callback, "NotMorpho");
+        // From Morpho's own address, outside a liquidation the contract started: refused.
+        assertRevertsWith(morpho.morpho(), liquidator, callback, "NotRunning");
+        // The devnet auto-impersonates every address (DevnetDeployer): a real transaction sent from Morpho's address.
+        chain.setBalance(morpho.morpho(), ETHER);
+        List<BigInteger> before = balances();
+        TransactionReceipt mined = sendMined(morpho.morpho(), liquidator, callback);
+        assertThat(mined.success()).as("a transaction from (impersonated) Morpho outside a liquidation").isFalse();
+        assertThat(mined.logs()).isEmpty();
+        assertThat(balances()).isEqualTo(before);
+        assertThat(allowance(usdc, liquidator, morpho.morpho())).isZero();
+        assertThat(balance(weth, liquidator)).as("nothing was sold").isEqualTo(collateral);
+    }
+
+    @Test
+    void swapPathsThatDoNotGoFromCollateralToLoanAreRefusedBeforeMorphoIsCalled() {
+        Plan plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        Address wbtc = morpho.token("WBTC").asset();
+        for (List<Address> path : List.of(List.<Address>of(), List.of(weth), List.of(usdc, weth), List.of(weth, wbtc), List.of(wbtc, usdc))) {
+            assertRevertsWith(KEEPER, liquidator, MorphoLiquidator.liquidate(params, victim.address(), plan.seizedArgument(), BigInteger.ZERO, path,
+                    BigInteger.ZERO, BigInteger.ZERO), "BadSwapPath");
+        }
+    }
+
+    // --- liquidations that do not pay -------------------------------------------------------------------------------
+
+    @Test
+    void aMinimumProfitOneWeiAboveThePredictedProfitRevertsAndExactlyThePredictedProfitPasses() {
+        Plan plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        BigInteger tooMuch = plan.profit().add(BigInteger.ONE);
+        String greedy = MorphoLiquidator.liquidate(params, victim.address(), plan.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc),
+                BigInteger.ZERO, tooMuch);
+        RevertReason.Decoded simulated = revert(new CallRequest(KEEPER, liquidator, greedy, null, MAX_GAS));
+        assertThat(simulated.is("InsufficientProfit")).as(simulated.text()).isTrue();
+        assertThat(simulated.argument("minProfit")).isEqualTo(tooMuch);
+
+        List<BigInteger> before = balances();
+        PositionState position = reads.position(market, victim.address());
+        TransactionReceipt mined = sendMined(KEEPER, liquidator, greedy);
+        assertThat(chain.blocks(List.of(mined.blockNumber())).get(0).timestamp()).isEqualTo(plan.timestamp());
+        assertThat(mined.success()).as("min profit = predicted + 1 wei").isFalse();
+        assertThat(balances()).isEqualTo(before);
+        assertThat(reads.position(market, victim.address())).isEqualTo(position);
+
+        Plan again = plan(victim, HALF_THE_COLLATERAL).orElseThrow(); // a block later: a little more interest
+        TransactionReceipt exact = sendOk("liquidation at exactly the predicted profit", KEEPER, liquidator, MorphoLiquidator.liquidate(params,
+                victim.address(), again.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, again.profit()));
+        assertThat(ours(exact).profit()).isEqualTo(again.profit());
+    }
+
+    @Test
+    void aSwapThatCannotCoverTheRepaymentRevertsAndChangesNothing() {
+        // A whale dumps three times the pair's WETH into it: WETH then sells for about a sixteenth of the oracle price.
+        BigInteger dump = balance(weth, market.uniswapPair()).multiply(BigInteger.valueOf(3));
+        tx.send("mint WETH", WHALE, weth, Abi.call("mint(uint256)", uint(dump)));
+        tx.send("approve the router", WHALE, weth, Erc20.approve(routerAddress(), dump));
+        tx.send("dump WETH", WHALE, routerAddress(), Abi.call("swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+                uint(dump), uint(0), path(weth, usdc), address(WHALE), uint(BigInteger.ONE.shiftLeft(64))));
+
+        Plan plan = plan(victim, HALF_THE_COLLATERAL).orElseThrow();
+        assertThat(plan.profit()).isNegative();
+        String liquidate = MorphoLiquidator.liquidate(params, victim.address(), plan.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc),
+                BigInteger.ZERO, BigInteger.ZERO);
+        RevertReason.Decoded decoded = revert(new CallRequest(KEEPER, liquidator, liquidate, null, MAX_GAS));
+        assertThat(decoded.is("RepaymentShortfall")).as(decoded.text()).isTrue();
+        assertThat((BigInteger) decoded.argument("available")).isLessThan((BigInteger) decoded.argument("owed"));
+
+        List<BigInteger> before = balances();
+        PositionState position = reads.position(market, victim.address());
+        BigInteger pairWeth = balance(weth, market.uniswapPair());
+        TransactionReceipt mined = sendMined(KEEPER, liquidator, liquidate);
+        assertThat(mined.success()).isFalse();
+        assertThat(balances()).isEqualTo(before);
+        assertThat(reads.position(market, victim.address())).isEqualTo(position);
+        assertThat(balance(weth, market.uniswapPair())).isEqualTo(pairWeth);
+
+        // With a minimum output the router refuses first, and says so.
+        String bounded = MorphoLiquidator.liquidate(params, victim.address(), plan.seizedArgument(), BigInteger.ZERO, List.of(weth, usdc),
+                plan.quote().repaidAssets(), BigInteger.ZERO);
+        assertThat(revert(new CallRequest(KEEPER, liquidator, bounded, null, MAX_GAS)).text()).isEqualTo("UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT");
+    }
+
+    @Test
+    void morphoRefusalsComeBackAsTheirText() {
+        RevertReason.Decoded decoded = revert(new CallRequest(KEEPER, liquidator, MorphoLiquidator.liquidate(params, STRANGER, BigInteger.ONE,
+                BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ZERO), null, MAX_GAS));
+        assertThat(decoded.text()).isEqualTo("position is healthy"); // ErrorsLib.HEALTHY_POSITION, src/Morpho.sol:363
+    }
+
+    // --- rescue -----------------------------------------------------------------------------------------------------
+
+    @Test
+    void onlyTheOwnerRescuesTokensAndEther() {
+        BigInteger stray = BigInteger.valueOf(5_000_000L);
+        tx.send("mint USDC", STRANGER, usdc, Abi.call("mint(uint256)", uint(stray)));
+        tx.send("send USDC to the liquidator by mistake", STRANGER, usdc, Erc20.transfer(liquidator, stray));
+        assertRevertsWith(STRANGER, liquidator, MorphoLiquidator.rescue(usdc, STRANGER, stray), "NotOwner");
+        tx.send("rescue USDC", KEEPER, liquidator, MorphoLiquidator.rescue(usdc, RECIPIENT, stray));
+        assertThat(balance(usdc, RECIPIENT)).isEqualTo(stray);
+        assertThat(balance(usdc, liquidator)).isZero();
+
+        assertThatThrownBy(() -> chain.call(new CallRequest(STRANGER, liquidator, "0x", ETHER, null), BlockTag.LATEST))
+                .isInstanceOf(CallRevertedException.class);
+        chain.setBalance(liquidator, ETHER);
+        assertRevertsWith(STRANGER, liquidator, MorphoLiquidator.rescueEth(STRANGER, ETHER), "NotOwner");
+        assertRevertsWith(KEEPER, liquidator, MorphoLiquidator.rescueEth(liquidator, ETHER), "EthTransferFailed");
+        BigInteger recipientBefore = chain.balance(RECIPIENT, BlockTag.LATEST);
+        tx.send("rescue ETH", KEEPER, liquidator, MorphoLiquidator.rescueEth(RECIPIENT, ETHER));
+        assertThat(chain.balance(RECIPIENT, BlockTag.LATEST).subtract(recipientBefore)).isEqualTo(ETHER);
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------------
+
+    /** How a liquidation is sized: the model's quote, and which of Morpho's two arguments fixes it. */
+    record Sizing(boolean bySeized, Function<Liquidation, LiquidationQuote> quote) {
+    }
+
+    /** Half of what the largest liquidation would seize, by seized assets. */
+    static final Sizing HALF_THE_COLLATERAL = new Sizing(true, l -> l.bySeizedAssets(l.largest().seizedAssets().divide(BigInteger.TWO)));
+    /** A third of the largest liquidation's shares, by repaid shares. */
+    static final Sizing A_THIRD_OF_THE_SHARES = new Sizing(false, l -> l.byRepaidShares(l.largest().repaidShares().divide(BigInteger.valueOf(3))));
+
+    /**
+     * The liquidation {@code sizing} picks for {@code borrower} if it lands in the next block (the devnet mines every
+     * {@link DevnetDeployer#BLOCK_INTERVAL_SECONDS} s): market accrued by the model to that timestamp from what the chain
+     * stores and the IRM's rate, the oracle price, Morpho's rounding; the sale on the pair's reserves now. Empty when
+     * the position is healthy or the sizing reverts.
+     */
+    static Optional<Plan> plan(MorphoBorrower borrower, Sizing sizing) {
+        MarketState stored = reads.market(market);
+        BigInteger rate = reads.borrowRateView(market, stored);
+        BigInteger price = reads.price(market);
+        long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
+        MarketState accrued = InterestAccrual.accrue(stored, rate, next).market();
+        PositionState position = reads.position(market, borrower.address());
+        if (position.borrowShares().signum() == 0 || PositionHealth.of(position, accrued, price, market.lltv()).healthy()) {
+            return Optional.empty();
+        }
+        LiquidationQuote quote;
+        try {
+            quote = sizing.quote().apply(new Liquidation(position, accrued, price, market.lltv()));
+        } catch (Liquidation.Reverts reverts) {
+            return Optional.empty();
+        }
+        String reserves = tx.call(market.uniswapPair(), Abi.call("getReserves()"));
+        boolean wethIsToken0 = weth.compareTo(usdc) < 0;
+        BigInteger proceeds = UniswapV2Math.amountOut(quote.seizedAssets(), Words.uint(reserves, wethIsToken0 ? 0 : 1),
+                Words.uint(reserves, wethIsToken0 ? 1 : 0));
+        return Optional.of(new Plan(quote, sizing.bySeized(), proceeds, next));
+    }
+
+    static Address routerAddress() {
+        return Abi.decodeAddress(tx.call(liquidator, MorphoLiquidator.router()));
+    }
+
+    static BigInteger balance(Address token, Address account) {
+        return Abi.decodeUint(tx.call(token, Erc20.balanceOf(account)));
+    }
+
+    static BigInteger allowance(Address token, Address owner, Address spender) {
+        return Abi.decodeUint(tx.call(token, Erc20.allowance(owner, spender)));
+    }
+
+    /** The owner's and the contract's WETH and USDC. */
+    static List<BigInteger> balances() {
+        return List.of(balance(usdc, KEEPER), balance(weth, KEEPER), balance(usdc, liquidator), balance(weth, liquidator));
+    }
+
+    static DynamicArray<org.web3j.abi.datatypes.Address> path(Address... tokens) {
+        return new DynamicArray<>(org.web3j.abi.datatypes.Address.class, java.util.Arrays.stream(tokens).map(Abi::address).toList());
+    }
+
+    static MorphoBlueEvents.Liquidated morphoLiquidate(TransactionReceipt receipt) {
+        List<MorphoBlueEvents.Liquidated> events = receipt.logs().stream().filter(l -> l.address().equals(morpho.morpho()))
+                .flatMap(l -> MorphoBlueEvents.liquidated(l).stream()).toList();
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    static MorphoLiquidator.Liquidated ours(TransactionReceipt receipt) {
+        List<MorphoLiquidator.Liquidated> events = MorphoLiquidator.liquidatedEvents(receipt.logs(), liquidator);
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    static RevertReason.Decoded revert(CallRequest call) {
+        try {
+            chain.call(call, BlockTag.LATEST);
+        } catch (CallRevertedException e) {
+            return RevertReason.parse(e.data(), MorphoLiquidator.ERRORS);
+        }
+        return fail("expected " + call + " to revert");
+    }
+
+    static void assertRevertsWith(Address from, Address to, String calldata, String errorName) {
+        RevertReason.Decoded decoded = revert(new CallRequest(from, to, calldata, null, MAX_GAS));
+        assertThat(decoded.name()).as(decoded.text()).isEqualTo(errorName);
+    }
+
+    static TransactionReceipt sendOk(String what, Address from, Address to, String calldata) {
+        TransactionReceipt receipt = sendMined(from, to, calldata);
+        if (!receipt.success()) {
+            String reason;
+            try {
+                chain.call(new CallRequest(from, to, calldata, null, MAX_GAS), BlockTag.number(receipt.blockNumber() - 1));
+                reason = "no revert when replayed on the block before";
+            } catch (CallRevertedException e) {
+                reason = MorphoLiquidator.describeRevert(e.data());
+            }
+            fail(what + " reverted on chain: gas used " + receipt.gasUsed() + " of " + MAX_GAS + ", " + reason);
+        }
+        return receipt;
+    }
+
+    /** Sends with a fixed gas limit, so the node mines the transaction even though it reverts (no estimate first). */
+    static TransactionReceipt sendMined(Address from, Address to, String calldata) {
+        String hash = chain.sendTransaction(new CallRequest(from, to, calldata, null, MAX_GAS));
+        return Awaitility.await("transaction " + hash + " mined").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> chain.receipt(hash), Optional::isPresent).orElseThrow();
+    }
+}
