@@ -1,15 +1,11 @@
 package dev.margincall.protocol.aavev3;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.abi.ErrorCatalog;
+import dev.margincall.chain.abi.OurContract;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.datatypes.DynamicArray;
@@ -55,20 +51,9 @@ public final class FlashLiquidator {
 
     /** The compiled init code, without constructor arguments. */
     public static String initCode() {
-        try (InputStream in = FlashLiquidator.class.getResourceAsStream(ARTIFACT)) {
-            if (in == null) {
-                throw new IllegalStateException("compiled contract " + ARTIFACT + " is not on the classpath: build with `bin/mvn package` "
-                        + "(contracts/build.js compiles contracts/*.sol)");
-            }
-            JsonNode bytecode = new ObjectMapper().readTree(in).path("bytecode");
-            if (!bytecode.isTextual() || bytecode.asText().length() <= 2) {
-                throw new IllegalStateException(ARTIFACT + " has no bytecode");
-            }
-            return bytecode.asText().startsWith("0x") ? bytecode.asText() : "0x" + bytecode.asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + ARTIFACT + ": " + e.getMessage(), e);
-        }
+        return OurContract.initCode(ARTIFACT);
     }
+
 
     /**
      * Calldata of {@code liquidate}: flash-borrow {@code debtToCover} of {@code debtAsset}, liquidate {@code user}, sell the
@@ -84,7 +69,7 @@ public final class FlashLiquidator {
     }
 
     public static String owner() {
-        return Abi.call("owner()");
+        return OurContract.owner();
     }
 
     public static String pool() {
@@ -96,11 +81,11 @@ public final class FlashLiquidator {
     }
 
     public static String rescue(Address token, Address to, BigInteger amount) {
-        return Abi.call("rescue(address,address,uint256)", Abi.address(token), Abi.address(to), Abi.uint(amount));
+        return OurContract.rescue(token, to, amount);
     }
 
     public static String rescueEth(Address to, BigInteger amount) {
-        return Abi.call("rescueEth(address,uint256)", Abi.address(to), Abi.uint(amount));
+        return OurContract.rescueEth(to, amount);
     }
 
     public static boolean isLiquidated(LogEntry log) {
