@@ -7,11 +7,11 @@ import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.ResilientEthRpc;
 import dev.margincall.chain.RpcException;
 import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.OurContract;
 import dev.margincall.core.Address;
 import dev.margincall.protocol.aavev3.AaveV3Contracts;
 import dev.margincall.protocol.aavev3.AaveV3Reader;
 import dev.margincall.protocol.aavev3.AaveV3Scanner;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,7 +62,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                 }
             });
             checkAaveRules(rpc, keeper, withCode, problems, out);
-            keeper.execution().ifPresent(execution -> checkExecution(rpc, execution, withCode, problems, out));
+            keeper.execution().ifPresent(execution -> checkExecution(rpc, keeper, execution, withCode, problems, out));
         } catch (RpcException e) {
             problems.add("chain.rpc: " + e.getMessage());
         }
@@ -95,7 +95,8 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
     }
 
-    private void checkExecution(ResilientEthRpc rpc, KeeperConfig.Execution execution, Set<String> withCode, List<String> problems, PrintWriter out) {
+    private void checkExecution(ResilientEthRpc rpc, KeeperConfig keeper, KeeperConfig.Execution execution, Set<String> withCode, List<String> problems,
+                                PrintWriter out) {
         Optional<TransactionSigner> signer = Optional.empty();
         try {
             signer = Optional.of(KeeperRuntime.signer(execution.signer(), config.environment()));
@@ -112,16 +113,40 @@ final class CheckConfigCommand implements Callable<Integer> {
                         StartupChecks.LOW_GAS_BALANCE_WEI);
             }
         });
-        if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isEmpty()) {
-            problems.add("execution.liquidatorContract: required for flash-loan funding; deploy one with `margin-call deploy-liquidator --config <file>`");
+        if (execution.funding() == Funding.FLASH_LOAN) {
+            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems);
         }
-        if (execution.funding() == Funding.FLASH_LOAN && execution.liquidatorContract().isPresent()) {
-            Address liquidator = execution.liquidatorContract().get();
-            if (withCode.contains("execution.liquidatorContract")) {
-                Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(liquidator, FlashLiquidator.owner()), BlockTag.LATEST));
-                signer.filter(s -> !s.address().equals(owner)).ifPresent(s -> problems.add("execution.liquidatorContract: owned by " + owner
-                        + ", not by the signer " + s.address() + ": only its owner can liquidate through it; deploy your own with deploy-liquidator"));
+    }
+
+    /**
+     * Flash-loan (contract) funding: every market needs our contract, its own ({@code protocols[i].liquidatorContract}) or
+     * the shared one ({@code execution.liquidatorContract}), deployed and owned by the signer.
+     */
+    private static void checkLiquidatorContracts(ResilientEthRpc rpc, KeeperConfig keeper, KeeperConfig.Execution execution, Set<String> withCode,
+                                                 Optional<TransactionSigner> signer, List<String> problems) {
+        Set<String> checked = new HashSet<>();
+        for (int i = 0; i < keeper.protocols().size(); i++) {
+            KeeperConfig.Protocol protocol = keeper.protocols().get(i);
+            Optional<Address> contract = protocol.liquidatorContract().or(execution::liquidatorContract);
+            if (contract.isEmpty()) {
+                problems.add("protocols[" + i + "].liquidatorContract (or execution.liquidatorContract): required for flash-loan funding;"
+                        + " deploy one with `margin-call deploy-liquidator --config <file> --protocol " + i + "`");
+                continue;
             }
+            String path = protocol.liquidatorContract().isPresent() ? "protocols[" + i + "].liquidatorContract" : "execution.liquidatorContract";
+            if (!checked.add(path)) {
+                continue;
+            }
+            boolean hasCode = withCode.contains(path) || (protocol.liquidatorContract().isPresent() && StartupChecks.hasCode(rpc, contract.get(), BlockTag.LATEST));
+            if (!hasCode) {
+                if (protocol.liquidatorContract().isPresent()) {
+                    problems.add(StartupChecks.noCode(path, contract.get()));
+                }
+                continue;
+            }
+            Address owner = Abi.decodeAddress(rpc.call(CallRequest.call(contract.get(), OurContract.owner()), BlockTag.LATEST));
+            signer.filter(s -> !s.address().equals(owner)).ifPresent(s -> problems.add(path + ": owned by " + owner
+                    + ", not by the signer " + s.address() + ": only its owner can liquidate through it; deploy your own with deploy-liquidator"));
         }
     }
 

@@ -300,6 +300,17 @@ class KeeperMorphoIT {
         assertThat(Abi.decodeAddress(origin.call(CallRequest.call(deployed, dev.margincall.protocol.morphoblue.MorphoLiquidator.owner()),
                 BlockTag.LATEST))).isEqualTo(KEEPER);
 
+        // check-config: without a contract the entry is named with what to do; with its own contract, all checks pass
+        ForkAndCheckConfigIT.Run missing = ForkAndCheckConfigIT.run("check-config", "--config", file.toString());
+        assertThat(missing.exit()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(missing.err()).contains("protocols[0].liquidatorContract (or execution.liquidatorContract): required")
+                .contains("deploy-liquidator --config <file> --protocol 0");
+        java.nio.file.Path own = dir.resolve("morpho-own-contract.yaml");
+        Files.writeString(own, Files.readString(file).replace("    aaveOracle:", "    liquidatorContract: \"" + deployed + "\"\n    aaveOracle:"));
+        ForkAndCheckConfigIT.Run ok = ForkAndCheckConfigIT.run("check-config", "--config", own.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("all checks passed");
+
         // a third crash on the origin, seen by nobody: the fork finds the positions it made liquidatable
         devnet.market().setPrice("WETH", ReserveSpec.usd(1_480), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
         devnet.market().setPrice("WBTC", ReserveSpec.usd(30_000), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
