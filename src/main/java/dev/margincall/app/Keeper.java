@@ -13,12 +13,14 @@ import dev.margincall.core.BlockRef;
 import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LendingMarket;
+import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.MarketLiquidation;
 import dev.margincall.protocol.spi.Opportunity;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.uniswapv2.UniswapV2Pools;
 import dev.margincall.strategy.ExecutionCosts;
+import dev.margincall.strategy.GasModel;
 import dev.margincall.strategy.Funding;
 import dev.margincall.strategy.LiquidationPlan;
 import dev.margincall.strategy.LiquidationStrategy;
@@ -27,6 +29,7 @@ import dev.margincall.strategy.RejectReason;
 import dev.margincall.strategy.SwapMarket;
 import dev.margincall.submit.FeePolicy;
 import dev.margincall.submit.Liquidation;
+import dev.margincall.submit.Submission;
 import dev.margincall.submit.Submitter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,12 +79,14 @@ final class Keeper implements HeadListener {
      *
      * @param liquidators     contract funding: our liquidator contract for each market
      * @param wrappedNative   the token whose price (in any market that prices it) converts gas into value
+     * @param batching        contract funding: how a block's liquidations of one market are packed into batch transactions
      */
     record Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken,
-                     long overdueAfterBlocks) {
+                     long overdueAfterBlocks, KeeperConfig.Batching batching) {
 
         Execution(Funding funding, Map<MarketId, Address> liquidators, Address wrappedNative, long defaultBlockInterval, boolean receiveAToken) {
-            this(funding, liquidators, wrappedNative, defaultBlockInterval, receiveAToken, KeeperConfig.Metrics.DEFAULT_OVERDUE_AFTER_BLOCKS);
+            this(funding, liquidators, wrappedNative, defaultBlockInterval, receiveAToken, KeeperConfig.Metrics.DEFAULT_OVERDUE_AFTER_BLOCKS,
+                    KeeperConfig.Batching.DEFAULT);
         }
     }
 
@@ -216,7 +221,7 @@ final class Keeper implements HeadListener {
         // The chain executes our transactions in nonce order: plan each against the pools and balances
         // the earlier ones leave behind, so a later swap's price impact and a spent balance are accounted for.
         SwapMarket pools = swaps;
-        List<Liquidation> transactions = new ArrayList<>();
+        List<LiquidationPlan> transactions = new ArrayList<>();
         for (LiquidationPlan first : ranked) {
             ExecutionCosts marketCosts = costs.get(first.position().market());
             PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
@@ -226,14 +231,83 @@ final class Keeper implements HeadListener {
                 continue;
             }
             LiquidationPlan plan = planned.plan();
-            transactions.add(transaction(plan, marketCosts));
+            transactions.add(plan);
             if (plan.funding() == Funding.WALLET) {
                 balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
             } else {
                 pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
             }
         }
-        submitter.submitAll(transactions, head, nextTimestamp);
+        submitter.send(pack(transactions, costs), head, nextTimestamp);
+    }
+
+    /**
+     * The plans, in the order they were planned (most profitable first, each against what the earlier ones leave), as
+     * transactions: contract-funded plans of a market whose contract has a batch entry ride together, a batch taking the
+     * next plan of its market until it holds {@code maxItems} or one more would pass {@code maxGas} (the gas model's
+     * limit for that many items) or the lender's liquidity of a debt asset; then the market opens the next batch, placed
+     * where its first plan was. Batches are independent of each other and of the singles: the plans were made in this
+     * order against the pools each sale leaves, and a batch's one sale per pair returns at least what its items' sales
+     * one after another return. A batch of one is sent as a single liquidation.
+     */
+    private List<Submission> pack(List<LiquidationPlan> plans, Map<MarketId, ExecutionCosts> costs) {
+        KeeperConfig.Batching batching = execution.batching();
+        List<List<LiquidationPlan>> slots = new ArrayList<>();
+        Map<MarketId, List<LiquidationPlan>> open = new HashMap<>();
+        for (LiquidationPlan plan : plans) {
+            MarketId market = plan.position().market();
+            if (!batchable(plan)) {
+                slots.add(List.of(plan));
+                continue;
+            }
+            List<LiquidationPlan> batch = open.get(market);
+            if (batch == null || !fits(batch, plan, batching)) {
+                batch = new ArrayList<>();
+                open.put(market, batch);
+                slots.add(batch);
+            }
+            batch.add(plan);
+        }
+        List<Submission> submissions = new ArrayList<>(slots.size());
+        for (List<LiquidationPlan> slot : slots) {
+            if (slot.size() == 1) {
+                submissions.add(Submission.single(transaction(slot.get(0), costs.get(slot.get(0).position().market()))));
+                continue;
+            }
+            LendingMarket market = markets.get(slot.get(0).position().market());
+            List<Liquidation> items = slot.stream().map(p -> transaction(p, costs.get(p.position().market()))).toList();
+            ContractCall call = market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), slot.stream()
+                    .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList()).orElseThrow();
+            submissions.add(new Submission(items, call.to(), call.data(), true));
+        }
+        return submissions;
+    }
+
+    private boolean batchable(LiquidationPlan plan) {
+        if (execution.batching().maxItems() < 2 || plan.funding() != Funding.FLASH_LOAN) {
+            return false;
+        }
+        LendingMarket market = markets.get(plan.position().market());
+        return market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), List.of()).isPresent();
+    }
+
+    /** One more plan stays within the batch's item and gas caps and within the lender's liquidity of its debt asset. */
+    private boolean fits(List<LiquidationPlan> batch, LiquidationPlan plan, KeeperConfig.Batching batching) {
+        if (batch.size() + 1 > batching.maxItems()) {
+            return false;
+        }
+        List<LiquidationPlan> with = new ArrayList<>(batch);
+        with.add(plan);
+        List<GasModel.Key> keys = with.stream().map(p -> new GasModel.Key(p.position().protocol(), p.quote().collateralAsset(), p.quote().debtAsset(),
+                p.funding(), with.size())).toList();
+        if (submitter.gasModel().limit(keys) > batching.maxGas()) {
+            return false;
+        }
+        Address debt = plan.quote().debtAsset();
+        BigInteger capacity = markets.get(plan.position().market()).contractFundingCapacity().get(debt);
+        BigInteger borrowed = with.stream().filter(p -> p.quote().debtAsset().equals(debt)).map(p -> p.quote().debtToRequest())
+                .reduce(BigInteger.ZERO, BigInteger::add);
+        return capacity == null || borrowed.compareTo(capacity) <= 0;
     }
 
     /** The addresses that liquidate for us: the signer and our liquidator contracts. */

@@ -177,6 +177,13 @@ final class KeeperEvents implements SubmitEvents {
     }
 
     @Override
+    public void skipped(Liquidation liquidation, TransactionReceipt receipt, String reason) {
+        Outcome outcome = recorder.settled(liquidation, receipt, "skipped");
+        metrics.settled(outcome);
+        log.skippedInBatch(outcome, reason);
+    }
+
+    @Override
     public void cancelled(Liquidation liquidation, TransactionReceipt receipt) {
         settled(recorder.settled(liquidation, receipt, "cancelled"));
     }

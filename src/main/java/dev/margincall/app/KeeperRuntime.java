@@ -162,7 +162,7 @@ final class KeeperRuntime implements AutoCloseable {
             }
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
-                            25, dryRun), events,
+                            25, dryRun, execution.funding() == Funding.WALLET ? execution.walletGas() : execution.flashLoanGas()), events,
                     dryRun ? SendJournal.none() : SendJournal.open(stateDir.resolve("sent-" + signer.address().hex() + ".jsonl")),
                     dryRun ? approvals : List.of());
             if (!dryRun) {
@@ -178,7 +178,7 @@ final class KeeperRuntime implements AutoCloseable {
                     execution.walletGas(), execution.flashLoanGas());
             Keeper keeper = new Keeper(markets, new LiquidationStrategy(strategy), submitter, pools, rpc, config.chain().multicall3(),
                     new Keeper.Execution(execution.funding(), liquidators, wrappedNative, DEFAULT_BLOCK_INTERVAL, execution.receiveAToken(),
-                            config.metrics().overdueAfterBlocks()),
+                            config.metrics().overdueAfterBlocks(), execution.batching()),
                     events, registry);
             Optional<LiveRiskReport> report = metrics.map(server -> liveReport(rpc, config, markets, assets, wrappedNative, tag, registry));
             report.ifPresent(live -> metrics.get().serve(live));

@@ -109,6 +109,13 @@ public final class KeeperLog {
                 .log("liquidation " + outcome.status());
     }
 
+    /** An item of a mined batch that the contract skipped, with why (a competitor came first, the position recovered). */
+    public void skippedInBatch(Outcome outcome, String reason) {
+        fields(log.atWarn().addKeyValue("event", "skipped"), outcome.position()).addKeyValue("hash", outcome.hash())
+                .addKeyValue("block", outcome.minedBlock()).addKeyValue("gasUsed", outcome.gasUsed()).addKeyValue("reason", reason)
+                .log("liquidation skipped inside its batch: " + reason);
+    }
+
     private static LoggingEventBuilder event(String name, PositionId position) {
         return fields(log.atInfo().addKeyValue("event", name), position);
     }

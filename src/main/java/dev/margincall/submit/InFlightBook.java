@@ -27,16 +27,16 @@ final class InFlightBook {
     record Attempt(String hash, String raw, Fees fees, boolean cancel) {
     }
 
-    /** A liquidation sent and not settled: its nonce and every attempt made at it. */
+    /** A transaction (one liquidation or a batch) sent and not settled: its nonce and every attempt made at it. */
     static final class Flight {
-        final Liquidation liquidation;
+        final Submission submission;
         final long nonce;
         final BigInteger gasLimit;
         final List<Attempt> attempts = new ArrayList<>();
         long lastSentBlock;
 
-        Flight(Liquidation liquidation, long nonce, BigInteger gasLimit, long sentBlock) {
-            this.liquidation = liquidation;
+        Flight(Submission submission, long nonce, BigInteger gasLimit, long sentBlock) {
+            this.submission = submission;
             this.nonce = nonce;
             this.gasLimit = gasLimit;
             this.lastSentBlock = sentBlock;
@@ -78,7 +78,7 @@ final class InFlightBook {
     }
 
     boolean inFlight(PositionId position) {
-        return flights.values().stream().anyMatch(f -> f.liquidation.position().equals(position));
+        return flights.values().stream().anyMatch(f -> f.submission.carries(position));
     }
 
     void add(Flight flight) {
@@ -100,7 +100,7 @@ final class InFlightBook {
     /** Mined: out of flight, its back-off forgotten, remembered a while in case a reorg removes its block. */
     void mined(Flight flight, String hash, long block) {
         remove(flight);
-        backoffs.remove(flight.liquidation.position());
+        flight.submission.items().forEach(item -> backoffs.remove(item.position()));
         recentlyMined.addLast(new Mined(flight, hash, block));
     }
 
@@ -142,7 +142,7 @@ final class InFlightBook {
         for (Flight flight : flights.values()) {
             for (Attempt attempt : flight.attempts) {
                 entries.add(new SendJournal.Entry(flight.nonce, attempt.hash(), attempt.raw(), attempt.fees(), attempt.cancel(),
-                        attempt.cancel() ? Broadcaster.CANCEL_GAS : flight.gasLimit, flight.lastSentBlock, flight.liquidation));
+                        attempt.cancel() ? Broadcaster.CANCEL_GAS : flight.gasLimit, flight.lastSentBlock, flight.submission));
             }
         }
         return entries;

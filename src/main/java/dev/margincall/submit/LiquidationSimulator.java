@@ -49,7 +49,7 @@ final class LiquidationSimulator implements AutoCloseable {
 
     /** Where a liquidation's simulation failed, with the decoded reason. */
     interface Failures {
-        void failed(Liquidation liquidation, String reason);
+        void failed(Submission submission, String reason);
     }
 
     private final EthRpc rpc;
@@ -81,7 +81,7 @@ final class LiquidationSimulator implements AutoCloseable {
      * Runs on the newest state the node has ({@code latest}), not on the block the plans were made at: a
      * competitor's liquidation mined since then fails here instead of on chain.
      */
-    List<Optional<Simulated>> simulate(List<Liquidation> liquidations, long nextTimestamp, Failures failures) {
+    List<Optional<Simulated>> simulate(List<Submission> liquidations, long nextTimestamp, Failures failures) {
         if (liquidations.isEmpty()) {
             return List.of();
         }
@@ -101,7 +101,7 @@ final class LiquidationSimulator implements AutoCloseable {
         return oneByOne(liquidations, failures);
     }
 
-    private List<Optional<Simulated>> bundle(List<Liquidation> liquidations, long nextTimestamp, Failures failures) {
+    private List<Optional<Simulated>> bundle(List<Submission> liquidations, long nextTimestamp, Failures failures) {
         List<CallRequest> bodies = new ArrayList<>(setup);
         liquidations.stream().map(l -> body(l).withGas(SIMULATION_GAS)).forEach(bodies::add);
         // A node that checks timestamps refuses one at or below the latest block's: the caller then falls back
@@ -148,7 +148,7 @@ final class LiquidationSimulator implements AutoCloseable {
         return gas.multiply(BigInteger.valueOf(100L + gasLimitMarginPct)).divide(BigInteger.valueOf(100));
     }
 
-    private List<Optional<Simulated>> oneByOne(List<Liquidation> liquidations, Failures failures) {
+    private List<Optional<Simulated>> oneByOne(List<Submission> liquidations, Failures failures) {
         List<Future<Optional<Simulated>>> futures = liquidations.stream().map(l -> perTransaction.submit(() -> single(l, failures))).toList();
         List<Optional<Simulated>> out = new ArrayList<>(futures.size());
         for (Future<Optional<Simulated>> future : futures) {
@@ -164,7 +164,7 @@ final class LiquidationSimulator implements AutoCloseable {
         return out;
     }
 
-    private Optional<Simulated> single(Liquidation liquidation, Failures failures) {
+    private Optional<Simulated> single(Submission liquidation, Failures failures) {
         CallRequest body = body(liquidation);
         try {
             StateOverride override = approvals();
@@ -204,7 +204,7 @@ final class LiquidationSimulator implements AutoCloseable {
         return found;
     }
 
-    private CallRequest body(Liquidation liquidation) {
+    private CallRequest body(Submission liquidation) {
         return new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null);
     }
 

@@ -1,5 +1,6 @@
 package dev.margincall.submit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,10 +50,23 @@ public final class SendJournal implements AutoCloseable {
     /**
      * One signed transaction.
      *
-     * @param cancel      a 0-value self-transfer that takes the nonce of a liquidation that is no longer wanted
-     * @param liquidation the liquidation this nonce belongs to (also on its cancellation)
+     * @param cancel      a 0-value self-transfer that takes the nonce of a transaction that is no longer wanted
+     * @param liquidation only in lines written before batches existed (one liquidation per transaction): read as {@code submission}
+     * @param submission  the transaction this nonce belongs to (also on its cancellation)
      */
-    public record Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block, Liquidation liquidation) {
+    public record Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Liquidation liquidation, Submission submission) {
+
+        public Entry {
+            if (submission == null && liquidation != null) {
+                submission = Submission.single(liquidation); // a journal of the previous version, read after an upgrade
+            }
+            liquidation = null;
+        }
+
+        public Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block, Submission submission) {
+            this(nonce, hash, raw, fees, cancel, gasLimit, block, null, submission);
+        }
     }
 
     private final Path file;

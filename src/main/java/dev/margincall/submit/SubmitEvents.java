@@ -31,6 +31,13 @@ public interface SubmitEvents {
     default void mined(Liquidation liquidation, TransactionReceipt receipt) {
     }
 
+    /**
+     * A batch was mined but this item of it did nothing: the contract skipped it ({@code reason}: why its liquidation
+     * failed, e.g. a competitor came first). Its share of the batch's gas is in {@code receipt}.
+     */
+    default void skipped(Liquidation liquidation, TransactionReceipt receipt, String reason) {
+    }
+
     /** The liquidation was mined and reverted (gas lost). */
     default void reverted(Liquidation liquidation, TransactionReceipt receipt) {
     }

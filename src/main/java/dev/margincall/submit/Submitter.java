@@ -6,9 +6,12 @@ import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.chain.abi.BatchEvents;
+import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.protocol.spi.PositionId;
+import dev.margincall.strategy.GasModel;
 import dev.margincall.strategy.RejectReason;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -40,8 +43,17 @@ public final class Submitter implements AutoCloseable {
      * @param maxReplacements     fee bumps of one liquidation before it is cancelled instead
      * @param backoffBlocks       blocks a position waits after its first failure (doubling, up to 64×)
      * @param gasLimitMarginPct   gas limit = estimate + this share
+     * @param defaultItemGas      what the gas model assumes a liquidation costs before it has seen one of its kind
      */
-    public record Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun) {
+    public record Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun,
+                           long defaultItemGas) {
+
+        /** A contract-funded liquidation's gas before any is measured (the configuration's {@code execution.gas.flashLoan} default). */
+        public static final long DEFAULT_ITEM_GAS = 900_000;
+
+        public Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun) {
+            this(chainId, replaceAfterBlocks, maxReplacements, backoffBlocks, gasLimitMarginPct, dryRun, DEFAULT_ITEM_GAS);
+        }
 
         public static Settings defaults(long chainId, boolean dryRun) {
             return new Settings(chainId, 2, 5, 4, 25, dryRun);
@@ -60,6 +72,7 @@ public final class Submitter implements AutoCloseable {
     private final SendJournal journal;
     private final Broadcaster broadcaster;
     private final SetupTransactions setupTransactions;
+    private final GasModel gasModel;
 
     /** A submitter that journals nothing and has no setup to simulate: one-off commands and tests. */
     public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events) {
@@ -86,6 +99,7 @@ public final class Submitter implements AutoCloseable {
         this.journal = journal;
         this.broadcaster = new Broadcaster(rpc, signer, settings.chainId(), new NonceManager(rpc, this.from), journal);
         this.setupTransactions = new SetupTransactions(rpc, this.from, fees, broadcaster, settings.gasLimitMarginPct());
+        this.gasModel = new GasModel(settings.defaultItemGas(), 100 * settings.gasLimitMarginPct());
     }
 
     /**
@@ -105,10 +119,10 @@ public final class Submitter implements AutoCloseable {
         List<SendJournal.Entry> kept = new ArrayList<>();
         byNonce.forEach((nonce, all) -> {
             // a send the node refused left its line, and the nonce went to the next liquidation: the last one owns it
-            PositionId owner = all.get(all.size() - 1).liquidation().position();
-            List<SendJournal.Entry> attempts = all.stream().filter(e -> e.liquidation().position().equals(owner)).toList();
+            PositionId owner = firstPosition(all.get(all.size() - 1));
+            List<SendJournal.Entry> attempts = all.stream().filter(e -> firstPosition(e).equals(owner)).toList();
             SendJournal.Entry first = attempts.get(0);
-            InFlightBook.Flight flight = new InFlightBook.Flight(first.liquidation(), nonce, first.gasLimit(), 0);
+            InFlightBook.Flight flight = new InFlightBook.Flight(first.submission(), nonce, first.gasLimit(), 0);
             flight.dueNow();
             attempts.forEach(a -> flight.attempts.add(new InFlightBook.Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
             book.add(flight);
@@ -121,6 +135,10 @@ public final class Submitter implements AutoCloseable {
         return byNonce.size();
     }
 
+    private static PositionId firstPosition(SendJournal.Entry entry) {
+        return entry.submission().items().get(0).position();
+    }
+
     public Address from() {
         return from;
     }
@@ -130,9 +148,24 @@ public final class Submitter implements AutoCloseable {
         return book.accepting(position, block);
     }
 
-    /** The liquidations in flight (the planner subtracts what they will pull from the wallet). */
+    /** The liquidations in flight, batches' items one by one (the planner subtracts what they will pull from the wallet). */
     public List<Liquidation> inFlightLiquidations() {
-        return book.flights().stream().map(f -> f.liquidation).toList();
+        return book.flights().stream().flatMap(f -> f.submission.items().stream()).toList();
+    }
+
+    /**
+     * Gas per liquidation as learned from our simulations and receipts, per (protocol, pair, funding, batch size): the
+     * planner packs batches with it. Written by this submitter on the keeper's thread only.
+     */
+    public GasModel gasModel() {
+        return gasModel;
+    }
+
+    /** The gas model's keys of a transaction's items. */
+    static List<GasModel.Key> gasKeys(Submission submission) {
+        int size = submission.items().size();
+        return submission.items().stream().map(l -> new GasModel.Key(l.position().protocol(), l.plan().quote().collateralAsset(),
+                l.plan().quote().debtAsset(), l.plan().funding(), size)).toList();
     }
 
     public int inFlightCount() {
@@ -152,65 +185,93 @@ public final class Submitter implements AutoCloseable {
      * @param nextTimestamp the time the next block will carry (the simulation runs at it; 0: the node's choice)
      */
     public List<Optional<String>> submitAll(List<Liquidation> liquidations, BlockHeader head, long nextTimestamp) {
+        return send(liquidations.stream().map(Submission::single).toList(), head, nextTimestamp);
+    }
+
+    /**
+     * Transactions of one block, single liquidations and batches, in the order given (the nonce order): as
+     * {@link #submitAll}, one answer per transaction. A transaction any of whose positions is in flight or backing off is
+     * not sent.
+     */
+    public List<Optional<String>> send(List<Submission> submissions, BlockHeader head, long nextTimestamp) {
         FeePolicy.MarketFees market = fees.at(head);
-        List<Liquidation> accepted = liquidations.stream().filter(l -> accepting(l.position(), head.number())).toList();
+        List<Submission> accepted = submissions.stream()
+                .filter(s -> s.items().stream().allMatch(l -> accepting(l.position(), head.number()))).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
-                (liquidation, reason) -> fail(liquidation, head, RejectReason.SIMULATION_FAILED, reason));
-        Map<Liquidation, String> sent = new HashMap<>();
+                (submission, reason) -> fail(submission, head, RejectReason.SIMULATION_FAILED, reason));
+        Map<Submission, String> sent = new HashMap<>();
         for (int i = 0; i < accepted.size(); i++) {
-            Liquidation liquidation = accepted.get(i);
-            simulated.get(i).flatMap(s -> price(liquidation, s, head, market)).flatMap(p -> broadcast(p, head))
-                    .ifPresent(hash -> sent.put(liquidation, hash));
+            Submission submission = accepted.get(i);
+            simulated.get(i).flatMap(s -> price(submission, s, head, market)).flatMap(p -> broadcast(p, head))
+                    .ifPresent(hash -> sent.put(submission, hash));
         }
         if (!sent.isEmpty()) {
             journal.sync();
         }
-        return liquidations.stream().map(l -> Optional.ofNullable(sent.get(l))).toList();
+        return submissions.stream().map(s -> Optional.ofNullable(sent.get(s))).toList();
     }
 
     /** Gas and fees of one simulated liquidation; empty when it must not be sent (the reason went to the events). */
-    private Optional<Prepared> price(Liquidation liquidation, LiquidationSimulator.Simulated simulated, BlockHeader head, FeePolicy.MarketFees market) {
-        events.simulated(liquidation, simulated.gasUsed());
+    private Optional<Prepared> price(Submission submission, LiquidationSimulator.Simulated simulated, BlockHeader head, FeePolicy.MarketFees market) {
+        learnGas(submission, simulated.gasUsed());
+        List<BigInteger> shares = shares(simulated.gasUsed(), submission.items().size());
+        for (int i = 0; i < shares.size(); i++) {
+            events.simulated(submission.items().get(i), shares.get(i));
+        }
         BigInteger expectedGasWei = simulated.gasUsed().multiply(market.nextBaseFee().add(market.tip()));
-        if (liquidation.grossProfitWei().subtract(expectedGasWei).compareTo(liquidation.minProfitWei()) < 0) {
-            fail(liquidation, head, RejectReason.NOT_PROFITABLE, "gas of " + simulated.gasUsed() + " at " + market.nextBaseFee().add(market.tip())
-                    + " wei leaves less than the minimum profit of " + liquidation.minProfitWei() + " wei (gross " + liquidation.grossProfitWei() + " wei)");
+        BigInteger gross = submission.grossProfitWei();
+        BigInteger min = submission.minProfitWei();
+        if (gross.subtract(expectedGasWei).compareTo(min) < 0) {
+            fail(submission, head, RejectReason.NOT_PROFITABLE, "gas of " + simulated.gasUsed() + " at " + market.nextBaseFee().add(market.tip())
+                    + " wei leaves less than the minimum profit of " + min + " wei (gross " + gross + " wei)");
             return Optional.empty();
         }
-        Optional<Fees> priced = fees.policy().price(market, liquidation.grossProfitWei(), liquidation.minProfitWei(), simulated.gasLimit());
+        Optional<Fees> priced = fees.policy().price(market, gross, min, simulated.gasLimit());
         if (priced.isEmpty()) {
-            fail(liquidation, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + market.nextBaseFee() + " wei is above the profit cap");
+            fail(submission, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + market.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
         }
-        CallRequest tx = new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, simulated.gasLimit())
+        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, simulated.gasLimit())
                 .withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas());
-        return Optional.of(new Prepared(liquidation, tx, priced.get()));
+        return Optional.of(new Prepared(submission, tx, priced.get()));
+    }
+
+    /** {@code gas} split among {@code items} items as evenly as integers allow (the first takes the remainder): a batch's gas per item. */
+    static List<BigInteger> shares(BigInteger gas, int items) {
+        BigInteger[] each = gas.divideAndRemainder(BigInteger.valueOf(items));
+        List<BigInteger> shares = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            shares.add(i == 0 ? each[0].add(each[1]) : each[0]);
+        }
+        return shares;
     }
 
     private Optional<String> broadcast(Prepared prepared, BlockHeader head) {
-        Liquidation liquidation = prepared.liquidation;
+        Submission submission = prepared.submission;
         if (settings.dryRun()) {
-            events.wouldSend(liquidation, prepared.tx.gas(), prepared.fees);
-            book.backOff(liquidation.position(), head.number());
+            for (Liquidation item : submission.items()) {
+                events.wouldSend(item, prepared.tx.gas(), prepared.fees);
+                book.backOff(item.position(), head.number());
+            }
             return Optional.empty();
         }
-        if (book.inFlight(liquidation.position())) {
+        if (submission.items().stream().anyMatch(l -> book.inFlight(l.position()))) {
             return Optional.empty(); // one transaction per position: never a second, untracked one
         }
         Optional<Broadcaster.Sent> sent = broadcaster.sendNew(prepared.tx, s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), prepared.fees,
-                false, prepared.tx.gas(), head.number(), liquidation));
+                false, prepared.tx.gas(), head.number(), submission));
         if (sent.isEmpty()) {
-            fail(liquidation, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
+            fail(submission, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
         }
-        InFlightBook.Flight flight = new InFlightBook.Flight(liquidation, sent.get().nonce(), prepared.tx.gas(), head.number());
+        InFlightBook.Flight flight = new InFlightBook.Flight(submission, sent.get().nonce(), prepared.tx.gas(), head.number());
         flight.attempts.add(new InFlightBook.Attempt(sent.get().hash(), sent.get().raw(), prepared.fees, false));
         book.add(flight);
-        events.sent(liquidation, sent.get().hash(), sent.get().nonce(), prepared.fees, prepared.tx.gas());
+        submission.items().forEach(item -> events.sent(item, sent.get().hash(), sent.get().nonce(), prepared.fees, prepared.tx.gas()));
         return Optional.of(sent.get().hash());
     }
 
-    private record Prepared(Liquidation liquidation, CallRequest tx, Fees fees) {
+    private record Prepared(Submission submission, CallRequest tx, Fees fees) {
     }
 
     /** Stops the simulation threads and leaves the journal holding what is still in flight (the runtime closes it with everything else). */
@@ -269,8 +330,10 @@ public final class Submitter implements AutoCloseable {
             if (flight.nonce < minedNonces) {
                 // Our nonce is used and none of our attempts carries it: another transaction of this signer took it.
                 book.remove(flight);
-                events.dropped(flight.liquidation, flight.nonce);
-                book.backOff(flight.liquidation.position(), head.number());
+                for (Liquidation item : flight.submission.items()) {
+                    events.dropped(item, flight.nonce);
+                    book.backOff(item.position(), head.number());
+                }
                 broadcaster.forgetNonce();
                 continue;
             }
@@ -289,22 +352,48 @@ public final class Submitter implements AutoCloseable {
     public void onRollback(BlockRef commonAncestor) {
         broadcaster.forgetNonce();
         for (InFlightBook.Mined reorged : book.reorged(commonAncestor)) {
-            events.reorged(reorged.flight().liquidation, reorged.hash(), reorged.block());
+            reorged.flight().submission.items().forEach(item -> events.reorged(item, reorged.hash(), reorged.block()));
         }
     }
 
+    /**
+     * A receipt for one of the flight's attempts. A batch settles item by item: the receipt's gas is shared among its items,
+     * and a mined batch's items are mined or skipped as the contract's events say ({@link BatchEvents}): a skipped item (a
+     * competitor came first, the position recovered) backs off like a failure, without the others.
+     */
     private void settle(InFlightBook.Flight flight, InFlightBook.Attempt attempt, TransactionReceipt receipt, BlockHeader head) {
-        if (attempt.cancel()) {
-            book.remove(flight);
-            events.cancelled(flight.liquidation, receipt);
-            book.backOff(flight.liquidation.position(), head.number());
-        } else if (receipt.success()) {
+        List<Liquidation> items = flight.submission.items();
+        List<BigInteger> gas = shares(receipt.gasUsed(), items.size());
+        Map<Integer, BatchEvents.ItemOutcome> outcomes = new HashMap<>();
+        if (!attempt.cancel() && receipt.success() && flight.submission.batch()) {
+            BatchEvents.outcomes(receipt.logs(), flight.submission.to()).forEach(o -> outcomes.put(o.index(), o));
+        }
+        if (!attempt.cancel() && receipt.success()) {
             book.mined(flight, attempt.hash(), receipt.blockNumber());
-            events.mined(flight.liquidation, receipt);
+            if (outcomes.values().stream().allMatch(BatchEvents.ItemOutcome::liquidated)) {
+                learnGas(flight.submission, receipt.gasUsed()); // a skipped item costs less than one that ran: not what the model is for
+            }
         } else {
             book.remove(flight);
-            events.reverted(flight.liquidation, receipt);
-            book.backOff(flight.liquidation.position(), head.number());
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Liquidation item = items.get(i);
+            TransactionReceipt share = new TransactionReceipt(receipt.transactionHash(), receipt.blockNumber(), receipt.blockHash(), receipt.success(),
+                    gas.get(i), receipt.effectiveGasPrice(), receipt.contractAddress(), receipt.logs());
+            if (attempt.cancel()) {
+                events.cancelled(item, share);
+                book.backOff(item.position(), head.number());
+            } else if (!receipt.success()) {
+                events.reverted(item, share);
+                book.backOff(item.position(), head.number());
+            } else if (!flight.submission.batch() || (outcomes.containsKey(i) && outcomes.get(i).liquidated())) {
+                events.mined(item, share);
+            } else {
+                BatchEvents.ItemOutcome outcome = outcomes.get(i);
+                events.skipped(item, share, outcome == null ? "the batch reported nothing for this item"
+                        : RevertReason.decode(outcome.reason()));
+                book.backOff(item.position(), head.number());
+            }
         }
     }
 
@@ -326,7 +415,7 @@ public final class Submitter implements AutoCloseable {
             }
             return;
         }
-        Optional<String> gone = stillValid(flight.liquidation);
+        Optional<String> gone = stillValid(flight.submission);
         if (gone.isPresent()) {
             cancel(flight, last.fees(), market, head, gone.get());
             return;
@@ -337,16 +426,17 @@ public final class Submitter implements AutoCloseable {
         }
         int replacements = flight.attempts.size() - 1;
         Optional<Fees> bumped = replacements < settings.maxReplacements()
-                ? fees.policy().bump(last.fees(), market, flight.liquidation.grossProfitWei(), flight.liquidation.minProfitWei(), flight.gasLimit)
+                ? fees.policy().bump(last.fees(), market, flight.submission.grossProfitWei(), flight.submission.minProfitWei(), flight.gasLimit)
                 : Optional.empty();
         if (bumped.isEmpty()) {
             cancel(flight, last.fees(), market, head, replacements >= settings.maxReplacements()
                     ? "replaced " + replacements + " times without being mined" : "the fee needed now is above the profit cap");
             return;
         }
-        CallRequest tx = new CallRequest(from, flight.liquidation.to(), flight.liquidation.data(), BigInteger.ZERO, flight.gasLimit,
+        CallRequest tx = new CallRequest(from, flight.submission.to(), flight.submission.data(), BigInteger.ZERO, flight.gasLimit,
                 flight.nonce, bumped.get().maxFeePerGas(), bumped.get().maxPriorityFeePerGas());
-        sendAt(flight, tx, bumped.get(), false, head).ifPresent(sent -> events.replaced(flight.liquidation, last.hash(), sent.hash(), bumped.get()));
+        sendAt(flight, tx, bumped.get(), false, head).ifPresent(sent -> flight.submission.items()
+                .forEach(item -> events.replaced(item, last.hash(), sent.hash(), bumped.get())));
     }
 
     private void rebroadcast(InFlightBook.Flight flight, InFlightBook.Attempt attempt, BlockHeader head) {
@@ -358,13 +448,14 @@ public final class Submitter implements AutoCloseable {
         Fees cancelFees = fees.policy().cancel(stuck, market);
         CallRequest tx = new CallRequest(from, from, "0x", BigInteger.ZERO, Broadcaster.CANCEL_GAS, flight.nonce, cancelFees.maxFeePerGas(),
                 cancelFees.maxPriorityFeePerGas());
-        sendAt(flight, tx, cancelFees, true, head).ifPresent(sent -> events.cancelling(flight.liquidation, sent.hash(), flight.nonce, cancelFees, why));
+        sendAt(flight, tx, cancelFees, true, head).ifPresent(sent -> flight.submission.items()
+                .forEach(item -> events.cancelling(item, sent.hash(), flight.nonce, cancelFees, why)));
     }
 
     /** A replacement or cancellation at the flight's nonce; recorded as its newest attempt when the node took it. */
     private Optional<Broadcaster.Sent> sendAt(InFlightBook.Flight flight, CallRequest tx, Fees fees, boolean cancel, BlockHeader head) {
         Optional<Broadcaster.Sent> sent = broadcaster.sendAt(tx, s -> new SendJournal.Entry(flight.nonce, s.hash(), s.raw(), fees, cancel,
-                tx.gas(), head.number(), flight.liquidation));
+                tx.gas(), head.number(), flight.submission));
         sent.ifPresent(s -> {
             flight.attempts.add(new InFlightBook.Attempt(s.hash(), s.raw(), fees, cancel));
             flight.lastSentBlock = head.number();
@@ -373,17 +464,25 @@ public final class Submitter implements AutoCloseable {
     }
 
     /** Empty when the liquidation would still succeed now; else the revert reason. */
-    private Optional<String> stillValid(Liquidation liquidation) {
+    private Optional<String> stillValid(Submission submission) {
         try {
-            rpc.call(new CallRequest(from, liquidation.to(), liquidation.data(), BigInteger.ZERO, null), BlockTag.LATEST);
+            rpc.call(new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, null), BlockTag.LATEST);
             return Optional.empty();
         } catch (CallRevertedException e) {
             return Optional.of("re-simulation reverts: " + e.reason());
         }
     }
 
-    private void fail(Liquidation liquidation, BlockHeader head, RejectReason reason, String detail) {
-        events.rejected(liquidation, reason, detail);
-        book.backOff(liquidation.position(), head.number());
+    private void learnGas(Submission submission, BigInteger gasUsed) {
+        if (submission.items().stream().allMatch(l -> l.plan() != null && l.plan().quote() != null)) {
+            gasModel.observe(gasKeys(submission), gasUsed.longValueExact());
+        }
+    }
+
+    private void fail(Submission submission, BlockHeader head, RejectReason reason, String detail) {
+        for (Liquidation item : submission.items()) {
+            events.rejected(item, reason, detail);
+            book.backOff(item.position(), head.number());
+        }
     }
 }

@@ -140,13 +140,18 @@ public final class FakeEthRpc implements EthRpc {
 
     /** Mines {@code hash} (sent to this node, pooled or not) in {@code block}, which may be ahead of the head the caller knows. */
     public synchronized TransactionReceipt mine(String hash, long block, boolean success) {
+        return mine(hash, block, success, List.of());
+    }
+
+    /** As {@link #mine(String, long, boolean)}, the receipt carrying {@code logs} (a batch's item events). */
+    public synchronized TransactionReceipt mine(String hash, long block, boolean success, List<LogEntry> logs) {
         Tx tx = seen.get(hash);
         if (tx == null) {
             throw new IllegalArgumentException("this node never received " + hash);
         }
         advanceTo(block);
         BigInteger gasUsed = tx.isCancellation() ? tx.gasLimit() : outcome(tx.data()).gasUsed();
-        TransactionReceipt receipt = new TransactionReceipt(hash, block, header(block).hash(), success, gasUsed, baseFee.add(tip), null, List.of());
+        TransactionReceipt receipt = new TransactionReceipt(hash, block, header(block).hash(), success, gasUsed, baseFee.add(tip), null, logs);
         receipts.put(hash, receipt);
         pool.values().removeIf(p -> p.from().equals(tx.from()) && p.nonce() == tx.nonce());
         NavigableMap<Long, Long> counts = minedCounts.computeIfAbsent(tx.from(), a -> new TreeMap<>());

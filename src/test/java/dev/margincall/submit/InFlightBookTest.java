@@ -48,12 +48,12 @@ class InFlightBookTest {
 
         assertThat(book.reorged(new BlockRef(50, "0xancestor"))).extracting(InFlightBook.Mined::hash).containsExactly("0xshallow");
         assertThat(book.size()).isEqualTo(1);
-        assertThat(book.accepting(shallow.liquidation.position(), 600)).isFalse();
-        assertThat(book.accepting(deep.liquidation.position(), 600)).isTrue();
+        assertThat(book.accepting(shallow.submission.items().get(0).position(), 600)).isFalse();
+        assertThat(book.accepting(deep.submission.items().get(0).position(), 600)).isTrue();
     }
 
     private InFlightBook.Flight flight(String name, long nonce, long block) {
-        InFlightBook.Flight flight = new InFlightBook.Flight(SubmitterTest.liquidation(name), nonce, BigInteger.valueOf(300_000), block);
+        InFlightBook.Flight flight = new InFlightBook.Flight(Submission.single(SubmitterTest.liquidation(name)), nonce, BigInteger.valueOf(300_000), block);
         book.add(flight);
         return flight;
     }

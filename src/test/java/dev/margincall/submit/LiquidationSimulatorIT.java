@@ -46,13 +46,13 @@ class LiquidationSimulatorIT {
         head = chain.block(BlockTag.LATEST);
     }
 
-    private static List<Liquidation> batch() {
+    private static List<Submission> batch() {
         return List.of(standIn(COUNTER), standIn(REVERTER), standIn(COUNTER));
     }
 
     /** Only {@code to} and {@code data} reach the node; the plan is not needed to simulate. */
-    private static Liquidation standIn(Address to) {
-        return new Liquidation(null, to, "0x", BigInteger.ZERO, BigInteger.ZERO);
+    private static Submission standIn(Address to) {
+        return Submission.single(new Liquidation(null, to, "0x", BigInteger.ZERO, BigInteger.ZERO));
     }
 
     @Test

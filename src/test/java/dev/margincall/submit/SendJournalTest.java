@@ -23,7 +23,7 @@ class SendJournalTest {
     private static SendJournal.Entry entry(long nonce, boolean cancel) {
         Liquidation liquidation = new Liquidation(null, TARGET, "0x1234", BigInteger.TEN.pow(18), BigInteger.ONE);
         return new SendJournal.Entry(nonce, "0xhash" + nonce, "0xraw" + nonce, new Fees(BigInteger.valueOf(3), BigInteger.TWO), cancel,
-                BigInteger.valueOf(500_000), 42, liquidation);
+                BigInteger.valueOf(500_000), 42, Submission.single(liquidation));
     }
 
     @Test

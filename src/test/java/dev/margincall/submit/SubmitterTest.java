@@ -6,7 +6,9 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.FakeEthRpc;
 import dev.margincall.chain.FakeEthRpc.Tx;
 import dev.margincall.chain.TransactionReceipt;
+import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.BatchEvents;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.devnet.DevnetDeployer;
@@ -565,6 +567,66 @@ class SubmitterTest {
     }
 
     /** What the submitter reported, in order. */
+    // ---- batches
+
+    @Test
+    void aMinedBatchSettlesItemByItemFromTheContractsEventsAndOnlyTheSkippedItemBacksOff() {
+        Submitter submitter = submitter();
+        List<Liquidation> items = List.of(liquidation("batch-a"), liquidation("batch-b"), liquidation("batch-c"));
+        Submission batch = new Submission(items, TARGET, "0xba7c4000", true);
+        rpc.succeeds(batch.data(), BigInteger.valueOf(700_001));
+        BlockHeader head = rpc.advanceTo(10);
+
+        String hash = submitter.send(List.of(batch), head, nextTimestamp(head)).get(0).orElseThrow();
+
+        assertThat(rpc.received()).singleElement().satisfies(tx -> assertThat(tx.data()).isEqualTo(batch.data()));
+        assertThat(events.of("sent")).extracting(Recorded.Event::liquidation).containsExactlyElementsOf(items);
+        assertThat(items).allSatisfy(l -> assertThat(submitter.accepting(l.position(), 10)).as("in flight with its batch").isFalse());
+        String competitorFirst = Abi.selector("CollateralShortfall(uint256,uint256)") + Abi.encodeArguments(Abi.uint(BigInteger.ZERO),
+                Abi.uint(BigInteger.ONE));
+        rpc.mine(hash, 11, true, List.of(itemLiquidated(0, items.get(0)), itemSkipped(1, items.get(1), competitorFirst), itemLiquidated(2, items.get(2))));
+        submitter.onHead(rpc.advanceTo(11));
+
+        assertThat(events.of("mined")).extracting(Recorded.Event::liquidation).containsExactly(items.get(0), items.get(2));
+        assertThat(events.of("skipped")).singleElement().satisfies(e -> {
+            assertThat(e.liquidation()).isEqualTo(items.get(1));
+            assertThat(e.detail()).as("the item's revert data").contains(Abi.selector("CollateralShortfall(uint256,uint256)"));
+        });
+        assertThat(Submitter.shares(BigInteger.valueOf(700_001), 3)).as("the receipt's gas shared among the items, the first taking the remainder")
+                .containsExactly(BigInteger.valueOf(233_335), BigInteger.valueOf(233_333), BigInteger.valueOf(233_333));
+        assertThat(submitter.accepting(items.get(0).position(), 12)).isTrue();
+        assertThat(submitter.accepting(items.get(1).position(), 12)).as("skipped: backs off like a failure").isFalse();
+        assertThat(submitter.inFlightCount()).isZero();
+        assertThat(submitter.gasModel().estimate(Submitter.gasKeys(batch).get(0))).as("learned: 700,001 over 3 items")
+                .isBetween(233_333L, 233_334L);
+    }
+
+    @Test
+    void aBatchIsNotSentWhileAnyOfItsPositionsIsInFlight() {
+        Submitter submitter = submitter();
+        Liquidation alone = liquidation("alone");
+        BlockHeader head = rpc.advanceTo(10);
+        submit(submitter, alone, head);
+
+        List<Optional<String>> answers = submitter.send(List.of(new Submission(List.of(liquidation("other"), alone), TARGET, "0xba7c4001", true)),
+                head, nextTimestamp(head));
+
+        assertThat(answers).singleElement().satisfies(a -> assertThat(a).isEmpty());
+        assertThat(rpc.received()).hasSize(1);
+    }
+
+    private static LogEntry itemLiquidated(int index, Liquidation item) {
+        return new LogEntry(TARGET, List.of(BatchEvents.ITEM_LIQUIDATED_TOPIC, "0x" + Abi.encodeArguments(Abi.uint(BigInteger.valueOf(index))),
+                "0x" + Abi.encodeArguments(Abi.address(item.position().account()))), "0x" + Abi.encodeArguments(Abi.uint(BigInteger.TEN), Abi.uint(BigInteger.TWO)),
+                11, "0xb", "0xt", 0, false);
+    }
+
+    private static LogEntry itemSkipped(int index, Liquidation item, String reason) {
+        return new LogEntry(TARGET, List.of(BatchEvents.ITEM_SKIPPED_TOPIC, "0x" + Abi.encodeArguments(Abi.uint(BigInteger.valueOf(index))),
+                "0x" + Abi.encodeArguments(Abi.address(item.position().account()))), "0x" + Abi.encodeArguments(new org.web3j.abi.datatypes.DynamicBytes(
+                org.web3j.utils.Numeric.hexStringToByteArray(reason))), 11, "0xb", "0xt", 1, false);
+    }
+
     static final class Recorded implements SubmitEvents {
 
         record Event(String kind, Liquidation liquidation, String detail) {
@@ -598,6 +660,11 @@ class SubmitterTest {
         @Override
         public void sent(Liquidation liquidation, String hash, long nonce, Fees fees, BigInteger gasLimit) {
             all.add(new Event("sent", liquidation, hash + " nonce " + nonce));
+        }
+
+        @Override
+        public void skipped(Liquidation liquidation, TransactionReceipt receipt, String reason) {
+            all.add(new Event("skipped", liquidation, reason));
         }
 
         @Override

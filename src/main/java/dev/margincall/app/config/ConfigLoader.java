@@ -44,9 +44,10 @@ public final class ConfigLoader {
     private static final java.util.regex.Pattern MARKET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3", "morpho-blue");
     static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
-            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken");
+            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken", "batch");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
     static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
+    static final Set<String> BATCH_KEYS = Set.of("maxItems", "maxGas");
     static final Set<String> METRICS_KEYS = Set.of("host", "port", "maxHeadLagSeconds", "overdueAfterBlocks");
     // A host name or an IP literal: anything else (a URL, "host:port") is a mistake worth naming before we try to bind.
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.]+]?");
@@ -249,8 +250,24 @@ public final class ConfigLoader {
                 problems.add(at + "receiveAToken: only for wallet funding; a flash loan must sell the underlying collateral to repay");
             }
         }
+        KeeperConfig.Batching batching = KeeperConfig.Batching.DEFAULT;
+        JsonNode batch = node.get("batch");
+        if (batch != null) {
+            unknownKeys(batch, at + "batch.", BATCH_KEYS);
+            long maxItems = positiveLong(batch, "maxItems", at + "batch.", (long) batching.maxItems());
+            long maxGas = positiveLong(batch, "maxGas", at + "batch.", batching.maxGas());
+            if (maxItems == 0 || maxGas == 0) {
+                batching = KeeperConfig.Batching.DEFAULT; // the problem is reported already
+            } else if (maxItems > 256 || maxGas < 100_000 || maxGas > 30_000_000) {
+                problems.add(at + "batch: maxItems 1 to 256 and maxGas 100000 to 30000000 (a transaction must fit a block), got "
+                        + maxItems + " and " + maxGas);
+            } else {
+                batching = new KeeperConfig.Batching((int) maxItems, maxGas);
+            }
+        }
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
-                (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken);
+                (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken,
+                batching);
     }
 
     private KeeperConfig.Signer signer(JsonNode node) {

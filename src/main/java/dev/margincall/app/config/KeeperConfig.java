@@ -114,7 +114,7 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
     public record Execution(Signer signer, Funding funding, Optional<Address> liquidatorContract, Optional<Address> uniswapV2Router,
                             BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
                             BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
-                            long walletGas, long flashLoanGas, boolean receiveAToken) {
+                            long walletGas, long flashLoanGas, boolean receiveAToken, Batching batching) {
 
         // The documented defaults of the optional keys (README, config/*.yaml): ConfigLoader and code-built configs share them.
         public static final BigDecimal DEFAULT_MIN_PROFIT_USD = BigDecimal.ONE;
@@ -131,21 +131,41 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
         public static Execution defaults(Signer signer, Funding funding) {
             return new Execution(signer, funding, Optional.empty(), Optional.empty(), DEFAULT_MIN_PROFIT_USD, DEFAULT_DUST_USD, Optional.empty(),
                     DEFAULT_MAX_GAS_SHARE_PCT, gweiToWei(DEFAULT_MIN_PRIORITY_FEE_GWEI), DEFAULT_REPLACE_AFTER_BLOCKS, DEFAULT_MAX_REPLACEMENTS,
-                    DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false);
+                    DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false, Batching.DEFAULT);
         }
 
         public Execution withLiquidatorContract(Optional<Address> contract) {
             return new Execution(signer, funding, contract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
-                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken);
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching);
         }
 
         public Execution withUniswapV2Router(Optional<Address> router) {
             return new Execution(signer, funding, liquidatorContract, router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
-                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken);
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching);
         }
 
         public static BigInteger gweiToWei(BigDecimal gwei) {
             return gwei.movePointRight(9).toBigInteger();
+        }
+    }
+
+    /**
+     * Contract funding packs a block's liquidations of one market into batches (keys under {@code execution.batch}):
+     * most profitable first, a batch closed when one more item would pass {@code maxItems} or {@code maxGas} (the gas
+     * model's estimate, margin included). {@code maxItems: 1} sends every liquidation by itself.
+     *
+     * @param maxGas at most this gas per batch transaction: below the block gas limit and the network's per-transaction
+     *               cap (16,777,216 from EIP-7825), and small enough that a batch is not the block's last choice
+     */
+    public record Batching(int maxItems, long maxGas) {
+
+        public static final Batching DEFAULT = new Batching(32, 8_000_000);
+        public static final Batching OFF = new Batching(1, 8_000_000);
+
+        public Batching {
+            if (maxItems < 1 || maxGas < 100_000) {
+                throw new IllegalArgumentException("execution.batch: maxItems ≥ 1 and maxGas ≥ 100000, got " + maxItems + " and " + maxGas);
+            }
         }
     }
 

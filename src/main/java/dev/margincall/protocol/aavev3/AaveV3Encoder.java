@@ -5,7 +5,10 @@ import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.Quote;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Aave V3's liquidation calls: {@code Pool.liquidationCall} from the wallet, or our {@link FlashLiquidator} (Aave flash loan). */
 final class AaveV3Encoder implements LiquidationEncoder {
@@ -35,6 +38,34 @@ final class AaveV3Encoder implements LiquidationEncoder {
     public ContractCall contractFunded(Address liquidator, Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
         return new ContractCall(liquidator, FlashLiquidator.liquidate(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote),
                 swapPath, minAmountOut, minProfit));
+    }
+
+    /**
+     * {@code FlashLiquidator.liquidateBatch} with one flash loan per debt asset. Per item, the guard is the collateral the
+     * quote seizes (the exact math's figure for the next block; a later block seizes as much or more: the debt only grows),
+     * so an item the chain would treat otherwise (a competitor came first, a price moved) is skipped, not run at a loss.
+     * Each pair's collateral is sold in one swap at the floor price Σ minAmountOut / Σ collateral of its items: one sale of
+     * the total returns at least what the planned sales one after another return, and fewer items sell at a better price.
+     * The batch's total profit floor is 0: skipped items are expected, and what protects the principal is the flash loan
+     * itself (the transaction reverts unless the loan and its premium are repaid; the owner's tokens are never touched).
+     */
+    @Override
+    public Optional<ContractCall> contractFundedBatch(Address liquidator, List<BatchItem> items) {
+        Map<List<Address>, BigInteger[]> pairs = new LinkedHashMap<>(); // path -> {Σ minAmountOut, Σ collateral}
+        for (BatchItem item : items) {
+            BigInteger[] sums = pairs.computeIfAbsent(item.swapPath(), p -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO});
+            sums[0] = sums[0].add(item.minAmountOut());
+            sums[1] = sums[1].add(item.quote().collateralToLiquidator());
+        }
+        LiquidationBatch batch = new LiquidationBatch(false);
+        for (BatchItem item : items) {
+            Quote quote = item.quote();
+            BigInteger[] sums = pairs.get(item.swapPath());
+            BigInteger floor = item.swapPath().isEmpty() || sums[1].signum() == 0 ? BigInteger.ZERO : LiquidationBatch.floorPrice(sums[0], sums[1]);
+            batch.add(new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote),
+                    quote.collateralToLiquidator(), item.swapPath(), floor));
+        }
+        return Optional.of(new ContractCall(liquidator, batch.calldata()));
     }
 
     /**

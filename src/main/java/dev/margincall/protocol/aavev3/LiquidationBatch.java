@@ -1,10 +1,7 @@
 package dev.margincall.protocol.aavev3;
 
-import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.abi.Abi;
-import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
-import dev.margincall.core.Hex;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,14 +17,11 @@ import org.web3j.abi.datatypes.generated.Uint256;
  * Many liquidations in one transaction through {@code FlashLiquidator.liquidateBatch} ({@code contracts/FlashLiquidator.sol}):
  * one flash loan (or the owner's tokens) per debt asset, each item in its own guarded call (skipped, with its reason, when it
  * became invalid), one swap per (collateral, debt) pair, the profit checked per debt asset. Built item by item; the swaps and
- * the list of debt assets follow from the items.
+ * the list of debt assets follow from the items. What a mined batch did is read with {@link dev.margincall.chain.abi.BatchEvents}.
  */
 public final class LiquidationBatch {
 
     static final String SIGNATURE = "liquidateBatch(((address,address,address,uint256,uint256,uint256)[],(address[],uint256)[],address[],uint256[],bool))";
-    public static final String ITEM_LIQUIDATED_TOPIC = Abi.topic("BatchItemLiquidated(uint256,address,uint256,uint256)");
-    public static final String ITEM_SKIPPED_TOPIC = Abi.topic("BatchItemSkipped(uint256,address,bytes)");
-    public static final String SETTLED_TOPIC = Abi.topic("BatchSettled(address,uint256,uint256)");
     private static final BigInteger PRICE_SCALE = BigInteger.TEN.pow(18);
 
     /**
@@ -37,14 +31,6 @@ public final class LiquidationBatch {
      */
     public record Item(Address collateralAsset, Address debtAsset, Address user, BigInteger debtToCover, BigInteger minCollateral,
                        List<Address> swapPath, BigInteger minOutPerIn) {
-    }
-
-    /** An item the contract liquidated ({@code BatchItemLiquidated}) or skipped ({@code BatchItemSkipped}, reason = revert data). */
-    public record ItemOutcome(int index, Address user, boolean liquidated, BigInteger debtCovered, BigInteger collateralSeized, String reason) {
-    }
-
-    /** {@code BatchSettled}: what the batch borrowed of a debt asset and the profit the owner received in it. */
-    public record Settled(Address debtAsset, BigInteger borrowed, BigInteger profit) {
     }
 
     private final List<Item> items = new ArrayList<>();
@@ -102,33 +88,6 @@ public final class LiquidationBatch {
     /** The floor price of a swap that must return at least {@code minOut} for {@code amountIn}: debt units per 10^18 collateral units, rounded down. */
     public static BigInteger floorPrice(BigInteger minOut, BigInteger amountIn) {
         return minOut.multiply(PRICE_SCALE).divide(amountIn);
-    }
-
-    /** The outcomes of a batch's items, in order, from its receipt's logs. */
-    public static List<ItemOutcome> outcomes(List<LogEntry> logs, Address contract) {
-        List<ItemOutcome> out = new ArrayList<>();
-        for (LogEntry log : logs) {
-            if (!log.address().equals(contract) || log.topics().isEmpty()) {
-                continue;
-            }
-            if (log.topic0().equals(ITEM_LIQUIDATED_TOPIC)) {
-                out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), true,
-                        Words.uint(log.data(), 0), Words.uint(log.data(), 1), null));
-            } else if (log.topic0().equals(ITEM_SKIPPED_TOPIC)) {
-                int at = Words.uint(log.data(), 0).intValueExact() / 32;
-                int length = Words.uint(log.data(), at).intValueExact();
-                String reason = "0x" + Hex.strip(log.data()).substring((at + 1) * 64, (at + 1) * 64 + length * 2);
-                out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), false,
-                        BigInteger.ZERO, BigInteger.ZERO, reason));
-            }
-        }
-        return out;
-    }
-
-    /** The {@code BatchSettled} events of a receipt, one per debt asset. */
-    public static List<Settled> settlements(List<LogEntry> logs, Address contract) {
-        return logs.stream().filter(l -> l.address().equals(contract) && !l.topics().isEmpty() && l.topic0().equals(SETTLED_TOPIC))
-                .map(l -> new Settled(Words.address(l.topics().get(1), 0), Words.uint(l.data(), 0), Words.uint(l.data(), 1))).toList();
     }
 
     private static DynamicArray<org.web3j.abi.datatypes.Address> addresses(List<Address> addresses) {

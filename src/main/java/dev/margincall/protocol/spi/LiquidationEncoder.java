@@ -3,6 +3,7 @@ package dev.margincall.protocol.spi;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 
 /** Turns a chosen quote into the transaction that executes it: the only place that knows the protocol's liquidation ABI. */
 public interface LiquidationEncoder {
@@ -19,6 +20,23 @@ public interface LiquidationEncoder {
      * unless {@code minProfit} (debt-asset units) is left.
      */
     ContractCall contractFunded(Address liquidator, Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit);
+
+    /**
+     * One liquidation of a batch, with the guards of {@link #contractFunded}: its collateral is sold along {@code swapPath}
+     * for at least {@code minAmountOut} (the batch sells each pair's collateral in one swap at the pair's floor price).
+     */
+    record BatchItem(Quote quote, List<Address> swapPath, BigInteger minAmountOut) {
+    }
+
+    /**
+     * Contract funding of many quotes in one transaction, through our contract's batch entry: each item runs in its own
+     * guarded call (skipped, without reverting the others, when it became invalid or would seize less collateral than
+     * quoted), the contract emits {@code dev.margincall.chain.abi.BatchEvents} for each. Empty when our contract for this
+     * protocol has no batch entry: its plans go one transaction each.
+     */
+    default Optional<ContractCall> contractFundedBatch(Address liquidator, List<BatchItem> items) {
+        return Optional.empty();
+    }
 
     /** What contract funding costs on top of the debt repaid, in basis points of it (Aave: the flash-loan premium; 0 where none). */
     int fundingPremiumBps();

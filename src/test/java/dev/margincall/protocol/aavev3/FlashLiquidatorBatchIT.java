@@ -11,6 +11,7 @@ import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.BatchEvents;
 import dev.margincall.chain.abi.Erc20;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.chain.abi.Words;
@@ -125,9 +126,9 @@ class FlashLiquidatorBatchIT {
         TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
         assertThat(receipt.success()).as("the batch mines").isTrue();
 
-        List<LiquidationBatch.ItemOutcome> outcomes = LiquidationBatch.outcomes(receipt.logs(), liquidator);
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).hasSize(4);
-        LiquidationBatch.ItemOutcome skipped = outcomes.get(1);
+        BatchEvents.ItemOutcome skipped = outcomes.get(1);
         assertThat(skipped.liquidated()).isFalse();
         assertThat(skipped.user()).isEqualTo(taken);
         RevertReason.Decoded reason = AaveV3Errors.parse(skipped.reason());
@@ -135,7 +136,7 @@ class FlashLiquidatorBatchIT {
         BigInteger seized = BigInteger.ZERO;
         BigInteger repaid = BigInteger.ZERO;
         for (int i : List.of(0, 2, 3)) {
-            LiquidationBatch.ItemOutcome done = outcomes.get(i);
+            BatchEvents.ItemOutcome done = outcomes.get(i);
             assertThat(done.liquidated()).isTrue();
             assertThat(done.debtCovered()).as("debt repaid, item %d", i).isEqualTo(atMining.get(i).debtToCover());
             assertThat(done.collateralSeized()).as("collateral seized, item %d", i).isEqualTo(atMining.get(i).collateralToLiquidator());
@@ -146,7 +147,7 @@ class FlashLiquidatorBatchIT {
         BigInteger borrowed = atMining.stream().map(LiquidationQuote::debtToRequest).reduce(BigInteger.ZERO, BigInteger::add);
         BigInteger premium = ceilPercent(borrowed, premiumBps);
         BigInteger expected = UniswapV2Math.amountOut(seized, pairReserves[0], pairReserves[1]).subtract(repaid).subtract(premium);
-        LiquidationBatch.Settled settled = LiquidationBatch.settlements(receipt.logs(), liquidator).get(0);
+        BatchEvents.Settled settled = BatchEvents.settlements(receipt.logs(), liquidator).get(0);
         assertThat(settled.borrowed()).isEqualTo(borrowed);
         assertThat(settled.profit()).as("profit, to the wei").isEqualTo(expected).isPositive();
         assertThat(balance(usdc, OWNER).subtract(ownerBefore)).isEqualTo(expected);
@@ -207,8 +208,8 @@ class FlashLiquidatorBatchIT {
         LiquidationBatch batch = batch(quotes);
         TransactionReceipt receipt = tx.send("batch at the cap", new CallRequest(OWNER, liquidator, batch.calldata(), null, BigInteger.valueOf(cap)));
         assertThat(receipt.gasUsed().longValueExact()).isLessThanOrEqualTo(cap);
-        List<LiquidationBatch.ItemOutcome> outcomes = LiquidationBatch.outcomes(receipt.logs(), liquidator);
-        assertThat(outcomes).hasSize(quotes.size()).allMatch(LiquidationBatch.ItemOutcome::liquidated);
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).hasSize(quotes.size()).allMatch(BatchEvents.ItemOutcome::liquidated);
         double perItem = receipt.gasUsed().doubleValue() / quotes.size();
         System.out.printf("gas: single liquidation %d; batch of %d under a %d cap %d (%.0f per item, %.1f %% of a single one)%n", singleGas,
                 quotes.size(), cap, receipt.gasUsed(), perItem, 100 * perItem / singleGas);
@@ -229,7 +230,7 @@ class FlashLiquidatorBatchIT {
         BigInteger seized = quotes.stream().map(LiquidationQuote::collateralToLiquidator).reduce(BigInteger.ZERO, BigInteger::add);
         BigInteger repaid = quotes.stream().map(LiquidationQuote::debtToCover).reduce(BigInteger.ZERO, BigInteger::add);
         BigInteger expected = UniswapV2Math.amountOut(seized, pairReserves[0], pairReserves[1]).subtract(repaid); // no premium
-        assertThat(LiquidationBatch.settlements(receipt.logs(), liquidator).get(0).profit()).isEqualTo(expected);
+        assertThat(BatchEvents.settlements(receipt.logs(), liquidator).get(0).profit()).isEqualTo(expected);
         assertThat(balance(usdc, OWNER).subtract(ownerBefore)).isEqualTo(expected);
         assertThat(balance(usdc, liquidator)).isZero();
     }
