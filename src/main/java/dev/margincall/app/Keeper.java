@@ -218,39 +218,45 @@ final class Keeper implements HeadListener {
             }
         });
         ranked.sort(LiquidationStrategy.mostProfitableFirst());
-        // The chain executes our transactions in nonce order: plan each against the pools and balances
-        // the earlier ones leave behind, so a later swap's price impact and a spent balance are accounted for.
+        // The chain executes our transactions in nonce order, and a batch's swaps after all its liquidations, one per
+        // swap path in the order the paths first appear: plan each liquidation again in exactly that order, against the
+        // pools and balances the earlier ones leave behind, so a later swap's price impact and a spent balance are
+        // accounted for. A batch whose paths were planned one after another returns at least that from one sale per path.
         SwapMarket pools = swaps;
-        List<LiquidationPlan> transactions = new ArrayList<>();
-        for (LiquidationPlan first : ranked) {
-            ExecutionCosts marketCosts = costs.get(first.position().market());
-            PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
-                    : strategy.plan(first.position(), opportunities.get(first.position()).quotes(), pools, marketCosts, balances);
-            if (!(decision instanceof PlanDecision.Planned planned)) {
-                events.decision(decision);
-                continue;
+        List<Submission> transactions = new ArrayList<>();
+        for (List<LiquidationPlan> slot : pack(ranked)) {
+            List<LiquidationPlan> planned = new ArrayList<>();
+            for (LiquidationPlan first : slot) {
+                ExecutionCosts marketCosts = costs.get(first.position().market());
+                PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
+                        : strategy.plan(first.position(), opportunities.get(first.position()).quotes(), pools, marketCosts, balances);
+                if (!(decision instanceof PlanDecision.Planned made)) {
+                    events.decision(decision);
+                    continue;
+                }
+                LiquidationPlan plan = made.plan();
+                planned.add(plan);
+                if (plan.funding() == Funding.WALLET) {
+                    balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
+                } else {
+                    pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
+                }
             }
-            LiquidationPlan plan = planned.plan();
-            transactions.add(plan);
-            if (plan.funding() == Funding.WALLET) {
-                balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
-            } else {
-                pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
+            for (List<LiquidationPlan> batch : contiguousPaths(planned)) {
+                transactions.add(submission(batch, costs));
             }
         }
-        submitter.send(pack(transactions, costs), head, nextTimestamp);
+        submitter.send(transactions, head, nextTimestamp);
     }
 
     /**
-     * The plans, in the order they were planned (most profitable first, each against what the earlier ones leave), as
-     * transactions: contract-funded plans of a market whose contract has a batch entry ride together, a batch taking the
-     * next plan of its market until it holds {@code maxItems} or one more would pass {@code maxGas} (the gas model's
-     * limit for that many items) or the lender's liquidity of a debt asset; then the market opens the next batch, placed
-     * where its first plan was. Batches are independent of each other and of the singles: the plans were made in this
-     * order against the pools each sale leaves, and a batch's one sale per pair returns at least what its items' sales
-     * one after another return. A batch of one is sent as a single liquidation.
+     * The ranked plans as transactions, in the order they will be sent: contract-funded plans of a market whose contract
+     * has a batch entry ride together, a batch taking the next plan of its market until it holds {@code maxItems} or one
+     * more would pass {@code maxGas} (the gas model's limit for that many items) or the lender's liquidity of a debt
+     * asset; then the market opens the next batch, placed where its first plan was. Inside a batch the items are grouped
+     * by swap path, in the order the paths first appear: the order the contract sells them in.
      */
-    private List<Submission> pack(List<LiquidationPlan> plans, Map<MarketId, ExecutionCosts> costs) {
+    private List<List<LiquidationPlan>> pack(List<LiquidationPlan> plans) {
         KeeperConfig.Batching batching = execution.batching();
         List<List<LiquidationPlan>> slots = new ArrayList<>();
         Map<MarketId, List<LiquidationPlan>> open = new HashMap<>();
@@ -268,27 +274,65 @@ final class Keeper implements HeadListener {
             }
             batch.add(plan);
         }
-        List<Submission> submissions = new ArrayList<>(slots.size());
-        for (List<LiquidationPlan> slot : slots) {
-            if (slot.size() == 1) {
-                submissions.add(Submission.single(transaction(slot.get(0), costs.get(slot.get(0).position().market()))));
-                continue;
+        return slots.stream().map(Keeper::groupedByPath).toList();
+    }
+
+    /** Stable: the plans of each swap path together, paths in the order they first appear. */
+    static List<LiquidationPlan> groupedByPath(List<LiquidationPlan> plans) {
+        Map<List<Address>, List<LiquidationPlan>> byPath = new LinkedHashMap<>();
+        plans.forEach(p -> byPath.computeIfAbsent(p.route().path(), k -> new ArrayList<>()).add(p));
+        return byPath.values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * A batch's plans made again may take another route than when the batch was packed: where a path would come back
+     * after another one (the contract would then sell in another order than planned), the batch is cut there, the rest
+     * following in a batch of its own, so the chain still runs exactly the order planned.
+     */
+    static List<List<LiquidationPlan>> contiguousPaths(List<LiquidationPlan> planned) {
+        List<List<LiquidationPlan>> batches = new ArrayList<>();
+        List<LiquidationPlan> current = new ArrayList<>();
+        Set<List<Address>> closed = new java.util.HashSet<>();
+        List<Address> last = null;
+        for (LiquidationPlan plan : planned) {
+            List<Address> path = plan.route().path();
+            if (!path.equals(last) && closed.contains(path)) {
+                batches.add(current);
+                current = new ArrayList<>();
+                closed.clear();
+                last = null;
             }
-            LendingMarket market = markets.get(slot.get(0).position().market());
-            List<Liquidation> items = slot.stream().map(p -> transaction(p, costs.get(p.position().market()))).toList();
-            ContractCall call = market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), slot.stream()
-                    .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList()).orElseThrow();
-            submissions.add(new Submission(items, call.to(), call.data(), true));
+            if (last != null && !path.equals(last)) {
+                closed.add(last);
+            }
+            current.add(plan);
+            last = path;
         }
-        return submissions;
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /** One transaction: a plan alone, or a batch through our contract's batch entry. */
+    private Submission submission(List<LiquidationPlan> plans, Map<MarketId, ExecutionCosts> costs) {
+        if (plans.size() == 1) {
+            LiquidationPlan plan = plans.get(0);
+            return Submission.single(liquidation(plan, costs.get(plan.position().market()), call(plan)));
+        }
+        LendingMarket market = markets.get(plans.get(0).position().market());
+        ContractCall batch = market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), plans.stream()
+                .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList()).orElseThrow();
+        // an item's own call is never sent: it rides in the batch's (encoding each would cost a millisecond or so before the wire)
+        List<Liquidation> items = plans.stream().map(p -> liquidation(p, costs.get(p.position().market()), new ContractCall(batch.to(), "0x"))).toList();
+        return new Submission(items, batch.to(), batch.data(), true);
     }
 
     private boolean batchable(LiquidationPlan plan) {
         if (execution.batching().maxItems() < 2 || plan.funding() != Funding.FLASH_LOAN) {
             return false;
         }
-        LendingMarket market = markets.get(plan.position().market());
-        return market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), List.of()).isPresent();
+        return markets.get(plan.position().market()).encoder().hasBatchEntry();
     }
 
     /** One more plan stays within the batch's item and gas caps and within the lender's liquidity of its debt asset. */
@@ -371,12 +415,16 @@ final class Keeper implements HeadListener {
         throw new IllegalStateException("no market prices the wrapped native token " + execution.wrappedNative() + ": gas cannot be valued");
     }
 
-    private Liquidation transaction(LiquidationPlan plan, ExecutionCosts costs) {
+    /** The plan's own transaction: the protocol's liquidation from the wallet, or our contract's single entry. */
+    private ContractCall call(LiquidationPlan plan) {
         LendingMarket market = markets.get(plan.position().market());
-        ContractCall call = plan.funding() == Funding.WALLET
+        return plan.funding() == Funding.WALLET
                 ? market.encoder().wallet(plan.quote(), execution.receiveAToken())
                 : market.encoder().contractFunded(execution.liquidators().get(market.id()), plan.quote(), plan.route().path(), plan.minAmountOut(),
                         plan.minProfitTokens());
+    }
+
+    private Liquidation liquidation(LiquidationPlan plan, ExecutionCosts costs, ContractCall call) {
         BigInteger minProfit = costs.valuation().fromUsdCeil(strategy.settings().minProfitUsd());
         return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(minProfit));
     }

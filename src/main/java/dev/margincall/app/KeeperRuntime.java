@@ -162,7 +162,8 @@ final class KeeperRuntime implements AutoCloseable {
             }
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
-                            25, dryRun, execution.funding() == Funding.WALLET ? execution.walletGas() : execution.flashLoanGas()), events,
+                            25, dryRun, execution.funding() == Funding.WALLET ? execution.walletGas() : execution.flashLoanGas(),
+                            execution.simulateBeforeSend()), events,
                     dryRun ? SendJournal.none() : SendJournal.open(stateDir.resolve("sent-" + signer.address().hex() + ".jsonl")),
                     dryRun ? approvals : List.of());
             if (!dryRun) {

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,7 +32,7 @@ final class InFlightBook {
     static final class Flight {
         final Submission submission;
         final long nonce;
-        final BigInteger gasLimit;
+        BigInteger gasLimit; // raised by a replacement when the simulation after sending needs more
         final List<Attempt> attempts = new ArrayList<>();
         long lastSentBlock;
 
@@ -91,6 +92,11 @@ final class InFlightBook {
 
     List<Flight> flights() {
         return new ArrayList<>(flights.values());
+    }
+
+    /** The flight one of whose attempts is {@code hash}. */
+    Optional<Flight> flightOf(String hash) {
+        return flights.values().stream().filter(f -> f.attempts.stream().anyMatch(a -> a.hash().equals(hash))).findFirst();
     }
 
     int size() {

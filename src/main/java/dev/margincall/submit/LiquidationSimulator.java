@@ -43,6 +43,10 @@ final class LiquidationSimulator implements AutoCloseable {
      */
     static final BigInteger SIMULATION_GAS = BigInteger.valueOf(3_000_000);
 
+    static final BigInteger GAS_PER_BATCH_ITEM = BigInteger.valueOf(1_000_000);
+    /** Ethereum's block gas limit in 2025 (and Anvil's devnet has 300 M): a batch is capped far below it anyway. */
+    static final BigInteger MAX_SIMULATION_GAS = BigInteger.valueOf(30_000_000);
+
     /** The outcome for one liquidation: the gas it will use and the gas limit to send it with. */
     record Simulated(BigInteger gasUsed, BigInteger gasLimit) {
     }
@@ -87,7 +91,7 @@ final class LiquidationSimulator implements AutoCloseable {
         }
         if (bundles) {
             try {
-                return bundle(liquidations, nextTimestamp, failures);
+                return bundle(liquidations, BlockTag.LATEST, nextTimestamp, failures);
             } catch (RpcException e) {
                 if (RpcErrors.classify(e) == RpcErrorKind.METHOD_NOT_FOUND) {
                     bundles = false;
@@ -101,12 +105,25 @@ final class LiquidationSimulator implements AutoCloseable {
         return oneByOne(liquidations, failures);
     }
 
-    private List<Optional<Simulated>> bundle(List<Submission> liquidations, long nextTimestamp, Failures failures) {
+    /** True while the node answers {@code eth_simulateV1}: a block's transactions can be verified together, in order. */
+    boolean bundles() {
+        return bundles;
+    }
+
+    /**
+     * The bundle simulated on the state of block {@code parent} (the block the plans were made on: our own transactions,
+     * sent already and maybe mined, are in the bundle itself). Throws when the bundle cannot be simulated.
+     */
+    List<Optional<Simulated>> verify(List<Submission> liquidations, long parent, long nextTimestamp, Failures failures) {
+        return liquidations.isEmpty() ? List.of() : bundle(liquidations, BlockTag.number(parent), nextTimestamp, failures);
+    }
+
+    private List<Optional<Simulated>> bundle(List<Submission> liquidations, BlockTag parent, long nextTimestamp, Failures failures) {
         List<CallRequest> bodies = new ArrayList<>(setup);
-        liquidations.stream().map(l -> body(l).withGas(SIMULATION_GAS)).forEach(bodies::add);
+        liquidations.stream().map(l -> body(l).withGas(simulationGas(l))).forEach(bodies::add);
         // A node that checks timestamps refuses one at or below the latest block's: the caller then falls back
         // to eth_call on the latest state, which is what this asks for anyway.
-        List<SimulatedCall> all = rpc.simulate(bodies, BlockTag.LATEST, nextTimestamp);
+        List<SimulatedCall> all = rpc.simulate(bodies, parent, nextTimestamp);
         for (int i = 0; i < setup.size(); i++) {
             if (!all.get(i).success()) {
                 String reason = "the setup call to " + setup.get(i).to() + " that run sends first fails: " + reason(all.get(i));
@@ -127,6 +144,14 @@ final class LiquidationSimulator implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The gas a transaction may use in the bundle: {@link #SIMULATION_GAS} for one liquidation, a million per item for a
+     * batch (a batched liquidation uses about a quarter of that), at most {@link #MAX_SIMULATION_GAS}.
+     */
+    static BigInteger simulationGas(Submission submission) {
+        return SIMULATION_GAS.max(GAS_PER_BATCH_ITEM.multiply(BigInteger.valueOf(submission.items().size()))).min(MAX_SIMULATION_GAS);
     }
 
     private static String reason(SimulatedCall result) {

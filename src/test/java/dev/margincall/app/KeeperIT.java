@@ -110,7 +110,10 @@ class KeeperIT {
         Deployment deployment = devnet.deployment();
         DevChain chain = devnet.chain();
         Address liquidator = deployLiquidator(devnet);
-        CrashRun outcome = crashAndRun(devnet, config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator)), false);
+        // one transaction per liquidation, so each realized profit is its own event (batches: KeeperBurstIT)
+        KeeperConfig config = config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator));
+        config = new KeeperConfig(config.chain(), config.protocols(), Optional.of(config.execution().orElseThrow().withBatching(KeeperConfig.Batching.OFF)));
+        CrashRun outcome = crashAndRun(devnet, config, false);
 
         assertThat(outcome.liquidations).isNotEmpty();
         List<FlashLiquidator.Liquidated> profits = new ArrayList<>();
@@ -457,7 +460,7 @@ class KeeperIT {
                 profits.isEmpty() ? "-" : profits.get(profits.size() / 2), total);
     }
 
-    private static long awaitNextBlock(DevChain chain, long after) {
+    static long awaitNextBlock(DevChain chain, long after) {
         Awaitility.await("block " + (after + 1)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> chain.blockNumber() > after);
         return after + 1;
@@ -476,13 +479,13 @@ class KeeperIT {
         return amount.divide(BigInteger.valueOf(100_000)).max(BigInteger.TWO);
     }
 
-    private static Address deployLiquidator(Devnet devnet) {
+    static Address deployLiquidator(Devnet devnet) {
         Deployment deployment = devnet.deployment();
         return new Transactor(devnet.chain()).deploy("FlashLiquidator", KEEPER,
                 FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
     }
 
-    private static BigInteger balanceOf(DevChain chain, Address token, Address owner) {
+    static BigInteger balanceOf(DevChain chain, Address token, Address owner) {
         return Abi.decodeUint(chain.call(CallRequest.call(token, Abi.call("balanceOf(address)", Abi.address(owner))), BlockTag.LATEST));
     }
 

@@ -58,7 +58,7 @@ public final class FakeEthRpc implements EthRpc {
     }
 
     /** One eth_simulateV1 request as asked. */
-    public record Simulation(List<CallRequest> transactions, long timestamp) {
+    public record Simulation(List<CallRequest> transactions, long timestamp, BlockTag parent) {
     }
 
     private final List<BlockHeader> chain = new ArrayList<>();
@@ -319,7 +319,7 @@ public final class FakeEthRpc implements EthRpc {
     @Override
     public synchronized List<SimulatedCall> simulate(List<CallRequest> transactions, BlockTag parent, long timestamp) {
         enter("eth_simulateV1");
-        simulations.add(new Simulation(List.copyOf(transactions), timestamp));
+        simulations.add(new Simulation(List.copyOf(transactions), timestamp, parent));
         return transactions.stream().map(t -> {
             Outcome outcome = outcome(t.data());
             return outcome.reverts() ? new SimulatedCall(false, BigInteger.ZERO, "0x", outcome.revertData(), "execution reverted")

@@ -51,16 +51,29 @@ class GasModelTest {
         model.observe(batch, 2_428_430);
         assertThat(model.estimate(key(WETH, 13))).isEqualTo(186_802);
         assertThat(model.estimate(batch)).isEqualTo(13 * 186_802L);
-        // a size never seen takes the nearest known size of the pair; another pair keeps the default
+        // a size never seen takes the nearest known size of the pair; another pair the highest of its kind
         assertThat(model.estimate(key(WETH, 12))).isEqualTo(186_802);
-        assertThat(model.estimate(key(WBTC, 13))).isEqualTo(500_000);
+        assertThat(model.estimate(key(WBTC, 13))).isEqualTo(186_802);
+        assertThat(model.estimate(key(WETH, 1))).as("a single is never estimated from batched items").isEqualTo(500_000);
         model.observe(List.of(key(WETH, 1)), 494_473);
-        assertThat(model.estimate(key(WETH, 2))).as("nearer to a single liquidation").isEqualTo(494_473);
+        assertThat(model.estimate(key(WETH, 2))).as("a batched item never from a single").isEqualTo(186_802);
         // a mixed batch: the observation is split in proportion to the current estimates
         GasModel.Key weth = key(WETH, 2);
         GasModel.Key wbtc = key(WBTC, 2);
-        model.observe(List.of(weth, wbtc), 1_200_000); // predicted 494,473 + 500,000: both go up at once
+        model.observe(List.of(weth, wbtc), 1_200_000); // predicted 186,802 × 2: both go up at once
         assertThat(model.estimate(List.of(weth, wbtc))).isBetween(1_199_998L, 1_200_002L);
+    }
+
+    @Test
+    void beforeAnythingOfItsKindIsLearnedABatchedItemIsTakenAtHalfTheSingleDefault() {
+        GasModel model = new GasModel(900_000, 2_500);
+        assertThat(model.guessing(key(WETH, 20))).isTrue();
+        assertThat(model.estimate(key(WETH, 20))).isEqualTo(450_000);
+        assertThat(model.estimate(key(WETH, 1))).isEqualTo(900_000);
+        model.observe(Collections.nCopies(20, key(WBTC, 20)), 5_000_000);
+        assertThat(model.guessing(key(WETH, 20))).as("another pair of its kind was measured").isFalse();
+        assertThat(model.guessing(key(WETH, 1))).as("singles still guess").isTrue();
+        assertThat(model.estimate(key(WETH, 20))).isEqualTo(250_000);
     }
 
     @Test

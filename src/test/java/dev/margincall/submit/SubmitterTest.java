@@ -567,6 +567,84 @@ class SubmitterTest {
     }
 
     /** What the submitter reported, in order. */
+    // ---- sending before the simulation (simulateFirst false): nothing between the head and the wire waits for a round trip
+
+    /** Sends at once with the gas model's gas (prior: 300,000 a liquidation), verifying with the simulation meanwhile. */
+    private Submitter sendingFirst() {
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        Submitter submitter = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false, 300_000, false), events, SendJournal.none(), List.of());
+        opened.add(submitter);
+        return submitter;
+    }
+
+    /** 300,000 × 5/4 (refunds) + 25 %: the limit a liquidation goes out with before anything of its kind was simulated. */
+    private static final BigInteger PRIOR_GAS_LIMIT = BigInteger.valueOf(468_750);
+
+    @Test
+    void eachTransactionGoesOutWithTheModelsGasAndTheSimulationOfTheHeadStateVerifiesItAndTeachesTheModel() {
+        Submitter submitter = sendingFirst();
+        Liquidation one = liquidation("fast-one");
+        Liquidation two = liquidation("fast-two");
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.send(List.of(Submission.single(one), Submission.single(two)), head, nextTimestamp(head));
+
+        assertThat(hashes).allSatisfy(h -> assertThat(h).isPresent());
+        assertThat(rpc.received()).extracting(Tx::gasLimit).as("the prior's limit: the send did not wait for the simulation's 200,000")
+                .containsExactly(PRIOR_GAS_LIMIT, PRIOR_GAS_LIMIT);
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+        assertThat(rpc.simulations()).singleElement().satisfies(sim -> {
+            assertThat(sim.parent()).as("the state the plans were made on: our sends, mined or not, are in the bundle").isEqualTo(
+                    dev.margincall.chain.BlockTag.number(10));
+            assertThat(sim.transactions()).extracting(c -> c.data()).containsExactly(one.data(), two.data());
+        });
+        assertThat(submitter.gasModel().estimate(Submitter.gasKeys(Submission.single(one)).get(0))).as("learned from the simulation")
+                .isEqualTo(FakeEthRpc.DEFAULT_GAS.longValueExact());
+        assertThat(rpc.received()).as("nothing replaced: the limit was enough").hasSize(2);
+
+        Liquidation three = liquidation("fast-three");
+        submitter.send(List.of(Submission.single(three)), rpc.advanceTo(11), nextTimestamp(rpc.head()));
+        assertThat(lastReceived().gasLimit()).as("the next one goes out with the learned gas").isEqualTo(GAS_LIMIT);
+    }
+
+    @Test
+    void aTransactionTheSimulationSaysFailsIsCancelledAtItsNonceWhileItWaits() {
+        Submitter submitter = sendingFirst();
+        Liquidation doomed = liquidation("doomed");
+        rpc.reverts(doomed.data(), revert("someone was faster"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        String hash = submitter.send(List.of(Submission.single(doomed)), head, nextTimestamp(head)).get(0).orElseThrow();
+
+        assertThat(rpc.received()).hasSize(2);
+        assertThat(rpc.received().get(0).hash()).isEqualTo(hash);
+        assertThat(lastReceived().isCancellation()).isTrue();
+        assertThat(lastReceived().nonce()).as("the doomed transaction's nonce, so no gap").isEqualTo(FIRST_NONCE);
+        assertThat(events.of("cancelling")).singleElement().satisfies(e -> assertThat(e.detail()).contains("someone was faster"));
+        rpc.mine(lastReceived().hash(), 11, true);
+        submitter.onHead(rpc.advanceTo(11));
+        assertThat(events.kinds()).contains("cancelled");
+        assertThat(submitter.inFlightCount()).isZero();
+    }
+
+    @Test
+    void aGasLimitTheSimulationFindsTooLowIsRaisedByAReplacementAtTheSameNonce() {
+        Submitter submitter = sendingFirst();
+        Liquidation heavy = liquidation("heavy");
+        rpc.succeeds(heavy.data(), BigInteger.valueOf(400_000)); // needs 400,000 × 5/4 + 25 % = 625,000
+        BlockHeader head = rpc.advanceTo(10);
+
+        submitter.send(List.of(Submission.single(heavy)), head, nextTimestamp(head));
+
+        assertThat(rpc.received()).extracting(Tx::gasLimit).containsExactly(PRIOR_GAS_LIMIT, BigInteger.valueOf(625_000));
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE);
+        Tx first = rpc.received().get(0);
+        assertThat(lastReceived().maxFeePerGas()).as("a replacement's fee bump").isGreaterThan(first.maxFeePerGas());
+        assertThat(events.of("replaced")).singleElement().satisfies(e -> assertThat(e.detail()).startsWith(first.hash()));
+        assertThat(lastReceived().isCancellation()).isFalse();
+    }
+
     // ---- batches
 
     @Test

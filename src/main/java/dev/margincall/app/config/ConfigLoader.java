@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private static final java.util.regex.Pattern MARKET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
     static final Set<String> PROTOCOL_TYPES = Set.of("aave-v3", "morpho-blue");
     static final Set<String> EXECUTION_KEYS = Set.of("signer", "funding", "liquidatorContract", "uniswapV2Router", "minProfitUsd", "dustUsd",
-            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken", "batch");
+            "wrappedNative", "maxGasSharePct", "minPriorityFeeGwei", "replaceAfterBlocks", "maxReplacements", "backoffBlocks", "gas", "receiveAToken", "batch", "simulateBeforeSend");
     static final Set<String> SIGNER_KEYS = Set.of("privateKeyEnv", "keystore", "passwordEnv");
     static final Set<String> GAS_KEYS = Set.of("wallet", "flashLoan");
     static final Set<String> BATCH_KEYS = Set.of("maxItems", "maxGas");
@@ -265,9 +265,16 @@ public final class ConfigLoader {
                 batching = new KeeperConfig.Batching((int) maxItems, maxGas);
             }
         }
+        boolean simulateFirst = false;
+        JsonNode simulate = node.get("simulateBeforeSend");
+        if (simulate != null && !simulate.isBoolean()) {
+            problems.add(at + "simulateBeforeSend: true or false (true: simulate a block's transactions before sending the first)");
+        } else if (simulate != null) {
+            simulateFirst = simulate.asBoolean();
+        }
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
                 (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken,
-                batching);
+                batching, simulateFirst);
     }
 
     private KeeperConfig.Signer signer(JsonNode node) {

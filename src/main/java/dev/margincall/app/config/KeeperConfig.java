@@ -110,11 +110,13 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      * @param wrappedNative       the reserve that prices gas (WETH on Ethereum and most L2s); found by symbol when absent
      * @param maxGasSharePct      most of a liquidation's gross profit gas may take
      * @param replaceAfterBlocks  blocks a transaction may wait before it is replaced with a higher fee (or cancelled)
+     * @param simulateBeforeSend  simulate a block's transactions before the first is sent (slower to the wire by a round trip and
+     *                            the EVM time of all of them); default false: sent at once, verified by the same simulation meanwhile
      */
     public record Execution(Signer signer, Funding funding, Optional<Address> liquidatorContract, Optional<Address> uniswapV2Router,
                             BigDecimal minProfitUsd, BigDecimal dustUsd, Optional<Address> wrappedNative, int maxGasSharePct,
                             BigInteger minPriorityFeeWei, int replaceAfterBlocks, int maxReplacements, int backoffBlocks,
-                            long walletGas, long flashLoanGas, boolean receiveAToken, Batching batching) {
+                            long walletGas, long flashLoanGas, boolean receiveAToken, Batching batching, boolean simulateBeforeSend) {
 
         // The documented defaults of the optional keys (README, config/*.yaml): ConfigLoader and code-built configs share them.
         public static final BigDecimal DEFAULT_MIN_PROFIT_USD = BigDecimal.ONE;
@@ -131,17 +133,30 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
         public static Execution defaults(Signer signer, Funding funding) {
             return new Execution(signer, funding, Optional.empty(), Optional.empty(), DEFAULT_MIN_PROFIT_USD, DEFAULT_DUST_USD, Optional.empty(),
                     DEFAULT_MAX_GAS_SHARE_PCT, gweiToWei(DEFAULT_MIN_PRIORITY_FEE_GWEI), DEFAULT_REPLACE_AFTER_BLOCKS, DEFAULT_MAX_REPLACEMENTS,
-                    DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false, Batching.DEFAULT);
+                    DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false, Batching.DEFAULT, false);
         }
 
         public Execution withLiquidatorContract(Optional<Address> contract) {
             return new Execution(signer, funding, contract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
-                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching);
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching,
+                    simulateBeforeSend);
         }
 
         public Execution withUniswapV2Router(Optional<Address> router) {
             return new Execution(signer, funding, liquidatorContract, router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
-                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching);
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching,
+                    simulateBeforeSend);
+        }
+
+        public Execution withBatching(Batching newBatching) {
+            return new Execution(signer, funding, liquidatorContract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, newBatching,
+                    simulateBeforeSend);
+        }
+
+        public Execution withSimulateBeforeSend(boolean simulateFirst) {
+            return new Execution(signer, funding, liquidatorContract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching, simulateFirst);
         }
 
         public static BigInteger gweiToWei(BigDecimal gwei) {
@@ -159,8 +174,8 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      */
     public record Batching(int maxItems, long maxGas) {
 
-        public static final Batching DEFAULT = new Batching(32, 8_000_000);
-        public static final Batching OFF = new Batching(1, 8_000_000);
+        public static final Batching DEFAULT = new Batching(32, 12_000_000);
+        public static final Batching OFF = new Batching(1, 12_000_000);
 
         public Batching {
             if (maxItems < 1 || maxGas < 100_000) {

@@ -61,6 +61,7 @@ public class Web3jEthRpc implements EthRpc {
 
     public Web3jEthRpc(String url, Duration timeout) {
         this.httpClient = new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(timeout)
                 .callTimeout(timeout)

@@ -50,6 +50,11 @@ final class AaveV3Encoder implements LiquidationEncoder {
      * itself (the transaction reverts unless the loan and its premium are repaid; the owner's tokens are never touched).
      */
     @Override
+    public boolean hasBatchEntry() {
+        return true;
+    }
+
+    @Override
     public Optional<ContractCall> contractFundedBatch(Address liquidator, List<BatchItem> items) {
         Map<List<Address>, BigInteger[]> pairs = new LinkedHashMap<>(); // path -> {Σ minAmountOut, Σ collateral}
         for (BatchItem item : items) {

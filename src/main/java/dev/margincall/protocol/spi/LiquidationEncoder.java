@@ -38,6 +38,11 @@ public interface LiquidationEncoder {
         return Optional.empty();
     }
 
+    /** Whether {@link #contractFundedBatch} builds batches (asked for every plan: answered without encoding anything). */
+    default boolean hasBatchEntry() {
+        return false;
+    }
+
     /** What contract funding costs on top of the debt repaid, in basis points of it (Aave: the flash-loan premium; 0 where none). */
     int fundingPremiumBps();
 

@@ -151,8 +151,10 @@ class ConfigLoaderTest {
                   liquidatorContract: "0x95bD8D42f30351685e96C62EDdc0d0613bf9a87A"
                   uniswapV2Router: "0x922D6956C99E12DFeB3224DEA977D0939758A1Fe"
                   minProfitUsd: 0.1
+                  batch: { maxItems: 12 }
                 """), k -> null);
         KeeperConfig.Execution execution = config.execution().orElseThrow();
+        assertThat(execution.batching()).as("maxGas at its default").isEqualTo(new KeeperConfig.Batching(12, KeeperConfig.Batching.DEFAULT.maxGas()));
         assertThat(execution.funding()).isEqualTo(dev.margincall.strategy.Funding.FLASH_LOAN);
         assertThat(execution.signer().privateKeyEnv()).contains("MC_PRIVATE_KEY");
         assertThat(execution.minProfitUsd()).isEqualByComparingTo("0.1"); // exact: no binary floating point
@@ -190,6 +192,7 @@ class ConfigLoaderTest {
                   maxGasSharePct: 150
                   receiveAToken: "yes"
                   gass: {}
+                  batch: { maxItems: 1000, maxGas: 50000 }
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, k -> null)).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.signer.privateKey: a private key never goes in the config file"));
@@ -198,6 +201,7 @@ class ConfigLoaderTest {
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.minProfitUsd: must be a number of 0 or more"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.maxGasSharePct: a share of the profit, 1 to 100"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.receiveAToken: true or false"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.batch: maxItems 1 to 256 and maxGas 100000 to 30000000"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("execution.gass: unknown key (did you mean 'gas'?)"));
             // the key's value is never echoed back
             assertThat(String.join("\n", e.problems())).doesNotContain("0x0123");
