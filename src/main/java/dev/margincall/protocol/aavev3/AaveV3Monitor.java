@@ -7,6 +7,7 @@ import dev.margincall.chain.head.HeadListener;
 import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.LogQuery;
 import dev.margincall.chain.logs.LogStream;
+import dev.margincall.chain.logs.PendingEvents;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.observability.HealthFactorDistribution;
@@ -70,7 +71,7 @@ public final class AaveV3Monitor implements HeadListener {
     private Market market;
     private AccountSet accounts;
     private OracleEvents oracleEvents;
-    private LiquidationsSeen liquidations;
+    private PendingEvents<LiquidationCallEvent> liquidations;
     private LogStream stream;
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
@@ -112,7 +113,9 @@ public final class AaveV3Monitor implements HeadListener {
         market = reader.loadMarket(contracts, tag);
         oracleEvents = new OracleEvents(contracts.oracle(), reader.loadSources(contracts, market, tag));
         accounts = new AccountSet(contracts.pool());
-        liquidations = new LiquidationsSeen(contracts.pool());
+        Address pool = contracts.pool();
+        liquidations = new PendingEvents<>(log -> log.address().equals(pool) && LiquidationCallEvent.matches(log)
+                ? java.util.Optional.of(LiquidationCallEvent.decode(log)) : java.util.Optional.empty());
         stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents, liquidations),
                 new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
         stream.start();
@@ -184,7 +187,7 @@ public final class AaveV3Monitor implements HeadListener {
     }
 
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
-    List<LiquidationsSeen.Seen> drainLiquidations() {
+    List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {
         return liquidations.drain();
     }
 

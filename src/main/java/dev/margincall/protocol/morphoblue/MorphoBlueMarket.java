@@ -98,9 +98,10 @@ public final class MorphoBlueMarket implements LendingMarket {
         monitor.onHead(head);
     }
 
-    /** Nothing to keep yet: a restart rescans from {@code startBlock}. */
+    /** Writes the log checkpoint (markets and positions known, cursor): a restart resumes after it. */
     @Override
     public void flush() {
+        monitor.flush();
     }
 
     @Override

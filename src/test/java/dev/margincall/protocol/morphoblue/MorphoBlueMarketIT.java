@@ -59,7 +59,8 @@ class MorphoBlueMarketIT {
         Deployment.MorphoBlue morpho = deployment.morphoBlue();
         UsdPrices usd = new AaveOracleUsdPrices(devnet.chain(), deployment.multicall3(), deployment.aaveV3().oracle());
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(devnet.chain(),
-                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), Optional.empty()), usd);
+                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), 5, Optional.empty()), usd,
+                new dev.margincall.chain.logs.InMemoryCheckpointStore(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "devnet");
         market = new MorphoBlueMarket(new MarketId("morpho-blue", "devnet"), monitor, usd, morpho.morpho());
         BlockHeader head = devnet.chain().block(BlockTag.LATEST);
         market.start(head);
