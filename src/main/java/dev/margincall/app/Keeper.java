@@ -304,7 +304,14 @@ final class Keeper implements HeadListener {
                 : market.encoder().contractFunded(execution.liquidators().get(market.id()), plan.quote(), plan.route().path(), plan.minAmountOut(),
                         plan.minProfitTokens());
         BigInteger minProfit = costs.valuation().fromUsdCeil(strategy.settings().minProfitUsd());
-        return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(minProfit));
+        BigInteger gross = plan.grossProfitBase();
+        Optional<BigInteger> lossAllowed = plan.quote().badDebtLossAllowance();
+        if (lossAllowed.isPresent() && plan.netProfitBase().compareTo(minProfit) < 0) {
+            // realizing bad debt at an accepted loss (the strategy checked it): gas may spend the allowance too, no minimum applies
+            gross = gross.add(lossAllowed.get());
+            minProfit = BigInteger.ZERO;
+        }
+        return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(gross), costs.baseToWeiCeil(minProfit));
     }
 
     /**

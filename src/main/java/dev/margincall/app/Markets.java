@@ -79,6 +79,6 @@ final class Markets {
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(keys.morpho(), config.chain().multicall3(),
                 protocol.startBlock(), config.chain().confirmations(), keys.markets().isEmpty() ? Optional.empty() : Optional.of(keys.markets())),
                 usd, checkpoints, registry, id.name());
-        return new MorphoBlueMarket(id, monitor, usd, keys.morpho());
+        return new MorphoBlueMarket(id, monitor, usd, keys.morpho(), keys.badDebtLossCapUsd());
     }
 }

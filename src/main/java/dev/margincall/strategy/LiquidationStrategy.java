@@ -110,6 +110,9 @@ public final class LiquidationStrategy {
     }
 
     private Evaluated judge(LiquidationPlan plan, Quote quote, ExecutionCosts costs) {
+        if (quote.realizesBadDebt() && plan.netProfitBase().compareTo(minProfit(costs)) < 0) {
+            return realizingBadDebt(plan, quote);
+        }
         if (plan.netProfitBase().signum() <= 0) {
             return Evaluated.rejected(RejectReason.NOT_PROFITABLE, describe(quote) + ": profit " + plan.grossProfitBase() + " - gas "
                     + plan.gasCostBase() + " base units");
@@ -117,6 +120,30 @@ public final class LiquidationStrategy {
         if (plan.netProfitBase().compareTo(minProfit(costs)) < 0) {
             return Evaluated.rejected(RejectReason.BELOW_MIN_PROFIT, describe(quote) + ": net profit " + plan.netProfitBase()
                     + " value units is below the minimum " + minProfit(costs));
+        }
+        return new Evaluated(plan, null, null);
+    }
+
+    /**
+     * A liquidation that realizes bad debt below the minimum profit: planned only when its market accepts a loss for it
+     * and the loss (net of gas) is within that allowance. Contract funding cannot lose tokens (the sale must repay the
+     * debt, the contract's minimum profit is then zero): only gas is lost there.
+     */
+    private static Evaluated realizingBadDebt(LiquidationPlan plan, Quote quote) {
+        BigInteger loss = plan.netProfitBase().negate().max(BigInteger.ZERO);
+        Optional<BigInteger> allowed = quote.badDebtLossAllowance();
+        if (allowed.isEmpty() || loss.compareTo(allowed.get()) > 0) {
+            return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt would " + (loss.signum() > 0
+                    ? "lose " + loss : "earn " + plan.netProfitBase()) + " value units; " + allowed.map(a -> "the market accepts a loss of at most " + a)
+                    .orElse("realizeBadDebt is off for this market"));
+        }
+        if (plan.funding() == Funding.FLASH_LOAN) {
+            if (plan.profitTokens().signum() < 0) {
+                return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt, the sale of the collateral ("
+                        + plan.swapOut() + ") does not repay the debt and the premium");
+            }
+            plan = new LiquidationPlan(plan.position(), plan.funding(), quote, plan.route(), plan.swapOut(), plan.flashPremium(), BigInteger.ZERO,
+                    quote.debtToCover().add(plan.flashPremium()), plan.grossProfitBase(), plan.gasCostBase(), plan.gas(), plan.valuation());
         }
         return new Evaluated(plan, null, null);
     }
