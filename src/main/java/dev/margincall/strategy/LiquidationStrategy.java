@@ -134,18 +134,23 @@ public final class LiquidationStrategy {
         Optional<BigInteger> allowed = quote.badDebtLossAllowance();
         if (allowed.isEmpty() || loss.compareTo(allowed.get()) > 0) {
             return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt would " + (loss.signum() > 0
-                    ? "lose " + loss : "earn " + plan.netProfitBase()) + " value units; " + allowed.map(a -> "the market accepts a loss of at most " + a)
-                    .orElse("realizeBadDebt is off for this market"));
+                    ? "lose " + usd(plan, loss) : "earn " + usd(plan, plan.netProfitBase())) + " after gas; " + allowed.map(a -> "the market accepts a loss of at most "
+                    + usd(plan, a) + " (maxBadDebtLossUsd)").orElse("realizeBadDebt is off for this market"));
         }
         if (plan.funding() == Funding.FLASH_LOAN) {
             if (plan.profitTokens().signum() < 0) {
                 return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt, the sale of the collateral ("
                         + plan.swapOut() + ") does not repay the debt and the premium");
             }
-            plan = new LiquidationPlan(plan.position(), plan.funding(), quote, plan.route(), plan.swapOut(), plan.flashPremium(), BigInteger.ZERO,
-                    quote.debtToCover().add(plan.flashPremium()), plan.grossProfitBase(), plan.gasCostBase(), plan.gas(), plan.valuation());
+            return new Evaluated(new LiquidationPlan(plan.position(), plan.funding(), quote, plan.route(), plan.swapOut(), plan.flashPremium(),
+                    BigInteger.ZERO, quote.debtToCover().add(plan.flashPremium()), plan.grossProfitBase(), plan.gasCostBase(), plan.gas(),
+                    plan.valuation()), null, null);
         }
         return new Evaluated(plan, null, null);
+    }
+
+    private static String usd(LiquidationPlan plan, BigInteger value) {
+        return "$" + plan.valuation().usd(value).toPlainString() + " (" + value + " value units)";
     }
 
     private static String describe(Quote quote) {

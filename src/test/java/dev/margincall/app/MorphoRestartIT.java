@@ -1,7 +1,5 @@
 package dev.margincall.app;
 
-import static dev.margincall.chain.abi.Abi.address;
-import static dev.margincall.chain.abi.Abi.uint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -12,7 +10,6 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.LogFilter;
-import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.logs.Checkpoint;
 import dev.margincall.chain.logs.FileCheckpointStore;
 import dev.margincall.core.Address;
@@ -25,7 +22,6 @@ import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.devnet.DevnetProtocol;
 import dev.margincall.devnet.MorphoBorrower;
 import dev.margincall.devnet.MorphoParams;
-import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.morphoblue.MorphoBlueEvents;
@@ -79,6 +75,7 @@ class MorphoRestartIT {
         Path checkpointFile = state.resolve("morpho-blue-" + deployment.morphoBlue().morpho().hex() + ".json");
         chain.setBalance(KeeperIT.KEEPER, BigInteger.TEN.pow(20));
         chain.setBalance(USER, BigInteger.TEN.pow(20));
+        MorphoActions user = new MorphoActions(devnet, USER);
         chain.mine(10); // the seeding final at the start: the kill's replay is the blocks below, not the devnet's history
 
         // 1. `run` as its own process; events while it follows the chain; kill -9 (no final checkpoint)
@@ -86,8 +83,9 @@ class MorphoRestartIT {
         try {
             first.awaitLine("keeper started", Duration.ofSeconds(120));
             Checkpoint atStart = new FileCheckpointStore(checkpointFile).load().orElseThrow();
-            openPosition(devnet, "WETH/USDC", BigInteger.TEN.pow(18), BigInteger.valueOf(500_000_000L));
-            giveCollateral(devnet, "WBTC/USDC", devnet.morphoBorrowers().get("WBTC/USDC").get(0).address(), BigInteger.valueOf(1_000));
+            user.openPosition("WETH/USDC", BigInteger.TEN.pow(18), BigInteger.valueOf(500_000_000L));
+            user.supplyCollateral(MorphoActions.market(devnet, "WBTC/USDC"), devnet.morphoBorrowers().get("WBTC/USDC").get(0).address(),
+                    BigInteger.valueOf(1_000));
             Thread.sleep(1_500); // the child delivers these blocks (polling every 50 ms) but checkpoints new heads at most every 10 s
             first.process().destroyForcibly();
             assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -100,16 +98,16 @@ class MorphoRestartIT {
         assertThat(afterKill.cursor().number()).as("the kill left blocks with events after the checkpoint").isLessThan(chain.blockNumber());
 
         // 2. events while it is down, among them a market created and a position in it
-        MorphoParams created = createMarket(devnet);
-        supplyCollateral(devnet, created, USER, BigInteger.TEN.pow(18));
-        withdrawCollateral(devnet, MorphoParams.of(deployment.morphoBlue().market("WETH/USDC")), BigInteger.TEN.pow(17));
+        MorphoParams created = MorphoActions.createMarket(devnet);
+        user.supplyCollateral(created, USER, BigInteger.TEN.pow(18));
+        user.withdrawCollateral(MorphoActions.market(devnet, "WETH/USDC"), BigInteger.TEN.pow(17));
 
         // 3. resume in this process: exactly the logs after the kill's checkpoint, state equal to a fresh scan; then a graceful stop
         Checkpoint afterStop = resumeAndCompare(devnet, afterKill, created.id());
 
         // 4. events after the graceful stop, resume again
-        openPosition(devnet, "WSTETH/WETH", BigInteger.TEN.pow(18), BigInteger.TEN.pow(17));
-        giveCollateral(devnet, "WETH/USDC", USER, BigInteger.TEN.pow(15));
+        user.openPosition("WSTETH/WETH", BigInteger.TEN.pow(18), BigInteger.TEN.pow(17));
+        user.supplyCollateral(MorphoActions.market(devnet, "WETH/USDC"), USER, BigInteger.TEN.pow(15));
         Checkpoint again = resumeAndCompare(devnet, afterStop, created.id());
         assertThat(again.cursor().number()).isGreaterThan(afterStop.cursor().number());
     }
@@ -212,47 +210,6 @@ class MorphoRestartIT {
 
     private static void release(ListAppender<ILoggingEvent> logs) {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
-
-    // --- Morpho events on the devnet, each transaction its own block (automine) ----------------------------------
-
-    /** USER supplies {@code collateral} and borrows {@code borrow} in the named market. */
-    private static void openPosition(Devnet devnet, String market, BigInteger collateral, BigInteger borrow) {
-        MorphoParams params = MorphoParams.of(devnet.deployment().morphoBlue().market(market));
-        supplyCollateral(devnet, params, USER, collateral);
-        new Transactor(devnet.chain()).send("borrow", USER, devnet.deployment().morphoBlue().morpho(),
-                Abi.call("borrow((address,address,address,address,uint256),uint256,uint256,address,address)",
-                        params.with(uint(borrow), uint(0), address(USER), address(USER))), 500_000);
-    }
-
-    /** USER supplies {@code amount} of collateral on behalf of {@code onBehalf}: a position event of someone else's position. */
-    private static void giveCollateral(Devnet devnet, String market, Address onBehalf, BigInteger amount) {
-        supplyCollateral(devnet, MorphoParams.of(devnet.deployment().morphoBlue().market(market)), onBehalf, amount);
-    }
-
-    private static void supplyCollateral(Devnet devnet, MorphoParams params, Address onBehalf, BigInteger amount) {
-        Transactor tx = new Transactor(devnet.chain());
-        Address morpho = devnet.deployment().morphoBlue().morpho();
-        tx.send("mint collateral", USER, params.collateralToken(), Abi.call("mint(uint256)", uint(amount)));
-        tx.send("approve Morpho", USER, params.collateralToken(), Abi.call("approve(address,uint256)", address(morpho), uint(amount)));
-        tx.send("supplyCollateral", USER, morpho, Abi.call("supplyCollateral((address,address,address,address,uint256),uint256,address,bytes)",
-                params.with(uint(amount), address(onBehalf), Abi.bytes("0x"))), 500_000);
-    }
-
-    private static void withdrawCollateral(Devnet devnet, MorphoParams params, BigInteger amount) {
-        new Transactor(devnet.chain()).send("withdrawCollateral", USER, devnet.deployment().morphoBlue().morpho(),
-                Abi.call("withdrawCollateral((address,address,address,address,uint256),uint256,address,address)",
-                        params.with(uint(amount), address(USER), address(USER))), 500_000);
-    }
-
-    /** A fourth market: WETH/USDC's tokens, oracle and IRM at another enabled LLTV. */
-    private static MorphoParams createMarket(Devnet devnet) {
-        Deployment.MorphoMarket template = devnet.deployment().morphoBlue().market("WETH/USDC");
-        MorphoParams params = new MorphoParams(template.loanToken(), template.collateralToken(), template.oracle(), template.irm(),
-                new BigInteger("945000000000000000"));
-        new Transactor(devnet.chain()).send("create a market", DevnetDeployer.DEPLOYER, devnet.deployment().morphoBlue().morpho(),
-                Abi.call("createMarket((address,address,address,address,uint256))", params.fields()), 1_000_000);
-        return params;
     }
 
     static Path yaml(Deployment deployment) throws IOException {

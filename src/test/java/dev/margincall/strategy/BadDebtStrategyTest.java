@@ -59,7 +59,7 @@ class BadDebtStrategyTest {
         PlanDecision decision = wallet(small(true, Optional.empty()));
         assertThat(decision).isInstanceOfSatisfying(PlanDecision.Rejected.class, r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.BAD_DEBT_LOSS);
-            assertThat(r.detail()).contains("lose " + LOSS).contains("realizeBadDebt is off");
+            assertThat(r.detail()).contains("lose $0.74 (" + LOSS + " value units) after gas").contains("realizeBadDebt is off");
         });
         assertThat(wallet(small(false, Optional.of(E18)))).as("no bad debt: an allowance changes nothing")
                 .isInstanceOfSatisfying(PlanDecision.Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.NOT_PROFITABLE));
@@ -73,7 +73,7 @@ class BadDebtStrategyTest {
         PlanDecision over = wallet(small(true, Optional.of(LOSS.subtract(BigInteger.ONE))));
         assertThat(over).isInstanceOfSatisfying(PlanDecision.Rejected.class, r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.BAD_DEBT_LOSS);
-            assertThat(r.detail()).contains("at most " + LOSS.subtract(BigInteger.ONE));
+            assertThat(r.detail()).contains("at most $0.73999999 (" + LOSS.subtract(BigInteger.ONE) + " value units)");
         });
     }
 
