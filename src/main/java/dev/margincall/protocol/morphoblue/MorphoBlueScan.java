@@ -110,7 +110,7 @@ public final class MorphoBlueScan {
      * The markets (with the configured ones created before {@code startBlock}) and the positions of {@code keys} in them,
      * read at {@code head} in one batched round per kind, with interest accrued to its timestamp.
      */
-    Result at(BlockHeader head, Map<String, MarketParams> created, java.util.Collection<MorphoBlueEvents.PositionTouched> keys) {
+    public Result at(BlockHeader head, Map<String, MarketParams> created, java.util.Collection<MorphoBlueEvents.PositionTouched> keys) {
         BlockTag tag = BlockTag.number(head.number());
         Map<String, MarketParams> markets = withConfigured(created, tag);
         List<String> ids = List.copyOf(markets.keySet());
