@@ -58,6 +58,7 @@ public final class AaveV3Monitor implements HeadListener {
     private final Settings settings;
     private final CheckpointStore checkpoints;
     private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Tags labels;
     private final AaveV3Reader reader;
     private final Random random;
     private final Counter shadowChecks;
@@ -94,6 +95,7 @@ public final class AaveV3Monitor implements HeadListener {
         this.checkpoints = checkpoints;
         this.registry = registry;
         this.reader = new AaveV3Reader(rpc, multicall3);
+        this.labels = io.micrometer.core.instrument.Tags.of("protocol", AaveV3Scanner.PROTOCOL, "market", marketName);
         this.random = new Random(settings.randomSeed());
         this.shadowChecks = Counter.builder(MetricNames.SHADOW_CHECKS).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
         this.shadowMismatches = Counter.builder(MetricNames.SHADOW_MISMATCHES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
@@ -117,7 +119,7 @@ public final class AaveV3Monitor implements HeadListener {
         liquidations = new PendingEvents<>(log -> log.address().equals(pool) && LiquidationCallEvent.matches(log)
                 ? java.util.Optional.of(LiquidationCallEvent.decode(log)) : java.util.Optional.empty());
         stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents, liquidations),
-                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
+                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry, labels);
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();

@@ -7,8 +7,10 @@ import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.LogStream;
 import dev.margincall.observability.HealthFactorDistribution;
 import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.abi.Abi;
@@ -65,6 +67,8 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final CheckpointStore checkpoints;
     private final MeterRegistry registry;
     private final Timer blockUpdate;
+    private final Tags labels;
+    private final Counter silentMoves;
     private final HealthFactorDistribution healthFactors;
     private final BigInteger[] hfBounds;
 
@@ -98,7 +102,10 @@ public final class MorphoBlueMonitor implements HeadListener {
         this.checkpoints = checkpoints;
         this.registry = registry;
         // the same meters as Aave's monitor, told apart by the protocol label (dashboards and alerts select on it)
-        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tag("protocol", PROTOCOL).tag("market", marketName).register(registry);
+        this.labels = Tags.of("protocol", PROTOCOL, "market", marketName);
+        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tags(labels).register(registry);
+        // Morpho's oracles emit no event: every move is seen by reading each market's price() every head
+        this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tags(labels).tag("trigger", "silent").register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.accountCount).tag("protocol", PROTOCOL).tag("market", marketName).register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", PROTOCOL).tag("market", marketName)
                 .register(registry);
@@ -116,7 +123,7 @@ public final class MorphoBlueMonitor implements HeadListener {
     public synchronized void start(BlockHeader head) {
         logs = new MorphoLogs(settings.markets().map(ids -> Set.copyOf(ids.stream().map(MorphoBlueEvents::normalizedId).toList())));
         stream = new LogStream(rpc, MorphoBlueScan.logQuery(settings.morpho()), checkpoints, logs,
-                MorphoBlueScan.logSettings(settings.startBlock(), settings.confirmations(), CHECKPOINT_EVERY), registry);
+                MorphoBlueScan.logSettings(settings.startBlock(), settings.confirmations(), CHECKPOINT_EVERY), registry, labels);
         stream.start();
         stream.advanceTo(head);
         logs.drainTouched(); // every position is read below
@@ -172,6 +179,14 @@ public final class MorphoBlueMonitor implements HeadListener {
         List<MarketState> stored = reader.markets(ids, tag);
         List<BigInteger> rates = reader.borrowRates(marketParams, stored, tag);
         List<BigInteger> prices = reader.prices(marketParams.stream().map(MarketParams::oracle).toList(), tag);
+        for (int i = 0; i < ids.size(); i++) {
+            MorphoBlueScan.ScannedMarket before = markets.get(ids.get(i));
+            if (before != null && !before.price().equals(prices.get(i))) {
+                silentMoves.increment();
+                log.atInfo().addKeyValue("event", "price").addKeyValue("market", ids.get(i)).addKeyValue("block", head.number())
+                        .addKeyValue("from", before.price()).addKeyValue("to", prices.get(i)).addKeyValue("trigger", "silent").log("Morpho oracle price moved");
+            }
+        }
         markets.clear();
         for (int i = 0; i < ids.size(); i++) {
             MarketState accrued = InterestAccrual.accrue(stored.get(i), rates.get(i), head.timestamp()).market();
