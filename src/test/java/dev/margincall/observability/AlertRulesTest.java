@@ -27,7 +27,7 @@ class AlertRulesTest {
     void promtoolAcceptsTheRulesAndTheConfig() throws Exception {
         Run rules = promtool("check", "rules", "alerts.yml");
         assertThat(rules.exit()).as(rules.output()).isZero();
-        assertThat(rules.output()).contains("SUCCESS: 10 rules found");
+        assertThat(rules.output()).contains("SUCCESS: 11 rules found");
         Run config = promtool("check", "config", "prometheus.yml");
         assertThat(config.exit()).as(config.output()).isZero();
         assertThat(config.output()).as("prometheus.yml loads the rules").contains("alerts.yml");
