@@ -77,7 +77,6 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final Map<MorphoBlueEvents.PositionTouched, PositionHealth> health = new LinkedHashMap<>();
     /** Each account's positions, so one account's opportunity does not walk every position. */
     private final Map<Address, List<MorphoBlueEvents.PositionTouched>> byAccount = new LinkedHashMap<>();
-    private final List<Seen> liquidations = new ArrayList<>();
     private final Map<Address, Integer> decimals = new LinkedHashMap<>();
     /** Every market watched: those the logs created and the configured ones created before {@code startBlock}. */
     private Map<String, MarketParams> params = Map.of();
@@ -134,7 +133,6 @@ public final class MorphoBlueMonitor implements HeadListener {
         positions.clear();
         health.clear();
         byAccount.clear();
-        liquidations.clear();
         scanned.markets().forEach(m -> markets.put(m.id(), m));
         params = paramsOf(markets.values());
         for (MorphoBlueScan.Row row : scanned.rows()) {
@@ -151,15 +149,13 @@ public final class MorphoBlueMonitor implements HeadListener {
     /** Retracts the logs of the removed blocks: their positions are re-read (or forgotten) and their markets dropped at the next head. */
     @Override
     public synchronized void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
-        stream.rollback(commonAncestor);
-        collectLiquidations();
+        stream.rollback(commonAncestor); // also retracts the removed blocks' liquidations not drained yet
     }
 
     /** A block's Morpho events (markets created, positions touched, liquidations); the state is read at {@link #onHead}. */
     @Override
     public synchronized void onBlock(BlockHeader header) {
         stream.advanceTo(header);
-        collectLiquidations();
     }
 
     @Override
@@ -169,7 +165,6 @@ public final class MorphoBlueMonitor implements HeadListener {
 
     private synchronized void update(BlockHeader head) {
         stream.advanceTo(head); // a no-op after onBlock(head); a head not announced block by block still brings its logs
-        collectLiquidations();
         BlockTag tag = BlockTag.number(head.number());
         if (logs.drainMarketsChanged()) {
             params = scan.withConfigured(logs.markets(), tag);
@@ -218,10 +213,6 @@ public final class MorphoBlueMonitor implements HeadListener {
         Map<String, MarketParams> out = new LinkedHashMap<>();
         scanned.forEach(m -> out.put(m.id(), m.params()));
         return out;
-    }
-
-    private void collectLiquidations() {
-        logs.drainLiquidations().forEach(s -> liquidations.add(new Seen(s.event(), s.block(), s.transactionHash())));
     }
 
     /** Writes the log checkpoint if blocks since the last one are not in it: on a graceful stop. */
@@ -363,9 +354,8 @@ public final class MorphoBlueMonitor implements HeadListener {
         return dev.margincall.chain.abi.TokenSymbols.read(rpc, assets(), tag);
     }
 
+    /** The Liquidate events of the blocks delivered since the last call (those a reorg removed meanwhile are retracted). */
     public synchronized List<Seen> drainLiquidations() {
-        List<Seen> out = List.copyOf(liquidations);
-        liquidations.clear();
-        return out;
+        return logs == null ? List.of() : logs.drainLiquidations().stream().map(s -> new Seen(s.event(), s.block(), s.transactionHash())).toList();
     }
 }

@@ -85,7 +85,7 @@ final class MorphoLogs implements LogSink {
 
     /** The markets whose {@code CreateMarket} was delivered (and not retracted), in creation order. */
     Map<String, MarketParams> markets() {
-        return Map.copyOf(markets);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(markets)); // in creation order: scan rows and reads follow it
     }
 
     /** True once when markets were created or retracted since the last call. */
@@ -95,9 +95,9 @@ final class MorphoLogs implements LogSink {
         return changed;
     }
 
-    /** Every position an event touched (and that no reorg took back entirely). */
+    /** Every position an event touched (and that no reorg took back entirely), in the order of their first events. */
     Set<MorphoBlueEvents.PositionTouched> positions() {
-        return Set.copyOf(events.keySet());
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(events.keySet()));
     }
 
     boolean known(MorphoBlueEvents.PositionTouched key) {
