@@ -100,8 +100,9 @@ public final class LiquidationStrategy {
         return judge(plan, quote, costs);
     }
 
+    /** Debt below the dust threshold, unless realizing bad debt its market accepts a loss for (the small ones are most of those). */
     private boolean dust(Quote quote, ExecutionCosts costs) {
-        return quote.debtValue().compareTo(costs.valuation().fromUsdCeil(settings.dustUsd())) < 0;
+        return quote.debtValue().compareTo(costs.valuation().fromUsdCeil(settings.dustUsd())) < 0 && quote.badDebtLossAllowance().isEmpty();
     }
 
     /** The configured minimum profit in the market's value unit (rounded up). */

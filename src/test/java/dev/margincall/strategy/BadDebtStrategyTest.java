@@ -78,6 +78,15 @@ class BadDebtStrategyTest {
     }
 
     @Test
+    void realizingBadDebtWithAnAllowanceIsNotDustTheOthersAre() {
+        // 0.5 USDC repaid for 0.00025 WETH ($0.525): below the $1 dust threshold
+        Quote tiny = new BadDebtQuote(wethForUsdc(BigInteger.valueOf(500_000), BigInteger.valueOf(250_000_000_000_000L)), true, Optional.of(E18));
+        assertThat(wallet(tiny)).isInstanceOf(PlanDecision.Planned.class);
+        Quote off = new BadDebtQuote(wethForUsdc(BigInteger.valueOf(500_000), BigInteger.valueOf(250_000_000_000_000L)), true, Optional.empty());
+        assertThat(wallet(off)).isInstanceOfSatisfying(PlanDecision.Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.DUST));
+    }
+
+    @Test
     void contractFundingLosesOnlyGasTheSaleMustRepayTheDebt() {
         PlanDecision covered = strategy(Funding.FLASH_LOAN, 1).plan(POSITION, List.of(small(true, Optional.of(E18))), deepPools(), CHEAP_GAS, Map.of());
         assertThat(covered).isInstanceOfSatisfying(PlanDecision.Planned.class, p -> {
