@@ -51,6 +51,8 @@ class BenchMorphoIT {
                 naive.path("steady").path("requests").asDouble(), naive.path("steady").path("jsonRpcCalls").asDouble(),
                 report.path("marginCall").path("recall").path("firstBlockShare").asText(), report.path("naive").path("recall").path("firstBlockShare").asText());
         assertThat(naive.path("steady").path("jsonRpcCalls").asDouble()).as("naive JSON-RPC calls per quiet block").isGreaterThanOrEqualTo(POSITIONS);
+        // the head's header, the block's logs, and two Multicall3 rounds (totals + prices + USD prices; then the IRMs' rates)
+        assertThat(marginCall.path("steady").path("requests").asDouble()).as("Margin Call requests per quiet block").isLessThanOrEqualTo(4.0);
         assertThat(marginCall.path("steady").path("jsonRpcCalls").asDouble()).as("Margin Call calls per quiet block: no position read")
                 .isLessThan(POSITIONS / 10.0);
         assertThat(report.path("backfill").path("logs").asLong()).as("every Morpho borrower's collateral and borrow are in the backfill")

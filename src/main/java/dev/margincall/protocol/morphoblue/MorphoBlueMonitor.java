@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * Keeps one Morpho Blue contract's positions evaluated block after block. Its logs come through a {@link LogStream}
  * into {@link MorphoLogs} (markets created, positions touched, liquidations), checkpointed with the stream's cursor,
  * so a restart replays only the blocks after the checkpoint and a reorg retracts exactly what it removed. Start: the
- * stream catches up, then every market and position is read at the head. Each new head: every market's totals,
- * borrow rate and oracle price (read at every head: an oracle may move without an event, and interest moves every
- * block), the touched positions, then everyone evaluated with interest accrued to the head's timestamp.
+ * stream catches up, then every market and position is read at the head. Each new head, in two Multicall3 rounds
+ * ({@link MorphoBlueReader#head}): every market's totals, oracle price and loan token's USD price, then its borrow rate
+ * with the touched positions (read at every head: an oracle may move without an event, and interest moves every
+ * block), then everyone evaluated with interest accrued to the head's timestamp.
  */
 public final class MorphoBlueMonitor implements HeadListener {
 
@@ -171,9 +172,19 @@ public final class MorphoBlueMonitor implements HeadListener {
         }
         List<String> ids = List.copyOf(params.keySet());
         List<MarketParams> marketParams = ids.stream().map(params::get).toList();
-        List<MarketState> stored = reader.markets(ids, tag);
-        List<BigInteger> rates = reader.borrowRates(marketParams, stored, tag);
-        List<BigInteger> prices = reader.prices(marketParams.stream().map(MarketParams::oracle).toList(), tag);
+        // read before they are forgotten: a failed read leaves them touched, and the next head reads them
+        List<MorphoBlueEvents.PositionTouched> touched = logs.drainTouched();
+        List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> logs.known(k) && params.containsKey(k.id())).toList();
+        MorphoBlueReader.HeadReads reads;
+        try {
+            reads = reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
+        } catch (RuntimeException e) {
+            logs.touchAgain(touched);
+            throw e;
+        }
+        List<MarketState> stored = reads.stored();
+        List<BigInteger> rates = reads.rates();
+        List<BigInteger> prices = reads.prices();
         for (int i = 0; i < ids.size(); i++) {
             MorphoBlueScan.ScannedMarket before = markets.get(ids.get(i));
             if (before != null && !before.price().equals(prices.get(i))) {
@@ -187,16 +198,7 @@ public final class MorphoBlueMonitor implements HeadListener {
             MarketState accrued = InterestAccrual.accrue(stored.get(i), rates.get(i), head.timestamp()).market();
             markets.put(ids.get(i), new MorphoBlueScan.ScannedMarket(ids.get(i), marketParams.get(i), stored.get(i), rates.get(i), accrued, prices.get(i)));
         }
-        // read before they are forgotten: a failed read leaves them touched, and the next head reads them
-        List<MorphoBlueEvents.PositionTouched> touched = logs.drainTouched();
-        List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> logs.known(k) && markets.containsKey(k.id())).toList();
-        List<PositionState> read;
-        try {
-            read = reader.positions(keys, tag);
-        } catch (RuntimeException e) {
-            logs.touchAgain(touched);
-            throw e;
-        }
+        List<PositionState> read = reads.positions();
         touched.stream().filter(k -> !logs.known(k) || !markets.containsKey(k.id())).forEach(this::forget); // a reorg took back all its events
         for (int i = 0; i < keys.size(); i++) {
             putPosition(keys.get(i), read.get(i));
@@ -205,7 +207,8 @@ public final class MorphoBlueMonitor implements HeadListener {
             MorphoBlueScan.ScannedMarket market = markets.get(e.getKey().id());
             health.put(e.getKey(), PositionHealth.of(e.getValue(), market.accrued(), market.price(), market.params().lltv()));
         }
-        refreshTokens(tag);
+        readDecimals(tag);
+        usdPrices = reads.usdPrices();
         finishEvaluation(head);
     }
 
@@ -265,8 +268,14 @@ public final class MorphoBlueMonitor implements HeadListener {
         return hfBounds.length;
     }
 
-    /** Decimals of tokens not seen before (one Multicall3 round), and the loan tokens' USD prices. */
+    /** Decimals of tokens not seen before (one Multicall3 round), and the loan tokens' USD prices: at start. */
     private void refreshTokens(BlockTag tag) {
+        readDecimals(tag);
+        usdPrices = usd.prices(markets.values().stream().map(m -> m.params().loanToken()).distinct().toList(), tag);
+    }
+
+    /** Decimals of tokens not seen before (one Multicall3 round; none once every market's tokens are known). */
+    private void readDecimals(BlockTag tag) {
         List<Address> unknown = assets().stream().filter(a -> !decimals.containsKey(a)).toList();
         if (!unknown.isEmpty()) {
             List<String> answers = new Multicall3(rpc, settings.multicall3()).aggregate3AllSucceeding(
@@ -275,7 +284,6 @@ public final class MorphoBlueMonitor implements HeadListener {
                 decimals.put(unknown.get(i), Abi.decodeUint(answers.get(i)).intValueExact());
             }
         }
-        usdPrices = usd.prices(markets.values().stream().map(m -> m.params().loanToken()).distinct().toList(), tag);
     }
 
     // --- what the market reads --------------------------------------------------------------------
