@@ -3,28 +3,18 @@ package dev.margincall.app;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.protocol.aavev3.bench.EvaluatorTiming;
 import dev.margincall.chain.BlockTag;
-import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;
-import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.MeteredEthRpc;
-import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.web3j.Web3jEthRpc;
 import dev.margincall.core.Address;
+import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.AnvilOptions;
 import dev.margincall.devnet.AnvilProcess;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.DevnetException;
+import dev.margincall.devnet.DevnetProtocol;
 import dev.margincall.devnet.MarketMover;
-import dev.margincall.devnet.PriceMoveMethod;
-import dev.margincall.devnet.RiskBand;
-import dev.margincall.devnet.SeededBorrower;
-import dev.margincall.devnet.Transactor;
 import dev.margincall.observability.MetricNames;
-import dev.margincall.protocol.aavev3.AccountDataReader;
-import dev.margincall.protocol.aavev3.LiquidationCallEvent;
-import dev.margincall.protocol.aavev3.UserAccountData;
-import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.strategy.Funding;
 import dev.margincall.submit.TransactionSigner;
 import io.micrometer.core.instrument.Counter;
@@ -38,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A short scenario (and 1000 borrowers unless --users): a few minutes at most.")
     boolean quick;
+
+    @Option(names = "--protocol", defaultValue = "aave-v3",
+            description = "The protocol measured: aave-v3 (default) or morpho-blue (the devnet's three Morpho markets, --users borrowers each).")
+    String protocol;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the borrowers (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -120,20 +113,27 @@ final class BenchCommand implements Callable<Integer> {
         if (reportAccounts < 0 || reportAccounts > 1_000_000) {
             throw new ParameterException(spec.commandLine(), "--report-accounts must be between 0 and 1000000, got " + reportAccounts);
         }
+        BenchTarget target;
+        try {
+            target = BenchTarget.of(protocol);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Scenario scenario = quick ? Scenario.QUICK : Scenario.FULL;
         long started = System.nanoTime();
-        out.printf("bench: devnet with %d borrowers (seed %d), scenario %s%n", n, seed, scenario);
+        out.printf("bench: %s, devnet with %d borrowers%s (seed %d), scenario %s%n", target.protocol(), n,
+                target.devnetProtocols().contains(DevnetProtocol.MORPHO_BLUE) ? " per market" : "", seed, scenario);
         out.flush();
         Map<String, Object> report = new LinkedHashMap<>();
-        try (Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet()), n, seed)) {
+        try (Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet()), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols())) {
             double setupSeconds = (System.nanoTime() - started) / 1e9;
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();
-            fundAndApprove(devnet, keeper);
+            target.fundAndApprove(devnet, keeper);
             String snapshot = chain.snapshot();
             out.printf("devnet ready in %.1f s; Margin Call run...%n", setupSeconds);
             out.flush();
-            Map<String, Object> marginCall = runMarginCall(devnet, keeper, scenario);
+            Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, scenario);
             Object backfill = marginCall.remove("backfill"); // a figure of its own in the report, not a keeper-vs-naive one
             chain.setIntervalMining(0);
             chain.setAutomine(true);
@@ -142,17 +142,20 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.println("naive keeper run (same snapshot, same scenario)...");
             out.flush();
-            Map<String, Object> naive = runNaive(devnet, keeper, scenario);
+            Map<String, Object> naive = runNaive(target, devnet, keeper, scenario);
             chain.setIntervalMining(0);
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", Runtime.version().toString(),
                     "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+            report.put("protocol", target.protocol());
             report.put("users", n);
+            report.put("positions", target.accounts(devnet).size());
             report.put("seed", seed);
             report.put("quick", quick);
-            report.put("scenario", Map.of("quietBlocks", scenario.quietBlocks(), "crashSteps", scenario.steps(), "stepPct", scenario.stepPct(),
-                    "blockIntervalSeconds", 1, "priceMoves", "DAI +-1 bp by silent feed writes, one per block",
-                    "positionEvents", "a borrower withdraws 1% of one unit of collateral, one per block",
+            Map<String, Object> scenarioReport = new LinkedHashMap<>(Map.of("quietBlocks", scenario.quietBlocks(), "crashSteps", scenario.steps(),
+                    "stepPct", scenario.stepPct(), "blockIntervalSeconds", 1,
                     "crash", "WETH and WBTC alternately -" + scenario.stepPct() + "% per step, by oracle source swap"));
+            scenarioReport.putAll(target.scenarioNotes());
+            report.put("scenario", scenarioReport);
             report.put("setupSeconds", round(setupSeconds, 1));
             report.put("marginCall", marginCall);
             report.put("naive", naive);
@@ -179,24 +182,13 @@ final class BenchCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    private static void fundAndApprove(Devnet devnet, Address keeper) {
-        Transactor tx = new Transactor(devnet.chain());
-        devnet.chain().setBalance(keeper, BigInteger.TEN.pow(22));
-        for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
-            BigInteger amount = BigInteger.TEN.pow(reserve.decimals()).multiply(BigInteger.valueOf(1_000_000_000L));
-            tx.send("mint " + reserve.symbol() + " to the keeper", keeper, reserve.asset(), Abi.call("mint(address,uint256)", Abi.address(keeper), Abi.uint(amount)));
-            tx.send("approve the Pool for " + reserve.symbol(), keeper, reserve.asset(), Abi.call("approve(address,uint256)",
-                    Abi.address(devnet.deployment().aaveV3().pool()), Abi.uint(WadRayMath.MAX_UINT256)));
-        }
-    }
-
-    private Map<String, Object> runMarginCall(Devnet devnet, Address keeper, Scenario scenario) throws Exception {
+    private Map<String, Object> runMarginCall(BenchTarget target, Devnet devnet, Address keeper, Scenario scenario) throws Exception {
         Deployment deployment = devnet.deployment();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Function<String, String> environment = name -> "MC_PRIVATE_KEY".equals(name) ? KEY : null;
         KeeperConfig config = new KeeperConfig(
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(devnet.node().wsUrl()), deployment.multicall3(), 5, 20),
-                List.of(new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock())),
+                List.of(target.keeperEntry(devnet)),
                 Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
                         Funding.WALLET).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
         long t0 = System.nanoTime();
@@ -209,12 +201,12 @@ final class BenchCommand implements Callable<Integer> {
             runtime.events().probe(recorder);
             long nonce = devnet.chain().transactionCount(keeper, BlockTag.LATEST);
             BigInteger eth = devnet.chain().balance(keeper, BlockTag.LATEST);
-            Phases phases = drive(devnet, scenario, () -> runtime.keeper().processedBlock());
+            Phases phases = drive(target, devnet, scenario, () -> runtime.keeper().processedBlock());
             runtime.awaitIdle(2, Duration.ofSeconds(30));
             recorder.close();
             runtime.events().probe(null);
             devnet.chain().setIntervalMining(0);
-            Map<String, Object> result = results("Margin Call", devnet, keeper, phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "Margin Call", devnet, keeper, phases, recorder, nonce, eth);
             Map<String, Long> reasons = new TreeMap<>();
             runtime.events().rejections().values().forEach(r -> reasons.merge(r.name(), 1L, Long::sum));
             result.put("skipReasonsAtEnd", reasons);
@@ -227,27 +219,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> runNaive(Devnet devnet, Address keeper, Scenario scenario) throws Exception {
+    private Map<String, Object> runNaive(BenchTarget target, Devnet devnet, Address keeper, Scenario scenario) throws Exception {
         Deployment deployment = devnet.deployment();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Map<Address, Integer> decimals = new LinkedHashMap<>();
-        deployment.reserves().forEach(r -> decimals.put(r.asset(), r.decimals()));
-        List<Address> accounts = devnet.borrowers().stream().map(SeededBorrower::address).toList();
         BenchRecorder recorder = new BenchRecorder(() -> requests(registry), () -> calls(registry));
         long nonce = devnet.chain().transactionCount(keeper, BlockTag.LATEST);
         BigInteger eth = devnet.chain().balance(keeper, BlockTag.LATEST);
         try (MeteredEthRpc rpc = new MeteredEthRpc(new Web3jEthRpc(deployment.rpcUrl()), registry);
-             NaiveKeeper naive = new NaiveKeeper(rpc, TransactionSigner.fromPrivateKey(KEY, "the bench key"), accounts,
-                     new NaiveKeeper.Settings(deployment.chainId(), deployment.aaveV3().pool(), deployment.aaveV3().dataProvider(),
-                             deployment.aaveV3().oracle(), decimals, 1_000_000, BigInteger.valueOf(1_000_000_000L), 1000, Duration.ofMillis(50)),
-                     recorder)) {
+             NaiveBot naive = target.naive(rpc, TransactionSigner.fromPrivateKey(KEY, "the bench key"), devnet, recorder)) {
             naive.start();
-            Phases phases = drive(devnet, scenario, naive::processedBlock);
+            Phases phases = drive(target, devnet, scenario, naive::processedBlock);
             waitBlocks(devnet.chain(), scenario.settleBlocks());
             recorder.close();
             naive.stop();
             devnet.chain().setIntervalMining(0);
-            Map<String, Object> result = results("naive", devnet, keeper, phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "naive", devnet, keeper, phases, recorder, nonce, eth);
             result.put("errors", naive.errorCount());
             result.put("requestsByMethodWholeRun", byMethod(registry));
             return result;
@@ -255,9 +241,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Drives the scenario on the chain (its own client: not counted), a block per second. */
-    private Phases drive(Devnet devnet, Scenario scenario, java.util.function.LongSupplier processed) throws InterruptedException {
+    private Phases drive(BenchTarget target, Devnet devnet, Scenario scenario, java.util.function.LongSupplier processed) throws InterruptedException {
         DevChain chain = devnet.chain();
-        Deployment deployment = devnet.deployment();
         MarketMover market = devnet.market();
         chain.setIntervalMining(1);
         waitBlocks(chain, 2);
@@ -265,37 +250,20 @@ final class BenchCommand implements Callable<Integer> {
         long steadyFrom = chain.blockNumber() + 1;
         waitBlocks(chain, scenario.quietBlocks());
         long steadyTo = chain.blockNumber();
-        // price moves: one silent feed write per block (DAI +-1 bp: nobody's health factor crosses 1)
-        BigInteger dai = market.price("DAI");
-        BigInteger daiUp = dai.add(dai.divide(BigInteger.valueOf(10_000)));
+        // price moves: one silent write per block (+-1 bp: nobody's health factor crosses 1)
         long pricesFrom = chain.blockNumber() + 1;
         for (int i = 0; i < scenario.quietBlocks(); i++) {
-            market.writeFeed("DAI", i % 2 == 0 ? daiUp : dai);
+            target.movePrice(devnet, i);
             waitBlocks(chain, 1);
         }
-        market.writeFeed("DAI", dai);
+        target.restorePrice(devnet);
         long pricesTo = chain.blockNumber();
         waitBlocks(chain, 1);
         // position events: a safe borrower withdraws a little collateral, one transaction per block
-        List<SeededBorrower> safe = devnet.borrowers().stream().filter(b -> b.band() == RiskBand.values()[RiskBand.values().length - 1]
-                && b.eModeCategory() == 0).toList();
-        if (safe.isEmpty()) {
-            safe = devnet.borrowers();
-        }
-        Transactor tx = new Transactor(chain);
         long positionsFrom = chain.blockNumber() + 1;
         int positionEvents = 0;
         for (int i = 0; i < scenario.quietBlocks(); i++) {
-            SeededBorrower borrower = safe.get(i % safe.size());
-            Deployment.Reserve reserve = deployment.reserve(borrower.collateral().get(0).symbol());
-            try {
-                tx.send("withdraw", borrower.address(), deployment.aaveV3().pool(), Abi.call("withdraw(address,uint256,address)",
-                        Abi.address(reserve.asset()), Abi.uint(BigInteger.TEN.pow(reserve.decimals()).divide(BigInteger.valueOf(100))),
-                        Abi.address(borrower.address())));
-                positionEvents++;
-            } catch (DevnetException e) {
-                // a withdrawal the pool refuses is still a transaction, but no position event: not counted
-            }
+            positionEvents += target.positionEvent(devnet, i) ? 1 : 0;
         }
         long positionsTo = chain.blockNumber();
         waitBlocks(chain, 1);
@@ -306,12 +274,8 @@ final class BenchCommand implements Callable<Integer> {
             String symbol = k % 2 == 0 ? "WETH" : "WBTC";
             BigInteger price = market.price(symbol).multiply(BigInteger.valueOf(100 - scenario.stepPct())).divide(BigInteger.valueOf(100));
             long before = chain.blockNumber();
-            market.setPrice(symbol, price, PriceMoveMethod.SOURCE_SWAP);
-            long block = before + 1;
-            while (!oraclePrice(chain, deployment, symbol, block).equals(price)) {
-                block++;
-            }
-            steps.add(new Step(symbol, -scenario.stepPct(), block));
+            target.crashStep(devnet, symbol, price);
+            steps.add(new Step(symbol, -scenario.stepPct(), target.priceReached(devnet, symbol, before + 1)));
             waitBlocks(chain, 1);
         }
         waitBlocks(chain, scenario.settleBlocks());
@@ -323,28 +287,15 @@ final class BenchCommand implements Callable<Integer> {
         return new Phases(steadyFrom, steadyTo, pricesFrom, pricesTo, positionsFrom, positionsTo, crashFrom, end, steps, positionEvents);
     }
 
-    private static BigInteger oraclePrice(DevChain chain, Deployment deployment, String symbol, long block) {
-        return Abi.decodeUint(chain.call(CallRequest.call(deployment.aaveV3().oracle(), Abi.call("getAssetPrice(address)",
-                Abi.address(deployment.reserve(symbol).asset()))), BlockTag.number(block)));
-    }
-
     /** Ground truth from the chain, then what the keeper did about it. */
-    private static Map<String, Object> results(String name, Devnet devnet, Address keeper, Phases phases, BenchRecorder recorder, long nonceBefore,
-                                               BigInteger ethBefore) {
+    private static Map<String, Object> results(BenchTarget target, String name, Devnet devnet, Address keeper, Phases phases, BenchRecorder recorder,
+                                               long nonceBefore, BigInteger ethBefore) {
         DevChain chain = devnet.chain();
-        Deployment deployment = devnet.deployment();
-        List<Address> accounts = devnet.borrowers().stream().map(SeededBorrower::address).toList();
-        AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
+        List<Address> accounts = target.accounts(devnet);
         // the keeper's liquidations, first one per account
-        Map<Address, Long> firstLiquidation = new HashMap<>();
-        long liquidations = 0;
-        for (var log : chain.logs(new LogFilter(phases.steadyFrom(), phases.end() + 10, List.of(deployment.aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC)))) {
-            LiquidationCallEvent event = LiquidationCallEvent.decode(log);
-            if (event.liquidator().equals(keeper)) {
-                liquidations++;
-                firstLiquidation.merge(event.user(), log.blockNumber(), Math::min);
-            }
-        }
+        BenchTarget.Liquidations ours = target.liquidations(devnet, keeper, phases.steadyFrom(), phases.end() + 10);
+        Map<Address, Long> firstLiquidation = ours.firstBlock();
+        long liquidations = ours.count();
         List<Double> planMs = new ArrayList<>();
         List<Double> sentMs = new ArrayList<>();
         int opportunities = 0;
@@ -354,8 +305,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<Long, Integer> late = new TreeMap<>();
         Set<Address> counted = new HashSet<>();
         for (Step step : phases.steps()) {
-            Set<Address> now = liquidatable(reader, accounts, step.block());
-            Set<Address> before = liquidatable(reader, List.copyOf(now), step.block() - 1);
+            Set<Address> now = target.liquidatable(devnet, accounts, step.block());
+            Set<Address> before = target.liquidatable(devnet, List.copyOf(now), step.block() - 1);
             for (Address account : now) {
                 if (before.contains(account) || !counted.add(account)) {
                     continue;
@@ -398,18 +349,6 @@ final class BenchCommand implements Callable<Integer> {
                 "gasEth", new BigDecimal(gasWei).movePointLeft(18).doubleValue()));
         result.put("steps", phases.steps().stream().map(s -> Map.of("symbol", s.symbol(), "pct", s.pct(), "block", s.block())).toList());
         return result;
-    }
-
-    private static Set<Address> liquidatable(AccountDataReader reader, List<Address> accounts, long block) {
-        Set<Address> out = new HashSet<>();
-        for (int from = 0; from < accounts.size(); from += 500) {
-            for (UserAccountData data : reader.read(accounts.subList(from, Math.min(accounts.size(), from + 500)), BlockTag.number(block))) {
-                if (data.hasDebt() && data.liquidatable()) {
-                    out.add(data.account());
-                }
-            }
-        }
-        return out;
     }
 
     /** Round trips by JSON-RPC method over the whole run (start and backfill included). */

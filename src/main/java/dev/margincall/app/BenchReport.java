@@ -158,8 +158,12 @@ final class BenchReport {
         Map<String, Object> nv = (Map<String, Object>) report.get("naive");
         Map<String, Object> ratios = (Map<String, Object>) report.get("ratios");
         StringBuilder md = new StringBuilder();
-        md.append(String.format("Margin Call bench: %s borrowers, seed %s%s, a block per second, %s cores; %s opportunities "
-                        + "(Margin Call run) / %s (naive run)%n%n", report.get("users"), report.get("seed"),
+        // Aave (the default) as it always read; another protocol named, with its positions (Morpho: --users per market)
+        String borrowers = "morpho-blue".equals(report.get("protocol"))
+                ? "Morpho Blue, " + report.get("users") + " borrowers per market (" + report.get("positions") + " positions)"
+                : report.get("users") + " borrowers";
+        md.append(String.format("Margin Call bench: %s, seed %s%s, a block per second, %s cores; %s opportunities "
+                        + "(Margin Call run) / %s (naive run)%n%n", borrowers, report.get("seed"),
                 Boolean.TRUE.equals(report.get("quick")) ? ", --quick" : "", ((Map<String, Object>) report.get("machine")).get("cores"),
                 mc.get("opportunities"), nv.get("opportunities")));
         md.append("| figure | Margin Call | naive keeper | naive / Margin Call | target |\n");

@@ -426,7 +426,14 @@ final class Keeper implements HeadListener {
 
     private Liquidation liquidation(LiquidationPlan plan, ExecutionCosts costs, ContractCall call) {
         BigInteger minProfit = costs.valuation().fromUsdCeil(strategy.settings().minProfitUsd());
-        return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(plan.grossProfitBase()), costs.baseToWeiCeil(minProfit));
+        BigInteger gross = plan.grossProfitBase();
+        Optional<BigInteger> lossAllowed = plan.quote().badDebtLossAllowance();
+        if (lossAllowed.isPresent() && plan.netProfitBase().compareTo(minProfit) < 0) {
+            // realizing bad debt at an accepted loss (the strategy checked it): gas may spend the allowance too, no minimum applies
+            gross = gross.add(lossAllowed.get());
+            minProfit = BigInteger.ZERO;
+        }
+        return new Liquidation(plan, call.to(), call.data(), costs.baseToWei(gross), costs.baseToWeiCeil(minProfit));
     }
 
     /**

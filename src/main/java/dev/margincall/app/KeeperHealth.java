@@ -72,12 +72,21 @@ final class KeeperHealth {
         if (accounts >= 0) {
             return Check.up("done: " + accounts + " accounts loaded");
         }
-        Gauge reached = registry.find(MetricNames.BACKFILL_BLOCK).gauge();
-        Gauge target = registry.find(MetricNames.BACKFILL_TARGET).gauge();
+        // one pair of gauges per market's log stream (protocol, market labels): the one furthest behind says how far it is
+        Gauge reached = null;
+        Gauge target = null;
+        for (Gauge candidate : registry.find(MetricNames.BACKFILL_TARGET).gauges()) {
+            Gauge itsReached = registry.find(MetricNames.BACKFILL_BLOCK).tags(candidate.getId().getTags()).gauge();
+            if (itsReached != null && (target == null || candidate.value() - itsReached.value() > target.value() - reached.value())) {
+                reached = itsReached;
+                target = candidate;
+            }
+        }
         if (reached == null || target == null || target.value() <= 0) {
             return Check.down("backfill not done: reading the market, or waiting for the first range of logs");
         }
-        return Check.down("backfill in progress: block " + (long) reached.value() + " of " + (long) target.value());
+        String market = target.getId().getTag("market") == null ? "" : " (" + target.getId().getTag("protocol") + " " + target.getId().getTag("market") + ")";
+        return Check.down("backfill in progress" + market + ": block " + (long) reached.value() + " of " + (long) target.value());
     }
 
     private Check headCheck() {

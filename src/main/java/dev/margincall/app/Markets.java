@@ -33,8 +33,20 @@ final class Markets {
 
     /** Not started: the caller starts them (backfill) at the head it chose. Each keeps its own checkpoint in {@code stateDir}. */
     static List<LendingMarket> create(KeeperConfig config, EthRpc rpc, Path stateDir, MeterRegistry registry, BlockHeader head) {
-        return create(config, rpc, protocol -> new FileCheckpointStore(stateDir.resolve("aave-v3-" + protocol.poolAddressesProvider().hex() + ".json")),
-                registry, head);
+        return create(config, rpc, protocol -> new FileCheckpointStore(stateDir.resolve(checkpointFile(protocol))), registry, head);
+    }
+
+    /**
+     * A market's checkpoint file: its type and contract, and for a Morpho entry limited to some markets a digest of their
+     * ids (another selection has other positions: it must not resume this one's).
+     */
+    static String checkpointFile(KeeperConfig.Protocol protocol) {
+        String selection = protocol.morphoBlue().filter(keys -> !keys.markets().isEmpty())
+                .map(keys -> "-" + dev.margincall.core.Hex.of(org.web3j.crypto.Hash.sha3(String.join(",", keys.markets().stream()
+                        .map(id -> id.toLowerCase(java.util.Locale.ROOT)).sorted().toList()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .substring(2, 10))
+                .orElse("");
+        return protocol.type() + "-" + protocol.contract().hex() + selection + ".json";
     }
 
     /** As above, each market's event checkpoint kept where {@code checkpoints} says (a one-off pass keeps it in memory). */
@@ -45,7 +57,7 @@ final class Markets {
             KeeperConfig.Protocol protocol = config.protocols().get(i);
             MarketId id = new MarketId(protocol.type(), protocol.marketName());
             if (protocol.morphoBlue().isPresent()) {
-                markets.add(morphoBlue(id, protocol, config, rpc));
+                markets.add(morphoBlue(id, protocol, config, rpc, checkpoints.apply(protocol), registry));
                 continue;
             }
             if (!AaveV3Scanner.PROTOCOL.equals(protocol.type())) {
@@ -60,11 +72,13 @@ final class Markets {
     }
 
     /** One Morpho Blue contract (its configured markets, or all), valued in USD through the configured Aave oracle. */
-    static MorphoBlueMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc) {
+    static MorphoBlueMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc, CheckpointStore checkpoints,
+                                       MeterRegistry registry) {
         KeeperConfig.MorphoBlue keys = protocol.morphoBlue().orElseThrow();
         UsdPrices usd = new AaveOracleUsdPrices(rpc, config.chain().multicall3(), keys.aaveOracle());
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(keys.morpho(), config.chain().multicall3(),
-                protocol.startBlock(), keys.markets().isEmpty() ? Optional.empty() : Optional.of(keys.markets())), usd);
-        return new MorphoBlueMarket(id, monitor, usd, keys.morpho());
+                protocol.startBlock(), config.chain().confirmations(), keys.markets().isEmpty() ? Optional.empty() : Optional.of(keys.markets())),
+                usd, checkpoints, registry, id.name());
+        return new MorphoBlueMarket(id, monitor, usd, keys.morpho(), keys.badDebtLossCapUsd());
     }
 }

@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The bench's baseline: a liquidation bot written the way simple bots are. It polls the block number;
@@ -30,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>It lives in the main sources because {@code margin-call bench} runs it from the jar; nothing in
  * the keeper uses it.
  */
-public final class NaiveKeeper implements AutoCloseable {
+public final class NaiveKeeper extends PollingNaiveBot {
 
-    private static final Logger log = LoggerFactory.getLogger(NaiveKeeper.class);
     private static final BigInteger WAD = BigInteger.TEN.pow(18);
     private static final BigInteger MAX_UINT256 = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
 
@@ -53,74 +49,20 @@ public final class NaiveKeeper implements AutoCloseable {
                            long gasLimit, BigInteger tipWei, int batchSize, Duration pollInterval) {
     }
 
-    private final EthRpc rpc;
-    private final TransactionSigner signer;
     private final List<Address> accounts;
     private final List<Address> assets;
     private final Settings settings;
-    private final Probe probe;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong errors = new AtomicLong();
-    private final AtomicLong processedBlock = new AtomicLong(-1);
-    private volatile boolean running = true;
-    private Thread thread;
-    private long nonce;
 
     public NaiveKeeper(EthRpc rpc, TransactionSigner signer, List<Address> accounts, Settings settings, Probe probe) {
-        this.rpc = rpc;
-        this.signer = signer;
+        super("naive-keeper", rpc, signer, settings.chainId(), settings.pollInterval(), probe);
         this.accounts = List.copyOf(accounts);
         this.assets = List.copyOf(settings.decimals().keySet());
         this.settings = settings;
-        this.probe = probe;
     }
 
-    public void start() {
-        nonce = rpc.transactionCount(signer.address(), BlockTag.PENDING);
-        long start = rpc.blockNumber();
-        processedBlock.set(start);
-        thread = Thread.ofPlatform().daemon().name("naive-keeper").start(() -> loop(start));
-    }
-
-    public long processedBlock() {
-        return processedBlock.get();
-    }
-
-    public long sentCount() {
-        return sent.get();
-    }
-
-    public long errorCount() {
-        return errors.get();
-    }
-
-    private void loop(long start) {
-        long last = start;
-        while (running) {
-            try {
-                long head = rpc.blockNumber();
-                if (head > last) {
-                    // a simple bot works on the newest block only; blocks it was too slow for are skipped
-                    last = head;
-                    onBlock(head, System.nanoTime());
-                    processedBlock.set(head);
-                } else {
-                    Thread.sleep(settings.pollInterval());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                errors.incrementAndGet();
-                log.warn("naive keeper: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void onBlock(long number, long seenNanos) {
-        probe.block(number, seenNanos);
+    @Override
+    protected void onBlock(long number, long seenNanos) {
+        probe().block(number, seenNanos);
         BlockTag tag = BlockTag.number(number);
         BlockHeader header = rpc.block(tag);
         List<CallRequest> requests = accounts.stream()
@@ -176,37 +118,9 @@ public final class NaiveKeeper implements AutoCloseable {
             if (collateral == null || debt == null) {
                 continue;
             }
-            probe.planned(user, number, System.nanoTime());
-            CallRequest tx = new CallRequest(signer.address(), settings.pool(), AaveV3Calls.liquidationCall(collateral, debt, user, MAX_UINT256, false),
-                    BigInteger.ZERO, BigInteger.valueOf(settings.gasLimit()), nonce, maxFee, settings.tipWei());
-            try {
-                rpc.sendRawTransaction(signer.sign(settings.chainId(), tx));
-                nonce++;
-                sent.incrementAndGet();
-                probe.sent(user, number, System.nanoTime());
-            } catch (RuntimeException e) {
-                errors.incrementAndGet();
-                log.warn("naive keeper: sending a liquidation of {} failed: {}", user, e.getMessage());
-                nonce = rpc.transactionCount(signer.address(), BlockTag.PENDING);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    /** Stops polling and waits for the current block's work to end. */
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            probe().planned(user, number, System.nanoTime());
+            send(user, number, new CallRequest(from(), settings.pool(), AaveV3Calls.liquidationCall(collateral, debt, user, MAX_UINT256, false),
+                    BigInteger.ZERO, BigInteger.valueOf(settings.gasLimit()), nonce(), maxFee, settings.tipWei()));
         }
     }
 }

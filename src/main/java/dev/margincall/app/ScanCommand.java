@@ -55,7 +55,8 @@ final class ScanCommand implements Callable<Integer> {
             List<MorphoScanRow> morphoRows = new ArrayList<>();
             for (KeeperConfig.Protocol protocol : keeper.protocols()) {
                 if (protocol.morphoBlue().isPresent()) {
-                    MorphoBlueMarket market = Markets.morphoBlue(new MarketId(protocol.type(), protocol.marketName()), protocol, keeper, rpc);
+                    MorphoBlueMarket market = Markets.morphoBlue(new MarketId(protocol.type(), protocol.marketName()), protocol, keeper, rpc,
+                            new InMemoryCheckpointStore(), registry);
                     market.start(head);
                     morphoRows.addAll(MorphoScanRow.of(market.monitor(), market.valuation().unitsPerUsd()));
                     continue;

@@ -55,7 +55,28 @@ public final class Multicall3 {
      * and carrying its revert data (the reason is decoded into the message).
      */
     public List<String> aggregate3AllSucceeding(List<Call> calls, BlockTag tag, IntFunction<String> describe) {
-        List<Result> results = aggregate3(calls, tag);
+        return allSucceeded(aggregate3(calls, tag), describe);
+    }
+
+    /**
+     * Several groups of calls (different kinds of reads, decoded each their own way) in one {@link #aggregate3} round:
+     * each group's results, in its order. One round trip instead of one per group.
+     */
+    public List<List<Result>> aggregate3Groups(List<List<Call>> groups, BlockTag tag) {
+        List<Call> all = new ArrayList<>();
+        groups.forEach(all::addAll);
+        List<Result> results = aggregate3(all, tag);
+        List<List<Result>> out = new ArrayList<>(groups.size());
+        int from = 0;
+        for (List<Call> group : groups) {
+            out.add(results.subList(from, from + group.size()));
+            from += group.size();
+        }
+        return out;
+    }
+
+    /** The return data of {@code results}, or a {@link CallRevertedException} for the first that failed, named by {@code describe}. */
+    public static List<String> allSucceeded(List<Result> results, IntFunction<String> describe) {
         List<String> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             Result result = results.get(i);

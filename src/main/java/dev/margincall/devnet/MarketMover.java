@@ -95,7 +95,7 @@ public final class MarketMover {
     }
 
     /** The first market's prices of every reserve, with {@code symbol} at {@code newPrice}. */
-    private java.util.Map<String, BigInteger> pricesWith(String symbol, BigInteger newPrice) {
+    public java.util.Map<String, BigInteger> pricesWith(String symbol, BigInteger newPrice) {
         java.util.Map<String, BigInteger> prices = new java.util.LinkedHashMap<>();
         deployment.reserves().forEach(r -> prices.put(r.symbol(), r.symbol().equals(symbol) ? newPrice : price(r.symbol())));
         return prices;

@@ -50,14 +50,32 @@ public final class MorphoMover {
      * are derived) gives it; a market whose price would not change is not written.
      */
     public void follow(Map<String, BigInteger> usd) {
+        changes(usd).forEach(this::setOraclePrice);
+    }
+
+    /**
+     * As {@link #follow}, by {@code OracleMock.setPrice} transactions (each mined before this returns) instead of storage
+     * writes. A storage write changes the latest block's state in place: a later read of that block sees the new price
+     * although whoever read it while it was the head did not. The bench's ground truth (who was liquidatable at which
+     * block) needs a price that moves at a block.
+     */
+    public void followByTransactions(Map<String, BigInteger> usd) {
+        changes(usd).forEach((market, price) -> tx.send("OracleMock.setPrice of " + market.name(), DevnetDeployer.DEPLOYER, market.oracle(),
+                Abi.call("setPrice(uint256)", Abi.uint(price))));
+    }
+
+    /** Each market's oracle price under {@code usd}, for the markets whose price it changes. */
+    private Map<Deployment.MorphoMarket, BigInteger> changes(Map<String, BigInteger> usd) {
         Map<String, BigInteger> all = spec.withPegged(usd);
+        Map<Deployment.MorphoMarket, BigInteger> changes = new java.util.LinkedHashMap<>();
         for (Deployment.MorphoMarket market : morpho.markets()) {
             BigInteger price = MorphoOraclePrice.fromUsd(all.get(market.collateralSymbol()), morpho.token(market.collateralSymbol()).decimals(),
                     all.get(market.loanSymbol()), morpho.token(market.loanSymbol()).decimals());
             if (!price.equals(oraclePrice(market))) {
-                setOraclePrice(market, price);
+                changes.put(market, price);
             }
         }
+        return changes;
     }
 
     /**

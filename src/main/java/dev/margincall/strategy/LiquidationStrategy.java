@@ -100,8 +100,9 @@ public final class LiquidationStrategy {
         return judge(plan, quote, costs);
     }
 
+    /** Debt below the dust threshold, unless realizing bad debt its market accepts a loss for (the small ones are most of those). */
     private boolean dust(Quote quote, ExecutionCosts costs) {
-        return quote.debtValue().compareTo(costs.valuation().fromUsdCeil(settings.dustUsd())) < 0;
+        return quote.debtValue().compareTo(costs.valuation().fromUsdCeil(settings.dustUsd())) < 0 && quote.badDebtLossAllowance().isEmpty();
     }
 
     /** The configured minimum profit in the market's value unit (rounded up). */
@@ -110,6 +111,9 @@ public final class LiquidationStrategy {
     }
 
     private Evaluated judge(LiquidationPlan plan, Quote quote, ExecutionCosts costs) {
+        if (quote.realizesBadDebt() && plan.netProfitBase().compareTo(minProfit(costs)) < 0) {
+            return realizingBadDebt(plan, quote);
+        }
         if (plan.netProfitBase().signum() <= 0) {
             return Evaluated.rejected(RejectReason.NOT_PROFITABLE, describe(quote) + ": profit " + plan.grossProfitBase() + " - gas "
                     + plan.gasCostBase() + " base units");
@@ -119,6 +123,35 @@ public final class LiquidationStrategy {
                     + " value units is below the minimum " + minProfit(costs));
         }
         return new Evaluated(plan, null, null);
+    }
+
+    /**
+     * A liquidation that realizes bad debt below the minimum profit: planned only when its market accepts a loss for it
+     * and the loss (net of gas) is within that allowance. Contract funding cannot lose tokens (the sale must repay the
+     * debt, the contract's minimum profit is then zero): only gas is lost there.
+     */
+    private static Evaluated realizingBadDebt(LiquidationPlan plan, Quote quote) {
+        BigInteger loss = plan.netProfitBase().negate().max(BigInteger.ZERO);
+        Optional<BigInteger> allowed = quote.badDebtLossAllowance();
+        if (allowed.isEmpty() || loss.compareTo(allowed.get()) > 0) {
+            return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt would " + (loss.signum() > 0
+                    ? "lose " + usd(plan, loss) : "earn " + usd(plan, plan.netProfitBase())) + " after gas; " + allowed.map(a -> "the market accepts a loss of at most "
+                    + usd(plan, a) + " (maxBadDebtLossUsd)").orElse("realizeBadDebt is off for this market"));
+        }
+        if (plan.funding() == Funding.FLASH_LOAN) {
+            if (plan.profitTokens().signum() < 0) {
+                return Evaluated.rejected(RejectReason.BAD_DEBT_LOSS, describe(quote) + ": realizing bad debt, the sale of the collateral ("
+                        + plan.swapOut() + ") does not repay the debt and the premium");
+            }
+            return new Evaluated(new LiquidationPlan(plan.position(), plan.funding(), quote, plan.route(), plan.swapOut(), plan.flashPremium(),
+                    BigInteger.ZERO, quote.debtToCover().add(plan.flashPremium()), plan.grossProfitBase(), plan.gasCostBase(), plan.gas(),
+                    plan.valuation()), null, null);
+        }
+        return new Evaluated(plan, null, null);
+    }
+
+    private static String usd(LiquidationPlan plan, BigInteger value) {
+        return "$" + plan.valuation().usd(value).toPlainString() + " (" + value + " value units)";
     }
 
     private static String describe(Quote quote) {

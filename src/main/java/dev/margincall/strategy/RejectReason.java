@@ -22,6 +22,12 @@ public enum RejectReason {
     NOT_PROFITABLE,
     /** Profitable, but less than the configured minimum. */
     BELOW_MIN_PROFIT,
+    /**
+     * It would realize bad debt (all collateral seized, the rest of the debt written off) below the minimum profit or at a
+     * loss, and its market does not accept that: {@code realizeBadDebt} off, the loss above {@code maxBadDebtLossUsd}, or
+     * (contract funding) the sale not covering the repayment.
+     */
+    BAD_DEBT_LOSS,
     /** The simulation of the exact transaction failed (someone was faster, or the state moved). */
     SIMULATION_FAILED,
     /** The fee the network asks would eat more than the allowed share of the profit. */

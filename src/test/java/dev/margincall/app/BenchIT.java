@@ -40,33 +40,7 @@ class BenchIT {
         assertThat(report.path("users").asInt()).isEqualTo(USERS);
 
         for (String keeper : new String[] {"marginCall", "naive"}) {
-            JsonNode run = report.path(keeper);
-            int opportunities = run.path("opportunities").asInt();
-            assertThat(opportunities).as("%s: accounts made liquidatable by the crash", keeper).isBetween(5, USERS);
-            JsonNode recall = run.path("recall");
-            int accounted = recall.path("firstBlock").asInt() + recall.path("notLiquidated").asInt();
-            for (JsonNode late : recall.path("lateByBlocks")) {
-                accounted += late.asInt();
-            }
-            assertThat(accounted).as("%s: every opportunity is first-block, late or not liquidated", keeper).isEqualTo(opportunities);
-            assertThat(recall.path("firstBlockShare").asDouble()).isBetween(0.0, 1.0);
-            for (String latency : new String[] {"headToPlanMs", "headToWireMs"}) {
-                JsonNode figures = run.path("detection").path(latency);
-                assertThat(figures.path("count").asInt()).as("%s %s samples", keeper, latency).isPositive();
-                double p50 = figures.path("p50").asDouble();
-                double p99 = figures.path("p99").asDouble();
-                double max = figures.path("max").asDouble();
-                assertThat(p50).as("%s %s p50", keeper, latency).isPositive().isLessThanOrEqualTo(p99);
-                assertThat(p99).isLessThanOrEqualTo(max);
-                assertThat(max).as("%s %s max (ms): within the block interval's order", keeper, latency).isLessThan(30_000);
-            }
-            for (String phase : new String[] {"steady", "priceMove", "positionEvent", "crash"}) {
-                JsonNode cost = run.path("rpcPerBlock").path(phase);
-                assertThat(cost.path("blocks").asInt()).as("%s %s blocks measured", keeper, phase).isPositive();
-                assertThat(cost.path("requests").asDouble()).isPositive();
-                assertThat(cost.path("jsonRpcCalls").asDouble()).isGreaterThanOrEqualTo(cost.path("requests").asDouble());
-            }
-            assertThat(run.path("transactions").path("liquidations").asLong()).as("%s liquidated something", keeper).isPositive();
+            assertSaneRun(report.path(keeper), keeper, USERS);
         }
         JsonNode marginCall = report.path("marginCall").path("rpcPerBlock");
         JsonNode naive = report.path("naive").path("rpcPerBlock");
@@ -107,5 +81,39 @@ class BenchIT {
         assertThat(backfill.path("logsPerSecond").asDouble()).isCloseTo(logs / seconds, withinPercentage(2));
         assertThat(table).contains(String.format("evaluator, %,d accounts", EVALUATOR_ACCOUNTS), "backfill of this devnet's history (" + blocks + " blocks")
                 .doesNotContain("last recorded");
+    }
+
+    /**
+     * One keeper's figures in a bench report: the crash made between 5 and {@code positions} opportunities, each is
+     * first-block, late or not liquidated, latencies are ordered and within the block interval's order, every phase was
+     * measured, and it liquidated something. Shared with BenchMorphoIT.
+     */
+    static void assertSaneRun(JsonNode run, String keeper, int positions) {
+        int opportunities = run.path("opportunities").asInt();
+        assertThat(opportunities).as("%s: accounts made liquidatable by the crash", keeper).isBetween(5, positions);
+        JsonNode recall = run.path("recall");
+        int accounted = recall.path("firstBlock").asInt() + recall.path("notLiquidated").asInt();
+        for (JsonNode late : recall.path("lateByBlocks")) {
+            accounted += late.asInt();
+        }
+        assertThat(accounted).as("%s: every opportunity is first-block, late or not liquidated", keeper).isEqualTo(opportunities);
+        assertThat(recall.path("firstBlockShare").asDouble()).isBetween(0.0, 1.0);
+        for (String latency : new String[] {"headToPlanMs", "headToWireMs"}) {
+            JsonNode figures = run.path("detection").path(latency);
+            assertThat(figures.path("count").asInt()).as("%s %s samples", keeper, latency).isPositive();
+            double p50 = figures.path("p50").asDouble();
+            double p99 = figures.path("p99").asDouble();
+            double max = figures.path("max").asDouble();
+            assertThat(p50).as("%s %s p50", keeper, latency).isPositive().isLessThanOrEqualTo(p99);
+            assertThat(p99).isLessThanOrEqualTo(max);
+            assertThat(max).as("%s %s max (ms): within the block interval's order", keeper, latency).isLessThan(30_000);
+        }
+        for (String phase : new String[] {"steady", "priceMove", "positionEvent", "crash"}) {
+            JsonNode cost = run.path("rpcPerBlock").path(phase);
+            assertThat(cost.path("blocks").asInt()).as("%s %s blocks measured", keeper, phase).isPositive();
+            assertThat(cost.path("requests").asDouble()).isPositive();
+            assertThat(cost.path("jsonRpcCalls").asDouble()).isGreaterThanOrEqualTo(cost.path("requests").asDouble());
+        }
+        assertThat(run.path("transactions").path("liquidations").asLong()).as("%s liquidated something", keeper).isPositive();
     }
 }

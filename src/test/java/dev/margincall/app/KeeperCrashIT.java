@@ -153,8 +153,8 @@ class KeeperCrashIT {
                 """);
     }
 
-    /** `margin-call run` as a child process, its output collected. */
-    private record Child(Process process, StringBuffer lines) {
+    /** `margin-call run` as a child process, its output collected (also MorphoRestartIT's). */
+    record Child(Process process, StringBuffer lines) {
 
         static Child start(Path config, Path state) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),

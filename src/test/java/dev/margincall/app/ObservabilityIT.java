@@ -242,7 +242,7 @@ class ObservabilityIT {
         return queries;
     }
 
-    private static String substitute(String expr) {
+    static String substitute(String expr) {
         String result = expr;
         for (Map.Entry<String, String> variable : GRAFANA_VARIABLES.entrySet()) {
             result = result.replace(variable.getKey(), variable.getValue());

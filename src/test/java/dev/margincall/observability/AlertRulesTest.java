@@ -27,7 +27,7 @@ class AlertRulesTest {
     void promtoolAcceptsTheRulesAndTheConfig() throws Exception {
         Run rules = promtool("check", "rules", "alerts.yml");
         assertThat(rules.exit()).as(rules.output()).isZero();
-        assertThat(rules.output()).contains("SUCCESS: 10 rules found");
+        assertThat(rules.output()).contains("SUCCESS: 11 rules found");
         Run config = promtool("check", "config", "prometheus.yml");
         assertThat(config.exit()).as(config.output()).isZero();
         assertThat(config.output()).as("prometheus.yml loads the rules").contains("alerts.yml");
@@ -41,7 +41,7 @@ class AlertRulesTest {
         String rules = Files.readString(DIR.resolve("alerts.yml"), StandardCharsets.UTF_8);
         String tests = Files.readString(DIR.resolve("alerts.test.yml"), StandardCharsets.UTF_8);
         List<String> alerts = names(rules, "- alert: (\\w+)");
-        assertThat(alerts).hasSize(10);
+        assertThat(alerts).hasSize(11);
         for (String alert : alerts) {
             // each alert is tested firing (an expected alert) and silent (exp_alerts: [])
             assertThat(tests).as("%s is tested", alert).containsPattern("alertname: " + alert + "\\s+exp_alerts:\\s+- exp_labels")

@@ -35,10 +35,11 @@ public final class ConfigLoader {
     static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution", "metrics");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract", "morpho", "markets",
-            "aaveOracle");
+            "aaveOracle", "realizeBadDebt", "maxBadDebtLossUsd");
     /** The keys of one protocol type only, and what that type is. */
     private static final Map<String, String> TYPE_OF_KEY = Map.of("poolAddressesProvider", "aave-v3",
-            "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue");
+            "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue", "realizeBadDebt", "morpho-blue",
+            "maxBadDebtLossUsd", "morpho-blue");
     private static final Pattern MARKET_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
     /** A market name is a metric label value and a file-name part: short, plain characters. */
     private static final java.util.regex.Pattern MARKET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
@@ -143,8 +144,8 @@ public final class ConfigLoader {
                 if (KeeperConfig.Protocol.MORPHO_BLUE.equals(type)) {
                     Address morpho = address(required(protocol, "morpho", at), at + "morpho");
                     Address aaveOracle = address(required(protocol, "aaveOracle", at), at + "aaveOracle");
-                    protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds(protocol, at), aaveOracle),
-                            startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
+                    protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds(protocol, at), aaveOracle,
+                            badDebtLossCap(protocol, at)), startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
                 } else {
                     Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
                     protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
@@ -350,6 +351,34 @@ public final class ConfigLoader {
                         + "; known keys here: " + known.stream().sorted().toList());
             }
         }
+    }
+
+    /**
+     * {@code realizeBadDebt: true} with {@code maxBadDebtLossUsd}: the most a liquidation that realizes bad debt may lose;
+     * empty when off (the default). Each key without the other is named: a cap that silently does nothing, or a switch
+     * with no limit, is a mistake.
+     */
+    private Optional<BigDecimal> badDebtLossCap(JsonNode protocol, String at) {
+        JsonNode realize = protocol.get("realizeBadDebt");
+        if (realize != null && !realize.isBoolean()) {
+            problems.add(at + "realizeBadDebt: true or false (liquidate positions whose liquidation realizes bad debt even at a loss up to "
+                    + "maxBadDebtLossUsd)");
+            return Optional.empty();
+        }
+        boolean on = realize != null && realize.asBoolean();
+        if (!protocol.has("maxBadDebtLossUsd")) {
+            if (on) {
+                problems.add(at + "maxBadDebtLossUsd: needed with realizeBadDebt: true: the most (USD, gas included) a liquidation that realizes "
+                        + "bad debt may lose, e.g. 50");
+            }
+            return Optional.empty();
+        }
+        BigDecimal cap = decimal(protocol, "maxBadDebtLossUsd", at, BigDecimal.ZERO, false);
+        if (!on) {
+            problems.add(at + "maxBadDebtLossUsd: only with realizeBadDebt: true (off by default: such positions are skipped)");
+            return Optional.empty();
+        }
+        return Optional.of(cap);
     }
 
     /** {@code markets}: a list of Morpho market ids, each 0x + 64 hex digits; absent: none configured (every market). */

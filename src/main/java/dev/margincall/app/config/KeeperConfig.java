@@ -92,11 +92,19 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      * @param markets     market ids (0x + 64 hex digits) to watch; empty: every market created since {@code startBlock}
      * @param aaveOracle  an AaveOracle on the same chain that prices the markets' loan tokens in USD: Morpho's own
      *                    oracles price collateral in loan tokens only, and ranking, minimum profits and metrics need USD
+     * @param badDebtLossCapUsd {@code realizeBadDebt: true}: {@code maxBadDebtLossUsd}, the most (USD, gas included) a
+     *                    liquidation that realizes bad debt may lose; empty (the default): such a liquidation must be
+     *                    profitable like any other, and is skipped otherwise
      */
-    public record MorphoBlue(Address morpho, List<String> markets, Address aaveOracle) {
+    public record MorphoBlue(Address morpho, List<String> markets, Address aaveOracle, Optional<BigDecimal> badDebtLossCapUsd) {
 
         public MorphoBlue {
             markets = List.copyOf(markets);
+            java.util.Objects.requireNonNull(badDebtLossCapUsd, "badDebtLossCapUsd");
+        }
+
+        public MorphoBlue(Address morpho, List<String> markets, Address aaveOracle) {
+            this(morpho, markets, aaveOracle, Optional.empty());
         }
     }
 

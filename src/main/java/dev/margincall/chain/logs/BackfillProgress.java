@@ -4,6 +4,7 @@ import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +30,10 @@ final class BackfillProgress {
     private long logs;
     private boolean caughtUp;
 
-    BackfillProgress(MeterRegistry registry) {
-        Gauge.builder(MetricNames.BACKFILL_BLOCK, reached, AtomicLong::get).register(registry);
-        Gauge.builder(MetricNames.BACKFILL_TARGET, target, AtomicLong::get).register(registry);
+    /** @param tags the stream's own labels (protocol, market): each stream's progress is a series of its own */
+    BackfillProgress(MeterRegistry registry, Tags tags) {
+        Gauge.builder(MetricNames.BACKFILL_BLOCK, reached, AtomicLong::get).tags(tags).register(registry);
+        Gauge.builder(MetricNames.BACKFILL_TARGET, target, AtomicLong::get).tags(tags).register(registry);
         catchUpTime = Timer.builder(MetricNames.BACKFILL_DURATION).description("catch-ups of more than one block, start to head").register(registry);
         catchUpBlocks = Counter.builder(MetricNames.BACKFILL_BLOCKS).description("blocks delivered by those catch-ups").register(registry);
         catchUpLogs = Counter.builder(MetricNames.BACKFILL_LOGS).description("logs delivered by those catch-ups").register(registry);

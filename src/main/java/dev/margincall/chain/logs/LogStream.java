@@ -13,6 +13,7 @@ import dev.margincall.core.BlockRef;
 import dev.margincall.observability.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,13 +89,21 @@ public final class LogStream {
     private boolean unsaved;
 
     public LogStream(EthRpc rpc, LogQuery query, CheckpointStore store, LogSink sink, Settings settings, MeterRegistry registry) {
+        this(rpc, query, store, sink, settings, registry, Tags.empty());
+    }
+
+    /**
+     * @param tags labels of this stream's backfill gauges (protocol, market): the keeper's markets each have a stream, and
+     *             a registry keeps one gauge per name and labels. Every stream of one Prometheus registry needs the same keys.
+     */
+    public LogStream(EthRpc rpc, LogQuery query, CheckpointStore store, LogSink sink, Settings settings, MeterRegistry registry, Tags tags) {
         this.rpc = rpc;
         this.query = query;
         this.store = store;
         this.sink = sink;
         this.settings = settings;
         this.sizer = new RangeSizer(Math.min(settings.initialRange(), settings.maxRange()), settings.maxRange());
-        this.progress = new BackfillProgress(registry);
+        this.progress = new BackfillProgress(registry, tags);
         this.delivered = Counter.builder(MetricNames.LOGS_DELIVERED).register(registry);
         this.splits = Counter.builder(MetricNames.LOG_RANGE_SPLITS).register(registry);
     }

@@ -150,7 +150,7 @@ public final class AaveV3Market implements LendingMarket {
     @Override
     public List<MarketLiquidation> drainLiquidations() {
         List<MarketLiquidation> out = new java.util.ArrayList<>();
-        for (LiquidationsSeen.Seen seen : monitor.drainLiquidations()) {
+        for (dev.margincall.chain.logs.PendingEvents.Seen<LiquidationCallEvent> seen : monitor.drainLiquidations()) {
             LiquidationCallEvent event = seen.event();
             BigInteger bonus = value(event.collateralAsset(), event.liquidatedCollateralAmount(), false)
                     .subtract(value(event.debtAsset(), event.debtToCover(), true));

@@ -7,6 +7,7 @@ import dev.margincall.chain.head.HeadListener;
 import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.LogQuery;
 import dev.margincall.chain.logs.LogStream;
+import dev.margincall.chain.logs.PendingEvents;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
 import dev.margincall.observability.HealthFactorDistribution;
@@ -57,6 +58,7 @@ public final class AaveV3Monitor implements HeadListener {
     private final Settings settings;
     private final CheckpointStore checkpoints;
     private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Tags labels;
     private final AaveV3Reader reader;
     private final Random random;
     private final Counter shadowChecks;
@@ -70,7 +72,7 @@ public final class AaveV3Monitor implements HeadListener {
     private Market market;
     private AccountSet accounts;
     private OracleEvents oracleEvents;
-    private LiquidationsSeen liquidations;
+    private PendingEvents<LiquidationCallEvent> liquidations;
     private LogStream stream;
     private AaveV3Book book;
     private Map<Address, BigInteger> prices;
@@ -93,6 +95,7 @@ public final class AaveV3Monitor implements HeadListener {
         this.checkpoints = checkpoints;
         this.registry = registry;
         this.reader = new AaveV3Reader(rpc, multicall3);
+        this.labels = io.micrometer.core.instrument.Tags.of("protocol", AaveV3Scanner.PROTOCOL, "market", marketName);
         this.random = new Random(settings.randomSeed());
         this.shadowChecks = Counter.builder(MetricNames.SHADOW_CHECKS).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
         this.shadowMismatches = Counter.builder(MetricNames.SHADOW_MISMATCHES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).register(registry);
@@ -112,9 +115,11 @@ public final class AaveV3Monitor implements HeadListener {
         market = reader.loadMarket(contracts, tag);
         oracleEvents = new OracleEvents(contracts.oracle(), reader.loadSources(contracts, market, tag));
         accounts = new AccountSet(contracts.pool());
-        liquidations = new LiquidationsSeen(contracts.pool());
+        Address pool = contracts.pool();
+        liquidations = new PendingEvents<>(log -> log.address().equals(pool) && LiquidationCallEvent.matches(log)
+                ? java.util.Optional.of(LiquidationCallEvent.decode(log)) : java.util.Optional.empty());
         stream = new LogStream(rpc, logQuery(), checkpoints, new MarketLogs(accounts, oracleEvents, liquidations),
-                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry);
+                new LogStream.Settings(settings.startBlock(), settings.confirmations(), 2_000, 2_000, 10_000, CHECKPOINT_EVERY), registry, labels);
         stream.start();
         stream.advanceTo(head);
         accounts.drainTouched();
@@ -184,7 +189,7 @@ public final class AaveV3Monitor implements HeadListener {
     }
 
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
-    List<LiquidationsSeen.Seen> drainLiquidations() {
+    List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {
         return liquidations.drain();
     }
 

@@ -2,6 +2,7 @@ package dev.margincall.protocol.aavev3;
 
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.logs.LogSink;
+import dev.margincall.chain.logs.PendingEvents;
 import dev.margincall.core.BlockRef;
 import java.util.List;
 
@@ -14,9 +15,9 @@ final class MarketLogs implements LogSink {
 
     private final AccountSet accounts;
     private final OracleEvents oracle;
-    private final LiquidationsSeen liquidations;
+    private final PendingEvents<LiquidationCallEvent> liquidations;
 
-    MarketLogs(AccountSet accounts, OracleEvents oracle, LiquidationsSeen liquidations) {
+    MarketLogs(AccountSet accounts, OracleEvents oracle, PendingEvents<LiquidationCallEvent> liquidations) {
         this.accounts = accounts;
         this.oracle = oracle;
         this.liquidations = liquidations;

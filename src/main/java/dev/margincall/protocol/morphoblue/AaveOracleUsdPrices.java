@@ -38,8 +38,16 @@ public final class AaveOracleUsdPrices implements UsdPrices {
 
     @Override
     public Map<Address, BigInteger> prices(List<Address> assets, BlockTag tag) {
-        List<Multicall3.Result> results = multicall.aggregate3(
-                assets.stream().map(a -> new Multicall3.Call(oracle, Abi.call("getAssetPrice(address)", address(a)))).toList(), tag);
+        return decodePrices(assets, multicall.aggregate3(priceCalls(assets), tag));
+    }
+
+    @Override
+    public List<Multicall3.Call> priceCalls(List<Address> assets) {
+        return assets.stream().map(a -> new Multicall3.Call(oracle, Abi.call("getAssetPrice(address)", address(a)))).toList();
+    }
+
+    @Override
+    public Map<Address, BigInteger> decodePrices(List<Address> assets, List<Multicall3.Result> results) {
         Map<Address, BigInteger> prices = new LinkedHashMap<>();
         for (int i = 0; i < assets.size(); i++) {
             if (results.get(i).success()) {

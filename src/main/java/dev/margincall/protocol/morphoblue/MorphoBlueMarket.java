@@ -19,6 +19,7 @@ import dev.margincall.protocol.spi.Opportunity;
 import dev.margincall.protocol.spi.PositionId;
 import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.Valuation;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +43,24 @@ public final class MorphoBlueMarket implements LendingMarket {
     private final MorphoBlueMonitor monitor;
     private final UsdPrices usd;
     private final MorphoBlueEncoder encoder;
+    private final Optional<BigDecimal> badDebtLossCapUsd;
     private Valuation valuation;
     private Map<Address, String> symbols = Map.of();
 
     public MorphoBlueMarket(MarketId id, MorphoBlueMonitor monitor, UsdPrices usd, Address morpho) {
+        this(id, monitor, usd, morpho, Optional.empty());
+    }
+
+    /**
+     * @param badDebtLossCapUsd {@code realizeBadDebt: true}: the most a liquidation that realizes bad debt may lose
+     *                          ({@code maxBadDebtLossUsd}); empty: such a liquidation must be profitable like any other
+     */
+    public MorphoBlueMarket(MarketId id, MorphoBlueMonitor monitor, UsdPrices usd, Address morpho, Optional<BigDecimal> badDebtLossCapUsd) {
         this.id = id;
         this.monitor = monitor;
         this.usd = usd;
         this.encoder = new MorphoBlueEncoder(morpho);
+        this.badDebtLossCapUsd = badDebtLossCapUsd;
     }
 
     @Override
@@ -98,9 +109,10 @@ public final class MorphoBlueMarket implements LendingMarket {
         monitor.onHead(head);
     }
 
-    /** Nothing to keep yet: a restart rescans from {@code startBlock}. */
+    /** Writes the log checkpoint (markets and positions known, cursor): a restart resumes after it. */
     @Override
     public void flush() {
+        monitor.flush();
     }
 
     @Override
@@ -161,7 +173,7 @@ public final class MorphoBlueMarket implements LendingMarket {
         }
         return largestQuote(market.id(), market.params(), account, position, accrued, market.price(), health,
                 monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken()), debtPrice.get())
-                .map(q -> q);
+                .map(q -> q.withLossAllowance(badDebtLossCapUsd.map(valuation::fromUsdFloor)));
     }
 
     /**

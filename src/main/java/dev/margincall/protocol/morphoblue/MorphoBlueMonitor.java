@@ -3,7 +3,15 @@ package dev.margincall.protocol.morphoblue;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
-import dev.margincall.chain.LogEntry;
+import dev.margincall.chain.logs.CheckpointStore;
+import dev.margincall.chain.logs.LogStream;
+import dev.margincall.observability.HealthFactorDistribution;
+import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.head.HeadListener;
@@ -14,6 +22,7 @@ import dev.margincall.protocol.morphoblue.model.MarketState;
 import dev.margincall.protocol.morphoblue.model.PositionHealth;
 import dev.margincall.protocol.morphoblue.model.PositionState;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,21 +34,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one Morpho Blue contract's positions evaluated block after block. Start: a full {@link MorphoBlueScan}.
- * Each block: its Morpho events (new markets, touched positions, liquidations). Each new head: every market's
- * totals, borrow rate and oracle price (read at every head: an oracle may move without an event, and interest
- * moves every block), the touched positions, then everyone evaluated with interest accrued to the head's
- * timestamp. A rollback makes the next head rescan from {@code startBlock} (simple and always right; a checkpoint
- * will make it cheap).
+ * Keeps one Morpho Blue contract's positions evaluated block after block. Its logs come through a {@link LogStream}
+ * into {@link MorphoLogs} (markets created, positions touched, liquidations), checkpointed with the stream's cursor,
+ * so a restart replays only the blocks after the checkpoint and a reorg retracts exactly what it removed. Start: the
+ * stream catches up, then every market and position is read at the head. Each new head, in two Multicall3 rounds
+ * ({@link MorphoBlueReader#head}): every market's totals, oracle price and loan token's USD price, then its borrow rate
+ * with the touched positions (read at every head: an oracle may move without an event, and interest moves every
+ * block), then everyone evaluated with interest accrued to the head's timestamp.
  */
 public final class MorphoBlueMonitor implements HeadListener {
 
     private static final Logger log = LoggerFactory.getLogger(MorphoBlueMonitor.class);
 
+    /** New heads are checkpointed at most this often (as Aave's monitor): a block's hot path does not serialize every position. */
+    private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
+
     /**
-     * @param markets the configured market ids; empty: every market created since {@code startBlock}
+     * @param confirmations blocks below the head after which a block is final (its logs are no longer kept for a reorg)
+     * @param markets       the configured market ids; empty: every market created since {@code startBlock}
      */
-    public record Settings(Address morpho, Address multicall3, long startBlock, Optional<List<String>> markets) {
+    public record Settings(Address morpho, Address multicall3, long startBlock, int confirmations, Optional<List<String>> markets) {
     }
 
     /** A Liquidate event and where it was seen. */
@@ -49,109 +63,177 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final EthRpc rpc;
     private final Settings settings;
     private final MorphoBlueReader reader;
+    private final MorphoBlueScan scan;
     private final UsdPrices usd;
-    private final List<String> topics;
+    private final CheckpointStore checkpoints;
+    private final MeterRegistry registry;
+    private final Timer blockUpdate;
+    private final Tags labels;
+    private final Counter silentMoves;
+    private final HealthFactorDistribution healthFactors;
+    private final BigInteger[] hfBounds;
 
     private final Map<String, MorphoBlueScan.ScannedMarket> markets = new LinkedHashMap<>();
-    private final Map<String, MarketParams> newMarkets = new LinkedHashMap<>();
     private final Map<MorphoBlueEvents.PositionTouched, PositionState> positions = new LinkedHashMap<>();
     private final Map<MorphoBlueEvents.PositionTouched, PositionHealth> health = new LinkedHashMap<>();
     /** Each account's positions, so one account's opportunity does not walk every position. */
     private final Map<Address, List<MorphoBlueEvents.PositionTouched>> byAccount = new LinkedHashMap<>();
-    private final Set<MorphoBlueEvents.PositionTouched> touched = new LinkedHashSet<>();
-    private final List<Seen> liquidations = new ArrayList<>();
     private final Map<Address, Integer> decimals = new LinkedHashMap<>();
+    /** Every market watched: those the logs created and the configured ones created before {@code startBlock}. */
+    private Map<String, MarketParams> params = Map.of();
+    private MorphoLogs logs;
+    private LogStream stream;
     private Map<Address, BigInteger> usdPrices = Map.of();
-    private boolean rescan;
-    private long lastApplied = -1;
     private long evaluatedBlock = -1;
     private long evaluatedTimestamp;
-    private int liquidatable;
+    private volatile int liquidatable;
+    private volatile int accountCount;
 
-    public MorphoBlueMonitor(EthRpc rpc, Settings settings, UsdPrices usd) {
+    /**
+     * @param checkpoints where the log stream's checkpoint (cursor and {@link MorphoLogs}' state) is kept
+     * @param marketName  the {@code market} label of its metrics: the configured name, else the Morpho contract
+     */
+    public MorphoBlueMonitor(EthRpc rpc, Settings settings, UsdPrices usd, CheckpointStore checkpoints, MeterRegistry registry, String marketName) {
         this.rpc = rpc;
         this.settings = settings;
         this.reader = new MorphoBlueReader(rpc, settings.multicall3(), settings.morpho());
+        this.scan = new MorphoBlueScan(rpc, settings.multicall3(), settings.morpho(), settings.startBlock(), settings.markets());
         this.usd = usd;
-        List<String> all = new ArrayList<>(MorphoBlueEvents.POSITION_EVENTS);
-        all.add(MorphoBlueEvents.CREATE_MARKET);
-        this.topics = List.copyOf(all);
+        this.checkpoints = checkpoints;
+        this.registry = registry;
+        // the same meters as Aave's monitor, told apart by the protocol label (dashboards and alerts select on it)
+        this.labels = Tags.of("protocol", PROTOCOL, "market", marketName);
+        this.blockUpdate = Timer.builder(MetricNames.BLOCK_UPDATE).tags(labels).register(registry);
+        // Morpho's oracles emit no event: every move is seen by reading each market's price() every head
+        this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tags(labels).tag("trigger", "silent").register(registry);
+        Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.accountCount).tag("protocol", PROTOCOL).tag("market", marketName).register(registry);
+        Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", PROTOCOL).tag("market", marketName)
+                .register(registry);
+        this.healthFactors = new HealthFactorDistribution(registry, PROTOCOL, marketName);
+        this.hfBounds = java.util.Arrays.stream(healthFactors.boundsWad()).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
     }
 
+    /** The {@code protocol} label of its metrics and the config's type. */
+    public static final String PROTOCOL = "morpho-blue";
+
+    /**
+     * Follows the logs to {@code head} (from the checkpoint, if one of this chain's history is there, else from
+     * {@code startBlock}), then reads every market and position at the head: the state the following blocks update.
+     */
     public synchronized void start(BlockHeader head) {
-        MorphoBlueScan.Result scan = new MorphoBlueScan(rpc, settings.multicall3(), settings.morpho(), settings.startBlock(), settings.markets())
-                .scan(head);
+        logs = new MorphoLogs(settings.markets().map(ids -> Set.copyOf(ids.stream().map(MorphoBlueEvents::normalizedId).toList())));
+        stream = new LogStream(rpc, MorphoBlueScan.logQuery(settings.morpho()), checkpoints, logs,
+                MorphoBlueScan.logSettings(settings.startBlock(), settings.confirmations(), CHECKPOINT_EVERY), registry, labels);
+        stream.start();
+        stream.advanceTo(head);
+        logs.drainTouched(); // every position is read below
+        logs.drainMarketsChanged();
+        logs.drainLiquidations(); // history: not liquidations the keeper could have taken part in
+        MorphoBlueScan.Result scanned = scan.at(head, logs.markets(), logs.positions());
         markets.clear();
         positions.clear();
         health.clear();
-        touched.clear();
-        newMarkets.clear();
         byAccount.clear();
-        scan.markets().forEach(m -> markets.put(m.id(), m));
-        for (MorphoBlueScan.Row row : scan.rows()) {
+        scanned.markets().forEach(m -> markets.put(m.id(), m));
+        params = paramsOf(markets.values());
+        for (MorphoBlueScan.Row row : scanned.rows()) {
             MorphoBlueEvents.PositionTouched key = new MorphoBlueEvents.PositionTouched(row.marketId(), row.account());
             putPosition(key, row.position());
             health.put(key, row.health());
         }
         refreshTokens(BlockTag.number(head.number()));
-        lastApplied = head.number();
         finishEvaluation(head);
         log.info("Morpho Blue {}: {} markets, {} positions, {} liquidatable at block {}", settings.morpho(), markets.size(), positions.size(),
                 liquidatable, head.number());
     }
 
+    /** Retracts the logs of the removed blocks: their positions are re-read (or forgotten) and their markets dropped at the next head. */
     @Override
     public synchronized void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
-        rescan = true;
-        lastApplied = Math.min(lastApplied, commonAncestor.number());
-        liquidations.removeIf(s -> s.block() > commonAncestor.number());
+        stream.rollback(commonAncestor); // also retracts the removed blocks' liquidations not drained yet
     }
 
+    /** A block's Morpho events (markets created, positions touched, liquidations); the state is read at {@link #onHead}. */
     @Override
     public synchronized void onBlock(BlockHeader header) {
-        if (header.number() <= lastApplied || rescan) {
-            return;
-        }
-        for (LogEntry entry : rpc.logsOfBlock(header.hash(), List.of(settings.morpho()), topics)) {
-            MorphoBlueEvents.marketCreated(entry).filter(this::wanted).ifPresent(created -> newMarkets.put(created.id(), created.params()));
-            MorphoBlueEvents.positionTouched(entry).ifPresent(touched::add);
-            MorphoBlueEvents.liquidated(entry).ifPresent(event -> liquidations.add(new Seen(event, header.number(), entry.transactionHash())));
-        }
-        lastApplied = header.number();
+        stream.advanceTo(header);
     }
 
     @Override
-    public synchronized void onHead(BlockHeader head) {
-        if (rescan) {
-            rescan = false;
-            start(head);
-            return;
-        }
+    public void onHead(BlockHeader head) {
+        blockUpdate.record(() -> update(head));
+    }
+
+    private synchronized void update(BlockHeader head) {
+        stream.advanceTo(head); // a no-op after onBlock(head); a head not announced block by block still brings its logs
         BlockTag tag = BlockTag.number(head.number());
-        List<String> ids = new ArrayList<>(markets.keySet());
-        List<MarketParams> params = new ArrayList<>(ids.stream().map(id -> markets.get(id).params()).toList());
-        ids.addAll(newMarkets.keySet());
-        params.addAll(newMarkets.values());
-        newMarkets.clear();
-        List<MarketState> stored = reader.markets(ids, tag);
-        List<BigInteger> rates = reader.borrowRates(params, stored, tag);
-        List<BigInteger> prices = reader.prices(params.stream().map(MarketParams::oracle).toList(), tag);
+        if (logs.drainMarketsChanged()) {
+            params = scan.withConfigured(logs.markets(), tag);
+        }
+        List<String> ids = List.copyOf(params.keySet());
+        List<MarketParams> marketParams = ids.stream().map(params::get).toList();
+        // read before they are forgotten: a failed read leaves them touched, and the next head reads them
+        List<MorphoBlueEvents.PositionTouched> touched = logs.drainTouched();
+        List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> logs.known(k) && params.containsKey(k.id())).toList();
+        MorphoBlueReader.HeadReads reads;
+        try {
+            reads = reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
+        } catch (RuntimeException e) {
+            logs.touchAgain(touched);
+            throw e;
+        }
+        List<MarketState> stored = reads.stored();
+        List<BigInteger> rates = reads.rates();
+        List<BigInteger> prices = reads.prices();
+        for (int i = 0; i < ids.size(); i++) {
+            MorphoBlueScan.ScannedMarket before = markets.get(ids.get(i));
+            if (before != null && !before.price().equals(prices.get(i))) {
+                silentMoves.increment();
+                log.atInfo().addKeyValue("event", "price").addKeyValue("market", ids.get(i)).addKeyValue("block", head.number())
+                        .addKeyValue("from", before.price()).addKeyValue("to", prices.get(i)).addKeyValue("trigger", "silent").log("Morpho oracle price moved");
+            }
+        }
+        markets.clear();
         for (int i = 0; i < ids.size(); i++) {
             MarketState accrued = InterestAccrual.accrue(stored.get(i), rates.get(i), head.timestamp()).market();
-            markets.put(ids.get(i), new MorphoBlueScan.ScannedMarket(ids.get(i), params.get(i), stored.get(i), rates.get(i), accrued, prices.get(i)));
+            markets.put(ids.get(i), new MorphoBlueScan.ScannedMarket(ids.get(i), marketParams.get(i), stored.get(i), rates.get(i), accrued, prices.get(i)));
         }
-        List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> markets.containsKey(k.id())).toList();
-        List<PositionState> read = reader.positions(keys, tag);
+        List<PositionState> read = reads.positions();
+        touched.stream().filter(k -> !logs.known(k) || !markets.containsKey(k.id())).forEach(this::forget); // a reorg took back all its events
         for (int i = 0; i < keys.size(); i++) {
             putPosition(keys.get(i), read.get(i));
         }
-        touched.clear();
         for (Map.Entry<MorphoBlueEvents.PositionTouched, PositionState> e : positions.entrySet()) {
             MorphoBlueScan.ScannedMarket market = markets.get(e.getKey().id());
             health.put(e.getKey(), PositionHealth.of(e.getValue(), market.accrued(), market.price(), market.params().lltv()));
         }
-        refreshTokens(tag);
+        readDecimals(tag);
+        usdPrices = reads.usdPrices();
         finishEvaluation(head);
+    }
+
+    private static Map<String, MarketParams> paramsOf(java.util.Collection<MorphoBlueScan.ScannedMarket> scanned) {
+        Map<String, MarketParams> out = new LinkedHashMap<>();
+        scanned.forEach(m -> out.put(m.id(), m.params()));
+        return out;
+    }
+
+    /** Writes the log checkpoint if blocks since the last one are not in it: on a graceful stop. */
+    public synchronized void flush() {
+        if (stream != null) {
+            stream.flush();
+        }
+    }
+
+    private void forget(MorphoBlueEvents.PositionTouched key) {
+        if (positions.remove(key) != null) {
+            health.remove(key);
+            List<MorphoBlueEvents.PositionTouched> held = byAccount.get(key.account());
+            held.remove(key);
+            if (held.isEmpty()) {
+                byAccount.remove(key.account());
+            }
+        }
     }
 
     private void putPosition(MorphoBlueEvents.PositionTouched key, PositionState position) {
@@ -160,18 +242,40 @@ public final class MorphoBlueMonitor implements HeadListener {
         }
     }
 
-    private boolean wanted(MorphoBlueEvents.MarketCreated created) {
-        return settings.markets().map(ids -> ids.stream().map(MorphoBlueEvents::normalizedId).toList().contains(created.id())).orElse(true);
-    }
-
     private void finishEvaluation(BlockHeader head) {
-        liquidatable = (int) health.values().stream().filter(PositionHealth::liquidatable).count();
+        long[] counts = new long[hfBounds.length + 1];
+        int count = 0;
+        for (PositionHealth h : health.values()) {
+            count += h.liquidatable() ? 1 : 0;
+            if (h.borrowed().signum() > 0) {
+                counts[bucket(h.healthFactor())]++;
+            }
+        }
+        healthFactors.publishCounts(counts);
+        liquidatable = count;
+        accountCount = byAccount.size();
         evaluatedBlock = head.number();
         evaluatedTimestamp = head.timestamp();
     }
 
-    /** Decimals of tokens not seen before (one Multicall3 round), and the loan tokens' USD prices. */
+    /** The health-factor bucket of an indebted position: the first bound at or above it, else the last (+Inf). */
+    private int bucket(BigInteger healthFactor) {
+        for (int i = 0; i < hfBounds.length; i++) {
+            if (healthFactor.compareTo(hfBounds[i]) <= 0) {
+                return i;
+            }
+        }
+        return hfBounds.length;
+    }
+
+    /** Decimals of tokens not seen before (one Multicall3 round), and the loan tokens' USD prices: at start. */
     private void refreshTokens(BlockTag tag) {
+        readDecimals(tag);
+        usdPrices = usd.prices(markets.values().stream().map(m -> m.params().loanToken()).distinct().toList(), tag);
+    }
+
+    /** Decimals of tokens not seen before (one Multicall3 round; none once every market's tokens are known). */
+    private void readDecimals(BlockTag tag) {
         List<Address> unknown = assets().stream().filter(a -> !decimals.containsKey(a)).toList();
         if (!unknown.isEmpty()) {
             List<String> answers = new Multicall3(rpc, settings.multicall3()).aggregate3AllSucceeding(
@@ -180,7 +284,6 @@ public final class MorphoBlueMonitor implements HeadListener {
                 decimals.put(unknown.get(i), Abi.decodeUint(answers.get(i)).intValueExact());
             }
         }
-        usdPrices = usd.prices(markets.values().stream().map(m -> m.params().loanToken()).distinct().toList(), tag);
     }
 
     // --- what the market reads --------------------------------------------------------------------
@@ -193,7 +296,7 @@ public final class MorphoBlueMonitor implements HeadListener {
         return evaluatedTimestamp;
     }
 
-    public synchronized int liquidatableCount() {
+    public int liquidatableCount() {
         return liquidatable;
     }
 
@@ -215,8 +318,8 @@ public final class MorphoBlueMonitor implements HeadListener {
         return byAccount.keySet().stream().sorted().toList();
     }
 
-    public synchronized int accountCount() {
-        return byAccount.size();
+    public int accountCount() {
+        return accountCount;
     }
 
     /** {@code account}'s positions, by market id. */
@@ -259,9 +362,8 @@ public final class MorphoBlueMonitor implements HeadListener {
         return dev.margincall.chain.abi.TokenSymbols.read(rpc, assets(), tag);
     }
 
+    /** The Liquidate events of the blocks delivered since the last call (those a reorg removed meanwhile are retracted). */
     public synchronized List<Seen> drainLiquidations() {
-        List<Seen> out = List.copyOf(liquidations);
-        liquidations.clear();
-        return out;
+        return logs == null ? List.of() : logs.drainLiquidations().stream().map(s -> new Seen(s.event(), s.block(), s.transactionHash())).toList();
     }
 }

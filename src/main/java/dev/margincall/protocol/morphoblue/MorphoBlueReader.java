@@ -15,6 +15,7 @@ import dev.margincall.protocol.morphoblue.model.PositionState;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.web3j.abi.datatypes.generated.Bytes32;
 
 /**
@@ -41,8 +42,15 @@ public final class MorphoBlueReader {
 
     /** {@code market(id)}: the stored totals (without the interest since {@code lastUpdate}). */
     public List<MarketState> markets(List<String> ids, BlockTag tag) {
-        List<Multicall3.Call> calls = ids.stream().map(id -> new Multicall3.Call(morpho, Abi.call("market(bytes32)", id(id)))).toList();
-        return multicall.aggregate3AllSucceeding(calls, tag, i -> "market(" + ids.get(i) + ")").stream()
+        return decodeMarkets(ids, multicall.aggregate3(marketCalls(ids), tag));
+    }
+
+    List<Multicall3.Call> marketCalls(List<String> ids) {
+        return ids.stream().map(id -> new Multicall3.Call(morpho, Abi.call("market(bytes32)", id(id)))).toList();
+    }
+
+    List<MarketState> decodeMarkets(List<String> ids, List<Multicall3.Result> results) {
+        return Multicall3.allSucceeded(results, i -> "market(" + ids.get(i) + ")").stream()
                 .map(w -> new MarketState(Words.uint(w, 0), Words.uint(w, 1), Words.uint(w, 2), Words.uint(w, 3), Words.uint(w, 4).longValueExact(),
                         Words.uint(w, 5)))
                 .toList();
@@ -50,8 +58,15 @@ public final class MorphoBlueReader {
 
     /** Each oracle's {@code price()}. */
     public List<BigInteger> prices(List<Address> oracles, BlockTag tag) {
-        List<Multicall3.Call> calls = oracles.stream().map(o -> new Multicall3.Call(o, Abi.call("price()"))).toList();
-        return multicall.aggregate3AllSucceeding(calls, tag, i -> "price() of the oracle " + oracles.get(i)).stream().map(Abi::decodeUint).toList();
+        return decodePrices(oracles, multicall.aggregate3(priceCalls(oracles), tag));
+    }
+
+    List<Multicall3.Call> priceCalls(List<Address> oracles) {
+        return oracles.stream().map(o -> new Multicall3.Call(o, Abi.call("price()"))).toList();
+    }
+
+    List<BigInteger> decodePrices(List<Address> oracles, List<Multicall3.Result> results) {
+        return Multicall3.allSucceeded(results, i -> "price() of the oracle " + oracles.get(i)).stream().map(Abi::decodeUint).toList();
     }
 
     /**
@@ -59,7 +74,11 @@ public final class MorphoBlueReader {
      * stateless IRM; a stateful one answers for the block read). Null for a market without IRM (address zero).
      */
     public List<BigInteger> borrowRates(List<MarketParams> params, List<MarketState> states, BlockTag tag) {
-        List<Integer> withIrm = new ArrayList<>();
+        return decodeRates(params, multicall.aggregate3(rateCalls(params, states), tag));
+    }
+
+    /** One call per market with an IRM (address zero: none, no call). */
+    List<Multicall3.Call> rateCalls(List<MarketParams> params, List<MarketState> states) {
         List<Multicall3.Call> calls = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             MarketParams p = params.get(i);
@@ -67,12 +86,21 @@ public final class MorphoBlueReader {
                 continue;
             }
             MarketState s = states.get(i);
-            withIrm.add(i);
             calls.add(new Multicall3.Call(p.irm(), Abi.call("borrowRateView(" + MarketParams.TUPLE + ",(uint128,uint128,uint128,uint128,uint128,uint128))",
                     p.with(uint(s.totalSupplyAssets()), uint(s.totalSupplyShares()), uint(s.totalBorrowAssets()), uint(s.totalBorrowShares()),
                             uint(s.lastUpdate()), uint(s.fee())))));
         }
-        List<String> answers = multicall.aggregate3AllSucceeding(calls, tag, i -> "borrowRateView of the IRM " + params.get(withIrm.get(i)).irm());
+        return calls;
+    }
+
+    List<BigInteger> decodeRates(List<MarketParams> params, List<Multicall3.Result> results) {
+        List<Integer> withIrm = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            if (!params.get(i).irm().equals(Address.ZERO)) {
+                withIrm.add(i);
+            }
+        }
+        List<String> answers = Multicall3.allSucceeded(results, i -> "borrowRateView of the IRM " + params.get(withIrm.get(i)).irm());
         List<BigInteger> rates = new ArrayList<>(java.util.Collections.nCopies(params.size(), (BigInteger) null));
         for (int k = 0; k < withIrm.size(); k++) {
             rates.set(withIrm.get(k), Abi.decodeUint(answers.get(k)));
@@ -82,10 +110,35 @@ public final class MorphoBlueReader {
 
     /** {@code position(id, account)} for each (market, account). */
     public List<PositionState> positions(List<MorphoBlueEvents.PositionTouched> keys, BlockTag tag) {
-        List<Multicall3.Call> calls = keys.stream()
-                .map(k -> new Multicall3.Call(morpho, Abi.call("position(bytes32,address)", id(k.id()), address(k.account())))).toList();
-        return multicall.aggregate3AllSucceeding(calls, tag, i -> "position(" + keys.get(i).id() + ", " + keys.get(i).account() + ")").stream()
+        return decodePositions(keys, multicall.aggregate3(positionCalls(keys), tag));
+    }
+
+    List<Multicall3.Call> positionCalls(List<MorphoBlueEvents.PositionTouched> keys) {
+        return keys.stream().map(k -> new Multicall3.Call(morpho, Abi.call("position(bytes32,address)", id(k.id()), address(k.account())))).toList();
+    }
+
+    List<PositionState> decodePositions(List<MorphoBlueEvents.PositionTouched> keys, List<Multicall3.Result> results) {
+        return Multicall3.allSucceeded(results, i -> "position(" + keys.get(i).id() + ", " + keys.get(i).account() + ")").stream()
                 .map(w -> new PositionState(Words.uint(w, 0), Words.uint(w, 1), Words.uint(w, 2))).toList();
+    }
+
+    /**
+     * What one head reads, in two Multicall3 rounds whatever the number of markets: the markets' totals, their oracles'
+     * prices and the loan tokens' USD prices (independent of each other), then the IRMs' rates (which take the totals) with
+     * the touched positions.
+     */
+    public record HeadReads(List<MarketState> stored, List<BigInteger> prices, Map<Address, BigInteger> usdPrices, List<BigInteger> rates,
+                            List<PositionState> positions) {
+    }
+
+    public HeadReads head(List<MarketParams> params, List<String> ids, List<Address> loanTokens, UsdPrices usd,
+                          List<MorphoBlueEvents.PositionTouched> touched, BlockTag tag) {
+        List<Address> oracles = params.stream().map(MarketParams::oracle).toList();
+        List<List<Multicall3.Result>> first = multicall.aggregate3Groups(List.of(marketCalls(ids), priceCalls(oracles), usd.priceCalls(loanTokens)), tag);
+        List<MarketState> stored = decodeMarkets(ids, first.get(0));
+        List<List<Multicall3.Result>> second = multicall.aggregate3Groups(List.of(rateCalls(params, stored), positionCalls(touched)), tag);
+        return new HeadReads(stored, decodePrices(oracles, first.get(1)), usd.decodePrices(loanTokens, first.get(2)), decodeRates(params, second.get(0)),
+                decodePositions(touched, second.get(1)));
     }
 
     private static Bytes32 id(String id) {

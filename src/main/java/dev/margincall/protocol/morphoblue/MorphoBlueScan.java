@@ -3,21 +3,22 @@ package dev.margincall.protocol.morphoblue;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
-import dev.margincall.chain.LogEntry;
-import dev.margincall.chain.LogFilter;
+import dev.margincall.chain.logs.InMemoryCheckpointStore;
+import dev.margincall.chain.logs.LogQuery;
+import dev.margincall.chain.logs.LogStream;
 import dev.margincall.core.Address;
 import dev.margincall.protocol.morphoblue.model.InterestAccrual;
 import dev.margincall.protocol.morphoblue.model.MarketState;
 import dev.margincall.protocol.morphoblue.model.PositionHealth;
 import dev.margincall.protocol.morphoblue.model.PositionState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Every position of one Morpho Blue contract evaluated at one block, from scratch: markets from {@code CreateMarket}
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 public final class MorphoBlueScan {
 
-    /** Blocks per eth_getLogs request: small enough for public endpoints' range limits. */
+    /** Blocks per eth_getLogs request: small enough for public endpoints' range limits (the stream halves it when refused). */
     static final long LOG_RANGE = 5_000;
 
     private final EthRpc rpc;
@@ -63,18 +64,37 @@ public final class MorphoBlueScan {
         }
     }
 
+    /** Every (configured) market and position from the logs since {@code startBlock}, evaluated at {@code head}. */
     public Result scan(BlockHeader head) {
-        BlockTag tag = BlockTag.number(head.number());
-        Map<String, MarketParams> markets = new LinkedHashMap<>();
-        Set<MorphoBlueEvents.PositionTouched> touched = new LinkedHashSet<>();
-        for (LogEntry log : logs(head.number())) {
-            MorphoBlueEvents.marketCreated(log).ifPresent(created -> markets.put(created.id(), created.params()));
-            MorphoBlueEvents.positionTouched(log).ifPresent(touched::add);
-        }
+        MorphoLogs logs = new MorphoLogs(onlyMarkets.map(java.util.Set::copyOf));
+        LogStream stream = new LogStream(rpc, logQuery(morpho), new InMemoryCheckpointStore(), logs, logSettings(startBlock, 0, Duration.ZERO),
+                new SimpleMeterRegistry());
+        stream.start();
+        stream.advanceTo(head);
+        return at(head, logs.markets(), logs.positions());
+    }
+
+    /** The Morpho contract's market and position events: what {@link MorphoLogs} reads. */
+    static LogQuery logQuery(Address morpho) {
+        List<String> topics = new ArrayList<>(MorphoBlueEvents.POSITION_EVENTS);
+        topics.add(MorphoBlueEvents.CREATE_MARKET);
+        return new LogQuery(List.of(morpho), topics);
+    }
+
+    /** Final blocks in ranges of {@link #LOG_RANGE} (public endpoints' common limit), the same for a scan and a monitor. */
+    static LogStream.Settings logSettings(long startBlock, int confirmations, Duration checkpointEvery) {
+        return new LogStream.Settings(startBlock, confirmations, LOG_RANGE, LOG_RANGE, 10_000, checkpointEvery);
+    }
+
+    /**
+     * {@code created} (the markets whose creation the logs showed) with the configured ones created before {@code startBlock},
+     * whose params Morpho stores by id, in configuration order after the created ones. A configured id Morpho does not know
+     * is an error naming it.
+     */
+    Map<String, MarketParams> withConfigured(Map<String, MarketParams> created, BlockTag tag) {
+        Map<String, MarketParams> markets = new LinkedHashMap<>(created);
         if (onlyMarkets.isPresent()) {
-            markets.keySet().retainAll(onlyMarkets.get());
             List<String> missing = onlyMarkets.get().stream().filter(id -> !markets.containsKey(id)).toList();
-            // created before startBlock: their params are stored by id
             List<MarketParams> read = missing.isEmpty() ? List.of() : reader.marketParams(missing, tag);
             for (int i = 0; i < missing.size(); i++) {
                 if (read.get(i).loanToken().equals(Address.ZERO) && read.get(i).collateralToken().equals(Address.ZERO)) {
@@ -83,6 +103,16 @@ public final class MorphoBlueScan {
                 markets.put(missing.get(i), read.get(i));
             }
         }
+        return markets;
+    }
+
+    /**
+     * The markets (with the configured ones created before {@code startBlock}) and the positions of {@code keys} in them,
+     * read at {@code head} in one batched round per kind, with interest accrued to its timestamp.
+     */
+    public Result at(BlockHeader head, Map<String, MarketParams> created, java.util.Collection<MorphoBlueEvents.PositionTouched> keys) {
+        BlockTag tag = BlockTag.number(head.number());
+        Map<String, MarketParams> markets = withConfigured(created, tag);
         List<String> ids = List.copyOf(markets.keySet());
         List<MarketParams> params = ids.stream().map(markets::get).toList();
         List<MarketState> stored = reader.markets(ids, tag);
@@ -94,25 +124,14 @@ public final class MorphoBlueScan {
             scanned.put(ids.get(i), new ScannedMarket(ids.get(i), params.get(i), stored.get(i), rates.get(i), accrued, prices.get(i)));
         }
 
-        List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> scanned.containsKey(k.id())).toList();
-        List<PositionState> positions = reader.positions(keys, tag);
-        List<Row> rows = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            ScannedMarket market = scanned.get(keys.get(i).id());
+        List<MorphoBlueEvents.PositionTouched> read = keys.stream().filter(k -> scanned.containsKey(k.id())).toList();
+        List<PositionState> positions = reader.positions(read, tag);
+        List<Row> rows = new ArrayList<>(read.size());
+        for (int i = 0; i < read.size(); i++) {
+            ScannedMarket market = scanned.get(read.get(i).id());
             PositionHealth health = PositionHealth.of(positions.get(i), market.accrued(), market.price(), market.params().lltv());
-            rows.add(new Row(market.id(), keys.get(i).account(), positions.get(i), health));
+            rows.add(new Row(market.id(), read.get(i).account(), positions.get(i), health));
         }
         return new Result(head.number(), head.timestamp(), List.copyOf(scanned.values()), rows);
-    }
-
-    /** Morpho's market and position events from {@code startBlock} to {@code toBlock}, in ranges of {@link #LOG_RANGE}. */
-    private List<LogEntry> logs(long toBlock) {
-        List<String> topics = new ArrayList<>(MorphoBlueEvents.POSITION_EVENTS);
-        topics.add(MorphoBlueEvents.CREATE_MARKET);
-        List<LogEntry> out = new ArrayList<>();
-        for (long from = startBlock; from <= toBlock; from += LOG_RANGE) {
-            out.addAll(rpc.logs(new LogFilter(from, Math.min(toBlock, from + LOG_RANGE - 1), List.of(morpho), topics)));
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.margincall.protocol.morphoblue;
 
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.Multicall3;
 import dev.margincall.core.Address;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
@@ -19,4 +20,12 @@ public interface UsdPrices {
 
     /** The price of one whole token of each asset, in {@link #valuation}'s unit; an asset it cannot price is absent. */
     Map<Address, BigInteger> prices(List<Address> assets, BlockTag tag);
+
+    /**
+     * The Multicall3 calls that read {@link #prices}, so a monitor can send them in the round of its other reads; decoded
+     * by {@link #decodePrices} (a call that fails leaves its asset unpriced).
+     */
+    List<Multicall3.Call> priceCalls(List<Address> assets);
+
+    Map<Address, BigInteger> decodePrices(List<Address> assets, List<Multicall3.Result> results);
 }

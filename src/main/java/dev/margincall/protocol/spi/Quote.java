@@ -3,6 +3,7 @@ package dev.margincall.protocol.spi;
 import dev.margincall.core.Address;
 import dev.margincall.core.Rounding;
 import java.math.BigInteger;
+import java.util.Optional;
 
 /**
  * What one liquidation of one (collateral, debt) pair would do, as the protocol computes it, in token
@@ -52,6 +53,23 @@ public interface Quote {
     /** The collateral received in the market's value unit, rounded down. */
     default BigInteger collateralValue() {
         return collateralToLiquidator().multiply(collateralPrice()).divide(BigInteger.TEN.pow(collateralDecimals()));
+    }
+
+    /**
+     * True when the liquidation leaves the account with debt and no collateral, which the protocol writes off against
+     * its lenders (Morpho Blue's bad debt): realizing it is worth a small loss to some operators ({@link #badDebtLossAllowance()}).
+     */
+    default boolean realizesBadDebt() {
+        return false;
+    }
+
+    /**
+     * The most (value units, net of gas) this liquidation may lose and still be sent, because it realizes bad debt and its
+     * market is configured to accept that ({@code realizeBadDebt}, {@code maxBadDebtLossUsd}); empty: it must earn the
+     * configured minimum profit like any other.
+     */
+    default Optional<BigInteger> badDebtLossAllowance() {
+        return Optional.empty();
     }
 
     default boolean sameAsset() {

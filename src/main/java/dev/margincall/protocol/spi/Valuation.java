@@ -28,6 +28,11 @@ public record Valuation(BigInteger unitsPerUsd) {
         return usd.multiply(new BigDecimal(unitsPerUsd)).setScale(0, RoundingMode.CEILING).toBigIntegerExact();
     }
 
+    /** {@code usd} in this unit, rounded down: an allowance (a loss accepted) is never raised by rounding. */
+    public BigInteger fromUsdFloor(BigDecimal usd) {
+        return usd.multiply(new BigDecimal(unitsPerUsd)).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    }
+
     /** {@code value} of {@code other} unit in this one, rounded up (a price used for a cost). */
     public BigInteger fromCeil(BigInteger value, Valuation other) {
         return value.multiply(unitsPerUsd).add(other.unitsPerUsd).subtract(BigInteger.ONE).divide(other.unitsPerUsd);

@@ -90,6 +90,70 @@ class MorphoBlueConfigTest {
                         .noneMatch(p -> p.contains("liquidatorContract")));
     }
 
+    @Test
+    void realizeBadDebtTakesALossCapInUsdAndIsOffByDefault() throws Exception {
+        KeeperConfig config = ConfigLoader.load(write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: morpho-blue
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    realizeBadDebt: true
+                    maxBadDebtLossUsd: 12.5
+                  - type: morpho-blue
+                    name: plain
+                    morpho: "0x0000000000000000000000000000000000000b1e"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    markets: ["%s"]
+                """.formatted(ID)), Map.<String, String>of()::get);
+        assertThat(config.protocols().get(0).morphoBlue().orElseThrow().badDebtLossCapUsd()).contains(new java.math.BigDecimal("12.5"));
+        assertThat(config.protocols().get(1).morphoBlue().orElseThrow().badDebtLossCapUsd()).as("default: off").isEmpty();
+    }
+
+    @Test
+    void aLossCapWithoutTheSwitchOrTheSwitchWithoutACapIsNamed() throws Exception {
+        Path file = write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: morpho-blue
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    realizeBadDebt: true
+                  - type: morpho-blue
+                    name: b
+                    morpho: "0x0000000000000000000000000000000000000b1e"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    maxBadDebtLossUsd: 50
+                  - type: morpho-blue
+                    name: c
+                    morpho: "0x0000000000000000000000000000000000000b1f"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    realizeBadDebt: "yes"
+                  - type: morpho-blue
+                    name: d
+                    morpho: "0x0000000000000000000000000000000000000b20"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    realizeBadDebt: true
+                    maxBadDebtLossUsd: -1
+                  - type: aave-v3
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                    realizeBadDebt: true
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.<String, String>of()::get))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
+                        "protocols[0].maxBadDebtLossUsd: needed with realizeBadDebt: true: the most (USD, gas included) a liquidation that "
+                                + "realizes bad debt may lose, e.g. 50",
+                        "protocols[1].maxBadDebtLossUsd: only with realizeBadDebt: true (off by default: such positions are skipped)",
+                        "protocols[2].realizeBadDebt: true or false (liquidate positions whose liquidation realizes bad debt even at a loss up to "
+                                + "maxBadDebtLossUsd)",
+                        "protocols[3].maxBadDebtLossUsd: must be a number of 0 or more, got '-1'",
+                        "protocols[4].realizeBadDebt: only for type morpho-blue; this entry is aave-v3"));
+    }
+
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, yaml);

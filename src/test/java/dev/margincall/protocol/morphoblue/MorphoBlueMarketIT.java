@@ -50,6 +50,7 @@ class MorphoBlueMarketIT {
     private static final BigInteger MAX_FEE = BigInteger.valueOf(1_000_000_000_000L);
 
     private static MorphoBlueMarket market;
+    private static final dev.margincall.chain.logs.InMemoryCheckpointStore STORE = new dev.margincall.chain.logs.InMemoryCheckpointStore();
     private static long fedUpTo;
 
     @Test
@@ -59,7 +60,8 @@ class MorphoBlueMarketIT {
         Deployment.MorphoBlue morpho = deployment.morphoBlue();
         UsdPrices usd = new AaveOracleUsdPrices(devnet.chain(), deployment.multicall3(), deployment.aaveV3().oracle());
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(devnet.chain(),
-                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), Optional.empty()), usd);
+                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), 5, Optional.empty()), usd,
+                STORE, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "devnet");
         market = new MorphoBlueMarket(new MarketId("morpho-blue", "devnet"), monitor, usd, morpho.morpho());
         BlockHeader head = devnet.chain().block(BlockTag.LATEST);
         market.start(head);
@@ -188,25 +190,37 @@ class MorphoBlueMarketIT {
         assertThat(market.monitor().markets()).hasSize(4);
     }
 
+    /**
+     * One block opens a newcomer's position and adds collateral to a seeded borrower's; a reorg replaces it with an empty
+     * block. The log stream retracts exactly that block's events: the newcomer is forgotten (all its events are gone), the
+     * borrower stays known with its collateral as before, and markets, positions and per-position event counts equal what
+     * a monitor started from scratch on the new chain finds.
+     */
     @Test
     @Order(4)
-    void aPositionOpenedInABlockThatAReorgRemovesIsForgotten(Devnet devnet) {
+    void aReorgRetractsExactlyTheEventsOfTheBlocksItRemoved(Devnet devnet) {
         DevChain chain = devnet.chain();
         Deployment.MorphoMarket wethUsdc = devnet.deployment().morphoBlue().market("WETH/USDC");
         MarketParams params = new MarketParams(wethUsdc.loanToken(), wethUsdc.collateralToken(), wethUsdc.oracle(), wethUsdc.irm(), wethUsdc.lltv());
         Address newcomer = DevnetDeployer.derivedAddress("margin-call/test/morpho-reorg-newcomer");
+        Address seeded = devnet.morphoBorrowers().get("WETH/USDC").get(0).address();
+        MorphoBlueEvents.PositionTouched seededKey = new MorphoBlueEvents.PositionTouched(wethUsdc.id(), seeded);
+        dev.margincall.protocol.morphoblue.model.PositionState seededBefore = market.monitor().positions().get(seededKey);
+        assertThat(seededBefore).isNotNull();
         chain.setBalance(newcomer, BigInteger.TEN.pow(20));
         BigInteger collateral = BigInteger.TEN.pow(18);
+        BigInteger gift = BigInteger.TEN.pow(15);
         BigInteger borrow = BigInteger.valueOf(1_000_000_000L); // 1,000 USDC against 1 WETH
         long nonce = chain.transactionCount(newcomer, BlockTag.LATEST);
+        Address morpho = devnet.deployment().morphoBlue().morpho();
         List<String> calls = List.of(
-                Abi.call("mint(uint256)", uint(collateral)),
-                Abi.call("approve(address,uint256)", address(devnet.deployment().morphoBlue().morpho()), uint(collateral)),
+                Abi.call("mint(uint256)", uint(collateral.add(gift))),
+                Abi.call("approve(address,uint256)", address(morpho), uint(collateral.add(gift))),
                 Abi.call("supplyCollateral(" + MarketParams.TUPLE + ",uint256,address,bytes)", params.with(uint(collateral), address(newcomer), Abi.bytes("0x"))),
                 Abi.call("borrow(" + MarketParams.TUPLE + ",uint256,uint256,address,address)", params.with(uint(borrow), uint(0), address(newcomer),
-                        address(newcomer))));
-        List<Address> targets = List.of(wethUsdc.collateralToken(), wethUsdc.collateralToken(), devnet.deployment().morphoBlue().morpho(),
-                devnet.deployment().morphoBlue().morpho());
+                        address(newcomer))),
+                Abi.call("supplyCollateral(" + MarketParams.TUPLE + ",uint256,address,bytes)", params.with(uint(gift), address(seeded), Abi.bytes("0x"))));
+        List<Address> targets = List.of(wethUsdc.collateralToken(), wethUsdc.collateralToken(), morpho, morpho, morpho);
         List<CallRequest> transactions = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             transactions.add(new CallRequest(newcomer, targets.get(i), calls.get(i), null, BigInteger.valueOf(500_000)).withNonce(nonce + i)
@@ -223,6 +237,7 @@ class MorphoBlueMarketIT {
         BlockHeader opened = feed(chain);
         assertThat(market.accounts()).contains(newcomer);
         assertThat(market.accountsTracked()).isEqualTo(before + 1);
+        assertThat(market.monitor().positions().get(seededKey).collateral()).isEqualTo(seededBefore.collateral().add(gift));
 
         chain.reorg(1); // the block that opened the position is replaced by an empty one
         BlockHeader replacement = chain.block(BlockTag.LATEST);
@@ -234,6 +249,15 @@ class MorphoBlueMarketIT {
         assertThat(market.accounts()).doesNotContain(newcomer);
         assertThat(market.accountsTracked()).isEqualTo(before);
         assertThat(market.evaluatedBlock()).isEqualTo(replacement.number());
+        assertThat(market.monitor().positions().get(seededKey)).as("the seeded borrower's position, back as before").isEqualTo(seededBefore);
+
+        market.flush();
+        MorphoReference fresh = MorphoReference.at(chain, devnet.deployment(), replacement);
+        MorphoReference after = MorphoReference.of(market.monitor(), STORE);
+        assertThat(after.markets()).isEqualTo(fresh.markets());
+        assertThat(after.positions()).isEqualTo(fresh.positions());
+        assertThat(after.logState()).as("markets and per-position event counts").isEqualTo(fresh.logState());
+        assertThat(after.logState().path("positions").path(wethUsdc.id()).has(newcomer.hex())).isFalse();
     }
 
     /** Publishes every block since the last one fed, then the head, as the head tracker does. */

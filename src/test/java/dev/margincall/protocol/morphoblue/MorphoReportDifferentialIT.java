@@ -70,7 +70,8 @@ class MorphoReportDifferentialIT {
         }
         UsdPrices usd = new AaveOracleUsdPrices(chain, deployment.multicall3(), deployment.aaveV3().oracle());
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(chain,
-                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), Optional.empty()), usd);
+                new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), 5, Optional.empty()), usd,
+                new dev.margincall.chain.logs.InMemoryCheckpointStore(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "devnet");
         MorphoBlueMarket market = new MorphoBlueMarket(new MarketId("morpho-blue", "devnet"), monitor, usd, morpho.morpho());
         BlockHeader head = chain.block(BlockTag.LATEST);
         market.start(head);

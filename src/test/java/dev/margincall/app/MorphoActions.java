@@ -1,0 +1,67 @@
+package dev.margincall.app;
+
+import static dev.margincall.chain.abi.Abi.address;
+import static dev.margincall.chain.abi.Abi.uint;
+
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.MorphoParams;
+import dev.margincall.devnet.Transactor;
+import java.math.BigInteger;
+
+/** Morpho Blue transactions of a test user on the devnet (automine: each its own block). The user needs gas money. */
+final class MorphoActions {
+
+    private static final String TUPLE = "(address,address,address,address,uint256)";
+
+    private final Devnet devnet;
+    private final Address user;
+
+    MorphoActions(Devnet devnet, Address user) {
+        this.devnet = devnet;
+        this.user = user;
+    }
+
+    static MorphoParams market(Devnet devnet, String name) {
+        return MorphoParams.of(devnet.deployment().morphoBlue().market(name));
+    }
+
+    private Address morpho() {
+        return devnet.deployment().morphoBlue().morpho();
+    }
+
+    /** The user supplies {@code collateral} (minted) and borrows {@code borrow} in the named market. */
+    void openPosition(String market, BigInteger collateral, BigInteger borrow) {
+        MorphoParams params = market(devnet, market);
+        supplyCollateral(params, user, collateral);
+        new Transactor(devnet.chain()).send("borrow", user, morpho(), Abi.call("borrow(" + TUPLE + ",uint256,uint256,address,address)",
+                params.with(uint(borrow), uint(0), address(user), address(user))), 500_000);
+    }
+
+    /** The user mints {@code amount} of the collateral token and supplies it on behalf of {@code onBehalf}. */
+    void supplyCollateral(MorphoParams params, Address onBehalf, BigInteger amount) {
+        Transactor tx = new Transactor(devnet.chain());
+        tx.send("mint collateral", user, params.collateralToken(), Abi.call("mint(uint256)", uint(amount)));
+        tx.send("approve Morpho", user, params.collateralToken(), Abi.call("approve(address,uint256)", address(morpho()), uint(amount)));
+        tx.send("supplyCollateral", user, morpho(), Abi.call("supplyCollateral(" + TUPLE + ",uint256,address,bytes)",
+                params.with(uint(amount), address(onBehalf), Abi.bytes("0x"))), 500_000);
+    }
+
+    void withdrawCollateral(MorphoParams params, BigInteger amount) {
+        new Transactor(devnet.chain()).send("withdrawCollateral", user, morpho(), Abi.call("withdrawCollateral(" + TUPLE + ",uint256,address,address)",
+                params.with(uint(amount), address(user), address(user))), 500_000);
+    }
+
+    /** A new market: WETH/USDC's tokens, oracle and IRM at the 94.5 % LLTV the devnet enables. */
+    static MorphoParams createMarket(Devnet devnet) {
+        Deployment.MorphoMarket template = devnet.deployment().morphoBlue().market("WETH/USDC");
+        MorphoParams params = new MorphoParams(template.loanToken(), template.collateralToken(), template.oracle(), template.irm(),
+                new BigInteger("945000000000000000"));
+        new Transactor(devnet.chain()).send("create a market", DevnetDeployer.DEPLOYER, devnet.deployment().morphoBlue().morpho(),
+                Abi.call("createMarket(" + TUPLE + ")", params.fields()), 1_000_000);
+        return params;
+    }
+}
