@@ -53,6 +53,22 @@ class SendJournalTest {
     }
 
     @Test
+    void aLineOfThePreviousFormatOneLiquidationPerTransactionIsReadAsASingleSubmission() throws Exception {
+        // what the journal wrote before batches: the transaction's liquidation under "liquidation", no "submission"
+        String previous = "{\"nonce\":5,\"hash\":\"0xhash5\",\"raw\":\"0xraw5\",\"fees\":{\"maxFeePerGas\":3,\"maxPriorityFeePerGas\":2},"
+                + "\"cancel\":false,\"gasLimit\":500000,\"block\":42,\"liquidation\":{\"plan\":null,\"to\":\"" + TARGET
+                + "\",\"data\":\"0x1234\",\"grossProfitWei\":1000000000000000000,\"minProfitWei\":1}}";
+        Path file = dir.resolve("sent.jsonl");
+        Files.writeString(file, previous + "\n", StandardCharsets.UTF_8);
+
+        List<SendJournal.Entry> recovered = SendJournal.open(file).recovered();
+
+        assertThat(recovered).containsExactly(entry(5, false));
+        assertThat(recovered.get(0).submission().batch()).isFalse();
+        assertThat(Files.readString(file)).as("read, not rewritten").isEqualTo(previous + "\n");
+    }
+
+    @Test
     void rewriteKeepsOnlyWhatIsStillInFlight() {
         Path file = dir.resolve("sent.jsonl");
         SendJournal journal = SendJournal.open(file);

@@ -15,6 +15,7 @@ import dev.margincall.strategy.SwapRoute;
 import dev.margincall.submit.Fees;
 import dev.margincall.submit.Liquidation;
 import dev.margincall.submit.SendJournal;
+import dev.margincall.submit.Submission;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,7 +48,7 @@ class MorphoQuoteJournalTest {
                 BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(11_000_000), BigInteger.valueOf(60_000_000), 450_000,
                 new Valuation(BigInteger.TEN.pow(8)));
         return new SendJournal.Entry(nonce, "0xhash", "0xraw", new Fees(BigInteger.TWO, BigInteger.ONE), false, BigInteger.valueOf(500_000), 9,
-                new Liquidation(plan, A, "0x12", BigInteger.TEN, BigInteger.ZERO));
+                Submission.single(new Liquidation(plan, A, "0x12", BigInteger.TEN, BigInteger.ZERO)));
     }
 
     @Test
@@ -59,7 +60,7 @@ class MorphoQuoteJournalTest {
         journal.close();
         var recovered = SendJournal.open(file).recovered();
         assertThat(recovered).containsExactly(entry(1, Optional.of(BigInteger.valueOf(5_000_000_000L))), entry(2, Optional.empty()));
-        assertThat(recovered.get(0).liquidation().plan().quote().badDebtLossAllowance()).contains(BigInteger.valueOf(5_000_000_000L));
-        assertThat(recovered.get(1).liquidation().plan().quote().badDebtLossAllowance()).isEmpty();
+        assertThat(recovered.get(0).submission().items().get(0).plan().quote().badDebtLossAllowance()).contains(BigInteger.valueOf(5_000_000_000L));
+        assertThat(recovered.get(1).submission().items().get(0).plan().quote().badDebtLossAllowance()).isEmpty();
     }
 }
