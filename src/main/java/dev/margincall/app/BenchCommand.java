@@ -1,6 +1,8 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import dev.margincall.devnet.Transactor;
 import dev.margincall.protocol.aavev3.bench.EvaluatorTiming;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.DevChain;
@@ -71,6 +73,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "The protocol measured: aave-v3 (default) or morpho-blue (the devnet's three Morpho markets, --users borrowers each).")
     String protocol;
 
+    @Option(names = "--funding", defaultValue = "wallet",
+            description = {"How Margin Call funds its liquidations: wallet (default: its own tokens, one transaction each, as the naive keeper)",
+                    "or flash-loan (aave-v3 only: our FlashLiquidator, deployed for the run, a block's liquidations packed in batches)."})
+    String funding;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the borrowers (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -119,6 +126,14 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Funding keeperFunding = switch (funding) {
+            case "wallet" -> Funding.WALLET;
+            case "flash-loan" -> Funding.FLASH_LOAN;
+            default -> throw new ParameterException(spec.commandLine(), "--funding must be wallet or flash-loan, got '" + funding + "'");
+        };
+        if (keeperFunding == Funding.FLASH_LOAN && !"aave-v3".equals(target.protocol())) {
+            throw new ParameterException(spec.commandLine(), "--funding flash-loan is measured on aave-v3 only (its contract has the batch entry)");
+        }
         Scenario scenario = quick ? Scenario.QUICK : Scenario.FULL;
         long started = System.nanoTime();
         out.printf("bench: %s, devnet with %d borrowers%s (seed %d), scenario %s%n", target.protocol(), n,
@@ -130,10 +145,13 @@ final class BenchCommand implements Callable<Integer> {
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();
             target.fundAndApprove(devnet, keeper);
+            Optional<Address> contract = keeperFunding == Funding.FLASH_LOAN ? Optional.of(new Transactor(chain).deploy("FlashLiquidator", keeper,
+                    FlashLiquidator.deployData(devnet.deployment().aaveV3().poolAddressesProvider(), devnet.deployment().uniswapV2().router())))
+                    : Optional.empty();
             String snapshot = chain.snapshot();
             out.printf("devnet ready in %.1f s; Margin Call run...%n", setupSeconds);
             out.flush();
-            Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, scenario);
+            Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, contract, scenario);
             Object backfill = marginCall.remove("backfill"); // a figure of its own in the report, not a keeper-vs-naive one
             chain.setIntervalMining(0);
             chain.setAutomine(true);
@@ -147,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", Runtime.version().toString(),
                     "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             report.put("protocol", target.protocol());
+            report.put("funding", Map.of("marginCall", funding, "naive", "wallet"));
             report.put("users", n);
             report.put("positions", target.accounts(devnet).size());
             report.put("seed", seed);
@@ -182,7 +201,9 @@ final class BenchCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    private Map<String, Object> runMarginCall(BenchTarget target, Devnet devnet, Address keeper, Scenario scenario) throws Exception {
+    /** @param contract flash-loan funding: our liquidator, which the protocol's events name as the liquidator */
+    private Map<String, Object> runMarginCall(BenchTarget target, Devnet devnet, Address keeper, Optional<Address> contract, Scenario scenario)
+            throws Exception {
         Deployment deployment = devnet.deployment();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Function<String, String> environment = name -> "MC_PRIVATE_KEY".equals(name) ? KEY : null;
@@ -190,7 +211,8 @@ final class BenchCommand implements Callable<Integer> {
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(devnet.node().wsUrl()), deployment.multicall3(), 5, 20),
                 List.of(target.keeperEntry(devnet)),
                 Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        Funding.WALLET).withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
+                        contract.isPresent() ? Funding.FLASH_LOAN : Funding.WALLET).withLiquidatorContract(contract)
+                        .withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
         long t0 = System.nanoTime();
         Path state = Files.createTempDirectory("margin-call-bench");
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, environment, state, registry, Duration.ofMillis(50))) {
@@ -206,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
             recorder.close();
             runtime.events().probe(null);
             devnet.chain().setIntervalMining(0);
-            Map<String, Object> result = results(target, "Margin Call", devnet, keeper, phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "Margin Call", devnet, keeper, contract.orElse(keeper), phases, recorder, nonce, eth);
             Map<String, Long> reasons = new TreeMap<>();
             runtime.events().rejections().values().forEach(r -> reasons.merge(r.name(), 1L, Long::sum));
             result.put("skipReasonsAtEnd", reasons);
@@ -233,7 +255,7 @@ final class BenchCommand implements Callable<Integer> {
             recorder.close();
             naive.stop();
             devnet.chain().setIntervalMining(0);
-            Map<String, Object> result = results(target, "naive", devnet, keeper, phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "naive", devnet, keeper, keeper, phases, recorder, nonce, eth);
             result.put("errors", naive.errorCount());
             result.put("requestsByMethodWholeRun", byMethod(registry));
             return result;
@@ -287,13 +309,17 @@ final class BenchCommand implements Callable<Integer> {
         return new Phases(steadyFrom, steadyTo, pricesFrom, pricesTo, positionsFrom, positionsTo, crashFrom, end, steps, positionEvents);
     }
 
-    /** Ground truth from the chain, then what the keeper did about it. */
-    private static Map<String, Object> results(BenchTarget target, String name, Devnet devnet, Address keeper, Phases phases, BenchRecorder recorder,
-                                               long nonceBefore, BigInteger ethBefore) {
+    /**
+     * Ground truth from the chain, then what the keeper did about it.
+     *
+     * @param liquidator who the protocol's events name: the keeper's signer, or its contract
+     */
+    private static Map<String, Object> results(BenchTarget target, String name, Devnet devnet, Address keeper, Address liquidator, Phases phases,
+                                               BenchRecorder recorder, long nonceBefore, BigInteger ethBefore) {
         DevChain chain = devnet.chain();
         List<Address> accounts = target.accounts(devnet);
         // the keeper's liquidations, first one per account
-        BenchTarget.Liquidations ours = target.liquidations(devnet, keeper, phases.steadyFrom(), phases.end() + 10);
+        BenchTarget.Liquidations ours = target.liquidations(devnet, liquidator, phases.steadyFrom(), phases.end() + 10);
         Map<Address, Long> firstLiquidation = ours.firstBlock();
         long liquidations = ours.count();
         List<Double> planMs = new ArrayList<>();
@@ -345,8 +371,8 @@ final class BenchCommand implements Callable<Integer> {
         result.put("rpcPerBlock", rpc);
         long transactions = chain.transactionCount(keeper, BlockTag.LATEST) - nonceBefore;
         BigInteger gasWei = ethBefore.subtract(chain.balance(keeper, BlockTag.LATEST));
-        result.put("transactions", Map.of("mined", transactions, "liquidations", liquidations, "withoutLiquidation", transactions - liquidations,
-                "gasEth", new BigDecimal(gasWei).movePointLeft(18).doubleValue()));
+        result.put("transactions", Map.of("mined", transactions, "liquidations", liquidations, "withoutLiquidation", transactions - ours.transactions(),
+                "withLiquidation", ours.transactions(), "gasEth", new BigDecimal(gasWei).movePointLeft(18).doubleValue()));
         result.put("steps", phases.steps().stream().map(s -> Map.of("symbol", s.symbol(), "pct", s.pct(), "block", s.block())).toList());
         return result;
     }

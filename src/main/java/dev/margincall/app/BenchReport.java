@@ -191,8 +191,9 @@ final class BenchReport {
                 rb.get("lateByBlocks") + " / " + rb.get("notLiquidated"), "", ""));
         Map<String, Object> ta = (Map<String, Object>) mc.get("transactions");
         Map<String, Object> tb = (Map<String, Object>) nv.get("transactions");
-        md.append(row("transactions mined / with a liquidation / gas (ETH)", ta.get("mined") + " / " + ta.get("liquidations") + " / " + ta.get("gasEth"),
-                tb.get("mined") + " / " + tb.get("liquidations") + " / " + tb.get("gasEth"), "", ""));
+        md.append(row("transactions mined / with a liquidation / liquidations / gas (ETH)", ta.get("mined") + " / " + ta.get("withLiquidation") + " / "
+                        + ta.get("liquidations") + " / " + ta.get("gasEth"),
+                tb.get("mined") + " / " + tb.get("withLiquidation") + " / " + tb.get("liquidations") + " / " + tb.get("gasEth"), "", ""));
         Map<String, Object> ev = (Map<String, Object>) report.get("evaluator");
         md.append(ev.containsKey("accounts")
                 ? row(String.format("evaluator, %,d accounts: full / incremental (ms; %,d accounts moved)", ev.get("accounts"), ev.get("incrementalAccounts")),

@@ -59,7 +59,8 @@ interface BenchTarget {
     /** How the scenario's price moves and position events are made, for the report. */
     Map<String, Object> scenarioNotes();
 
-    record Liquidations(long count, Map<Address, Long> firstBlock) {
+    /** @param transactions the distinct transactions they were in (a batch carries many) */
+    record Liquidations(long count, Map<Address, Long> firstBlock, long transactions) {
     }
 
     /**

@@ -51,5 +51,6 @@ public interface DevChain extends EthRpc {
 
     String snapshot();
 
+    /** Back to the snapshot's state, with the pool emptied. */
     boolean revert(String snapshotId);
 }

@@ -109,8 +109,13 @@ public class Web3jDevChain extends Web3jEthRpc implements DevChain {
         return String.valueOf(invoke("evm_snapshot"));
     }
 
+    /**
+     * Also empties the pool first: a transaction still pending at the revert would stay pooled at a nonce the reverted
+     * account does not reach (seen: the next keeper's head sync then asked Anvil for a block it could not return).
+     */
     @Override
     public boolean revert(String snapshotId) {
+        invoke("anvil_dropAllTransactions");
         return Boolean.TRUE.equals(invoke("evm_revert", snapshotId));
     }
 
