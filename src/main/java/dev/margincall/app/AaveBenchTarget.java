@@ -147,18 +147,8 @@ final class AaveBenchTarget implements BenchTarget {
 
     @Override
     public Liquidations liquidations(Devnet devnet, Address liquidator, long from, long to) {
-        Map<Address, Long> first = new HashMap<>();
-        java.util.Set<String> transactions = new java.util.HashSet<>();
-        long count = 0;
-        for (var log : devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC)))) {
-            LiquidationCallEvent event = LiquidationCallEvent.decode(log);
-            if (event.liquidator().equals(liquidator)) {
-                count++;
-                transactions.add(log.transactionHash());
-                first.merge(event.user(), log.blockNumber(), Math::min);
-            }
-        }
-        return new Liquidations(count, first, transactions.size());
+        return Liquidations.of(devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC))),
+                log -> LiquidationCallEvent.decode(log).liquidator().equals(liquidator), log -> LiquidationCallEvent.decode(log).user());
     }
 
     @Override

@@ -61,6 +61,22 @@ interface BenchTarget {
 
     /** @param transactions the distinct transactions they were in (a batch carries many) */
     record Liquidations(long count, Map<Address, Long> firstBlock, long transactions) {
+
+        /** Tallies a protocol's liquidation events: {@code borrower} reads each one's borrower, {@code ours} says whether we made it. */
+        static Liquidations of(List<dev.margincall.chain.LogEntry> logs, java.util.function.Predicate<dev.margincall.chain.LogEntry> ours,
+                               java.util.function.Function<dev.margincall.chain.LogEntry, Address> borrower) {
+            Map<Address, Long> first = new java.util.HashMap<>();
+            java.util.Set<String> transactions = new java.util.HashSet<>();
+            long count = 0;
+            for (dev.margincall.chain.LogEntry log : logs) {
+                if (ours.test(log)) {
+                    count++;
+                    transactions.add(log.transactionHash());
+                    first.merge(borrower.apply(log), log.blockNumber(), Math::min);
+                }
+            }
+            return new Liquidations(count, first, transactions.size());
+        }
     }
 
     /**

@@ -165,19 +165,9 @@ final class MorphoBenchTarget implements BenchTarget {
 
     @Override
     public Liquidations liquidations(Devnet devnet, Address liquidator, long from, long to) {
-        Map<Address, Long> first = new HashMap<>();
-        java.util.Set<String> transactions = new java.util.HashSet<>();
-        long count = 0;
-        for (var log : devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().morphoBlue().morpho()),
-                List.of(MorphoBlueEvents.LIQUIDATE)))) {
-            MorphoBlueEvents.Liquidated event = MorphoBlueEvents.liquidated(log).orElseThrow();
-            if (event.caller().equals(liquidator)) {
-                count++;
-                transactions.add(log.transactionHash());
-                first.merge(event.borrower(), log.blockNumber(), Math::min);
-            }
-        }
-        return new Liquidations(count, first, transactions.size());
+        return Liquidations.of(devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().morphoBlue().morpho()),
+                        List.of(MorphoBlueEvents.LIQUIDATE))),
+                log -> MorphoBlueEvents.liquidated(log).orElseThrow().caller().equals(liquidator), log -> MorphoBlueEvents.liquidated(log).orElseThrow().borrower());
     }
 
     @Override

@@ -241,15 +241,9 @@ public final class ConfigLoader {
             walletGas = positiveLong(gas, "wallet", at + "gas.", walletGas);
             flashGas = positiveLong(gas, "flashLoan", at + "gas.", flashGas);
         }
-        boolean receiveAToken = false;
-        JsonNode aToken = node.get("receiveAToken");
-        if (aToken != null && !aToken.isBoolean()) {
-            problems.add(at + "receiveAToken: true or false (wallet funding: take the collateral as aTokens instead of the underlying)");
-        } else if (aToken != null) {
-            receiveAToken = aToken.asBoolean();
-            if (receiveAToken && funding == Funding.FLASH_LOAN) {
-                problems.add(at + "receiveAToken: only for wallet funding; a flash loan must sell the underlying collateral to repay");
-            }
+        boolean receiveAToken = flag(node, "receiveAToken", at, "wallet funding: take the collateral as aTokens instead of the underlying");
+        if (receiveAToken && funding == Funding.FLASH_LOAN) {
+            problems.add(at + "receiveAToken: only for wallet funding; a flash loan must sell the underlying collateral to repay");
         }
         KeeperConfig.Batching batching = KeeperConfig.Batching.DEFAULT;
         JsonNode batch = node.get("batch");
@@ -266,13 +260,7 @@ public final class ConfigLoader {
                 batching = new KeeperConfig.Batching((int) maxItems, maxGas);
             }
         }
-        boolean simulateFirst = false;
-        JsonNode simulate = node.get("simulateBeforeSend");
-        if (simulate != null && !simulate.isBoolean()) {
-            problems.add(at + "simulateBeforeSend: true or false (true: simulate a block's transactions before sending the first)");
-        } else if (simulate != null) {
-            simulateFirst = simulate.asBoolean();
-        }
+        boolean simulateFirst = flag(node, "simulateBeforeSend", at, "true: simulate a block's transactions before sending the first");
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
                 (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken,
                 batching, simulateFirst);
@@ -445,6 +433,16 @@ public final class ConfigLoader {
             problems.add(path + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /** An optional true/false key, false when absent; anything else is a problem that says what the key does. */
+    private boolean flag(JsonNode node, String key, String prefix, String meaning) {
+        JsonNode value = node.get(key);
+        if (value != null && !value.isBoolean()) {
+            problems.add(prefix + key + ": true or false (" + meaning + ")");
+            return false;
+        }
+        return value != null && value.asBoolean();
     }
 
     private long positiveLong(JsonNode node, String key, String prefix, Long byDefault) {
