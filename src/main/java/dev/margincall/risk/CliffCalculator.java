@@ -1,5 +1,6 @@
 package dev.margincall.risk;
 
+import dev.margincall.protocol.spi.LiquidationValue;
 import dev.margincall.protocol.spi.ShockedMarket;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -111,6 +112,7 @@ final class CliffCalculator {
         });
         List<List<Integer>> leaving = buckets(exit, steps);
         List<List<Integer>> leavingBadDebt = buckets(badExit, steps);
+        BigInteger[][] liquidations = liquidationsByStep(steps, entry, exit, figures, markets, falls);
 
         TotalsBuilder cumulative = new TotalsBuilder(symbols.size());
         MovingDebt movingDebt = new MovingDebt(table, falls); // liquidatable, owing a falling asset: debt revalued each step
@@ -179,6 +181,8 @@ final class CliffCalculator {
             TotalsBuilder atStep = cumulative.copy();
             atStep.debt = fixedDebt.add(movingDebt.total(prices));
             atStep.collateral = collateralOutside.add(collateralFalling.multiply(BPS.subtract(BigInteger.valueOf(bps))).divide(BPS));
+            atStep.repayable = liquidations[k][0];
+            atStep.bonus = liquidations[k][1];
             atStep.badDebtAccounts = badAccounts;
             atStep.badDebt = badGap.multiply(BPS).subtract(badFallingGap.multiply(BigInteger.valueOf(bps))).divide(BPS).max(BigInteger.ZERO);
             out.add(new CliffStep((int) bps, bps / 100.0, scenario.pricesBySymbol(table.snapshot, bps),
@@ -194,6 +198,46 @@ final class CliffCalculator {
             }
         }
         return new Result(new CliffScenario(scenario.name(), scenario.kind(), scenario.symbols(table.snapshot), out, accounts), crossings);
+    }
+
+    /**
+     * Σ repayable debt and Σ bonus of the accounts liquidatable at each step, each account quoted by the protocol at that
+     * step's prices: the quote moves with them (the collateral a repayment buys, the close factor once the health factor
+     * passes a threshold such as Aave's 0.95, the cap of the account's collateral, which turns the quote into one that takes
+     * it all). An account none of whose lines falls keeps the quote it had as it became liquidatable; an account at the step
+     * that liquidates it has its quote from there already.
+     */
+    private BigInteger[][] liquidationsByStep(int steps, int[] entry, int[] exit, AccountFigures[] figures, ShockedMarket[] markets,
+                                             boolean[] falls) {
+        int n = table.size();
+        boolean[] moves = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            for (int l = table.lineStart[j]; l < table.lineStart[j + 1]; l++) {
+                moves[j] |= falls[table.lineAsset[l]];
+            }
+        }
+        BigInteger[][] out = new BigInteger[steps][];
+        IntStream.range(0, steps).parallel().forEach(k -> {
+            BigInteger repayable = BigInteger.ZERO;
+            BigInteger bonus = BigInteger.ZERO;
+            for (int j = 0; j < n; j++) {
+                boolean member = entry[j] == BEFORE_ANY_FALL ? exit[j] == Crossing.NO_STEP || k < exit[j] : entry[j] >= 0 && entry[j] <= k;
+                if (!member) {
+                    continue;
+                }
+                if (entry[j] == k || !moves[j]) {
+                    AccountFigures figure = entry[j] == BEFORE_ANY_FALL ? now[j] : figures[j];
+                    repayable = repayable.add(figure.repayable());
+                    bonus = bonus.add(figure.bonus());
+                } else {
+                    LiquidationValue largest = markets[k].largestLiquidation(table.account[j]);
+                    repayable = repayable.add(largest.repaid());
+                    bonus = bonus.add(largest.bonus());
+                }
+            }
+            out[k] = new BigInteger[] {repayable, bonus};
+        });
+        return out;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.AccountEvaluator;
 import dev.margincall.protocol.aavev3.model.BlockContext;
 import dev.margincall.protocol.aavev3.model.InterestMath;
+import dev.margincall.protocol.aavev3.model.LargestLiquidation;
 import dev.margincall.protocol.aavev3.model.LiquidationMath;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
@@ -16,6 +17,7 @@ import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.protocol.spi.AccountExposure;
 import dev.margincall.protocol.spi.AccountHealth;
 import dev.margincall.protocol.spi.AccountMargin;
+import dev.margincall.protocol.spi.LiquidationValue;
 import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.RiskAsset;
@@ -49,6 +51,8 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
     private final BlockContext context;
     private final BigInteger[] income;
     private final BigInteger[] debtIndex;
+    /** Each account's units for {@link LargestLiquidation}, made on first use (immutable: a race only makes one twice). */
+    private final LargestLiquidation.Prepared[] prepared;
 
     /**
      * @param symbols display symbols by asset (an asset without one is shown by its address)
@@ -64,6 +68,7 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
         List<Position> held = positions.stream().filter(p -> !p.isEmpty()).toList();
         this.accounts = held.stream().map(Position::account).toArray(Address[]::new);
         this.positions = held.toArray(Position[]::new);
+        this.prepared = new LargestLiquidation.Prepared[this.positions.length];
         List<RiskAsset> listed = new ArrayList<>();
         income = new BigInteger[market.reservesCount()];
         debtIndex = new BigInteger[market.reservesCount()];
@@ -180,6 +185,18 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
             @Override
             public List<Quote> quotes(int account) {
                 return List.copyOf(LiquidationMath.quotes(shocked, positions[account]));
+            }
+
+            @Override
+            public LiquidationValue largestLiquidation(int account) {
+                LargestLiquidation.Prepared units = prepared[account];
+                if (units == null) {
+                    units = LargestLiquidation.prepare(context, positions[account]);
+                    prepared[account] = units;
+                }
+                LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], units);
+                return figures == null ? LiquidationValue.largest(LiquidationMath.quotes(shocked, positions[account]))
+                        : new LiquidationValue(figures.repaid(), figures.bonus());
             }
         };
     }
