@@ -12,7 +12,7 @@ import java.util.List;
  */
 record AccountFigures(BigInteger debt, BigInteger collateral, BigInteger repayable, BigInteger bonus, BigInteger uncovered) {
 
-    /** The quote that repays the most (ties: the first the protocol lists), as {@link LiquidationValue#largest} picks it. */
+    /** The quote that repays the most (ties: the first the protocol lists): the cascade's pick among the quotes that seize one asset. */
     static final java.util.Comparator<Quote> BY_DEBT_REPAID = java.util.Comparator.comparing(Quote::debtValue);
 
     static AccountFigures of(AccountHealth health, List<Quote> quotes) {

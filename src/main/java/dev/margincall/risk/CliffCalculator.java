@@ -17,8 +17,9 @@ import java.util.stream.IntStream;
  * count, debt and bad-debt count exactly: debt owed in a falling asset is revalued at the step's price as
  * the protocol values it; accounts liquidatable (or in bad debt) before the fall whose health the fall
  * improves (they owe the falling asset) are checked at every step, by the linear model away from their
- * crossing and by the exact evaluation near it. Cumulative collateral and uncovered debt are linear in the
- * fall; repayable debt and bonus are each account's as it first became liquidatable.
+ * crossing and by the exact evaluation near it. Repayable debt and bonus: every liquidatable account's largest
+ * liquidation at every step's prices ({@link ShockedMarket#largestLiquidation}). Cumulative collateral and uncovered
+ * debt are linear in the fall.
  */
 final class CliffCalculator {
 

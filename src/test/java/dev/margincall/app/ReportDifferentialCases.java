@@ -225,7 +225,9 @@ abstract class ReportDifferentialCases {
                                 BigInteger.TEN.pow(deployment.reserve(debt.symbol()).decimals()));
                         BigInteger received = event.liquidatedCollateralAmount().multiply(prices.get(collateral.symbol()))
                                 .divide(BigInteger.TEN.pow(deployment.reserve(collateral.symbol()).decimals()));
-                        if (bestRepaid == null || value.compareTo(bestRepaid) > 0) {
+                        // the largest repayment; between equal ones (two collaterals, one close factor) the larger bonus
+                        int order = bestRepaid == null ? 1 : value.compareTo(bestRepaid);
+                        if (order > 0 || (order == 0 && received.subtract(value).compareTo(bestBonus) > 0)) {
                             bestRepaid = value;
                             bestBonus = received.subtract(value);
                         }

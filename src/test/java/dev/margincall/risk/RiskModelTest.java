@@ -69,15 +69,19 @@ class RiskModelTest {
                 count++;
                 debt = debt.add(health.debtValue());
                 liquidatable.set(i);
-                Quote best = null;
-                for (Quote quote : market.quotes(i)) {
-                    if (best == null || quote.debtValue().compareTo(best.debtValue()) > 0) {
-                        best = quote;
+                BigInteger bestRepaid = null;
+                BigInteger bestBonus = null;
+                for (Quote quote : market.quotes(i)) { // the largest repayment, then the larger bonus
+                    BigInteger quoteBonus = quote.collateralValue().subtract(quote.debtValue());
+                    int order = bestRepaid == null ? 1 : quote.debtValue().compareTo(bestRepaid);
+                    if (order > 0 || (order == 0 && quoteBonus.compareTo(bestBonus) > 0)) {
+                        bestRepaid = quote.debtValue();
+                        bestBonus = quoteBonus;
                     }
                 }
-                if (best != null) {
-                    repayable = repayable.add(best.debtValue());
-                    bonus = bonus.add(best.collateralValue().subtract(best.debtValue()));
+                if (bestRepaid != null) {
+                    repayable = repayable.add(bestRepaid);
+                    bonus = bonus.add(bestBonus);
                 }
             }
             if (health.uncovered().signum() > 0) {

@@ -13,9 +13,11 @@ public record LiquidationValue(BigInteger repaid, BigInteger bonus) {
 
     public static final LiquidationValue NONE = new LiquidationValue(BigInteger.ZERO, BigInteger.ZERO);
 
-    /** The quote that repays the most (ties: the first the protocol lists). */
+    /** Largest repayment first; between equal repayments (two collaterals under one close factor), the larger bonus, as a liquidator picks. */
+    public static final Comparator<LiquidationValue> LARGEST = Comparator.comparing(LiquidationValue::repaid).thenComparing(LiquidationValue::bonus);
+
+    /** The quote that repays the most, by {@link #LARGEST}. */
     public static LiquidationValue largest(List<? extends Quote> quotes) {
-        Quote best = quotes.stream().max(Comparator.comparing(Quote::debtValue)).orElse(null);
-        return best == null ? NONE : new LiquidationValue(best.debtValue(), best.collateralValue().subtract(best.debtValue()));
+        return quotes.stream().map(q -> new LiquidationValue(q.debtValue(), q.collateralValue().subtract(q.debtValue()))).max(LARGEST).orElse(NONE);
     }
 }

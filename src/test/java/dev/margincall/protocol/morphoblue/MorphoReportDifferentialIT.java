@@ -163,7 +163,9 @@ class MorphoReportDifferentialIT {
                             bestValue = value;
                         }
                     }
-                    assertThat(best).as("%s −%d bps: %s cannot be liquidated at all", scenarioName, dropBps, borrowers.get(i)).isNotNull();
+                    assertThat(best).as("%s −%d bps: %s cannot be liquidated at all (seizing all: %s; repaying all: %s)", scenarioName, dropBps,
+                            borrowers.get(i), whyRefused(m, borrowers.get(i), position.collateral(), BigInteger.ZERO),
+                            whyRefused(m, borrowers.get(i), BigInteger.ZERO, position.borrowShares())).isNotNull();
                     liquidated++;
                     repaid = repaid.add(bestValue);
                     bonus = bonus.add(best.seizedAssets().multiply(collateralPrice).divide(BigInteger.TEN.pow(collateral.decimals())).subtract(bestValue));
@@ -199,6 +201,16 @@ class MorphoReportDifferentialIT {
             return receipt.logs().stream().map(MorphoBlueEvents::liquidated).flatMap(Optional::stream).findFirst().orElseThrow();
         } finally {
             assertThat(chain.revert(before)).isTrue();
+        }
+    }
+
+    private static String whyRefused(Deployment.MorphoMarket m, Address borrower, BigInteger seized, BigInteger shares) {
+        try {
+            chain.call(new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares), null,
+                    BigInteger.valueOf(3_000_000)), BlockTag.LATEST);
+            return "eth_call passes";
+        } catch (CallRevertedException e) {
+            return e.getMessage();
         }
     }
 

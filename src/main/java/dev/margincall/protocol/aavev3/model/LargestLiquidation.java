@@ -221,7 +221,8 @@ public final class LargestLiquidation {
                         continue; // the Pool refuses this pair (3.6: no amount leaves no dust)
                     }
                 }
-                if (bestRepaid == null || pair.repaid.compareTo(bestRepaid) > 0) { // ties: the first, as the quotes' order
+                int order = bestRepaid == null ? 1 : pair.repaid.compareTo(bestRepaid);
+                if (order > 0 || (order == 0 && pair.bonus.compareTo(best.bonus) > 0)) { // LiquidationValue.LARGEST
                     best = pair;
                     bestRepaid = pair.repaid;
                 }
