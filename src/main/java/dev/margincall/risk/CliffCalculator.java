@@ -217,28 +217,68 @@ final class CliffCalculator {
                 moves[j] |= falls[table.lineAsset[l]];
             }
         }
-        BigInteger[][] out = new BigInteger[steps][];
-        IntStream.range(0, steps).parallel().forEach(k -> {
-            BigInteger repayable = BigInteger.ZERO;
-            BigInteger bonus = BigInteger.ZERO;
-            for (int j = 0; j < n; j++) {
-                boolean member = entry[j] == BEFORE_ANY_FALL ? exit[j] == Crossing.NO_STEP || k < exit[j] : entry[j] >= 0 && entry[j] <= k;
-                if (!member) {
-                    continue;
-                }
+        // account by account, every step it is liquidatable at (its protocol state stays in the cache), into per-thread sums
+        StepSums sums = IntStream.range(0, n).parallel().collect(() -> new StepSums(steps), (sum, j) -> {
+            int from = entry[j] == BEFORE_ANY_FALL ? 0 : entry[j];
+            int until = entry[j] == BEFORE_ANY_FALL && exit[j] != Crossing.NO_STEP ? exit[j] : steps;
+            if (from < 0) {
+                return;
+            }
+            for (int k = from; k < until; k++) {
                 if (entry[j] == k || !moves[j]) {
                     AccountFigures figure = entry[j] == BEFORE_ANY_FALL ? now[j] : figures[j];
-                    repayable = repayable.add(figure.repayable());
-                    bonus = bonus.add(figure.bonus());
+                    sum.add(k, figure.repayable(), figure.bonus());
                 } else {
                     LiquidationValue largest = markets[k].largestLiquidation(table.account[j]);
-                    repayable = repayable.add(largest.repaid());
-                    bonus = bonus.add(largest.bonus());
+                    sum.add(k, largest.repaid(), largest.bonus());
                 }
             }
-            out[k] = new BigInteger[] {repayable, bonus};
-        });
+        }, StepSums::merge);
+        BigInteger[][] out = new BigInteger[steps][];
+        for (int k = 0; k < steps; k++) {
+            out[k] = new BigInteger[] {sums.total(k, 0), sums.total(k, 1)};
+        }
         return out;
+    }
+
+    /** Two sums per step (repayable, bonus), in longs flushed into BigIntegers before they could overflow. */
+    private static final class StepSums {
+        private static final long FLUSH = 1L << 61;
+        private final long[] partial;
+        private final BigInteger[] total;
+
+        StepSums(int steps) {
+            partial = new long[2 * steps];
+            total = new BigInteger[2 * steps];
+            java.util.Arrays.fill(total, BigInteger.ZERO);
+        }
+
+        void add(int step, BigInteger repayable, BigInteger bonus) {
+            add(2 * step, repayable);
+            add(2 * step + 1, bonus);
+        }
+
+        private void add(int slot, BigInteger value) {
+            if (value.bitLength() > 60) {
+                total[slot] = total[slot].add(value);
+                return;
+            }
+            partial[slot] += value.longValue();
+            if (Math.abs(partial[slot]) > FLUSH) {
+                total[slot] = total[slot].add(BigInteger.valueOf(partial[slot]));
+                partial[slot] = 0;
+            }
+        }
+
+        void merge(StepSums other) {
+            for (int slot = 0; slot < partial.length; slot++) {
+                total[slot] = total[slot].add(other.total[slot]).add(BigInteger.valueOf(other.partial[slot]));
+            }
+        }
+
+        BigInteger total(int step, int which) {
+            return total[2 * step + which].add(BigInteger.valueOf(partial[2 * step + which]));
+        }
     }
 
     /**

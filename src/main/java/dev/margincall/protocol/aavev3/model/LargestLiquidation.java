@@ -167,6 +167,7 @@ public final class LargestLiquidation {
         double collateral = 0;
         double debt = 0;
         int lines = 0;
+        int collaterals = 0;
         for (int i = 0; i < n; i++) {
             double price = block.pricePerUnit[p.ids[i]];
             if (p.counted[i]) {
@@ -174,6 +175,7 @@ public final class LargestLiquidation {
                 collateral += value;
                 weighted += value * p.threshold[i];
                 lines++;
+                collaterals++;
             }
             if (p.borrowing[i]) {
                 debt += p.debtUnitsD[i] * price;
@@ -185,8 +187,8 @@ public final class LargestLiquidation {
         }
         double healthFactor = weighted / 10_000 / debt;
         double threshold = collateral > 0 ? Math.max(1, weighted / collateral) : 10_000;
-        // 3.0 rounds the averaged threshold down (under one of its basis points), every line's value by a unit
-        double band = 1e-9 + (rules == AaveRules.V3_0 ? 1.5 / threshold : 0) + 4.0 * (lines + 1) / debt;
+        // 3.0 rounds the averaged threshold down (under one of its basis points; exact with one collateral), every line's value by a unit
+        double band = 1e-9 + (rules == AaveRules.V3_0 && collaterals > 1 ? 1.5 / threshold : 0) + 4.0 * (lines + 1) / debt;
         if (healthFactor > 1 + band) {
             return Figures.NONE;
         }
