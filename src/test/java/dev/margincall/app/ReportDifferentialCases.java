@@ -162,7 +162,8 @@ abstract class ReportDifferentialCases {
     }
 
     /** One account liquidated at a step: its health factor, collateral and debt there (getUserAccountData), and its largest repayment. */
-    record Liquidated(Address account, BigInteger healthFactor, BigInteger collateralBase, BigInteger debtBase, BigInteger repaid, BigInteger bonus) {
+    record Liquidated(Address account, BigInteger healthFactor, BigInteger collateralBase, BigInteger debtBase, BigInteger repaid, BigInteger bonus,
+                      String pairs) {
     }
 
     /**
@@ -210,8 +211,13 @@ abstract class ReportDifferentialCases {
                     continue;
                 }
                 SeededBorrower borrower = borrowers.get(accounts.get(i));
+                UserAccountData now = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool())
+                        .read(List.of(borrower.address()), BlockTag.LATEST).get(0);
+                assertThat(now.totalCollateralBase()).as("%s −%d bps: %s's collateral on the chain, before its liquidations, as at the start (%d accounts in)",
+                        scenarioName, dropBps, borrower.address(), out.size()).isEqualTo(account.totalCollateralBase());
                 BigInteger bestRepaid = null;
                 BigInteger bestBonus = null;
+                StringBuilder pairs = new StringBuilder();
                 for (Holding debt : borrower.debt()) {
                     for (Holding collateral : borrower.collateral()) {
                         LiquidationCallEvent event = liquidate(chain, tx, deployment, liquidator, borrower.address(), collateral.symbol(), debt.symbol(),
@@ -221,6 +227,8 @@ abstract class ReportDifferentialCases {
                                     borrower.address(), collateral.symbol(), debt.symbol()) + ")");
                             continue;
                         }
+                        pairs.append(collateral.symbol()).append('/').append(debt.symbol()).append(' ').append(event.debtToCover()).append(' ')
+                                .append(event.liquidatedCollateralAmount()).append("; ");
                         BigInteger value = Rounding.mulDivUp(event.debtToCover(), prices.get(debt.symbol()),
                                 BigInteger.TEN.pow(deployment.reserve(debt.symbol()).decimals()));
                         BigInteger received = event.liquidatedCollateralAmount().multiply(prices.get(collateral.symbol()))
@@ -238,7 +246,7 @@ abstract class ReportDifferentialCases {
                 repaid = repaid.add(bestRepaid);
                 bonus = bonus.add(bestBonus);
                 out.put(borrower.address(), new Liquidated(borrower.address(), account.healthFactor(), account.totalCollateralBase(),
-                        account.totalDebtBase(), bestRepaid, bestBonus));
+                        account.totalDebtBase(), bestRepaid, bestBonus, pairs.toString()));
             }
             JsonNode cumulative = step.get("cumulative");
             if (!new BigInteger(cumulative.get("repayableValue").asText()).equals(repaid) || !new BigInteger(cumulative.get("bonusValue").asText()).equals(bonus)) {
@@ -283,6 +291,17 @@ abstract class ReportDifferentialCases {
             }
         }
         return out.toString();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A gas limit of its own for every liquidation sent: after a revert the liquidator's nonce is the same again, so the same call
+     * would be the same transaction, with the same hash, and Anvil would answer the receipt of the one mined in a reverted block
+     * (the new one then mined after its snapshot's revert, into the next case).
+     */
+    static BigInteger uniqueGas() {
+        return BigInteger.valueOf(3_000_000 + SENT.incrementAndGet());
     }
 
     /** The Pool's revert reason for liquidating the pair (eth_call), for the failure message. */
@@ -345,6 +364,7 @@ abstract class ReportDifferentialCases {
      */
     private static LiquidationCallEvent liquidate(DevChain chain, Transactor tx, Deployment deployment, Address liquidator, Address user,
                                                   String collateral, String debt, long timestamp, BigInteger amount) {
+        long before = chain.blockNumber();
         String snapshot = chain.snapshot();
         try {
             chain.setNextBlockTimestamp(timestamp);
@@ -353,14 +373,16 @@ abstract class ReportDifferentialCases {
                 receipt = tx.send("liquidate " + user, new CallRequest(liquidator, deployment.aaveV3().pool(),
                         Abi.call("liquidationCall(address,address,address,uint256,bool)", Abi.address(deployment.reserve(collateral).asset()),
                                 Abi.address(deployment.reserve(debt).asset()), Abi.address(user), Abi.uint(amount), Abi.bool(true)),
-                        null, BigInteger.valueOf(3_000_000)));
+                        null, uniqueGas()));
             } catch (DevnetException e) {
                 return null;
             }
             assertThat(chain.block(BlockTag.LATEST).timestamp()).as("mined at the report's timestamp").isEqualTo(timestamp);
+            assertThat(receipt.blockNumber()).as("the liquidation's own block").isEqualTo(before + 1);
             return receipt.logs().stream().filter(LiquidationCallEvent::matches).map(LiquidationCallEvent::decode).findFirst().orElseThrow();
         } finally {
             assertThat(chain.revert(snapshot)).isTrue();
+            assertThat(chain.blockNumber()).as("nothing mined after the revert").isEqualTo(before);
         }
     }
 

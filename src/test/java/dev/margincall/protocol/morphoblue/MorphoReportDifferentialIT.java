@@ -55,6 +55,12 @@ class MorphoReportDifferentialIT {
     private static final Address CHECKER = DevnetDeployer.derivedAddress("margin-call/test/morpho-report-checker");
     private static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
 
+    /**
+     * Each liquidation sent gets a gas limit of its own: after a revert the same call would be the same transaction (same nonce),
+     * and Anvil would answer the receipt of the one mined in a reverted block while the new one is mined after the revert.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
+
     private static DevChain chain;
     private static Deployment.MorphoBlue morpho;
     private static RiskSnapshot snapshot;
@@ -193,7 +199,7 @@ class MorphoReportDifferentialIT {
             TransactionReceipt receipt;
             try {
                 receipt = tx.send("liquidate " + borrower, new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares),
-                        null, BigInteger.valueOf(3_000_000)));
+                        null, BigInteger.valueOf(3_000_000 + SENT.incrementAndGet())));
             } catch (DevnetException refused) {
                 return null;
             }
