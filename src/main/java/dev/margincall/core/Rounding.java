@@ -26,4 +26,29 @@ public final class Rounding {
     public static BigInteger percentMulHalfUp(BigInteger value, BigInteger bps) {
         return value.multiply(bps).add(HALF_BPS).divide(BPS);
     }
+
+    /**
+     * ⌊b·p/u⌋ for 0 ≤ b &lt; u ≤ 2^63 − 1 and 0 ≤ p &lt; 2^53, in long arithmetic: a double gives the quotient within one (it is
+     * below p), then the remainder b·p − q·u, small enough for a long, is computed exactly in wrapping arithmetic (its true value
+     * fits, so the low 64 bits are it) and the quotient corrected until the remainder is in [0, u).
+     */
+    public static long floorMulDiv(long b, long p, long u) {
+        long q = (long) ((double) b * (double) p / (double) u);
+        long r = b * p - q * u;
+        while (r < 0) {
+            q--;
+            r += u;
+        }
+        while (Long.compareUnsigned(r, u) >= 0) {
+            q++;
+            r -= u;
+        }
+        return q;
+    }
+
+    /** ⌈b·p/u⌉ under the bounds of {@link #floorMulDiv}. */
+    public static long ceilMulDiv(long b, long p, long u) {
+        long q = floorMulDiv(b, p, u);
+        return b * p - q * u != 0 ? q + 1 : q;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.margincall.risk;
 
+import dev.margincall.protocol.spi.LiquidationValue;
 import dev.margincall.protocol.spi.ShockedMarket;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.stream.IntStream;
  * count, debt and bad-debt count exactly: debt owed in a falling asset is revalued at the step's price as
  * the protocol values it; accounts liquidatable (or in bad debt) before the fall whose health the fall
  * improves (they owe the falling asset) are checked at every step, by the linear model away from their
- * crossing and by the exact evaluation near it. Cumulative collateral and uncovered debt are linear in the
- * fall; repayable debt and bonus are each account's as it first became liquidatable.
+ * crossing and by the exact evaluation near it. Repayable debt and bonus: every liquidatable account's largest
+ * liquidation at every step's prices ({@link ShockedMarket#largestLiquidation}). Cumulative collateral and uncovered
+ * debt are linear in the fall.
  */
 final class CliffCalculator {
 
@@ -111,6 +113,7 @@ final class CliffCalculator {
         });
         List<List<Integer>> leaving = buckets(exit, steps);
         List<List<Integer>> leavingBadDebt = buckets(badExit, steps);
+        BigInteger[][] liquidations = liquidationsByStep(steps, entry, exit, figures, markets, falls);
 
         TotalsBuilder cumulative = new TotalsBuilder(symbols.size());
         MovingDebt movingDebt = new MovingDebt(table, falls); // liquidatable, owing a falling asset: debt revalued each step
@@ -179,6 +182,8 @@ final class CliffCalculator {
             TotalsBuilder atStep = cumulative.copy();
             atStep.debt = fixedDebt.add(movingDebt.total(prices));
             atStep.collateral = collateralOutside.add(collateralFalling.multiply(BPS.subtract(BigInteger.valueOf(bps))).divide(BPS));
+            atStep.repayable = liquidations[k][0];
+            atStep.bonus = liquidations[k][1];
             atStep.badDebtAccounts = badAccounts;
             atStep.badDebt = badGap.multiply(BPS).subtract(badFallingGap.multiply(BigInteger.valueOf(bps))).divide(BPS).max(BigInteger.ZERO);
             out.add(new CliffStep((int) bps, bps / 100.0, scenario.pricesBySymbol(table.snapshot, bps),
@@ -194,6 +199,86 @@ final class CliffCalculator {
             }
         }
         return new Result(new CliffScenario(scenario.name(), scenario.kind(), scenario.symbols(table.snapshot), out, accounts), crossings);
+    }
+
+    /**
+     * Σ repayable debt and Σ bonus of the accounts liquidatable at each step, each account quoted by the protocol at that
+     * step's prices: the quote moves with them (the collateral a repayment buys, the close factor once the health factor
+     * passes a threshold such as Aave's 0.95, the cap of the account's collateral, which turns the quote into one that takes
+     * it all). An account none of whose lines falls keeps the quote it had as it became liquidatable; an account at the step
+     * that liquidates it has its quote from there already.
+     */
+    private BigInteger[][] liquidationsByStep(int steps, int[] entry, int[] exit, AccountFigures[] figures, ShockedMarket[] markets,
+                                             boolean[] falls) {
+        int n = table.size();
+        boolean[] moves = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            for (int l = table.lineStart[j]; l < table.lineStart[j + 1]; l++) {
+                moves[j] |= falls[table.lineAsset[l]];
+            }
+        }
+        // account by account, every step it is liquidatable at (its protocol state stays in the cache), into per-thread sums
+        StepSums sums = IntStream.range(0, n).parallel().collect(() -> new StepSums(steps), (sum, j) -> {
+            int from = entry[j] == BEFORE_ANY_FALL ? 0 : entry[j];
+            int until = entry[j] == BEFORE_ANY_FALL && exit[j] != Crossing.NO_STEP ? exit[j] : steps;
+            if (from < 0) {
+                return;
+            }
+            for (int k = from; k < until; k++) {
+                if (entry[j] == k || !moves[j]) {
+                    AccountFigures figure = entry[j] == BEFORE_ANY_FALL ? now[j] : figures[j];
+                    sum.add(k, figure.repayable(), figure.bonus());
+                } else {
+                    LiquidationValue largest = markets[k].largestLiquidation(table.account[j]);
+                    sum.add(k, largest.repaid(), largest.bonus());
+                }
+            }
+        }, StepSums::merge);
+        BigInteger[][] out = new BigInteger[steps][];
+        for (int k = 0; k < steps; k++) {
+            out[k] = new BigInteger[] {sums.total(k, 0), sums.total(k, 1)};
+        }
+        return out;
+    }
+
+    /** Two sums per step (repayable, bonus), in longs flushed into BigIntegers before they could overflow. */
+    private static final class StepSums {
+        private static final long FLUSH = 1L << 61;
+        private final long[] partial;
+        private final BigInteger[] total;
+
+        StepSums(int steps) {
+            partial = new long[2 * steps];
+            total = new BigInteger[2 * steps];
+            java.util.Arrays.fill(total, BigInteger.ZERO);
+        }
+
+        void add(int step, BigInteger repayable, BigInteger bonus) {
+            add(2 * step, repayable);
+            add(2 * step + 1, bonus);
+        }
+
+        private void add(int slot, BigInteger value) {
+            if (value.bitLength() > 60) {
+                total[slot] = total[slot].add(value);
+                return;
+            }
+            partial[slot] += value.longValue();
+            if (Math.abs(partial[slot]) > FLUSH) {
+                total[slot] = total[slot].add(BigInteger.valueOf(partial[slot]));
+                partial[slot] = 0;
+            }
+        }
+
+        void merge(StepSums other) {
+            for (int slot = 0; slot < partial.length; slot++) {
+                total[slot] = total[slot].add(other.total[slot]).add(BigInteger.valueOf(other.partial[slot]));
+            }
+        }
+
+        BigInteger total(int step, int which) {
+            return total[2 * step + which].add(BigInteger.valueOf(partial[2 * step + which]));
+        }
     }
 
     /**

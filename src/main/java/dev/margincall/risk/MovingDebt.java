@@ -1,5 +1,6 @@
 package dev.margincall.risk;
 
+import dev.margincall.core.Rounding;
 import dev.margincall.protocol.spi.AccountExposure;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -11,12 +12,12 @@ import java.util.List;
  * without a BigInteger product per account and step. A line's value is ⌊u·P/U⌋ (units u, price P,
  * U = 10^decimals; ⌈u·P/U⌉ where the protocol rounds debt up, the same with ⌈⌉); with u = a·U + b it is a·P + ⌊b·P/U⌋, so the whole-token parts sum once per asset
  * and only the remainders (b &lt; U) are multiplied per account, in long arithmetic (exact: see
- * {@link #floorMulDiv}). Lines a long cannot hold (decimals above 18, prices above 2^53) go the BigInteger way.
+ * {@link Rounding#floorMulDiv}). Lines a long cannot hold (decimals above 18, prices above 2^53) go the BigInteger way.
  */
 final class MovingDebt {
 
     private static final BigInteger LONG_LIMIT = BigInteger.valueOf(Long.MAX_VALUE);
-    /** Results of {@link #floorMulDiv} stay below 2^53 when prices do, so a double is within one of the quotient. */
+    /** Results of {@link Rounding#floorMulDiv} stay below 2^53 when prices do, so a double is within one of the quotient. */
     private static final BigInteger PRICE_LIMIT = BigInteger.ONE.shiftLeft(53);
 
     private final ExposureTable table;
@@ -127,28 +128,8 @@ final class MovingDebt {
         return true;
     }
 
-    /** ⌊b·p/u⌋, or ⌈b·p/u⌉ when {@code up} (a protocol that values debt rounding up): the remainder says which. */
+    /** ⌊b·p/u⌋, or ⌈b·p/u⌉ when {@code up} (a protocol that values debt rounding up). */
     static long mulDiv(long b, long p, long u, boolean up) {
-        long q = floorMulDiv(b, p, u);
-        return up && b * p - q * u != 0 ? q + 1 : q;
-    }
-
-    /**
-     * ⌊b·p/u⌋ for 0 ≤ b &lt; u ≤ 2^63 − 1 and 0 ≤ p &lt; 2^53: a double gives the quotient within one (it is below p),
-     * then the remainder b·p − q·u, small enough for a long, is computed exactly in wrapping arithmetic (its true value
-     * fits, so the low 64 bits are it) and the quotient corrected until the remainder is in [0, u).
-     */
-    static long floorMulDiv(long b, long p, long u) {
-        long q = (long) ((double) b * (double) p / (double) u);
-        long r = b * p - q * u;
-        while (r < 0) {
-            q--;
-            r += u;
-        }
-        while (Long.compareUnsigned(r, u) >= 0) {
-            q++;
-            r -= u;
-        }
-        return q;
+        return up ? Rounding.ceilMulDiv(b, p, u) : Rounding.floorMulDiv(b, p, u);
     }
 }

@@ -105,9 +105,9 @@ public final class RiskModel {
     private static List<String> notes(List<Venue> venues, ReportSettings settings) {
         List<String> notes = new ArrayList<>();
         notes.add("Prices fall one scenario at a time, the others unchanged, at the snapshot's block and timestamp (no interest accrues).");
-        notes.add("Liquidatable accounts and their debt are the protocol's exact figures at each price; collateral and uncovered debt of the "
-                + "cumulative sets are linear in the fall; repayable debt and bonus are the largest single liquidation quote of each account "
-                + "at the step it first becomes liquidatable.");
+        notes.add("Liquidatable accounts, their debt, repayable debt and bonus are the protocol's exact figures at each price (repayable debt "
+                + "and bonus: each account's largest single liquidation at that step's prices); collateral and uncovered debt of the "
+                + "cumulative sets are linear in the fall.");
         notes.add("Stable assets (priced within 5 % of one dollar) do not fall in the correlated crash.");
         if (venues.isEmpty()) {
             notes.add("No cascade: no pool to sell seized collateral into (configure execution.uniswapV2Router).");

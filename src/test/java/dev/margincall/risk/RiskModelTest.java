@@ -10,6 +10,7 @@ import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
 import dev.margincall.protocol.spi.AccountHealth;
 import dev.margincall.protocol.spi.MarketId;
+import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.RiskAsset;
 import dev.margincall.protocol.spi.RiskSnapshot;
 import dev.margincall.protocol.spi.ShockedMarket;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The report's cliff against brute force: at every step of every scenario, the accounts it counts as
- * liquidatable and their total debt are those the protocol's exact evaluation finds when every account
- * is evaluated at that step's prices.
+ * liquidatable, their total debt, repayable debt and bonus are those the protocol's exact evaluation and
+ * quotes ({@code LiquidationMath.quotes}) give when every account is evaluated at that step's prices.
  */
 class RiskModelTest {
 
@@ -46,7 +47,8 @@ class RiskModelTest {
         risk = RiskModel.analyse(snapshot, ReportSettings.defaults(), List.of());
     }
 
-    private record Brute(int count, BigInteger debt, int bad, BitSet liquidatable) {
+    /** What every account's exact evaluation and quotes at one set of prices give: repayable and bonus from the full quotes. */
+    private record Brute(int count, BigInteger debt, int bad, BitSet liquidatable, BigInteger repayable, BigInteger bonus) {
     }
 
     private static Brute bruteForce(Map<Address, BigInteger> prices) {
@@ -58,6 +60,8 @@ class RiskModelTest {
         int count = 0;
         int bad = 0;
         BigInteger debt = BigInteger.ZERO;
+        BigInteger repayable = BigInteger.ZERO;
+        BigInteger bonus = BigInteger.ZERO;
         BitSet liquidatable = new BitSet();
         for (int i = 0; i < snapshot.size(); i++) {
             AccountHealth health = market.health(i);
@@ -65,12 +69,26 @@ class RiskModelTest {
                 count++;
                 debt = debt.add(health.debtValue());
                 liquidatable.set(i);
+                BigInteger bestRepaid = null;
+                BigInteger bestBonus = null;
+                for (Quote quote : market.quotes(i)) { // the largest repayment, then the larger bonus
+                    BigInteger quoteBonus = quote.collateralValue().subtract(quote.debtValue());
+                    int order = bestRepaid == null ? 1 : quote.debtValue().compareTo(bestRepaid);
+                    if (order > 0 || (order == 0 && quoteBonus.compareTo(bestBonus) > 0)) {
+                        bestRepaid = quote.debtValue();
+                        bestBonus = quoteBonus;
+                    }
+                }
+                if (bestRepaid != null) {
+                    repayable = repayable.add(bestRepaid);
+                    bonus = bonus.add(bestBonus);
+                }
             }
             if (health.uncovered().signum() > 0) {
                 bad++;
             }
         }
-        return new Brute(count, debt, bad, liquidatable);
+        return new Brute(count, debt, bad, liquidatable, repayable, bonus);
     }
 
     private static Map<Address, BigInteger> prices(CliffStep step) {
@@ -113,6 +131,10 @@ class RiskModelTest {
                 assertThat(step.cumulative().debtValue()).as("%s −%s %%: their debt", scenario.name(), step.dropPct()).isEqualTo(brute.debt);
                 assertThat(step.cumulative().badDebtAccounts()).as("%s −%s %%: accounts in bad debt", scenario.name(), step.dropPct())
                         .isEqualTo(brute.bad);
+                assertThat(step.cumulative().repayableValue()).as("%s −%s %%: repayable debt, every account quoted at this step", scenario.name(),
+                        step.dropPct()).isEqualTo(brute.repayable);
+                assertThat(step.cumulative().bonusValue()).as("%s −%s %%: the liquidators' bonus", scenario.name(), step.dropPct())
+                        .isEqualTo(brute.bonus);
                 BitSet entering = (BitSet) brute.liquidatable.clone();
                 entering.andNot(previous);
                 assertThat(step.newly().accounts()).as("%s −%s %%: newly liquidatable", scenario.name(), step.dropPct())

@@ -7,6 +7,7 @@ import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.AccountEvaluator;
 import dev.margincall.protocol.aavev3.model.BlockContext;
 import dev.margincall.protocol.aavev3.model.InterestMath;
+import dev.margincall.protocol.aavev3.model.LargestLiquidation;
 import dev.margincall.protocol.aavev3.model.LiquidationMath;
 import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Position;
@@ -16,11 +17,13 @@ import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.protocol.spi.AccountExposure;
 import dev.margincall.protocol.spi.AccountHealth;
 import dev.margincall.protocol.spi.AccountMargin;
+import dev.margincall.protocol.spi.LiquidationValue;
 import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.RiskAsset;
 import dev.margincall.protocol.spi.RiskSnapshot;
 import dev.margincall.protocol.spi.ShockedMarket;
+import dev.margincall.protocol.spi.SnapshotHeader;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -36,34 +39,29 @@ import java.util.Map;
  */
 public final class AaveV3RiskSnapshot implements RiskSnapshot {
 
-    private final MarketId id;
-    private final Valuation valuation;
-    private final long block;
+    private final SnapshotHeader header;
     private final Market market;
     private final Map<Address, BigInteger> prices;
-    private final long timestamp;
     private final Address[] accounts;
     private final Position[] positions;
-    private final List<RiskAsset> assets;
     private final Map<Address, Integer> assetIndex = new HashMap<>();
     private final BlockContext context;
     private final BigInteger[] income;
     private final BigInteger[] debtIndex;
+    /** Each account's units for {@link LargestLiquidation}, made on first use (immutable: a race only makes one twice). */
+    private final LargestLiquidation.Prepared[] prepared;
 
     /**
      * @param symbols display symbols by asset (an asset without one is shown by its address)
      */
     public AaveV3RiskSnapshot(MarketId id, Valuation valuation, long block, Market market, Map<Address, BigInteger> prices, long timestamp,
                               List<Position> positions, Map<Address, String> symbols) {
-        this.id = id;
-        this.valuation = valuation;
-        this.block = block;
         this.market = market;
         this.prices = Map.copyOf(prices);
-        this.timestamp = timestamp;
         List<Position> held = positions.stream().filter(p -> !p.isEmpty()).toList();
         this.accounts = held.stream().map(Position::account).toArray(Address[]::new);
         this.positions = held.toArray(Position[]::new);
+        this.prepared = new LargestLiquidation.Prepared[this.positions.length];
         List<RiskAsset> listed = new ArrayList<>();
         income = new BigInteger[market.reservesCount()];
         debtIndex = new BigInteger[market.reservesCount()];
@@ -77,7 +75,7 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
             income[reserve.id()] = reserve.normalizedIncome(timestamp);
             debtIndex[reserve.id()] = reserve.normalizedDebt(timestamp, market.rules());
         }
-        this.assets = List.copyOf(listed);
+        this.header = new SnapshotHeader(id, valuation, block, timestamp, listed);
         this.context = new BlockContext(market, this.prices, timestamp);
     }
 
@@ -92,34 +90,14 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
     }
 
     @Override
-    public MarketId market() {
-        return id;
+    public SnapshotHeader header() {
+        return header;
     }
 
     /** 3.6 values debt with {@code mulDivCeil} (GenericLogic.sol:229). */
     @Override
     public boolean debtValueRoundsUp() {
         return market.rules() == dev.margincall.protocol.aavev3.model.AaveRules.V3_6;
-    }
-
-    @Override
-    public Valuation valuation() {
-        return valuation;
-    }
-
-    @Override
-    public long block() {
-        return block;
-    }
-
-    @Override
-    public long timestamp() {
-        return timestamp;
-    }
-
-    @Override
-    public List<RiskAsset> assets() {
-        return assets;
     }
 
     @Override
@@ -148,7 +126,7 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
                 debtUnits = market.rules().vTokenBalance(balances.scaledVariableDebt(), debtIndex[reserve]);
                 if (balances.stablePrincipal().signum() > 0) {
                     debtUnits = debtUnits.add(WadRayMath.rayMul(balances.stablePrincipal(),
-                            InterestMath.compounded(balances.stableRate(), balances.stableLastUpdate(), timestamp)));
+                            InterestMath.compounded(balances.stableRate(), balances.stableLastUpdate(), header.timestamp())));
                 }
             }
             lines.add(new AccountExposure.Line(assetIndex.get(line.asset()), line.collateralBase(), line.liquidationThreshold(), line.debtBase(),
@@ -169,7 +147,7 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
     public ShockedMarket at(Map<Address, BigInteger> newPrices) {
         Map<Address, BigInteger> merged = new HashMap<>(prices);
         merged.putAll(newPrices);
-        BlockContext shocked = new BlockContext(market, merged, timestamp);
+        BlockContext shocked = new BlockContext(market, merged, header.timestamp());
         return new ShockedMarket() {
             @Override
             public AccountHealth health(int account) {
@@ -180,6 +158,18 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
             @Override
             public List<Quote> quotes(int account) {
                 return List.copyOf(LiquidationMath.quotes(shocked, positions[account]));
+            }
+
+            @Override
+            public LiquidationValue largestLiquidation(int account) {
+                LargestLiquidation.Prepared units = prepared[account];
+                if (units == null) {
+                    units = LargestLiquidation.prepare(context, positions[account]);
+                    prepared[account] = units;
+                }
+                LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], units);
+                return figures == null ? LiquidationValue.largest(LiquidationMath.quotes(shocked, positions[account]))
+                        : new LiquidationValue(figures.repaid(), figures.bonus());
             }
         };
     }

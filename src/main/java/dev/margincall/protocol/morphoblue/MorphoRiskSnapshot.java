@@ -12,6 +12,7 @@ import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.RiskAsset;
 import dev.margincall.protocol.spi.RiskSnapshot;
 import dev.margincall.protocol.spi.ShockedMarket;
+import dev.margincall.protocol.spi.SnapshotHeader;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -42,10 +43,8 @@ public final class MorphoRiskSnapshot implements RiskSnapshot {
     private record Held(Market market, Address account, PositionState position) {
     }
 
-    private final MarketId id;
-    private final Valuation valuation;
-    private final long block;
-    private final long timestamp;
+    private final SnapshotHeader header;
+    /** The header's assets, by index. */
     private final List<RiskAsset> assets;
     private final Map<Address, Integer> assetIndex = new HashMap<>();
     private final Map<Address, BigInteger> prices = new HashMap<>();
@@ -53,10 +52,6 @@ public final class MorphoRiskSnapshot implements RiskSnapshot {
 
     MorphoRiskSnapshot(MarketId id, Valuation valuation, long block, long timestamp, List<Market> markets,
                        Map<String, Map<Address, PositionState>> positions, Map<Address, BigInteger> usdPrices, Map<Address, String> symbols) {
-        this.id = id;
-        this.valuation = valuation;
-        this.block = block;
-        this.timestamp = timestamp;
         Map<Address, RiskAsset> listed = new LinkedHashMap<>();
         for (Market market : markets) {
             addAsset(listed, market.params().loanToken(), market.loanDecimals(), usdPrices.get(market.params().loanToken()), symbols);
@@ -66,7 +61,8 @@ public final class MorphoRiskSnapshot implements RiskSnapshot {
                         market.oraclePrice(), market.collateralDecimals(), market.loanDecimals(), loanPrice), symbols);
             }
         }
-        this.assets = List.copyOf(listed.values());
+        this.header = new SnapshotHeader(id, valuation, block, timestamp, List.copyOf(listed.values()));
+        this.assets = header.assets();
         for (int i = 0; i < assets.size(); i++) {
             assetIndex.put(assets.get(i).asset(), i);
             prices.put(assets.get(i).asset(), assets.get(i).price());
@@ -93,28 +89,8 @@ public final class MorphoRiskSnapshot implements RiskSnapshot {
     }
 
     @Override
-    public MarketId market() {
-        return id;
-    }
-
-    @Override
-    public Valuation valuation() {
-        return valuation;
-    }
-
-    @Override
-    public long block() {
-        return block;
-    }
-
-    @Override
-    public long timestamp() {
-        return timestamp;
-    }
-
-    @Override
-    public List<RiskAsset> assets() {
-        return assets;
+    public SnapshotHeader header() {
+        return header;
     }
 
     @Override

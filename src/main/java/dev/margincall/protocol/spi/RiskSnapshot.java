@@ -21,16 +21,29 @@ public interface RiskSnapshot {
         return false;
     }
 
-    MarketId market();
+    /** Market, value unit, block, timestamp and assets: the plain facts, one record. */
+    SnapshotHeader header();
 
-    Valuation valuation();
+    default MarketId market() {
+        return header().market();
+    }
 
-    long block();
+    default Valuation valuation() {
+        return header().valuation();
+    }
 
-    long timestamp();
+    default long block() {
+        return header().block();
+    }
+
+    default long timestamp() {
+        return header().timestamp();
+    }
 
     /** The assets the market lists, with their price at the snapshot. */
-    List<RiskAsset> assets();
+    default List<RiskAsset> assets() {
+        return header().assets();
+    }
 
     /** Accounts in the snapshot (those with a position). */
     int size();

@@ -12,4 +12,12 @@ public interface ShockedMarket {
      * may take, as the deployed version's close-factor and dust rules allow; empty when it is not liquidatable.
      */
     List<Quote> quotes(int account);
+
+    /**
+     * The account's largest single liquidation at these prices: {@link LiquidationValue#largest} of {@link #quotes}, which a
+     * protocol may compute faster (the report asks it for every liquidatable account at every step of a fall), to the same wei.
+     */
+    default LiquidationValue largestLiquidation(int account) {
+        return LiquidationValue.largest(quotes(account));
+    }
 }

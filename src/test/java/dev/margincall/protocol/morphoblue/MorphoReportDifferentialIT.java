@@ -9,14 +9,17 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.DevChain;
+import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.abi.Erc20;
 import dev.margincall.chain.abi.Words;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
+import dev.margincall.core.Rounding;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.DevnetDeployer;
+import dev.margincall.devnet.DevnetException;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.morphoblue.model.PositionState;
@@ -42,13 +45,21 @@ import org.junit.jupiter.api.Test;
  * oracle is set (in storage, no block mined: the chain answers at the report's block) to the price the report's model
  * gives it for the step's USD prices, then for every position Morpho itself decides: {@code liquidate} of one unit of
  * collateral (eth_call) succeeds exactly for the unhealthy ones, and {@code repay} of all the borrower's shares (eth_call)
- * returns its exact debt. The liquidatable positions and their debt in USD must equal the report's to the wei.
+ * returns its exact debt. The liquidatable positions and their debt in USD must equal the report's to the wei. Repayable debt
+ * and bonus: every unhealthy position is liquidated for real (its largest liquidation), and the {@code Liquidate} events'
+ * repaidAssets and seizedAssets, valued as the report values them, must sum to the report's figures to the wei.
  */
 @WithDevnet(borrowers = 150, seed = 1717, protocols = "aave-v3,morpho-blue")
 class MorphoReportDifferentialIT {
 
     private static final Address CHECKER = DevnetDeployer.derivedAddress("margin-call/test/morpho-report-checker");
     private static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+
+    /**
+     * Each liquidation sent gets a gas limit of its own: after a revert the same call would be the same transaction (same nonce),
+     * and Anvil would answer the receipt of the one mined in a reverted block while the new one is mined after the revert.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
 
     private static DevChain chain;
     private static Deployment.MorphoBlue morpho;
@@ -96,10 +107,125 @@ class MorphoReportDifferentialIT {
         compare("correlated", 3_000);
     }
 
-    /** Sets every Morpho oracle for the step (no block mined), asks Morpho about every position, compares, reverts. */
-    private static int compare(String scenarioName, int dropBps) {
+    @Test
+    void repayableDebtAndBonusAreWhatLiquidatePays() {
+        assertThat(liquidateAll("WETH", 2_000)).isPositive();
+        CliffScenario correlated = risk.scenarios().stream().filter(s -> s.name().equals("correlated")).findFirst().orElseThrow();
+        CliffStep bad = correlated.steps().stream().filter(s -> s.cumulative().badDebtAccounts() > 0).findFirst()
+                .orElseThrow(() -> new AssertionError("no step of the correlated crash leaves bad debt"));
+        int[] badDebt = new int[1];
+        liquidateAll("correlated", bad.dropBps(), badDebt);
+        System.out.printf("Morpho report differential: correlated −%d bps: %d liquidations left bad debt (report: %d positions)%n", bad.dropBps(),
+                badDebt[0], bad.cumulative().badDebtAccounts());
+        assertThat(badDebt[0]).as("liquidations that wrote bad debt off").isPositive();
+    }
+
+    private static int liquidateAll(String scenarioName, int dropBps) {
+        return liquidateAll(scenarioName, dropBps, new int[1]);
+    }
+
+    /**
+     * At the step's oracle prices (a snapshot), liquidates every unhealthy position for real, in a block mined at the report's
+     * timestamp (no interest accrues), once seizing all its collateral and once repaying all its shares, each on a snapshot of
+     * its own; keeps the one that repays most (repaidAssets at the loan token's price, rounded up) and its bonus (seizedAssets
+     * at the collateral's price through the market's oracle, as the report values it, rounded down, less that); the sums must be
+     * the report's to the wei. Counts in {@code badDebt[0]} the kept liquidations with badDebtAssets.
+     */
+    private static int liquidateAll(String scenarioName, int dropBps, int[] badDebt) {
         CliffScenario scenario = risk.scenarios().stream().filter(s -> s.name().equals(scenarioName)).findFirst().orElseThrow();
         CliffStep step = scenario.steps().stream().filter(s -> s.dropBps() == dropBps).findFirst().orElseThrow();
+        Map<Address, BigInteger> newPrices = stepPrices(step);
+        assertThat(chain.block(BlockTag.LATEST).number()).as("the chain is still at the report's block").isEqualTo(snapshot.block());
+        String clean = chain.snapshot();
+        try {
+            MorphoChain reads = new MorphoChain(chain, morpho);
+            Map<String, BigInteger> oracle = setOracles(reads, newPrices);
+            Transactor tx = new Transactor(chain);
+            BigInteger repaid = BigInteger.ZERO;
+            BigInteger bonus = BigInteger.ZERO;
+            int liquidated = 0;
+            for (Deployment.MorphoMarket m : morpho.markets()) {
+                List<Address> borrowers = snapshotAccounts();
+                List<PositionState> positions = reads.positions(m, borrowers);
+                RiskAsset loan = asset(m.loanToken());
+                RiskAsset collateral = asset(m.collateralToken());
+                BigInteger loanPrice = newPrices.getOrDefault(loan.asset(), loan.price());
+                BigInteger collateralPrice = MorphoBlueMarket.collateralPrice(oracle.get(m.id()), collateral.decimals(), loan.decimals(), loanPrice);
+                for (int i = 0; i < borrowers.size(); i++) {
+                    PositionState position = positions.get(i);
+                    if (position.borrowShares().signum() == 0 || !unhealthy(m, borrowers.get(i))) {
+                        continue;
+                    }
+                    MorphoBlueEvents.Liquidated best = null;
+                    BigInteger bestValue = null;
+                    for (boolean seizeAll : new boolean[] {true, false}) {
+                        MorphoBlueEvents.Liquidated event = liquidate(tx, m, borrowers.get(i), seizeAll ? position.collateral() : BigInteger.ZERO,
+                                seizeAll ? BigInteger.ZERO : position.borrowShares());
+                        if (event == null) {
+                            continue;
+                        }
+                        BigInteger value = Rounding.mulDivUp(event.repaidAssets(), loanPrice, BigInteger.TEN.pow(loan.decimals()));
+                        if (bestValue == null || value.compareTo(bestValue) > 0) {
+                            best = event;
+                            bestValue = value;
+                        }
+                    }
+                    assertThat(best).as("%s −%d bps: %s cannot be liquidated at all (seizing all: %s; repaying all: %s)", scenarioName, dropBps,
+                            borrowers.get(i), whyRefused(m, borrowers.get(i), position.collateral(), BigInteger.ZERO),
+                            whyRefused(m, borrowers.get(i), BigInteger.ZERO, position.borrowShares())).isNotNull();
+                    liquidated++;
+                    repaid = repaid.add(bestValue);
+                    bonus = bonus.add(best.seizedAssets().multiply(collateralPrice).divide(BigInteger.TEN.pow(collateral.decimals())).subtract(bestValue));
+                    if (best.badDebtAssets().signum() > 0) {
+                        badDebt[0]++;
+                    }
+                }
+            }
+            assertThat(step.cumulative().accounts()).as("%s −%d bps: liquidated positions", scenarioName, dropBps).isEqualTo(liquidated);
+            assertThat(step.cumulative().repayableValue()).as("%s −%d bps: repayable debt, the largest Liquidate of each position", scenarioName,
+                    dropBps).isEqualTo(repaid);
+            assertThat(step.cumulative().bonusValue()).as("%s −%d bps: the liquidators' bonus", scenarioName, dropBps).isEqualTo(bonus);
+            return liquidated;
+        } finally {
+            assertThat(chain.revert(clean)).isTrue();
+        }
+    }
+
+    /** One liquidate, mined at the report's timestamp on a snapshot of its own: its event, or null when Morpho refuses it. */
+    private static MorphoBlueEvents.Liquidated liquidate(Transactor tx, Deployment.MorphoMarket m, Address borrower, BigInteger seized,
+                                                         BigInteger shares) {
+        String before = chain.snapshot();
+        try {
+            chain.setNextBlockTimestamp(snapshot.timestamp());
+            TransactionReceipt receipt;
+            try {
+                receipt = tx.send("liquidate " + borrower, new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares),
+                        null, BigInteger.valueOf(3_000_000 + SENT.incrementAndGet())));
+            } catch (DevnetException refused) {
+                return null;
+            }
+            assertThat(chain.block(BlockTag.LATEST).timestamp()).as("mined at the report's timestamp").isEqualTo(snapshot.timestamp());
+            return receipt.logs().stream().map(MorphoBlueEvents::liquidated).flatMap(Optional::stream).findFirst().orElseThrow();
+        } finally {
+            assertThat(chain.revert(before)).isTrue();
+        }
+    }
+
+    private static String whyRefused(Deployment.MorphoMarket m, Address borrower, BigInteger seized, BigInteger shares) {
+        try {
+            chain.call(new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares), null,
+                    BigInteger.valueOf(3_000_000)), BlockTag.LATEST);
+            return "eth_call passes";
+        } catch (CallRevertedException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static RiskAsset asset(Address token) {
+        return snapshot.assets().stream().filter(a -> a.asset().equals(token)).findFirst().orElseThrow();
+    }
+
+    private static Map<Address, BigInteger> stepPrices(CliffStep step) {
         Map<Address, BigInteger> newPrices = new HashMap<>();
         for (RiskAsset asset : snapshot.assets()) {
             BigInteger price = step.prices().get(asset.symbol());
@@ -107,17 +233,33 @@ class MorphoReportDifferentialIT {
                 newPrices.put(asset.asset(), price);
             }
         }
+        return newPrices;
+    }
+
+    /** Writes every Morpho oracle's price for the step into its storage (no block mined); returns them by market id. */
+    private static Map<String, BigInteger> setOracles(MorphoChain reads, Map<Address, BigInteger> newPrices) {
+        Map<String, BigInteger> out = new HashMap<>();
+        for (Deployment.MorphoMarket m : morpho.markets()) {
+            MarketParams params = new MarketParams(m.loanToken(), m.collateralToken(), m.oracle(), m.irm(), m.lltv());
+            BigInteger moved = MorphoRiskSnapshot.shockedOracle(new MorphoRiskSnapshot.Market(m.id(), params, null, reads.price(m), 0, 0),
+                    newPrices, usdPrices);
+            chain.setStorageAt(m.oracle(), BigInteger.ZERO, Hex.word(moved)); // OracleMock keeps its price in slot 0
+            assertThat(reads.price(m)).isEqualTo(moved);
+            out.put(m.id(), moved);
+        }
+        return out;
+    }
+
+    /** Sets every Morpho oracle for the step (no block mined), asks Morpho about every position, compares, reverts. */
+    private static int compare(String scenarioName, int dropBps) {
+        CliffScenario scenario = risk.scenarios().stream().filter(s -> s.name().equals(scenarioName)).findFirst().orElseThrow();
+        CliffStep step = scenario.steps().stream().filter(s -> s.dropBps() == dropBps).findFirst().orElseThrow();
+        Map<Address, BigInteger> newPrices = stepPrices(step);
         assertThat(chain.block(BlockTag.LATEST).number()).as("the chain is still at the report's block").isEqualTo(snapshot.block());
         String clean = chain.snapshot();
         try {
             MorphoChain reads = new MorphoChain(chain, morpho);
-            for (Deployment.MorphoMarket m : morpho.markets()) {
-                MarketParams params = new MarketParams(m.loanToken(), m.collateralToken(), m.oracle(), m.irm(), m.lltv());
-                BigInteger moved = MorphoRiskSnapshot.shockedOracle(new MorphoRiskSnapshot.Market(m.id(), params, null, reads.price(m), 0, 0),
-                        newPrices, usdPrices);
-                chain.setStorageAt(m.oracle(), BigInteger.ZERO, Hex.word(moved)); // OracleMock keeps its price in slot 0
-                assertThat(reads.price(m)).isEqualTo(moved);
-            }
+            setOracles(reads, newPrices);
             List<Address> liquidatable = new ArrayList<>();
             BigInteger debt = BigInteger.ZERO;
             for (Deployment.MorphoMarket m : morpho.markets()) {

@@ -18,6 +18,8 @@ public final class BlockContext {
     final BigInteger[] debt;
     final BigInteger[] price;
     final BigInteger[] unit;
+    /** price / unit as a double, for screens that only need to know where an exact figure lies ({@link LargestLiquidation}). */
+    final double[] pricePerUnit;
     final Map<Integer, BigInteger> eModePrice = new HashMap<>();
 
     public BlockContext(Market market, Map<Address, BigInteger> prices, long timestamp) {
@@ -28,6 +30,7 @@ public final class BlockContext {
         debt = new BigInteger[count];
         price = new BigInteger[count];
         unit = new BigInteger[count];
+        pricePerUnit = new double[count];
         for (int id = 0; id < count; id++) {
             Reserve reserve = market.reservesById().get(id);
             if (reserve != null) {
@@ -35,6 +38,7 @@ public final class BlockContext {
                 debt[id] = reserve.normalizedDebt(timestamp, market.rules());
                 price[id] = requirePrice(prices, reserve.asset());
                 unit[id] = reserve.unit();
+                pricePerUnit[id] = price[id].doubleValue() / unit[id].doubleValue();
             }
         }
         for (EModeCategory category : market.eModeCategories().values()) {
