@@ -224,8 +224,10 @@ final class Keeper implements HeadListener {
         // accounted for. A batch whose paths were planned one after another returns at least that from one sale per path.
         SwapMarket pools = swaps;
         List<Submission> transactions = new ArrayList<>();
+        ReserveLiquidity liquidity = new ReserveLiquidity(costs);
         for (List<LiquidationPlan> slot : pack(ranked)) {
             List<LiquidationPlan> planned = new ArrayList<>();
+            liquidity.startTransaction();
             for (LiquidationPlan first : slot) {
                 ExecutionCosts marketCosts = costs.get(first.position().market());
                 PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
@@ -235,6 +237,11 @@ final class Keeper implements HeadListener {
                     continue;
                 }
                 LiquidationPlan plan = made.plan();
+                Optional<String> dry = liquidity.take(plan);
+                if (dry.isPresent()) {
+                    events.decision(new PlanDecision.Rejected(plan.position(), RejectReason.NO_LIQUIDITY, dry.get()));
+                    continue;
+                }
                 planned.add(plan);
                 if (plan.funding() == Funding.WALLET) {
                     balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);

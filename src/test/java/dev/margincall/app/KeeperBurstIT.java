@@ -43,7 +43,10 @@ class KeeperBurstIT {
         Deployment deployment = devnet.deployment();
         DevChain chain = devnet.chain();
         Address liquidator = KeeperIT.deployLiquidator(devnet);
-        KeeperConfig config = KeeperIT.config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator));
+        KeeperConfig base = KeeperIT.config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator));
+        // batches, and each block's transactions sent first and verified after: nothing between the head and the wire
+        KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), Optional.of(base.execution().orElseThrow()
+                .withBatching(KeeperConfig.Batching.BURST).withSimulateBeforeSend(false)));
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get,
                 Files.createTempDirectory("keeper-burst"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
             assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(60))).isTrue();

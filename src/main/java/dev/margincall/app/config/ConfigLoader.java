@@ -260,7 +260,9 @@ public final class ConfigLoader {
                 batching = new KeeperConfig.Batching((int) maxItems, maxGas);
             }
         }
-        boolean simulateFirst = flag(node, "simulateBeforeSend", at, "true: simulate a block's transactions before sending the first");
+        boolean simulateFirst = node.has("simulateBeforeSend")
+                ? flag(node, "simulateBeforeSend", at, "true: simulate a block's transactions before sending the first; false: send first, verify after")
+                : KeeperConfig.Execution.DEFAULT_SIMULATE_BEFORE_SEND;
         return new KeeperConfig.Execution(signer, funding, liquidator, router, minProfit, dust, optionalAddress(node, "wrappedNative", at),
                 (int) maxGasShare, KeeperConfig.Execution.gweiToWei(tipGwei), replaceAfter, maxReplacements, backoff, walletGas, flashGas, receiveAToken,
                 batching, simulateFirst);
