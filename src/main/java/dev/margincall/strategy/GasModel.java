@@ -19,8 +19,7 @@ import java.util.Map;
  * A batch's observation is shared among its items in proportion to their current estimates. A key never seen takes the
  * nearest batch size of the same (protocol, pair, funding) and kind, else the highest learned value of its kind (another
  * pair; for a single liquidation at least the prior: KeeperMorphoWhereUsersRunIT saw WBTC sales sent with the limit of
- * cheaper WETH ones run out of gas when a slow endpoint let them be mined before the verification could raise it), else
- * the prior: the default for a single liquidation, half of it for a batched item. The two kinds never stand
+ * cheaper WETH ones run out of gas when a slow endpoint let them be mined before the verification could raise it), else the prior: the default for a single liquidation, half of it for a batched item. The two kinds never stand
  * in for each other: a single liquidation pays the flash loan and the swap alone, a batched item shares them
  * ({@code FlashLiquidatorBatchIT}: 13 items at 37.8 % of a single's gas each). Pure; one writer.
  */
