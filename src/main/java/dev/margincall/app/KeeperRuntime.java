@@ -183,8 +183,15 @@ final class KeeperRuntime implements AutoCloseable {
                     events, registry);
             Optional<LiveRiskReport> report = metrics.map(server -> liveReport(rpc, config, markets, assets, wrappedNative, tag, registry));
             report.ifPresent(live -> metrics.get().serve(live));
-            HeadTracker tracker = new HeadTracker(rpc, report.<dev.margincall.chain.head.HeadListener>map(live -> new BothListeners(keeper, live))
-                    .orElse(keeper), config.chain().maxReorgDepth(), registry, Clock.systemUTC());
+            dev.margincall.chain.head.HeadListener deciding = keeper;
+            if (!dryRun && execution.funding() == Funding.WALLET) { // markets found later may lend tokens never approved
+                deciding = new NewAssetApprovals(keeper, markets, (newAssets, spender, at) -> missingApprovals(rpc, config.chain().multicall3(),
+                        signer.address(), newAssets, spender, at), approval -> submitter.execute(approval.to(), approval.data(), "approve "
+                        + Erc20.approvedSpender(approval.data()).orElseThrow() + " to pull " + approval.to(), Duration.ofMinutes(2)));
+            }
+            dev.margincall.chain.head.HeadListener decides = deciding;
+            HeadTracker tracker = new HeadTracker(rpc, report.<dev.margincall.chain.head.HeadListener>map(live -> new BothListeners(decides, live))
+                    .orElse(decides), config.chain().maxReorgDepth(), registry, Clock.systemUTC());
             CompletableFuture<FatalChainException> fatal = new CompletableFuture<>();
             HeadFollower follower = new HeadFollower(tracker, config.chain().ws().map(url -> new WsNewHeads(url, registry)), pollInterval,
                     Duration.ofSeconds(5), fatal::complete);

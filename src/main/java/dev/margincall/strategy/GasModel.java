@@ -18,7 +18,9 @@ import java.util.Map;
  * </ul>
  * A batch's observation is shared among its items in proportion to their current estimates. A key never seen takes the
  * nearest batch size of the same (protocol, pair, funding) and kind, else the highest learned value of its kind (another
- * pair), else the prior: the default for a single liquidation, half of it for a batched item. The two kinds never stand
+ * pair; for a single liquidation at least the prior: KeeperMorphoWhereUsersRunIT saw WBTC sales sent with the limit of
+ * cheaper WETH ones run out of gas when a slow endpoint let them be mined before the verification could raise it), else
+ * the prior: the default for a single liquidation, half of it for a batched item. The two kinds never stand
  * in for each other: a single liquidation pays the flash loan and the swap alone, a batched item shares them
  * ({@code FlashLiquidatorBatchIT}: 13 items at 37.8 % of a single's gas each). Pure; one writer.
  */
@@ -75,7 +77,10 @@ public final class GasModel {
         return estimates.entrySet().stream().filter(e -> e.getKey().samePair(key) && e.getKey().batched() == batched)
                 .min((a, b) -> Integer.compare(Math.abs(a.getKey().batchSize() - key.batchSize()), Math.abs(b.getKey().batchSize() - key.batchSize())))
                 .map(Map.Entry::getValue)
-                .or(() -> estimates.entrySet().stream().filter(e -> e.getKey().sameKind(key)).map(Map.Entry::getValue).max(Long::compare))
+                .or(() -> estimates.entrySet().stream().filter(e -> e.getKey().sameKind(key)).map(Map.Entry::getValue).max(Long::compare)
+                        // a single of an unmeasured pair may cost more than a cheaper pair's (another pool, another token):
+                        // its only guard is the limit it is sent with, so never below the prior
+                        .map(other -> batched ? other : Math.max(other, defaultGasPerItem)))
                 .orElse(batched ? defaultGasPerItem / 2 : defaultGasPerItem);
     }
 

@@ -7,14 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
-import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.DevnetDeployer;
 import dev.margincall.devnet.MarketMover;
 import dev.margincall.devnet.MorphoBorrower;
 import dev.margincall.devnet.MorphoParams;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KeeperMorphoIT {
 
-    private static final Address PROBE = DevnetDeployer.derivedAddress("margin-call/test/keeper-morpho-probe");
     private static final String LIQUIDATE = Abi.topic("Liquidate(bytes32,address,address,uint256,uint256,uint256,uint256,uint256)");
 
     @Test
@@ -350,22 +347,12 @@ class KeeperMorphoIT {
         return new KeeperConfig(aave.chain(), List.of(protocol), aave.execution(), aave.metrics());
     }
 
-    /** Borrowers the chain would let anyone liquidate now: liquidate(seized 1) by an account without funds does not revert "position is healthy". */
+    /** Borrowers the chain would let anyone liquidate now (see {@link MorphoActions#liquidatable}). */
     private static Set<Address> liquidatable(Devnet devnet) {
-        Deployment.MorphoBlue morpho = devnet.deployment().morphoBlue();
         Set<Address> out = new HashSet<>();
-        for (Deployment.MorphoMarket market : morpho.markets()) {
-            for (MorphoBorrower borrower : devnet.morphoBorrowers().get(market.name())) {
-                String data = Abi.call("liquidate((address,address,address,address,uint256),address,uint256,uint256,bytes)",
-                        MorphoParams.of(market).with(Abi.address(borrower.address()), Abi.uint(BigInteger.ONE), Abi.uint(BigInteger.ZERO), Abi.bytes("0x")));
-                try {
-                    devnet.chain().call(new CallRequest(PROBE, morpho.morpho(), data, null, null), BlockTag.LATEST);
-                } catch (CallRevertedException e) {
-                    if (!e.reason().contains("position is healthy")) {
-                        out.add(borrower.address());
-                    }
-                }
-            }
+        for (Deployment.MorphoMarket market : devnet.deployment().morphoBlue().markets()) {
+            out.addAll(MorphoActions.liquidatable(devnet.chain(), devnet.deployment().morphoBlue().morpho(), MorphoParams.of(market),
+                    devnet.morphoBorrowers().get(market.name()).stream().map(MorphoBorrower::address).toList(), BlockTag.LATEST));
         }
         return out;
     }

@@ -16,6 +16,8 @@ import java.math.BigInteger;
 final class MorphoActions {
 
     private static final String TUPLE = "(address,address,address,address,uint256)";
+    /** Holds nothing: its eth_call liquidations revert "position is healthy" or, past that check, on the payment. */
+    private static final Address PROBE = DevnetDeployer.derivedAddress("margin-call/test/keeper-morpho-probe");
 
     private final Devnet devnet;
     private final Address user;
@@ -35,7 +37,11 @@ final class MorphoActions {
 
     /** The user supplies {@code collateral} (minted) and borrows {@code borrow} in the named market. */
     void openPosition(String market, BigInteger collateral, BigInteger borrow) {
-        MorphoParams params = market(devnet, market);
+        openPosition(market(devnet, market), collateral, borrow);
+    }
+
+    /** The same in any market, e.g. one a test created itself. */
+    void openPosition(MorphoParams params, BigInteger collateral, BigInteger borrow) {
         supplyCollateral(params, user, collateral);
         new Transactor(devnet.chain()).send("borrow", user, morpho(), Abi.call("borrow(" + TUPLE + ",uint256,uint256,address,address)",
                 params.with(uint(borrow), uint(0), address(user), address(user))), 500_000);
@@ -48,6 +54,36 @@ final class MorphoActions {
         tx.send("approve Morpho", user, params.collateralToken(), Abi.call("approve(address,uint256)", address(morpho()), uint(amount)));
         tx.send("supplyCollateral", user, morpho(), Abi.call("supplyCollateral(" + TUPLE + ",uint256,address,bytes)",
                 params.with(uint(amount), address(onBehalf), Abi.bytes("0x"))), 500_000);
+    }
+
+    /** The user mints {@code amount} of the loan token and supplies it: liquidity for borrowers. */
+    void supply(MorphoParams params, BigInteger amount) {
+        Transactor tx = new Transactor(devnet.chain());
+        tx.send("mint loan token", user, params.loanToken(), Abi.call("mint(uint256)", uint(amount)));
+        tx.send("approve Morpho", user, params.loanToken(), Abi.call("approve(address,uint256)", address(morpho()), uint(amount)));
+        tx.send("supply", user, morpho(), Abi.call("supply(" + TUPLE + ",uint256,uint256,address,bytes)",
+                params.with(uint(amount), uint(0), address(user), Abi.bytes("0x"))), 500_000);
+    }
+
+    /**
+     * Of {@code borrowers} in the market {@code params}, those the chain lets anyone liquidate at {@code tag}: {@code liquidate}
+     * of 1 seized unit by an account without funds reverts with something other than "position is healthy".
+     */
+    static java.util.Set<Address> liquidatable(dev.margincall.chain.DevChain chain, Address morpho, MorphoParams params,
+                                               java.util.Collection<Address> borrowers, dev.margincall.chain.BlockTag tag) {
+        java.util.Set<Address> out = new java.util.LinkedHashSet<>();
+        for (Address borrower : borrowers) {
+            String data = Abi.call("liquidate(" + TUPLE + ",address,uint256,uint256,bytes)",
+                    params.with(address(borrower), uint(BigInteger.ONE), uint(BigInteger.ZERO), Abi.bytes("0x")));
+            try {
+                chain.call(new dev.margincall.chain.CallRequest(PROBE, morpho, data, null, null), tag);
+            } catch (dev.margincall.chain.CallRevertedException e) {
+                if (!e.reason().contains("position is healthy")) {
+                    out.add(borrower);
+                }
+            }
+        }
+        return out;
     }
 
     void withdrawCollateral(MorphoParams params, BigInteger amount) {

@@ -77,6 +77,17 @@ class GasModelTest {
     }
 
     @Test
+    void aSingleOfAPairNeverMeasuredIsNotEstimatedBelowThePriorFromACheaperPair() {
+        GasModel model = new GasModel(450_000, 2_000);
+        model.observe(List.of(key(WETH, 1)), 220_580);
+        assertThat(model.estimate(key(WBTC, 1))).as("another pair's lower cost is no evidence").isEqualTo(450_000);
+        model.observe(List.of(key(WETH, 1)), 600_000);
+        assertThat(model.estimate(key(WBTC, 1))).as("another pair's higher cost is").isEqualTo(600_000);
+        model.observe(List.of(key(WBTC, 1)), 302_502);
+        assertThat(model.estimate(key(WBTC, 1))).as("once measured, its own").isEqualTo(302_502);
+    }
+
+    @Test
     void nonsenseIsRefusedOrIgnored() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GasModel(0, 100)).isInstanceOf(IllegalArgumentException.class);
         GasModel model = new GasModel(300_000, 0);

@@ -84,6 +84,7 @@ public final class MorphoBlueMonitor implements HeadListener {
     private MorphoLogs logs;
     private LogStream stream;
     private Map<Address, BigInteger> usdPrices = Map.of();
+    private final Set<Address> unpricedWarned = new java.util.HashSet<>();
     private long evaluatedBlock = -1;
     private long evaluatedTimestamp;
     private volatile int liquidatable;
@@ -141,7 +142,7 @@ public final class MorphoBlueMonitor implements HeadListener {
             putPosition(key, row.position());
             health.put(key, row.health());
         }
-        refreshTokens(BlockTag.number(head.number()));
+        refreshTokens(head.number());
         finishEvaluation(head);
         log.info("Morpho Blue {}: {} markets, {} positions, {} liquidatable at block {}", settings.morpho(), markets.size(), positions.size(),
                 liquidatable, head.number());
@@ -176,8 +177,12 @@ public final class MorphoBlueMonitor implements HeadListener {
         List<MorphoBlueEvents.PositionTouched> touched = logs.drainTouched();
         List<MorphoBlueEvents.PositionTouched> keys = touched.stream().filter(k -> logs.known(k) && params.containsKey(k.id())).toList();
         MorphoBlueReader.HeadReads reads;
+        List<MarketState> accrued = new ArrayList<>();
         try {
             reads = reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
+            for (int i = 0; i < ids.size(); i++) { // before anything changes: a market the node says was updated after this head throws
+                accrued.add(InterestAccrual.accrue(reads.stored().get(i), reads.rates().get(i), head.timestamp()).market());
+            }
         } catch (RuntimeException e) {
             logs.touchAgain(touched);
             throw e;
@@ -195,8 +200,8 @@ public final class MorphoBlueMonitor implements HeadListener {
         }
         markets.clear();
         for (int i = 0; i < ids.size(); i++) {
-            MarketState accrued = InterestAccrual.accrue(stored.get(i), rates.get(i), head.timestamp()).market();
-            markets.put(ids.get(i), new MorphoBlueScan.ScannedMarket(ids.get(i), marketParams.get(i), stored.get(i), rates.get(i), accrued, prices.get(i)));
+            markets.put(ids.get(i), new MorphoBlueScan.ScannedMarket(ids.get(i), marketParams.get(i), stored.get(i), rates.get(i), accrued.get(i),
+                    prices.get(i)));
         }
         List<PositionState> read = reads.positions();
         touched.stream().filter(k -> !logs.known(k) || !markets.containsKey(k.id())).forEach(this::forget); // a reorg took back all its events
@@ -209,6 +214,7 @@ public final class MorphoBlueMonitor implements HeadListener {
         }
         readDecimals(tag);
         usdPrices = reads.usdPrices();
+        warnUnpriced(head.number());
         finishEvaluation(head);
     }
 
@@ -269,9 +275,28 @@ public final class MorphoBlueMonitor implements HeadListener {
     }
 
     /** Decimals of tokens not seen before (one Multicall3 round), and the loan tokens' USD prices: at start. */
-    private void refreshTokens(BlockTag tag) {
+    private void refreshTokens(long block) {
+        BlockTag tag = BlockTag.number(block);
         readDecimals(tag);
         usdPrices = usd.prices(markets.values().stream().map(m -> m.params().loanToken()).distinct().toList(), tag);
+        warnUnpriced(block);
+    }
+
+    /**
+     * One warning per loan token that the USD price source does not price (again if it loses its price later): its markets'
+     * positions are tracked and evaluated, but never liquidated, as no profit can be valued against {@code minProfitUsd}.
+     */
+    private void warnUnpriced(long block) {
+        for (MorphoBlueScan.ScannedMarket market : markets.values()) {
+            Address loan = market.params().loanToken();
+            if (usdPrices.containsKey(loan)) {
+                unpricedWarned.remove(loan);
+            } else if (unpricedWarned.add(loan)) {
+                log.atWarn().addKeyValue("event", "unpriced").addKeyValue("market", market.id()).addKeyValue("loanToken", loan)
+                        .addKeyValue("block", block).log("Morpho market lends a token the USD price source (aaveOracle) does not price: its "
+                                + "positions are evaluated but never liquidated (no USD value for a profit); give it a price source to liquidate them");
+            }
+        }
     }
 
     /** Decimals of tokens not seen before (one Multicall3 round; none once every market's tokens are known). */
