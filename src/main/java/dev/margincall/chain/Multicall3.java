@@ -40,13 +40,18 @@ public final class Multicall3 {
         List<Result> out = new ArrayList<>(calls.size());
         for (int start = 0; start < calls.size(); start += CHUNK) {
             List<Call> chunk = calls.subList(start, Math.min(calls.size(), start + CHUNK));
-            List<DynamicStruct> encoded = chunk.stream()
-                    .map(c -> new DynamicStruct(Abi.address(c.target()), Abi.bool(true), Abi.bytes(c.data())))
-                    .toList();
-            String response = rpc.call(CallRequest.call(address, Abi.call(AGGREGATE3, new DynamicArray<>(DynamicStruct.class, encoded))), tag);
+            String response = rpc.call(CallRequest.call(address, aggregate3Data(chunk)), tag);
             out.addAll(decodeResults(response));
         }
         return out;
+    }
+
+    /** The calldata of {@code aggregate3} with every call allowed to fail (also for a transaction that makes several calls at once). */
+    public static String aggregate3Data(List<Call> calls) {
+        List<DynamicStruct> encoded = calls.stream()
+                .map(c -> new DynamicStruct(Abi.address(c.target()), Abi.bool(true), Abi.bytes(c.data())))
+                .toList();
+        return Abi.call(AGGREGATE3, new DynamicArray<>(DynamicStruct.class, encoded));
     }
 
     /**

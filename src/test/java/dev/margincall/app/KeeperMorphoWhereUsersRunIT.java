@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
+import dev.margincall.chain.Multicall3;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.LogEntry;
@@ -294,28 +295,33 @@ class KeeperMorphoWhereUsersRunIT {
     private static long crash(Devnet devnet, boolean automine, NewMarket... markets) {
         DevChain chain = devnet.chain();
         BigInteger fallen = BigInteger.valueOf(WBTC_USD).multiply(BigInteger.TEN.pow(46)).multiply(BigInteger.valueOf(92)).divide(BigInteger.valueOf(100));
-        List<CallRequest> moves = new ArrayList<>();
-        long nonce = chain.transactionCount(devnet.deployment().morphoBlue().owner(), BlockTag.PENDING);
-        for (NewMarket market : markets) {
-            moves.add(new CallRequest(devnet.deployment().morphoBlue().owner(), market.params().oracle(), Abi.call("setPrice(uint256)", uint(fallen)),
-                    null, BigInteger.valueOf(100_000)).withNonce(nonce++).withFees(BigInteger.TEN.pow(12), BigInteger.ZERO));
-        }
-        List<String> hashes;
+        long block;
         if (automine) {
-            chain.setAutomine(false);
-            hashes = chain.sendTransactions(moves);
-            chain.mine();
-            chain.setAutomine(true);
+            // Automine stays on, as users run it: one transaction moves every oracle (OracleMock.setPrice is open to anyone) through
+            // Multicall3, so one block carries the fall. Switching automine off and on around separate moves would leave a keeper
+            // transaction sent in between in the pool until the next one arrives: a chain no user runs.
+            List<Multicall3.Call> moves = java.util.Arrays.stream(markets).map(m -> new Multicall3.Call(m.params().oracle(),
+                    Abi.call("setPrice(uint256)", uint(fallen)))).toList();
+            block = new Transactor(chain).send("the fall", devnet.deployment().morphoBlue().owner(), devnet.deployment().multicall3(),
+                    Multicall3.aggregate3Data(moves)).blockNumber();
         } else {
-            hashes = chain.sendTransactions(moves);
+            List<CallRequest> moves = new ArrayList<>();
+            long nonce = chain.transactionCount(devnet.deployment().morphoBlue().owner(), BlockTag.PENDING);
+            for (NewMarket market : markets) {
+                moves.add(new CallRequest(devnet.deployment().morphoBlue().owner(), market.params().oracle(), Abi.call("setPrice(uint256)",
+                        uint(fallen)), null, BigInteger.valueOf(100_000)).withNonce(nonce++).withFees(BigInteger.TEN.pow(12), BigInteger.ZERO));
+            }
+            List<String> hashes = chain.sendTransactions(moves);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hashes.stream().allMatch(h -> chain.receipt(h).isPresent()));
+            Set<Long> blocks = hashes.stream().map(h -> chain.receipt(h).orElseThrow().blockNumber()).collect(Collectors.toSet());
+            assertThat(blocks).as("one block carries the fall").hasSize(1);
+            block = blocks.iterator().next();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hashes.stream().allMatch(h -> chain.receipt(h).isPresent()));
-        Set<Long> blocks = hashes.stream().map(h -> chain.receipt(h).orElseThrow().blockNumber()).collect(Collectors.toSet());
-        assertThat(blocks).as("one block carries the fall").hasSize(1);
-        long block = blocks.iterator().next();
         for (NewMarket market : markets) {
             assertThat(Abi.decodeUint(chain.call(CallRequest.call(market.params().oracle(), Abi.call("price()")), BlockTag.number(block))))
                     .as("the fall is in block %d", block).isEqualTo(fallen);
+            assertThat(Abi.decodeUint(chain.call(CallRequest.call(market.params().oracle(), Abi.call("price()")), BlockTag.number(block - 1))))
+                    .as("and not before it").isNotEqualTo(fallen);
         }
         return block;
     }
