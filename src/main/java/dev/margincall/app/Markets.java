@@ -6,10 +6,12 @@ import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.FileCheckpointStore;
+import dev.margincall.core.Address;
 import dev.margincall.protocol.aavev3.AaveV3Market;
 import dev.margincall.protocol.aavev3.AaveV3Monitor;
 import dev.margincall.protocol.aavev3.AaveV3Scanner;
 import dev.margincall.protocol.morphoblue.AaveOracleUsdPrices;
+import dev.margincall.protocol.morphoblue.FeedUsdPrices;
 import dev.margincall.protocol.morphoblue.MorphoBlueMarket;
 import dev.margincall.protocol.morphoblue.MorphoBlueMonitor;
 import dev.margincall.protocol.morphoblue.UsdPrices;
@@ -71,14 +73,20 @@ final class Markets {
         return markets;
     }
 
-    /** One Morpho Blue contract (its configured markets, or all), valued in USD through the configured Aave oracle. */
+    /** One Morpho Blue contract (its configured markets, or all), valued in USD through the configured feeds and Aave oracle. */
     static MorphoBlueMarket morphoBlue(MarketId id, KeeperConfig.Protocol protocol, KeeperConfig config, EthRpc rpc, CheckpointStore checkpoints,
                                        MeterRegistry registry) {
         KeeperConfig.MorphoBlue keys = protocol.morphoBlue().orElseThrow();
-        UsdPrices usd = new AaveOracleUsdPrices(rpc, config.chain().multicall3(), keys.aaveOracle());
+        UsdPrices usd = usdPrices(keys, config.chain().multicall3(), rpc);
         MorphoBlueMonitor monitor = new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(keys.morpho(), config.chain().multicall3(),
                 protocol.startBlock(), config.chain().confirmations(), keys.markets().isEmpty() ? Optional.empty() : Optional.of(keys.markets())),
                 usd, checkpoints, registry, id.name());
         return new MorphoBlueMarket(id, monitor, usd, keys.morpho(), keys.badDebtLossCapUsd());
+    }
+
+    /** A token's configured USD feed first, then the Aave oracle (the config requires one of the two). */
+    static UsdPrices usdPrices(KeeperConfig.MorphoBlue keys, Address multicall3, EthRpc rpc) {
+        Optional<UsdPrices> oracle = keys.aaveOracle().map(o -> new AaveOracleUsdPrices(rpc, multicall3, o));
+        return keys.usdFeeds().isEmpty() ? oracle.orElseThrow() : new FeedUsdPrices(rpc, multicall3, keys.usdFeeds(), oracle);
     }
 }

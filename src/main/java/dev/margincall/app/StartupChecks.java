@@ -38,7 +38,9 @@ final class StartupChecks {
             KeeperConfig.Protocol protocol = config.protocols().get(i);
             if (protocol.morphoBlue().isPresent()) {
                 contracts.put("protocols[" + i + "].morpho", protocol.morphoBlue().get().morpho());
-                contracts.put("protocols[" + i + "].aaveOracle", protocol.morphoBlue().get().aaveOracle());
+                String at = "protocols[" + i + "].";
+                protocol.morphoBlue().get().aaveOracle().ifPresent(oracle -> contracts.put(at + "aaveOracle", oracle));
+                protocol.morphoBlue().get().usdFeeds().forEach((token, feed) -> contracts.put(at + "usdFeeds." + token, feed));
             } else {
                 contracts.put("protocols[" + i + "].poolAddressesProvider", protocol.poolAddressesProvider());
             }

@@ -35,10 +35,10 @@ public final class ConfigLoader {
     static final Set<String> TOP_KEYS = Set.of("chain", "protocols", "execution", "metrics");
     static final Set<String> CHAIN_KEYS = Set.of("id", "rpc", "ws", "multicall3", "confirmations", "maxReorgDepth");
     static final Set<String> PROTOCOL_KEYS = Set.of("type", "name", "poolAddressesProvider", "startBlock", "liquidatorContract", "morpho", "markets",
-            "aaveOracle", "realizeBadDebt", "maxBadDebtLossUsd");
+            "aaveOracle", "usdFeeds", "realizeBadDebt", "maxBadDebtLossUsd");
     /** The keys of one protocol type only, and what that type is. */
     private static final Map<String, String> TYPE_OF_KEY = Map.of("poolAddressesProvider", "aave-v3",
-            "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue", "realizeBadDebt", "morpho-blue",
+            "morpho", "morpho-blue", "markets", "morpho-blue", "aaveOracle", "morpho-blue", "usdFeeds", "morpho-blue", "realizeBadDebt", "morpho-blue",
             "maxBadDebtLossUsd", "morpho-blue");
     private static final Pattern MARKET_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
     /** A market name is a metric label value and a file-name part: short, plain characters. */
@@ -143,9 +143,20 @@ public final class ConfigLoader {
                 }
                 if (KeeperConfig.Protocol.MORPHO_BLUE.equals(type)) {
                     Address morpho = address(required(protocol, "morpho", at), at + "morpho");
-                    Address aaveOracle = address(required(protocol, "aaveOracle", at), at + "aaveOracle");
-                    protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds(protocol, at), aaveOracle,
-                            badDebtLossCap(protocol, at)), startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
+                    Optional<Address> aaveOracle = optionalAddress(protocol, "aaveOracle", at);
+                    Map<Address, Address> usdFeeds = usdFeeds(protocol, at);
+                    if (!protocol.has("aaveOracle") && !protocol.has("usdFeeds")) {
+                        problems.add(at + "aaveOracle: missing, and no usdFeeds either: say where the loan tokens' USD prices come from, an "
+                                + "AaveOracle on the same chain (aaveOracle: \"0x...\") or a Chainlink-style USD feed per loan token "
+                                + "(usdFeeds: { \"0x<token>\": \"0x<feed>\" }), or both (a token's feed first)");
+                    }
+                    List<String> marketIds = marketIds(protocol, at);
+                    Optional<BigDecimal> badDebtLossCap = badDebtLossCap(protocol, at);
+                    Optional<Address> liquidator = optionalAddress(protocol, "liquidatorContract", at);
+                    if (aaveOracle.isPresent() || !usdFeeds.isEmpty()) {
+                        protocols.add(KeeperConfig.Protocol.morphoBlue(new KeeperConfig.MorphoBlue(morpho, marketIds, aaveOracle, usdFeeds,
+                                badDebtLossCap), startBlock, name, liquidator));
+                    }
                 } else {
                     Address provider = address(required(protocol, "poolAddressesProvider", at), at + "poolAddressesProvider");
                     protocols.add(new KeeperConfig.Protocol(type, provider, startBlock, name, optionalAddress(protocol, "liquidatorContract", at)));
@@ -291,6 +302,34 @@ public final class ConfigLoader {
         keyEnv.filter(name -> !name.matches("[A-Za-z_][A-Za-z0-9_]*")).ifPresent(name -> problems.add(at
                 + "privateKeyEnv: must be the NAME of an environment variable (e.g. MC_PRIVATE_KEY), not a key or other value"));
         return new KeeperConfig.Signer(keyEnv, keystore, passwordEnv);
+    }
+
+    /** {@code usdFeeds}: a map of loan token address → its Chainlink-style USD feed; absent: none. */
+    private Map<Address, Address> usdFeeds(JsonNode protocol, String at) {
+        JsonNode feeds = protocol.get("usdFeeds");
+        if (feeds == null) {
+            return Map.of();
+        }
+        if (!feeds.isObject() || feeds.isEmpty()) {
+            problems.add(at + "usdFeeds: needs a map of one or more loan tokens to their USD feeds, e.g. { \"0x<token>\": \"0x<feed>\" }");
+            return Map.of();
+        }
+        Map<Address, Address> byToken = new java.util.LinkedHashMap<>();
+        feeds.properties().forEach(entry -> {
+            String path = at + "usdFeeds." + entry.getKey();
+            Address token;
+            try {
+                token = Address.parseChecked(entry.getKey());
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ": the key must be a loan token's address: " + e.getMessage());
+                return;
+            }
+            Address feed = address(entry.getValue(), path);
+            if (feed != null) {
+                byToken.put(token, feed);
+            }
+        });
+        return byToken;
     }
 
     private Optional<Address> optionalAddress(JsonNode node, String key, String prefix) {

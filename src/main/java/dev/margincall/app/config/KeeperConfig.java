@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The YAML configuration, read and checked: chain, markets, (for run / dry-run) execution, and the metrics endpoint. */
@@ -92,15 +93,27 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      * @param markets     market ids (0x + 64 hex digits) to watch; empty: every market created since {@code startBlock}
      * @param aaveOracle  an AaveOracle on the same chain that prices the markets' loan tokens in USD: Morpho's own
      *                    oracles price collateral in loan tokens only, and ranking, minimum profits and metrics need USD
+     * @param usdFeeds    loan token → a Chainlink-style USD feed ({@code latestAnswer()}, {@code decimals()}), used for
+     *                    its token before {@code aaveOracle}; one of the two (or both) is required
      * @param badDebtLossCapUsd {@code realizeBadDebt: true}: {@code maxBadDebtLossUsd}, the most (USD, gas included) a
      *                    liquidation that realizes bad debt may lose; empty (the default): such a liquidation must be
      *                    profitable like any other, and is skipped otherwise
      */
-    public record MorphoBlue(Address morpho, List<String> markets, Address aaveOracle, Optional<BigDecimal> badDebtLossCapUsd) {
+    public record MorphoBlue(Address morpho, List<String> markets, Optional<Address> aaveOracle, Map<Address, Address> usdFeeds,
+                             Optional<BigDecimal> badDebtLossCapUsd) {
 
         public MorphoBlue {
             markets = List.copyOf(markets);
+            usdFeeds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(usdFeeds));
+            java.util.Objects.requireNonNull(aaveOracle, "aaveOracle");
             java.util.Objects.requireNonNull(badDebtLossCapUsd, "badDebtLossCapUsd");
+            if (aaveOracle.isEmpty() && usdFeeds.isEmpty()) {
+                throw new IllegalArgumentException("a morpho-blue entry needs a USD price source: aaveOracle or usdFeeds");
+            }
+        }
+
+        public MorphoBlue(Address morpho, List<String> markets, Address aaveOracle, Optional<BigDecimal> badDebtLossCapUsd) {
+            this(morpho, markets, Optional.of(aaveOracle), Map.of(), badDebtLossCapUsd);
         }
 
         public MorphoBlue(Address morpho, List<String> markets, Address aaveOracle) {

@@ -24,6 +24,7 @@ public final class AaveOracleUsdPrices implements UsdPrices {
     private final EthRpc rpc;
     private final Multicall3 multicall;
     private final Address oracle;
+    private Valuation valuation;
 
     public AaveOracleUsdPrices(EthRpc rpc, Address multicall3, Address oracle) {
         this.rpc = rpc;
@@ -31,9 +32,13 @@ public final class AaveOracleUsdPrices implements UsdPrices {
         this.oracle = oracle;
     }
 
+    /** Read once: {@code BASE_CURRENCY_UNIT} is immutable in AaveOracle (set in its constructor), so no request per head. */
     @Override
-    public Valuation valuation(BlockTag tag) {
-        return new Valuation(Abi.decodeUint(rpc.call(CallRequest.call(oracle, Abi.call("BASE_CURRENCY_UNIT()")), tag)));
+    public synchronized Valuation valuation(BlockTag tag) {
+        if (valuation == null) {
+            valuation = new Valuation(Abi.decodeUint(rpc.call(CallRequest.call(oracle, Abi.call("BASE_CURRENCY_UNIT()")), tag)));
+        }
+        return valuation;
     }
 
     @Override

@@ -154,6 +154,72 @@ class MorphoBlueConfigTest {
                         "protocols[4].realizeBadDebt: only for type morpho-blue; this entry is aave-v3"));
     }
 
+    @Test
+    void usdFeedsPriceLoanTokensWithOrWithoutAnAaveOracle() throws Exception {
+        KeeperConfig config = ConfigLoader.load(write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: morpho-blue
+                    name: feeds
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    usdFeeds:
+                      "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6"
+                  - type: morpho-blue
+                    name: both
+                    morpho: "0x0000000000000000000000000000000000000b1e"
+                    aaveOracle: "0x54586bE62E3c3580375aE3723C145253060Ca0C2"
+                    usdFeeds:
+                      "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6"
+                """), Map.<String, String>of()::get);
+        Map<Address, Address> usdc = Map.of(Address.of("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"),
+                Address.of("0x8fffffd4afb6115b954bd326cbe7b4ba576818f6"));
+        KeeperConfig.MorphoBlue feedsOnly = config.protocols().get(0).morphoBlue().orElseThrow();
+        assertThat(feedsOnly.aaveOracle()).isEmpty();
+        assertThat(feedsOnly.usdFeeds()).isEqualTo(usdc);
+        KeeperConfig.MorphoBlue both = config.protocols().get(1).morphoBlue().orElseThrow();
+        assertThat(both.aaveOracle()).contains(Address.of("0x54586be62e3c3580375ae3723c145253060ca0c2"));
+        assertThat(both.usdFeeds()).isEqualTo(usdc);
+    }
+
+    @Test
+    void aMorphoEntryWithoutAUsdSourceOrWithABrokenFeedMapIsNamed() throws Exception {
+        Path file = write("""
+                chain:
+                  id: 1
+                  rpc: [ "https://x" ]
+                protocols:
+                  - type: morpho-blue
+                    name: a
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                  - type: morpho-blue
+                    name: b
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    usdFeeds: [ "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6" ]
+                  - type: morpho-blue
+                    name: c
+                    morpho: "0xBBBBBbbBBb9cC5e90e3b3Af64bdAF62C37EEFFCb"
+                    usdFeeds:
+                      "USDC": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6"
+                      "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48": "feed"
+                  - type: aave-v3
+                    poolAddressesProvider: "0x2f39d218133AFaB8F2B819B1066c7E434Ad94E9e"
+                    usdFeeds:
+                      "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48": "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.<String, String>of()::get))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .contains("protocols[0].aaveOracle: missing, and no usdFeeds either: say where the loan tokens' USD prices come from, an "
+                                + "AaveOracle on the same chain (aaveOracle: \"0x...\") or a Chainlink-style USD feed per loan token "
+                                + "(usdFeeds: { \"0x<token>\": \"0x<feed>\" }), or both (a token's feed first)",
+                                "protocols[1].usdFeeds: needs a map of one or more loan tokens to their USD feeds, e.g. { \"0x<token>\": \"0x<feed>\" }",
+                                "protocols[3].usdFeeds: only for type morpho-blue; this entry is aave-v3")
+                        .anyMatch(p -> p.startsWith("protocols[2].usdFeeds.USDC: the key must be a loan token's address"))
+                        .anyMatch(p -> p.startsWith("protocols[2].usdFeeds.0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48: "))
+                        .noneMatch(p -> p.startsWith("protocols[1].aaveOracle")));
+    }
+
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, yaml);
