@@ -386,8 +386,11 @@ final class Keeper implements HeadListener {
             if (opportunity.quotes().isEmpty()) {
                 if (opportunity.liquidatable()) {
                     events.liquidatable(position, head.number()); // bad debt is liquidatable too: it can become overdue
-                    events.decision(new PlanDecision.Rejected(position, RejectReason.NOTHING_TO_SEIZE,
-                            "health factor below 1 but no collateral a liquidator may seize (bad debt)"));
+                    events.decision(opportunity.unpriced()
+                            ? new PlanDecision.Rejected(position, RejectReason.UNPRICED,
+                                    "health factor below 1 but no USD price for a token of the position: its profit cannot be valued")
+                            : new PlanDecision.Rejected(position, RejectReason.NOTHING_TO_SEIZE,
+                                    "health factor below 1 but no collateral a liquidator may seize (bad debt)"));
                 } else {
                     events.recovered(position);
                 }

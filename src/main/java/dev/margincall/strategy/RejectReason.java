@@ -8,6 +8,11 @@ public enum RejectReason {
     /** Health factor below 1 but no collateral the pool lets a liquidator seize: bad debt, nothing to win. */
     NOTHING_TO_SEIZE,
     /**
+     * Liquidatable, but its market has no USD price for a token of the position (e.g. a Morpho loan token neither
+     * {@code usdFeeds} nor {@code aaveOracle} prices): no profit can be valued, so nothing is sent.
+     */
+    UNPRICED,
+    /**
      * Liquidatable at the next block but healthy again a couple of blocks later from interest alone (its
      * collateral earns faster than its debt grows): a transaction that lands a block late would revert.
      */

@@ -152,8 +152,8 @@ class KeeperMorphoWhereUsersRunIT {
         assertThat(result.liquidated().keySet()).doesNotContainAnyElementsOf(unpricedLiquidatable);
         assertThat(keeper.runtime.events().rejections()).as("every unpriced liquidatable position explained").containsKeys(
                 unpricedLiquidatable.toArray(Address[]::new));
-        System.out.printf("unpriced loan token: reasons %s%n", unpricedLiquidatable.stream().map(a -> keeper.runtime.events().rejections().get(a))
-                .toList());
+        assertThat(unpricedLiquidatable).as("each skipped as unpriced, not as bad debt").allSatisfy(a ->
+                assertThat(keeper.runtime.events().rejections().get(a)).isEqualTo(dev.margincall.strategy.RejectReason.UNPRICED));
         List<Map<String, String>> unpricedWarnings = lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
                         && e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("event") && "unpriced".equals(kv.value)))
                 .map(e -> e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> String.valueOf(kv.value)))).toList();
@@ -188,6 +188,38 @@ class KeeperMorphoWhereUsersRunIT {
         result.assertSafe(liquidatable);
         assertThat(result.liquidated()).as("every liquidatable position liquidated in the first block after the fall")
                 .isEqualTo(liquidatable.stream().collect(Collectors.toMap(a -> a, a -> crashBlock + 1)));
+    }
+
+    /** 250 ms blocks (a mining thread, as on fast L2s): every liquidatable position of the new market liquidated, none reverted. */
+    @Test
+    @Order(2)
+    void withBlocksEvery250MillisecondsEveryLiquidatablePositionOfTheNewMarketIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
+        NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
+        assertHealthIsWhatMorphoComputes(devnet, market);
+
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        chain.setAutomine(false);
+        java.util.concurrent.ScheduledExecutorService miner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        long crashBlock;
+        try {
+            miner.scheduleAtFixedRate(chain::mine, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+            crashBlock = crash(devnet, false, market);
+            keeper.awaitIdle(chain, 8);
+        } finally {
+            miner.shutdownNow();
+            miner.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        Set<Address> liquidatable = MorphoActions.liquidatable(chain, morpho(devnet), market.params(), market.borrowers().keySet(),
+                BlockTag.number(crashBlock));
+        Result result = result(devnet, List.of(market), crashBlock, nonceBefore);
+        result.print("new market, 250 ms blocks");
+        assertThat(liquidatable).hasSize(3);
+        result.assertSafe(liquidatable);
+        assertThat(result.liquidated().keySet()).as("every liquidatable position liquidated").isEqualTo(liquidatable);
+        assertThat(result.stillLiquidatable()).isEmpty();
     }
 
     /**

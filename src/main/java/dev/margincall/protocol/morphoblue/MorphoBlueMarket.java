@@ -147,6 +147,7 @@ public final class MorphoBlueMarket implements LendingMarket {
     @Override
     public Opportunity opportunity(Address account, long nextTimestamp) {
         boolean liquidatable = false;
+        boolean unpriced = false;
         List<Quote> quotes = new ArrayList<>();
         for (Map.Entry<String, PositionState> e : monitor.positionsOf(account).entrySet()) {
             PositionState position = e.getValue();
@@ -160,19 +161,20 @@ public final class MorphoBlueMarket implements LendingMarket {
                 continue;
             }
             liquidatable = true;
+            if (monitor.usdPrice(market.params().loanToken()).isEmpty()) {
+                unpriced = true; // no USD price for the loan token: the profit cannot be valued against minProfitUsd
+                continue;
+            }
             quote(account, market, position, accrued, health).ifPresent(quotes::add);
         }
-        return new Opportunity(new PositionId(id, account), liquidatable, quotes);
+        return new Opportunity(new PositionId(id, account), liquidatable, quotes, unpriced);
     }
 
     private Optional<Quote> quote(Address account, MorphoBlueScan.ScannedMarket market, PositionState position, MarketState accrued,
                                   PositionHealth health) {
-        Optional<BigInteger> debtPrice = monitor.usdPrice(market.params().loanToken());
-        if (debtPrice.isEmpty()) {
-            return Optional.empty();
-        }
+        BigInteger debtPrice = monitor.usdPrice(market.params().loanToken()).orElseThrow(); // opportunity: priced
         return largestQuote(market.id(), market.params(), account, position, accrued, market.price(), health,
-                monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken()), debtPrice.get())
+                monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken()), debtPrice)
                 .map(q -> q.withLossAllowance(badDebtLossCapUsd.map(valuation::fromUsdFloor)));
     }
 
