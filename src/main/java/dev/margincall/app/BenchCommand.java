@@ -78,6 +78,18 @@ final class BenchCommand implements Callable<Integer> {
                     "or flash-loan (aave-v3 only: our FlashLiquidator, deployed for the run, a block's liquidations packed in batches)."})
     String funding;
 
+    @Option(names = "--batch-max-items", defaultValue = "1",
+            description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, the keeper's",
+                    "default: no batches; batches need --funding flash-loan, our contract's batch entry; 32: what KeeperBurstIT runs)."})
+    int batchMaxItems;
+
+    @Option(names = "--send-first", description = "Margin Call with execution.simulateBeforeSend: false (send at once, verify by simulation after).")
+    boolean sendFirst;
+
+    @Option(names = "--floor-samples", defaultValue = "200",
+            description = "Pairs of eth_blockNumber + a pre-signed send timed for the floor under head → wire (default: ${DEFAULT-VALUE}; 0: not measured).")
+    int floorSamples;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the borrowers (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -134,6 +146,15 @@ final class BenchCommand implements Callable<Integer> {
         if (keeperFunding == Funding.FLASH_LOAN && !"aave-v3".equals(target.protocol())) {
             throw new ParameterException(spec.commandLine(), "--funding flash-loan is measured on aave-v3 only (its contract has the batch entry)");
         }
+        if (batchMaxItems < 1 || batchMaxItems > 256) {
+            throw new ParameterException(spec.commandLine(), "--batch-max-items must be between 1 and 256, got " + batchMaxItems);
+        }
+        if (batchMaxItems > 1 && keeperFunding != Funding.FLASH_LOAN) {
+            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 needs --funding flash-loan: batches go through our contract");
+        }
+        if (floorSamples < 0 || floorSamples > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--floor-samples must be between 0 and 10000, got " + floorSamples);
+        }
         Scenario scenario = quick ? Scenario.QUICK : Scenario.FULL;
         long started = System.nanoTime();
         out.printf("bench: %s, devnet with %d borrowers%s (seed %d), scenario %s%n", target.protocol(), n,
@@ -166,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                     "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             report.put("protocol", target.protocol());
             report.put("funding", Map.of("marginCall", funding, "naive", "wallet"));
+            report.put("marginCallExecution", Map.of("batchMaxItems", batchMaxItems, "simulateBeforeSend", !sendFirst));
             report.put("users", n);
             report.put("positions", target.accounts(devnet).size());
             report.put("seed", seed);
@@ -179,6 +201,10 @@ final class BenchCommand implements Callable<Integer> {
             report.put("marginCall", marginCall);
             report.put("naive", naive);
             report.put("ratios", BenchReport.ratios(marginCall, naive));
+            Map<String, Object> floor = floorSamples == 0 ? Map.of("source", BenchReport.NOT_MEASURED)
+                    : WireFloor.measure(chain, devnet.deployment().rpcUrl(), devnet.deployment().chainId(), KEY, floorSamples);
+            report.put("floor", floor);
+            report.put("headToWireOverFloor", BenchReport.overFloor(marginCall, floor));
             report.put("backfill", backfill);
         }
         // after the chain work, so the devnet's runs do not share the cores with it
@@ -212,7 +238,9 @@ final class BenchCommand implements Callable<Integer> {
                 List.of(target.keeperEntry(devnet)),
                 Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
                         contract.isPresent() ? Funding.FLASH_LOAN : Funding.WALLET).withLiquidatorContract(contract)
-                        .withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))));
+                        .withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))
+                        .withBatching(new KeeperConfig.Batching(batchMaxItems, KeeperConfig.Batching.DEFAULT.maxGas()))
+                        .withSimulateBeforeSend(!sendFirst)));
         long t0 = System.nanoTime();
         Path state = Files.createTempDirectory("margin-call-bench");
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, environment, state, registry, Duration.ofMillis(50))) {

@@ -81,6 +81,23 @@ class BenchIT {
         assertThat(backfill.path("logsPerSecond").asDouble()).isCloseTo(logs / seconds, withinPercentage(2));
         assertThat(table).contains(String.format("evaluator, %,d accounts", EVALUATOR_ACCOUNTS), "backfill of this devnet's history (" + blocks + " blocks")
                 .doesNotContain("last recorded");
+
+        // the floor under head → wire, measured in this run: both parts timed, their sum per sample at least each part's median order,
+        // and head → wire reported as its multiple
+        JsonNode floor = report.path("floor");
+        assertThat(floor.path("samples").asInt()).isEqualTo(200);
+        for (String part : new String[] {"blockNumberMs", "sendPreSignedMs", "totalMs"}) {
+            assertThat(floor.path(part).path("count").asInt()).as("floor %s samples", part).isEqualTo(200);
+            assertThat(floor.path(part).path("p50").asDouble()).as("floor %s p50", part).isPositive()
+                    .isLessThanOrEqualTo(floor.path(part).path("p99").asDouble());
+        }
+        double floorP50 = floor.path("totalMs").path("p50").asDouble();
+        assertThat(floorP50).isGreaterThanOrEqualTo(Math.max(floor.path("blockNumberMs").path("p50").asDouble(),
+                floor.path("sendPreSignedMs").path("p50").asDouble()));
+        assertThat(report.path("headToWireOverFloor").path("p50").asDouble()).isCloseTo(
+                report.path("marginCall").path("detection").path("headToWireMs").path("p50").asDouble() / floorP50, withinPercentage(5));
+        assertThat(report.path("marginCallExecution").path("batchMaxItems").asInt()).isEqualTo(1);
+        assertThat(table).contains("floor: eth_blockNumber + a pre-signed send");
     }
 
     /**
