@@ -62,6 +62,18 @@ class KeeperBatchOrderTest {
     }
 
     @Test
+    void aBatchCarriesOneDebtAssetSoEachTransactionIsOnePathAsTheGasModelMeasuredIt() {
+        // interleaved USDC and DAI plans, all batchable, every one fitting: one batch per debt asset, placed where its first plan was
+        List<LiquidationPlan> ranked = List.of(plan(1, WETH_USDC), plan(2, WETH_DAI), plan(3, WBTC_WETH_USDC), plan(4, WBTC_WETH_DAI),
+                plan(5, WETH_USDC));
+
+        List<List<Integer>> batches = Keeper.pack(ranked, p -> true, (batch, p) -> true).stream()
+                .map(b -> b.stream().map(KeeperBatchOrderTest::id).toList()).toList();
+
+        assertThat(batches).containsExactly(List.of(1, 5, 3), List.of(2, 4));
+    }
+
+    @Test
     void aBatchWhosePathsStayContiguousIsKeptWhole() {
         List<LiquidationPlan> planned = List.of(plan(1, WETH_USDC), plan(3, WETH_USDC), plan(2, WBTC_WETH_USDC), plan(4, SAME));
 
