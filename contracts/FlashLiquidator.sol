@@ -85,10 +85,13 @@ contract FlashLiquidator {
     error CollateralShortfall(uint256 seized, uint256 minCollateral);
 
     // ---- batches ------------------------------------------------------------------------------------------------
-    // Many liquidations in one transaction: one flash loan of every debt asset the batch repays (or the owner's own
-    // tokens), each item liquidated in its own guarded call (an item that became invalid, e.g. a competitor came
-    // first, is skipped with its reason and reverts nothing else), the collateral of each (collateral, debt) pair
-    // sold in one swap, and the profit checked per debt asset. What the Pool did not take is simply not spent.
+    // Many liquidations in one transaction. The items of one debt asset form a path: one flash loan of that asset (or
+    // the owner's own tokens), each item liquidated in its own guarded call (an item that became invalid, e.g. a
+    // competitor came first or an oracle moved, is skipped with its reason and reverts nothing else), the collateral
+    // of each (collateral, debt) pair sold in one swap, and the profit checked. Each path runs in its own guarded call
+    // too: a flash loan is charged its premium whether or not the borrowed tokens were used, so a path none of whose
+    // items could be liquidated (or that falls short of its minimum profit) is undone whole, loan included, and
+    // reported, while the other paths still settle. What the Pool did not take is simply not spent.
 
     /// @dev One liquidation of a batch. `swap` indexes the batch's swaps: the one selling this item's collateral
     ///      for its debt asset. `minCollateral` is the per-item guard: the collateral the plan expects, at least.
@@ -109,9 +112,9 @@ contract FlashLiquidator {
         uint256 minOutPerIn;
     }
 
-    /// @dev The batch. `debtAssets` lists each debt asset once; `minProfits[i]` is the least profit in
-    ///      `debtAssets[i]` the whole batch must leave (the total check); `fromOwner`: the owner's tokens
-    ///      (pulled, then returned with the proceeds) instead of a flash loan.
+    /// @dev The batch. `debtAssets` lists each debt asset once, in the order its path runs; `minProfits[i]` is the
+    ///      least profit in `debtAssets[i]` its path must leave; `fromOwner`: the owner's tokens (pulled, then
+    ///      returned with the proceeds) instead of a flash loan.
     struct Batch {
         Item[] items;
         Swap[] swaps;
@@ -120,9 +123,22 @@ contract FlashLiquidator {
         bool fromOwner;
     }
 
+    /// @dev A path undone whole: why (`reason`), and why each of its items, in batch order, is reported skipped
+    ///      (its own revert data, or `reason` for an item that had been liquidated). Raised inside the path's call
+    ///      and caught by the batch, which emits the reasons: events of an undone call would be undone with it.
+    error PathFailed(bytes reason, bytes[] itemReasons);
+    /// @dev Every item of a path failed: nothing to sell, and the loan's premium would be a loss.
+    error NoItemLiquidated();
+    /// @dev A path's swap returned less than its floor price allows.
+    error SwapBelowFloor(uint256 amountOut, uint256 minAmountOut);
+    /// @dev A guarded call ran out of gas: the transaction was given too little, which is not a reason to skip anything.
+    error OutOfGas();
+
     event BatchItemLiquidated(uint256 indexed index, address indexed user, uint256 debtCovered, uint256 collateralSeized);
     event BatchItemSkipped(uint256 indexed index, address indexed user, bytes reason);
     event BatchSettled(address indexed debtAsset, uint256 borrowed, uint256 profit);
+    /// @notice A debt asset's path was undone (nothing borrowed, nothing liquidated); its items are reported skipped.
+    event BatchPathSkipped(address indexed debtAsset, bytes reason);
 
     constructor(address addressesProvider, address swapRouter) {
         owner = msg.sender;
@@ -223,26 +239,45 @@ contract FlashLiquidator {
         _approve(debtAsset, pool, owed);
     }
 
-    /// @notice Liquidates a batch (see Batch). Owner only. Reverts only when the batch as a whole falls short of
-    ///         a debt asset's minimum profit, or is malformed; items that fail are skipped.
+    /// @notice Liquidates a batch (see Batch). Owner only. Each debt asset's path runs in its own guarded call: one
+    ///         that fails (every item skipped, its profit short of its minimum, its swap below the floor) is undone
+    ///         and reported with BatchPathSkipped, the others settle. Reverts only when the batch is malformed.
     function liquidateBatch(Batch calldata batch) external onlyOwner {
-        uint256 n = batch.debtAssets.length;
-        if (n == 0 || batch.minProfits.length != n) revert BadBatch();
-        uint256[] memory amounts = new uint256[](n);
-        for (uint256 i = 0; i < batch.items.length; i++) {
-            amounts[_indexOf(batch.debtAssets, batch.items[i].debtAsset)] += batch.items[i].debtToCover;
-        }
-        if (batch.fromOwner) {
-            for (uint256 j = 0; j < n; j++) {
-                _tokenCall(batch.debtAssets[j], abi.encodeWithSelector(0x23b872dd, owner, address(this), amounts[j])); // transferFrom
+        _validate(batch);
+        for (uint256 j = 0; j < batch.debtAssets.length; j++) {
+            uint256 gasBefore = gasleft();
+            try this.runPath(batch, j) {
+                // settled: the path emitted its items' events and BatchSettled itself
+            } catch (bytes memory reason) {
+                _revertIfOutOfGas(gasBefore, reason);
+                _reportFailedPath(batch, j, reason);
             }
-            _runBatch(batch, amounts, new uint256[](n));
-        } else {
-            IPool(pool).flashLoan(address(this), batch.debtAssets, amounts, new uint256[](n), address(this), abi.encode(batch), 0);
         }
     }
 
-    /// @notice The Pool's callback of a batch's flash loan: only the Pool, only for a loan this contract started.
+    /// @notice One debt asset's path of a batch, run by the contract on itself so that its failure undoes only its own
+    ///         state: funded by a flash loan of exactly what its items repay, or by the owner's tokens.
+    function runPath(Batch calldata batch, uint256 j) external {
+        if (msg.sender != address(this)) revert NotSelf();
+        address asset = batch.debtAssets[j];
+        uint256 amount = 0;
+        for (uint256 i = 0; i < batch.items.length; i++) {
+            if (batch.items[i].debtAsset == asset) amount += batch.items[i].debtToCover;
+        }
+        if (batch.fromOwner) {
+            _tokenCall(asset, abi.encodeWithSelector(0x23b872dd, owner, address(this), amount)); // transferFrom
+            _runPath(batch, j, amount, 0);
+        } else {
+            address[] memory assets = new address[](1);
+            assets[0] = asset;
+            uint256[] memory amounts = new uint256[](1);
+            amounts[0] = amount;
+            IPool(pool).flashLoan(address(this), assets, amounts, new uint256[](1), address(this), abi.encode(batch, j), 0);
+        }
+    }
+
+    /// @notice The Pool's callback of a path's flash loan: only the Pool, only for a loan this contract started
+    ///         (runPath, reachable only from the owner's liquidateBatch).
     function executeOperation(
         address[] calldata assets,
         uint256[] calldata amounts,
@@ -252,9 +287,9 @@ contract FlashLiquidator {
     ) external returns (bool) {
         if (msg.sender != pool) revert NotPool();
         if (initiator != address(this)) revert BadInitiator();
-        Batch memory batch = abi.decode(params, (Batch));
-        if (assets.length != batch.debtAssets.length) revert BadBatch();
-        _runBatch(batch, amounts, premiums);
+        (Batch memory batch, uint256 j) = abi.decode(params, (Batch, uint256));
+        if (assets.length != 1 || assets[0] != batch.debtAssets[j]) revert BadBatch();
+        _runPath(batch, j, amounts[0], premiums[0]);
         return true;
     }
 
@@ -275,52 +310,135 @@ contract FlashLiquidator {
         if (collateralSeized < item.minCollateral) revert CollateralShortfall(collateralSeized, item.minCollateral);
     }
 
-    function _runBatch(Batch memory batch, uint256[] memory amounts, uint256[] memory premiums) private {
-        uint256 n = batch.debtAssets.length;
-        uint256[] memory heldBefore = new uint256[](n);
-        for (uint256 j = 0; j < n; j++) {
-            heldBefore[j] = IERC20(batch.debtAssets[j]).balanceOf(address(this)) - amounts[j];
+    /// @dev Path j with `amount` of its debt asset in hand (borrowed or pulled) and `premium` owed on top: its items,
+    ///      then its swaps in batch order, then the settlement. Any failure of ours reverts with PathFailed.
+    function _runPath(Batch memory batch, uint256 j, uint256 amount, uint256 premium) private {
+        address asset = batch.debtAssets[j];
+        uint256 heldBefore = IERC20(asset).balanceOf(address(this)) - amount;
+        (uint256[] memory toSell, bytes[] memory itemReasons) = _liquidateItems(batch, asset);
+        _sell(batch, asset, toSell, itemReasons);
+        uint256 owed = amount + premium;
+        uint256 available = IERC20(asset).balanceOf(address(this)) - heldBefore;
+        if (available < owed) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(RepaymentShortfall.selector, available, owed));
+        uint256 profit = available - owed;
+        uint256 minProfit = batch.minProfits[j];
+        if (profit < minProfit) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(InsufficientProfit.selector, profit, minProfit));
+        if (profit != 0) _transfer(asset, owner, profit);
+        if (batch.fromOwner) {
+            _transfer(asset, owner, owed); // the owner's own tokens back, what the Pool did not take included
+        } else {
+            _approve(asset, pool, owed);
         }
-        uint256[] memory toSell = new uint256[](batch.swaps.length);
+        emit BatchSettled(asset, amount, profit);
+    }
+
+    /// @dev Every item of `asset`'s path in its guarded call: the collateral each swap has to sell, and each failed
+    ///      item's revert data (entries of other paths and of liquidated items stay empty). Fails the path if none ran.
+    function _liquidateItems(Batch memory batch, address asset) private returns (uint256[] memory toSell, bytes[] memory itemReasons) {
+        toSell = new uint256[](batch.swaps.length);
+        itemReasons = new bytes[](batch.items.length);
+        bool any = false;
         for (uint256 i = 0; i < batch.items.length; i++) {
             Item memory item = batch.items[i];
-            if (item.swap >= batch.swaps.length) revert BadBatch();
+            if (item.debtAsset != asset) continue;
+            uint256 gasBefore = gasleft();
             try this.liquidateItem(item) returns (uint256 debtCovered, uint256 collateralSeized) {
                 toSell[item.swap] += collateralSeized;
+                any = true;
                 emit BatchItemLiquidated(i, item.user, debtCovered, collateralSeized);
             } catch (bytes memory reason) {
+                _revertIfOutOfGas(gasBefore, reason);
+                itemReasons[i] = reason;
                 emit BatchItemSkipped(i, item.user, reason);
             }
         }
+        if (!any) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(NoItemLiquidated.selector));
+    }
+
+    /// @dev One sale per swap of the path, in batch order. The floor is checked here rather than by the router, so
+    ///      that a sale below it fails the path with its items' reasons.
+    function _sell(Batch memory batch, address asset, uint256[] memory toSell, bytes[] memory itemReasons) private {
         for (uint256 k = 0; k < batch.swaps.length; k++) {
+            if (toSell[k] == 0 || batch.swaps[k].path.length == 0) continue;
             address[] memory path = batch.swaps[k].path;
-            if (path.length == 0 || toSell[k] == 0) continue;
-            if (path.length < 2) revert BadSwapPath();
+            uint256 minOut = toSell[k] * batch.swaps[k].minOutPerIn / 1e18;
             _approve(path[0], router, toSell[k]);
-            IUniswapV2Router02(router).swapExactTokensForTokens(
-                toSell[k], toSell[k] * batch.swaps[k].minOutPerIn / 1e18, path, address(this), block.timestamp
-            );
-        }
-        for (uint256 j = 0; j < n; j++) {
-            address asset = batch.debtAssets[j];
-            uint256 owed = amounts[j] + premiums[j];
-            uint256 profit = _payOutBatch(asset, heldBefore[j], owed, batch.minProfits[j]);
-            if (batch.fromOwner) {
-                _transfer(asset, owner, owed); // the owner's own tokens back, what the Pool did not take included
-            } else {
-                _approve(asset, pool, owed);
-            }
-            emit BatchSettled(asset, amounts[j], profit);
+            uint256[] memory out = IUniswapV2Router02(router).swapExactTokensForTokens(toSell[k], 0, path, address(this), block.timestamp);
+            uint256 received = out[out.length - 1];
+            if (received < minOut) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(SwapBelowFloor.selector, received, minOut));
         }
     }
 
-    /// @dev Like _payOut, without approving the Pool (the caller settles per funding mode).
-    function _payOutBatch(address debtAsset, uint256 heldBefore, uint256 owed, uint256 minProfit) private returns (uint256 profit) {
-        uint256 available = IERC20(debtAsset).balanceOf(address(this)) - heldBefore;
-        if (available < owed) revert RepaymentShortfall(available, owed);
-        profit = available - owed;
-        if (profit < minProfit) revert InsufficientProfit(profit, minProfit);
-        if (profit != 0) _transfer(debtAsset, owner, profit);
+    /// @dev A guarded call that failed without revert data after using more than three quarters of the gas left ran out
+    ///      of gas, here or in a call below it (each call keeps back 1/64 of its gas, so after an out-of-gas deep down
+    ///      several 64ths come back): the transaction was given too little, which is no reason to report an item or a path
+    ///      skipped. Reverting the whole batch also keeps eth_estimateGas from settling on a limit at which the work is
+    ///      silently skipped. An item out of gas inside a path arrives here as OutOfGas: passed on too.
+    function _revertIfOutOfGas(uint256 gasBefore, bytes memory reason) private view {
+        if ((reason.length == 0 && gasleft() < gasBefore / 4) || (reason.length == 4 && bytes4(reason) == OutOfGas.selector)) revert OutOfGas();
+    }
+
+    /// @dev Undoes the path: every item of `asset` is reported skipped with its own reason, or with `reason` if it had run.
+    function _failPath(Batch memory batch, address asset, bytes[] memory itemReasons, bytes memory reason) private pure {
+        uint256 count = 0;
+        for (uint256 i = 0; i < batch.items.length; i++) {
+            if (batch.items[i].debtAsset == asset) count++;
+        }
+        bytes[] memory reasons = new bytes[](count);
+        uint256 c = 0;
+        for (uint256 i = 0; i < batch.items.length; i++) {
+            if (batch.items[i].debtAsset != asset) continue;
+            // a liquidated item's entry is empty; an item that failed without revert data is reported with the path's reason too
+            reasons[c++] = itemReasons[i].length != 0 ? itemReasons[i] : reason;
+        }
+        revert PathFailed(reason, reasons);
+    }
+
+    /// @dev Emits what an undone path did: BatchItemSkipped for each of its items, then BatchPathSkipped. A revert that
+    ///      is not our PathFailed (a token or the Pool failed outside an item) reports every item with that revert data.
+    function _reportFailedPath(Batch calldata batch, uint256 j, bytes memory reason) private {
+        address asset = batch.debtAssets[j];
+        bytes[] memory itemReasons;
+        bytes memory pathReason = reason;
+        if (reason.length >= 4 && bytes4(reason) == PathFailed.selector) {
+            bytes memory body = reason;
+            assembly ("memory-safe") {
+                // the same bytes without their 4-byte selector: the length word moves 4 bytes up (the selector is overwritten)
+                let length := mload(reason)
+                body := add(reason, 4)
+                mstore(body, sub(length, 4))
+            }
+            (pathReason, itemReasons) = abi.decode(body, (bytes, bytes[]));
+        }
+        uint256 c = 0;
+        for (uint256 i = 0; i < batch.items.length; i++) {
+            if (batch.items[i].debtAsset != asset) continue;
+            emit BatchItemSkipped(i, batch.items[i].user, itemReasons.length > c ? itemReasons[c] : pathReason);
+            c++;
+        }
+        emit BatchPathSkipped(asset, pathReason);
+    }
+
+    /// @dev Checked before anything runs, so that a malformed batch reverts whole: each debt asset once, a minimum
+    ///      profit each, every item's debt asset listed and its swap one that sells its collateral for its debt asset.
+    function _validate(Batch calldata batch) private pure {
+        uint256 n = batch.debtAssets.length;
+        if (n == 0 || batch.minProfits.length != n) revert BadBatch();
+        for (uint256 j = 0; j < n; j++) {
+            for (uint256 k = 0; k < j; k++) {
+                if (batch.debtAssets[k] == batch.debtAssets[j]) revert BadBatch();
+            }
+        }
+        for (uint256 i = 0; i < batch.items.length; i++) {
+            Item calldata item = batch.items[i];
+            _indexOf(batch.debtAssets, item.debtAsset);
+            if (item.swap >= batch.swaps.length) revert BadBatch();
+            address[] calldata path = batch.swaps[item.swap].path;
+            if (path.length == 0 ? item.collateralAsset != item.debtAsset
+                    : path.length < 2 || path[0] != item.collateralAsset || path[path.length - 1] != item.debtAsset) {
+                revert BadSwapPath();
+            }
+        }
     }
 
     function _indexOf(address[] calldata assets, address asset) private pure returns (uint256) {

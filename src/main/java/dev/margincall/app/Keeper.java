@@ -218,8 +218,8 @@ final class Keeper implements HeadListener {
             }
         });
         ranked.sort(LiquidationStrategy.mostProfitableFirst());
-        // The chain executes our transactions in nonce order, and a batch's swaps after all its liquidations, one per
-        // swap path in the order the paths first appear: plan each liquidation again in exactly that order, against the
+        // The chain executes our transactions in nonce order, and a batch debt asset by debt asset, each one's swaps after
+        // its liquidations, one per swap path in the order the paths first appear: plan each liquidation again in exactly that order, against the
         // pools and balances the earlier ones leave behind, so a later swap's price impact and a spent balance are
         // accounted for. A batch whose paths were planned one after another returns at least that from one sale per path.
         SwapMarket pools = swaps;
@@ -258,25 +258,37 @@ final class Keeper implements HeadListener {
 
     /**
      * The ranked plans as transactions, in the order they will be sent: contract-funded plans of a market whose contract
-     * has a batch entry ride together, a batch taking the next plan of its market until it holds {@code maxItems} or one
-     * more would pass {@code maxGas} (the gas model's limit for that many items) or the lender's liquidity of a debt
-     * asset; then the market opens the next batch, placed where its first plan was. Inside a batch the items are grouped
-     * by swap path, in the order the paths first appear: the order the contract sells them in.
+     * has a batch entry ride together, one debt asset to a batch, a batch taking the next plan of its (market, debt asset)
+     * until it holds {@code maxItems} or one more would pass {@code maxGas} (the gas model's limit for that many items) or
+     * the lender's liquidity of its debt asset; then the next batch opens, placed where its first plan was.
      */
     private List<List<LiquidationPlan>> pack(List<LiquidationPlan> plans) {
         KeeperConfig.Batching batching = execution.batching();
+        return pack(plans, this::batchable, (batch, plan) -> fits(batch, plan, batching));
+    }
+
+    /**
+     * {@link #pack(List)} without the market lookups. One debt asset to a batch: the contract runs each debt asset's path
+     * with its own flash loan, swap and settlement (about 300,000 gas on the devnet, what a single liquidation costs above
+     * a batched item's share), so a batch of two debt assets costs nearly what two batches do, while the gas model learns
+     * gas per item by batch size and would price a two-path batch like a one-path one: KeeperBurstIT's warm-up sent such
+     * batches with too small a limit and they ran out of gas. A batch with one path is what the model has measured.
+     * Inside a batch the items are grouped by swap path, in the order each first appears: the order the contract sells them in.
+     */
+    static List<List<LiquidationPlan>> pack(List<LiquidationPlan> plans, java.util.function.Predicate<LiquidationPlan> batchable,
+                                            java.util.function.BiPredicate<List<LiquidationPlan>, LiquidationPlan> fits) {
         List<List<LiquidationPlan>> slots = new ArrayList<>();
-        Map<MarketId, List<LiquidationPlan>> open = new HashMap<>();
+        Map<List<Object>, List<LiquidationPlan>> open = new HashMap<>();
         for (LiquidationPlan plan : plans) {
-            MarketId market = plan.position().market();
-            if (!batchable(plan)) {
+            if (!batchable.test(plan)) {
                 slots.add(List.of(plan));
                 continue;
             }
-            List<LiquidationPlan> batch = open.get(market);
-            if (batch == null || !fits(batch, plan, batching)) {
+            List<Object> key = List.of(plan.position().market(), plan.quote().debtAsset());
+            List<LiquidationPlan> batch = open.get(key);
+            if (batch == null || !fits.test(batch, plan)) {
                 batch = new ArrayList<>();
-                open.put(market, batch);
+                open.put(key, batch);
                 slots.add(batch);
             }
             batch.add(plan);
@@ -284,41 +296,63 @@ final class Keeper implements HeadListener {
         return slots.stream().map(Keeper::groupedByPath).toList();
     }
 
-    /** Stable: the plans of each swap path together, paths in the order they first appear. */
+    /**
+     * Stable: a batch's plans in the order the contract runs them. The contract runs one debt asset's path after another
+     * (its flash loan, its items, then its swaps, each path undone whole if it fails), debt assets in the order they first
+     * appear, and inside a path sells one swap per swap path in the order those first appear. So: the plans of each debt
+     * asset together, and inside them the plans of each swap path together, each in the order it first appears.
+     */
     static List<LiquidationPlan> groupedByPath(List<LiquidationPlan> plans) {
-        Map<List<Address>, List<LiquidationPlan>> byPath = new LinkedHashMap<>();
-        plans.forEach(p -> byPath.computeIfAbsent(p.route().path(), k -> new ArrayList<>()).add(p));
-        return byPath.values().stream().flatMap(List::stream).toList();
+        Map<Address, Map<List<Address>, List<LiquidationPlan>>> byDebt = new LinkedHashMap<>();
+        plans.forEach(p -> byDebt.computeIfAbsent(p.quote().debtAsset(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(p.route().path(), k -> new ArrayList<>()).add(p));
+        return byDebt.values().stream().flatMap(paths -> paths.values().stream()).flatMap(List::stream).toList();
     }
 
     /**
-     * A batch's plans made again may take another route than when the batch was packed: where a path would come back
-     * after another one (the contract would then sell in another order than planned), the batch is cut there, the rest
-     * following in a batch of its own, so the chain still runs exactly the order planned.
+     * A batch's plans made again may take another route than when the batch was packed: where a swap path, or a debt asset,
+     * would come back after another one (the contract would then run it in another order than planned), the batch is cut
+     * there, the rest following in a batch of its own, so the chain still runs exactly the order planned.
      */
     static List<List<LiquidationPlan>> contiguousPaths(List<LiquidationPlan> planned) {
         List<List<LiquidationPlan>> batches = new ArrayList<>();
         List<LiquidationPlan> current = new ArrayList<>();
-        Set<List<Address>> closed = new java.util.HashSet<>();
-        List<Address> last = null;
+        Contiguity paths = new Contiguity();
+        Contiguity debts = new Contiguity();
         for (LiquidationPlan plan : planned) {
             List<Address> path = plan.route().path();
-            if (!path.equals(last) && closed.contains(path)) {
+            Address debt = plan.quote().debtAsset();
+            if (paths.comesBack(path) || debts.comesBack(debt)) {
                 batches.add(current);
                 current = new ArrayList<>();
-                closed.clear();
-                last = null;
+                paths = new Contiguity();
+                debts = new Contiguity();
             }
-            if (last != null && !path.equals(last)) {
-                closed.add(last);
-            }
+            paths.see(path);
+            debts.see(debt);
             current.add(plan);
-            last = path;
         }
         if (!current.isEmpty()) {
             batches.add(current);
         }
         return batches;
+    }
+
+    /** Whether a key comes back after another key took its place (keys seen so far, the last one apart). */
+    private static final class Contiguity {
+        private final Set<Object> closed = new java.util.HashSet<>();
+        private Object last;
+
+        boolean comesBack(Object key) {
+            return !key.equals(last) && closed.contains(key);
+        }
+
+        void see(Object key) {
+            if (last != null && !key.equals(last)) {
+                closed.add(last);
+            }
+            last = key;
+        }
     }
 
     /** One transaction: a plan alone, or a batch through our contract's batch entry. */

@@ -149,7 +149,7 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
         public static final int DEFAULT_BACKOFF_BLOCKS = 4;
         public static final long DEFAULT_WALLET_GAS = 450_000;
         public static final long DEFAULT_FLASH_LOAN_GAS = 900_000;
-        /** Simulate first by default until sending first is proven on the demo's paths (see {@link Batching#OFF}). */
+        /** Simulate first by default until sending first is proven on the demo's paths. */
         public static final boolean DEFAULT_SIMULATE_BEFORE_SEND = true;
 
         /** The required keys given, every optional one at its default (no liquidator contract or router, WETH found by symbol). */
@@ -197,15 +197,17 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
      */
     public record Batching(int maxItems, long maxGas) {
 
-        /**
-         * Off until proven on every path: on the demo's two-protocol crash a batch whose items of one debt asset were all
-         * skipped on chain ({@code HealthFactorNotBelowThreshold}) could not pay its flash loan's premium and reverted whole
-         * ({@code RepaymentShortfall}); {@code KeeperBurstIT} runs with {@link #BURST}.
-         */
+        /** One liquidation a transaction. */
         public static final Batching OFF = new Batching(1, 12_000_000);
-        public static final Batching DEFAULT = OFF;
         /** 32 items, 12 M gas: what {@code KeeperBurstIT} measures. */
         public static final Batching BURST = new Batching(32, 12_000_000);
+        /**
+         * On: a batch whose debt asset's items all became invalid (the demo's crash, whose second price lands a block after the
+         * plan) is undone whole by the contract and mines with its items reported skipped, where it used to revert unable to
+         * pay the flash premium. With it on, {@code CommandLineIT} and every {@code Keeper*IT} pass, and the two-protocol demo
+         * mines what it mines with batches off (39 liquidations, 23 on Morpho, 0 reverted).
+         */
+        public static final Batching DEFAULT = BURST;
 
         public Batching {
             if (maxItems < 1 || maxGas < 100_000) {

@@ -17,6 +17,7 @@ public final class BatchEvents {
     public static final String ITEM_LIQUIDATED_TOPIC = Abi.topic("BatchItemLiquidated(uint256,address,uint256,uint256)");
     public static final String ITEM_SKIPPED_TOPIC = Abi.topic("BatchItemSkipped(uint256,address,bytes)");
     public static final String SETTLED_TOPIC = Abi.topic("BatchSettled(address,uint256,uint256)");
+    public static final String PATH_SKIPPED_TOPIC = Abi.topic("BatchPathSkipped(address,bytes)");
 
     private BatchEvents() {
     }
@@ -29,7 +30,14 @@ public final class BatchEvents {
     public record Settled(Address debtAsset, BigInteger borrowed, BigInteger profit) {
     }
 
-    /** The outcomes of a batch's items, in order, from its receipt's logs. */
+    /** {@code BatchPathSkipped}: a debt asset's path undone whole (nothing borrowed, its items reported skipped), and why. */
+    public record PathSkipped(Address debtAsset, String reason) {
+    }
+
+    /**
+     * The outcomes of a batch's items from its receipt's logs, by item index: the contract runs one debt asset's path after
+     * another, so the events come in path order, which is index order only when the items are grouped by debt asset.
+     */
     public static List<ItemOutcome> outcomes(List<LogEntry> logs, Address contract) {
         List<ItemOutcome> out = new ArrayList<>();
         for (LogEntry log : logs) {
@@ -40,14 +48,25 @@ public final class BatchEvents {
                 out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), true,
                         Words.uint(log.data(), 0), Words.uint(log.data(), 1), null));
             } else if (log.topic0().equals(ITEM_SKIPPED_TOPIC)) {
-                int at = Words.uint(log.data(), 0).intValueExact() / 32;
-                int length = Words.uint(log.data(), at).intValueExact();
-                String reason = "0x" + Hex.strip(log.data()).substring((at + 1) * 64, (at + 1) * 64 + length * 2);
                 out.add(new ItemOutcome(Words.uint(log.topics().get(1), 0).intValueExact(), Words.address(log.topics().get(2), 0), false,
-                        BigInteger.ZERO, BigInteger.ZERO, reason));
+                        BigInteger.ZERO, BigInteger.ZERO, bytesArgument(log.data())));
             }
         }
+        out.sort(java.util.Comparator.comparingInt(ItemOutcome::index));
         return out;
+    }
+
+    /** The {@code BatchPathSkipped} events of a receipt, one per debt asset whose path was undone. */
+    public static List<PathSkipped> pathsSkipped(List<LogEntry> logs, Address contract) {
+        return logs.stream().filter(l -> l.address().equals(contract) && !l.topics().isEmpty() && l.topic0().equals(PATH_SKIPPED_TOPIC))
+                .map(l -> new PathSkipped(Words.address(l.topics().get(1), 0), bytesArgument(l.data()))).toList();
+    }
+
+    /** The event data's only non-indexed argument, a {@code bytes}: its offset, its length, its content. */
+    private static String bytesArgument(String data) {
+        int at = Words.uint(data, 0).intValueExact() / 32;
+        int length = Words.uint(data, at).intValueExact();
+        return "0x" + Hex.strip(data).substring((at + 1) * 64, (at + 1) * 64 + length * 2);
     }
 
     /** The {@code BatchSettled} events of a receipt, one per debt asset. */

@@ -31,7 +31,11 @@ public final class FlashLiquidator {
             "EthTransferFailed()",
             "NotSelf()",
             "BadBatch()",
-            "CollateralShortfall(uint256 seized, uint256 minCollateral)");
+            "CollateralShortfall(uint256 seized, uint256 minCollateral)",
+            "PathFailed(bytes reason, bytes[] itemReasons)",
+            "NoItemLiquidated()",
+            "SwapBelowFloor(uint256 amountOut, uint256 minAmountOut)",
+            "OutOfGas()");
 
     /** {@code Liquidated(address indexed user, address indexed collateralAsset, address indexed debtAsset, uint256 debtCovered, uint256 collateralSeized, uint256 profit)}. */
     public static final String LIQUIDATED_TOPIC = Abi.topic("Liquidated(address,address,address,uint256,uint256,uint256)");

@@ -15,9 +15,11 @@ import org.web3j.abi.datatypes.generated.Uint256;
 
 /**
  * Many liquidations in one transaction through {@code FlashLiquidator.liquidateBatch} ({@code contracts/FlashLiquidator.sol}):
- * one flash loan (or the owner's tokens) per debt asset, each item in its own guarded call (skipped, with its reason, when it
- * became invalid), one swap per (collateral, debt) pair, the profit checked per debt asset. Built item by item; the swaps and
- * the list of debt assets follow from the items. What a mined batch did is read with {@link dev.margincall.chain.abi.BatchEvents}.
+ * the items of each debt asset form a path, run in its own guarded call (one that fails, e.g. every item skipped, is undone
+ * whole, flash loan included, and reported), one debt asset after another in the order they first appear: its flash loan (or
+ * the owner's tokens), each item in its own guarded call (skipped, with its reason, when it became invalid), one swap per
+ * (collateral, debt) pair, its profit checked. Built item by item; the swaps and the list of debt assets follow from the
+ * items. What a mined batch did is read with {@link dev.margincall.chain.abi.BatchEvents}.
  */
 public final class LiquidationBatch {
 

@@ -60,10 +60,13 @@ class FlashLiquidatorBatchIT {
     static Address pool;
     static Address weth;
     static Address usdc;
+    static Address dai;
     static Address liquidator;
     static BigInteger premiumBps;
     /** Liquidatable seeded borrowers with WETH collateral and USDC debt, largest USDC debt first. */
     static List<Address> victims;
+    /** Liquidatable seeded borrowers with WETH collateral and DAI debt. */
+    static List<Address> daiVictims;
 
     private String snapshot;
 
@@ -75,6 +78,7 @@ class FlashLiquidatorBatchIT {
         pool = deployment.aaveV3().pool();
         weth = deployment.reserve("WETH").asset();
         usdc = deployment.reserve("USDC").asset();
+        dai = deployment.reserve("DAI").asset();
         for (Address account : List.of(OWNER, STRANGER, COMPETITOR)) {
             chain.setBalance(account, ETHER.multiply(BigInteger.valueOf(100)));
         }
@@ -85,12 +89,17 @@ class FlashLiquidatorBatchIT {
 
         BlockHeader next = nextBlock();
         victims = new ArrayList<>();
+        daiVictims = new ArrayList<>();
         for (SeededBorrower borrower : devnet.borrowers()) {
             if (quote(borrower.address(), next).isPresent()) {
                 victims.add(borrower.address());
             }
+            if (quote(borrower.address(), next, weth, dai).isPresent()) {
+                daiVictims.add(borrower.address());
+            }
         }
         assertThat(victims).as("liquidatable WETH/USDC borrowers").hasSizeGreaterThanOrEqualTo(12);
+        assertThat(daiVictims).as("liquidatable WETH/DAI borrowers").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @BeforeEach
@@ -154,6 +163,125 @@ class FlashLiquidatorBatchIT {
         assertThat(balance(usdc, liquidator)).as("the contract keeps nothing").isZero();
         assertThat(balance(weth, liquidator)).isZero();
         System.out.printf("batch: 3 of 4 items liquidated, the taken one skipped with %s; profit %s USDC units as planned%n", reason.name(), expected);
+    }
+
+    /**
+     * The demo's failure, made deterministic: every item of one debt asset became invalid between planning and mining (here a
+     * competitor liquidated those accounts first; on the demo the debt asset's price fell in the next block). That path's flash
+     * loan would owe its premium with nothing sold to pay it: it is undone whole, its items reported skipped with their own
+     * reasons, and the other debt asset's path, which runs after it, settles with exactly its planned profit.
+     */
+    @Test
+    void aDebtAssetWhoseItemsAllBecameInvalidIsUndoneWholeAndTheOtherDebtAssetSettlesAsPlanned() {
+        BlockHeader planning = nextBlock();
+        List<LiquidationQuote> stale = daiVictims.stream().map(a -> quote(a, planning, weth, dai).orElseThrow()).toList();
+        // the competitor liquidates every WETH/DAI account first, in blocks of its own, as much as Aave lets it
+        fund(COMPETITOR, dai, BigInteger.TEN.pow(18 + 9));
+        tx.send("competitor approves", COMPETITOR, dai, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+        for (Address account : daiVictims) {
+            tx.send("competitor liquidates", new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, dai, account, WadRayMath.MAX_UINT256,
+                    false), null, BigInteger.valueOf(2_000_000)));
+        }
+        // the DAI items as planned before: the first two whose account can no longer give what was planned
+        BlockHeader mining = nextBlock();
+        List<LiquidationQuote> daiItems = stale.stream().filter(q -> quote(q.account(), mining, weth, dai)
+                .map(now -> now.collateralToLiquidator().compareTo(q.collateralToLiquidator()) < 0).orElse(true)).limit(2).toList();
+        assertThat(daiItems).as("WETH/DAI items the competitor made invalid").hasSize(2);
+        List<LiquidationQuote> usdcItems = victims.subList(0, 2).stream().map(a -> quote(a, mining).orElseThrow()).toList();
+        BigInteger[] pairReserves = wethUsdcReserves();
+        BigInteger ownerUsdc = balance(usdc, OWNER);
+        BigInteger ownerDai = balance(dai, OWNER);
+
+        // the failing path first: the path after it still runs
+        List<LiquidationQuote> all = new ArrayList<>(daiItems);
+        all.addAll(usdcItems);
+        TransactionReceipt receipt = tx.send("two-path batch", new CallRequest(OWNER, liquidator, batch(all).calldata(), null, GAS));
+
+        assertThat(receipt.success()).as("the batch mines").isTrue();
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).extracting(BatchEvents.ItemOutcome::index).containsExactly(0, 1, 2, 3);
+        for (int i : List.of(0, 1)) {
+            assertThat(outcomes.get(i).liquidated()).as("DAI item %d", i).isFalse();
+            assertThat(outcomes.get(i).user()).isEqualTo(daiItems.get(i).account());
+            assertThat(AaveV3Errors.parse(outcomes.get(i).reason()).name()).as("DAI item %d's own reason", i).isNotBlank()
+                    .isNotEqualTo("NoItemLiquidated");
+        }
+        List<BatchEvents.PathSkipped> undone = BatchEvents.pathsSkipped(receipt.logs(), liquidator);
+        assertThat(undone).singleElement().satisfies(p -> {
+            assertThat(p.debtAsset()).isEqualTo(dai);
+            assertThat(AaveV3Errors.parse(p.reason()).name()).isEqualTo("NoItemLiquidated");
+        });
+        BigInteger seized = BigInteger.ZERO;
+        BigInteger repaid = BigInteger.ZERO;
+        for (int i : List.of(2, 3)) {
+            LiquidationQuote planned = usdcItems.get(i - 2);
+            assertThat(outcomes.get(i).liquidated()).as("USDC item %d", i).isTrue();
+            assertThat(outcomes.get(i).debtCovered()).isEqualTo(planned.debtToCover());
+            assertThat(outcomes.get(i).collateralSeized()).isEqualTo(planned.collateralToLiquidator());
+            seized = seized.add(planned.collateralToLiquidator());
+            repaid = repaid.add(planned.debtToCover());
+        }
+        BigInteger borrowed = usdcItems.stream().map(LiquidationQuote::debtToRequest).reduce(BigInteger.ZERO, BigInteger::add);
+        BigInteger expected = UniswapV2Math.amountOut(seized, pairReserves[0], pairReserves[1]).subtract(repaid).subtract(ceilPercent(borrowed, premiumBps));
+        assertThat(BatchEvents.settlements(receipt.logs(), liquidator)).as("only USDC settles").singleElement().satisfies(settled -> {
+            assertThat(settled.debtAsset()).isEqualTo(usdc);
+            assertThat(settled.borrowed()).isEqualTo(borrowed);
+            assertThat(settled.profit()).as("profit, to the wei").isEqualTo(expected).isPositive();
+        });
+        assertThat(balance(usdc, OWNER).subtract(ownerUsdc)).isEqualTo(expected);
+        assertThat(balance(dai, OWNER)).as("no DAI lost to a premium").isEqualTo(ownerDai);
+        for (Address token : List.of(usdc, dai, weth)) {
+            assertThat(balance(token, liquidator)).as("the contract keeps nothing").isZero();
+        }
+        System.out.printf("two-path batch: DAI path undone (%s, %s), USDC path settled, profit %s USDC units as planned; gas %s%n",
+                AaveV3Errors.parse(outcomes.get(0).reason()).name(), AaveV3Errors.parse(outcomes.get(1).reason()).name(), expected, receipt.gasUsed());
+    }
+
+    @Test
+    void aBatchWhoseOnlyPathFailsMinesWithItsReasonsAndCostsTheOwnerNothingButGas() {
+        BlockHeader mining = nextBlock();
+        List<LiquidationQuote> quotes = victims.subList(0, 2).stream().map(a -> quote(a, mining).orElseThrow()).toList();
+        LiquidationBatch batch = new LiquidationBatch(false);
+        // a guard one unit above what each item seizes: every item fails its own check
+        quotes.forEach(q -> batch.add(new LiquidationBatch.Item(q.collateralAsset(), q.debtAsset(), q.account(), q.debtToRequest(),
+                q.collateralToLiquidator().add(BigInteger.ONE), List.of(weth, usdc), BigInteger.ZERO)));
+        BigInteger ownerUsdc = balance(usdc, OWNER);
+
+        TransactionReceipt receipt = tx.send("batch of a failing path", new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+
+        assertThat(receipt.success()).isTrue();
+        assertThat(BatchEvents.outcomes(receipt.logs(), liquidator)).hasSize(2).allSatisfy(o -> {
+            assertThat(o.liquidated()).isFalse();
+            assertThat(AaveV3Errors.parse(o.reason()).name()).isEqualTo("CollateralShortfall");
+        });
+        assertThat(BatchEvents.pathsSkipped(receipt.logs(), liquidator)).singleElement()
+                .satisfies(p -> assertThat(AaveV3Errors.parse(p.reason()).name()).isEqualTo("NoItemLiquidated"));
+        assertThat(BatchEvents.settlements(receipt.logs(), liquidator)).isEmpty();
+        assertThat(balance(usdc, OWNER)).isEqualTo(ownerUsdc);
+        assertThat(balance(usdc, liquidator)).isZero();
+        for (LiquidationQuote q : quotes) {
+            assertThat(quote(q.account(), nextBlock())).as("the account is still there to liquidate").isPresent();
+        }
+    }
+
+    @Test
+    void aBatchGivenTooLittleGasRevertsInsteadOfSkippingItsItemsAsFailed() {
+        BlockHeader mining = nextBlock();
+        LiquidationBatch batch = batch(victims.subList(0, 3).stream().map(a -> quote(a, mining).orElseThrow()).toList());
+        BigInteger estimate = chain.estimateGas(new CallRequest(OWNER, liquidator, batch.calldata(), null, null));
+
+        // two thirds of the estimate: enough to start the path's flash loan, not to finish it
+        chain.setAutomine(false);
+        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null,
+                estimate.multiply(BigInteger.TWO).divide(BigInteger.valueOf(3))));
+        chain.mine();
+        chain.setAutomine(true);
+        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
+
+        assertThat(receipt.success()).as("out of gas reverts the batch: an item or a path skipped for want of gas would look like a real skip")
+                .isFalse();
+        TransactionReceipt enough = tx.send("the same batch with the estimate", new CallRequest(OWNER, liquidator, batch.calldata(), null, estimate));
+        assertThat(BatchEvents.outcomes(enough.logs(), liquidator)).hasSize(3).allMatch(BatchEvents.ItemOutcome::liquidated);
     }
 
     @Test
@@ -258,13 +386,18 @@ class FlashLiquidatorBatchIT {
 
     /** The keeper's WETH/USDC quote of {@code account} at {@code at}'s timestamp, with the state of the latest block. */
     private static java.util.Optional<LiquidationQuote> quote(Address account, BlockHeader at) {
+        return quote(account, at, weth, usdc);
+    }
+
+    /** The keeper's quote of {@code account} for one (collateral, debt) pair at {@code at}'s timestamp, with the state of the latest block. */
+    private static java.util.Optional<LiquidationQuote> quote(Address account, BlockHeader at, Address collateral, Address debt) {
         AaveV3Reader reader = new AaveV3Reader(chain, deployment.multicall3());
         AaveV3Contracts contracts = reader.discover(deployment.aaveV3().poolAddressesProvider(), BlockTag.LATEST);
         Market market = reader.loadMarket(contracts, BlockTag.LATEST);
         Map<Address, BigInteger> prices = reader.loadPrices(contracts, market, BlockTag.LATEST);
         Position position = reader.loadPositions(contracts, market, List.of(account), BlockTag.LATEST).get(0);
         return LiquidationMath.quotes(new BlockContext(market, prices, at.timestamp()), position).stream()
-                .filter(q -> q.collateralAsset().equals(weth) && q.debtAsset().equals(usdc)).findFirst();
+                .filter(q -> q.collateralAsset().equals(collateral) && q.debtAsset().equals(debt)).findFirst();
     }
 
     /** {WETH reserve, USDC reserve} of the Uniswap pair. */

@@ -77,7 +77,7 @@ class FlashLiquidatorTest {
             }
         }
         assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "executeOperation", "owner", "pool", "router", "rescue", "rescueEth",
-                "liquidateBatch", "liquidateItem");
+                "liquidateBatch", "liquidateItem", "runPath");
         assertThat(new LiquidationBatch(false).add(new LiquidationBatch.Item(A, B, C, BigInteger.TEN, BigInteger.ONE, List.of(A, B), BigInteger.ONE))
                 .calldata()).startsWith(functions.get("liquidateBatch"));
         String liquidate = FlashLiquidator.liquidate(A, B, C, BigInteger.TEN, List.of(A, B), BigInteger.ONE, BigInteger.TWO);
@@ -97,6 +97,18 @@ class FlashLiquidatorTest {
         assertThat(init).startsWith("0x").hasSizeGreaterThan(1_000);
         assertThat(data).isEqualTo(init + Hex.strip(Abi.encodeArguments(Abi.address(A), Abi.address(B))));
         assertThat(data).endsWith("00000000000000000000000000000000000000000000000000000000000000b2");
+    }
+
+    @Test
+    void theBatchEventsDecodedAreTheContractsEvents() throws IOException {
+        List<String> topics = new ArrayList<>();
+        for (JsonNode entry : abi()) {
+            if (entry.path("type").asText().equals("event")) {
+                topics.add(Abi.topic(signature(entry)));
+            }
+        }
+        assertThat(topics).contains(dev.margincall.chain.abi.BatchEvents.ITEM_LIQUIDATED_TOPIC, dev.margincall.chain.abi.BatchEvents.ITEM_SKIPPED_TOPIC,
+                dev.margincall.chain.abi.BatchEvents.SETTLED_TOPIC, dev.margincall.chain.abi.BatchEvents.PATH_SKIPPED_TOPIC);
     }
 
     @Test
