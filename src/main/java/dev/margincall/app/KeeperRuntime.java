@@ -163,7 +163,8 @@ final class KeeperRuntime implements AutoCloseable {
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
                     new Submitter.Settings(config.chain().id(), execution.replaceAfterBlocks(), execution.maxReplacements(), execution.backoffBlocks(),
                             25, dryRun, execution.funding() == Funding.WALLET ? execution.walletGas() : execution.flashLoanGas(),
-                            execution.simulateBeforeSend()), events,
+                            execution.simulateBeforeSend(), markets.stream().map(m -> m.encoder().errors())
+                            .reduce(dev.margincall.chain.abi.ErrorCatalog.EMPTY, dev.margincall.chain.abi.ErrorCatalog::with)), events,
                     dryRun ? SendJournal.none() : SendJournal.open(stateDir.resolve("sent-" + signer.address().hex() + ".jsonl")),
                     dryRun ? approvals : List.of());
             if (!dryRun) {

@@ -10,6 +10,7 @@ import dev.margincall.chain.RpcException;
 import dev.margincall.chain.SimulatedCall;
 import dev.margincall.chain.StateOverride;
 import dev.margincall.chain.abi.Erc20;
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
@@ -60,23 +61,26 @@ final class LiquidationSimulator implements AutoCloseable {
     private final Address from;
     private final int gasLimitMarginPct;
     private final List<CallRequest> setup;
+    private final ErrorCatalog errors;
     private final ExecutorService perTransaction = Executors.newFixedThreadPool(8,
             Thread.ofPlatform().name("simulation-", 0).daemon(true).factory());
     private volatile boolean bundles = true;
     private volatile StateOverride approvalOverride;
 
     LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct) {
-        this(rpc, from, gasLimitMarginPct, List.of());
+        this(rpc, from, gasLimitMarginPct, List.of(), ErrorCatalog.EMPTY);
     }
 
     /**
      * @param setup calls that run would have sent before any liquidation (dry-run: the token approvals it
      *              does not send), simulated ahead of every bundle so a dry-run judges what run would send
+     * @param errors the markets' errors, to name a failure in the reasons reported
      */
-    LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct, List<CallRequest> setup) {
+    LiquidationSimulator(EthRpc rpc, Address from, int gasLimitMarginPct, List<CallRequest> setup, ErrorCatalog errors) {
         this.rpc = rpc;
         this.from = from;
         this.gasLimitMarginPct = gasLimitMarginPct;
+        this.errors = errors;
         this.setup = setup.stream().map(c -> new CallRequest(from, c.to(), c.data(), BigInteger.ZERO, SIMULATION_GAS)).toList();
     }
 
@@ -154,8 +158,8 @@ final class LiquidationSimulator implements AutoCloseable {
         return SIMULATION_GAS.max(GAS_PER_BATCH_ITEM.multiply(BigInteger.valueOf(submission.items().size()))).min(MAX_SIMULATION_GAS);
     }
 
-    private static String reason(SimulatedCall result) {
-        return result.revertData() != null && result.revertData().length() > 2 ? RevertReason.decode(result.revertData()) : result.error();
+    private String reason(SimulatedCall result) {
+        return result.revertData() != null && result.revertData().length() > 2 ? RevertReason.describe(result.revertData(), errors) : result.error();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.chain.abi.BatchEvents;
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
 import dev.margincall.core.BlockRef;
@@ -50,7 +51,14 @@ public final class Submitter implements AutoCloseable {
      *                            and verify with the same simulation meanwhile ({@link #send})
      */
     public record Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun,
-                           long defaultItemGas, boolean simulateFirst) {
+                           long defaultItemGas, boolean simulateFirst, ErrorCatalog errors) {
+
+        /** Without the markets' errors: a revert reads as its selector unless it is a string or a panic. */
+        public Settings(long chainId, int replaceAfterBlocks, int maxReplacements, int backoffBlocks, int gasLimitMarginPct, boolean dryRun,
+                        long defaultItemGas, boolean simulateFirst) {
+            this(chainId, replaceAfterBlocks, maxReplacements, backoffBlocks, gasLimitMarginPct, dryRun, defaultItemGas, simulateFirst,
+                    ErrorCatalog.EMPTY);
+        }
 
         /** A contract-funded liquidation's gas before any is measured (the configuration's {@code execution.gas.flashLoan} default). */
         public static final long DEFAULT_ITEM_GAS = 900_000;
@@ -100,7 +108,7 @@ public final class Submitter implements AutoCloseable {
         this.events = events;
         this.fees = new FeeMarket(rpc, feePolicy);
         this.book = new InFlightBook(settings.backoffBlocks());
-        this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct(), setup);
+        this.simulator = new LiquidationSimulator(rpc, this.from, settings.gasLimitMarginPct(), setup, settings.errors());
         this.journal = journal;
         this.broadcaster = new Broadcaster(rpc, signer, settings.chainId(), new NonceManager(rpc, this.from), journal);
         this.setupTransactions = new SetupTransactions(rpc, this.from, fees, broadcaster, settings.gasLimitMarginPct());
@@ -478,7 +486,7 @@ public final class Submitter implements AutoCloseable {
             } else {
                 BatchEvents.ItemOutcome outcome = outcomes.get(i);
                 events.skipped(item, share, outcome == null ? "the batch reported nothing for this item"
-                        : RevertReason.decode(outcome.reason()));
+                        : RevertReason.describe(outcome.reason(), settings.errors()));
                 book.backOff(item.position(), head.number());
             }
         }

@@ -1,5 +1,6 @@
 package dev.margincall.protocol.aavev3;
 
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.core.Address;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LiquidationEncoder;
@@ -101,5 +102,11 @@ final class AaveV3Encoder implements LiquidationEncoder {
     @Override
     public boolean fundingPremiumRoundsUp() {
         return premiumRoundsUp;
+    }
+
+    /** Aave's error strings and custom errors (3.0 to 3.6) and our FlashLiquidator's. */
+    @Override
+    public ErrorCatalog errors() {
+        return AaveV3Errors.CATALOG;
     }
 }

@@ -4,6 +4,7 @@ import static dev.margincall.chain.abi.Abi.address;
 import static dev.margincall.chain.abi.Abi.uint;
 
 import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.core.Address;
 import dev.margincall.protocol.spi.ContractCall;
 import dev.margincall.protocol.spi.LiquidationEncoder;
@@ -66,5 +67,11 @@ public final class MorphoBlueEncoder implements LiquidationEncoder {
     @Override
     public int fundingPremiumBps() {
         return 0;
+    }
+
+    /** Our MorphoLiquidator's custom errors (Morpho Blue itself reverts with strings, read as they are). */
+    @Override
+    public ErrorCatalog errors() {
+        return MorphoLiquidator.ERRORS;
     }
 }

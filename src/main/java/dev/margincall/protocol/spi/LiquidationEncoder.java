@@ -1,5 +1,6 @@
 package dev.margincall.protocol.spi;
 
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.core.Address;
 import java.math.BigInteger;
 import java.util.List;
@@ -49,5 +50,10 @@ public interface LiquidationEncoder {
     /** The premium rounds up (Aave 3.6: {@code percentMulCeil}, FlashLoanLogic.sol:81, 180); else half up (Aave 3.0's {@code percentMul}). */
     default boolean fundingPremiumRoundsUp() {
         return false;
+    }
+
+    /** The errors this market's contracts revert with (its protocol's and our liquidator's), so a failure reads by name. */
+    default ErrorCatalog errors() {
+        return ErrorCatalog.EMPTY;
     }
 }
