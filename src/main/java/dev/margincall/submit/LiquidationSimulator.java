@@ -10,6 +10,7 @@ import dev.margincall.chain.RpcException;
 import dev.margincall.chain.SimulatedCall;
 import dev.margincall.chain.StateOverride;
 import dev.margincall.chain.abi.Erc20;
+import dev.margincall.chain.abi.BatchEvents;
 import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.abi.RevertReason;
 import dev.margincall.core.Address;
@@ -143,11 +144,25 @@ final class LiquidationSimulator implements AutoCloseable {
                 // a failed transaction leaves no state behind: the others' results stand as they are
                 failures.failed(liquidations.get(i), reason(result));
                 out.add(Optional.empty());
+            } else if (allItemsSkipped(liquidations.get(i), result)) {
+                // mined, it would only pay gas for nothing: a batch whose every item the contract would skip is a failure
+                failures.failed(liquidations.get(i), "every item of the batch would be skipped: " + BatchEvents.outcomes(result.logs(),
+                        liquidations.get(i).to()).stream().map(o -> RevertReason.describe(o.reason(), errors)).distinct().toList());
+                out.add(Optional.empty());
             } else {
                 out.add(Optional.of(new Simulated(result.gasUsed(), limitFromGasUsed(result.gasUsed()))));
             }
         }
         return out;
+    }
+
+    /** A batch whose simulated events report each item skipped (none liquidated); false when the node returned no logs. */
+    private static boolean allItemsSkipped(Submission submission, SimulatedCall result) {
+        if (!submission.batch()) {
+            return false;
+        }
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(result.logs(), submission.to());
+        return !outcomes.isEmpty() && outcomes.stream().noneMatch(BatchEvents.ItemOutcome::liquidated);
     }
 
     /**

@@ -51,7 +51,11 @@ public final class FakeEthRpc implements EthRpc {
     }
 
     /** What a simulation, call or estimate of some calldata gives: the gas it uses, or the data it reverts with. */
-    private record Outcome(BigInteger gasUsed, String revertData) {
+    private record Outcome(BigInteger gasUsed, String revertData, List<LogEntry> logs) {
+        Outcome(BigInteger gasUsed, String revertData) {
+            this(gasUsed, revertData, List.of());
+        }
+
         boolean reverts() {
             return revertData != null;
         }
@@ -182,6 +186,11 @@ public final class FakeEthRpc implements EthRpc {
     /** Simulations, calls and estimates of {@code data} succeed, using {@code gas}. */
     public synchronized void succeeds(String data, BigInteger gas) {
         outcomes.put(data, new Outcome(gas, null));
+    }
+
+    /** Like {@link #succeeds}, and a simulation of {@code data} reports {@code logs} (e.g. a batch's item events). */
+    public synchronized void succeedsWithLogs(String data, BigInteger gas, List<LogEntry> logs) {
+        outcomes.put(data, new Outcome(gas, null, logs));
     }
 
     /** Simulations, calls and estimates of {@code data} revert with {@code revertData}. */
@@ -323,7 +332,7 @@ public final class FakeEthRpc implements EthRpc {
         return transactions.stream().map(t -> {
             Outcome outcome = outcome(t.data());
             return outcome.reverts() ? new SimulatedCall(false, BigInteger.ZERO, "0x", outcome.revertData(), "execution reverted")
-                    : new SimulatedCall(true, outcome.gasUsed(), "0x", null, null);
+                    : new SimulatedCall(true, outcome.gasUsed(), "0x", null, null, outcome.logs());
         }).toList();
     }
 

@@ -699,6 +699,26 @@ class SubmitterTest {
         assertThat(rpc.received()).hasSize(1);
     }
 
+    @Test
+    void aBatchWhoseSimulationSkipsEveryItemIsNotSentAndItsItemsAreRejectedWithTheirReasons() {
+        Submitter submitter = submitter();
+        List<Liquidation> items = List.of(liquidation("gone-a"), liquidation("gone-b"));
+        Submission batch = new Submission(items, TARGET, "0xba7c4001", true);
+        String healthy = Abi.selector("HealthFactorNotBelowThreshold()");
+        rpc.succeedsWithLogs(batch.data(), BigInteger.valueOf(90_000), List.of(itemSkipped(0, items.get(0), healthy),
+                itemSkipped(1, items.get(1), healthy)));
+        Liquidation alone = liquidation("still-there");
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> sent = submitter.send(List.of(batch, Submission.single(alone)), head, nextTimestamp(head));
+
+        assertThat(sent.get(0)).as("nothing to win: not sent").isEmpty();
+        assertThat(sent.get(1)).isPresent();
+        assertThat(rpc.received()).singleElement().satisfies(tx -> assertThat(tx.data()).isEqualTo(alone.data()));
+        assertThat(events.of("rejected")).extracting(Recorded.Event::liquidation).containsExactlyElementsOf(items);
+        assertThat(events.of("rejected")).allSatisfy(e -> assertThat(e.detail()).contains("every item of the batch would be skipped"));
+    }
+
     private static LogEntry itemLiquidated(int index, Liquidation item) {
         return new LogEntry(TARGET, List.of(BatchEvents.ITEM_LIQUIDATED_TOPIC, "0x" + Abi.encodeArguments(Abi.uint(BigInteger.valueOf(index))),
                 "0x" + Abi.encodeArguments(Abi.address(item.position().account()))), "0x" + Abi.encodeArguments(Abi.uint(BigInteger.TEN), Abi.uint(BigInteger.TWO)),

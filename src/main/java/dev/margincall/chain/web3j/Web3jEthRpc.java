@@ -192,12 +192,27 @@ public class Web3jEthRpc implements EthRpc {
         String returnData = call.get("returnData") instanceof String data ? data : "0x";
         BigInteger gasUsed = call.get("gasUsed") instanceof String used ? Hex.toBigInteger(used) : BigInteger.ZERO;
         if (success) {
-            return new SimulatedCall(true, gasUsed, returnData, null, null);
+            return new SimulatedCall(true, gasUsed, returnData, null, null, simulatedLogs(call.get("logs")));
         }
         Map<?, ?> error = call.get("error") instanceof Map<?, ?> e ? e : Map.of();
         String revertData = error.get("data") instanceof String data && data.length() > 2 ? data : returnData;
         String message = error.get("message") instanceof String text ? text : "failed";
         return new SimulatedCall(false, gasUsed, "0x", revertData, message);
+    }
+
+    /** A simulated call's logs: address, topics and data (the simulated block's coordinates mean nothing to a caller). */
+    private static List<LogEntry> simulatedLogs(Object logs) {
+        if (!(logs instanceof List<?> list)) {
+            return List.of();
+        }
+        List<LogEntry> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof Map<?, ?> log && log.get("address") instanceof String address && log.get("topics") instanceof List<?> topics) {
+                out.add(new LogEntry(Address.of(address), topics.stream().map(String::valueOf).toList(),
+                        log.get("data") instanceof String data ? data : "0x", -1, null, null, i, false));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -246,10 +246,19 @@ class FlashLiquidatorBatchIT {
         quotes.forEach(q -> batch.add(new LiquidationBatch.Item(q.collateralAsset(), q.debtAsset(), q.account(), q.debtToRequest(),
                 q.collateralToLiquidator().add(BigInteger.ONE), List.of(weth, usdc), BigInteger.ZERO)));
         BigInteger ownerUsdc = balance(usdc, OWNER);
+        // what the keeper's simulation sees first: the same item events (eth_simulateV1's logs), so it need not send it
+        dev.margincall.chain.SimulatedCall simulated = chain.simulate(List.of(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS)),
+                BlockTag.LATEST, 0).get(0);
 
         TransactionReceipt receipt = tx.send("batch of a failing path", new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
 
         assertThat(receipt.success()).isTrue();
+        assertThat(simulated.success()).isTrue();
+        // as mined, but for the seized amounts in the reasons: the simulated block's timestamp accrues other interest
+        java.util.function.Function<List<BatchEvents.ItemOutcome>, List<String>> shape = outcomes -> outcomes.stream()
+                .map(o -> o.index() + " " + o.user() + " " + o.liquidated() + " " + AaveV3Errors.parse(o.reason()).name()).toList();
+        assertThat(shape.apply(BatchEvents.outcomes(simulated.logs(), liquidator))).as("simulated item events as mined").hasSize(2)
+                .isEqualTo(shape.apply(BatchEvents.outcomes(receipt.logs(), liquidator)));
         assertThat(BatchEvents.outcomes(receipt.logs(), liquidator)).hasSize(2).allSatisfy(o -> {
             assertThat(o.liquidated()).isFalse();
             assertThat(AaveV3Errors.parse(o.reason()).name()).isEqualTo("CollateralShortfall");
