@@ -4,6 +4,7 @@ import dev.margincall.core.Address;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Gas of a liquidation transaction predicted without a round trip: learned per (protocol, pair, funding, batch size)
@@ -16,11 +17,11 @@ import java.util.Map;
  * make the next send too tight); the first observation of a key replaces the default, which is only a guess;</li>
  * <li>the limit sent is the estimate plus {@link #marginBps} — what a receipt used can only be close to it.</li>
  * </ul>
- * A batch's observation is shared among its items in proportion to their current estimates. A key never seen takes the
- * nearest batch size of the same (protocol, pair, funding) and kind, else the highest learned value of its kind (another
- * pair; for a single liquidation at least the prior: KeeperMorphoWhereUsersRunIT saw WBTC sales sent with the limit of
- * cheaper WETH ones run out of gas when a slow endpoint let them be mined before the verification could raise it), else
- * the prior: the default for a single liquidation, half of it for a batched item. The two kinds never stand
+ * A batch's observation is shared among its items in proportion to their current estimates. A batch size never seen
+ * takes a bound from the sizes measured of its pair (see {@link #bound}), else the highest such bound of another pair, else
+ * the prior (half the default); a single liquidation never seen takes the highest learned single of another pair, at
+ * least the prior (KeeperMorphoWhereUsersRunIT saw WBTC sales sent with the limit of cheaper WETH ones run out of gas
+ * when a slow endpoint let them be mined before the verification could raise it), else the default. The two kinds never stand
  * in for each other: a single liquidation pays the flash loan and the swap alone, a batched item shares them
  * ({@code FlashLiquidatorBatchIT}: 13 items at 37.8 % of a single's gas each). Pure; one writer.
  */
@@ -73,15 +74,41 @@ public final class GasModel {
         if (known != null) {
             return known;
         }
-        boolean batched = key.batchSize() > 1;
-        return estimates.entrySet().stream().filter(e -> e.getKey().samePair(key) && e.getKey().batched() == batched)
-                .min((a, b) -> Integer.compare(Math.abs(a.getKey().batchSize() - key.batchSize()), Math.abs(b.getKey().batchSize() - key.batchSize())))
-                .map(Map.Entry::getValue)
+        if (key.batched()) {
+            // this pair's bound first, else the highest bound another pair gives, else the prior
+            return bound(key, e -> e.getKey().samePair(key))
+                    .or(() -> estimates.keySet().stream().filter(k -> k.sameKind(key)).map(k -> bound(key, e -> e.getKey().samePair(k)))
+                            .flatMap(Optional::stream).max(Long::compare))
+                    .orElse(defaultGasPerItem / 2);
+        }
+        return estimates.entrySet().stream().filter(e -> e.getKey().samePair(key) && !e.getKey().batched()).map(Map.Entry::getValue).findFirst()
                 .or(() -> estimates.entrySet().stream().filter(e -> e.getKey().sameKind(key)).map(Map.Entry::getValue).max(Long::compare)
                         // a single of an unmeasured pair may cost more than a cheaper pair's (another pool, another token):
                         // its only guard is the limit it is sent with, so never below the prior
-                        .map(other -> batched ? other : Math.max(other, defaultGasPerItem)))
-                .orElse(batched ? defaultGasPerItem / 2 : defaultGasPerItem);
+                        .map(other -> Math.max(other, defaultGasPerItem)))
+                .orElse(defaultGasPerItem);
+    }
+
+    /**
+     * An item of a batch size never measured, from the batch sizes measured of one pair ({@code measured}), never below what
+     * it can cost: a batch's fixed part (the path's flash loan, swaps, settlement) spreads over its items, so an item costs
+     * at most what one did in a smaller batch — the largest smaller size measured — and a batch costs at most what a larger
+     * one did, whose whole gas then falls on fewer items (KeeperBurstIT: a two-item batch sent with the per-item gas of
+     * larger ones ran out of gas).
+     */
+    private Optional<Long> bound(Key key, java.util.function.Predicate<Map.Entry<Key, Long>> measured) {
+        List<Map.Entry<Key, Long>> sizes = estimates.entrySet().stream().filter(e -> e.getKey().batched() && measured.test(e)).toList();
+        Optional<Long> fromSmaller = sizes.stream().filter(e -> e.getKey().batchSize() <= key.batchSize())
+                .max(java.util.Comparator.comparingInt(e -> e.getKey().batchSize())).map(Map.Entry::getValue);
+        if (fromSmaller.isPresent()) {
+            return fromSmaller;
+        }
+        return sizes.stream().min(java.util.Comparator.comparingInt(e -> e.getKey().batchSize()))
+                .map(e -> ceilDiv(e.getValue() * e.getKey().batchSize(), key.batchSize())); // gas < 2^31 × 256 items: no overflow
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** True when nothing of {@code key}'s kind has been learned yet: its estimate is the prior. */

@@ -51,12 +51,16 @@ class GasModelTest {
         model.observe(batch, 2_428_430);
         assertThat(model.estimate(key(WETH, 13))).isEqualTo(186_802);
         assertThat(model.estimate(batch)).isEqualTo(13 * 186_802L);
-        // a size never seen takes the nearest known size of the pair; another pair the highest of its kind
-        assertThat(model.estimate(key(WETH, 12))).isEqualTo(186_802);
-        assertThat(model.estimate(key(WBTC, 13))).isEqualTo(186_802);
+        // a larger size never seen costs at most an item of a smaller one; a smaller size at most the larger batch's whole gas
+        assertThat(model.estimate(key(WETH, 20))).isEqualTo(186_802);
+        assertThat(model.estimate(List.of(key(WETH, 12)))).as("12 items: at most what 13 cost").isEqualTo(202_369);
+        assertThat(model.estimate(key(WBTC, 13))).as("another pair: the bound its measured sizes give").isEqualTo(186_802);
         assertThat(model.estimate(key(WETH, 1))).as("a single is never estimated from batched items").isEqualTo(500_000);
         model.observe(List.of(key(WETH, 1)), 494_473);
-        assertThat(model.estimate(key(WETH, 2))).as("a batched item never from a single").isEqualTo(186_802);
+        assertThat(model.estimate(key(WETH, 2))).as("a batched item never from a single").isEqualTo(1_214_213);
+        model.observe(Collections.nCopies(4, key(WETH, 4)), 1_500_000);
+        assertThat(model.estimate(key(WETH, 8))).as("between two sizes: the smaller one's item").isEqualTo(375_000);
+        assertThat(model.estimate(key(WETH, 2))).as("below every size: the smallest batch's whole gas").isEqualTo(750_000);
         // a mixed batch: the observation is split in proportion to the current estimates
         GasModel.Key weth = key(WETH, 2);
         GasModel.Key wbtc = key(WBTC, 2);
