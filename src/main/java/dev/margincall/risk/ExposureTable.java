@@ -17,6 +17,8 @@ final class ExposureTable {
     final int[] account;
     final AccountExposure[] exposure;
     final boolean[] liquidatableNow;
+    /** Debt above collateral before any fall (read once here: every scenario asks, and the exposures are scattered in memory). */
+    final boolean[] badDebtNow;
     /** Σ collateral × threshold, Σ debt and Σ collateral, as doubles (value unit). */
     final double[] weighted;
     final double[] debt;
@@ -37,6 +39,7 @@ final class ExposureTable {
         this.exposure = exposure;
         int n = account.length;
         liquidatableNow = new boolean[n];
+        badDebtNow = new boolean[n];
         weighted = new double[n];
         debt = new double[n];
         collateral = new double[n];
@@ -57,6 +60,7 @@ final class ExposureTable {
         for (int j = 0; j < n; j++) {
             AccountExposure e = exposure[j];
             liquidatableNow[j] = e.healthFactor().compareTo(wad) < 0;
+            badDebtNow[j] = e.collateralValue().compareTo(e.debtValue()) < 0;
             int l = lineStart[j];
             double w = 0;
             for (AccountExposure.Line line : e.lines()) {
