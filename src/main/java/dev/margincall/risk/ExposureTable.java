@@ -57,7 +57,8 @@ final class ExposureTable {
         lineCollateral = new double[lines];
         unit = snapshot.assets().stream().map(a -> BigInteger.TEN.pow(a.decimals())).toArray(BigInteger[]::new);
         BigInteger wad = BigInteger.TEN.pow(18);
-        for (int j = 0; j < n; j++) {
+        // each account writes only its own slots and lines: in parallel (the BigInteger-to-double conversions add up)
+        IntStream.range(0, n).parallel().forEach(j -> {
             AccountExposure e = exposure[j];
             liquidatableNow[j] = e.healthFactor().compareTo(wad) < 0;
             badDebtNow[j] = e.collateralValue().compareTo(e.debtValue()) < 0;
@@ -74,7 +75,7 @@ final class ExposureTable {
             weighted[j] = w;
             debt[j] = e.debtValue().doubleValue();
             collateral[j] = e.collateralValue().doubleValue();
-        }
+        });
     }
 
     /** Reads every account's exposure (in parallel: the adapter evaluates each) and keeps those with debt. */
