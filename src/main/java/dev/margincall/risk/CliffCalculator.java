@@ -76,7 +76,7 @@ final class CliffCalculator {
                         : Crossing.healthFactor(table.weighted[j], table.debt[j], share.weighted, share.debt, share.relative);
                 entry[j] = crossings[j].firstStep(drops, k -> markets[k].health(account).liquidatable());
             }
-            if (table.exposure[j].collateralValue().compareTo(table.exposure[j].debtValue()) < 0) {
+            if (table.badDebtNow[j]) {
                 badEntry[j] = BEFORE_ANY_FALL;
             } else {
                 badEntry[j] = (share.collateral == 0 && share.debt == 0 ? Crossing.NEVER
@@ -85,12 +85,13 @@ final class CliffCalculator {
             }
         });
 
-        // the newly liquidatable, valued and quoted by the protocol at the step that liquidates them (their lines revalued as the
-        // protocol values them: no second evaluation)
+        // the newly liquidatable, valued by the protocol at the step that liquidates them (their lines revalued as the protocol
+        // values them: no second evaluation) with their largest liquidation there (all the figures need of the quotes)
         AccountFigures[] figures = new AccountFigures[n];
         IntStream.range(0, n).parallel().filter(j -> entry[j] >= 0).forEach(j -> {
             BigInteger[] prices = stepPrices[entry[j]];
-            figures[j] = AccountFigures.of(table.debtAt(j, prices), table.collateralAt(j, prices), markets[entry[j]].quotes(table.account[j]));
+            figures[j] = AccountFigures.of(table.debtAt(j, prices), table.collateralAt(j, prices),
+                    markets[entry[j]].largestLiquidation(table.account[j]));
         });
         List<List<Integer>> entering = buckets(entry, steps);
         List<List<Integer>> turningBad = buckets(badEntry, steps);
@@ -180,12 +181,12 @@ final class CliffCalculator {
             long bps = dropsBps.get(k);
             BigInteger[] prices = stepPrices[k];
             TotalsBuilder atStep = cumulative.copy();
-            atStep.debt = fixedDebt.add(movingDebt.total(prices));
-            atStep.collateral = collateralOutside.add(collateralFalling.multiply(BPS.subtract(BigInteger.valueOf(bps))).divide(BPS));
-            atStep.repayable = liquidations[k][0];
-            atStep.bonus = liquidations[k][1];
+            atStep.debt.set(fixedDebt.add(movingDebt.total(prices)));
+            atStep.collateral.set(collateralOutside.add(collateralFalling.multiply(BPS.subtract(BigInteger.valueOf(bps))).divide(BPS)));
+            atStep.repayable.set(liquidations[k][0]);
+            atStep.bonus.set(liquidations[k][1]);
             atStep.badDebtAccounts = badAccounts;
-            atStep.badDebt = badGap.multiply(BPS).subtract(badFallingGap.multiply(BigInteger.valueOf(bps))).divide(BPS).max(BigInteger.ZERO);
+            atStep.badDebt.set(badGap.multiply(BPS).subtract(badFallingGap.multiply(BigInteger.valueOf(bps))).divide(BPS).max(BigInteger.ZERO));
             out.add(new CliffStep((int) bps, bps / 100.0, scenario.pricesBySymbol(table.snapshot, bps),
                     newly.build(table.snapshot.valuation(), symbols), atStep.build(table.snapshot.valuation(), symbols)));
         }
@@ -241,43 +242,30 @@ final class CliffCalculator {
         return out;
     }
 
-    /** Two sums per step (repayable, bonus), in longs flushed into BigIntegers before they could overflow. */
+    /** Two sums per step (repayable, bonus), one set per thread, merged at the end (integer sums: the order does not matter). */
     private static final class StepSums {
-        private static final long FLUSH = 1L << 61;
-        private final long[] partial;
-        private final BigInteger[] total;
+        private final ExactSum[] sums;
 
         StepSums(int steps) {
-            partial = new long[2 * steps];
-            total = new BigInteger[2 * steps];
-            java.util.Arrays.fill(total, BigInteger.ZERO);
+            sums = new ExactSum[2 * steps];
+            for (int slot = 0; slot < sums.length; slot++) {
+                sums[slot] = new ExactSum();
+            }
         }
 
         void add(int step, BigInteger repayable, BigInteger bonus) {
-            add(2 * step, repayable);
-            add(2 * step + 1, bonus);
-        }
-
-        private void add(int slot, BigInteger value) {
-            if (value.bitLength() > 60) {
-                total[slot] = total[slot].add(value);
-                return;
-            }
-            partial[slot] += value.longValue();
-            if (Math.abs(partial[slot]) > FLUSH) {
-                total[slot] = total[slot].add(BigInteger.valueOf(partial[slot]));
-                partial[slot] = 0;
-            }
+            sums[2 * step].add(repayable);
+            sums[2 * step + 1].add(bonus);
         }
 
         void merge(StepSums other) {
-            for (int slot = 0; slot < partial.length; slot++) {
-                total[slot] = total[slot].add(other.total[slot]).add(BigInteger.valueOf(other.partial[slot]));
+            for (int slot = 0; slot < sums.length; slot++) {
+                sums[slot].add(other.sums[slot]);
             }
         }
 
         BigInteger total(int step, int which) {
-            return total[2 * step + which].add(BigInteger.valueOf(partial[2 * step + which]));
+            return sums[2 * step + which].value();
         }
     }
 

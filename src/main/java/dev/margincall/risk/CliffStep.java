@@ -1,5 +1,7 @@
 package dev.margincall.risk;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Map;
  */
 public record CliffStep(int dropBps, double dropPct, Map<String, java.math.BigInteger> prices, Totals newly, Totals cumulative) {
 
+    /** Prices keep their (asset) order, as {@link Totals}' units do. */
     public CliffStep {
-        prices = Map.copyOf(prices);
+        prices = Collections.unmodifiableMap(new LinkedHashMap<>(prices));
     }
 }

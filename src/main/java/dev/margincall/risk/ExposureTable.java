@@ -17,6 +17,8 @@ final class ExposureTable {
     final int[] account;
     final AccountExposure[] exposure;
     final boolean[] liquidatableNow;
+    /** Debt above collateral before any fall (read once here: every scenario asks, and the exposures are scattered in memory). */
+    final boolean[] badDebtNow;
     /** Σ collateral × threshold, Σ debt and Σ collateral, as doubles (value unit). */
     final double[] weighted;
     final double[] debt;
@@ -37,6 +39,7 @@ final class ExposureTable {
         this.exposure = exposure;
         int n = account.length;
         liquidatableNow = new boolean[n];
+        badDebtNow = new boolean[n];
         weighted = new double[n];
         debt = new double[n];
         collateral = new double[n];
@@ -54,9 +57,11 @@ final class ExposureTable {
         lineCollateral = new double[lines];
         unit = snapshot.assets().stream().map(a -> BigInteger.TEN.pow(a.decimals())).toArray(BigInteger[]::new);
         BigInteger wad = BigInteger.TEN.pow(18);
-        for (int j = 0; j < n; j++) {
+        // each account writes only its own slots and lines: in parallel (the BigInteger-to-double conversions add up)
+        IntStream.range(0, n).parallel().forEach(j -> {
             AccountExposure e = exposure[j];
             liquidatableNow[j] = e.healthFactor().compareTo(wad) < 0;
+            badDebtNow[j] = e.collateralValue().compareTo(e.debtValue()) < 0;
             int l = lineStart[j];
             double w = 0;
             for (AccountExposure.Line line : e.lines()) {
@@ -70,7 +75,7 @@ final class ExposureTable {
             weighted[j] = w;
             debt[j] = e.debtValue().doubleValue();
             collateral[j] = e.collateralValue().doubleValue();
-        }
+        });
     }
 
     /** Reads every account's exposure (in parallel: the adapter evaluates each) and keeps those with debt. */

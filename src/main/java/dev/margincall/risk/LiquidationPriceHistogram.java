@@ -26,20 +26,19 @@ final class LiquidationPriceHistogram {
             if (table.liquidatableNow[j]) {
                 continue;
             }
+            // the screen from the flattened lines; the exact collateral only for the accounts binned
             double nS = 0;
             double dS = 0;
-            BigInteger held = BigInteger.ZERO;
-            int l = table.lineStart[j];
-            for (AccountExposure.Line line : table.exposure[j].lines()) {
-                if (line.asset() == asset) {
+            boolean holds = false;
+            for (int l = table.lineStart[j]; l < table.lineStart[j + 1]; l++) {
+                if (table.lineAsset[l] == asset) {
                     nS += table.lineWeighted[l];
                     dS += table.lineDebt[l];
-                    held = held.add(line.collateralValue());
+                    holds |= table.lineCollateral[l] > 0; // a double of a non-zero value is never 0
                 }
-                l++;
             }
             double slope = nS - dS;
-            if (held.signum() == 0 || slope <= 0) {
+            if (!holds || slope <= 0) {
                 continue;
             }
             double drop = (table.weighted[j] - table.debt[j]) / slope;
@@ -47,6 +46,12 @@ final class LiquidationPriceHistogram {
                 continue;
             }
             int bin = Math.min(bins - 1, (int) ((1 - drop) * 10_000 / binBps));
+            BigInteger held = BigInteger.ZERO;
+            for (AccountExposure.Line line : table.exposure[j].lines()) {
+                if (line.asset() == asset) {
+                    held = held.add(line.collateralValue());
+                }
+            }
             accounts[bin]++;
             collateral[bin] = collateral[bin].add(held);
         }

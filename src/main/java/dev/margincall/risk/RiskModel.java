@@ -6,6 +6,7 @@ import dev.margincall.protocol.spi.ShockedMarket;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,40 +45,47 @@ public final class RiskModel {
         ShockedMarket current = snapshot.at(Map.of());
         AccountFigures[] now = new AccountFigures[table.size()];
         IntStream.range(0, table.size()).parallel().filter(j -> table.liquidatableNow[j]).forEach(j ->
-                now[j] = AccountFigures.of(current.health(table.account[j]), current.quotes(table.account[j])));
+                now[j] = AccountFigures.of(current.health(table.account[j]), current.largestLiquidation(table.account[j])));
         TotalsBuilder nowTotals = new TotalsBuilder(assets.size());
-        BigInteger totalDebt = BigInteger.ZERO;
+        ExactSum debtSum = new ExactSum();
         for (int j = 0; j < table.size(); j++) {
-            totalDebt = totalDebt.add(table.exposure[j].debtValue());
+            debtSum.add(table.exposure[j].debtValue());
             if (now[j] != null) {
                 nowTotals.addLiquidation(now[j]);
                 nowTotals.addUnits(table.exposure[j]);
             }
         }
 
+        BigInteger totalDebt = debtSum.value();
         CliffCalculator cliff = new CliffCalculator(table, now, symbols);
+        boolean[] nonStableCollateral = new boolean[assets.size()];
+        for (int a = 0; a < assets.size(); a++) {
+            nonStableCollateral[a] = collateral[a] && !stable[a];
+        }
+        int[] falling = IntStream.range(0, assets.size()).filter(a -> collateral[a]).toArray();
+        boolean crash = IntStream.range(0, assets.size()).filter(a -> nonStableCollateral[a]).count() > 1;
+        // each collateral's cliff (with its histogram and cascades), the correlated crash and the nearest accounts are independent
+        // pure functions of the table: computed side by side, each into its own part, so the report does not depend on the order
+        List<SideBySide.Part<AssetRisk>> perAsset = Arrays.stream(falling).mapToObj(a -> SideBySide.part(() -> assetRisk(table, cliff, a, settings,
+                stable[a] ? Optional.empty() : venueFor(venues, assets.get(a))))).toList();
+        SideBySide.Part<CliffScenario> correlated = SideBySide.part(() -> crash
+                ? cliff.compute(Scenario.correlated(nonStableCollateral), settings.dropsBps(), settings.listAccounts()).scenario() : null);
+        SideBySide.Part<List<NearAccount>> nearest = SideBySide.part(() -> NearestAccounts.of(table, settings.nearest()));
+        List<SideBySide.Part<?>> parts = new ArrayList<>(List.of(correlated, nearest)); // the largest first
+        parts.addAll(perAsset);
+        SideBySide.run(parts);
+
         List<CliffScenario> scenarios = new ArrayList<>();
         List<PriceHistogram> histograms = new ArrayList<>();
         List<Cascade> cascades = new ArrayList<>();
-        boolean[] nonStableCollateral = new boolean[assets.size()];
-        for (int a = 0; a < assets.size(); a++) {
-            if (!collateral[a]) {
-                continue;
-            }
-            CliffCalculator.Result result = cliff.compute(Scenario.asset(snapshot, a), settings.dropsBps(), settings.listAccounts());
-            scenarios.add(result.scenario());
-            histograms.add(LiquidationPriceHistogram.of(table, a, settings.histogramBinBps()));
-            nonStableCollateral[a] = !stable[a];
-            Optional<Venue> venue = venueFor(venues, assets.get(a));
-            if (!stable[a] && venue.isPresent()) {
-                CascadeSimulator simulator = new CascadeSimulator(table, result.crossings());
-                for (int drop : settings.cascadeDropsBps()) {
-                    cascades.add(simulator.run(a, venue.get(), drop, settings.oracleLagRounds(), settings.maxCascadeRounds()));
-                }
-            }
+        for (SideBySide.Part<AssetRisk> done : perAsset) {
+            AssetRisk part = done.result();
+            scenarios.add(part.scenario());
+            histograms.add(part.histogram());
+            cascades.addAll(part.cascades());
         }
-        if (IntStream.range(0, assets.size()).filter(a -> nonStableCollateral[a]).count() > 1) {
-            scenarios.add(cliff.compute(Scenario.correlated(nonStableCollateral), settings.dropsBps(), settings.listAccounts()).scenario());
+        if (crash) {
+            scenarios.add(correlated.result());
         }
 
         List<AssetInfo> info = new ArrayList<>();
@@ -87,8 +95,25 @@ public final class RiskModel {
         }
         return new MarketRisk(snapshot.market().protocol(), snapshot.market().name(), snapshot.block(), snapshot.timestamp(),
                 valuation.unitsPerUsd(), snapshot.size(), table.size(), totalDebt, TotalsBuilder.usd(valuation, totalDebt),
-                nowTotals.build(valuation, symbols), info, scenarios, NearestAccounts.of(table, settings.nearest()), histograms, cascades,
+                nowTotals.build(valuation, symbols), info, scenarios, nearest.result(), histograms, cascades,
                 notes(venues, settings));
+    }
+
+    /** One collateral asset falling alone: its cliff, where its holders' liquidation prices lie, and its cascades. */
+    private record AssetRisk(CliffScenario scenario, PriceHistogram histogram, List<Cascade> cascades) {
+    }
+
+    /** @param venue where the asset's seized collateral is sold (none for a stablecoin: no cascade) */
+    private static AssetRisk assetRisk(ExposureTable table, CliffCalculator cliff, int asset, ReportSettings settings, Optional<Venue> venue) {
+        CliffCalculator.Result result = cliff.compute(Scenario.asset(table.snapshot, asset), settings.dropsBps(), settings.listAccounts());
+        List<Cascade> cascades = new ArrayList<>();
+        if (venue.isPresent()) {
+            CascadeSimulator simulator = new CascadeSimulator(table, result.crossings());
+            for (int drop : settings.cascadeDropsBps()) {
+                cascades.add(simulator.run(asset, venue.get(), drop, settings.oracleLagRounds(), settings.maxCascadeRounds()));
+            }
+        }
+        return new AssetRisk(result.scenario(), LiquidationPriceHistogram.of(table, asset, settings.histogramBinBps()), cascades);
     }
 
     /** Within 5 % of one dollar: a stablecoin, which the correlated crash leaves where it is. */

@@ -1,6 +1,8 @@
 package dev.margincall.risk;
 
 import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,8 +22,9 @@ public record Totals(int accounts, BigInteger debtValue, double debtUsd, BigInte
                      int badDebtAccounts, BigInteger badDebtValue, double badDebtUsd,
                      Map<String, BigInteger> collateralUnits, Map<String, BigInteger> debtUnits) {
 
+    /** Units keep the order they are given in (the market's asset order), so that the same report is written the same, byte for byte. */
     public Totals {
-        collateralUnits = Map.copyOf(collateralUnits);
-        debtUnits = Map.copyOf(debtUnits);
+        collateralUnits = Collections.unmodifiableMap(new LinkedHashMap<>(collateralUnits));
+        debtUnits = Collections.unmodifiableMap(new LinkedHashMap<>(debtUnits));
     }
 }
