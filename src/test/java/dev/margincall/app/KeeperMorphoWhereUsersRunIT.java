@@ -169,11 +169,7 @@ class KeeperMorphoWhereUsersRunIT {
     @Order(2)
     void withOneSecondBlocksEveryLiquidatablePositionOfTheNewMarketIsLiquidatedInTheFirstBlockAfterTheFall(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
-        NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
-        assertHealthIsWhatMorphoComputes(devnet, market);
-
+        NewMarket market = keeperWatchingANewDaiMarket(devnet);
         long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
         chain.setAutomine(false);
         chain.setIntervalMining(1);
@@ -190,16 +186,21 @@ class KeeperMorphoWhereUsersRunIT {
                 .isEqualTo(liquidatable.stream().collect(Collectors.toMap(a -> a, a -> crashBlock + 1)));
     }
 
+    /** A wallet-funded keeper, then a WBTC/DAI market created while it runs, whose health it holds as Morpho computes it. */
+    private NewMarket keeperWatchingANewDaiMarket(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
+        NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
+        assertHealthIsWhatMorphoComputes(devnet, market);
+        return market;
+    }
+
     /** 250 ms blocks (a mining thread, as on fast L2s): every liquidatable position of the new market liquidated, none reverted. */
     @Test
     @Order(2)
     void withBlocksEvery250MillisecondsEveryLiquidatablePositionOfTheNewMarketIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
-        NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
-        assertHealthIsWhatMorphoComputes(devnet, market);
-
+        NewMarket market = keeperWatchingANewDaiMarket(devnet);
         long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
         chain.setAutomine(false);
         java.util.concurrent.ScheduledExecutorService miner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
