@@ -77,8 +77,8 @@ public final class GasModel {
         if (key.batched()) {
             // this pair's bound first, else the highest bound another pair gives, else the prior
             return bound(key, e -> e.getKey().samePair(key))
-                    .or(() -> estimates.keySet().stream().filter(k -> k.sameKind(key)).map(k -> bound(key, e -> e.getKey().samePair(k)))
-                            .flatMap(Optional::stream).max(Long::compare))
+                    .or(() -> estimates.keySet().stream().filter(k -> k.sameKind(key)).map(k -> k.ofSize(key.batchSize())).distinct()
+                            .map(pair -> bound(key, e -> e.getKey().samePair(pair))).flatMap(Optional::stream).max(Long::compare))
                     .orElse(defaultGasPerItem / 2);
         }
         return estimates.entrySet().stream().filter(e -> e.getKey().samePair(key) && !e.getKey().batched()).map(Map.Entry::getValue).findFirst()

@@ -144,25 +144,31 @@ final class LiquidationSimulator implements AutoCloseable {
                 // a failed transaction leaves no state behind: the others' results stand as they are
                 failures.failed(liquidations.get(i), reason(result));
                 out.add(Optional.empty());
-            } else if (allItemsSkipped(liquidations.get(i), result)) {
-                // mined, it would only pay gas for nothing: a batch whose every item the contract would skip is a failure
-                failures.failed(liquidations.get(i), "every item of the batch would be skipped: " + BatchEvents.outcomes(result.logs(),
-                        liquidations.get(i).to()).stream().map(o -> RevertReason.describe(o.reason(), errors)).distinct().toList());
-                out.add(Optional.empty());
             } else {
-                out.add(Optional.of(new Simulated(result.gasUsed(), limitFromGasUsed(result.gasUsed()))));
+                List<BatchEvents.ItemOutcome> skipped = everyItemSkipped(liquidations.get(i), result);
+                if (skipped.isEmpty()) {
+                    out.add(Optional.of(new Simulated(result.gasUsed(), limitFromGasUsed(result.gasUsed()))));
+                } else {
+                    // mined, it would only pay gas for nothing: a batch whose every item the contract would skip is a failure
+                    failures.failed(liquidations.get(i), "every item of the batch would be skipped: "
+                            + skipped.stream().map(o -> RevertReason.describe(o.reason(), errors)).distinct().toList());
+                    out.add(Optional.empty());
+                }
             }
         }
         return out;
     }
 
-    /** A batch whose simulated events report each item skipped (none liquidated); false when the node returned no logs. */
-    private static boolean allItemsSkipped(Submission submission, SimulatedCall result) {
+    /**
+     * A batch's simulated item events when they report every item skipped (none liquidated); empty otherwise, and when
+     * the node returned no logs.
+     */
+    private static List<BatchEvents.ItemOutcome> everyItemSkipped(Submission submission, SimulatedCall result) {
         if (!submission.batch()) {
-            return false;
+            return List.of();
         }
         List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(result.logs(), submission.to());
-        return !outcomes.isEmpty() && outcomes.stream().noneMatch(BatchEvents.ItemOutcome::liquidated);
+        return outcomes.stream().anyMatch(BatchEvents.ItemOutcome::liquidated) ? List.of() : outcomes;
     }
 
     /**

@@ -161,18 +161,18 @@ public final class MorphoBlueMarket implements LendingMarket {
                 continue;
             }
             liquidatable = true;
-            if (monitor.usdPrice(market.params().loanToken()).isEmpty()) {
+            Optional<BigInteger> loanPrice = monitor.usdPrice(market.params().loanToken());
+            if (loanPrice.isEmpty()) {
                 unpriced = true; // no USD price for the loan token: the profit cannot be valued against minProfitUsd
                 continue;
             }
-            quote(account, market, position, accrued, health).ifPresent(quotes::add);
+            quote(account, market, position, accrued, health, loanPrice.get()).ifPresent(quotes::add);
         }
         return new Opportunity(new PositionId(id, account), liquidatable, quotes, unpriced);
     }
 
     private Optional<Quote> quote(Address account, MorphoBlueScan.ScannedMarket market, PositionState position, MarketState accrued,
-                                  PositionHealth health) {
-        BigInteger debtPrice = monitor.usdPrice(market.params().loanToken()).orElseThrow(); // opportunity: priced
+                                  PositionHealth health, BigInteger debtPrice) {
         return largestQuote(market.id(), market.params(), account, position, accrued, market.price(), health,
                 monitor.decimals(market.params().collateralToken()), monitor.decimals(market.params().loanToken()), debtPrice)
                 .map(q -> q.withLossAllowance(badDebtLossCapUsd.map(valuation::fromUsdFloor)));
