@@ -79,8 +79,8 @@ final class BenchCommand implements Callable<Integer> {
     String funding;
 
     @Option(names = "--batch-max-items", defaultValue = "1",
-            description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, the keeper's",
-                    "default: no batches; batches need --funding flash-loan, our contract's batch entry; 32: what KeeperBurstIT runs)."})
+            description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, as the",
+                    "default --funding wallet sends; batches need --funding flash-loan, our contract's batch entry; 32: the keeper's default with one)."})
     int batchMaxItems;
 
     @Option(names = "--send-first", description = "Margin Call with execution.simulateBeforeSend: false (send at once, verify by simulation after).")
@@ -358,7 +358,14 @@ final class BenchCommand implements Callable<Integer> {
         int notLiquidated = 0;
         Map<Long, Integer> late = new TreeMap<>();
         Set<Address> counted = new HashSet<>();
+        Map<String, List<Double>> stepMs = new TreeMap<>();
+        List<Double> firstWireMs = new ArrayList<>();
         for (Step step : phases.steps()) {
+            long firstWire = recorder.firstSendSinceHead(step.block());
+            if (firstWire >= 0) {
+                firstWireMs.add(firstWire / 1e6);
+            }
+            recorder.stepsSinceHead(step.block()).forEach((stepName, nanos) -> stepMs.computeIfAbsent(stepName, k -> new ArrayList<>()).add(nanos / 1e6));
             Set<Address> now = target.liquidatable(devnet, accounts, step.block());
             Set<Address> before = target.liquidatable(devnet, List.copyOf(now), step.block() - 1);
             for (Address account : now) {
@@ -389,7 +396,12 @@ final class BenchCommand implements Callable<Integer> {
         result.put("keeper", name);
         result.put("opportunities", opportunities);
         result.put("recall", BenchReport.recall(opportunities, firstBlock, late, notLiquidated, plannedInFirstBlock));
-        result.put("detection", Map.of("headToPlanMs", BenchReport.percentiles(planMs), "headToWireMs", BenchReport.percentiles(sentMs)));
+        // per opportunity: its account's first plan and first transaction after the step; per step: the head's first transaction
+        result.put("detection", Map.of("headToPlanMs", BenchReport.percentiles(planMs), "headToWireMs", BenchReport.percentiles(sentMs),
+                "headToFirstWireMs", BenchReport.percentiles(firstWireMs)));
+        Map<String, Object> steps = new LinkedHashMap<>();
+        stepMs.forEach((stepName, ms) -> steps.put(stepName, BenchReport.percentiles(ms)));
+        result.put("crashHeadStepsMs", steps); // where a crash step's head → wire goes: each step's end, from the head
         Map<String, Object> rpc = new LinkedHashMap<>();
         rpc.put("steady", BenchReport.perBlock(recorder.perBlock(phases.steadyFrom(), phases.steadyTo())));
         rpc.put("priceMove", BenchReport.perBlock(recorder.perBlock(phases.pricesFrom(), phases.pricesTo())));

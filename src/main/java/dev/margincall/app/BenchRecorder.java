@@ -30,6 +30,7 @@ final class BenchRecorder implements KeeperEvents.Probe, NaiveKeeper.Probe {
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
     private final Map<Address, List<Mark>> planned = new ConcurrentHashMap<>();
     private final Map<Address, List<Mark>> sent = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, Long>> steps = new ConcurrentHashMap<>();
 
     BenchRecorder(LongSupplier requests, LongSupplier calls) {
         this.requests = requests;
@@ -60,6 +61,38 @@ final class BenchRecorder implements KeeperEvents.Probe, NaiveKeeper.Probe {
     @Override
     public void sent(Address account, long headBlock, long nanos) {
         sent.computeIfAbsent(account, a -> java.util.Collections.synchronizedList(new ArrayList<>())).add(new Mark(headBlock, nanos));
+    }
+
+    @Override
+    public void step(String step, long headBlock, long nanos) {
+        steps.computeIfAbsent(headBlock, b -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
+    }
+
+    /** Nanoseconds from the keeper seeing head {@code block} to the end of each step of handling it (the first time each ended). */
+    Map<String, Long> stepsSinceHead(long block) {
+        Long start = seen.get(block);
+        Map<String, Long> ended = steps.getOrDefault(block, Map.of());
+        Map<String, Long> since = new java.util.HashMap<>();
+        if (start != null) {
+            ended.forEach((step, nanos) -> since.put(step, nanos - start));
+        }
+        return since;
+    }
+
+    /** Nanoseconds from the keeper seeing head {@code block} to the first transaction it put on the wire for that head; -1: none. */
+    long firstSendSinceHead(long block) {
+        Long start = seen.get(block);
+        long first = Long.MAX_VALUE;
+        for (List<Mark> marks : sent.values()) {
+            synchronized (marks) {
+                for (Mark mark : marks) {
+                    if (mark.headBlock() == block) {
+                        first = Math.min(first, mark.nanos());
+                    }
+                }
+            }
+        }
+        return start == null || first == Long.MAX_VALUE ? -1 : first - start;
     }
 
     /** The last sample: the counters now, so the last head handled has an end. */

@@ -183,6 +183,8 @@ final class BenchReport {
         md.append(row("head seen → plan, p50 / p99 / max (ms)", triple(pa), triple(pb), "", ""));
         md.append(row("head seen → tx on the wire, p50 / p99 / max (ms)", triple(wa), triple(wb),
                 ratios.get("headToWireP50NaiveOverMarginCall") + " / " + ratios.get("headToWireP99NaiveOverMarginCall"), "p50 ≤ 10, p99 ≤ 40 at 10k"));
+        md.append(row("crash step's head seen → its first tx on the wire, p50 / p99 / max (ms)", triple(detection(mc, "headToFirstWireMs")),
+                triple(detection(nv, "headToFirstWireMs")), "", ""));
         Map<String, Object> floor = (Map<String, Object>) report.getOrDefault("floor", Map.of("source", NOT_MEASURED));
         md.append(floor.containsKey("totalMs")
                 ? row(String.format("floor: eth_blockNumber + a pre-signed send, p50 / p99 (ms; %s samples); head → wire p50 / p99 over floor p50",
@@ -217,12 +219,22 @@ final class BenchReport {
                         bf.get("seconds")), fmt(bf.get("blocksPerSecond")) + ", " + fmt(bf.get("logsPerSecond")), "", "", "≥ 20k blocks/s")
                 : row("backfill of this devnet's history: blocks/s, logs/s", NOT_MEASURED, "", "", "≥ 20k blocks/s"));
         md.append(row("keeper start on this devnet: backfill, market and account reads (s)", mc.get("startSeconds"), "", "", ""));
-        md.append(String.format("%nEvaluator: %s. Backfill: %s.%n", ev.get("source"), bf.get("source")));
+        md.append(String.format("%nWhere a crash step's head → wire goes (Margin Call; each step's end after the head, p50 ms): %s.%n",
+                stepsP50((Map<String, Object>) mc.getOrDefault("crashHeadStepsMs", Map.of()))));
+        md.append(String.format("Evaluator: %s. Backfill: %s.%n", ev.get("source"), bf.get("source")));
         md.append(String.format("Margin Call execution: %s funding, %s.%n", ((Map<String, Object>) report.get("funding")).get("marginCall"),
                 report.get("marginCallExecution")));
         md.append(String.format("Margin Call skip reasons at the end: %s. Naive keeper errors: %s. Bench: %s s.%n", mc.get("skipReasonsAtEnd"),
                 nv.get("errors"), report.get("seconds")));
         return md.toString();
+    }
+
+    /** "step p50, ..." in the order the steps ended. */
+    @SuppressWarnings("unchecked")
+    private static String stepsP50(Map<String, Object> steps) {
+        return steps.entrySet().stream().filter(e -> ((Map<String, Object>) e.getValue()).get("p50") instanceof Number)
+                .sorted(java.util.Comparator.comparingDouble(e -> ((Number) ((Map<String, Object>) e.getValue()).get("p50")).doubleValue()))
+                .map(e -> e.getKey() + " " + ((Map<String, Object>) e.getValue()).get("p50")).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Margin Call's head → wire p50 and p99 as multiples of the floor's (blockNumber + pre-signed send) p50; empty without a floor. */

@@ -133,8 +133,11 @@ final class Keeper implements HeadListener {
     public void onHead(BlockHeader head) {
         long settledBefore = events.totals().settled();
         markets.values().forEach(m -> m.onHead(head));
+        events.step("marketsRead");
         submitter.onHead(head);
+        events.step("inFlightSettled");
         accountMarketLiquidations();
+        events.step("marketLiquidationsSeen");
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
         blocksSinceHead = 0;
         if (planning) {
@@ -197,18 +200,31 @@ final class Keeper implements HeadListener {
     }
 
     private void liquidate(BlockHeader head, long nextTimestamp) {
-        Map<PositionId, Opportunity> opportunities = opportunities(head, nextTimestamp);
+        Set<PositionId> candidates = candidates(head);
+        if (candidates.isEmpty()) {
+            return;
+        }
+        // what planning reads besides the markets goes out now, and comes back while the candidates are quoted
+        BlockTag tag = BlockTag.number(head.number());
+        OverlappedRead<FeePolicy.MarketFees> feesRead = OverlappedRead.start(() -> submitter.marketFees(head));
+        OverlappedRead<SwapMarket> poolsRead = execution.funding() == Funding.FLASH_LOAN
+                ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty());
+        OverlappedRead<Map<Address, BigInteger>> holdingsRead = execution.funding() == Funding.WALLET
+                ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of());
+        Map<PositionId, Opportunity> opportunities = opportunities(candidates, head, nextTimestamp);
+        events.step("opportunitiesQuoted");
         if (opportunities.isEmpty()) {
             return;
         }
-        BlockTag tag = BlockTag.number(head.number());
-        FeePolicy.MarketFees fees = submitter.marketFees(head);
+        FeePolicy.MarketFees fees = feesRead.await();
+        events.step("feesRead");
         BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
         Map<MarketId, ExecutionCosts> costs = new HashMap<>();
         markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
                 m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
-        SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(pools.orElseThrow().read(tag)) : SwapMarket.empty();
-        Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? walletBalances(tag) : new HashMap<>();
+        SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
+        Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
+        events.step("poolsOrBalancesRead");
         List<LiquidationPlan> ranked = new ArrayList<>();
         opportunities.forEach((position, opportunity) -> {
             PlanDecision decision = strategy.plan(position, opportunity.quotes(), swaps, costs.get(position.market()), balances);
@@ -218,12 +234,13 @@ final class Keeper implements HeadListener {
             }
         });
         ranked.sort(LiquidationStrategy.mostProfitableFirst());
+        events.step("planned");
         // The chain executes our transactions in nonce order, and a batch debt asset by debt asset, each one's swaps after
         // its liquidations, one per swap path in the order the paths first appear: plan each liquidation again in exactly that order, against the
         // pools and balances the earlier ones leave behind, so a later swap's price impact and a spent balance are
         // accounted for. A batch whose paths were planned one after another returns at least that from one sale per path.
         SwapMarket pools = swaps;
-        List<Submission> transactions = new ArrayList<>();
+        Submitter.Round round = submitter.round(head, nextTimestamp); // sending first, each transaction goes out as soon as it is made
         ReserveLiquidity liquidity = new ReserveLiquidity(costs);
         for (List<LiquidationPlan> slot : pack(ranked)) {
             List<LiquidationPlan> planned = new ArrayList<>();
@@ -250,10 +267,11 @@ final class Keeper implements HeadListener {
                 }
             }
             for (List<LiquidationPlan> batch : contiguousPaths(planned)) {
-                transactions.add(submission(batch, costs));
+                round.offer(submission(batch, costs));
             }
         }
-        submitter.send(transactions, head, nextTimestamp);
+        events.step("packedInOrder");
+        round.finish();
     }
 
     /**
@@ -402,20 +420,26 @@ final class Keeper implements HeadListener {
         return ours;
     }
 
-    /** Every market's positions near liquidation, evaluated at the next block's time; those not quotable get their reason. */
-    private Map<PositionId, Opportunity> opportunities(BlockHeader head, long nextTimestamp) {
-        Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
+    /**
+     * Every market's positions near liquidation that this head may plan: not ours, not in flight, not backing off (those
+     * need no quote this block). Every position not near liquidation has recovered.
+     */
+    private Set<PositionId> candidates(BlockHeader head) {
         Set<PositionId> near = new LinkedHashSet<>();
         for (LendingMarket market : markets.values()) {
             market.accountsNearLiquidation().forEach(account -> near.add(new PositionId(market.id(), account)));
         }
         events.recoveredExcept(near);
         Set<Address> ours = ourAddresses();
-        for (PositionId position : near) {
-            // Aave 3.4+ refuses self-liquidation (ValidationLogic.sol:309 of aave-v3-origin 3.6), and nobody should liquidate themselves
-            if (ours.contains(position.account()) || !submitter.accepting(position, head.number())) {
-                continue; // in flight or backing off: no quote needed this block
-            }
+        // Aave 3.4+ refuses self-liquidation (ValidationLogic.sol:309 of aave-v3-origin 3.6), and nobody should liquidate themselves
+        near.removeIf(position -> ours.contains(position.account()) || !submitter.accepting(position, head.number()));
+        return near;
+    }
+
+    /** The candidates evaluated at the next block's time; those not quotable get their reason. */
+    private Map<PositionId, Opportunity> opportunities(Set<PositionId> candidates, BlockHeader head, long nextTimestamp) {
+        Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
+        for (PositionId position : candidates) {
             Opportunity opportunity = markets.get(position.market()).opportunity(position.account(), nextTimestamp);
             if (opportunity.quotes().isEmpty()) {
                 if (opportunity.liquidatable()) {
@@ -483,7 +507,7 @@ final class Keeper implements HeadListener {
     /**
      * The pools as our pending contract-funded liquidations will leave them: those transactions (sent on an earlier
      * head, not mined by this one) run before anything planned now, so their sales move the prices this round's
-     * sales get, as pending wallet liquidations spend the balance ({@link #walletBalances}). Without this, a second
+     * sales get, as pending wallet liquidations spend the balance ({@link #spendable}). Without this, a second
      * round planned while the first is pending over-estimates its proceeds and its swaps revert on their minimum
      * output (seen on the demo with Morpho: many WETH sales into one pool over two heads).
      */
@@ -503,14 +527,20 @@ final class Keeper implements HeadListener {
         return after;
     }
 
-    /**
-     * The keeper's balance of every token the markets list, in one Multicall3 round, less what our pending
-     * liquidations will pull: that is not there to spend again.
-     */
-    private Map<Address, BigInteger> walletBalances(BlockTag tag) {
+    /** The keeper's balance of every token the markets list, in one Multicall3 round (any thread: it reads only the chain). */
+    private Map<Address, BigInteger> walletHoldings(BlockTag tag) {
         List<Address> assets = markets.values().stream().flatMap(m -> m.assets().stream()).distinct().toList();
         List<Multicall3.Result> results = multicall.aggregate3(assets.stream()
                 .map(a -> new Multicall3.Call(a, Erc20.balanceOf(submitter.from()))).toList(), tag);
+        Map<Address, BigInteger> holdings = new HashMap<>();
+        for (int i = 0; i < assets.size(); i++) {
+            holdings.put(assets.get(i), results.get(i).success() ? Words.uint(results.get(i).returnData(), 0) : BigInteger.ZERO);
+        }
+        return holdings;
+    }
+
+    /** The wallet's holdings less what our pending liquidations will pull: that is not there to spend again. */
+    private Map<Address, BigInteger> spendable(Map<Address, BigInteger> holdings) {
         Map<Address, BigInteger> committed = new HashMap<>();
         for (Liquidation pending : submitter.inFlightLiquidations()) {
             if (pending.plan().funding() == Funding.WALLET) {
@@ -518,10 +548,7 @@ final class Keeper implements HeadListener {
             }
         }
         Map<Address, BigInteger> balances = new HashMap<>();
-        for (int i = 0; i < assets.size(); i++) {
-            BigInteger held = results.get(i).success() ? Words.uint(results.get(i).returnData(), 0) : BigInteger.ZERO;
-            balances.put(assets.get(i), held.subtract(committed.getOrDefault(assets.get(i), BigInteger.ZERO)).max(BigInteger.ZERO));
-        }
+        holdings.forEach((asset, held) -> balances.put(asset, held.subtract(committed.getOrDefault(asset, BigInteger.ZERO)).max(BigInteger.ZERO)));
         return balances;
     }
 }

@@ -51,6 +51,10 @@ final class KeeperEvents implements SubmitEvents {
 
         default void sent(PositionId position, long headBlock, long nanos) {
         }
+
+        /** A step of handling head {@code headBlock} ended at {@code nanos} ({@link SubmitEvents#step}). */
+        default void step(String step, long headBlock, long nanos) {
+        }
     }
 
     private final KeeperLog log = new KeeperLog();
@@ -90,6 +94,11 @@ final class KeeperEvents implements SubmitEvents {
         currentBlock = number;
         blockSeenNanos = now;
         probe.block(number, now);
+    }
+
+    @Override
+    public void step(String step) {
+        probe.step(step, currentBlock, clock.nanoTime());
     }
 
     /** The position is liquidatable at the next block; remembers since when (the head that first showed it). */

@@ -169,6 +169,7 @@ final class KeeperRuntime implements AutoCloseable {
                     dryRun ? approvals : List.of());
             if (!dryRun) {
                 submitter.recoverFromJournal();
+                submitter.warmUp();
                 for (CallRequest approval : approvals) {
                     submitter.execute(approval.to(), approval.data(), "approve " + Erc20.approvedSpender(approval.data()).orElseThrow()
                             + " to pull " + approval.to(), Duration.ofMinutes(2));

@@ -10,6 +10,13 @@ public interface SubmitEvents {
     default void rejected(Liquidation liquidation, RejectReason reason, String detail) {
     }
 
+    /**
+     * A step of handling the current head is done ({@code step} names it, e.g. "sends"): where the time between the head
+     * and the wire goes, for the bench. Called on the keeper's thread.
+     */
+    default void step(String step) {
+    }
+
     default void simulated(Liquidation liquidation, BigInteger gasEstimate) {
     }
 

@@ -96,6 +96,17 @@ class BenchIT {
                 floor.path("sendPreSignedMs").path("p50").asDouble()));
         assertThat(report.path("headToWireOverFloor").path("p50").asDouble()).isCloseTo(
                 report.path("marginCall").path("detection").path("headToWireMs").path("p50").asDouble() / floorP50, withinPercentage(5));
+        // each crash step's first transaction, and where the keeper's time between a step's head and the wire went
+        JsonNode ours = report.path("marginCall");
+        JsonNode firstWire = ours.path("detection").path("headToFirstWireMs");
+        assertThat(firstWire.path("count").asInt()).as("steps with a transaction").isBetween(1, ours.path("steps").size());
+        assertThat(firstWire.path("p50").asDouble()).isPositive().isLessThanOrEqualTo(firstWire.path("p99").asDouble());
+        JsonNode steps = ours.path("crashHeadStepsMs");
+        assertThat(steps.path("marketsRead").path("count").asInt()).as("crash steps' heads that read their markets")
+                .isBetween(1, ours.path("steps").size());
+        assertThat(steps.path("sent").path("count").asInt()).as("heads that sent").isBetween(1, steps.path("marketsRead").path("count").asInt());
+        assertThat(steps.path("sent").path("p50").asDouble()).isPositive();
+        assertThat(table).contains("Where a crash step's head → wire goes", "marketsRead");
         assertThat(report.path("marginCallExecution").path("batchMaxItems").asInt()).isEqualTo(1);
         assertThat(table).contains("floor: eth_blockNumber + a pre-signed send");
     }

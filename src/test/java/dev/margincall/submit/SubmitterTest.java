@@ -609,6 +609,61 @@ class SubmitterTest {
     }
 
     @Test
+    void sendingFirstEachTransactionOfARoundIsOnTheWireWhenItIsOfferedAndTheSimulationFollowsTheLast() {
+        Submitter submitter = sendingFirst();
+        Liquidation first = liquidation("first-made");
+        Liquidation second = liquidation("second-made");
+        BlockHeader head = rpc.advanceTo(10);
+        Submitter.Round round = submitter.round(head, nextTimestamp(head));
+
+        round.offer(Submission.single(first));
+        assertThat(rpc.received()).as("on the wire while the planner still makes the next").extracting(Tx::nonce).containsExactly(FIRST_NONCE);
+        assertThat(rpc.simulations()).isEmpty();
+        round.offer(Submission.single(second));
+        assertThat(rpc.received()).hasSize(2);
+        assertThat(rpc.simulations()).as("nothing verified before the round ends").isEmpty();
+
+        List<Optional<String>> hashes = round.finish();
+
+        assertThat(hashes).extracting(Optional::orElseThrow).containsExactly(rpc.received().get(0).hash(), rpc.received().get(1).hash());
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+        assertThat(events.of("sent")).hasSize(2);
+        assertThat(rpc.simulations()).singleElement().satisfies(sim -> assertThat(sim.transactions()).extracting(c -> c.data())
+                .containsExactly(first.data(), second.data()));
+    }
+
+    @Test
+    void sendingFirstARefusedSendInARoundGivesItsNonceToTheNextTransactionLeavingNoGap() {
+        Submitter submitter = sendingFirst();
+        Liquidation refused = liquidation("refused-in-round");
+        Liquidation next = liquidation("after-the-refused");
+        rpc.failNext("eth_sendRawTransaction", FakeEthRpc.error("eth_sendRawTransaction", -32000, "insufficient funds for gas * price + value"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.send(List.of(Submission.single(refused), Submission.single(next)), head, nextTimestamp(head));
+
+        assertThat(hashes.get(0)).isEmpty();
+        assertThat(hashes.get(1)).isPresent();
+        assertThat(rpc.received()).as("the refused one never reached the pool").extracting(Tx::nonce).containsExactly(FIRST_NONCE);
+        assertThat(events.of("rejected")).filteredOn(e -> e.liquidation() == refused).singleElement()
+                .extracting(Recorded.Event::detail).asString().contains("refused");
+        assertThat(submitter.inFlightCount()).isOne();
+    }
+
+    @Test
+    void simulatingFirstARoundSendsNothingBeforeItEnds() {
+        Submitter submitter = submitter();
+        BlockHeader head = rpc.advanceTo(10);
+        Submitter.Round round = submitter.round(head, nextTimestamp(head));
+
+        round.offer(Submission.single(liquidation("waits")));
+        assertThat(rpc.received()).isEmpty();
+
+        assertThat(round.finish()).singleElement().satisfies(h -> assertThat(h).isPresent());
+        assertThat(rpc.received()).hasSize(1);
+    }
+
+    @Test
     void aTransactionTheSimulationSaysFailsIsCancelledAtItsNonceWhileItWaits() {
         Submitter submitter = sendingFirst();
         Liquidation doomed = liquidation("doomed");

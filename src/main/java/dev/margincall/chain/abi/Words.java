@@ -18,17 +18,25 @@ public final class Words {
     }
 
     public static BigInteger uint(String data, int index) {
-        String digits = Hex.strip(data);
-        int start = index * 64;
-        if (digits.length() < start + 64) {
+        // read in place: a Multicall3 answer is decoded word by word, and copying the whole answer (or the word) for each
+        // word made decoding the head's read quadratic in its size
+        int start = prefix(data) + index * 64;
+        if (data.length() < start + 64) {
             throw new IllegalArgumentException("return data has " + count(data) + " words, word " + index + " asked");
         }
-        return new BigInteger(digits.substring(start, start + 64), 16);
+        return new BigInteger(1, HEX.parseHex(data, start, start + 64));
+    }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+    /** Characters before the first digit: 2 for a "0x" prefix. */
+    private static int prefix(String data) {
+        return data.startsWith("0x") || data.startsWith("0X") ? 2 : 0;
     }
 
     public static Address address(String data, int index) {
-        String digits = Hex.strip(data);
-        return Address.of("0x" + digits.substring(index * 64 + 24, index * 64 + 64));
+        int start = prefix(data) + index * 64;
+        return Address.of("0x" + data.substring(start + 24, start + 64));
     }
 
     /** A returned {@code address[]} (the only return value: offset word, length word, items). */

@@ -10,6 +10,7 @@ import dev.margincall.protocol.aavev3.model.AaveV3Book;
 import dev.margincall.protocol.aavev3.model.AccountData;
 import dev.margincall.protocol.aavev3.model.BlockContext;
 import dev.margincall.protocol.aavev3.model.LiquidationMath;
+import dev.margincall.protocol.aavev3.model.Market;
 import dev.margincall.protocol.aavev3.model.Reserve;
 import dev.margincall.protocol.spi.LendingMarket;
 import dev.margincall.protocol.spi.LiquidationEncoder;
@@ -43,6 +44,14 @@ public final class AaveV3Market implements LendingMarket {
     private Valuation valuation;
     private AaveV3Encoder encoder;
     private Map<Address, String> symbols = Map.of();
+    /**
+     * The contexts quoted at since the market state last changed, by timestamp: every candidate of a head is quoted at the
+     * same two times (the next block's, and a landing margin later), and a context accrues every reserve's indexes. The
+     * monitor replaces its market and prices (never edits them), so their identity says whether a context is current.
+     */
+    private final Map<Long, BlockContext> contexts = new java.util.HashMap<>();
+    private Market contextsMarket;
+    private Map<Address, BigInteger> contextsPrices;
 
     public AaveV3Market(MarketId id, AaveV3Monitor monitor, EthRpc rpc) {
         this.id = id;
@@ -121,10 +130,22 @@ public final class AaveV3Market implements LendingMarket {
     @Override
     public Opportunity opportunity(Address account, long nextTimestamp) {
         AaveV3Book book = monitor.book();
-        BlockContext next = new BlockContext(monitor.market(), monitor.prices(), nextTimestamp);
+        BlockContext next = context(nextTimestamp);
         List<Quote> quotes = List.copyOf(LiquidationMath.quotes(next, book.position(account).orElseThrow()));
         boolean liquidatableNow = book.evaluation(account).map(AccountData::liquidatable).orElse(false);
         return new Opportunity(new PositionId(id, account), liquidatableNow || !quotes.isEmpty(), quotes);
+    }
+
+    private BlockContext context(long timestamp) {
+        if (contextsMarket != monitor.market() || contextsPrices != monitor.prices()) {
+            contexts.clear();
+            contextsMarket = monitor.market();
+            contextsPrices = monitor.prices();
+        }
+        if (contexts.size() > 8) {
+            contexts.clear(); // a long-running keeper quotes new times each block: keep only the latest few
+        }
+        return contexts.computeIfAbsent(timestamp, t -> new BlockContext(contextsMarket, contextsPrices, t));
     }
 
     @Override
