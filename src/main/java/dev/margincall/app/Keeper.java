@@ -403,7 +403,7 @@ final class Keeper implements HeadListener {
         with.add(plan);
         List<GasModel.Key> keys = with.stream().map(p -> new GasModel.Key(p.position().protocol(), p.quote().collateralAsset(), p.quote().debtAsset(),
                 p.funding(), with.size())).toList();
-        if (submitter.gasModel().limit(keys) > batching.maxGas()) {
+        if (submitter.expectedGasLimit(keys) > batching.maxGas()) {
             return false;
         }
         Address debt = plan.quote().debtAsset();

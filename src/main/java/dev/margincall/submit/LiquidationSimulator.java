@@ -117,14 +117,22 @@ final class LiquidationSimulator implements AutoCloseable {
 
     /**
      * The bundle simulated on the state of block {@code parent} (the block the plans were made on: our own transactions,
-     * sent already and maybe mined, are in the bundle itself). Throws when the bundle cannot be simulated.
+     * sent already and maybe mined, are in the bundle itself), after {@code ahead}: our transactions of earlier heads not
+     * mined by {@code parent}, in nonce order, which the chain runs first (judged by their own receipts, not here).
+     * Throws when the bundle cannot be simulated.
      */
-    List<Optional<Simulated>> verify(List<Submission> liquidations, long parent, long nextTimestamp, Failures failures) {
-        return liquidations.isEmpty() ? List.of() : bundle(liquidations, BlockTag.number(parent), nextTimestamp, failures);
+    List<Optional<Simulated>> verify(List<Submission> ahead, List<Submission> liquidations, long parent, long nextTimestamp, Failures failures) {
+        return liquidations.isEmpty() ? List.of() : bundle(ahead, liquidations, BlockTag.number(parent), nextTimestamp, failures);
     }
 
     private List<Optional<Simulated>> bundle(List<Submission> liquidations, BlockTag parent, long nextTimestamp, Failures failures) {
+        return bundle(List.of(), liquidations, parent, nextTimestamp, failures);
+    }
+
+    private List<Optional<Simulated>> bundle(List<Submission> ahead, List<Submission> liquidations, BlockTag parent, long nextTimestamp,
+                                             Failures failures) {
         List<CallRequest> bodies = new ArrayList<>(setup);
+        ahead.stream().map(l -> body(l).withGas(simulationGas(l))).forEach(bodies::add);
         liquidations.stream().map(l -> body(l).withGas(simulationGas(l))).forEach(bodies::add);
         // A node that checks timestamps refuses one at or below the latest block's: the caller then falls back
         // to eth_call on the latest state, which is what this asks for anyway.
@@ -136,7 +144,7 @@ final class LiquidationSimulator implements AutoCloseable {
                 return liquidations.stream().map(l -> Optional.<Simulated>empty()).toList();
             }
         }
-        List<SimulatedCall> results = all.subList(setup.size(), all.size());
+        List<SimulatedCall> results = all.subList(setup.size() + ahead.size(), all.size());
         List<Optional<Simulated>> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             SimulatedCall result = results.get(i);

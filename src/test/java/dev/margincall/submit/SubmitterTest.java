@@ -578,8 +578,8 @@ class SubmitterTest {
         return submitter;
     }
 
-    /** 300,000 × 5/4 (refunds) + 25 %: the limit a liquidation goes out with before anything of its kind was simulated. */
-    private static final BigInteger PRIOR_GAS_LIMIT = BigInteger.valueOf(468_750);
+    /** 300,000 × 5/4 (refunds) + 25 %, + 50 % unverified headroom: the limit a liquidation goes out with before anything of its kind was simulated. */
+    private static final BigInteger PRIOR_GAS_LIMIT = BigInteger.valueOf(703_125);
 
     @Test
     void eachTransactionGoesOutWithTheModelsGasAndTheSimulationOfTheHeadStateVerifiesItAndTeachesTheModel() {
@@ -605,7 +605,8 @@ class SubmitterTest {
 
         Liquidation three = liquidation("fast-three");
         submitter.send(List.of(Submission.single(three)), rpc.advanceTo(11), nextTimestamp(rpc.head()));
-        assertThat(lastReceived().gasLimit()).as("the next one goes out with the learned gas").isEqualTo(GAS_LIMIT);
+        assertThat(lastReceived().gasLimit()).as("the next one goes out with the learned gas, and the headroom of an unverified send")
+                .isEqualTo(GAS_LIMIT.multiply(BigInteger.valueOf(3)).divide(BigInteger.TWO));
     }
 
     @Test
@@ -651,6 +652,24 @@ class SubmitterTest {
     }
 
     @Test
+    void sendingFirstARoundIsVerifiedAfterOurTransactionsOfEarlierHeadsThatAreNotMinedYet() {
+        Submitter submitter = sendingFirst();
+        Liquidation earlier = liquidation("sent-on-head-10");
+        Liquidation now = liquidation("sent-on-head-11");
+        BlockHeader ten = rpc.advanceTo(10);
+        submitter.send(List.of(Submission.single(earlier)), ten, nextTimestamp(ten));
+
+        BlockHeader eleven = rpc.advanceTo(11);
+        submitter.onHead(eleven); // not mined: still in flight
+        submitter.send(List.of(Submission.single(now)), eleven, nextTimestamp(eleven));
+
+        assertThat(rpc.simulations()).hasSize(2);
+        assertThat(rpc.simulations().get(1).transactions()).as("the chain runs the pending one first: the round is verified after it")
+                .extracting(c -> c.data()).containsExactly(earlier.data(), now.data());
+        assertThat(events.of("cancelling")).isEmpty();
+    }
+
+    @Test
     void simulatingFirstARoundSendsNothingBeforeItEnds() {
         Submitter submitter = submitter();
         BlockHeader head = rpc.advanceTo(10);
@@ -687,12 +706,12 @@ class SubmitterTest {
     void aGasLimitTheSimulationFindsTooLowIsRaisedByAReplacementAtTheSameNonce() {
         Submitter submitter = sendingFirst();
         Liquidation heavy = liquidation("heavy");
-        rpc.succeeds(heavy.data(), BigInteger.valueOf(400_000)); // needs 400,000 × 5/4 + 25 % = 625,000
+        rpc.succeeds(heavy.data(), BigInteger.valueOf(600_000)); // needs 600,000 × 5/4 + 25 % = 937,500
         BlockHeader head = rpc.advanceTo(10);
 
         submitter.send(List.of(Submission.single(heavy)), head, nextTimestamp(head));
 
-        assertThat(rpc.received()).extracting(Tx::gasLimit).containsExactly(PRIOR_GAS_LIMIT, BigInteger.valueOf(625_000));
+        assertThat(rpc.received()).extracting(Tx::gasLimit).containsExactly(PRIOR_GAS_LIMIT, BigInteger.valueOf(937_500));
         assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE);
         Tx first = rpc.received().get(0);
         assertThat(lastReceived().maxFeePerGas()).as("a replacement's fee bump").isGreaterThan(first.maxFeePerGas());
