@@ -611,11 +611,10 @@ class SubmitterTest {
 
     @Test
     void sendingFirstEachTransactionOfARoundIsOnTheWireWhenItIsOfferedAndTheSimulationFollowsTheLast() {
-        Submitter submitter = sendingFirst();
-        Liquidation first = liquidation("first-made");
-        Liquidation second = liquidation("second-made");
-        BlockHeader head = rpc.advanceTo(10);
-        Submitter.Round round = submitter.round(head, nextTimestamp(head));
+        List<Liquidation> made = List.of(liquidation("first-made"), liquidation("second-made"));
+        Submitter.Round round = sendingFirst().round(rpc.advanceTo(10), nextTimestamp(rpc.head()));
+        Liquidation first = made.get(0);
+        Liquidation second = made.get(1);
 
         round.offer(Submission.single(first));
         assertThat(rpc.received()).as("on the wire while the planner still makes the next").extracting(Tx::nonce).containsExactly(FIRST_NONCE);
@@ -655,12 +654,11 @@ class SubmitterTest {
     void sendingFirstARoundIsVerifiedAfterOurTransactionsOfEarlierHeadsThatAreNotMinedYet() {
         Submitter submitter = sendingFirst();
         Liquidation earlier = liquidation("sent-on-head-10");
-        Liquidation now = liquidation("sent-on-head-11");
-        BlockHeader ten = rpc.advanceTo(10);
-        submitter.send(List.of(Submission.single(earlier)), ten, nextTimestamp(ten));
+        submitter.send(List.of(Submission.single(earlier)), rpc.advanceTo(10), nextTimestamp(rpc.head()));
 
         BlockHeader eleven = rpc.advanceTo(11);
         submitter.onHead(eleven); // not mined: still in flight
+        Liquidation now = liquidation("sent-on-head-11");
         submitter.send(List.of(Submission.single(now)), eleven, nextTimestamp(eleven));
 
         assertThat(rpc.simulations()).hasSize(2);
