@@ -36,6 +36,8 @@ public final class LargestLiquidation {
     private static final double CLOSE_FACTOR_HF = 0.95;
     private static final BigInteger ABOVE_CLOSE_FACTOR = new BigInteger("975000000000000000");
     private static final BigInteger BELOW_CLOSE_FACTOR = new BigInteger("500000000000000000");
+    private static final Divisor PERCENT = Divisor.powerOfTen(4);
+    private static final long HALF_PERCENT = 5_000;
 
     /** The repayment and the bonus, in base currency. */
     public record Figures(BigInteger repaid, BigInteger bonus) {
@@ -58,6 +60,7 @@ public final class LargestLiquidation {
         final double[] collateralUnitsD;
         final double[] debtUnitsD;
         final int[] threshold;
+        final int[] decimals;
         /** Collateral left to the liquidator when the whole balance is taken: balance less the protocol fee (units). */
         final BigInteger[] cappedToLiquidator;
         /** 3.0's close factor of 50 %: percentMul(debt, 5,000). */
@@ -86,6 +89,7 @@ public final class LargestLiquidation {
             collateralUnitsD = new double[n];
             debtUnitsD = new double[n];
             threshold = new int[n];
+            decimals = new int[n];
             cappedToLiquidator = new BigInteger[n];
             halfDebt = new BigInteger[n];
             halfDebtD = new double[n];
@@ -125,6 +129,7 @@ public final class LargestLiquidation {
             Position.Balances balances = position.balances(id);
             p.ids[i] = id;
             p.threshold[i] = config.liquidationThreshold();
+            p.decimals[i] = config.decimals();
             p.collateral[i] = position.isUsingAsCollateral(id);
             // GenericLogic: 3.0 counts a collateral only with a threshold (and so does its liquidation), 3.6 every enabled one
             p.counted[i] = p.collateral[i] && (rules != AaveRules.V3_0 || config.liquidationThreshold() != 0);
@@ -312,7 +317,10 @@ public final class LargestLiquidation {
             if (base < TWO_46) {
                 long floor = exactFloor(base);
                 if (floor < 0) { // on an integer or next to it: divide exactly
-                    floor = block.price[did].multiply(toCover).multiply(collateralUnit).divide(block.price[cid].multiply(debtUnit)).longValueExact();
+                    floor = convert(toCover, block, p, d, c);
+                    if (floor < 0) {
+                        return null;
+                    }
                 }
                 long amount = (floor * bonus + 5_000) / 10_000;                       // percentMul
                 long bonusPart = amount - (amount * 10_000 + bonus / 2) / bonus;       // amount − percentDiv(amount, bonus)
@@ -340,7 +348,7 @@ public final class LargestLiquidation {
                 }
                 double fraction = v.fraction;
                 if (fraction <= epsilon || fraction >= 1 - epsilon) {
-                    received = exactReceived(toCover, block, cid, did, bonus, fee, p.collateralUnits[c]);
+                    received = exactReceived(toCover, block, p, c, d, bonus, fee);
                     if (received < 0) {
                         return null;
                     }
@@ -364,8 +372,10 @@ public final class LargestLiquidation {
         if (debtForAll < TWO_46) {
             long floor = exactFloor(debtForAll);
             if (floor < 0) {
-                floor = block.price[cid].multiply(p.collateralUnits[c]).multiply(debtUnit).divide(block.price[did].multiply(collateralUnit))
-                        .longValueExact();
+                floor = convert(p.collateralUnits[c], block, p, c, d);
+                if (floor < 0) {
+                    return null;
+                }
             }
             long needed = rules == AaveRules.V3_0 ? (floor * 10_000 + bonus / 2) / bonus : (floor * 10_000 + bonus - 1) / bonus;
             repaid = ceilValue(needed, debtPrice, debtUnit);
@@ -409,18 +419,48 @@ public final class LargestLiquidation {
     }
 
     /**
-     * The value received for an uncapped repayment when the screen cannot tell it: the long chain above in BigInteger
-     * (LiquidationLogic._calculateAvailableCollateralToLiquidate: 3.0 and 3.6 compute it alike while uncapped); −1 when capped.
+     * The value received for an uncapped repayment when the screen cannot tell it: the long chain above on 128-bit words
+     * (LiquidationLogic._calculateAvailableCollateralToLiquidate: 3.0 and 3.6 compute it alike while uncapped); −1 when capped
+     * or when a figure outgrows the words (the pair then goes to the exact quote).
      */
-    private static long exactReceived(BigInteger toCover, BlockContext block, int cid, int did, long bonus, long fee, BigInteger balance) {
-        BigInteger bonusBps = BigInteger.valueOf(bonus);
-        BigInteger base = block.price[did].multiply(toCover).multiply(block.unit[cid]).divide(block.price[cid].multiply(block.unit[did]));
-        BigInteger amount = percentMul(base, bonusBps);
-        if (amount.compareTo(balance) > 0) {
+    private static long exactReceived(BigInteger toCover, BlockContext block, Prepared p, int c, int d, long bonus, long fee) {
+        WideMath math = new WideMath();
+        // amount = percentMul(the collateral toCover buys, bonus)
+        if (!convert(math, toCover, block, p, d, c) || !math.mulAddDiv(math.hi, math.lo, 0, bonus, 0, HALF_PERCENT, PERCENT)) {
             return -1;
         }
-        BigInteger toLiquidator = amount.subtract(percentMul(amount.subtract(percentDiv(amount, bonusBps)), BigInteger.valueOf(fee)));
-        return toLiquidator.multiply(block.price[cid]).divide(block.unit[cid]).longValueExact();
+        long amountHi = math.hi;
+        long amountLo = math.lo;
+        BigInteger balance = p.collateralUnits[c];
+        long balanceHi = WideMath.high(balance);
+        if (Long.compareUnsigned(amountHi, balanceHi) > 0 || (amountHi == balanceHi && Long.compareUnsigned(amountLo, WideMath.low(balance)) > 0)) {
+            return -1;
+        }
+        // to the liquidator: amount − percentMul(amount − percentDiv(amount, bonus), fee)
+        Divisor byBonus = new Divisor();
+        byBonus.set(0, bonus);
+        math.mulAddDiv(amountHi, amountLo, 0, WadRayMath.PERCENTAGE_FACTOR.longValue(), 0, bonus / 2, byBonus);
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        math.mulAddDiv(math.hi, math.lo, 0, fee, 0, HALF_PERCENT, PERCENT);
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        boolean fits = math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[c]].longValue(), 0, 0, Divisor.powerOfTen(p.decimals[c]));
+        return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /**
+     * ⌊units × price(from) × unit(to) / (unit(from) × price(to))⌋, the Pool's conversion of an amount of reserve {@code from}
+     * into reserve {@code to}, exactly (on words: the simple account's prices are below 2^53 and its decimals at most 18); −1
+     * when it is 2^63 or more.
+     */
+    private static long convert(BigInteger units, BlockContext block, Prepared p, int from, int to) {
+        WideMath math = new WideMath();
+        return convert(math, units, block, p, from, to) && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /** {@link #convert} into {@code math}'s words: false when the quotient does not fit 128 bits. */
+    private static boolean convert(WideMath math, BigInteger units, BlockContext block, Prepared p, int from, int to) {
+        return WideMath.fits128(units) && math.mulDivDiv(WideMath.high(units), WideMath.low(units), block.price[p.ids[from]].longValue(),
+                block.unit[p.ids[to]].longValue(), Divisor.powerOfTen(p.decimals[from]), block.price[p.ids[to]].longValue());
     }
 
     /** 3.6's MustNotLeaveDust (LiquidationLogic.sol:298-324) for an uncapped amount: true when it bites or is too close to call. */
