@@ -38,6 +38,7 @@ public final class LargestLiquidation {
     private static final BigInteger BELOW_CLOSE_FACTOR = new BigInteger("500000000000000000");
     private static final Divisor PERCENT = Divisor.powerOfTen(4);
     private static final long HALF_PERCENT = 5_000;
+    private static final long PERCENTAGE_FACTOR = 10_000;
 
     /** The repayment and the bonus, in base currency. */
     public record Figures(BigInteger repaid, BigInteger bonus) {
@@ -363,7 +364,9 @@ public final class LargestLiquidation {
                     }
                 }
             }
-            return new Figures(repaid, BigInteger.valueOf(received).subtract(repaid));
+            // received and a repayment below 2^63 subtract as longs (one BigInteger instead of two and a subtraction)
+            return new Figures(repaid, repaid.bitLength() < 63 ? BigInteger.valueOf(received - repaid.longValue())
+                    : BigInteger.valueOf(received).subtract(repaid));
         }
         // capped: all the collateral, for the debt it is worth: percentDiv (3.6 percentDivCeil) of
         // floor(collateralPrice × balance × debtUnit / (debtPrice × collateralUnit))
@@ -404,10 +407,7 @@ public final class LargestLiquidation {
                 debtValue += (long) Math.floor(fraction);
                 fraction -= Math.floor(fraction);
             }
-            if (fraction <= epsilon + 1e-9 || fraction >= 1 - epsilon - 1e-9) {
-                return null;
-            }
-            repaid = debtValue + 1;
+            repaid = fraction <= epsilon + 1e-9 || fraction >= 1 - epsilon - 1e-9 ? exactCappedRepaid(block, p, c, d, bonus) : debtValue + 1;
         }
         long whole = p.cappedWhole[c];
         if (repaid < 0 || whole < 0 || whole > Long.MAX_VALUE / 4 / collateralPrice) {
@@ -437,13 +437,27 @@ public final class LargestLiquidation {
             return -1;
         }
         // to the liquidator: amount − percentMul(amount − percentDiv(amount, bonus), fee)
-        Divisor byBonus = new Divisor();
-        byBonus.set(0, bonus);
-        math.mulAddDiv(amountHi, amountLo, 0, WadRayMath.PERCENTAGE_FACTOR.longValue(), 0, bonus / 2, byBonus);
+        math.mulAddDiv(amountHi, amountLo, 0, PERCENTAGE_FACTOR, 0, bonus / 2, Divisor.of(bonus));
         math.subtract(amountHi, amountLo, math.hi, math.lo);
         math.mulAddDiv(math.hi, math.lo, 0, fee, 0, HALF_PERCENT, PERCENT);
         math.subtract(amountHi, amountLo, math.hi, math.lo);
         boolean fits = math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[c]].longValue(), 0, 0, Divisor.powerOfTen(p.decimals[c]));
+        return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /**
+     * The debt repaid for all of the collateral when the screen cannot tell it: the chain of the long arithmetic above,
+     * ⌈percentDiv(the debt the balance is worth, bonus) × debtPrice / debtUnit⌉ (3.6: percentDivCeil), on 128-bit words; −1
+     * when a figure outgrows them (the pair then goes to the exact quote).
+     */
+    private static long exactCappedRepaid(BlockContext block, Prepared p, int c, int d, long bonus) {
+        WideMath math = new WideMath();
+        long rounding = block.market.rules() == AaveRules.V3_0 ? bonus / 2 : bonus - 1;
+        if (!convert(math, p.collateralUnits[c], block, p, c, d) || !math.mulAddDiv(math.hi, math.lo, 0, PERCENTAGE_FACTOR, 0, rounding, Divisor.of(bonus))) {
+            return -1;
+        }
+        long debtUnit = block.unit[p.ids[d]].longValue();
+        boolean fits = math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[d]].longValue(), 0, debtUnit - 1, Divisor.powerOfTen(p.decimals[d]));
         return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
     }
 
