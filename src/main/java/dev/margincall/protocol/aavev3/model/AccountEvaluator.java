@@ -95,7 +95,8 @@ public final class AccountEvaluator {
             }
             if (lines != null) {
                 lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold,
-                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(), collateralUnits, variableDebt));
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(),
+                        collateralUnits, variableDebt));
             }
         }
         BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
@@ -161,7 +162,8 @@ public final class AccountEvaluator {
             }
             if (lines != null) {
                 lines.add(new AccountBreakdown.Line(id, reserve.asset(), price, lineCollateral, lineDebt, lineThreshold,
-                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(), collateralUnits, variableDebt));
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(),
+                        collateralUnits, variableDebt));
             }
         }
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256

@@ -1,6 +1,5 @@
 package dev.margincall.protocol.aavev3.model;
 
-import static dev.margincall.protocol.aavev3.model.WadRayMath.percentDiv;
 import static dev.margincall.protocol.aavev3.model.WadRayMath.percentMul;
 
 import dev.margincall.core.Rounding;
@@ -62,8 +61,6 @@ public final class LargestLiquidation {
         final double[] debtUnitsD;
         final int[] threshold;
         final int[] decimals;
-        /** Collateral left to the liquidator when the whole balance is taken: balance less the protocol fee (units). */
-        final BigInteger[] cappedToLiquidator;
         /** 3.0's close factor of 50 %: percentMul(debt, 5,000). */
         final BigInteger[] halfDebt;
         final double[] halfDebtD;
@@ -73,7 +70,10 @@ public final class LargestLiquidation {
         final BigInteger[] halfRepaid;
         /** V per (pair, close factor) at the last debt price asked: a fall mostly leaves the debt's price alone. */
         final Received[] received;
-        /** The balance and the capped collateral to the liquidator as whole tokens and remainder (−1 when too large for a long). */
+        /**
+         * The balance, and the collateral left to the liquidator when the whole balance is taken (the balance less the protocol
+         * fee), as whole tokens and remainder (whole −1 when too large for the long arithmetic).
+         */
         final long[] collateralWhole;
         final long[] collateralRemainder;
         final long[] cappedWhole;
@@ -91,7 +91,6 @@ public final class LargestLiquidation {
             debtUnitsD = new double[n];
             threshold = new int[n];
             decimals = new int[n];
-            cappedToLiquidator = new BigInteger[n];
             halfDebt = new BigInteger[n];
             halfDebtD = new double[n];
             preparedPrice = new long[n];
@@ -120,6 +119,7 @@ public final class LargestLiquidation {
         }
         boolean simple = position.eModeCategory() == 0 && !market.sentinelBlocksLiquidations();
         Prepared p = new Prepared(simple, n);
+        WideMath math = new WideMath();
         int i = 0;
         for (int id = 0; id < market.reservesCount(); id++) {
             Reserve reserve = market.reservesById().get(id);
@@ -139,20 +139,12 @@ public final class LargestLiquidation {
             p.debtUnits[i] = p.borrowing[i] ? rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]) : BigInteger.ZERO;
             p.collateralUnitsD[i] = p.collateralUnits[i].doubleValue();
             p.debtUnitsD[i] = p.debtUnits[i].doubleValue();
-            BigInteger bonus = BigInteger.valueOf(config.liquidationBonus());
-            BigInteger all = p.collateralUnits[i];
-            p.cappedToLiquidator[i] = all.subtract(percentMul(all.subtract(percentDiv(all, bonus)), BigInteger.valueOf(config.liquidationProtocolFee())));
             p.halfDebt[i] = percentMul(p.debtUnits[i], LiquidationMath.DEFAULT_CLOSE_FACTOR);
             p.halfDebtD[i] = p.halfDebt[i].doubleValue();
             p.preparedPrice[i] = block.price[id].bitLength() < 63 ? block.price[id].longValue() : -1;
             p.fullRepaid[i] = Rounding.mulDivUp(p.debtUnits[i], block.price[id], block.unit[id]);
             p.halfRepaid[i] = Rounding.mulDivUp(p.halfDebt[i], block.price[id], block.unit[id]);
-            BigInteger[] split = p.collateralUnits[i].divideAndRemainder(block.unit[id]);
-            p.collateralWhole[i] = split[0].bitLength() < 62 ? split[0].longValue() : -1;
-            p.collateralRemainder[i] = split[1].longValue();
-            split = p.cappedToLiquidator[i].divideAndRemainder(block.unit[id]);
-            p.cappedWhole[i] = split[0].bitLength() < 62 ? split[0].longValue() : -1;
-            p.cappedRemainder[i] = split[1].longValue();
+            splitBalance(math, block, p, i, config);
             boolean usable = config.active() && !config.paused();
             simple &= usable && balances.stablePrincipal().signum() == 0 && !reserve.inLiquidationGracePeriod(block.timestamp)
                     && config.decimals() <= 18 && block.price[id].bitLength() < 53 && p.collateralUnits[i].bitLength() < 120
@@ -436,13 +428,54 @@ public final class LargestLiquidation {
         if (Long.compareUnsigned(amountHi, balanceHi) > 0 || (amountHi == balanceHi && Long.compareUnsigned(amountLo, WideMath.low(balance)) > 0)) {
             return -1;
         }
-        // to the liquidator: amount − percentMul(amount − percentDiv(amount, bonus), fee)
-        math.mulAddDiv(amountHi, amountLo, 0, PERCENTAGE_FACTOR, 0, bonus / 2, Divisor.of(bonus));
-        math.subtract(amountHi, amountLo, math.hi, math.lo);
-        math.mulAddDiv(math.hi, math.lo, 0, fee, 0, HALF_PERCENT, PERCENT);
-        math.subtract(amountHi, amountLo, math.hi, math.lo);
-        boolean fits = math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[c]].longValue(), 0, 0, Divisor.powerOfTen(p.decimals[c]));
+        boolean fits = toLiquidator(math, amountHi, amountLo, bonus, fee)
+                && math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[c]].longValue(), 0, 0, Divisor.powerOfTen(p.decimals[c]));
         return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /**
+     * The collateral left to the liquidator of a seized amount, into {@code math}: amount − percentMul(amount −
+     * percentDiv(amount, bonus), fee), the protocol's share of the bonus taken; false when a quotient outgrows the words or
+     * there is no bonus to divide by.
+     */
+    private static boolean toLiquidator(WideMath math, long amountHi, long amountLo, long bonus, long fee) {
+        if (bonus <= 0 || !math.mulAddDiv(amountHi, amountLo, 0, PERCENTAGE_FACTOR, 0, bonus / 2, Divisor.of(bonus))) {
+            return false;
+        }
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        math.mulAddDiv(math.hi, math.lo, 0, fee, 0, HALF_PERCENT, PERCENT); // at most the amount: it fits
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        return true;
+    }
+
+    /**
+     * Line i's balance, and what is left to the liquidator when all of it is taken, as whole tokens and remainder, on words
+     * (whole −1 where the account cannot be simple: over 18 decimals or 2^120 units, which the pair's long arithmetic never reads).
+     */
+    private static void splitBalance(WideMath math, BlockContext block, Prepared p, int i, ReserveConfiguration config) {
+        BigInteger all = p.collateralUnits[i];
+        if (config.decimals() > 18 || all.bitLength() >= 120) {
+            p.collateralWhole[i] = -1;
+            p.cappedWhole[i] = -1;
+            return;
+        }
+        long unit = block.unit[p.ids[i]].longValue();
+        split(math, WideMath.high(all), WideMath.low(all), config.decimals(), unit, p.collateralWhole, p.collateralRemainder, i);
+        if (all.signum() == 0) { // a line that is not collateral leaves 0 (its reserve may have no bonus to divide by)
+            return;
+        }
+        if (toLiquidator(math, WideMath.high(all), WideMath.low(all), config.liquidationBonus(), config.liquidationProtocolFee())) {
+            split(math, math.hi, math.lo, config.decimals(), unit, p.cappedWhole, p.cappedRemainder, i);
+        } else {
+            p.cappedWhole[i] = -1;
+        }
+    }
+
+    /** x = hi:lo ÷ 10^decimals into whole[i] (−1 from 2^61 on) and remainder[i]. */
+    private static void split(WideMath math, long hi, long lo, int decimals, long unit, long[] whole, long[] remainder, int i) {
+        math.mulAddDiv(hi, lo, 0, 1, 0, 0, Divisor.powerOfTen(decimals));
+        remainder[i] = lo - math.lo * unit; // below the unit: exact in wrapping arithmetic
+        whole[i] = math.hi == 0 && math.lo >= 0 && math.lo < 1L << 61 ? math.lo : -1;
     }
 
     /**
@@ -453,7 +486,8 @@ public final class LargestLiquidation {
     private static long exactCappedRepaid(BlockContext block, Prepared p, int c, int d, long bonus) {
         WideMath math = new WideMath();
         long rounding = block.market.rules() == AaveRules.V3_0 ? bonus / 2 : bonus - 1;
-        if (!convert(math, p.collateralUnits[c], block, p, c, d) || !math.mulAddDiv(math.hi, math.lo, 0, PERCENTAGE_FACTOR, 0, rounding, Divisor.of(bonus))) {
+        if (!convert(math, p.collateralUnits[c], block, p, c, d)
+                || !math.mulAddDiv(math.hi, math.lo, 0, PERCENTAGE_FACTOR, 0, rounding, Divisor.of(bonus))) {
             return -1;
         }
         long debtUnit = block.unit[p.ids[d]].longValue();
