@@ -20,8 +20,10 @@ final class LiquidationPriceHistogram {
         RiskAsset info = table.snapshot.assets().get(asset);
         int bins = (10_000 + binBps - 1) / binBps;
         int[] accounts = new int[bins];
-        BigInteger[] collateral = new BigInteger[bins];
-        java.util.Arrays.fill(collateral, BigInteger.ZERO);
+        ExactSum[] collateral = new ExactSum[bins]; // summed in longs: the binned accounts are most of the book
+        for (int b = 0; b < bins; b++) {
+            collateral[b] = new ExactSum();
+        }
         for (int j = 0; j < table.size(); j++) {
             if (table.liquidatableNow[j]) {
                 continue;
@@ -46,22 +48,22 @@ final class LiquidationPriceHistogram {
                 continue;
             }
             int bin = Math.min(bins - 1, (int) ((1 - drop) * 10_000 / binBps));
-            BigInteger held = BigInteger.ZERO;
-            for (AccountExposure.Line line : table.exposure[j].lines()) {
-                if (line.asset() == asset) {
-                    held = held.add(line.collateralValue());
+            List<AccountExposure.Line> lines = table.exposure[j].lines();
+            for (int l = table.lineStart[j]; l < table.lineStart[j + 1]; l++) {
+                if (table.lineAsset[l] == asset) {
+                    collateral[bin].add(lines.get(l - table.lineStart[j]).collateralValue());
                 }
             }
             accounts[bin]++;
-            collateral[bin] = collateral[bin].add(held);
         }
         Valuation valuation = table.snapshot.valuation();
         List<PriceHistogram.Bin> out = new ArrayList<>();
         for (int b = bins - 1; b >= 0; b--) {
             BigInteger from = info.price().multiply(BigInteger.valueOf((long) b * binBps)).divide(BigInteger.valueOf(10_000));
             BigInteger to = info.price().multiply(BigInteger.valueOf(Math.min(10_000L, (long) (b + 1) * binBps))).divide(BigInteger.valueOf(10_000));
-            out.add(new PriceHistogram.Bin(from, to, TotalsBuilder.usd(valuation, from), TotalsBuilder.usd(valuation, to), accounts[b], collateral[b],
-                    TotalsBuilder.usd(valuation, collateral[b])));
+            BigInteger held = collateral[b].value();
+            out.add(new PriceHistogram.Bin(from, to, TotalsBuilder.usd(valuation, from), TotalsBuilder.usd(valuation, to), accounts[b], held,
+                    TotalsBuilder.usd(valuation, held)));
         }
         return new PriceHistogram(info.symbol(), info.price(), TotalsBuilder.usd(valuation, info.price()), binBps, out);
     }

@@ -46,8 +46,6 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
     private final Position[] positions;
     private final Map<Address, Integer> assetIndex = new HashMap<>();
     private final BlockContext context;
-    private final BigInteger[] income;
-    private final BigInteger[] debtIndex;
     /** Each account's units for {@link LargestLiquidation}, made on first use (immutable: a race only makes one twice). */
     private final LargestLiquidation.Prepared[] prepared;
 
@@ -63,8 +61,6 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
         this.positions = held.toArray(Position[]::new);
         this.prepared = new LargestLiquidation.Prepared[this.positions.length];
         List<RiskAsset> listed = new ArrayList<>();
-        income = new BigInteger[market.reservesCount()];
-        debtIndex = new BigInteger[market.reservesCount()];
         for (Reserve reserve : market.reservesById()) {
             if (reserve == null) {
                 continue;
@@ -72,8 +68,6 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
             assetIndex.put(reserve.asset(), listed.size());
             listed.add(new RiskAsset(reserve.asset(), symbols.getOrDefault(reserve.asset(), reserve.asset().toString()),
                     reserve.configuration().decimals(), this.prices.get(reserve.asset())));
-            income[reserve.id()] = reserve.normalizedIncome(timestamp);
-            debtIndex[reserve.id()] = reserve.normalizedDebt(timestamp, market.rules());
         }
         this.header = new SnapshotHeader(id, valuation, block, timestamp, listed);
         this.context = new BlockContext(market, this.prices, timestamp);
@@ -118,12 +112,11 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
         for (AccountBreakdown.Line line : breakdown.lines()) {
             int reserve = line.reserveId();
             Position.Balances balances = position.balances(reserve);
-            // a line counts as collateral only when the pool counts it; balances round as the market's version does
-            BigInteger collateralUnits = line.collateralBase().signum() == 0 ? BigInteger.ZERO
-                    : market.rules().aTokenBalance(balances.scaledCollateral(), income[reserve]);
+            // a line counts as collateral only when the pool counts it; balances as the evaluation rounded them (the version's way)
+            BigInteger collateralUnits = line.collateralBase().signum() == 0 ? BigInteger.ZERO : line.collateralUnits();
             BigInteger debtUnits = BigInteger.ZERO;
             if (position.isBorrowing(reserve)) {
-                debtUnits = market.rules().vTokenBalance(balances.scaledVariableDebt(), debtIndex[reserve]);
+                debtUnits = line.variableDebtUnits();
                 if (balances.stablePrincipal().signum() > 0) {
                     debtUnits = debtUnits.add(WadRayMath.rayMul(balances.stablePrincipal(),
                             InterestMath.compounded(balances.stableRate(), balances.stableLastUpdate(), header.timestamp())));

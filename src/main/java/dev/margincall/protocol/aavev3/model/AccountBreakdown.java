@@ -10,9 +10,14 @@ import java.util.List;
  */
 public record AccountBreakdown(AccountData totals, List<Line> lines) {
 
-    /** {@code liquidationBonus} (10500 = 5 %) and the protocol's share of it are those a liquidation of this collateral would use. */
+    /**
+     * {@code liquidationBonus} (10500 = 5 %) and the protocol's share of it are those a liquidation of this collateral would use.
+     * {@code collateralUnits} and {@code variableDebtUnits}: the aToken and variable debt balances the values were computed from
+     * (token units, rounded as the version rounds them; zero where GenericLogic counts no collateral or debt), so that a
+     * reader who needs the balances too does not compute them again.
+     */
     public record Line(int reserveId, Address asset, BigInteger price, BigInteger collateralBase, BigInteger debtBase, int liquidationThreshold,
-                       int liquidationBonus, int liquidationProtocolFee) {
+                       int liquidationBonus, int liquidationProtocolFee, BigInteger collateralUnits, BigInteger variableDebtUnits) {
     }
 
     public AccountBreakdown {

@@ -74,9 +74,12 @@ public final class AccountEvaluator {
 
             BigInteger lineCollateral = BigInteger.ZERO;
             BigInteger lineDebt = BigInteger.ZERO;
+            BigInteger collateralUnits = BigInteger.ZERO;
+            BigInteger variableDebt = BigInteger.ZERO;
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (config.liquidationThreshold() != 0 && collateral) {
-                lineCollateral = WadRayMath.rayMul(balances.scaledCollateral(), block.income[id]).multiply(assetPrice).divide(unit);
+                collateralUnits = WadRayMath.rayMul(balances.scaledCollateral(), block.income[id]);
+                lineCollateral = collateralUnits.multiply(assetPrice).divide(unit);
                 totalCollateral = totalCollateral.add(lineCollateral);
                 if (config.ltv() != 0) {
                     weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
@@ -84,15 +87,16 @@ public final class AccountEvaluator {
                 weightedThreshold = weightedThreshold.add(lineCollateral.multiply(BigInteger.valueOf(lineThreshold)));
             }
             if (borrowing) {
-                BigInteger debt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
+                variableDebt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
                         : WadRayMath.rayMul(balances.scaledVariableDebt(), block.debt[id]);
-                debt = debt.add(stableDebt(balances, block.timestamp));
+                BigInteger debt = variableDebt.add(stableDebt(balances, block.timestamp));
                 lineDebt = assetPrice.multiply(debt).divide(unit);
                 totalDebt = totalDebt.add(lineDebt);
             }
             if (lines != null) {
                 lines.add(new AccountBreakdown.Line(id, reserve.asset(), assetPrice, lineCollateral, lineDebt, lineThreshold,
-                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(),
+                        collateralUnits, variableDebt));
             }
         }
         BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
@@ -140,21 +144,26 @@ public final class AccountEvaluator {
 
             BigInteger lineCollateral = BigInteger.ZERO;
             BigInteger lineDebt = BigInteger.ZERO;
+            BigInteger collateralUnits = BigInteger.ZERO;
+            BigInteger variableDebt = BigInteger.ZERO;
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (collateral) {
-                lineCollateral = rules.aTokenBalance(balances.scaledCollateral(), block.income[id]).multiply(price).divide(unit);
+                collateralUnits = rules.aTokenBalance(balances.scaledCollateral(), block.income[id]);
+                lineCollateral = collateralUnits.multiply(price).divide(unit);
                 totalCollateral = totalCollateral.add(lineCollateral);
                 int ltv = eMode == null ? config.ltv() : eMode.ltvOf(reserve);
                 weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(ltv)));
                 weightedThreshold = weightedThreshold.add(lineCollateral.multiply(BigInteger.valueOf(lineThreshold)));
             }
             if (borrowing) {
-                lineDebt = rules.debtValue(rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]), price, unit);
+                variableDebt = rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]);
+                lineDebt = rules.debtValue(variableDebt, price, unit);
                 totalDebt = totalDebt.add(lineDebt);
             }
             if (lines != null) {
                 lines.add(new AccountBreakdown.Line(id, reserve.asset(), price, lineCollateral, lineDebt, lineThreshold,
-                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee()));
+                        inEMode ? eMode.liquidationBonus() : config.liquidationBonus(), config.liquidationProtocolFee(),
+                        collateralUnits, variableDebt));
             }
         }
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256

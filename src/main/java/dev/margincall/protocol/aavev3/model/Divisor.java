@@ -38,6 +38,11 @@ final class Divisor {
         set(shift, m);
     }
 
+    /** A new divisor m (m &gt; 0, read unsigned), for a divisor used a few times. */
+    static Divisor of(long m) {
+        return new Divisor(0, m);
+    }
+
     /** 10^k; k in 0..{@link #MAX_POWER_OF_TEN}. */
     static Divisor powerOfTen(int k) {
         return POWERS_OF_TEN[k];

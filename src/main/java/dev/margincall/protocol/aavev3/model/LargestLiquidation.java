@@ -1,6 +1,5 @@
 package dev.margincall.protocol.aavev3.model;
 
-import static dev.margincall.protocol.aavev3.model.WadRayMath.percentDiv;
 import static dev.margincall.protocol.aavev3.model.WadRayMath.percentMul;
 
 import dev.margincall.core.Rounding;
@@ -36,6 +35,9 @@ public final class LargestLiquidation {
     private static final double CLOSE_FACTOR_HF = 0.95;
     private static final BigInteger ABOVE_CLOSE_FACTOR = new BigInteger("975000000000000000");
     private static final BigInteger BELOW_CLOSE_FACTOR = new BigInteger("500000000000000000");
+    private static final Divisor PERCENT = Divisor.powerOfTen(4);
+    private static final long HALF_PERCENT = 5_000;
+    private static final long PERCENTAGE_FACTOR = 10_000;
 
     /** The repayment and the bonus, in base currency. */
     public record Figures(BigInteger repaid, BigInteger bonus) {
@@ -58,8 +60,7 @@ public final class LargestLiquidation {
         final double[] collateralUnitsD;
         final double[] debtUnitsD;
         final int[] threshold;
-        /** Collateral left to the liquidator when the whole balance is taken: balance less the protocol fee (units). */
-        final BigInteger[] cappedToLiquidator;
+        final int[] decimals;
         /** 3.0's close factor of 50 %: percentMul(debt, 5,000). */
         final BigInteger[] halfDebt;
         final double[] halfDebtD;
@@ -69,7 +70,10 @@ public final class LargestLiquidation {
         final BigInteger[] halfRepaid;
         /** V per (pair, close factor) at the last debt price asked: a fall mostly leaves the debt's price alone. */
         final Received[] received;
-        /** The balance and the capped collateral to the liquidator as whole tokens and remainder (−1 when too large for a long). */
+        /**
+         * The balance, and the collateral left to the liquidator when the whole balance is taken (the balance less the protocol
+         * fee), as whole tokens and remainder (whole −1 when too large for the long arithmetic).
+         */
         final long[] collateralWhole;
         final long[] collateralRemainder;
         final long[] cappedWhole;
@@ -86,7 +90,7 @@ public final class LargestLiquidation {
             collateralUnitsD = new double[n];
             debtUnitsD = new double[n];
             threshold = new int[n];
-            cappedToLiquidator = new BigInteger[n];
+            decimals = new int[n];
             halfDebt = new BigInteger[n];
             halfDebtD = new double[n];
             preparedPrice = new long[n];
@@ -115,6 +119,7 @@ public final class LargestLiquidation {
         }
         boolean simple = position.eModeCategory() == 0 && !market.sentinelBlocksLiquidations();
         Prepared p = new Prepared(simple, n);
+        WideMath math = new WideMath();
         int i = 0;
         for (int id = 0; id < market.reservesCount(); id++) {
             Reserve reserve = market.reservesById().get(id);
@@ -125,6 +130,7 @@ public final class LargestLiquidation {
             Position.Balances balances = position.balances(id);
             p.ids[i] = id;
             p.threshold[i] = config.liquidationThreshold();
+            p.decimals[i] = config.decimals();
             p.collateral[i] = position.isUsingAsCollateral(id);
             // GenericLogic: 3.0 counts a collateral only with a threshold (and so does its liquidation), 3.6 every enabled one
             p.counted[i] = p.collateral[i] && (rules != AaveRules.V3_0 || config.liquidationThreshold() != 0);
@@ -133,20 +139,12 @@ public final class LargestLiquidation {
             p.debtUnits[i] = p.borrowing[i] ? rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]) : BigInteger.ZERO;
             p.collateralUnitsD[i] = p.collateralUnits[i].doubleValue();
             p.debtUnitsD[i] = p.debtUnits[i].doubleValue();
-            BigInteger bonus = BigInteger.valueOf(config.liquidationBonus());
-            BigInteger all = p.collateralUnits[i];
-            p.cappedToLiquidator[i] = all.subtract(percentMul(all.subtract(percentDiv(all, bonus)), BigInteger.valueOf(config.liquidationProtocolFee())));
             p.halfDebt[i] = percentMul(p.debtUnits[i], LiquidationMath.DEFAULT_CLOSE_FACTOR);
             p.halfDebtD[i] = p.halfDebt[i].doubleValue();
             p.preparedPrice[i] = block.price[id].bitLength() < 63 ? block.price[id].longValue() : -1;
             p.fullRepaid[i] = Rounding.mulDivUp(p.debtUnits[i], block.price[id], block.unit[id]);
             p.halfRepaid[i] = Rounding.mulDivUp(p.halfDebt[i], block.price[id], block.unit[id]);
-            BigInteger[] split = p.collateralUnits[i].divideAndRemainder(block.unit[id]);
-            p.collateralWhole[i] = split[0].bitLength() < 62 ? split[0].longValue() : -1;
-            p.collateralRemainder[i] = split[1].longValue();
-            split = p.cappedToLiquidator[i].divideAndRemainder(block.unit[id]);
-            p.cappedWhole[i] = split[0].bitLength() < 62 ? split[0].longValue() : -1;
-            p.cappedRemainder[i] = split[1].longValue();
+            splitBalance(math, block, p, i, config);
             boolean usable = config.active() && !config.paused();
             simple &= usable && balances.stablePrincipal().signum() == 0 && !reserve.inLiquidationGracePeriod(block.timestamp)
                     && config.decimals() <= 18 && block.price[id].bitLength() < 53 && p.collateralUnits[i].bitLength() < 120
@@ -312,7 +310,10 @@ public final class LargestLiquidation {
             if (base < TWO_46) {
                 long floor = exactFloor(base);
                 if (floor < 0) { // on an integer or next to it: divide exactly
-                    floor = block.price[did].multiply(toCover).multiply(collateralUnit).divide(block.price[cid].multiply(debtUnit)).longValueExact();
+                    floor = convert(toCover, block, p, d, c);
+                    if (floor < 0) {
+                        return null;
+                    }
                 }
                 long amount = (floor * bonus + 5_000) / 10_000;                       // percentMul
                 long bonusPart = amount - (amount * 10_000 + bonus / 2) / bonus;       // amount − percentDiv(amount, bonus)
@@ -340,7 +341,7 @@ public final class LargestLiquidation {
                 }
                 double fraction = v.fraction;
                 if (fraction <= epsilon || fraction >= 1 - epsilon) {
-                    received = exactReceived(toCover, block, cid, did, bonus, fee, p.collateralUnits[c]);
+                    received = exactReceived(toCover, block, p, c, d, bonus, fee);
                     if (received < 0) {
                         return null;
                     }
@@ -355,7 +356,9 @@ public final class LargestLiquidation {
                     }
                 }
             }
-            return new Figures(repaid, BigInteger.valueOf(received).subtract(repaid));
+            // received and a repayment below 2^63 subtract as longs (one BigInteger instead of two and a subtraction)
+            return new Figures(repaid, repaid.bitLength() < 63 ? BigInteger.valueOf(received - repaid.longValue())
+                    : BigInteger.valueOf(received).subtract(repaid));
         }
         // capped: all the collateral, for the debt it is worth: percentDiv (3.6 percentDivCeil) of
         // floor(collateralPrice × balance × debtUnit / (debtPrice × collateralUnit))
@@ -364,8 +367,10 @@ public final class LargestLiquidation {
         if (debtForAll < TWO_46) {
             long floor = exactFloor(debtForAll);
             if (floor < 0) {
-                floor = block.price[cid].multiply(p.collateralUnits[c]).multiply(debtUnit).divide(block.price[did].multiply(collateralUnit))
-                        .longValueExact();
+                floor = convert(p.collateralUnits[c], block, p, c, d);
+                if (floor < 0) {
+                    return null;
+                }
             }
             long needed = rules == AaveRules.V3_0 ? (floor * 10_000 + bonus / 2) / bonus : (floor * 10_000 + bonus - 1) / bonus;
             repaid = ceilValue(needed, debtPrice, debtUnit);
@@ -394,10 +399,7 @@ public final class LargestLiquidation {
                 debtValue += (long) Math.floor(fraction);
                 fraction -= Math.floor(fraction);
             }
-            if (fraction <= epsilon + 1e-9 || fraction >= 1 - epsilon - 1e-9) {
-                return null;
-            }
-            repaid = debtValue + 1;
+            repaid = fraction <= epsilon + 1e-9 || fraction >= 1 - epsilon - 1e-9 ? exactCappedRepaid(block, p, c, d, bonus) : debtValue + 1;
         }
         long whole = p.cappedWhole[c];
         if (repaid < 0 || whole < 0 || whole > Long.MAX_VALUE / 4 / collateralPrice) {
@@ -409,18 +411,104 @@ public final class LargestLiquidation {
     }
 
     /**
-     * The value received for an uncapped repayment when the screen cannot tell it: the long chain above in BigInteger
-     * (LiquidationLogic._calculateAvailableCollateralToLiquidate: 3.0 and 3.6 compute it alike while uncapped); −1 when capped.
+     * The value received for an uncapped repayment when the screen cannot tell it: the long chain above on 128-bit words
+     * (LiquidationLogic._calculateAvailableCollateralToLiquidate: 3.0 and 3.6 compute it alike while uncapped); −1 when capped
+     * or when a figure outgrows the words (the pair then goes to the exact quote).
      */
-    private static long exactReceived(BigInteger toCover, BlockContext block, int cid, int did, long bonus, long fee, BigInteger balance) {
-        BigInteger bonusBps = BigInteger.valueOf(bonus);
-        BigInteger base = block.price[did].multiply(toCover).multiply(block.unit[cid]).divide(block.price[cid].multiply(block.unit[did]));
-        BigInteger amount = percentMul(base, bonusBps);
-        if (amount.compareTo(balance) > 0) {
+    private static long exactReceived(BigInteger toCover, BlockContext block, Prepared p, int c, int d, long bonus, long fee) {
+        WideMath math = new WideMath();
+        // amount = percentMul(the collateral toCover buys, bonus)
+        if (!convert(math, toCover, block, p, d, c) || !math.mulAddDiv(math.hi, math.lo, 0, bonus, 0, HALF_PERCENT, PERCENT)) {
             return -1;
         }
-        BigInteger toLiquidator = amount.subtract(percentMul(amount.subtract(percentDiv(amount, bonusBps)), BigInteger.valueOf(fee)));
-        return toLiquidator.multiply(block.price[cid]).divide(block.unit[cid]).longValueExact();
+        long amountHi = math.hi;
+        long amountLo = math.lo;
+        BigInteger balance = p.collateralUnits[c];
+        long balanceHi = WideMath.high(balance);
+        if (Long.compareUnsigned(amountHi, balanceHi) > 0 || (amountHi == balanceHi && Long.compareUnsigned(amountLo, WideMath.low(balance)) > 0)) {
+            return -1;
+        }
+        boolean fits = toLiquidator(math, amountHi, amountLo, bonus, fee)
+                && math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[c]].longValue(), 0, 0, Divisor.powerOfTen(p.decimals[c]));
+        return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /**
+     * The collateral left to the liquidator of a seized amount, into {@code math}: amount − percentMul(amount −
+     * percentDiv(amount, bonus), fee), the protocol's share of the bonus taken; false when a quotient outgrows the words or
+     * there is no bonus to divide by.
+     */
+    private static boolean toLiquidator(WideMath math, long amountHi, long amountLo, long bonus, long fee) {
+        if (bonus <= 0 || !math.mulAddDiv(amountHi, amountLo, 0, PERCENTAGE_FACTOR, 0, bonus / 2, Divisor.of(bonus))) {
+            return false;
+        }
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        math.mulAddDiv(math.hi, math.lo, 0, fee, 0, HALF_PERCENT, PERCENT); // at most the amount: it fits
+        math.subtract(amountHi, amountLo, math.hi, math.lo);
+        return true;
+    }
+
+    /**
+     * Line i's balance, and what is left to the liquidator when all of it is taken, as whole tokens and remainder, on words
+     * (whole −1 where the account cannot be simple: over 18 decimals or 2^120 units, which the pair's long arithmetic never reads).
+     */
+    private static void splitBalance(WideMath math, BlockContext block, Prepared p, int i, ReserveConfiguration config) {
+        BigInteger all = p.collateralUnits[i];
+        if (config.decimals() > 18 || all.bitLength() >= 120) {
+            p.collateralWhole[i] = -1;
+            p.cappedWhole[i] = -1;
+            return;
+        }
+        long unit = block.unit[p.ids[i]].longValue();
+        split(math, WideMath.high(all), WideMath.low(all), config.decimals(), unit, p.collateralWhole, p.collateralRemainder, i);
+        if (all.signum() == 0) { // a line that is not collateral leaves 0 (its reserve may have no bonus to divide by)
+            return;
+        }
+        if (toLiquidator(math, WideMath.high(all), WideMath.low(all), config.liquidationBonus(), config.liquidationProtocolFee())) {
+            split(math, math.hi, math.lo, config.decimals(), unit, p.cappedWhole, p.cappedRemainder, i);
+        } else {
+            p.cappedWhole[i] = -1;
+        }
+    }
+
+    /** x = hi:lo ÷ 10^decimals into whole[i] (−1 from 2^61 on) and remainder[i]. */
+    private static void split(WideMath math, long hi, long lo, int decimals, long unit, long[] whole, long[] remainder, int i) {
+        math.mulAddDiv(hi, lo, 0, 1, 0, 0, Divisor.powerOfTen(decimals));
+        remainder[i] = lo - math.lo * unit; // below the unit: exact in wrapping arithmetic
+        whole[i] = math.hi == 0 && math.lo >= 0 && math.lo < 1L << 61 ? math.lo : -1;
+    }
+
+    /**
+     * The debt repaid for all of the collateral when the screen cannot tell it: the chain of the long arithmetic above,
+     * ⌈percentDiv(the debt the balance is worth, bonus) × debtPrice / debtUnit⌉ (3.6: percentDivCeil), on 128-bit words; −1
+     * when a figure outgrows them (the pair then goes to the exact quote).
+     */
+    private static long exactCappedRepaid(BlockContext block, Prepared p, int c, int d, long bonus) {
+        WideMath math = new WideMath();
+        long rounding = block.market.rules() == AaveRules.V3_0 ? bonus / 2 : bonus - 1;
+        if (!convert(math, p.collateralUnits[c], block, p, c, d)
+                || !math.mulAddDiv(math.hi, math.lo, 0, PERCENTAGE_FACTOR, 0, rounding, Divisor.of(bonus))) {
+            return -1;
+        }
+        long debtUnit = block.unit[p.ids[d]].longValue();
+        boolean fits = math.mulAddDiv(math.hi, math.lo, 0, block.price[p.ids[d]].longValue(), 0, debtUnit - 1, Divisor.powerOfTen(p.decimals[d]));
+        return fits && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /**
+     * ⌊units × price(from) × unit(to) / (unit(from) × price(to))⌋, the Pool's conversion of an amount of reserve {@code from}
+     * into reserve {@code to}, exactly (on words: the simple account's prices are below 2^53 and its decimals at most 18); −1
+     * when it is 2^63 or more.
+     */
+    private static long convert(BigInteger units, BlockContext block, Prepared p, int from, int to) {
+        WideMath math = new WideMath();
+        return convert(math, units, block, p, from, to) && math.hi == 0 && math.lo >= 0 ? math.lo : -1;
+    }
+
+    /** {@link #convert} into {@code math}'s words: false when the quotient does not fit 128 bits. */
+    private static boolean convert(WideMath math, BigInteger units, BlockContext block, Prepared p, int from, int to) {
+        return WideMath.fits128(units) && math.mulDivDiv(WideMath.high(units), WideMath.low(units), block.price[p.ids[from]].longValue(),
+                block.unit[p.ids[to]].longValue(), Divisor.powerOfTen(p.decimals[from]), block.price[p.ids[to]].longValue());
     }
 
     /** 3.6's MustNotLeaveDust (LiquidationLogic.sol:298-324) for an uncapped amount: true when it bites or is too close to call. */

@@ -124,6 +124,29 @@ final class WideMath {
         return true;
     }
 
+    /**
+     * ⌊a × p × s / (t × q)⌋ into {@link #hi}/{@link #lo}, with a = aHi:aLo unsigned, p, s and q positive longs: an amount of one
+     * token valued in another at two prices, ⌊amount × price × 10^decimals / (10^decimals × price)⌋, as one quotient
+     * (⌊⌊x / t⌋ / q⌋ = ⌊x / (t·q)⌋, so dividing by t, then q, is exact).
+     *
+     * @return false when ⌊a × p × s / t⌋ is 2^128 or more, or q is 0 (hi and lo are then meaningless)
+     */
+    boolean mulDivDiv(long aHi, long aLo, long p, long s, Divisor t, long q) {
+        if (q == 0 || !mulAddDiv(aHi, aLo, Math.unsignedMultiplyHigh(p, s), p * s, 0, 0, t)) {
+            return false;
+        }
+        long quotientHi = Long.divideUnsigned(hi, q);
+        divide(Long.remainderUnsigned(hi, q), lo, q); // the high word's remainder is below q: one word of quotient
+        hi = quotientHi;
+        return true;
+    }
+
+    /** (aHi:aLo) − (bHi:bLo) into {@link #hi}/{@link #lo}, modulo 2^128 (the caller knows a ≥ b). */
+    void subtract(long aHi, long aLo, long bHi, long bLo) {
+        lo = aLo - bLo;
+        hi = aHi - bHi - (Long.compareUnsigned(aLo, bLo) < 0 ? 1 : 0);
+    }
+
     /** One word of long division: (remainder:u0) / d, remainder &lt; d; skips the arithmetic when the quotient word is 0. */
     private long step(long u0, long d, long v) {
         long u1 = remainder;

@@ -78,6 +78,44 @@ class WideMathTest {
     }
 
     @Test
+    void mulDivDivIsExactAndDeclinesAQuotientOver128Bits() {
+        Random random = new Random(10);
+        WideMath math = new WideMath();
+        int checked = 0;
+        for (int i = 0; i < 300_000; i++) {
+            BigInteger a = operand(random, 128);
+            BigInteger p = operand(random, 63);
+            BigInteger s = operand(random, 63);
+            BigInteger q = operand(random, 63).max(BigInteger.ONE);
+            int k = random.nextInt(Divisor.MAX_POWER_OF_TEN + 1);
+            BigInteger scaled = a.multiply(p).multiply(s).divide(BigInteger.TEN.pow(k));
+            boolean fits = math.mulDivDiv(WideMath.high(a), WideMath.low(a), p.longValue(), s.longValue(), Divisor.powerOfTen(k), q.longValue());
+            assertThat(fits).as("fits: %s * %s * %s / 10^%d", a, p, s, k).isEqualTo(scaled.compareTo(TWO_128) < 0);
+            if (fits) {
+                assertThat(WideMath.toBigInteger(math.hi, math.lo)).as("%s * %s * %s / (10^%d * %s)", a, p, s, k, q)
+                        .isEqualTo(a.multiply(p).multiply(s).divide(BigInteger.TEN.pow(k).multiply(q)));
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(100_000);
+        assertThat(math.mulDivDiv(0, 1, 1, 1, Divisor.powerOfTen(0), 0)).as("a zero divisor is declined").isFalse();
+    }
+
+    @Test
+    void subtractBorrowsAcrossTheWords() {
+        Random random = new Random(12);
+        WideMath math = new WideMath();
+        for (int i = 0; i < 300_000; i++) {
+            BigInteger a = operand(random, 128);
+            BigInteger b = operand(random, 128);
+            BigInteger larger = a.max(b);
+            BigInteger smaller = a.min(b);
+            math.subtract(WideMath.high(larger), WideMath.low(larger), WideMath.high(smaller), WideMath.low(smaller));
+            assertThat(WideMath.toBigInteger(math.hi, math.lo)).as("%s - %s", larger, smaller).isEqualTo(larger.subtract(smaller));
+        }
+    }
+
+    @Test
     void toBigIntegerReadsBothWordsUnsigned() {
         assertThat(WideMath.toBigInteger(-1, -1)).isEqualTo(TWO_128.subtract(BigInteger.ONE));
         assertThat(WideMath.toBigInteger(1, 0)).isEqualTo(BigInteger.ONE.shiftLeft(64));
