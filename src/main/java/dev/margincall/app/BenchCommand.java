@@ -161,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
                 target.devnetProtocols().contains(DevnetProtocol.MORPHO_BLUE) ? " per market" : "", seed, scenario);
         out.flush();
         Map<String, Object> report = new LinkedHashMap<>();
-        try (Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet()), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols())) {
+        try (Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnetFor(Devnet.positions(n, 1, target.devnetProtocols()))), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols())) {
             double setupSeconds = (System.nanoTime() - started) / 1e9;
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();

@@ -48,7 +48,7 @@ final class DevnetOptions {
         if (markets < 1 || markets > available) {
             throw new ParameterException(spec.commandLine(), "--markets must be between 1 and " + available + ", got " + markets);
         }
-        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnet().withPort(port)), users, seed, markets, aave, protocols);
+        Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnetFor(Devnet.positions(users, markets, protocols)).withPort(port)), users, seed, markets, aave, protocols);
         DeploymentFile.write(devnet.deployment(), out);
         return devnet;
     }

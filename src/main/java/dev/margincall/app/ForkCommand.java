@@ -59,7 +59,7 @@ final class ForkCommand implements Callable<Integer> {
                 List.of("execution: missing; fork runs the keeper with execution on (see config/devnet.yaml)")));
         TransactionSigner signer = KeeperRuntime.signer(execution.signer(), config.environment());
         out.printf("Forking chain %d%s with Anvil...%n", origin.chain().id(), block == null ? "" : " at block " + block);
-        try (AnvilProcess fork = AnvilProcess.start(new AnvilOptions(0, origin.chain().id(), 0, 300_000_000L, origin.chain().rpc().get(0), block));
+        try (AnvilProcess fork = AnvilProcess.start(new AnvilOptions(0, origin.chain().id(), 0, 300_000_000L, origin.chain().rpc().get(0), block, null));
              DevChain chain = new Web3jDevChain(fork.rpcUrl())) {
             StartupChecks.requireChain(chain, origin); // the fork serves the configured chain's id and code: check before deploying there
             chain.setBalance(signer.address(), GAS_MONEY);

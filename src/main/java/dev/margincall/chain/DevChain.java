@@ -39,6 +39,12 @@ public interface DevChain extends EthRpc {
 
     void setBalance(Address account, BigInteger wei);
 
+    /** The same for many accounts, in batched requests. */
+    void setBalances(List<Address> accounts, BigInteger wei);
+
+    /** {@link #transactionCount} of many accounts, in batched requests (order preserved). */
+    List<Long> transactionCounts(List<Address> accounts, BlockTag tag);
+
     void setCode(Address account, String runtimeCode);
 
     void setStorageAt(Address account, BigInteger slot, String word32);

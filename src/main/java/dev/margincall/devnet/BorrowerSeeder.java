@@ -42,21 +42,21 @@ public final class BorrowerSeeder {
 
     /** Seeds each market's borrowers into that market's Pool. */
     public void seed(List<DevnetMarket> markets) {
+        long started = System.nanoTime();
         chain.setBalance(deployment.liquidityProvider(), GAS_MONEY);
         for (DevnetMarket market : markets) {
             provideLiquidity(market.deployed(), market.borrowers());
         }
         SetupBatch batch = new SetupBatch(chain);
         for (DevnetMarket market : markets) {
+            chain.setBalances(market.borrowers().stream().map(SeededBorrower::address).toList(), GAS_MONEY);
             for (SeededBorrower borrower : market.borrowers()) {
-                chain.setBalance(borrower.address(), GAS_MONEY);
                 addBorrowerTransactions(market.deployed(), borrower, batch);
             }
         }
         if (batch.size() == 0) {
             return;
         }
-        long started = System.nanoTime();
         int blocks = batch.mineAll();
         log.info("seeded {} borrowers in {} market(s): {} transactions in {} blocks, {} ms",
                 markets.stream().mapToInt(m -> m.borrowers().size()).sum(), markets.size(), batch.size(), blocks,

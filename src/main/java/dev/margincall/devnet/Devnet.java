@@ -85,6 +85,12 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
+    /** The positions {@link #launch} seeds: {@code borrowerCount} in each Aave market and, with Morpho Blue, in each of its markets. */
+    public static long positions(int borrowerCount, int marketCount, Set<DevnetProtocol> protocols) {
+        int morphoMarkets = protocols.contains(DevnetProtocol.MORPHO_BLUE) ? MorphoSpec.standard().markets().size() : 0;
+        return (long) borrowerCount * (marketCount + morphoMarkets);
+    }
+
     /** Plans each Morpho market's borrowers at the oracle prices just deployed and seeds them. */
     private static Map<String, List<MorphoBorrower>> seedMorpho(DevChain chain, Deployment deployment, int borrowerCount, long seed) {
         MorphoSpec spec = MorphoSpec.standard();

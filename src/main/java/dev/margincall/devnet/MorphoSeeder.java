@@ -60,8 +60,9 @@ public final class MorphoSeeder {
         }
         int count = 0;
         for (Deployment.MorphoMarket market : morpho.markets()) {
-            for (MorphoBorrower borrower : borrowers.getOrDefault(market.name(), List.of())) {
-                chain.setBalance(borrower.address(), GAS_MONEY);
+            List<MorphoBorrower> planned = borrowers.getOrDefault(market.name(), List.of());
+            chain.setBalances(planned.stream().map(MorphoBorrower::address).toList(), GAS_MONEY);
+            for (MorphoBorrower borrower : planned) {
                 addBorrower(batch, market, borrower);
                 count++;
             }

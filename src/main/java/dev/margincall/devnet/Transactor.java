@@ -6,7 +6,6 @@ import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.core.Address;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -87,18 +86,6 @@ public final class Transactor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DevnetException("interrupted while waiting for " + what, e);
-            }
-        }
-    }
-
-    /** Receipts of a batch of pooled transactions; fails naming the first that did not succeed. */
-    public void requireAllSucceeded(List<String> hashes, List<String> descriptions) {
-        List<Optional<TransactionReceipt>> receipts = chain.receipts(hashes);
-        for (int i = 0; i < receipts.size(); i++) {
-            Optional<TransactionReceipt> receipt = receipts.get(i);
-            if (receipt.isEmpty() || !receipt.get().success()) {
-                throw new DevnetException(descriptions.get(i) + (receipt.isEmpty() ? " was not mined" : " reverted")
-                        + " (tx " + hashes.get(i) + ")");
             }
         }
     }

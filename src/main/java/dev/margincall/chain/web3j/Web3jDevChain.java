@@ -1,5 +1,6 @@
 package dev.margincall.chain.web3j;
 
+import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;
 import dev.margincall.core.Address;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.EthGetTransactionCount;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 
 /** {@link DevChain} for Anvil: its {@code anvil_*}/{@code evm_*} methods over the same HTTP client. */
@@ -78,6 +80,19 @@ public class Web3jDevChain extends Web3jEthRpc implements DevChain {
     @Override
     public void setBalance(Address account, BigInteger wei) {
         invoke("anvil_setBalance", account.hex(), Hex.quantity(wei));
+    }
+
+    @Override
+    public void setBalances(List<Address> accounts, BigInteger wei) {
+        sendBatch(accounts.stream().map(a -> request("anvil_setBalance", List.of(a.hex(), Hex.quantity(wei)), AnyResponse.class)).toList());
+    }
+
+    @Override
+    public List<Long> transactionCounts(List<Address> accounts, BlockTag tag) {
+        var requests = accounts.stream()
+                .map(a -> request("eth_getTransactionCount", List.of(a.hex(), tag.value()), EthGetTransactionCount.class))
+                .toList();
+        return sendBatch(requests).stream().map(r -> r.getTransactionCount().longValueExact()).toList();
     }
 
     @Override
