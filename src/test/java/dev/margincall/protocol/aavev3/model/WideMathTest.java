@@ -83,11 +83,11 @@ class WideMathTest {
         WideMath math = new WideMath();
         int checked = 0;
         for (int i = 0; i < 300_000; i++) {
+            int k = random.nextInt(Divisor.MAX_POWER_OF_TEN + 1); // the scale first: a, p, s and q are drawn after it
             BigInteger a = operand(random, 128);
             BigInteger p = operand(random, 63);
             BigInteger s = operand(random, 63);
             BigInteger q = operand(random, 63).max(BigInteger.ONE);
-            int k = random.nextInt(Divisor.MAX_POWER_OF_TEN + 1);
             BigInteger scaled = a.multiply(p).multiply(s).divide(BigInteger.TEN.pow(k));
             boolean fits = math.mulDivDiv(WideMath.high(a), WideMath.low(a), p.longValue(), s.longValue(), Divisor.powerOfTen(k), q.longValue());
             assertThat(fits).as("fits: %s * %s * %s / 10^%d", a, p, s, k).isEqualTo(scaled.compareTo(TWO_128) < 0);
