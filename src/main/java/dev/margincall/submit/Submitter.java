@@ -86,6 +86,7 @@ public final class Submitter implements AutoCloseable {
     private final Broadcaster broadcaster;
     private final SetupTransactions setupTransactions;
     private final GasModel gasModel;
+
     /** A submitter that journals nothing and has no setup to simulate: one-off commands and tests. */
     public Submitter(EthRpc rpc, TransactionSigner signer, Address from, FeePolicy feePolicy, Settings settings, SubmitEvents events) {
         this(rpc, signer, from, feePolicy, settings, events, SendJournal.none(), List.of());
@@ -289,7 +290,7 @@ public final class Submitter implements AutoCloseable {
          */
         public void offer(Submission submission) {
             offered.add(submission);
-            if (!sendAtOnce || !submission.items().stream().allMatch(l -> accepting(l.position(), head.number()))) {
+            if (!sendAtOnce || !acceptingAll(submission, head.number())) {
                 return;
             }
             BigInteger gas = BigInteger.valueOf(gasModel.estimate(gasKeys(submission)));
@@ -306,19 +307,14 @@ public final class Submitter implements AutoCloseable {
             if (!sendAtOnce) {
                 return simulateThenSend(offered, head, nextTimestamp, market);
             }
-            events.step("sent");
-            if (!sent.isEmpty()) {
-                journal.sync();
-            }
-            events.step("journalSynced");
+            syncJournal(sent);
             verify(priced, sent, head, nextTimestamp, market);
             return answers(offered, sent);
         }
     }
 
     private List<Optional<String>> simulateThenSend(List<Submission> submissions, BlockHeader head, long nextTimestamp, FeePolicy.MarketFees market) {
-        List<Submission> accepted = submissions.stream()
-                .filter(s -> s.items().stream().allMatch(l -> accepting(l.position(), head.number()))).toList();
+        List<Submission> accepted = submissions.stream().filter(s -> acceptingAll(s, head.number())).toList();
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
                 (submission, reason) -> fail(submission, head, RejectReason.SIMULATION_FAILED, reason));
         events.step("simulated");
@@ -331,11 +327,7 @@ public final class Submitter implements AutoCloseable {
             }).flatMap(p -> broadcast(p, head))
                     .ifPresent(hash -> sent.put(submission, hash));
         }
-        events.step("sent");
-        if (!sent.isEmpty()) {
-            journal.sync();
-        }
-        events.step("journalSynced");
+        syncJournal(sent);
         return answers(submissions, sent);
     }
 
@@ -389,6 +381,20 @@ public final class Submitter implements AutoCloseable {
         java.util.Set<String> thisRound = java.util.Set.copyOf(sentThisRound.values());
         return book.flights().stream().filter(f -> !f.last().cancel() && f.attempts.stream().noneMatch(a -> thisRound.contains(a.hash())))
                 .sorted(java.util.Comparator.comparingLong(f -> f.nonce)).map(f -> f.submission).toList();
+    }
+
+    /** Every position of the transaction may be sent now: none in flight or backing off. */
+    private boolean acceptingAll(Submission submission, long block) {
+        return submission.items().stream().allMatch(l -> accepting(l.position(), block));
+    }
+
+    /** The round's sends are out: their journal lines go to the disk, once per round. */
+    private void syncJournal(Map<Submission, String> sent) {
+        events.step("sent");
+        if (!sent.isEmpty()) {
+            journal.sync();
+        }
+        events.step("journalSynced");
     }
 
     private static List<Optional<String>> answers(List<Submission> submissions, Map<Submission, String> sent) {
