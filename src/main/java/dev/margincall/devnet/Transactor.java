@@ -65,9 +65,22 @@ public final class Transactor {
         }
         TransactionReceipt receipt = awaitReceipt(what, hash);
         if (!receipt.success()) {
-            throw new DevnetException(what + " reverted on chain (tx " + hash + ")");
+            throw new DevnetException(what + " reverted on chain (tx " + hash + ", block " + receipt.blockNumber() + "): "
+                    + replayed(request, receipt.blockNumber()));
         }
         return receipt;
+    }
+
+    /** Why a mined transaction reverted, as far as replaying it on its parent block's state tells (the receipt does not say). */
+    private String replayed(CallRequest request, long block) {
+        try {
+            chain.call(request, BlockTag.number(block - 1));
+            return "replayed on block " + (block - 1) + " it passes (its block's timestamp or an earlier transaction of that block differs)";
+        } catch (CallRevertedException e) {
+            return "replayed on block " + (block - 1) + ": " + e.reason();
+        } catch (RuntimeException e) {
+            return "not replayable (" + e.getMessage() + ")";
+        }
     }
 
     /** Anvil mines an automined transaction right after answering, so the receipt may lag the hash a little. */

@@ -158,10 +158,13 @@ class MorphoReportDifferentialIT {
                     }
                     MorphoBlueEvents.Liquidated best = null;
                     BigInteger bestValue = null;
+                    List<String> refusals = new ArrayList<>();
                     for (boolean seizeAll : new boolean[] {true, false}) {
-                        MorphoBlueEvents.Liquidated event = liquidate(tx, m, borrowers.get(i), seizeAll ? position.collateral() : BigInteger.ZERO,
+                        Attempt attempt = liquidate(tx, m, borrowers.get(i), seizeAll ? position.collateral() : BigInteger.ZERO,
                                 seizeAll ? BigInteger.ZERO : position.borrowShares());
+                        MorphoBlueEvents.Liquidated event = attempt.event();
                         if (event == null) {
+                            refusals.add((seizeAll ? "seizing all: " : "repaying all: ") + attempt.refusal());
                             continue;
                         }
                         BigInteger value = Rounding.mulDivUp(event.repaidAssets(), loanPrice, BigInteger.TEN.pow(loan.decimals()));
@@ -170,8 +173,9 @@ class MorphoReportDifferentialIT {
                             bestValue = value;
                         }
                     }
-                    assertThat(best).as("%s −%d bps: %s cannot be liquidated at all (seizing all: %s; repaying all: %s)", scenarioName, dropBps,
-                            borrowers.get(i), whyRefused(m, borrowers.get(i), position.collateral(), BigInteger.ZERO),
+                    assertThat(best).as("%s −%d bps: %s cannot be liquidated at all (%s; by eth_call at latest, seizing all: %s; repaying all: %s)",
+                            scenarioName, dropBps, borrowers.get(i), refusals,
+                            whyRefused(m, borrowers.get(i), position.collateral(), BigInteger.ZERO),
                             whyRefused(m, borrowers.get(i), BigInteger.ZERO, position.borrowShares())).isNotNull();
                     liquidated++;
                     repaid = repaid.add(bestValue);
@@ -191,8 +195,12 @@ class MorphoReportDifferentialIT {
         }
     }
 
-    /** One liquidate, mined at the report's timestamp on a snapshot of its own: its event, or null when Morpho refuses it. */
-    private static MorphoBlueEvents.Liquidated liquidate(Transactor tx, Deployment.MorphoMarket m, Address borrower, BigInteger seized,
+    /** A liquidation's event, or why the chain refused it. */
+    private record Attempt(MorphoBlueEvents.Liquidated event, String refusal) {
+    }
+
+    /** One liquidate, mined at the report's timestamp on a snapshot of its own: its event, or why Morpho refused it. */
+    private static Attempt liquidate(Transactor tx, Deployment.MorphoMarket m, Address borrower, BigInteger seized,
                                                          BigInteger shares) {
         String before = chain.snapshot();
         try {
@@ -202,10 +210,11 @@ class MorphoReportDifferentialIT {
                 receipt = tx.send("liquidate " + borrower, new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares),
                         null, BigInteger.valueOf(3_000_000 + SENT.incrementAndGet())));
             } catch (DevnetException refused) {
-                return null;
+                return new Attempt(null, refused.getMessage() + "; mined at " + chain.block(BlockTag.LATEST).timestamp() + ", the report's timestamp is "
+                        + snapshot.timestamp());
             }
             assertThat(chain.block(BlockTag.LATEST).timestamp()).as("mined at the report's timestamp").isEqualTo(snapshot.timestamp());
-            return receipt.logs().stream().map(MorphoBlueEvents::liquidated).flatMap(Optional::stream).findFirst().orElseThrow();
+            return new Attempt(receipt.logs().stream().map(MorphoBlueEvents::liquidated).flatMap(Optional::stream).findFirst().orElseThrow(), null);
         } finally {
             assertThat(chain.revert(before)).isTrue();
         }

@@ -73,7 +73,9 @@ public final class Liquidation {
     /**
      * The largest liquidation that does not revert: all the collateral if that repays no more than the borrower's
      * shares (what remains of the debt, if any, is then bad debt), otherwise all the borrower's shares. Sizing
-     * seized collateral from the debt can overshoot both ways by rounding, so both are checked.
+     * seized collateral from the debt can overshoot both ways by rounding, so both are checked. They never both
+     * overshoot: when repaying all would seize more than the collateral, seizing all repays no more than the shares
+     * (the rounding argument is in MorphoRiskTest, which checks it on random markets at the edge).
      */
     public LiquidationQuote largest() {
         requireLiquidatable();

@@ -123,6 +123,54 @@ class MorphoRiskTest {
                 .isInstanceOf(Liquidation.Reverts.class).hasMessageContaining("exactly one");
     }
 
+    /**
+     * What {@link Liquidation#largest()} relies on, on random markets near the edge (collateral worth about the debt
+     * times the incentive, collateral units worth far less or far more than loan units, share prices off 1e6, several
+     * borrowers): when repaying every share would seize more than the collateral, seizing all of it repays no more
+     * than the shares. By the rounding: repaying all seizes ⌊⌊D·LIF⌋·1e36/P⌋ > C, so K = ⌊D·LIF⌋ ≥ ⌈C·P/1e36⌉; seizing C
+     * repays sharesUp(wDivUp(⌈C·P/1e36⌉, LIF)) ≤ sharesUp(wDivUp(K, LIF)) ≤ sharesUp(D) ≤ S, with D = assetsDown(S).
+     */
+    @Test
+    void aLiquidatablePositionCanAlwaysBeLiquidatedBySeizingAllOrRepayingAll() {
+        java.util.Random random = new java.util.Random(20261203);
+        int edges = 0;
+        for (int i = 0; i < 200_000; i++) {
+            BigInteger lltv = BigInteger.valueOf(385 + random.nextInt(600)).multiply(BigInteger.TEN.pow(15));
+            BigInteger totalBorrowAssets = BigInteger.valueOf(1 + (random.nextLong() >>> 20));
+            // shares per asset drift from 1e6 as interest accrues: between 0.5e6 and 1e6
+            BigInteger totalBorrowShares = totalBorrowAssets.multiply(BigInteger.valueOf(500_000 + random.nextInt(500_001)));
+            BigInteger shares = totalBorrowShares.divide(BigInteger.valueOf(1 + random.nextInt(4)));
+            MarketState market = new MarketState(totalBorrowAssets.shiftLeft(1), totalBorrowShares.shiftLeft(1), totalBorrowAssets,
+                    totalBorrowShares, 0, BigInteger.ZERO);
+            BigInteger collateral = BigInteger.valueOf(1 + (random.nextLong() >>> (1 + random.nextInt(62))));
+            BigInteger debt = SharesMathLib.toAssetsDown(shares, totalBorrowAssets, totalBorrowShares);
+            BigInteger incentive = LiquidationIncentive.factor(lltv);
+            // the edge price: collateral × price / 1e36 = debt × incentive, moved by up to ±4 units of the collateral's value
+            BigInteger edge = debt.multiply(incentive).multiply(BigInteger.TEN.pow(18)).divide(collateral).max(BigInteger.ONE);
+            BigInteger price = edge.add(edge.shiftRight(40 + random.nextInt(30)).multiply(BigInteger.valueOf(random.nextInt(9) - 4))).max(BigInteger.ONE);
+            Liquidation liquidation = new Liquidation(new PositionState(BigInteger.ZERO, shares, collateral), market, price, lltv);
+            if (PositionHealth.of(new PositionState(BigInteger.ZERO, shares, collateral), market, price, lltv).healthy()) {
+                continue;
+            }
+            boolean repayAllFits = fits(() -> liquidation.byRepaidShares(shares));
+            boolean seizeAllFits = fits(() -> liquidation.bySeizedAssets(collateral));
+            assertThat(repayAllFits || seizeAllFits).as("market %s, %s shares, %s collateral at price %s", market, shares, collateral, price).isTrue();
+            if (!repayAllFits) {
+                edges++;
+            }
+        }
+        assertThat(edges).as("cases where repaying all overshoots the collateral (the draw reaches the edge)").isGreaterThan(1_000);
+    }
+
+    private static boolean fits(Runnable liquidation) {
+        try {
+            liquidation.run();
+            return true;
+        } catch (Liquidation.Reverts overshoots) {
+            return false;
+        }
+    }
+
     private static BigInteger usdc(long units) {
         return BigInteger.valueOf(units).multiply(USDC);
     }
