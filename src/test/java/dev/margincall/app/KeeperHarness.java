@@ -34,6 +34,16 @@ import org.awaitility.Awaitility;
 final class KeeperHarness implements AutoCloseable {
 
     KeeperRuntime runtime;
+    /** Applied to every keeper this harness starts: e.g. sending before simulating, for the send-first variant of a suite. */
+    private final java.util.function.UnaryOperator<KeeperConfig.Execution> execution;
+
+    KeeperHarness() {
+        this(java.util.function.UnaryOperator.identity());
+    }
+
+    KeeperHarness(java.util.function.UnaryOperator<KeeperConfig.Execution> execution) {
+        this.execution = execution;
+    }
 
     /** Starts the keeper (wallet funding) and waits until it has handled the head. */
     KeeperRuntime start(Devnet devnet, boolean dryRun) throws Exception {
@@ -64,6 +74,7 @@ final class KeeperHarness implements AutoCloseable {
     /** The keeper (wallet funding) with {@code config}, its meters in {@code registry}. */
     KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config, io.micrometer.core.instrument.MeterRegistry registry)
             throws Exception {
+        config = new KeeperConfig(config.chain(), config.protocols(), config.execution().map(execution), config.metrics());
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
                 registry, Duration.ofMillis(20));
         long head = devnet.chain().blockNumber();

@@ -51,9 +51,14 @@ abstract class KeeperSafetyCases {
     private static final String OVERRIDE_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
     private static final Address OVERRIDE_SIGNER = Address.of("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
 
-    private final KeeperHarness keeper = new KeeperHarness();
+    private final KeeperHarness keeper = new KeeperHarness(this::execution);
     private String snapshot;
     private ScheduledExecutorService miner;
+
+    /** How the suite's keepers execute: as configured by default; a subclass may change it for all its cases. */
+    KeeperConfig.Execution execution(KeeperConfig.Execution configured) {
+        return configured;
+    }
 
     @BeforeEach
     void snapshot(DevChain chain) {

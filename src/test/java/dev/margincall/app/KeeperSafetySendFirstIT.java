@@ -1,0 +1,19 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.devnet.WithDevnet;
+
+/**
+ * The keeper's safety cases on Aave 3.6 with {@code execution.simulateBeforeSend: false}: each transaction goes on the
+ * wire as soon as it is made and the block's transactions are simulated after, against our own pending ones (the
+ * bench's fast path). The same chains as the default: automine, 250 ms blocks, a faulty endpoint, dry-run beside run,
+ * overdue positions, a competitor that wins; nothing may revert and no nonce may stick.
+ */
+@WithDevnet(borrowers = 120, seed = 1212)
+class KeeperSafetySendFirstIT extends KeeperSafetyCases {
+
+    @Override
+    KeeperConfig.Execution execution(KeeperConfig.Execution configured) {
+        return configured.withSimulateBeforeSend(false);
+    }
+}
