@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * {@code kill -9} of the keeper process in the middle of a burst of liquidations (issue 12). The keeper
@@ -42,9 +43,25 @@ import org.junit.jupiter.api.Test;
 class KeeperCrashIT {
 
     private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
+    private String snapshot;
 
-    @Test
-    void killedMidBurstThenRestartedNothingIsSentTwiceNoNonceGapEveryAccountLiquidated(Devnet devnet) throws Exception {
+    /** Each run on the devnet as the class found it. */
+    @BeforeEach
+    void snapshot(DevChain chain) {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void restore(DevChain chain) {
+        chain.setIntervalMining(0);
+        chain.setAutomine(true);
+        chain.revert(snapshot);
+    }
+
+    /** Simulating a block's transactions before sending (the default) and sending each first, verifying after. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "simulateBeforeSend: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void killedMidBurstThenRestartedNothingIsSentTwiceNoNonceGapEveryAccountLiquidated(boolean simulateBeforeSend, Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
         KeeperIT.fundKeeperWithTokens(devnet);
@@ -56,7 +73,7 @@ class KeeperCrashIT {
         Path state = Files.createTempDirectory("keeper-crash");
         ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
         try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl())) {
-            Path config = config(deployment, proxy.url());
+            Path config = config(deployment, proxy.url(), simulateBeforeSend);
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             Child first = Child.start(config, state);
             String firstOutput;
@@ -88,7 +105,7 @@ class KeeperCrashIT {
                     assertThat(secondNonces).as("nonces signed after the restart").isNotEmpty().doesNotContainAnyElementsOf(journaled);
                     assertThat(secondNonces.stream().mapToLong(Long::longValue).min().orElseThrow())
                             .as("new transactions start right after the journal's").isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);
-                    result.print("kill -9 mid-burst");
+                    result.print("kill -9 mid-burst, simulateBeforeSend " + simulateBeforeSend);
                     assertThat(result.reverted()).as("reverted keeper transactions").isZero();
                     assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
                     assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
@@ -144,13 +161,14 @@ class KeeperCrashIT {
         }
     }
 
-    private static Path config(Deployment deployment, String rpc) throws IOException {
+    private static Path config(Deployment deployment, String rpc, boolean simulateBeforeSend) throws IOException {
         return ForkAndCheckConfigIT.config(rpc, deployment, """
                 execution:
                   signer: { privateKeyEnv: MC_PRIVATE_KEY }
                   funding: wallet
+                  simulateBeforeSend: %s
                 metrics: { port: 0 }
-                """);
+                """.formatted(simulateBeforeSend));
     }
 
     /** `margin-call run` as a child process, its output collected (also MorphoRestartIT's). */
