@@ -211,6 +211,11 @@ final class Keeper implements HeadListener {
                 ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty());
         OverlappedRead<Map<Address, BigInteger>> holdingsRead = execution.funding() == Funding.WALLET
                 ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of());
+        // not awaited: the first send takes the nonce, waiting for this read if it is still running (or reading it itself if it failed)
+        OverlappedRead.start(() -> {
+            submitter.readNonceIfUnknown();
+            return null;
+        });
         Map<PositionId, Opportunity> opportunities = opportunities(candidates, head, nextTimestamp);
         events.step("opportunitiesQuoted");
         if (opportunities.isEmpty()) {

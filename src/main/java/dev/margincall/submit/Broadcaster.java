@@ -106,6 +106,14 @@ final class Broadcaster {
     void warmUp(dev.margincall.core.Address from) {
         if (signer != null) {
             signer.sign(chainId, new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, 0L, BigInteger.ONE, BigInteger.ONE));
+            nonces.ensureKnown();
+        }
+    }
+
+    /** The next nonce read from the chain now if it is not known ({@link NonceManager#ensureKnown}); nothing without a signer. */
+    void knowNonce() {
+        if (signer != null) {
+            nonces.ensureKnown();
         }
     }
 

@@ -29,6 +29,17 @@ public final class NonceManager {
         return next++;
     }
 
+    /**
+     * Reads the chain's count now if it is not known (at start, after an error): called off the keeper's thread while a
+     * head's candidates are quoted, so that the first send of a crash does not wait for the round trip. The lock makes a
+     * {@link #take()} meanwhile wait for this read instead of making its own.
+     */
+    public synchronized void ensureKnown() {
+        if (next < 0) {
+            resync();
+        }
+    }
+
     /** Reads the pending transaction count again: the source of truth after any error (never below {@link #atLeast}). */
     public synchronized void resync() {
         next = Math.max(floor, rpc.transactionCount(account, BlockTag.PENDING));
