@@ -55,6 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Keeper implements HeadListener {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Keeper.class);
+
     /** Blocks after the next one a liquidation must still be valid at to be planned (see {@link RejectReason#RECOVERING}). */
     static final int LANDING_MARGIN_BLOCKS = 2;
 
@@ -73,6 +75,7 @@ final class Keeper implements HeadListener {
     private long blockInterval;
     private long blocksSinceHead;
     private volatile boolean planning = true;
+    private volatile int rehearsed = -1;
 
     /**
      * What liquidations are sent through and what the money rules are.
@@ -142,6 +145,9 @@ final class Keeper implements HeadListener {
         blocksSinceHead = 0;
         if (planning) {
             liquidate(head, head.timestamp() + blockInterval);
+            if (rehearsed < 0) {
+                rehearsed = rehearse(head);
+            }
         }
         events.overdue(head.number(), execution.overdueAfterBlocks());
         if (gasMoney.due(events.totals().settled() != settledBefore)) {
@@ -194,6 +200,11 @@ final class Keeper implements HeadListener {
         planning = false;
     }
 
+    /** Transactions the start rehearsal walked to the wire ({@link #rehearse}); −1 before it ran. */
+    int rehearsedTransactions() {
+        return rehearsed;
+    }
+
     /** The last block fully handled (markets, submitter, plans sent): tests and the demo wait on it. */
     long processedBlock() {
         return processedBlock.get();
@@ -223,10 +234,7 @@ final class Keeper implements HeadListener {
         }
         FeePolicy.MarketFees fees = feesRead.await();
         events.step("feesRead");
-        BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
-        Map<MarketId, ExecutionCosts> costs = new HashMap<>();
-        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
-                m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
+        Map<MarketId, ExecutionCosts> costs = costsAt(fees);
         SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
         events.step("poolsOrBalancesRead");
@@ -277,6 +285,68 @@ final class Keeper implements HeadListener {
         }
         events.step("packedInOrder");
         round.finish();
+    }
+
+    /** What executing costs in each market at these fees: the gas price, the native token's price, the funding premium. */
+    private Map<MarketId, ExecutionCosts> costsAt(FeePolicy.MarketFees fees) {
+        BigInteger gasPrice = fees.nextBaseFee().add(fees.tip());
+        Map<MarketId, ExecutionCosts> costs = new HashMap<>();
+        markets.values().forEach(m -> costs.put(m.id(), new ExecutionCosts(gasPrice, nativePrice(m), m.encoder().fundingPremiumBps(), m.valuation(),
+                m.contractFundingCapacity(), m.encoder().fundingPremiumRoundsUp())));
+        return costs;
+    }
+
+    /** Accounts a start rehearsal plans per market: a batch of a few items and, wallet-funded, a few single transactions. */
+    private static final int REHEARSAL_ACCOUNTS = 4;
+
+    /**
+     * Walks the way from quote to signed transaction once, on the first head, without sending anything: a few real
+     * positions of each market quoted at a price that liquidates them ({@link RehearsalCandidates}), planned against the
+     * head's pools and fees, packed, encoded, priced by the gas model, signed at a nonce not taken and serialized as
+     * their journal line would be, then dropped; no event, metric, journal line, nonce or gas observation comes of it.
+     * Without it the first crash pays for loading and first running all of that code on its critical path (bench, 2,000
+     * borrowers, first crash head: 30 ms to encode the first batch, 44 ms to serialize its journal line). Returns how
+     * many transactions were rehearsed; a failure only costs the warm-up (of that market).
+     */
+    int rehearse(BlockHeader head) {
+        Map<MarketId, ExecutionCosts> costs;
+        SwapMarket swaps;
+        try {
+            costs = costsAt(submitter.marketFees(head));
+            swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(BlockTag.number(head.number())) : SwapMarket.empty();
+        } catch (RuntimeException e) {
+            log.debug("no start rehearsal: {}", e.toString()); // an optimization only: the first crash pays instead
+            return 0;
+        }
+        int transactions = 0;
+        for (LendingMarket market : markets.values()) {
+            try {
+                transactions += rehearse(market, costs, swaps);
+            } catch (RuntimeException e) {
+                log.debug("no start rehearsal in {}: {}", market.id(), e.toString());
+            }
+        }
+        return transactions;
+    }
+
+    private int rehearse(LendingMarket market, Map<MarketId, ExecutionCosts> costs, SwapMarket swaps) {
+        List<RehearsalCandidates.Candidate> candidates = RehearsalCandidates.find(market.riskSnapshot(), REHEARSAL_ACCOUNTS);
+        Map<Address, BigInteger> balances = RehearsalCandidates.ampleBalances(candidates);
+        List<LiquidationPlan> plans = new ArrayList<>();
+        for (RehearsalCandidates.Candidate candidate : candidates) {
+            if (strategy.plan(new PositionId(market.id(), candidate.account()), candidate.quotes(), swaps, costs.get(market.id()), balances)
+                    instanceof PlanDecision.Planned planned) {
+                plans.add(planned.plan());
+            }
+        }
+        int transactions = 0;
+        for (List<LiquidationPlan> slot : pack(plans)) {
+            for (List<LiquidationPlan> batch : contiguousPaths(slot)) {
+                submitter.rehearse(submission(batch, costs));
+                transactions++;
+            }
+        }
+        return transactions;
     }
 
     /**

@@ -110,6 +110,14 @@ final class Broadcaster {
         }
     }
 
+    /** Signs {@code tx} at nonce 0 and serializes its journal line, sending and writing nothing (a rehearsal); nothing without a signer. */
+    void rehearse(CallRequest tx, Journaled record) {
+        if (signer != null) {
+            String raw = signer.sign(chainId, tx.withNonce(0));
+            journal.serialize(record.entry(new Sent(Hash.sha3(raw), raw, 0)));
+        }
+    }
+
     /** The next nonce read from the chain now if it is not known ({@link NonceManager#ensureKnown}); nothing without a signer. */
     void knowNonce() {
         if (signer != null) {

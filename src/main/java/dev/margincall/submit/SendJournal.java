@@ -161,6 +161,15 @@ public final class SendJournal implements AutoCloseable {
         }
     }
 
+    /** The line {@code entry} would be, built and dropped: warms the serializers of its plans' own types (a rehearsal). */
+    void serialize(Entry entry) {
+        try {
+            LINE.writeValueAsString(entry);
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.debug("send journal rehearsal: {}", e.getMessage());
+        }
+    }
+
     /** Flushes the appended lines to the disk (once per block, after the sends). */
     public synchronized void sync() {
         if (channel == null) {

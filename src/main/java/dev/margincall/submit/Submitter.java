@@ -134,6 +134,19 @@ public final class Submitter implements AutoCloseable {
     }
 
     /**
+     * The way of a transaction to the wire walked without sending it (the keeper's start rehearsal): the gas model's
+     * estimate and the send-first limit, a signature at a nonce not taken, and the journal line serialized but not
+     * written. Nothing is sent, journaled, counted or learned.
+     */
+    public void rehearse(Submission submission) {
+        BigInteger gas = BigInteger.valueOf(gasModel.estimate(gasKeys(submission)));
+        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, unverifiedLimit(gas))
+                .withFees(BigInteger.ONE, BigInteger.ONE);
+        broadcaster.rehearse(tx, s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), new Fees(BigInteger.ONE, BigInteger.ONE), false,
+                tx.gas(), 0, submission));
+    }
+
+    /**
      * After a restart: every transaction the journal holds whose nonce the chain has not mined yet is in
      * flight again, at its nonce, with all its attempts; the next head settles, re-broadcasts or cancels
      * it as for any transaction that waited too long (re-simulated first: one whose opportunity is gone is

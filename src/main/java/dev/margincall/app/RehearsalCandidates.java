@@ -1,0 +1,55 @@
+package dev.margincall.app;
+
+import dev.margincall.core.Address;
+import dev.margincall.protocol.spi.Quote;
+import dev.margincall.protocol.spi.RiskAsset;
+import dev.margincall.protocol.spi.RiskSnapshot;
+import dev.margincall.protocol.spi.ShockedMarket;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accounts to rehearse a liquidation with ({@link Keeper}'s start rehearsal): real positions of the market, quoted by the
+ * protocol's own rules at a price they would be liquidated at (one asset at half its price, asset after asset), so that
+ * planning, encoding, signing and the journal's serialization run once on real objects before a crash needs them. Pure:
+ * a copy of the book in, quotes out.
+ */
+final class RehearsalCandidates {
+
+    /** Accounts looked at per shocked asset: enough to find a few liquidatable ones, few enough to cost little at start. */
+    private static final int ACCOUNTS_PER_ASSET = 500;
+
+    record Candidate(Address account, List<Quote> quotes) {
+    }
+
+    private RehearsalCandidates() {
+    }
+
+    /** Up to {@code wanted} accounts with quotes, each asset of the snapshot halved in turn (the first assets first). */
+    static List<Candidate> find(RiskSnapshot snapshot, int wanted) {
+        List<Candidate> out = new ArrayList<>();
+        for (RiskAsset asset : snapshot.assets()) {
+            if (out.size() >= wanted) {
+                break;
+            }
+            ShockedMarket shocked = snapshot.at(Map.of(asset.asset(), asset.price().shiftRight(1)));
+            for (int i = 0; i < Math.min(snapshot.size(), ACCOUNTS_PER_ASSET) && out.size() < wanted; i++) {
+                Address account = snapshot.account(i);
+                List<Quote> quotes = shocked.quotes(i);
+                if (!quotes.isEmpty() && out.stream().noneMatch(c -> c.account().equals(account))) {
+                    out.add(new Candidate(account, quotes));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A wallet that holds twice what each quote repays: the rehearsal plans as if the keeper could pay for all of them. */
+    static Map<Address, BigInteger> ampleBalances(List<Candidate> candidates) {
+        Map<Address, BigInteger> balances = new java.util.HashMap<>();
+        candidates.forEach(c -> c.quotes().forEach(q -> balances.merge(q.debtAsset(), q.debtToRequest().shiftLeft(1), BigInteger::add)));
+        return balances;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.DevChain;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.strategy.Funding;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start rehearsal ({@code Keeper.rehearse}): on its first head the keeper walks a few real positions, quoted at a
+ * price that liquidates them, through planning, packing, encoding, signing and the journal's serialization, so that the
+ * first crash does not pay for that code's first run; and nothing of it reaches the chain, the journal or the outcomes.
+ * Aave with flash-loan batches and with the wallet, and Morpho Blue, on a devnet with both.
+ */
+@WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue")
+class KeeperRehearsalIT {
+
+    private String snapshot;
+
+    @BeforeEach
+    void snapshot(DevChain chain) {
+        snapshot = chain.snapshot();
+    }
+
+    @AfterEach
+    void restore(DevChain chain) {
+        chain.revert(snapshot);
+    }
+
+    @Test
+    void aaveFlashLoanBatchesAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {
+        Optional<dev.margincall.core.Address> liquidator = Optional.of(KeeperIT.deployLiquidator(devnet));
+        assertRehearsedWithoutATrace(devnet, KeeperIT.config(devnet.deployment(), Funding.FLASH_LOAN, liquidator));
+    }
+
+    @Test
+    void aaveWalletLiquidationsAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        assertRehearsedWithoutATrace(devnet, KeeperIT.config(devnet.deployment(), Funding.WALLET, Optional.empty()));
+    }
+
+    @Test
+    void morphoWalletLiquidationsAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        assertRehearsedWithoutATrace(devnet, KeeperMorphoIT.config(devnet.deployment()));
+    }
+
+    private static void assertRehearsedWithoutATrace(Devnet devnet, KeeperConfig config) throws Exception {
+        DevChain chain = devnet.chain();
+        Path state = Files.createTempDirectory("keeper-rehearsal");
+        try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get, state,
+                new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+            // wallet funding approves the markets' spenders at start: those are the only transactions the keeper may send
+            long afterStart = chain.transactionCount(KEEPER, BlockTag.PENDING);
+            assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(60))).isTrue();
+            chain.mine();
+            assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(60))).isTrue();
+
+            System.out.printf("start rehearsal (%s): %d transactions%n", config.execution().orElseThrow().funding(), runtime.keeper().rehearsedTransactions());
+            assertThat(runtime.keeper().rehearsedTransactions()).as("transactions rehearsed on the first head").isPositive();
+            assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("nothing sent").isEqualTo(afterStart);
+            assertThat(runtime.events().outcomes()).as("no outcome").isEmpty();
+            assertThat(runtime.events().rejections()).as("no decision recorded").isEmpty();
+            assertThat(runtime.events().totals().settled()).isZero();
+            Path journal = state.resolve("sent-" + KEEPER.hex() + ".jsonl");
+            assertThat(!Files.exists(journal) || Files.readAllLines(journal).stream().allMatch(String::isBlank)).as("no journal line").isTrue();
+        }
+    }
+}
