@@ -360,11 +360,14 @@ final class BenchCommand implements Callable<Integer> {
         Set<Address> counted = new HashSet<>();
         Map<String, List<Double>> stepMs = new TreeMap<>();
         List<Double> firstWireMs = new ArrayList<>();
+        List<Map<String, Object>> byStep = new ArrayList<>();
         for (Step step : phases.steps()) {
             long firstWire = recorder.firstSendSinceHead(step.block());
             if (firstWire >= 0) {
                 firstWireMs.add(firstWire / 1e6);
             }
+            int opportunitiesBefore = opportunities;
+            int firstBlockBefore = firstBlock;
             recorder.stepsSinceHead(step.block()).forEach((stepName, nanos) -> stepMs.computeIfAbsent(stepName, k -> new ArrayList<>()).add(nanos / 1e6));
             Set<Address> now = target.liquidatable(devnet, accounts, step.block());
             Set<Address> before = target.liquidatable(devnet, List.copyOf(now), step.block() - 1);
@@ -391,6 +394,12 @@ final class BenchCommand implements Callable<Integer> {
                     sentMs.add(recorder.sinceHead(send) / 1e6);
                 }
             }
+            Map<String, Object> ofStep = new LinkedHashMap<>();
+            ofStep.put("block", step.block());
+            ofStep.put("opportunities", opportunities - opportunitiesBefore);
+            ofStep.put("firstBlock", firstBlock - firstBlockBefore);
+            ofStep.put("headToFirstWireMs", firstWire >= 0 ? Math.round(firstWire / 1e3) / 1e3 : null);
+            byStep.add(ofStep);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("keeper", name);
@@ -402,6 +411,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> steps = new LinkedHashMap<>();
         stepMs.forEach((stepName, ms) -> steps.put(stepName, BenchReport.percentiles(ms)));
         result.put("crashHeadStepsMs", steps); // where a crash step's head → wire goes: each step's end, from the head
+        // each step on its own, in order: the first is the keeper's first crash (cold code), and the issue asks recall per step
+        result.put("bySteps", byStep);
         Map<String, Object> rpc = new LinkedHashMap<>();
         rpc.put("steady", BenchReport.perBlock(recorder.perBlock(phases.steadyFrom(), phases.steadyTo())));
         rpc.put("priceMove", BenchReport.perBlock(recorder.perBlock(phases.pricesFrom(), phases.pricesTo())));

@@ -107,6 +107,21 @@ class BenchIT {
         assertThat(steps.path("sent").path("count").asInt()).as("heads that sent").isBetween(1, steps.path("marketsRead").path("count").asInt());
         assertThat(steps.path("sent").path("p50").asDouble()).isPositive();
         assertThat(table).contains("Where a crash step's head → wire goes", "marketsRead");
+        // the same per step, in order: opportunities and first-block liquidations add up to the run's
+        JsonNode bySteps = ours.path("bySteps");
+        assertThat(bySteps.size()).as("one entry per crash step").isEqualTo(ours.path("steps").size());
+        int stepOpportunities = 0;
+        int stepFirstBlock = 0;
+        int stepsWithWire = 0;
+        for (int i = 0; i < bySteps.size(); i++) {
+            assertThat(bySteps.get(i).path("block").asLong()).isEqualTo(ours.path("steps").get(i).path("block").asLong());
+            stepOpportunities += bySteps.get(i).path("opportunities").asInt();
+            stepFirstBlock += bySteps.get(i).path("firstBlock").asInt();
+            stepsWithWire += bySteps.get(i).path("headToFirstWireMs").isNumber() ? 1 : 0;
+        }
+        assertThat(stepOpportunities).isEqualTo(ours.path("opportunities").asInt());
+        assertThat(stepFirstBlock).isEqualTo(ours.path("recall").path("firstBlock").asInt());
+        assertThat(stepsWithWire).isEqualTo(firstWire.path("count").asInt());
         assertThat(report.path("marginCallExecution").path("batchMaxItems").asInt()).isEqualTo(1);
         assertThat(table).contains("floor: eth_blockNumber + a pre-signed send");
     }
