@@ -144,9 +144,13 @@ final class Keeper implements HeadListener {
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
         blocksSinceHead = 0;
         if (planning) {
-            liquidate(head, head.timestamp() + blockInterval);
-            if (rehearsed < 0) {
+            boolean planned = liquidate(head, head.timestamp() + blockInterval);
+            if (rehearsed < 0 && !planned) {
+                // on the first head with nothing to send: a keeper started in a crash does not delay its next heads for it
+                long started = System.nanoTime();
                 rehearsed = rehearse(head);
+                log.atInfo().addKeyValue("event", "rehearsed").addKeyValue("transactions", rehearsed)
+                        .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("start rehearsal done: code on the way to the wire has run once");
             }
         }
         events.overdue(head.number(), execution.overdueAfterBlocks());
@@ -210,10 +214,11 @@ final class Keeper implements HeadListener {
         return processedBlock.get();
     }
 
-    private void liquidate(BlockHeader head, long nextTimestamp) {
+    /** Plans and sends this head's liquidations; whether any was planned (false: nothing to send at this head). */
+    private boolean liquidate(BlockHeader head, long nextTimestamp) {
         Set<PositionId> candidates = candidates(head);
         if (candidates.isEmpty()) {
-            return;
+            return false;
         }
         // what planning reads besides the markets goes out now, and comes back while the candidates are quoted
         BlockTag tag = BlockTag.number(head.number());
@@ -230,7 +235,7 @@ final class Keeper implements HeadListener {
         Map<PositionId, Opportunity> opportunities = opportunities(candidates, head, nextTimestamp);
         events.step("opportunitiesQuoted");
         if (opportunities.isEmpty()) {
-            return;
+            return false;
         }
         FeePolicy.MarketFees fees = feesRead.await();
         events.step("feesRead");
@@ -285,6 +290,7 @@ final class Keeper implements HeadListener {
         }
         events.step("packedInOrder");
         round.finish();
+        return !ranked.isEmpty();
     }
 
     /** What executing costs in each market at these fees: the gas price, the native token's price, the funding premium. */
@@ -300,7 +306,7 @@ final class Keeper implements HeadListener {
     private static final int REHEARSAL_ACCOUNTS = 4;
 
     /**
-     * Walks the way from quote to signed transaction once, on the first head, without sending anything: a few real
+     * Walks the way from quote to signed transaction once, on the first head with nothing to send, without sending anything: a few real
      * positions of each market quoted at a price that liquidates them ({@link RehearsalCandidates}), planned against the
      * head's pools and fees, packed, encoded, priced by the gas model, signed at a nonce not taken and serialized as
      * their journal line would be, then dropped; no event, metric, journal line, nonce or gas observation comes of it.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start rehearsal ({@code Keeper.rehearse}): on its first head the keeper walks a few real positions, quoted at a
+ * The start rehearsal ({@code Keeper.rehearse}): on its first head with nothing to send the keeper walks a few real positions, quoted at a
  * price that liquidates them, through planning, packing, encoding, signing and the journal's serialization, so that the
  * first crash does not pay for that code's first run; and nothing of it reaches the chain, the journal or the outcomes.
  * Aave with flash-loan batches and with the wallet, and Morpho Blue, on a devnet with both.
