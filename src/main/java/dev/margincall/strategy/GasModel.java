@@ -15,7 +15,8 @@ import java.util.Optional;
  * shows it, and a transaction must never run out of gas twice for the same reason);</li>
  * <li>one below a learned value moves it a quarter of the way down (gas varies with state: a single cheap run must not
  * make the next send too tight); the first observation of a key replaces the default, which is only a guess;</li>
- * <li>the limit sent is the estimate plus {@link #marginBps} — what a receipt used can only be close to it.</li>
+ * <li>it estimates gas used, not a limit: the submitter turns an estimate into a limit as it turns a simulation's gas used
+ * into one ({@code LiquidationSimulator.limitFromGasUsed}: refunds and nested calls need more than is used), one formula.</li>
  * </ul>
  * A batch's observation is shared among its items in proportion to their current estimates. A batch size never seen
  * takes a bound from the sizes measured of its pair (see {@link #bound}), else the highest such bound of another pair, else
@@ -52,20 +53,17 @@ public final class GasModel {
     private static final long DOWN_WEIGHT_DENOMINATOR = 4;
 
     private final long defaultGasPerItem;
-    private final int marginBps;
     private final Map<Key, Long> estimates = new HashMap<>();
 
     /**
      * @param defaultGasPerItem what an item is assumed to cost before anything is learned (a single liquidation's
      *                          configured gas is a safe start: batched items cost less)
-     * @param marginBps         added to the estimate for the gas limit (e.g. 2,000 = +20 %)
      */
-    public GasModel(long defaultGasPerItem, int marginBps) {
-        if (defaultGasPerItem <= 0 || marginBps < 0) {
-            throw new IllegalArgumentException("default gas must be positive and the margin not negative");
+    public GasModel(long defaultGasPerItem) {
+        if (defaultGasPerItem <= 0) {
+            throw new IllegalArgumentException("default gas must be positive, got " + defaultGasPerItem);
         }
         this.defaultGasPerItem = defaultGasPerItem;
-        this.marginBps = marginBps;
     }
 
     /** The gas one item of {@code key} is expected to use. */
@@ -121,12 +119,6 @@ public final class GasModel {
         return items.stream().mapToLong(this::estimate).sum();
     }
 
-    /** The gas limit to send with: the estimate plus the margin. */
-    public long limit(List<Key> items) {
-        long estimate = estimate(items);
-        return estimate + estimate * marginBps / 10_000;
-    }
-
     /** What a simulation or a receipt showed: {@code gasUsed} for a transaction of these items. */
     public void observe(List<Key> items, long gasUsed) {
         if (items.isEmpty() || gasUsed <= 0) {
@@ -143,9 +135,5 @@ public final class GasModel {
             // a first observation replaces the default (a guess); a learned value goes up at once and down gradually
             estimates.put(item, learned == null || share >= learned ? share : learned - (learned - share) / DOWN_WEIGHT_DENOMINATOR);
         });
-    }
-
-    public int marginBps() {
-        return marginBps;
     }
 }

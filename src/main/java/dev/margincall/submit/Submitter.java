@@ -112,7 +112,7 @@ public final class Submitter implements AutoCloseable {
         this.journal = journal;
         this.broadcaster = new Broadcaster(rpc, signer, settings.chainId(), new NonceManager(rpc, this.from), journal);
         this.setupTransactions = new SetupTransactions(rpc, this.from, fees, broadcaster, settings.gasLimitMarginPct());
-        this.gasModel = new GasModel(settings.defaultItemGas(), 100 * settings.gasLimitMarginPct());
+        this.gasModel = new GasModel(settings.defaultItemGas());
     }
 
     /**
@@ -275,14 +275,14 @@ public final class Submitter implements AutoCloseable {
 
     /**
      * The gas limit a transaction of these items is expected to go out with, for packing batches under a per-transaction
-     * cap: sending first, exactly the limit it will be sent with; simulating first, the gas model's limit (the simulation
-     * then sets the real one).
+     * cap: sending first, exactly the limit it will be sent with; simulating first, the limit a simulation using the gas
+     * model's estimate would give (the simulation then sets the real one with the same formula).
      */
     public long expectedGasLimit(List<GasModel.Key> items) {
         if (sendsFirst()) {
             return unverifiedLimit(BigInteger.valueOf(gasModel.estimate(items))).longValueExact();
         }
-        return gasModel.limit(items);
+        return simulator.limitFromGasUsed(BigInteger.valueOf(gasModel.estimate(items))).longValueExact();
     }
 
     /** One head's transactions ({@link #round}). Used on the keeper's thread only. */

@@ -20,17 +20,16 @@ class GasModelTest {
 
     @Test
     void aTooLowEstimateIsCorrectedByTheFirstReceiptThatShowsIt() {
-        GasModel model = new GasModel(300_000, 2_000);
+        GasModel model = new GasModel(300_000);
         GasModel.Key single = key(WETH, 1);
         assertThat(model.estimate(single)).isEqualTo(300_000);
         model.observe(List.of(single), 494_473);
         assertThat(model.estimate(single)).isEqualTo(494_473);
-        assertThat(model.limit(List.of(single))).isEqualTo(494_473 + 98_894);
     }
 
     @Test
     void learnedValuesConvergeToWhatReceiptsShowAndGoDownOnlyGradually() {
-        GasModel model = new GasModel(800_000, 2_000);
+        GasModel model = new GasModel(800_000);
         GasModel.Key single = key(WETH, 1);
         model.observe(List.of(single), 600_000);
         assertThat(model.estimate(single)).as("the first observation replaces the default").isEqualTo(600_000);
@@ -41,12 +40,11 @@ class GasModelTest {
             model.observe(List.of(single), 480_000 + random.nextInt(20_001)); // receipts between 480k and 500k
         }
         assertThat(model.estimate(single)).isBetween(480_000L, 500_000L);
-        assertThat(model.limit(List.of(single))).as("the limit covers every receipt seen").isGreaterThanOrEqualTo(500_000);
     }
 
     @Test
     void aBatchSharesItsGasAmongItsItemsAndEachBatchSizeLearnsItsOwnCost() {
-        GasModel model = new GasModel(500_000, 1_000);
+        GasModel model = new GasModel(500_000);
         List<GasModel.Key> batch = Collections.nCopies(13, key(WETH, 13));
         model.observe(batch, 2_428_430);
         assertThat(model.estimate(key(WETH, 13))).isEqualTo(186_802);
@@ -70,7 +68,7 @@ class GasModelTest {
 
     @Test
     void beforeAnythingOfItsKindIsLearnedABatchedItemIsTakenAtHalfTheSingleDefault() {
-        GasModel model = new GasModel(900_000, 2_500);
+        GasModel model = new GasModel(900_000);
         assertThat(model.guessing(key(WETH, 20))).isTrue();
         assertThat(model.estimate(key(WETH, 20))).isEqualTo(450_000);
         assertThat(model.estimate(key(WETH, 1))).isEqualTo(900_000);
@@ -82,7 +80,7 @@ class GasModelTest {
 
     @Test
     void aSingleOfAPairNeverMeasuredIsNotEstimatedBelowThePriorFromACheaperPair() {
-        GasModel model = new GasModel(450_000, 2_000);
+        GasModel model = new GasModel(450_000);
         model.observe(List.of(key(WETH, 1)), 220_580);
         assertThat(model.estimate(key(WBTC, 1))).as("another pair's lower cost is no evidence").isEqualTo(450_000);
         model.observe(List.of(key(WETH, 1)), 600_000);
@@ -93,8 +91,8 @@ class GasModelTest {
 
     @Test
     void nonsenseIsRefusedOrIgnored() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GasModel(0, 100)).isInstanceOf(IllegalArgumentException.class);
-        GasModel model = new GasModel(300_000, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GasModel(0)).isInstanceOf(IllegalArgumentException.class);
+        GasModel model = new GasModel(300_000);
         model.observe(List.of(), 1_000);
         model.observe(List.of(key(WETH, 1)), 0);
         assertThat(model.estimate(key(WETH, 1))).isEqualTo(300_000);
