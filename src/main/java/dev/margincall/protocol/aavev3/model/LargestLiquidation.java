@@ -285,6 +285,11 @@ public final class LargestLiquidation {
         ReserveConfiguration config = block.market.reservesById().get(cid).configuration();
         long bonus = config.liquidationBonus();
         long fee = config.liquidationProtocolFee();
+        if (bonus == 0) {
+            // 3.6 liquidates a collateral without threshold, and such a reserve has no bonus: the chain below divides by it, while
+            // the Pool skips that division without a fee and reverts with one; its own steps (the exact quote) tell which
+            return null;
+        }
         long collateralPrice = block.price[cid].longValueExact();
         long debtPrice = block.price[did].longValueExact();
         BigInteger collateralUnit = block.unit[cid];
