@@ -98,8 +98,8 @@ public final class AccountEvaluator {
                         collateralUnits, variableDebt));
             }
         }
-        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
-        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedLtv, totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedThreshold, totalCollateral);
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
                 : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
         BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
@@ -166,8 +166,8 @@ public final class AccountEvaluator {
         }
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
                 : WadRayMath.wadDiv(weightedThreshold, totalDebt).divide(WadRayMath.PERCENTAGE_FACTOR);
-        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
-        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedLtv, totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedThreshold, totalCollateral);
         BigInteger borrowable = totalCollateral.multiply(ltv).divide(WadRayMath.PERCENTAGE_FACTOR);
         BigInteger available = borrowable.compareTo(totalDebt) <= 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
         return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);

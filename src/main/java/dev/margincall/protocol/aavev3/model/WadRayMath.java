@@ -46,7 +46,7 @@ public final class WadRayMath {
     }
 
     public static BigInteger wadDiv(BigInteger a, BigInteger b) {
-        return a.multiply(WAD).add(b.shiftRight(1)).divide(b);
+        return WordQuotient.halfUp(a, WAD, b);
     }
 
     /** Rounding.percentMulHalfUp's value, on words where they suffice. */

@@ -34,13 +34,29 @@ final class WordQuotient {
         if (k > Divisor.MAX_POWER_OF_TEN) {
             return a.multiply(b).add(WideMath.toBigInteger(cHi, cLo)).divide(BigInteger.TEN.pow(k));
         }
-        if (a.signum() >= 0 && b.signum() >= 0 && a.bitLength() <= 128 && b.bitLength() <= 128) {
-            WideMath math = new WideMath();
-            if (math.mulAddDiv(WideMath.high(a), WideMath.low(a), WideMath.high(b), WideMath.low(b), cHi, cLo, Divisor.powerOfTen(k))) {
-                return WideMath.toBigInteger(math.hi, math.lo);
-            }
+        BigInteger quotient = onWords(a, b, cHi, cLo, Divisor.powerOfTen(k));
+        return quotient != null ? quotient : a.multiply(b).add(WideMath.toBigInteger(cHi, cLo)).divide(POWERS[k]);
+    }
+
+    /** ⌊(a × b + c) / divisor⌋ on words, or null when an operand is negative or wider than 128 bits, or the quotient is. */
+    private static BigInteger onWords(BigInteger a, BigInteger b, long cHi, long cLo, Divisor divisor) {
+        if (a.signum() < 0 || b.signum() < 0 || a.bitLength() > 128 || b.bitLength() > 128) {
+            return null;
         }
-        return a.multiply(b).add(WideMath.toBigInteger(cHi, cLo)).divide(POWERS[k]);
+        WideMath math = new WideMath();
+        return math.mulAddDiv(WideMath.high(a), WideMath.low(a), WideMath.high(b), WideMath.low(b), cHi, cLo, divisor)
+                ? WideMath.toBigInteger(math.hi, math.lo) : null;
+    }
+
+    /** ⌊(a × b + ⌊d / 2⌋) / d⌋ (WadRayMath's half-up division by d, as wadDiv with b = WAD), on words when d &lt; 2^63. */
+    static BigInteger halfUp(BigInteger a, BigInteger b, BigInteger d) {
+        BigInteger quotient = d.signum() > 0 && d.bitLength() < 64 ? onWords(a, b, 0, d.longValue() >> 1, Divisor.of(d.longValue())) : null;
+        return quotient != null ? quotient : a.multiply(b).add(d.shiftRight(1)).divide(d);
+    }
+
+    /** a / b (BigInteger's truncating division), in long arithmetic when both are within ±(2^63 − 1) (so −2^63 / −1 never is). */
+    static BigInteger divide(BigInteger a, BigInteger b) {
+        return a.bitLength() < 63 && b.bitLength() < 63 && b.signum() != 0 ? BigInteger.valueOf(a.longValue() / b.longValue()) : a.divide(b);
     }
 
     /** ⌊a × b / 10^k⌋. */

@@ -55,6 +55,29 @@ class WordQuotientTest {
     }
 
     @Test
+    void halfUpDivisionAndLongDivisionEqualBigIntegers() {
+        Random random = new Random(5);
+        for (int i = 0; i < 200_000; i++) {
+            BigInteger a = WideMathTest.operand(random, 130);
+            BigInteger b = random.nextBoolean() ? WadRayMath.WAD : WideMathTest.operand(random, 130);
+            BigInteger d = WideMathTest.operand(random, 66).add(BigInteger.ONE);
+            assertThat(WordQuotient.halfUp(a, b, d)).as("(%s × %s + %s / 2) / %s", a, b, d, d).isEqualTo(a.multiply(b).add(d.shiftRight(1)).divide(d));
+            BigInteger n = random.nextBoolean() ? a : a.negate();
+            BigInteger m = random.nextBoolean() ? d : d.negate();
+            assertThat(WordQuotient.divide(n, m)).as("%s / %s", n, m).isEqualTo(n.divide(m));
+        }
+        BigInteger min = BigInteger.valueOf(Long.MIN_VALUE);
+        BigInteger max = BigInteger.valueOf(Long.MAX_VALUE);
+        for (BigInteger n : List.of(min, max, BigInteger.ZERO, BigInteger.ONE, min.add(BigInteger.ONE), max.add(BigInteger.ONE))) {
+            for (BigInteger m : List.of(BigInteger.ONE, BigInteger.valueOf(-1), min, max, BigInteger.valueOf(7))) {
+                assertThat(WordQuotient.divide(n, m)).as("%s / %s", n, m).isEqualTo(n.divide(m));
+            }
+        }
+        assertThat(WordQuotient.halfUp(TWO_128.subtract(BigInteger.ONE), TWO_128.subtract(BigInteger.ONE), BigInteger.ONE))
+                .isEqualTo(TWO_128.subtract(BigInteger.ONE).pow(2));
+    }
+
+    @Test
     void theWadRayMathOperationsKeepTheirRounding() {
         Random random = new Random(3);
         for (int i = 0; i < 100_000; i++) {
@@ -64,6 +87,8 @@ class WordQuotientTest {
             assertThat(WadRayMath.rayMulFloor(a, b)).isEqualTo(a.multiply(b).divide(WadRayMath.RAY));
             assertThat(WadRayMath.rayMulCeil(a, b)).isEqualTo(Rounding.ceilDiv(a.multiply(b), WadRayMath.RAY));
             BigInteger bps = BigInteger.valueOf(random.nextInt(20_001));
+            BigInteger d = WideMathTest.operand(random, 70).add(BigInteger.ONE);
+            assertThat(WadRayMath.wadDiv(a, d)).isEqualTo(a.multiply(WadRayMath.WAD).add(d.shiftRight(1)).divide(d));
             assertThat(WadRayMath.percentMul(a, bps)).isEqualTo(Rounding.percentMulHalfUp(a, bps));
         }
     }
