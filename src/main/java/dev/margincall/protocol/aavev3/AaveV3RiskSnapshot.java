@@ -176,8 +176,10 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
                 LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], prepared(account));
                 if (figures == null) {
                     ShockedMarket.super.addLargestLiquidation(account, sums);
+                } else if (figures.narrow()) {
+                    sums.add(figures.narrowRepaid(), figures.narrowBonus());
                 } else {
-                    figures.addTo(sums);
+                    sums.add(figures.wideRepaid(), figures.wideBonus());
                 }
             }
         };

@@ -3,7 +3,6 @@ package dev.margincall.protocol.aavev3.model;
 import static dev.margincall.protocol.aavev3.model.WadRayMath.percentMul;
 
 import dev.margincall.core.Rounding;
-import dev.margincall.protocol.spi.LiquidationSums;
 import java.math.BigInteger;
 
 /**
@@ -56,7 +55,8 @@ public final class LargestLiquidation {
             return repaid.bitLength() < 64 && bonus.bitLength() < 64 ? of(repaid.longValue(), bonus.longValue()) : new Figures(0, 0, repaid, bonus);
         }
 
-        private boolean narrow() {
+        /** Whether they are the longs (else {@link #wideRepaid} and {@link #wideBonus}). */
+        public boolean narrow() {
             return wideRepaid == null;
         }
 
@@ -66,15 +66,6 @@ public final class LargestLiquidation {
 
         public BigInteger bonus() {
             return narrow() ? BigInteger.valueOf(narrowBonus) : wideBonus;
-        }
-
-        /** Adds them to the sums (as longs when they are). */
-        public void addTo(LiquidationSums sums) {
-            if (narrow()) {
-                sums.add(narrowRepaid, narrowBonus);
-            } else {
-                sums.add(wideRepaid, wideBonus);
-            }
         }
 
         /** {@link dev.margincall.protocol.spi.LiquidationValue#LARGEST}: a larger repayment, or an equal one with a larger bonus. */
