@@ -60,6 +60,8 @@ final class CliffCalculator {
                 }
             }
         }
+        Crossing.StepCheck liquidatableAt = (k, account) -> markets[k].health(account).liquidatable();
+        Crossing.StepCheck inBadDebtAt = (k, account) -> markets[k].health(account).uncovered().signum() > 0;
         Share[] shares = new Share[n];
         Crossing[] crossings = new Crossing[n];
         int[] entry = new int[n];
@@ -74,14 +76,14 @@ final class CliffCalculator {
             } else {
                 crossings[j] = share.weighted == 0 && share.debt == 0 ? Crossing.NEVER
                         : Crossing.healthFactor(table.weighted[j], table.debt[j], share.weighted, share.debt, share.relative);
-                entry[j] = crossings[j].firstStep(drops, k -> markets[k].health(account).liquidatable());
+                entry[j] = crossings[j].firstStep(drops, liquidatableAt, account);
             }
             if (table.badDebtNow[j]) {
                 badEntry[j] = BEFORE_ANY_FALL;
             } else {
                 badEntry[j] = (share.collateral == 0 && share.debt == 0 ? Crossing.NEVER
                         : Crossing.badDebt(table.collateral[j], table.debt[j], share.collateral, share.debt, share.absolute))
-                        .firstStep(drops, k -> markets[k].health(account).uncovered().signum() > 0);
+                        .firstStep(drops, inBadDebtAt, account);
             }
         });
 
