@@ -1,6 +1,6 @@
 package dev.margincall.risk;
 
-import dev.margincall.protocol.spi.LiquidationValue;
+import dev.margincall.protocol.spi.LiquidationSums;
 import dev.margincall.protocol.spi.ShockedMarket;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -60,6 +60,8 @@ final class CliffCalculator {
                 }
             }
         }
+        Crossing.StepCheck liquidatableAt = (k, account) -> markets[k].health(account).liquidatable();
+        Crossing.StepCheck inBadDebtAt = (k, account) -> markets[k].health(account).uncovered().signum() > 0;
         Share[] shares = new Share[n];
         Crossing[] crossings = new Crossing[n];
         int[] entry = new int[n];
@@ -74,14 +76,14 @@ final class CliffCalculator {
             } else {
                 crossings[j] = share.weighted == 0 && share.debt == 0 ? Crossing.NEVER
                         : Crossing.healthFactor(table.weighted[j], table.debt[j], share.weighted, share.debt, share.relative);
-                entry[j] = crossings[j].firstStep(drops, k -> markets[k].health(account).liquidatable());
+                entry[j] = crossings[j].firstStep(drops, liquidatableAt, account);
             }
             if (table.badDebtNow[j]) {
                 badEntry[j] = BEFORE_ANY_FALL;
             } else {
                 badEntry[j] = (share.collateral == 0 && share.debt == 0 ? Crossing.NEVER
                         : Crossing.badDebt(table.collateral[j], table.debt[j], share.collateral, share.debt, share.absolute))
-                        .firstStep(drops, k -> markets[k].health(account).uncovered().signum() > 0);
+                        .firstStep(drops, inBadDebtAt, account);
             }
         });
 
@@ -230,8 +232,7 @@ final class CliffCalculator {
                     AccountFigures figure = entry[j] == BEFORE_ANY_FALL ? now[j] : figures[j];
                     sum.add(k, figure.repayable(), figure.bonus());
                 } else {
-                    LiquidationValue largest = markets[k].largestLiquidation(table.account[j]);
-                    sum.add(k, largest.repaid(), largest.bonus());
+                    markets[k].addLargestLiquidation(table.account[j], sum.step(k));
                 }
             }
         }, StepSums::merge);
@@ -244,28 +245,51 @@ final class CliffCalculator {
 
     /** Two sums per step (repayable, bonus), one set per thread, merged at the end (integer sums: the order does not matter). */
     private static final class StepSums {
-        private final ExactSum[] sums;
+        private final StepSum[] steps;
 
-        StepSums(int steps) {
-            sums = new ExactSum[2 * steps];
-            for (int slot = 0; slot < sums.length; slot++) {
-                sums[slot] = new ExactSum();
+        StepSums(int count) {
+            steps = new StepSum[count];
+            for (int k = 0; k < count; k++) {
+                steps[k] = new StepSum();
             }
         }
 
+        /** Step k's sums, which the protocol adds its figures to. */
+        StepSum step(int k) {
+            return steps[k];
+        }
+
         void add(int step, BigInteger repayable, BigInteger bonus) {
-            sums[2 * step].add(repayable);
-            sums[2 * step + 1].add(bonus);
+            steps[step].add(repayable, bonus);
         }
 
         void merge(StepSums other) {
-            for (int slot = 0; slot < sums.length; slot++) {
-                sums[slot].add(other.sums[slot]);
+            for (int k = 0; k < steps.length; k++) {
+                steps[k].repayable.add(other.steps[k].repayable);
+                steps[k].bonus.add(other.steps[k].bonus);
             }
         }
 
         BigInteger total(int step, int which) {
-            return sums[2 * step + which].value();
+            return (which == 0 ? steps[step].repayable : steps[step].bonus).value();
+        }
+    }
+
+    /** One step's repayable debt and bonus: the protocol adds longs where its figures are (no object per account and step). */
+    private static final class StepSum implements LiquidationSums {
+        private final ExactSum repayable = new ExactSum();
+        private final ExactSum bonus = new ExactSum();
+
+        @Override
+        public void add(long repaid, long bonus) {
+            repayable.add(repaid);
+            this.bonus.add(bonus);
+        }
+
+        @Override
+        public void add(BigInteger repaid, BigInteger bonus) {
+            repayable.add(repaid);
+            this.bonus.add(bonus);
         }
     }
 

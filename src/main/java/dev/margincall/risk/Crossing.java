@@ -1,7 +1,6 @@
 package dev.margincall.risk;
 
 import java.util.Arrays;
-import java.util.function.IntPredicate;
 
 /**
  * Where a quantity linear in the price fall x, f(x) = a − b·x, turns negative, when the protocol's
@@ -50,17 +49,22 @@ record Crossing(double certainlyNot, double certainly) {
         return new Crossing(Math.min(lower, upper), upper);
     }
 
+    /** The protocol's exact answer for one account at one step (made once per scenario, not once per account). */
+    interface StepCheck {
+        boolean test(int step, int account);
+    }
+
     /**
      * The first of the ascending falls {@code drops} at which the quantity is negative, asking {@code exact}
-     * (by step index) only for falls in the uncertain band; {@link #NO_STEP} when none.
+     * (by step index, for this {@code account}) only for falls in the uncertain band; {@link #NO_STEP} when none.
      */
-    int firstStep(double[] drops, IntPredicate exact) {
+    int firstStep(double[] drops, StepCheck exact, int account) {
         if (certainlyNot == Double.POSITIVE_INFINITY) {
             return NO_STEP;
         }
         int k = Arrays.binarySearch(drops, certainlyNot);
         for (k = k >= 0 ? k : -k - 1; k < drops.length; k++) {
-            if (drops[k] > certainly || exact.test(k)) {
+            if (drops[k] > certainly || exact.test(k, account)) {
                 return k;
             }
         }

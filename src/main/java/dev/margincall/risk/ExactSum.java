@@ -28,7 +28,7 @@ final class ExactSum {
         }
     }
 
-    private void add(long term) {
+    void add(long term) {
         long sum = small + term;
         if (((small ^ sum) & (term ^ sum)) < 0) { // the long overflowed: keep the old sum apart, start again from the term
             large = large.add(BigInteger.valueOf(small));

@@ -27,7 +27,8 @@ final class NearestAccounts {
         // not added (nearly every account: one comparison instead of a heap insertion and removal)
         PriorityQueue<Integer> kept = new PriorityQueue<>(byHealth.reversed());
         for (int j = 0; j < table.size(); j++) {
-            if (kept.size() >= count && (count == 0 || byHealth.compare(j, kept.peek()) >= 0)) {
+            // compared without boxing j (every account passes here, nearly all to be skipped)
+            if (kept.size() >= count && (count == 0 || !nearer(table, j, kept.peek()))) {
                 continue;
             }
             kept.add(j);
@@ -54,6 +55,12 @@ final class NearestAccounts {
                     exposure.debtValue(), TotalsBuilder.usd(valuation, exposure.debtValue()), round2(margin.marginPct()), prices));
         }
         return out;
+    }
+
+    /** Whether account j comes before account {@code other} by {@code byHealth}: a lower health factor, or the same and an earlier index. */
+    private static boolean nearer(ExposureTable table, int j, int other) {
+        int order = table.exposure[j].healthFactor().compareTo(table.exposure[other].healthFactor());
+        return order < 0 || (order == 0 && j < other);
     }
 
     static double round2(double pct) {

@@ -17,6 +17,7 @@ import dev.margincall.protocol.aavev3.model.WadRayMath;
 import dev.margincall.protocol.spi.AccountExposure;
 import dev.margincall.protocol.spi.AccountHealth;
 import dev.margincall.protocol.spi.AccountMargin;
+import dev.margincall.protocol.spi.LiquidationSums;
 import dev.margincall.protocol.spi.LiquidationValue;
 import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.Quote;
@@ -136,6 +137,16 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
                 .map(a -> new AccountMargin.AssetMargin(assetIndex.get(a.asset()), a.dropPct(), a.liquidationPrice())).toList());
     }
 
+    /** The account's units for {@link LargestLiquidation}, made on first use. */
+    private LargestLiquidation.Prepared prepared(int account) {
+        LargestLiquidation.Prepared units = prepared[account];
+        if (units == null) {
+            units = LargestLiquidation.prepare(context, positions[account]);
+            prepared[account] = units;
+        }
+        return units;
+    }
+
     @Override
     public ShockedMarket at(Map<Address, BigInteger> newPrices) {
         Map<Address, BigInteger> merged = new HashMap<>(prices);
@@ -155,14 +166,21 @@ public final class AaveV3RiskSnapshot implements RiskSnapshot {
 
             @Override
             public LiquidationValue largestLiquidation(int account) {
-                LargestLiquidation.Prepared units = prepared[account];
-                if (units == null) {
-                    units = LargestLiquidation.prepare(context, positions[account]);
-                    prepared[account] = units;
-                }
-                LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], units);
+                LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], prepared(account));
                 return figures == null ? LiquidationValue.largest(LiquidationMath.quotes(shocked, positions[account]))
                         : new LiquidationValue(figures.repaid(), figures.bonus());
+            }
+
+            @Override
+            public void addLargestLiquidation(int account, LiquidationSums sums) {
+                LargestLiquidation.Figures figures = LargestLiquidation.at(shocked, positions[account], prepared(account));
+                if (figures == null) {
+                    ShockedMarket.super.addLargestLiquidation(account, sums);
+                } else if (figures.narrow()) {
+                    sums.add(figures.narrowRepaid(), figures.narrowBonus());
+                } else {
+                    sums.add(figures.wideRepaid(), figures.wideBonus());
+                }
             }
         };
     }

@@ -20,4 +20,10 @@ public interface ShockedMarket {
     default LiquidationValue largestLiquidation(int account) {
         return LiquidationValue.largest(quotes(account));
     }
+
+    /** Adds {@link #largestLiquidation}'s figures to {@code sums}, which a protocol may do without making objects per account. */
+    default void addLargestLiquidation(int account, LiquidationSums sums) {
+        LiquidationValue largest = largestLiquidation(account);
+        sums.add(largest.repaid(), largest.bonus());
+    }
 }

@@ -1,7 +1,5 @@
 package dev.margincall.protocol.aavev3.model;
 
-import static dev.margincall.core.Rounding.ceilDiv;
-
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -69,7 +67,7 @@ public enum AaveRules {
      * = {@code rayMulFloor} (aave-v3-origin src/contracts/protocol/libraries/helpers/TokenMath.sol:66-71).
      */
     public BigInteger aTokenBalance(BigInteger scaled, BigInteger liquidityIndex) {
-        return this == V3_0 ? WadRayMath.rayMul(scaled, liquidityIndex) : scaled.multiply(liquidityIndex).divide(WadRayMath.RAY);
+        return this == V3_0 ? WadRayMath.rayMul(scaled, liquidityIndex) : WadRayMath.rayMulFloor(scaled, liquidityIndex);
     }
 
     /**
@@ -80,16 +78,15 @@ public enum AaveRules {
         if (scaled.signum() == 0) {
             return BigInteger.ZERO;
         }
-        return this == V3_0 ? WadRayMath.rayMul(scaled, variableBorrowIndex) : ceilDiv(scaled.multiply(variableBorrowIndex), WadRayMath.RAY);
+        return this == V3_0 ? WadRayMath.rayMul(scaled, variableBorrowIndex) : WadRayMath.rayMulCeil(scaled, variableBorrowIndex);
     }
 
     /**
      * A debt in the base currency. 3.0: floor (GenericLogic of core-v3 1.19.3); 3.6: {@code MathUtils.mulDivCeil}
      * (aave-v3-origin GenericLogic.sol:229, LiquidationLogic.sol:245-249).
      */
-    BigInteger debtValue(BigInteger amount, BigInteger price, BigInteger unit) {
-        BigInteger product = amount.multiply(price);
-        return this == V3_0 ? product.divide(unit) : ceilDiv(product, unit);
+    BigInteger debtValue(BigInteger amount, BigInteger price, int decimals) {
+        return this == V3_0 ? WordQuotient.floor(amount, price, decimals) : WordQuotient.ceil(amount, price, decimals);
     }
 
     /** Compounded interest of the variable borrow index (MathUtils.calculateCompoundedInterest of each version). */

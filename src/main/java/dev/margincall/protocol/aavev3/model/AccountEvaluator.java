@@ -69,7 +69,6 @@ public final class AccountEvaluator {
             ReserveConfiguration config = reserve.configuration();
             boolean inEMode = userEMode != 0 && userEMode == config.eModeCategory();
             BigInteger assetPrice = eModePrice != null && inEMode ? eModePrice : block.price[id];
-            BigInteger unit = block.unit[id];
             Position.Balances balances = position.balances(id);
 
             BigInteger lineCollateral = BigInteger.ZERO;
@@ -79,7 +78,7 @@ public final class AccountEvaluator {
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (config.liquidationThreshold() != 0 && collateral) {
                 collateralUnits = WadRayMath.rayMul(balances.scaledCollateral(), block.income[id]);
-                lineCollateral = collateralUnits.multiply(assetPrice).divide(unit);
+                lineCollateral = WordQuotient.floor(collateralUnits, assetPrice, config.decimals());
                 totalCollateral = totalCollateral.add(lineCollateral);
                 if (config.ltv() != 0) {
                     weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(inEMode ? eMode.ltv() : config.ltv())));
@@ -90,7 +89,7 @@ public final class AccountEvaluator {
                 variableDebt = balances.scaledVariableDebt().signum() == 0 ? BigInteger.ZERO
                         : WadRayMath.rayMul(balances.scaledVariableDebt(), block.debt[id]);
                 BigInteger debt = variableDebt.add(stableDebt(balances, block.timestamp));
-                lineDebt = assetPrice.multiply(debt).divide(unit);
+                lineDebt = WordQuotient.floor(assetPrice, debt, config.decimals());
                 totalDebt = totalDebt.add(lineDebt);
             }
             if (lines != null) {
@@ -99,8 +98,8 @@ public final class AccountEvaluator {
                         collateralUnits, variableDebt));
             }
         }
-        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
-        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedLtv, totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedThreshold, totalCollateral);
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
                 : WadRayMath.wadDiv(WadRayMath.percentMul(totalCollateral, threshold), totalDebt);
         BigInteger borrowable = WadRayMath.percentMul(totalCollateral, ltv);
@@ -139,7 +138,6 @@ public final class AccountEvaluator {
             ReserveConfiguration config = reserve.configuration();
             boolean inEMode = eMode != null && eMode.coversCollateral(reserve);
             BigInteger price = block.price[id];
-            BigInteger unit = block.unit[id];
             Position.Balances balances = position.balances(id);
 
             BigInteger lineCollateral = BigInteger.ZERO;
@@ -149,7 +147,7 @@ public final class AccountEvaluator {
             int lineThreshold = inEMode ? eMode.liquidationThreshold() : config.liquidationThreshold();
             if (collateral) {
                 collateralUnits = rules.aTokenBalance(balances.scaledCollateral(), block.income[id]);
-                lineCollateral = collateralUnits.multiply(price).divide(unit);
+                lineCollateral = WordQuotient.floor(collateralUnits, price, config.decimals());
                 totalCollateral = totalCollateral.add(lineCollateral);
                 int ltv = eMode == null ? config.ltv() : eMode.ltvOf(reserve);
                 weightedLtv = weightedLtv.add(lineCollateral.multiply(BigInteger.valueOf(ltv)));
@@ -157,7 +155,7 @@ public final class AccountEvaluator {
             }
             if (borrowing) {
                 variableDebt = rules.vTokenBalance(balances.scaledVariableDebt(), block.debt[id]);
-                lineDebt = rules.debtValue(variableDebt, price, unit);
+                lineDebt = rules.debtValue(variableDebt, price, config.decimals());
                 totalDebt = totalDebt.add(lineDebt);
             }
             if (lines != null) {
@@ -168,8 +166,8 @@ public final class AccountEvaluator {
         }
         BigInteger healthFactor = totalDebt.signum() == 0 ? MAX_UINT256
                 : WadRayMath.wadDiv(weightedThreshold, totalDebt).divide(WadRayMath.PERCENTAGE_FACTOR);
-        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedLtv.divide(totalCollateral);
-        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : weightedThreshold.divide(totalCollateral);
+        BigInteger ltv = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedLtv, totalCollateral);
+        BigInteger threshold = totalCollateral.signum() == 0 ? BigInteger.ZERO : WordQuotient.divide(weightedThreshold, totalCollateral);
         BigInteger borrowable = totalCollateral.multiply(ltv).divide(WadRayMath.PERCENTAGE_FACTOR);
         BigInteger available = borrowable.compareTo(totalDebt) <= 0 ? BigInteger.ZERO : borrowable.subtract(totalDebt);
         return new AccountData(totalCollateral, totalDebt, available, threshold, ltv, healthFactor);

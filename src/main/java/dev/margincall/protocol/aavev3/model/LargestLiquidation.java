@@ -39,9 +39,43 @@ public final class LargestLiquidation {
     private static final long HALF_PERCENT = 5_000;
     private static final long PERCENTAGE_FACTOR = 10_000;
 
-    /** The repayment and the bonus, in base currency. */
-    public record Figures(BigInteger repaid, BigInteger bonus) {
-        public static final Figures NONE = new Figures(BigInteger.ZERO, BigInteger.ZERO);
+    /**
+     * The repayment and the bonus, in base currency: two longs when both fit (nearly always), else two BigIntegers. The report
+     * asks for these millions of times, and two BigIntegers are four objects more each time. One form per pair of values (the
+     * longs whenever they fit), so that equal figures are equal records.
+     */
+    public record Figures(long narrowRepaid, long narrowBonus, BigInteger wideRepaid, BigInteger wideBonus) {
+        public static final Figures NONE = of(0, 0);
+
+        static Figures of(long repaid, long bonus) {
+            return new Figures(repaid, bonus, null, null);
+        }
+
+        static Figures of(BigInteger repaid, BigInteger bonus) {
+            return repaid.bitLength() < 64 && bonus.bitLength() < 64 ? of(repaid.longValue(), bonus.longValue()) : new Figures(0, 0, repaid, bonus);
+        }
+
+        /** Whether they are the longs (else {@link #wideRepaid} and {@link #wideBonus}). */
+        public boolean narrow() {
+            return wideRepaid == null;
+        }
+
+        public BigInteger repaid() {
+            return narrow() ? BigInteger.valueOf(narrowRepaid) : wideRepaid;
+        }
+
+        public BigInteger bonus() {
+            return narrow() ? BigInteger.valueOf(narrowBonus) : wideBonus;
+        }
+
+        /** {@link dev.margincall.protocol.spi.LiquidationValue#LARGEST}: a larger repayment, or an equal one with a larger bonus. */
+        boolean largerThan(Figures other) {
+            if (narrow() && other.narrow()) {
+                return narrowRepaid > other.narrowRepaid || (narrowRepaid == other.narrowRepaid && narrowBonus > other.narrowBonus);
+            }
+            int order = repaid().compareTo(other.repaid());
+            return order > 0 || (order == 0 && bonus().compareTo(other.bonus()) > 0);
+        }
     }
 
     /** V = floor + fraction for a repayment of {@code toCover} at {@code debtPrice} (immutable: a race only computes it twice). */
@@ -196,7 +230,6 @@ public final class LargestLiquidation {
         boolean aboveCloseFactor = healthFactor > CLOSE_FACTOR_HF;
         BigInteger totalDebtBase = null;
         Figures best = null;
-        BigInteger bestRepaid = null;
         for (int d = 0; d < n; d++) {
             if (!p.borrowing[d] || p.debtUnits[d].signum() == 0) {
                 continue;
@@ -221,10 +254,8 @@ public final class LargestLiquidation {
                         continue; // the Pool refuses this pair (3.6: no amount leaves no dust)
                     }
                 }
-                int order = bestRepaid == null ? 1 : pair.repaid.compareTo(bestRepaid);
-                if (order > 0 || (order == 0 && pair.bonus.compareTo(best.bonus) > 0)) { // LiquidationValue.LARGEST
+                if (best == null || pair.largerThan(best)) {
                     best = pair;
-                    bestRepaid = pair.repaid;
                 }
             }
         }
@@ -242,7 +273,7 @@ public final class LargestLiquidation {
         AccountData totals = new AccountData(BigInteger.ZERO, totalDebtBase == null ? BigInteger.ZERO : totalDebtBase, BigInteger.ZERO,
                 BigInteger.ZERO, BigInteger.ZERO, aboveCloseFactor ? ABOVE_CLOSE_FACTOR : BELOW_CLOSE_FACTOR);
         LiquidationQuote quote = LiquidationMath.quote(block, position, totals, p.ids[c], p.ids[d], WadRayMath.MAX_UINT256);
-        return quote == null ? null : new Figures(quote.debtValue(), quote.collateralValue().subtract(quote.debtValue()));
+        return quote == null ? null : Figures.of(quote.debtValue(), quote.collateralValue().subtract(quote.debtValue()));
     }
 
     /** Σ debt in base currency, as 3.6 values it (rounding up, GenericLogic.sol:229): exact, in long arithmetic. */
@@ -285,6 +316,11 @@ public final class LargestLiquidation {
         ReserveConfiguration config = block.market.reservesById().get(cid).configuration();
         long bonus = config.liquidationBonus();
         long fee = config.liquidationProtocolFee();
+        if (bonus == 0) {
+            // 3.6 liquidates a collateral without threshold, and such a reserve has no bonus: the chain below divides by it, while
+            // the Pool skips that division without a fee and reverts with one; its own steps (the exact quote) tell which
+            return null;
+        }
         long collateralPrice = block.price[cid].longValueExact();
         long debtPrice = block.price[did].longValueExact();
         BigInteger collateralUnit = block.unit[cid];
@@ -356,9 +392,9 @@ public final class LargestLiquidation {
                     }
                 }
             }
-            // received and a repayment below 2^63 subtract as longs (one BigInteger instead of two and a subtraction)
-            return new Figures(repaid, repaid.bitLength() < 63 ? BigInteger.valueOf(received - repaid.longValue())
-                    : BigInteger.valueOf(received).subtract(repaid));
+            // received (non-negative) and a repayment below 2^63 subtract as longs
+            return repaid.bitLength() < 63 ? Figures.of(repaid.longValue(), received - repaid.longValue())
+                    : Figures.of(repaid, BigInteger.valueOf(received).subtract(repaid));
         }
         // capped: all the collateral, for the debt it is worth: percentDiv (3.6 percentDivCeil) of
         // floor(collateralPrice × balance × debtUnit / (debtPrice × collateralUnit))
@@ -407,7 +443,7 @@ public final class LargestLiquidation {
         }
         long unit = collateralUnit.longValueExact();
         long received = whole * collateralPrice + Rounding.floorMulDiv(p.cappedRemainder[c], collateralPrice, unit);
-        return new Figures(BigInteger.valueOf(repaid), BigInteger.valueOf(received - repaid));
+        return Figures.of(repaid, received - repaid);
     }
 
     /**

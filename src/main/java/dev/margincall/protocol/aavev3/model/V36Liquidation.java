@@ -131,6 +131,9 @@ final class V36Liquidation {
         BigInteger protocolFee = BigInteger.ZERO;
         int feeBps = collateral.configuration().liquidationProtocolFee();
         if (feeBps != 0) {
+            if (bonus == 0) {
+                return null; // percentDiv by a zero bonus reverts (PercentageMath.sol:84): a collateral without threshold has none
+            }
             BigInteger bonusCollateral = collateralAmount.subtract(percentDiv(collateralAmount, bonusBps));
             protocolFee = percentMul(bonusCollateral, BigInteger.valueOf(feeBps));
             collateralAmount = collateralAmount.subtract(protocolFee);

@@ -1,6 +1,5 @@
 package dev.margincall.protocol.aavev3.model;
 
-import dev.margincall.core.Rounding;
 import java.math.BigInteger;
 
 /**
@@ -21,8 +20,21 @@ public final class WadRayMath {
     private WadRayMath() {
     }
 
+    private static final long HALF_RAY_HI = WideMath.high(HALF_RAY);
+    private static final long HALF_RAY_LO = WideMath.low(HALF_RAY);
+
     public static BigInteger rayMul(BigInteger a, BigInteger b) {
-        return a.multiply(b).add(HALF_RAY).divide(RAY);
+        return WordQuotient.of(a, b, HALF_RAY_HI, HALF_RAY_LO, 27);
+    }
+
+    /** ⌊a × b / RAY⌋ (aave-v3-origin's rayMulFloor). */
+    static BigInteger rayMulFloor(BigInteger a, BigInteger b) {
+        return WordQuotient.floor(a, b, 27);
+    }
+
+    /** ⌈a × b / RAY⌉ (aave-v3-origin's rayMulCeil). */
+    static BigInteger rayMulCeil(BigInteger a, BigInteger b) {
+        return WordQuotient.ceil(a, b, 27);
     }
 
     public static BigInteger rayDiv(BigInteger a, BigInteger b) {
@@ -34,11 +46,12 @@ public final class WadRayMath {
     }
 
     public static BigInteger wadDiv(BigInteger a, BigInteger b) {
-        return a.multiply(WAD).add(b.shiftRight(1)).divide(b);
+        return WordQuotient.halfUp(a, WAD, b);
     }
 
+    /** Rounding.percentMulHalfUp's value, on words where they suffice. */
     public static BigInteger percentMul(BigInteger value, BigInteger percentage) {
-        return Rounding.percentMulHalfUp(value, percentage);
+        return WordQuotient.of(value, percentage, 0, 5_000, 4);
     }
 
     public static BigInteger percentDiv(BigInteger value, BigInteger percentage) {
