@@ -76,6 +76,7 @@ final class Keeper implements HeadListener {
     private long blocksSinceHead;
     private volatile boolean planning = true;
     private volatile int rehearsed = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean readingNonce = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * What liquidations are sent through and what the money rules are.
@@ -145,12 +146,16 @@ final class Keeper implements HeadListener {
         blocksSinceHead = 0;
         if (planning) {
             boolean planned = liquidate(head, head.timestamp() + blockInterval);
-            if (rehearsed < 0 && !planned) {
-                // on the first head with nothing to send: a keeper started in a crash does not delay its next heads for it
-                long started = System.nanoTime();
-                rehearsed = rehearse(head);
-                log.atInfo().addKeyValue("event", "rehearsed").addKeyValue("transactions", rehearsed)
-                        .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("start rehearsal done: code on the way to the wire has run once");
+            if (rehearsed < 0) {
+                // only before the first real plan: a keeper started in a crash has run that code for real, and its next heads
+                // (positions in flight, nothing planned) must not wait for a rehearsal; once, even if it fails
+                rehearsed = 0;
+                if (!planned) {
+                    long started = System.nanoTime();
+                    rehearsed = rehearse(head);
+                    log.atInfo().addKeyValue("event", "rehearsed").addKeyValue("transactions", rehearsed)
+                            .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("start rehearsal done: code on the way to the wire has run once");
+                }
             }
         }
         events.overdue(head.number(), execution.overdueAfterBlocks());
@@ -227,11 +232,18 @@ final class Keeper implements HeadListener {
                 ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty());
         OverlappedRead<Map<Address, BigInteger>> holdingsRead = execution.funding() == Funding.WALLET
                 ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of());
-        // not awaited: the first send takes the nonce, waiting for this read if it is still running (or reading it itself if it failed)
-        OverlappedRead.start(() -> {
-            submitter.readNonceIfUnknown();
-            return null;
-        });
+        // not awaited: the first send takes the nonce, waiting for this read if it is still running (or reading it itself if it
+        // failed); one at a time, so a failing endpoint does not pile up reads that each hold the nonce's lock through retries
+        if (readingNonce.compareAndSet(false, true)) {
+            OverlappedRead.start(() -> {
+                try {
+                    submitter.readNonceIfUnknown();
+                } finally {
+                    readingNonce.set(false);
+                }
+                return null;
+            });
+        }
         Map<PositionId, Opportunity> opportunities = opportunities(candidates, head, nextTimestamp);
         events.step("opportunitiesQuoted");
         if (opportunities.isEmpty()) {
@@ -306,10 +318,11 @@ final class Keeper implements HeadListener {
     private static final int REHEARSAL_ACCOUNTS = 4;
 
     /**
-     * Walks the way from quote to signed transaction once, on the first head with nothing to send, without sending anything: a few real
+     * Walks the way from quote to signed transaction once, on the first head if it has nothing to send, without sending anything: a few real
      * positions of each market quoted at a price that liquidates them ({@link RehearsalCandidates}), planned against the
      * head's pools and fees, packed, encoded, priced by the gas model, signed at a nonce not taken and serialized as
-     * their journal line would be, then dropped; no event, metric, journal line, nonce or gas observation comes of it.
+     * their journal line would be, then dropped; no transaction, event, journal line, nonce or gas observation comes of it
+     * (its fee and pool reads are counted with the RPC requests, as any).
      * Without it the first crash pays for loading and first running all of that code on its critical path (bench, 2,000
      * borrowers, first crash head: 30 ms to encode the first batch, 44 ms to serialize its journal line). Returns how
      * many transactions were rehearsed; a failure only costs the warm-up (of that market).
@@ -321,7 +334,7 @@ final class Keeper implements HeadListener {
             costs = costsAt(submitter.marketFees(head));
             swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(BlockTag.number(head.number())) : SwapMarket.empty();
         } catch (RuntimeException e) {
-            log.debug("no start rehearsal: {}", e.toString()); // an optimization only: the first crash pays instead
+            log.warn("no start rehearsal: {} (the first crash pays for the first run of its code)", e.toString());
             return 0;
         }
         int transactions = 0;
@@ -329,7 +342,8 @@ final class Keeper implements HeadListener {
             try {
                 transactions += rehearse(market, costs, swaps);
             } catch (RuntimeException e) {
-                log.debug("no start rehearsal in {}: {}", market.id(), e.toString());
+                // a warning: the same failure may meet the first real liquidation of this market
+                log.warn("start rehearsal in {} stopped: {}", market.id(), e.toString());
             }
         }
         return transactions;
@@ -358,7 +372,7 @@ final class Keeper implements HeadListener {
     /**
      * The ranked plans as transactions, in the order they will be sent: contract-funded plans of a market whose contract
      * has a batch entry ride together, one debt asset to a batch, a batch taking the next plan of its (market, debt asset)
-     * until it holds {@code maxItems} or one more would pass {@code maxGas} (the gas model's limit for that many items) or
+     * until it holds {@code maxItems} or one more would pass {@code maxGas} (the limit it is expected to go out with, Submitter.expectedGasLimit) or
      * the lender's liquidity of its debt asset; then the next batch opens, placed where its first plan was.
      */
     private List<List<LiquidationPlan>> pack(List<LiquidationPlan> plans) {

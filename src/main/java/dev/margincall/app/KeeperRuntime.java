@@ -247,6 +247,15 @@ final class KeeperRuntime implements AutoCloseable {
         log.atInfo().addKeyValue("event", "start").log("keeper started " + startLine);
     }
 
+    /** Whether this keeper's transactions go on the wire before their simulation (configured so and possible on its node). */
+    boolean sendsFirst() {
+        return submitter.sendsFirst();
+    }
+
+    boolean dryRun() {
+        return submitter.dryRun();
+    }
+
     Keeper keeper() {
         return keeper;
     }

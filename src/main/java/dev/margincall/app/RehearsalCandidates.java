@@ -34,6 +34,9 @@ final class RehearsalCandidates {
             if (out.size() >= wanted) {
                 break;
             }
+            if (asset.price() == null || asset.price().signum() <= 0) {
+                continue; // an unpriced asset cannot be halved
+            }
             ShockedMarket shocked = snapshot.at(Map.of(asset.asset(), asset.price().shiftRight(1)));
             for (int i = 0; i < Math.min(snapshot.size(), ACCOUNTS_PER_ASSET) && out.size() < wanted; i++) {
                 Address account = snapshot.account(i);

@@ -65,8 +65,8 @@ public final class Transactor {
         }
         TransactionReceipt receipt = awaitReceipt(what, hash);
         if (!receipt.success()) {
-            throw new DevnetException(what + " reverted on chain (tx " + hash + ", block " + receipt.blockNumber() + "): "
-                    + replayed(request, receipt.blockNumber()));
+            throw new DevnetException(what + " reverted on chain (tx " + hash + ", block " + receipt.blockNumber() + ", gas used "
+                    + receipt.gasUsed() + (request.gas() == null ? "" : " of " + request.gas()) + "): " + replayed(request, receipt.blockNumber()));
         }
         return receipt;
     }
@@ -75,7 +75,8 @@ public final class Transactor {
     private String replayed(CallRequest request, long block) {
         try {
             chain.call(request, BlockTag.number(block - 1));
-            return "replayed on block " + (block - 1) + " it passes (its block's timestamp or an earlier transaction of that block differs)";
+            return "replayed on block " + (block - 1) + " it passes (out of gas if all the gas was used; else its block's timestamp or an earlier "
+                    + "transaction of that block differs)";
         } catch (CallRevertedException e) {
             return "replayed on block " + (block - 1) + ": " + e.reason();
         } catch (RuntimeException e) {

@@ -124,6 +124,11 @@ public final class Submitter implements AutoCloseable {
         journal.warmUp();
     }
 
+    /** Nothing is sent: plans are simulated and reported as would-be sends. */
+    public boolean dryRun() {
+        return settings.dryRun();
+    }
+
     /**
      * Reads the next nonce now if it is not known (after a reorg, a dropped transaction or a refused send it is read
      * again): the keeper calls this on another thread when a head has candidates, so the round trip overlaps the quoting
@@ -254,12 +259,12 @@ public final class Submitter implements AutoCloseable {
     }
 
     /** Transactions go out before their simulation: configured so, not a dry run, and the node simulates bundles to verify them. */
-    private boolean sendsFirst() {
+    public boolean sendsFirst() {
         return !settings.dryRun() && !settings.simulateFirst() && simulator.bundles();
     }
 
     /**
-     * Headroom on the gas limit of a transaction sent before its simulation, above the gas model's limit. The model learns
+     * Headroom on the gas limit of a transaction sent before its simulation, above the limit its estimate gives. The model learns
      * a pair's gas per item from the positions liquidated so far, but an item's gas grows with its position (every reserve
      * the account uses is read): KeeperBurstIT's second liquidations of multi-collateral accounts, 12 to a batch, needed
      * 25 % more per item than the pair's first round had taught, ran out of gas (the contract's {@code OutOfGas}), and under

@@ -58,6 +58,21 @@ class KeeperRehearsalIT {
         assertRehearsedWithoutATrace(devnet, KeeperMorphoIT.config(devnet.deployment()));
     }
 
+    /** Started in a crash, the keeper liquidates on its first head: that code has run for real, and no rehearsal follows. */
+    @Test
+    void aKeeperStartedInACrashLiquidatesAndDoesNotRehearse(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        KeeperHarness.crash(devnet);
+        try (KeeperHarness keeper = new KeeperHarness()) {
+            keeper.runtime = keeper.start(devnet, false);
+            keeper.awaitQuiet(chain); // automine: the keeper's own transactions make the blocks
+            assertThat(keeper.runtime.events().outcomes()).as("liquidations sent and mined").isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.status()).isEqualTo("mined"));
+            assertThat(keeper.runtime.keeper().rehearsedTransactions()).as("no rehearsal after real plans").isZero();
+        }
+    }
+
     private static void assertRehearsedWithoutATrace(Devnet devnet, KeeperConfig config) throws Exception {
         DevChain chain = devnet.chain();
         Path state = Files.createTempDirectory("keeper-rehearsal");

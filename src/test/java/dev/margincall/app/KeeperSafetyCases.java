@@ -65,17 +65,27 @@ abstract class KeeperSafetyCases {
         snapshot = chain.snapshot();
     }
 
+    /** Checks a subclass makes of the keeper a case ran (before it is closed): e.g. that it executed as the subclass asked. */
+    void checkAfterCase(KeeperRuntime runtime) {
+    }
+
     @AfterEach
     void restore(DevChain chain) throws InterruptedException {
-        if (miner != null) {
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
-            miner = null;
+        try {
+            if (keeper.runtime != null) {
+                checkAfterCase(keeper.runtime);
+            }
+        } finally {
+            if (miner != null) {
+                miner.shutdownNow();
+                miner.awaitTermination(5, TimeUnit.SECONDS);
+                miner = null;
+            }
+            keeper.close();
+            chain.setIntervalMining(0);
+            chain.setAutomine(true);
+            chain.revert(snapshot);
         }
-        keeper.close();
-        chain.setIntervalMining(0);
-        chain.setAutomine(true);
-        chain.revert(snapshot);
     }
 
     @Test

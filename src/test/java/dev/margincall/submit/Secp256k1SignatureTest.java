@@ -24,6 +24,8 @@ class Secp256k1SignatureTest {
     void signaturesOfRandomHashesAreWeb3jsByteForByte() {
         Random random = new Random(20261204);
         int[] recoveryIds = new int[2];
+        int shortR = 0;
+        int shortS = 0;
         for (int i = 0; i < 2_000; i++) {
             BigInteger key = new BigInteger(256, random).mod(N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
             byte[] hash = new byte[32];
@@ -34,14 +36,18 @@ class Secp256k1SignatureTest {
             assertThat(actual.getS()).as("s, key #%d", i).isEqualTo(expected.getS());
             assertThat(actual.getV()).as("v, key #%d", i).isEqualTo(expected.getV());
             recoveryIds[actual.getV()[0] - 27]++;
+            shortR += actual.getR()[0] == 0 ? 1 : 0; // r below 2^248: its 32 bytes start with padding
+            shortS += actual.getS()[0] == 0 ? 1 : 0;
         }
+        assertThat(shortR).as("signatures whose r needed left padding").isPositive();
+        assertThat(shortS).as("signatures whose s needed left padding").isPositive();
         assertThat(Math.min(recoveryIds[0], recoveryIds[1])).as("both recovery ids drawn (the parity and the low-s flip are exercised)")
                 .isGreaterThan(800);
     }
 
     @Test
-    void extremeKeysAndShortWordsSignAsWeb3jDoes() {
-        // keys 1 and n − 1, and hashes with leading zero bytes: r and s shorter than 32 bytes must be left-padded
+    void extremeKeysAndHashesSignAsWeb3jDoes() {
+        // keys 1, 2^255 and n − 1, and hashes with leading zero bytes (short r and s are the random test's: a 1/256 chance each)
         for (BigInteger key : new BigInteger[] {BigInteger.ONE, N.subtract(BigInteger.ONE), BigInteger.TWO.pow(255)}) {
             for (int zeros = 0; zeros < 32; zeros += 8) {
                 byte[] hash = new byte[32];

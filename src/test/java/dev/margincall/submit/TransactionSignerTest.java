@@ -28,6 +28,16 @@ class TransactionSignerTest {
     }
 
     @Test
+    void aNumberAtOrAboveTheGroupOrderIsRefused() {
+        // n, and 2^256 − 1: 64 hex digits that are no private key (web3j's BouncyCastle signer refused them when signing)
+        for (String key : new String[] {"fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", "f".repeat(64)}) {
+            assertThatThrownBy(() -> TransactionSigner.fromPrivateKey(key, "environment variable MC_PRIVATE_KEY"))
+                    .hasMessageContaining("MC_PRIVATE_KEY").hasMessageContaining("group order").hasMessageNotContaining(key.substring(0, 20));
+        }
+        assertThat(TransactionSigner.fromPrivateKey("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140", "n − 1").address()).isNotNull();
+    }
+
+    @Test
     void signsAnEip1559TransactionForTheChain() throws Exception {
         TransactionSigner signer = TransactionSigner.fromPrivateKey(KEY, "test");
         String raw = signer.sign(31337, new CallRequest(signer.address(), signer.address(), "0x", BigInteger.ZERO, BigInteger.valueOf(21_000),

@@ -190,7 +190,7 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
     /**
      * Contract funding packs a block's liquidations of one market into batches (keys under {@code execution.batch}):
      * most profitable first, a batch closed when one more item would pass {@code maxItems} or {@code maxGas} (the gas
-     * model's estimate, margin included). {@code maxItems: 1} sends every liquidation by itself.
+     * limit the batch is expected to be sent with, from the gas model's estimate). {@code maxItems: 1} sends every liquidation by itself.
      *
      * @param maxGas at most this gas per batch transaction: below the block gas limit and the network's per-transaction
      *               cap (16,777,216 from EIP-7825), and small enough that a batch is not the block's last choice
