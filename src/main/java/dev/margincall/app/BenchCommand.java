@@ -104,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Synthetic accounts the risk report is timed on in-process (default: ${DEFAULT-VALUE}; 0: not measured in this run).")
     int reportAccounts;
 
+    /** Mines the scenario's block per second (set for the devnet in {@link #call}). */
+    private BenchBlocks blocks;
+
     /** The scenario's size: blocks per measuring phase, crash steps and their size. */
     record Scenario(int quietBlocks, int steps, int stepPct, int settleBlocks) {
         static final Scenario FULL = new Scenario(15, 10, 3, 4);
@@ -161,7 +164,10 @@ final class BenchCommand implements Callable<Integer> {
                 target.devnetProtocols().contains(DevnetProtocol.MORPHO_BLUE) ? " per market" : "", seed, scenario);
         out.flush();
         Map<String, Object> report = new LinkedHashMap<>();
-        try (Devnet devnet = Devnet.launch(AnvilProcess.start(AnvilOptions.devnetFor(Devnet.positions(n, 1, target.devnetProtocols()))), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols())) {
+        AnvilOptions anvil = AnvilOptions.devnetFor(Devnet.positions(n, 1, target.devnetProtocols()));
+        try (Devnet devnet = Devnet.launch(AnvilProcess.start(anvil), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols());
+             BenchBlocks blocks = new BenchBlocks(devnet.chain(), anvil.stateHistory() != null)) {
+            this.blocks = blocks;
             double setupSeconds = (System.nanoTime() - started) / 1e9;
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();
@@ -174,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, contract, scenario);
             Object backfill = marginCall.remove("backfill"); // a figure of its own in the report, not a keeper-vs-naive one
-            chain.setIntervalMining(0);
+            blocks.stop();
             chain.setAutomine(true);
             if (!chain.revert(snapshot)) {
                 throw new IllegalStateException("the devnet could not revert to the bench snapshot");
@@ -182,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println("naive keeper run (same snapshot, same scenario)...");
             out.flush();
             Map<String, Object> naive = runNaive(target, devnet, keeper, scenario);
-            chain.setIntervalMining(0);
+            blocks.stop();
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", Runtime.version().toString(),
                     "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             report.put("protocol", target.protocol());
@@ -255,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
             runtime.awaitIdle(2, Duration.ofSeconds(30));
             recorder.close();
             runtime.events().probe(null);
-            devnet.chain().setIntervalMining(0);
+            blocks.stop();
             Map<String, Object> result = results(target, "Margin Call", devnet, keeper, contract.orElse(keeper), phases, recorder, nonce, eth);
             Map<String, Long> reasons = new TreeMap<>();
             runtime.events().rejections().values().forEach(r -> reasons.merge(r.name(), 1L, Long::sum));
@@ -282,7 +288,7 @@ final class BenchCommand implements Callable<Integer> {
             waitBlocks(devnet.chain(), scenario.settleBlocks());
             recorder.close();
             naive.stop();
-            devnet.chain().setIntervalMining(0);
+            blocks.stop();
             Map<String, Object> result = results(target, "naive", devnet, keeper, keeper, phases, recorder, nonce, eth);
             result.put("errors", naive.errorCount());
             result.put("requestsByMethodWholeRun", byMethod(registry));
@@ -294,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
     private Phases drive(BenchTarget target, Devnet devnet, Scenario scenario, java.util.function.LongSupplier processed) throws InterruptedException {
         DevChain chain = devnet.chain();
         MarketMover market = devnet.market();
-        chain.setIntervalMining(1);
+        blocks.start();
         waitBlocks(chain, 2);
         // steady state: nothing happens
         long steadyFrom = chain.blockNumber() + 1;
