@@ -40,6 +40,11 @@ final class BenchBlocks implements AutoCloseable {
         }) : null;
     }
 
+    /** Whether the bench mines the blocks itself: Anvil then keeps its capped history. */
+    boolean ownClock() {
+        return ownClock;
+    }
+
     /** A block every second from now on; transactions wait in the pool for it, as on a real chain. */
     synchronized void start() {
         if (!ownClock) {
