@@ -20,9 +20,10 @@ public record AnvilOptions(int port, long chainId, long genesisTimestamp, long b
     /** Up to this many borrowers the devnet keeps Anvil's default state history (what every test and the 10k bench ran on). */
     static final int LARGE_DEVNET_BORROWERS = 10_000;
     /**
-     * The states a larger devnet keeps: the bench reads at most about 35 blocks back (its ground truth at each crash step's
-     * block and the one before, read after the run and its settling blocks; the naive keeper's reads at a head it is
-     * still working on).
+     * The states a larger devnet keeps. The bench reads its ground truth there during the run, 2 blocks back at most; the
+     * naive keeper reads every account at the head it is working on, which at 100,000 borrowers took it up to 60 s (head
+     * to plan, p99), while the bench mines up to a block a second. Fewer states would not bring Anvil under 9 GB there
+     * anyway: the mined setup transactions take about 8.7 GB of its 14.
      */
     static final int LARGE_DEVNET_STATES = 48;
 
@@ -31,10 +32,14 @@ public record AnvilOptions(int port, long chainId, long genesisTimestamp, long b
     }
 
     /**
-     * The devnet for {@code borrowers} positions. Anvil keeps a full copy of the state for every past block it can serve,
-     * about 1.4 KB per borrower (measured: 10,000 borrowers, Anvil 480 MB larger with its default history than with 8 states
-     * after the 76 seeding blocks). At 100,000 its default history outgrew this machine's memory within the seeding
-     * (13 GB after 350 of 750 blocks); a larger devnet keeps {@link #LARGE_DEVNET_STATES} states, about 7 GB at 100,000.
+     * The devnet for {@code borrowers} positions. Anvil 1.7.1 keeps a full copy of the state for every past block it can
+     * serve (each mined block clones the whole in-memory database): about 1 KB per borrower each (measured after seeding
+     * 10,000 borrowers: Anvil 1,352 MB with 48 states, 910 MB with 2). At 100,000 its default history outgrew this
+     * machine's memory within the seeding (13 GB after 350 of 750 blocks); a larger devnet keeps
+     * {@link #LARGE_DEVNET_STATES} states, about 4.6 GB at 100,000. The rest does not depend on the history: about
+     * 87 KB per borrower (145 MB at 1,000 borrowers, 302 MB at 3,000, 910 MB at 10,000, with 2 states), the mined setup
+     * transactions with their receipts and call traces, which the keeper's backfill reads the logs of. Interval mining
+     * lifts the cap: see the bench's {@code BenchBlocks}.
      */
     public static AnvilOptions devnetFor(long borrowers) {
         return borrowers > LARGE_DEVNET_BORROWERS ? devnet().withStateHistory(LARGE_DEVNET_STATES) : devnet();
