@@ -28,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * {@code kill -9} of the keeper process in the middle of a burst of liquidations (issue 12). The keeper
@@ -39,24 +37,10 @@ import org.junit.jupiter.api.BeforeEach;
  * state directory, finds the six journaled transactions, tracks them at their nonces (re-sending the lost
  * one after re-simulating it), signs nothing new for those nonces, and liquidates every account.
  */
-@WithDevnet(borrowers = 120, seed = 1212)
+@WithDevnet(borrowers = 120, seed = 1212, revertEachTest = true)
 class KeeperCrashIT {
 
     private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
-    private String snapshot;
-
-    /** Each run on the devnet as the class found it. */
-    @BeforeEach
-    void snapshot(DevChain chain) {
-        snapshot = chain.snapshot();
-    }
-
-    @AfterEach
-    void restore(DevChain chain) {
-        chain.setIntervalMining(0);
-        chain.setAutomine(true);
-        chain.revert(snapshot);
-    }
 
     /** Simulating a block's transactions before sending (the default) and sending each first, verifying after. */
     @org.junit.jupiter.params.ParameterizedTest(name = "simulateBeforeSend: {0}")

@@ -49,7 +49,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Morpho Blue where users run the keeper: a market nobody told the keeper about, created at runtime by a test user's raw
  * transactions with parameters of its own (a new LLTV, a new oracle and IRM, an 8-decimal collateral against an
  * 18-decimal loan token), and an RPC endpoint that misbehaves. Each test runs on the devnet as the class found it
- * (snapshot, revert).
+ * ({@code revertEachTest}).
  */
-@WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue")
+@WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue", revertEachTest = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeeperMorphoWhereUsersRunIT {
 
@@ -77,19 +76,11 @@ class KeeperMorphoWhereUsersRunIT {
     private static final int WBTC_USD = 40_000;
 
     private final KeeperHarness keeper = new KeeperHarness();
-    private String snapshot;
 
-    @BeforeEach
-    void snapshot(DevChain chain) {
-        snapshot = chain.snapshot();
-    }
-
+    /** Before the extension reverts the devnet (revertEachTest). */
     @AfterEach
-    void restore(DevChain chain) {
+    void closeKeeper() {
         keeper.close();
-        chain.setIntervalMining(0);
-        chain.setAutomine(true);
-        chain.revert(snapshot);
     }
 
     /** A market the test created, its borrowers (by the health they opened at) and the oracle it moves. */

@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,20 +23,8 @@ import org.junit.jupiter.api.Test;
  * first crash does not pay for that code's first run; and nothing of it reaches the chain, the journal or the outcomes.
  * Aave with flash-loan batches and with the wallet, and Morpho Blue, on a devnet with both.
  */
-@WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue")
+@WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue", revertEachTest = true)
 class KeeperRehearsalIT {
-
-    private String snapshot;
-
-    @BeforeEach
-    void snapshot(DevChain chain) {
-        snapshot = chain.snapshot();
-    }
-
-    @AfterEach
-    void restore(DevChain chain) {
-        chain.revert(snapshot);
-    }
 
     @Test
     void aaveFlashLoanBatchesAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {

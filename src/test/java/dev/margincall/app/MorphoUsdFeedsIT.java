@@ -24,30 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Morpho loan tokens priced by Chainlink-style feeds ({@code usdFeeds}) instead of, or before, an Aave oracle, on the devnet:
  * its feeds are the MockAggregators behind its AaveOracle ({@code getSourceOfAsset}), so both sources must agree to the unit.
  */
-@WithDevnet(borrowers = 10, seed = 5, protocols = "aave-v3,morpho-blue")
+@WithDevnet(borrowers = 10, seed = 5, protocols = "aave-v3,morpho-blue", revertEachTest = true)
 class MorphoUsdFeedsIT {
 
     private static final BigInteger E10 = BigInteger.TEN.pow(10);
-
-    private String snapshot;
-
-    @BeforeEach
-    void snapshot(DevChain chain) {
-        snapshot = chain.snapshot();
-    }
-
-    @AfterEach
-    void restore(DevChain chain) {
-        chain.revert(snapshot);
-    }
 
     @Test
     void feedsAloneAndFeedsBeforeTheOracleAgreeWithTheAaveOracleAndFollowAMove(Devnet devnet) {

@@ -28,4 +28,10 @@ public @interface WithDevnet {
 
     /** The protocols to deploy, as {@link DevnetProtocol#parseList} reads them: "aave-v3" (the default) or "aave-v3,morpho-blue". */
     String protocols() default "aave-v3";
+
+    /**
+     * Each test runs on the devnet as the class found it: a snapshot before it (before the class's own {@code @BeforeEach}),
+     * and after it (after the class's {@code @AfterEach}, e.g. a keeper closed) automine on, interval mining off, reverted.
+     */
+    boolean revertEachTest() default false;
 }
