@@ -107,7 +107,7 @@ final class Broadcaster {
         if (signer != null) {
             signer.sign(chainId, new CallRequest(from, from, "0x", BigInteger.ZERO, CANCEL_GAS, 0L, BigInteger.ONE, BigInteger.ONE));
             try {
-                nonces.ensureKnown();
+                knowNonce();
             } catch (RuntimeException e) {
                 // a warm-up only: the first send reads it instead
                 org.slf4j.LoggerFactory.getLogger(Broadcaster.class).debug("nonce not read at start: {}", e.getMessage());

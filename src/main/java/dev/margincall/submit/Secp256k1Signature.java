@@ -20,7 +20,8 @@ final class Secp256k1Signature {
 
     private static final ECDomainParameters CURVE = new ECDomainParameters(Sign.CURVE_PARAMS.getCurve(), Sign.CURVE_PARAMS.getG(),
             Sign.CURVE_PARAMS.getN(), Sign.CURVE_PARAMS.getH());
-    private static final BigInteger N = CURVE.getN();
+    /** The group order: private keys and signature scalars are below it. */
+    static final BigInteger N = CURVE.getN();
     private static final BigInteger HALF_N = N.shiftRight(1);
     private static final FixedPointCombMultiplier MULTIPLIER = new FixedPointCombMultiplier();
 

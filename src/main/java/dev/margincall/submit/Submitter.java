@@ -144,11 +144,11 @@ public final class Submitter implements AutoCloseable {
      * written. Nothing is sent, journaled, counted or learned.
      */
     public void rehearse(Submission submission) {
-        BigInteger gas = BigInteger.valueOf(gasModel.estimate(gasKeys(submission)));
-        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, unverifiedLimit(gas))
-                .withFees(BigInteger.ONE, BigInteger.ONE);
-        broadcaster.rehearse(tx, s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), new Fees(BigInteger.ONE, BigInteger.ONE), false,
-                tx.gas(), 0, submission));
+        Fees fees = new Fees(BigInteger.ONE, BigInteger.ONE);
+        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, unverified(gasKeys(submission)).gasLimit())
+                .withFees(fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+        Prepared prepared = new Prepared(submission, tx, fees);
+        broadcaster.rehearse(tx, prepared.journaled(0));
     }
 
     /**
@@ -273,9 +273,11 @@ public final class Submitter implements AutoCloseable {
      */
     static final int UNVERIFIED_HEADROOM_PCT = 50;
 
-    /** The limit a transaction expected to use {@code gas} is sent with before its simulation. */
-    private BigInteger unverifiedLimit(BigInteger gas) {
-        return simulator.limitFromGasUsed(gas).multiply(BigInteger.valueOf(100 + UNVERIFIED_HEADROOM_PCT)).divide(BigInteger.valueOf(100));
+    /** What a transaction of these items is expected to use (the gas model), and the limit it is sent with before its simulation. */
+    private LiquidationSimulator.Simulated unverified(List<GasModel.Key> items) {
+        BigInteger gas = BigInteger.valueOf(gasModel.estimate(items));
+        return new LiquidationSimulator.Simulated(gas,
+                simulator.limitFromGasUsed(gas).multiply(BigInteger.valueOf(100 + UNVERIFIED_HEADROOM_PCT)).divide(BigInteger.valueOf(100)));
     }
 
     /**
@@ -285,7 +287,7 @@ public final class Submitter implements AutoCloseable {
      */
     public long expectedGasLimit(List<GasModel.Key> items) {
         if (sendsFirst()) {
-            return unverifiedLimit(BigInteger.valueOf(gasModel.estimate(items))).longValueExact();
+            return unverified(items).gasLimit().longValueExact();
         }
         return simulator.limitFromGasUsed(BigInteger.valueOf(gasModel.estimate(items))).longValueExact();
     }
@@ -320,8 +322,7 @@ public final class Submitter implements AutoCloseable {
             if (!sendAtOnce || !acceptingAll(submission, head.number())) {
                 return;
             }
-            BigInteger gas = BigInteger.valueOf(gasModel.estimate(gasKeys(submission)));
-            Optional<Prepared> prepared = price(submission, new LiquidationSimulator.Simulated(gas, unverifiedLimit(gas)), head, market);
+            Optional<Prepared> prepared = price(submission, unverified(gasKeys(submission)), head, market);
             if (prepared.isEmpty()) {
                 return;
             }
@@ -494,8 +495,7 @@ public final class Submitter implements AutoCloseable {
         if (submission.items().stream().anyMatch(l -> book.inFlight(l.position()))) {
             return Optional.empty(); // one transaction per position: never a second, untracked one
         }
-        Optional<Broadcaster.Sent> sent = broadcaster.sendNew(prepared.tx, s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), prepared.fees,
-                false, prepared.tx.gas(), head.number(), submission));
+        Optional<Broadcaster.Sent> sent = broadcaster.sendNew(prepared.tx, prepared.journaled(head.number()));
         if (sent.isEmpty()) {
             fail(submission, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
             return Optional.empty();
@@ -508,6 +508,11 @@ public final class Submitter implements AutoCloseable {
     }
 
     private record Prepared(Submission submission, CallRequest tx, Fees fees) {
+
+        /** Its journal line once signed: a new transaction (not a cancel) planned at {@code headBlock}. */
+        Broadcaster.Journaled journaled(long headBlock) {
+            return s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), fees, false, tx.gas(), headBlock, submission);
+        }
     }
 
     /** Stops the simulation threads and leaves the journal holding what is still in flight (the runtime closes it with everything else). */

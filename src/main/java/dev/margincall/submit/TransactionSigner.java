@@ -40,7 +40,7 @@ public final class TransactionSigner {
         if (secret.signum() == 0) {
             throw new SignerException(source + " holds the zero key, which cannot sign");
         }
-        if (secret.compareTo(org.web3j.crypto.Sign.CURVE_PARAMS.getN()) >= 0) {
+        if (secret.compareTo(Secp256k1Signature.N) >= 0) {
             throw new SignerException(source + " holds a number at or above the secp256k1 group order, which is no private key");
         }
         return new TransactionSigner(Credentials.create(ECKeyPair.create(secret)));
