@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Accounts to rehearse a liquidation with ({@link Keeper}'s start rehearsal): real positions of the market, quoted by the
@@ -30,23 +31,34 @@ final class RehearsalCandidates {
     /** Up to {@code wanted} accounts with quotes, each asset of the snapshot halved in turn (the first assets first). */
     static List<Candidate> find(RiskSnapshot snapshot, int wanted) {
         List<Candidate> out = new ArrayList<>();
+        if (wanted > 0) {
+            forEach(snapshot, ACCOUNTS_PER_ASSET, candidate -> {
+                if (out.stream().noneMatch(c -> c.account().equals(candidate.account()))) {
+                    out.add(candidate);
+                }
+                return out.size() < wanted;
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Each of the first {@code perAsset} accounts of the snapshot that has quotes with one asset at half its price, asset
+     * after asset (an account may come once per asset), handed to {@code each} until it answers false.
+     */
+    static void forEach(RiskSnapshot snapshot, int perAsset, Predicate<Candidate> each) {
         for (RiskAsset asset : snapshot.assets()) {
-            if (out.size() >= wanted) {
-                break;
-            }
             if (asset.price() == null || asset.price().signum() <= 0) {
                 continue; // an unpriced asset cannot be halved
             }
             ShockedMarket shocked = snapshot.at(Map.of(asset.asset(), asset.price().shiftRight(1)));
-            for (int i = 0; i < Math.min(snapshot.size(), ACCOUNTS_PER_ASSET) && out.size() < wanted; i++) {
-                Address account = snapshot.account(i);
+            for (int i = 0; i < Math.min(snapshot.size(), perAsset); i++) {
                 List<Quote> quotes = shocked.quotes(i);
-                if (!quotes.isEmpty() && out.stream().noneMatch(c -> c.account().equals(account))) {
-                    out.add(new Candidate(account, quotes));
+                if (!quotes.isEmpty() && !each.test(new Candidate(snapshot.account(i), quotes))) {
+                    return;
                 }
             }
         }
-        return out;
     }
 
     /** A wallet that holds twice what each quote repays: the rehearsal plans as if the keeper could pay for all of them. */

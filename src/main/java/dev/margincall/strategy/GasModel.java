@@ -116,7 +116,14 @@ public final class GasModel {
 
     /** The gas a transaction of these items is expected to use (their keys carry the batch's size). */
     public long estimate(List<Key> items) {
-        return items.stream().mapToLong(this::estimate).sum();
+        // a batch repeats a few keys (its pairs at one size) up to its size: each is estimated once (the packer asks this
+        // for every plan it tries to add, each time for the whole batch)
+        Map<Key, Long> each = new HashMap<>();
+        long total = 0;
+        for (Key item : items) {
+            total += each.computeIfAbsent(item, this::estimate);
+        }
+        return total;
     }
 
     /** What a simulation or a receipt showed: {@code gasUsed} for a transaction of these items. */

@@ -72,6 +72,13 @@ class KeeperRehearsalIT {
 
             System.out.printf("start rehearsal (%s): %d transactions%n", config.execution().orElseThrow().funding(), runtime.keeper().rehearsedTransactions());
             assertThat(runtime.keeper().rehearsedTransactions()).as("transactions rehearsed on the first head").isPositive();
+            // the quoting warm-up runs on its own thread (one market here): positions quoted and planned, and still nothing sent
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !runtime.keeper().quotingWarmUps().isEmpty());
+            System.out.println("quoting warm-ups: " + runtime.keeper().quotingWarmUps());
+            assertThat(runtime.keeper().quotingWarmUps()).allSatisfy(w -> {
+                assertThat(w.quoted()).as(w.market() + " positions quoted").isPositive();
+                assertThat(w.planned()).as(w.market() + " positions planned").isPositive();
+            });
             assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING)).as("nothing sent").isEqualTo(afterStart);
             assertThat(runtime.events().outcomes()).as("no outcome").isEmpty();
             assertThat(runtime.events().rejections()).as("no decision recorded").isEmpty();

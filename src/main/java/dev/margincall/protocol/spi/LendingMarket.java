@@ -41,6 +41,16 @@ public interface LendingMarket extends HeadListener {
     /** {@code account} evaluated at {@code nextTimestamp}, with its quotes. */
     Opportunity opportunity(Address account, long nextTimestamp);
 
+    /**
+     * Whether {@code account} is still liquidatable at {@code timestamp} (interest accrued to it, the last evaluated
+     * block's prices): the keeper asks it of every opportunity at a time a few blocks ahead, so as not to send what
+     * interest alone would make fail if it landed late. Only the answer is needed, not the quotes: a protocol that
+     * can tell it from the health factor alone says so here (Aave: one evaluation instead of every pair's quote).
+     */
+    default boolean liquidatableAt(Address account, long timestamp) {
+        return !opportunity(account, timestamp).quotes().isEmpty();
+    }
+
     Valuation valuation();
 
     /** The price the market uses for {@code asset}, in its value unit, at the last evaluated block. */

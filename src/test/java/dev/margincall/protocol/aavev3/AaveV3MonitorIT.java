@@ -216,4 +216,35 @@ class AaveV3MonitorIT {
         assertThat(priceMoves("silent")).isEqualTo(silent);
         assertMatchesChain(devnet);
     }
+
+    /**
+     * The keeper's landing-margin check asks {@code liquidatableAt} (one evaluation) instead of quoting every pair: the
+     * answer must be the quotes' (an account is liquidatable at a time exactly when it has a quote then), now and after a
+     * year of interest, which makes more accounts liquidatable (so the comparison covers accounts on both sides).
+     */
+    @Test
+    @Order(8)
+    void liquidatableAtAnswersAsTheQuotesDo(Devnet devnet) {
+        startOnce(devnet);
+        Address feed = DevnetDeployer.derivedAddress("margin-call/test/settable-feed"); // the WETH source since order 7
+        BigInteger crashed = devnet.market().price("WETH").multiply(BigInteger.valueOf(70)).divide(BigInteger.valueOf(100));
+        new Transactor(devnet.chain()).send("crash WETH 30 %", devnet.deployment().deployer(), feed, Abi.call("setAnswer(int256)", Abi.int256(crashed)));
+        tracker.sync();
+        AaveV3Market market = new AaveV3Market(new dev.margincall.protocol.spi.MarketId("aave-v3", "core"), monitor, devnet.chain());
+        long now = devnet.chain().block(BlockTag.LATEST).timestamp() + 12;
+        long yearLater = now + 365L * 24 * 3600;
+        int liquidatableNow = 0;
+        int liquidatableLater = 0;
+        for (Address account : monitor.book().accounts()) {
+            for (long at : new long[] {now, yearLater}) {
+                boolean quoted = !market.opportunity(account, at).quotes().isEmpty();
+                assertThat(market.liquidatableAt(account, at)).as(account + " at " + at).isEqualTo(quoted);
+            }
+            liquidatableNow += market.liquidatableAt(account, now) ? 1 : 0;
+            liquidatableLater += market.liquidatableAt(account, yearLater) ? 1 : 0;
+        }
+        assertThat(liquidatableNow).as("liquidatable after the crash").isPositive();
+        assertThat(liquidatableLater).as("a year of interest liquidates more").isGreaterThan(liquidatableNow);
+        assertThat(liquidatableLater).isLessThan(monitor.book().accounts().size());
+    }
 }
