@@ -64,6 +64,8 @@ class GasModelTest {
         GasModel.Key wbtc = key(WBTC, 2);
         model.observe(List.of(weth, wbtc), 1_200_000); // predicted 186,802 × 2: both go up at once
         assertThat(model.estimate(List.of(weth, wbtc))).isBetween(1_199_998L, 1_200_002L);
+        // a batch's estimate is its items' (each distinct key estimated once, counted as often as it comes)
+        assertThat(model.estimate(List.of(weth, wbtc, weth, weth))).isEqualTo(3 * model.estimate(weth) + model.estimate(wbtc));
     }
 
     @Test
