@@ -19,7 +19,7 @@ import dev.margincall.core.Rounding;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.DevnetDeployer;
-import dev.margincall.devnet.DevnetException;
+import dev.margincall.devnet.OwnBlock;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.morphoblue.model.PositionState;
@@ -137,10 +137,10 @@ class MorphoReportDifferentialIT {
         Map<Address, BigInteger> newPrices = stepPrices(step);
         assertThat(chain.block(BlockTag.LATEST).number()).as("the chain is still at the report's block").isEqualTo(snapshot.block());
         String clean = chain.snapshot();
+        chain.setAutomine(false); // each liquidation mined by OwnBlock: an automined one could be dropped after a revert
         try {
             MorphoChain reads = new MorphoChain(chain, morpho);
             Map<String, BigInteger> oracle = setOracles(reads, newPrices);
-            Transactor tx = new Transactor(chain);
             BigInteger repaid = BigInteger.ZERO;
             BigInteger bonus = BigInteger.ZERO;
             int liquidated = 0;
@@ -160,7 +160,7 @@ class MorphoReportDifferentialIT {
                     BigInteger bestValue = null;
                     List<String> refusals = new ArrayList<>();
                     for (boolean seizeAll : new boolean[] {true, false}) {
-                        Attempt attempt = liquidate(tx, m, borrowers.get(i), seizeAll ? position.collateral() : BigInteger.ZERO,
+                        Attempt attempt = liquidate(m, borrowers.get(i), seizeAll ? position.collateral() : BigInteger.ZERO,
                                 seizeAll ? BigInteger.ZERO : position.borrowShares());
                         MorphoBlueEvents.Liquidated event = attempt.event();
                         if (event == null) {
@@ -192,6 +192,7 @@ class MorphoReportDifferentialIT {
             return liquidated;
         } finally {
             assertThat(chain.revert(clean)).isTrue();
+            chain.setAutomine(true);
         }
     }
 
@@ -199,21 +200,21 @@ class MorphoReportDifferentialIT {
     private record Attempt(MorphoBlueEvents.Liquidated event, String refusal) {
     }
 
-    /** One liquidate, mined at the report's timestamp on a snapshot of its own: its event, or why Morpho refused it. */
-    private static Attempt liquidate(Transactor tx, Deployment.MorphoMarket m, Address borrower, BigInteger seized,
+    /**
+     * One liquidate, mined alone at the report's timestamp on a snapshot of its own ({@link OwnBlock}): its event, or, when Morpho
+     * reverted it (mined, failed, not out of gas), why. Anything else fails the test: a transaction the node lost is not a refusal.
+     */
+    private static Attempt liquidate(Deployment.MorphoMarket m, Address borrower, BigInteger seized,
                                                          BigInteger shares) {
         String before = chain.snapshot();
         try {
-            chain.setNextBlockTimestamp(snapshot.timestamp());
-            TransactionReceipt receipt;
-            try {
-                receipt = tx.send("liquidate " + borrower, new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares),
-                        null, BigInteger.valueOf(3_000_000 + SENT.incrementAndGet())));
-            } catch (DevnetException refused) {
-                return new Attempt(null, refused.getMessage() + "; mined at " + chain.block(BlockTag.LATEST).timestamp() + ", the report's timestamp is "
-                        + snapshot.timestamp());
+            BigInteger gas = BigInteger.valueOf(3_000_000 + SENT.incrementAndGet());
+            CallRequest request = new CallRequest(CHECKER, morpho.morpho(), MorphoChain.liquidate(m, borrower, seized, shares), null, gas);
+            TransactionReceipt receipt = OwnBlock.mine(chain, request, snapshot.timestamp());
+            if (!receipt.success()) {
+                assertThat(receipt.gasUsed()).as("liquidating %s: reverted by Morpho, not out of gas", borrower).isLessThan(gas);
+                return new Attempt(null, "reverted on chain (tx " + receipt.transactionHash() + ", gas used " + receipt.gasUsed() + " of " + gas + ")");
             }
-            assertThat(chain.block(BlockTag.LATEST).timestamp()).as("mined at the report's timestamp").isEqualTo(snapshot.timestamp());
             return new Attempt(receipt.logs().stream().map(MorphoBlueEvents::liquidated).flatMap(Optional::stream).findFirst().orElseThrow(), null);
         } finally {
             assertThat(chain.revert(before)).isTrue();
