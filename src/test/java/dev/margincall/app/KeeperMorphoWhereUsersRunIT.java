@@ -53,6 +53,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Morpho Blue where users run the keeper: a market nobody told the keeper about, created at runtime by a test user's raw
@@ -156,11 +158,15 @@ class KeeperMorphoWhereUsersRunIT {
         KeeperHarness.awaitHandled(keeper.runtime, chain.blockNumber());
     }
 
-    @Test
+    /** Simulating first (the default) and sending first ({@code simulateBeforeSend: false}: each transaction out before its simulation). */
+    @ParameterizedTest(name = "simulate first: {0}")
+    @ValueSource(booleans = {true, false})
     @Order(2)
-    void withOneSecondBlocksEveryLiquidatablePositionOfTheNewMarketIsLiquidatedInTheFirstBlockAfterTheFall(Devnet devnet) throws Exception {
+    void withOneSecondBlocksEveryLiquidatablePositionOfTheNewMarketIsLiquidatedInTheFirstBlockAfterTheFall(boolean simulateFirst, Devnet devnet)
+            throws Exception {
         DevChain chain = devnet.chain();
-        NewMarket market = keeperWatchingANewDaiMarket(devnet);
+        NewMarket market = keeperWatchingANewDaiMarket(devnet, simulateFirst);
+        assertThat(keeper.runtime.sendsFirst()).as("the keeper sends first").isEqualTo(!simulateFirst);
         long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
         chain.setAutomine(false);
         chain.setIntervalMining(1);
@@ -170,7 +176,7 @@ class KeeperMorphoWhereUsersRunIT {
         keeper.awaitIdle(chain, 4);
         chain.setIntervalMining(0);
         Result result = result(devnet, List.of(market), crashBlock, nonceBefore);
-        result.print("new market, 1 s blocks");
+        result.print("new market, 1 s blocks, " + (simulateFirst ? "simulating first" : "sending first"));
         assertThat(liquidatable).hasSize(3);
         result.assertSafe(liquidatable);
         assertThat(result.liquidated()).as("every liquidatable position liquidated in the first block after the fall")
@@ -179,8 +185,12 @@ class KeeperMorphoWhereUsersRunIT {
 
     /** A wallet-funded keeper, then a WBTC/DAI market created while it runs, whose health it holds as Morpho computes it. */
     private NewMarket keeperWatchingANewDaiMarket(Devnet devnet) throws Exception {
+        return keeperWatchingANewDaiMarket(devnet, true);
+    }
+
+    private NewMarket keeperWatchingANewDaiMarket(Devnet devnet, boolean simulateFirst) throws Exception {
         KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
+        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty(), simulateFirst);
         NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
         assertHealthIsWhatMorphoComputes(devnet, market);
         return market;
@@ -396,6 +406,11 @@ class KeeperMorphoWhereUsersRunIT {
     // --- the keeper and what the chain says it did ---------------------------------------------------------
 
     private KeeperRuntime startKeeper(Devnet devnet, String rpcUrl, Funding funding, Optional<Address> liquidator) throws Exception {
+        return startKeeper(devnet, rpcUrl, funding, liquidator, true);
+    }
+
+    private KeeperRuntime startKeeper(Devnet devnet, String rpcUrl, Funding funding, Optional<Address> liquidator, boolean simulateFirst)
+            throws Exception {
         Deployment deployment = devnet.deployment();
         KeeperConfig base = KeeperMorphoIT.config(deployment);
         KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(base.protocols().get(0).morphoBlue().orElseThrow(),
@@ -405,7 +420,7 @@ class KeeperMorphoWhereUsersRunIT {
         KeeperConfig config = new KeeperConfig(new KeeperConfig.Chain(chain.id(), List.of(rpcUrl), direct ? chain.ws() : Optional.empty(),
                 chain.multicall3(), chain.confirmations(), chain.maxReorgDepth()), List.of(protocol),
                 Optional.of(KeeperConfig.Execution.defaults(base.execution().orElseThrow().signer(), funding)
-                        .withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))), base.metrics());
+                        .withUniswapV2Router(Optional.of(deployment.uniswapV2().router())).withSimulateBeforeSend(simulateFirst)), base.metrics());
         KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
                 Files.createTempDirectory("keeper-morpho-users"), new SimpleMeterRegistry(), Duration.ofMillis(20));
         if (!runtime.awaitBlock(devnet.chain().blockNumber(), Duration.ofSeconds(30))) {
