@@ -7,6 +7,8 @@ import dev.margincall.chain.RpcErrors;
 import dev.margincall.chain.RpcException;
 import java.math.BigInteger;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 
 /**
@@ -16,6 +18,8 @@ import org.web3j.crypto.Hash;
  * cancellations reuse their flight's nonce.
  */
 final class Broadcaster {
+
+    private static final Logger log = LoggerFactory.getLogger(Broadcaster.class);
 
     /** A 0-value self-transfer: what a cancellation at a stuck nonce costs. */
     static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
@@ -111,7 +115,7 @@ final class Broadcaster {
                 knowNonce();
             } catch (RuntimeException e) {
                 // a warm-up only: the first send reads it instead
-                org.slf4j.LoggerFactory.getLogger(Broadcaster.class).debug("nonce not read at start: {}", e.getMessage());
+                log.debug("nonce not read at start: {}", e.getMessage());
             }
         }
     }
@@ -136,7 +140,7 @@ final class Broadcaster {
                         BigInteger.valueOf(2_000_000_000L), BigInteger.ONE));
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Broadcaster.class).debug("signing warm-up stopped: {}", e.toString()); // a warm-up only
+            log.debug("signing warm-up stopped: {}", e.toString()); // a warm-up only
         }
     }
 
