@@ -67,6 +67,27 @@ public interface EthRpc extends AutoCloseable {
 
     String sendRawTransaction(String signedTransaction);
 
+    /**
+     * Many signed transactions in one JSON-RPC batch (one round trip), in the order given, which is the order the node
+     * takes them in; one answer each. A node's error for one transaction is that one's answer, not thrown; what is
+     * thrown concerns the batch as a whole ({@link RpcException#TRANSPORT}: any of them may have reached the node).
+     * This default sends them one by one, for implementations without batches.
+     */
+    default List<SendAnswer> sendRawTransactions(List<String> signedTransactions) {
+        List<SendAnswer> answers = new java.util.ArrayList<>(signedTransactions.size());
+        for (String raw : signedTransactions) {
+            try {
+                answers.add(SendAnswer.sent(sendRawTransaction(raw)));
+            } catch (RpcException e) {
+                if (e.code() == RpcException.TRANSPORT) {
+                    throw e;
+                }
+                answers.add(SendAnswer.refused(e));
+            }
+        }
+        return answers;
+    }
+
     /** The endpoint this client talks to, for logs and metrics (never includes credentials). */
     String endpointName();
 

@@ -109,4 +109,9 @@ public abstract class ForwardingEthRpc implements EthRpc {
     public String sendRawTransaction(String signedTransaction) {
         return invoke("eth_sendRawTransaction", rpc -> rpc.sendRawTransaction(signedTransaction));
     }
+
+    @Override
+    public List<SendAnswer> sendRawTransactions(List<String> signedTransactions) {
+        return invoke("eth_sendRawTransaction", rpc -> rpc.sendRawTransactions(signedTransactions));
+    }
 }

@@ -54,6 +54,11 @@ public final class MeteredEthRpc extends ForwardingEthRpc {
         return timed("eth_getTransactionReceipt", transactionHashes.size(), rpc -> rpc.receipts(transactionHashes));
     }
 
+    @Override
+    public List<SendAnswer> sendRawTransactions(List<String> signedTransactions) {
+        return timed("eth_sendRawTransaction", signedTransactions.size(), rpc -> rpc.sendRawTransactions(signedTransactions));
+    }
+
     private <T> T timed(String rpcMethod, int jsonRpcCalls, Function<EthRpc, T> call) {
         callCounters.computeIfAbsent(rpcMethod, m -> Counter.builder(MetricNames.RPC_CALLS).tag("endpoint", delegate.endpointName())
                 .tag("method", m).register(registry)).increment(jsonRpcCalls);

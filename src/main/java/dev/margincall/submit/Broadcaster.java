@@ -5,7 +5,11 @@ import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.RpcErrorKind;
 import dev.margincall.chain.RpcErrors;
 import dev.margincall.chain.RpcException;
+import dev.margincall.chain.SendAnswer;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +82,118 @@ final class Broadcaster {
             }
         }
         return Optional.empty();
+    }
+
+    /** A new transaction and what the journal keeps of it, for {@link #sendNewAll}. */
+    record Outgoing(CallRequest body, Journaled record) {
+    }
+
+    /**
+     * What became of one transaction of {@link #sendNewAll}: {@code sent} (or maybe sent: the node's answer was lost), or
+     * refused ({@code sent} null) with the node's reason; {@code gapAt} is the nonce a refused one leaves empty below
+     * later transactions of the batch the node did take (they wait behind it until something is mined there), else -1.
+     */
+    record Delivery(Sent sent, String refusal, long gapAt) {
+
+        static Delivery of(Sent sent) {
+            return new Delivery(sent, null, -1);
+        }
+    }
+
+    /**
+     * New transactions at consecutive nonces, each signed and journaled, then all sent in one JSON-RPC batch: one round
+     * trip for all instead of one each (measured on Anvil 1.7.1, 275 signed ~0.3 KB transactions: 46–63 ms as one batch,
+     * 118–242 ms one after another). The node takes them in order, each on its own answer. A refusal leaves its nonce
+     * empty; when later ones of the batch were taken, that nonce is a gap the caller fills ({@link Delivery#gapAt}), as
+     * the refusal of a single send leaves none (the next nonce is read from the chain). A transaction the node refused for
+     * its nonce ("nonce too low" not ours, "replacement underpriced") is sent again alone at a fresh nonce, as
+     * {@link #sendNew} does; one refused for a passing reason (rate limit) is sent again alone at its nonce.
+     */
+    List<Delivery> sendNewAll(List<Outgoing> outgoing) {
+        if (outgoing.size() == 1) {
+            Outgoing only = outgoing.get(0);
+            return List.of(sendNew(only.body(), only.record()).map(Delivery::of).orElseGet(() -> new Delivery(null, "the node refused it", -1)));
+        }
+        List<Sent> signed = new ArrayList<>(outgoing.size());
+        List<SendAnswer> answers;
+        try {
+            for (Outgoing tx : outgoing) {
+                long nonce = nonces.take();
+                String raw = signer.sign(chainId, tx.body().withNonce(nonce));
+                Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
+                if (tx.record() != null) {
+                    journal.append(tx.record().entry(sent));
+                }
+                signed.add(sent);
+            }
+            answers = rpc.sendRawTransactions(signed.stream().map(Sent::raw).toList());
+        } catch (RpcException e) {
+            if (e.code() == RpcException.TRANSPORT) {
+                // any of them may have reached the node: tracked like sent ones (receipts, re-broadcast and cancellation settle them)
+                return signed.stream().map(Delivery::of).toList();
+            }
+            nonces.invalidate();
+            return signed.stream().map(s -> new Delivery(null, e.getMessage(), -1)).toList(); // the batch as a whole was refused
+        } catch (RuntimeException e) {
+            nonces.invalidate();
+            throw e;
+        }
+        return settleAnswers(outgoing, signed, answers);
+    }
+
+    /** Each transaction's fate from its answer in the batch, in nonce order; see {@link #sendNewAll}. */
+    private List<Delivery> settleAnswers(List<Outgoing> outgoing, List<Sent> signed, List<SendAnswer> answers) {
+        Delivery[] deliveries = new Delivery[signed.size()];
+        List<Integer> atFreshNonce = new ArrayList<>();
+        for (int i = 0; i < signed.size(); i++) {
+            Sent sent = signed.get(i);
+            RpcException error = answers.get(i).error();
+            RpcErrorKind kind = error == null ? null : RpcErrors.classify(error);
+            if (kind != null && kind.retryable()) {
+                error = sendAgain(sent.raw());
+                kind = error == null ? null : RpcErrors.classify(error);
+            }
+            if (error == null || kind == RpcErrorKind.ALREADY_KNOWN || (kind == RpcErrorKind.NONCE_TOO_LOW && ours(sent))) {
+                deliveries[i] = Delivery.of(sent);
+            } else if (kind == RpcErrorKind.NONCE_TOO_LOW || kind == RpcErrorKind.REPLACEMENT_UNDERPRICED) {
+                atFreshNonce.add(i); // its nonce is taken by another transaction: no gap
+            } else {
+                deliveries[i] = new Delivery(null, error.getMessage(), -1);
+            }
+        }
+        if (!atFreshNonce.isEmpty() || Arrays.stream(deliveries).anyMatch(d -> d != null && d.sent() == null)) {
+            nonces.invalidate(); // the next take reads the chain's count
+        }
+        for (int i = 0; i < deliveries.length; i++) {
+            if (deliveries[i] != null && deliveries[i].sent() == null && takenAbove(deliveries, i)) {
+                deliveries[i] = new Delivery(null, deliveries[i].refusal(), signed.get(i).nonce());
+            }
+        }
+        for (int i : atFreshNonce) {
+            Outgoing tx = outgoing.get(i);
+            deliveries[i] = sendNew(tx.body(), tx.record()).map(Delivery::of).orElseGet(() -> new Delivery(null, "the node refused it", -1));
+        }
+        return List.of(deliveries);
+    }
+
+    /** A later transaction of the batch was taken (sent, maybe sent): the nonce at {@code index} holds it back if left empty. */
+    private static boolean takenAbove(Delivery[] deliveries, int index) {
+        for (int j = index + 1; j < deliveries.length; j++) {
+            if (deliveries[j] != null && deliveries[j].sent() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One transaction of a batch again, alone (through the retrying endpoint): null when the node took it or its answer was lost. */
+    private RpcException sendAgain(String raw) {
+        try {
+            rpc.sendRawTransaction(raw);
+            return null;
+        } catch (RpcException e) {
+            return e.code() == RpcException.TRANSPORT ? null : e;
+        }
     }
 
     /** A replacement or cancellation at a nonce already ours, journaled before it goes out; empty when the node refused it. */

@@ -327,7 +327,7 @@ public final class Submitter implements AutoCloseable {
                 return;
             }
             priced.add(submission);
-            broadcast(prepared.get(), head).ifPresent(hash -> sent.put(submission, hash));
+            sent.putAll(deliver(List.of(prepared.get()), head, market));
         }
 
         /** The round's answers, one per offered transaction in order: its hash, or empty where nothing was sent. */
@@ -346,14 +346,17 @@ public final class Submitter implements AutoCloseable {
         List<Optional<LiquidationSimulator.Simulated>> simulated = simulator.simulate(accepted, nextTimestamp,
                 (submission, reason) -> fail(submission, head, RejectReason.SIMULATION_FAILED, reason));
         events.step("simulated");
-        Map<Submission, String> sent = new HashMap<>();
+        List<Prepared> prepared = new ArrayList<>();
         for (int i = 0; i < accepted.size(); i++) {
             Submission submission = accepted.get(i);
             simulated.get(i).flatMap(s -> {
                 observeSimulation(submission, s.gasUsed());
                 return price(submission, s, head, market);
-            }).flatMap(p -> broadcast(p, head))
-                    .ifPresent(hash -> sent.put(submission, hash));
+            }).ifPresent(prepared::add);
+        }
+        Map<Submission, String> sent = new HashMap<>();
+        for (List<Prepared> chunk : sendChunks(prepared)) {
+            sent.putAll(deliver(chunk, head, market));
         }
         syncJournal(sent);
         return answers(submissions, sent);
@@ -483,28 +486,85 @@ public final class Submitter implements AutoCloseable {
         return shares;
     }
 
-    private Optional<String> broadcast(Prepared prepared, BlockHeader head) {
-        Submission submission = prepared.submission;
+    /** Transactions sent as one JSON-RPC batch at most: hosted endpoints refuse larger batches (some above 100 calls). */
+    static final int MAX_SEND_BATCH = 64;
+
+    /**
+     * A block's simulated transactions in the batches they are sent in: the first alone, then twice as many each time,
+     * up to {@link #MAX_SEND_BATCH}. The first is on the wire after one signature; every later batch saves the round trips
+     * of its transactions but waits for all of them to be signed and journaled (about half a millisecond each), so the
+     * batches grow as the transactions left to send grow.
+     */
+    static <T> List<List<T>> sendChunks(List<T> all) {
+        List<List<T>> chunks = new ArrayList<>();
+        int size = 1;
+        for (int start = 0; start < all.size(); start += size, size = Math.min(2 * size, MAX_SEND_BATCH)) {
+            chunks.add(all.subList(start, Math.min(all.size(), start + size)));
+        }
+        return chunks;
+    }
+
+    /**
+     * Signs, journals and sends transactions at consecutive nonces (several in one round trip: {@link Broadcaster#sendNewAll})
+     * and tracks each the node took; a dry run only reports them. A refused one backs off; when later ones of the batch
+     * were taken, its nonce is filled with a cancellation so that they are not held behind a gap. The hash of each sent.
+     */
+    private Map<Submission, String> deliver(List<Prepared> prepared, BlockHeader head, FeePolicy.MarketFees market) {
         if (settings.dryRun()) {
-            for (Liquidation item : submission.items()) {
-                events.wouldSend(item, prepared.tx.gas(), prepared.fees);
-                book.backOff(item.position(), head.number());
+            for (Prepared p : prepared) {
+                for (Liquidation item : p.submission.items()) {
+                    events.wouldSend(item, p.tx.gas(), p.fees);
+                    book.backOff(item.position(), head.number());
+                }
             }
-            return Optional.empty();
+            return Map.of();
         }
-        if (submission.items().stream().anyMatch(l -> book.inFlight(l.position()))) {
-            return Optional.empty(); // one transaction per position: never a second, untracked one
+        java.util.Set<PositionId> claimed = new java.util.HashSet<>();
+        List<Prepared> sending = prepared.stream()
+                // one transaction per position: never a second, untracked one
+                .filter(p -> p.submission.items().stream().noneMatch(l -> book.inFlight(l.position()) || !claimed.add(l.position())))
+                .toList();
+        if (sending.isEmpty()) {
+            return Map.of();
         }
-        Optional<Broadcaster.Sent> sent = broadcaster.sendNew(prepared.tx, prepared.journaled(head.number()));
-        if (sent.isEmpty()) {
-            fail(submission, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction");
-            return Optional.empty();
+        List<Broadcaster.Delivery> deliveries = broadcaster.sendNewAll(sending.stream()
+                .map(p -> new Broadcaster.Outgoing(p.tx, p.journaled(head.number()))).toList());
+        Map<Submission, String> sent = new HashMap<>();
+        for (int i = 0; i < sending.size(); i++) {
+            Prepared p = sending.get(i);
+            Broadcaster.Delivery delivery = deliveries.get(i);
+            if (delivery.sent() == null) {
+                fail(p.submission, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction: " + delivery.refusal());
+                if (delivery.gapAt() >= 0) {
+                    fillGap(p, delivery.gapAt(), market, head);
+                }
+                continue;
+            }
+            Broadcaster.Sent s = delivery.sent();
+            InFlightBook.Flight flight = new InFlightBook.Flight(p.submission, s.nonce(), p.tx.gas(), head.number());
+            flight.attempts.add(new InFlightBook.Attempt(s.hash(), s.raw(), p.fees, false));
+            book.add(flight);
+            p.submission.items().forEach(item -> events.sent(item, s.hash(), s.nonce(), p.fees, p.tx.gas()));
+            sent.put(p.submission, s.hash());
         }
-        InFlightBook.Flight flight = new InFlightBook.Flight(submission, sent.get().nonce(), prepared.tx.gas(), head.number());
-        flight.attempts.add(new InFlightBook.Attempt(sent.get().hash(), sent.get().raw(), prepared.fees, false));
+        return sent;
+    }
+
+    /**
+     * A cancellation at the nonce a refused transaction left empty below later ones of its batch, tracked as that
+     * transaction's flight (a cancellation from the start: re-sent or re-priced until mined, like any other).
+     */
+    private void fillGap(Prepared refused, long nonce, FeePolicy.MarketFees market, BlockHeader head) {
+        InFlightBook.Flight flight = new InFlightBook.Flight(refused.submission, nonce, Broadcaster.CANCEL_GAS, head.number());
+        cancel(flight, refused.fees, market, head, "fills nonce " + nonce + ", which the node refused this liquidation at, below later ones it took");
+        if (flight.attempts.isEmpty()) {
+            broadcaster.forgetNonce();
+            log.atError().addKeyValue("event", "nonce_gap").addKeyValue("nonce", nonce)
+                    .log("the node refused the transaction at nonce " + nonce + " and its cancellation: later transactions wait behind it"
+                            + " until something is mined at that nonce (check the keeper account's balance)");
+            return;
+        }
         book.add(flight);
-        submission.items().forEach(item -> events.sent(item, sent.get().hash(), sent.get().nonce(), prepared.fees, prepared.tx.gas()));
-        return Optional.of(sent.get().hash());
     }
 
     private record Prepared(Submission submission, CallRequest tx, Fees fees) {

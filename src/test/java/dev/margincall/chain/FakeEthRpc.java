@@ -78,6 +78,8 @@ public final class FakeEthRpc implements EthRpc {
     private final Map<String, Deque<RuntimeException>> nextErrors = new HashMap<>();
     private final Map<String, RuntimeException> standingErrors = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
+    private final Map<Long, RuntimeException> sendFailures = new HashMap<>();
+    private final List<Integer> sendBatches = new ArrayList<>();
     private final List<Simulation> simulations = new ArrayList<>();
     private BigInteger baseFee = GWEI;
     private BigInteger tip = GWEI;
@@ -206,6 +208,16 @@ public final class FakeEthRpc implements EthRpc {
     /** The next call of {@code method} (its JSON-RPC name) fails with {@code error}; several queue up. */
     public synchronized void failNext(String method, RuntimeException error) {
         nextErrors.computeIfAbsent(method, m -> new ArrayDeque<>()).add(error);
+    }
+
+    /** The {@code nth} eth_sendRawTransaction from now (0: the next), alone or in a batch, fails with {@code error}. */
+    public synchronized void failSend(int nth, RuntimeException error) {
+        sendFailures.put(count("eth_sendRawTransaction") + nth, error);
+    }
+
+    /** The sizes of the batches of eth_sendRawTransaction received, in order (a send alone is not one). */
+    public synchronized List<Integer> sendBatches() {
+        return List.copyOf(sendBatches);
     }
 
     /**
@@ -378,8 +390,18 @@ public final class FakeEthRpc implements EthRpc {
     }
 
     @Override
+    public synchronized List<dev.margincall.chain.SendAnswer> sendRawTransactions(List<String> signedTransactions) {
+        sendBatches.add(signedTransactions.size());
+        return EthRpc.super.sendRawTransactions(signedTransactions); // the node takes a batch's transactions one by one, in order
+    }
+
+    @Override
     public synchronized String sendRawTransaction(String signedTransaction) {
+        RuntimeException scripted = sendFailures.remove(count("eth_sendRawTransaction"));
         enter("eth_sendRawTransaction");
+        if (scripted != null) {
+            throw scripted;
+        }
         Tx tx = decode(signedTransaction);
         received.add(tx);
         seen.putIfAbsent(tx.hash(), tx);

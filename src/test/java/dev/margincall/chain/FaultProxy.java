@@ -252,12 +252,67 @@ public final class FaultProxy implements AutoCloseable {
                 respond(exchange, 200, answer);
                 return;
             }
-            request.forEach(r -> forwarded.computeIfAbsent(r.path("method").asText(), m -> new AtomicInteger()).incrementAndGet());
-            respond(exchange, 200, forward(body));
+            String answers = handleBatch(request);
+            if (answers == null) {
+                respond(exchange, 503, "Service Unavailable");
+            } else {
+                respond(exchange, 200, answers);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the client gave up (e.g. after its timeout): nothing to answer
+        }
+    }
+
+    /**
+     * A JSON-RPC batch, call by call as the node would take them: {@link #refuseOnce} and {@link #withoutMethod} answer a
+     * call of it alone, the others are forwarded; {@link #holdAfter} forwards the calls before the first one it holds and
+     * then holds the rest of the batch (a batch partly delivered when the client dies). Null when the held rest was dropped
+     * (answered with a 503).
+     */
+    private String handleBatch(JsonNode request) throws IOException, InterruptedException {
+        List<JsonNode> calls = new java.util.ArrayList<>();
+        request.forEach(calls::add);
+        int heldFrom = calls.size();
+        for (int i = 0; i < calls.size() && heldFrom == calls.size(); i++) {
+            AtomicInteger passes = holdAfter.get(calls.get(i).path("method").asText());
+            if (passes != null && passes.getAndDecrement() <= 0) {
+                heldFrom = i;
+            }
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode answers = JSON.createArrayNode();
+        answerCalls(calls.subList(0, heldFrom), answers);
+        if (heldFrom < calls.size()) {
+            heldCount.incrementAndGet();
+            gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (dropHeld) {
+                faultsServed.incrementAndGet();
+                return null;
+            }
+            answerCalls(calls.subList(heldFrom, calls.size()), answers);
+        }
+        return answers.toString();
+    }
+
+    /** Answers calls of a batch into {@code answers}: refused or unsupported ones here, the others forwarded together. */
+    private void answerCalls(List<JsonNode> calls, com.fasterxml.jackson.databind.node.ArrayNode answers) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.node.ArrayNode forwardNow = JSON.createArrayNode();
+        for (JsonNode call : calls) {
+            String method = call.path("method").asText();
+            forwarded.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+            AtomicInteger countdown = refuseAfter.get(method);
+            if (countdown != null && countdown.getAndDecrement() == 0) {
+                faultsServed.incrementAndGet();
+                answers.add(JSON.readTree(error(call.toString().getBytes(StandardCharsets.UTF_8), -32000, refusal)));
+            } else if (unsupported.contains(method)) {
+                answers.add(JSON.readTree(error(call.toString().getBytes(StandardCharsets.UTF_8), -32601, "the method " + method + " does not exist/is not available")));
+            } else {
+                forwardNow.add(call);
+            }
+        }
+        if (!forwardNow.isEmpty()) {
+            JSON.readTree(forward(forwardNow.toString().getBytes(StandardCharsets.UTF_8))).forEach(answers::add);
         }
     }
 

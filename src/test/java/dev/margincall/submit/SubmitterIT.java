@@ -65,9 +65,13 @@ class SubmitterIT {
     }
 
     private static List<Optional<String>> submit(Web3jEthRpc rpc, List<Liquidation> liquidations) {
+        return submit(rpc, liquidations, new SubmitEvents() { });
+    }
+
+    private static List<Optional<String>> submit(Web3jEthRpc rpc, List<Liquidation> liquidations, SubmitEvents events) {
         Web3jDevChain chain = LOCAL.chain();
         try (Submitter submitter = new Submitter(rpc, signer, signer.address(), FeePolicy.defaults(), Submitter.Settings.defaults(chain.chainId(), false),
-                new SubmitEvents() { })) {
+                events)) {
             BlockHeader head = chain.block(BlockTag.LATEST);
             return submitter.submitAll(liquidations, head, head.timestamp() + 1);
         }
@@ -111,6 +115,42 @@ class SubmitterIT {
             // the fourth took the refused one's nonce: nothing waits behind a gap
             assertThat(LOCAL.chain().transactionCount(signer.address(), BlockTag.LATEST)).isEqualTo(before + 4);
             assertThat(LOCAL.chain().transactionCount(signer.address(), BlockTag.PENDING)).isEqualTo(before + 4);
+        }
+    }
+
+    /**
+     * After simulating, the five go out as the first alone, then two batches of two ({@link Submitter#sendChunks}). The
+     * fourth, first of the last batch, is refused while the fifth, above it, is taken: the fourth's nonce is filled with a
+     * cancellation, so the fifth is mined and nothing waits behind a gap.
+     */
+    @Test
+    void aSendRefusedInsideABatchHasItsNonceFilledByACancellation() throws Exception {
+        LOCAL.chain().setBalance(signer.address(), ETHER);
+        long before = LOCAL.chain().transactionCount(signer.address(), BlockTag.LATEST);
+        List<String> cancellations = new ArrayList<>();
+        List<Long> cancelledNonces = new ArrayList<>();
+        SubmitEvents events = new SubmitEvents() {
+            @Override
+            public void cancelling(Liquidation liquidation, String hash, long nonce, Fees fees, String why) {
+                cancellations.add(hash);
+                cancelledNonces.add(nonce);
+            }
+        };
+        try (FaultProxy proxy = new FaultProxy(LOCAL.anvil().rpcUrl())
+                .refuseOnce("eth_sendRawTransaction", 3, "insufficient funds for gas * price + value");
+             Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
+            List<Optional<String>> hashes = submit(rpc, standIns("refused-in-batch"), events);
+            assertThat(proxy.faultsServed()).as("the fourth send was refused").isEqualTo(1);
+            assertThat(proxy.forwarded("eth_sendRawTransaction")).as("five liquidations and one cancellation reached the proxy").isEqualTo(6);
+            assertThat(hashes.get(3)).as("the refused liquidation").isEmpty();
+            assertThat(hashes.stream().filter(Optional::isPresent)).hasSize(4);
+            assertThat(cancelledNonces).as("its nonce, below the fifth's, is filled").containsExactly(before + 3);
+            List<TransactionReceipt> receipts = mined(hashes);
+
+            assertThat(receipts).hasSize(4).allMatch(TransactionReceipt::success);
+            assertThat(LOCAL.chain().receipt(cancellations.get(0))).as("the cancellation is mined").hasValueSatisfying(r -> assertThat(r.success()).isTrue());
+            assertThat(LOCAL.chain().transactionCount(signer.address(), BlockTag.LATEST)).isEqualTo(before + 5);
+            assertThat(LOCAL.chain().transactionCount(signer.address(), BlockTag.PENDING)).isEqualTo(before + 5);
         }
     }
 }

@@ -338,6 +338,111 @@ class SubmitterTest {
         assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 1);
     }
 
+    // ---- a block's sends in batches
+
+    private List<Liquidation> liquidations(String tag, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> liquidation(tag + " " + i)).toList();
+    }
+
+    @Test
+    void aBlocksSimulatedTransactionsGoOutFirstAloneThenInBatchesTwiceAsLargeAtConsecutiveNonces() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("batched", 10);
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).allMatch(Optional::isPresent);
+        assertThat(rpc.sendBatches()).as("1 alone, then 2, 4 and the last 3").containsExactly(2, 4, 3);
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactlyElementsOf(java.util.stream.LongStream.range(FIRST_NONCE, FIRST_NONCE + 10).boxed().toList());
+        assertThat(rpc.received()).extracting(Tx::data).containsExactlyElementsOf(all.stream().map(Liquidation::data).toList());
+        assertThat(events.of("sent")).hasSize(10);
+        assertThat(submitter.inFlightCount()).isEqualTo(10);
+        assertThat(Submitter.sendChunks(java.util.stream.IntStream.range(0, 300).boxed().toList())).extracting(List::size)
+                .as("capped at " + Submitter.MAX_SEND_BATCH).containsExactly(1, 2, 4, 8, 16, 32, 64, 64, 64, 45);
+    }
+
+    @Test
+    void aTransactionRefusedInsideABatchBelowOnesTheNodeTookHasItsNonceFilledByACancellation() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("gap", 3); // sent as 1, then a batch of 2
+        rpc.failSend(1, FakeEthRpc.error("eth_sendRawTransaction", -32000, "insufficient funds for gas * price + value"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes.get(1)).isEmpty();
+        assertThat(hashes.get(2)).as("taken above the refused one's nonce").isPresent();
+        assertThat(rpc.pooled()).extracting(Tx::nonce).containsExactlyInAnyOrder(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2);
+        Tx filler = rpc.pooled().stream().filter(tx -> tx.nonce() == FIRST_NONCE + 1).findFirst().orElseThrow();
+        assertThat(filler.isCancellation()).as("a 0-value self-transfer fills the gap").isTrue();
+        assertThat(events.of("rejected")).singleElement().satisfies(e -> {
+            assertThat(e.liquidation()).isEqualTo(all.get(1));
+            assertThat(e.detail()).contains("insufficient funds");
+        });
+        assertThat(events.of("cancelling")).singleElement().satisfies(e -> assertThat(e.detail()).contains("nonce " + (FIRST_NONCE + 1)));
+        assertThat(submitter.inFlightCount()).as("the two liquidations and the filler").isEqualTo(3);
+
+        rpc.mineAll(11);
+        submitter.onHead(rpc.header(11));
+        assertThat(events.of("mined")).extracting(Recorded.Event::liquidation).containsExactlyInAnyOrder(all.get(0), all.get(2));
+        assertThat(events.of("cancelled")).extracting(Recorded.Event::liquidation).containsExactly(all.get(1));
+        assertThat(submitter.inFlightCount()).isZero();
+        submitter.submitAll(List.of(liquidation("after")), rpc.header(11), nextTimestamp(rpc.header(11)));
+        assertThat(lastReceived().nonce()).as("the next nonce is read from the chain").isEqualTo(FIRST_NONCE + 3);
+    }
+
+    @Test
+    void aTransactionRefusedAtTheEndOfABatchLeavesNoGapAndItsNonceGoesToTheNextSend() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("tail", 3);
+        rpc.failSend(2, FakeEthRpc.error("eth_sendRawTransaction", -32000, "intrinsic gas too low"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).extracting(Optional::isPresent).containsExactly(true, true, false);
+        assertThat(events.of("cancelling")).as("nothing above it waits").isEmpty();
+        submitter.submitAll(List.of(liquidation("after")), head, nextTimestamp(head));
+        assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 2);
+    }
+
+    @Test
+    void insideABatchARateLimitedTransactionIsSentAgainAloneAndOneRefusedForItsNonceGoesOutAtAFreshOne() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("answers", 3);
+        rpc.failSend(1, FakeEthRpc.error("eth_sendRawTransaction", -32005, "daily request count exceeded, request rate limited"));
+        rpc.failSend(2, FakeEthRpc.error("eth_sendRawTransaction", -32000, "replacement transaction underpriced"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).allMatch(Optional::isPresent);
+        assertThat(rpc.pooled()).extracting(Tx::data).containsExactlyInAnyOrderElementsOf(all.stream().map(Liquidation::data).toList());
+        assertThat(rpc.pooled()).filteredOn(tx -> tx.data().equals(all.get(1).data())).extracting(Tx::nonce).as("again at its nonce")
+                .containsExactly(FIRST_NONCE + 1);
+        assertThat(rpc.pooled()).filteredOn(tx -> tx.data().equals(all.get(2).data())).extracting(Tx::nonce)
+                .as("its nonce is another's: the chain's count, read again").containsExactly(FIRST_NONCE + 2);
+        assertThat(rpc.count("eth_getTransactionCount")).as("read at the start, then after the refusal").isEqualTo(2);
+        assertThat(events.of("rejected")).isEmpty();
+        assertThat(events.of("cancelling")).isEmpty();
+    }
+
+    @Test
+    void aBatchWhoseAnswerIsLostIsTrackedAsMaybeSent() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("lost batch", 3);
+        rpc.failSend(1, FakeEthRpc.transport("eth_sendRawTransaction"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).allMatch(Optional::isPresent);
+        assertThat(submitter.inFlightCount()).isEqualTo(3);
+        assertThat(events.of("sent")).extracting(e -> e.detail().substring(e.detail().indexOf("nonce")))
+                .containsExactly("nonce " + FIRST_NONCE, "nonce " + (FIRST_NONCE + 1), "nonce " + (FIRST_NONCE + 2));
+    }
+
     @Test
     void aNonceTooLowRefusalIsRetriedOnceWithTheChainsCountLeavingNoGap() {
         Submitter submitter = submitter();

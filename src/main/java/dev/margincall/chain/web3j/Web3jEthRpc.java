@@ -9,6 +9,7 @@ import dev.margincall.chain.FeeHistory;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.RpcException;
+import dev.margincall.chain.SendAnswer;
 import dev.margincall.chain.SimulatedCall;
 import dev.margincall.chain.StateOverride;
 import dev.margincall.chain.TransactionReceipt;
@@ -296,6 +297,19 @@ public class Web3jEthRpc implements EthRpc {
     }
 
     @Override
+    public List<SendAnswer> sendRawTransactions(List<String> signedTransactions) {
+        if (signedTransactions.size() > BATCH_SIZE) {
+            throw new IllegalArgumentException(signedTransactions.size() + " transactions in one batch; at most " + BATCH_SIZE);
+        }
+        List<Request<?, EthSendTransaction>> requests = new ArrayList<>(signedTransactions.size());
+        signedTransactions.forEach(raw -> requests.add(request("eth_sendRawTransaction", List.of(raw), EthSendTransaction.class)));
+        return answers(requests).stream().map(r -> {
+            RpcException error = errorOf(r.request().getMethod(), r.response());
+            return error == null ? SendAnswer.sent(r.response().getTransactionHash()) : SendAnswer.refused(error);
+        }).toList();
+    }
+
+    @Override
     public void close() {
         try {
             service.close();
@@ -321,10 +335,24 @@ public class Web3jEthRpc implements EthRpc {
         return response;
     }
 
-    /** Sends requests in batched HTTP calls and returns the responses in request order. */
-    @SuppressWarnings("unchecked")
+    /** Sends requests in batched HTTP calls and returns the responses in request order; the first error is thrown. */
     protected <T extends Response<?>> List<T> sendBatch(List<? extends Request<?, T>> requests) {
         List<T> out = new ArrayList<>(requests.size());
+        for (Answer<T> answer : answers(requests)) {
+            throwIfError(answer.request().getMethod(), answer.response());
+            out.add(answer.response());
+        }
+        return out;
+    }
+
+    /** A request of a batch and the node's response to it (which may be an error). */
+    private record Answer<T extends Response<?>>(Request<?, T> request, T response) {
+    }
+
+    /** Sends requests in batched HTTP calls and returns each with its response, errors included, in request order. */
+    @SuppressWarnings("unchecked")
+    private <T extends Response<?>> List<Answer<T>> answers(List<? extends Request<?, T>> requests) {
+        List<Answer<T>> out = new ArrayList<>(requests.size());
         for (int start = 0; start < requests.size(); start += BATCH_SIZE) {
             List<? extends Request<?, T>> chunk = requests.subList(start, Math.min(requests.size(), start + BATCH_SIZE));
             BatchRequest batch = new BatchRequest(service);
@@ -342,24 +370,31 @@ public class Web3jEthRpc implements EthRpc {
                 if (typed == null) {
                     throw new RpcException(request.getMethod(), 0, "batch response has no answer for request " + request.getId(), null, null);
                 }
-                throwIfError(request.getMethod(), typed);
-                out.add(typed);
+                out.add(new Answer<>(request, typed));
             }
         }
         return out;
     }
 
     private static void throwIfError(String method, Response<?> response) {
+        RpcException error = errorOf(method, response);
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** The node's error in {@code response} as an exception (a revert as {@link CallRevertedException}), or null. */
+    private static RpcException errorOf(String method, Response<?> response) {
         if (!response.hasError()) {
-            return;
+            return null;
         }
         Response.Error error = response.getError();
         String message = error.getMessage() == null ? "" : error.getMessage();
         String data = unquote(error.getData());
         if (error.getCode() == 3 || message.toLowerCase(Locale.ROOT).contains("revert")) {
-            throw new CallRevertedException(method, error.getCode(), message, data);
+            return new CallRevertedException(method, error.getCode(), message, data);
         }
-        throw new RpcException(method, error.getCode(), message, data, null);
+        return new RpcException(method, error.getCode(), message, data, null);
     }
 
     /** web3j hands the error's data field over as raw JSON: a hex string arrives with its quotes. */
