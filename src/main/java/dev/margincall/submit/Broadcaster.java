@@ -128,8 +128,9 @@ final class Broadcaster {
             }
             answers = rpc.sendRawTransactions(signed.stream().map(Sent::raw).toList());
         } catch (RpcException e) {
-            if (e.code() == RpcException.TRANSPORT) {
-                // any of them may have reached the node: tracked like sent ones (receipts, re-broadcast and cancellation settle them)
+            if (e.code() == RpcException.TRANSPORT || RpcErrors.classify(e).retryable()) {
+                // any of them may have reached the node: tracked like sent ones (receipts, re-broadcast and cancellation settle
+                // them), never left untracked; at worst one that never arrived waits replaceAfterBlocks to be sent again
                 return signed.stream().map(Delivery::of).toList();
             }
             nonces.invalidate();

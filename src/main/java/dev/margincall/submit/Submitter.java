@@ -303,6 +303,9 @@ public final class Submitter implements AutoCloseable {
         /** Sending at once: what was priced, in nonce order (what the verification simulates). */
         private final List<Submission> priced = new ArrayList<>();
         private final Map<Submission, String> sent = new HashMap<>();
+        /** Sending at once: priced and not sent yet, waiting for the rest of their batch ({@link #sendChunks}' sizes). */
+        private final List<Prepared> waiting = new ArrayList<>();
+        private int batchSize = 1;
 
         private Round(BlockHeader head, long nextTimestamp, FeePolicy.MarketFees market, boolean sendAtOnce) {
             this.head = head;
@@ -313,9 +316,11 @@ public final class Submitter implements AutoCloseable {
 
         /**
          * The next transaction in nonce order. Sending at once, it is priced with the gas model's gas (learned from
-         * earlier simulations and receipts; before any, the configured default), signed, journaled and sent now, on this
-         * thread: handing the signing and sending to a second thread was slower on 2 shared cores (bench at 2,000
-         * borrowers, flash-loan batches: head → wire p50 81 ms with it, 39 ms without).
+         * earlier simulations and receipts; before any, the configured default), and sent on this thread as batches
+         * fill: the first alone as soon as it is offered, then batches twice as large as the one before, up to
+         * {@link #MAX_SEND_BATCH}, as after a simulation ({@link #sendChunks}); {@link #finish} sends what is left.
+         * Handing the signing and sending of single transactions to a second thread was slower on 2 shared cores (bench
+         * at 2,000 borrowers, flash-loan batches: head → wire p50 81 ms with it, 39 ms without).
          */
         public void offer(Submission submission) {
             offered.add(submission);
@@ -327,7 +332,18 @@ public final class Submitter implements AutoCloseable {
                 return;
             }
             priced.add(submission);
-            sent.putAll(deliver(List.of(prepared.get()), head, market));
+            waiting.add(prepared.get());
+            if (waiting.size() >= batchSize) {
+                sendWaiting();
+            }
+        }
+
+        private void sendWaiting() {
+            if (!waiting.isEmpty()) {
+                sent.putAll(deliver(List.copyOf(waiting), head, market));
+                waiting.clear();
+                batchSize = Math.min(2 * batchSize, MAX_SEND_BATCH);
+            }
         }
 
         /** The round's answers, one per offered transaction in order: its hash, or empty where nothing was sent. */
@@ -335,6 +351,7 @@ public final class Submitter implements AutoCloseable {
             if (!sendAtOnce) {
                 return simulateThenSend(offered, head, nextTimestamp, market);
             }
+            sendWaiting();
             syncJournal(sent);
             verify(priced, sent, head, nextTimestamp, market);
             return answers(offered, sent);
@@ -520,10 +537,15 @@ public final class Submitter implements AutoCloseable {
             return Map.of();
         }
         java.util.Set<PositionId> claimed = new java.util.HashSet<>();
-        List<Prepared> sending = prepared.stream()
-                // one transaction per position: never a second, untracked one
-                .filter(p -> p.submission.items().stream().noneMatch(l -> book.inFlight(l.position()) || !claimed.add(l.position())))
-                .toList();
+        List<Prepared> sending = new ArrayList<>();
+        for (Prepared p : prepared) {
+            List<PositionId> positions = p.submission.items().stream().map(Liquidation::position).toList();
+            // one transaction per position: never a second, untracked one
+            if (positions.stream().noneMatch(position -> book.inFlight(position) || claimed.contains(position))) {
+                claimed.addAll(positions);
+                sending.add(p);
+            }
+        }
         if (sending.isEmpty()) {
             return Map.of();
         }

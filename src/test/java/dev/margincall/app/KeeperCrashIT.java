@@ -32,10 +32,11 @@ import org.awaitility.Awaitility;
 /**
  * {@code kill -9} of the keeper process in the middle of a burst of liquidations (issue 12). The keeper
  * runs as `margin-call run` through the test's RPC proxy; after a crash makes many accounts liquidatable,
- * the proxy lets five sends through and holds the sixth, and the process is killed while it waits. The
- * held send never reaches the node (the worst case: its nonce would be a gap). The restarted keeper, same
- * state directory, finds the six journaled transactions, tracks them at their nonces (re-sending the lost
- * one after re-simulating it), signs nothing new for those nonces, and liquidates every account.
+ * the proxy lets five sends through and holds the rest, and the process is killed while it waits: the keeper
+ * sends the first alone, then batches of 2 and 4, so the proxy passes two of the third batch and holds its other
+ * two. The held sends never reach the node (the worst case: their nonces would be a gap). The restarted keeper,
+ * same state directory, finds the seven journaled transactions, tracks them at their nonces (re-sending the lost
+ * ones after re-simulating them), signs nothing new for those nonces, and liquidates every account.
  */
 @WithDevnet(borrowers = 120, seed = 1212, revertEachTest = true)
 class KeeperCrashIT {
@@ -70,12 +71,12 @@ class KeeperCrashIT {
                 first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint, no journal rewrite
                 assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 firstOutput = first.output();
-                proxy.releaseDropping(); // the sixth send never reached the node
+                proxy.releaseDropping(); // the held sends never reached the node
                 assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(5);
                 Set<Long> journaled = journalNonces(state);
-                // sending first, each liquidation goes out alone: five reached the node, the sixth was held. Simulating first, they
-                // go out as 1, then batches of 2 and 4: the proxy passed two of the third batch and held the rest of it
-                int signedBeforeKill = simulateBeforeSend ? 7 : 6;
+                // the crash's liquidations go out as 1, then JSON-RPC batches of 2 and 4 (sending first as simulating first): the
+                // proxy passed two of the third batch and held the rest of it, so seven were signed and journaled
+                int signedBeforeKill = 7;
                 assertThat(journaled).as("journal: every signed liquidation, the lost ones included").hasSize(signedBeforeKill);
 
                 Child second = Child.start(config, state);
@@ -92,7 +93,7 @@ class KeeperCrashIT {
                     assertThat(secondOutput).as("restart found the journaled transactions").contains("event=\"recovered\"").contains("inFlight=\"" + signedBeforeKill + "\"");
                     Set<Long> secondNonces = sentNonces(secondOutput);
                     assertThat(sentNonces(firstOutput)).as("sends acknowledged before the kill (a batch is answered whole)")
-                            .hasSize(simulateBeforeSend ? 3 : 5).isSubsetOf(journaled);
+                            .hasSize(3).isSubsetOf(journaled);
                     assertThat(secondNonces).as("nonces signed after the restart").isNotEmpty().doesNotContainAnyElementsOf(journaled);
                     assertThat(secondNonces.stream().mapToLong(Long::longValue).min().orElseThrow())
                             .as("new transactions start right after the journal's").isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);

@@ -715,26 +715,30 @@ class SubmitterTest {
     }
 
     @Test
-    void sendingFirstEachTransactionOfARoundIsOnTheWireWhenItIsOfferedAndTheSimulationFollowsTheLast() {
-        List<Liquidation> made = List.of(liquidation("first-made"), liquidation("second-made"));
+    void sendingFirstTheFirstTransactionIsOnTheWireWhenOfferedTheNextGoInBatchesAsTheyFillAndTheSimulationFollowsTheLast() {
+        List<Liquidation> made = liquidations("made", 4);
         Submitter.Round round = sendingFirst().round(rpc.advanceTo(10), nextTimestamp(rpc.head()));
-        Liquidation first = made.get(0);
-        Liquidation second = made.get(1);
 
-        round.offer(Submission.single(first));
+        round.offer(Submission.single(made.get(0)));
         assertThat(rpc.received()).as("on the wire while the planner still makes the next").extracting(Tx::nonce).containsExactly(FIRST_NONCE);
         assertThat(rpc.simulations()).isEmpty();
-        round.offer(Submission.single(second));
-        assertThat(rpc.received()).hasSize(2);
+        round.offer(Submission.single(made.get(1)));
+        assertThat(rpc.received()).as("the second waits for the third: a batch of two").hasSize(1);
+        round.offer(Submission.single(made.get(2)));
+        assertThat(rpc.received()).hasSize(3);
+        assertThat(rpc.sendBatches()).containsExactly(2);
+        round.offer(Submission.single(made.get(3)));
+        assertThat(rpc.received()).as("the fourth waits for a batch of four").hasSize(3);
         assertThat(rpc.simulations()).as("nothing verified before the round ends").isEmpty();
 
         List<Optional<String>> hashes = round.finish();
 
-        assertThat(hashes).extracting(Optional::orElseThrow).containsExactly(rpc.received().get(0).hash(), rpc.received().get(1).hash());
-        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
-        assertThat(events.of("sent")).hasSize(2);
+        assertThat(rpc.received()).as("the round's end sends what waits").extracting(Tx::nonce)
+                .containsExactly(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3);
+        assertThat(hashes).extracting(Optional::orElseThrow).containsExactlyElementsOf(rpc.received().stream().map(Tx::hash).toList());
+        assertThat(events.of("sent")).hasSize(4);
         assertThat(rpc.simulations()).singleElement().satisfies(sim -> assertThat(sim.transactions()).extracting(c -> c.data())
-                .containsExactly(first.data(), second.data()));
+                .containsExactlyElementsOf(made.stream().map(Liquidation::data).toList()));
     }
 
     @Test
