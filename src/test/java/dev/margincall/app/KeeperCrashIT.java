@@ -98,7 +98,9 @@ class KeeperCrashIT {
                     assertThat(secondNonces.stream().mapToLong(Long::longValue).min().orElseThrow())
                             .as("new transactions start right after the journal's").isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);
                     result.print("kill -9 mid-burst, simulateBeforeSend " + simulateBeforeSend);
-                    assertThat(result.reverted()).as("reverted keeper transactions").isZero();
+                    assertThat(result.reverted()).as("reverted keeper transactions; the keepers' lines about reverts and cancellations:%n%s",
+                            (firstOutput + secondOutput).lines().filter(l -> l.contains("revert") || l.contains("cancel")).limit(40)
+                                    .collect(java.util.stream.Collectors.joining("\n"))).isZero();
                     assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
                     assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
                             .isEqualTo(result.liquidatableAfterCrash());

@@ -163,15 +163,16 @@ public final class AaveV3Monitor implements HeadListener {
     private void update(BlockHeader header) {
         BlockTag tag = BlockTag.number(header.number());
         List<Address> sample = shadowSample();
-        AaveV3Reader.BlockState state = reader.loadBlockState(contracts, market, sample, tag);
+        // drained only after the read: a failed read leaves them touched, and the next head (same or newer) reads them
+        List<Address> touched = List.copyOf(accounts.touched());
+        AaveV3Reader.HeadState read = reader.loadHead(contracts, market, sample, touched,
+                account -> book.position(account).map(Position::userConfiguration).orElse(null), tag);
+        AaveV3Reader.BlockState state = read.state();
+        List<Position> positions = read.positions();
         if (!oracleEvents.prices(AaveV3Reader.pricedAssets(state.market()))) {
             oracleEvents.assign(reader.loadSources(contracts, state.market(), tag)); // a reserve was listed
             stream.watch(logQuery());
         }
-        // read before they are forgotten: a failed read leaves them touched, and the next head (same or newer) reads them
-        List<Address> touched = List.copyOf(accounts.touched());
-        List<Position> positions = touched.isEmpty() ? List.of()
-                : reader.loadPositions(contracts, state.market(), touched, tag);
         accounts.drainTouched();
         market = state.market();
         if (positions.stream().anyMatch(p -> p.eModeCategory() != 0 && !market.eModeCategories().containsKey(p.eModeCategory()))) {

@@ -202,6 +202,22 @@ public final class AaveV3Reader {
      * everything is loaded again.
      */
     public BlockState loadBlockState(AaveV3Contracts contracts, Market previous, List<Address> sample, BlockTag tag) {
+        return loadHead(contracts, previous, sample, List.of(), account -> null, tag).state();
+    }
+
+    /** A head's reads: the market's state and prices, and the positions of the accounts its events touched. */
+    public record HeadState(BlockState state, List<Position> positions) {
+    }
+
+    /**
+     * {@link #loadBlockState} and the positions of {@code touched} in the same request: each touched account's
+     * configuration and eMode, and the balances its last known configuration ({@code lastConfiguration}; null for a new account)
+     * flags, ride in the block state's Multicall, so a head whose touched accounts used no new reserve costs one request
+     * instead of three (block state, configurations, balances). A balance the configuration read now flags and the guess
+     * missed is read in a second request ({@link PositionsRead}): the same positions as {@link #loadPositions}.
+     */
+    public HeadState loadHead(AaveV3Contracts contracts, Market previous, List<Address> sample, List<Address> touched,
+                              java.util.function.Function<Address, BigInteger> lastConfiguration, BlockTag tag) {
         List<Reserve> known = previous.reservesById().stream().filter(r -> r != null).toList();
         List<Address> priced = pricedAssets(previous);
         boolean v36 = contracts.rules() == AaveRules.V3_6;
@@ -228,7 +244,12 @@ public final class AaveV3Reader {
         if (!contracts.sentinel().isZero()) {
             calls.add(new Multicall3.Call(contracts.sentinel(), Abi.call("isLiquidationAllowed()")));
         }
-        List<String> answers = read(calls, tag, "reserves, prices and sampled accounts");
+        int positionsAt = calls.size();
+        PositionsRead positionsRead = new PositionsRead(contracts, previous, touched, lastConfiguration);
+        calls.addAll(positionsRead.firstCalls());
+        List<String> answers = read(calls, tag, touched.isEmpty() ? "reserves, prices and sampled accounts"
+                : "reserves, prices, sampled accounts and touched positions");
+        List<String> positionAnswers = answers.subList(positionsAt, answers.size());
         List<UserAccountData> sampled = new ArrayList<>(sample.size());
         for (int i = 0; i < sample.size(); i++) {
             sampled.add(AccountDataReader.decode(sample.get(i), answers.get(pricesAt + 1 + i)));
@@ -245,7 +266,8 @@ public final class AaveV3Reader {
                 || previous.eModeCategories().containsKey(r.configuration().eModeCategory()));
         if (!sameReserves || !sameCategories) {
             Market reloaded = loadMarket(contracts, tag);
-            return new BlockState(reloaded, loadPrices(contracts, reloaded, tag), sampled);
+            return new HeadState(new BlockState(reloaded, loadPrices(contracts, reloaded, tag), sampled),
+                    positionsRead.finish(positionAnswers, reloaded, false, (more, what) -> read(more, tag, what)));
         }
         Map<Integer, EModeCategory> eModes = previous.eModeCategories();
         if (v36) {
@@ -261,7 +283,9 @@ public final class AaveV3Reader {
         boolean sentinelBlocks = !contracts.sentinel().isZero() && Words.uint(answers.get(sentinelAt), 0).signum() == 0;
         List<Reserve> byId = new ArrayList<>(previous.reservesById());
         reserves.forEach(r -> byId.set(r.id(), r));
-        return new BlockState(new Market(byId, eModes, previous.rules(), sentinelBlocks), priceMap(priced, answers.get(pricesAt)), sampled);
+        Market market = new Market(byId, eModes, previous.rules(), sentinelBlocks);
+        return new HeadState(new BlockState(market, priceMap(priced, answers.get(pricesAt)), sampled),
+                positionsRead.finish(positionAnswers, market, true, (more, what) -> read(more, tag, what)));
     }
 
     /** Oracle prices of every reserve and every eMode price source, in one call. */
@@ -303,75 +327,8 @@ public final class AaveV3Reader {
 
     /** Positions of {@code accounts}: configuration and eMode first, then only the balances the configuration flags. */
     public List<Position> loadPositions(AaveV3Contracts contracts, Market market, List<Address> accounts, BlockTag tag) {
-        List<Multicall3.Call> first = new ArrayList<>();
-        for (Address account : accounts) {
-            first.add(new Multicall3.Call(contracts.pool(), Abi.call("getUserConfiguration(address)", address(account))));
-            first.add(new Multicall3.Call(contracts.pool(), Abi.call("getUserEMode(address)", address(account))));
-        }
-        List<String> firstAnswers = read(first, tag, "user configurations");
-        BigInteger[] configurations = new BigInteger[accounts.size()];
-        int[] eModes = new int[accounts.size()];
-        List<Multicall3.Call> second = new ArrayList<>();
-        List<int[]> secondKeys = new ArrayList<>(); // {account index, reserve id, kind}
-        for (int a = 0; a < accounts.size(); a++) {
-            configurations[a] = Words.uint(firstAnswers.get(2 * a), 0);
-            eModes[a] = Words.uint(firstAnswers.get(2 * a + 1), 0).intValueExact();
-            var account = address(accounts.get(a));
-            for (Reserve reserve : market.reservesById()) {
-                if (reserve == null) {
-                    continue;
-                }
-                if (configurations[a].testBit(reserve.id() * 2 + 1)) {
-                    second.add(new Multicall3.Call(reserve.aToken(), Abi.call("scaledBalanceOf(address)", account)));
-                    secondKeys.add(new int[] {a, reserve.id(), 0});
-                }
-                if (configurations[a].testBit(reserve.id() * 2)) {
-                    second.add(new Multicall3.Call(reserve.variableDebtToken(), Abi.call("scaledBalanceOf(address)", account)));
-                    secondKeys.add(new int[] {a, reserve.id(), 1});
-                    if (!reserve.stableDebtToken().isZero()) { // no stable debt since 3.2: the address is zero
-                        second.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("principalBalanceOf(address)", account)));
-                        secondKeys.add(new int[] {a, reserve.id(), 2});
-                    }
-                }
-            }
-        }
-        List<String> secondAnswers = read(second, tag, "user balances");
-        List<Map<Integer, BigInteger[]>> balances = new ArrayList<>();
-        accounts.forEach(a -> balances.add(new HashMap<>()));
-        List<Multicall3.Call> third = new ArrayList<>();
-        List<int[]> thirdKeys = new ArrayList<>();
-        for (int i = 0; i < second.size(); i++) {
-            int[] key = secondKeys.get(i);
-            BigInteger value = Words.uint(secondAnswers.get(i), 0);
-            BigInteger[] slots = balances.get(key[0]).computeIfAbsent(key[1], id -> zeros());
-            slots[key[2]] = value;
-            if (key[2] == 2 && value.signum() > 0) {
-                Reserve reserve = market.reservesById().get(key[1]);
-                var account = address(accounts.get(key[0]));
-                third.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("getUserStableRate(address)", account)));
-                thirdKeys.add(new int[] {key[0], key[1], 3});
-                third.add(new Multicall3.Call(reserve.stableDebtToken(), Abi.call("getUserLastUpdated(address)", account)));
-                thirdKeys.add(new int[] {key[0], key[1], 4});
-            }
-        }
-        List<String> thirdAnswers = third.isEmpty() ? List.of() : read(third, tag, "stable debt");
-        for (int i = 0; i < third.size(); i++) {
-            int[] key = thirdKeys.get(i);
-            balances.get(key[0]).get(key[1])[key[2]] = Words.uint(thirdAnswers.get(i), 0);
-        }
-        List<Position> out = new ArrayList<>(accounts.size());
-        for (int a = 0; a < accounts.size(); a++) {
-            Map<Integer, Position.Balances> byReserve = new HashMap<>();
-            balances.get(a).forEach((id, s) -> byReserve.put(id, new Position.Balances(s[0], s[1], s[2], s[3], s[4].longValueExact())));
-            out.add(new Position(accounts.get(a), configurations[a], eModes[a], byReserve));
-        }
-        return out;
-    }
-
-    private static BigInteger[] zeros() {
-        BigInteger[] slots = new BigInteger[5];
-        Arrays.fill(slots, BigInteger.ZERO);
-        return slots;
+        PositionsRead positions = new PositionsRead(contracts, market, accounts, account -> null);
+        return positions.finish(read(positions.firstCalls(), tag, "user configurations"), market, true, (calls, what) -> read(calls, tag, what));
     }
 
     /** ReserveData is a static struct: 15 words, in DataTypes.sol's order. */

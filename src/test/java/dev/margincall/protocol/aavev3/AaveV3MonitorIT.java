@@ -247,4 +247,49 @@ class AaveV3MonitorIT {
         assertThat(liquidatableLater).as("a year of interest liquidates more").isGreaterThan(liquidatableNow);
         assertThat(liquidatableLater).isLessThan(monitor.book().accounts().size());
     }
+
+    /**
+     * A head whose events touched known accounts reads their positions in the block state's Multicall: a partial repay
+     * (the account's configuration keeps its bits) costs the quiet block's two requests; a borrow of a reserve the account
+     * did not use (a new configuration bit) costs a third, for that balance alone. Either way the book equals the chain.
+     */
+    @Test
+    @Order(9)
+    void touchedAccountsAreReadWithTheBlockStateAndOnlyANewReserveCostsASecondRequest(Devnet devnet) {
+        startOnce(devnet);
+        Deployment deployment = devnet.deployment();
+        Transactor tx = new Transactor(devnet.chain());
+        devnet.chain().mine();
+        tracker.sync(); // settle anything left from earlier steps
+        SeededBorrower borrower = devnet.borrowers().stream().filter(b -> b.debt().size() == 1 && b.eModeCategory() == 0
+                && monitor.book().evaluation(b.address()).orElseThrow().healthFactor().compareTo(BigInteger.TEN.pow(18).multiply(BigInteger.TWO)) > 0)
+                .findFirst().orElseThrow();
+        Holding debt = borrower.debt().get(0);
+        Address asset = deployment.reserve(debt.symbol()).asset();
+        BigInteger part = debt.amount().divide(BigInteger.TEN);
+        tx.send("mint for repay", borrower.address(), asset, Abi.call("mint(uint256)", uint(part)));
+        tx.send("approve", borrower.address(), asset, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(part)));
+        devnet.chain().mine();
+        tracker.sync();
+        long before = requests();
+        tx.send("repay a tenth", borrower.address(), deployment.aaveV3().pool(), Abi.call("repay(address,uint256,uint256,address)",
+                address(asset), uint(part), uint(2), address(borrower.address())));
+        tracker.sync();
+        assertThat(requests() - before).as("the block's logs; block state and the repaying account's position in one Multicall").isEqualTo(2);
+        assertMatchesChain(devnet);
+
+        Deployment.Reserve other = deployment.reserves().stream()
+                .filter(r -> borrower.debt().stream().noneMatch(h -> h.symbol().equals(r.symbol()))
+                        && borrower.collateral().stream().noneMatch(h -> h.symbol().equals(r.symbol())))
+                .findFirst().orElseThrow();
+        BigInteger configurationBefore = monitor.book().position(borrower.address()).orElseThrow().userConfiguration();
+        before = requests();
+        tx.send("borrow a new reserve", borrower.address(), deployment.aaveV3().pool(), Abi.call("borrow(address,uint256,uint256,uint16,address)",
+                address(other.asset()), uint(BigInteger.TEN.pow(other.decimals() - 2)), uint(2), uint(0), address(borrower.address())),
+                1_000_000); // Anvil estimates at the latest block's time: the reserve's first accrual in a new block costs more
+        tracker.sync();
+        assertThat(monitor.book().position(borrower.address()).orElseThrow().userConfiguration()).as("a new borrowing bit").isNotEqualTo(configurationBefore);
+        assertThat(requests() - before).as("logs, the Multicall, and the new reserve's balance").isEqualTo(3);
+        assertMatchesChain(devnet);
+    }
 }
