@@ -73,6 +73,19 @@ class AaveV3MonitorIT {
         assertThat(monitor.liquidatableCount()).isEqualTo((int) chain.stream().filter(UserAccountData::liquidatable).count());
     }
 
+    /** The monitor started, and a block mined and handled to settle anything left from earlier steps. */
+    private static void startSettled(Devnet devnet) {
+        startOnce(devnet);
+        devnet.chain().mine();
+        tracker.sync();
+    }
+
+    /** The borrower gets {@code amount} of the (devnet, mintable) debt token and lets the Pool pull it for a repay. */
+    private static void fundRepay(Transactor tx, Deployment deployment, SeededBorrower borrower, Address asset, BigInteger amount) {
+        tx.send("mint for repay", borrower.address(), asset, Abi.call("mint(uint256)", uint(amount)));
+        tx.send("approve", borrower.address(), asset, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(amount)));
+    }
+
     @Test
     @Order(1)
     void startsWithEveryAccountEvaluated(Devnet devnet) {
@@ -104,8 +117,7 @@ class AaveV3MonitorIT {
         Holding debt = borrower.debt().get(0);
         Address asset = deployment.reserve(debt.symbol()).asset();
         BigInteger plenty = debt.amount().multiply(BigInteger.TWO);
-        tx.send("mint for repay", borrower.address(), asset, Abi.call("mint(uint256)", uint(plenty)));
-        tx.send("approve", borrower.address(), asset, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(plenty)));
+        fundRepay(tx, deployment, borrower, asset, plenty);
         tx.send("repay all", borrower.address(), deployment.aaveV3().pool(), Abi.call("repay(address,uint256,uint256,address)",
                 address(asset), uint(WadRayMath.MAX_UINT256), uint(2), address(borrower.address())));
 
@@ -134,9 +146,7 @@ class AaveV3MonitorIT {
     @Test
     @Order(5)
     void aQuietBlockCostsTwoRequests(Devnet devnet) {
-        startOnce(devnet);
-        devnet.chain().mine();
-        tracker.sync(); // settle anything left from earlier steps
+        startSettled(devnet);
         long before = requests();
         devnet.chain().mine();
         tracker.sync();
@@ -256,19 +266,16 @@ class AaveV3MonitorIT {
     @Test
     @Order(9)
     void touchedAccountsAreReadWithTheBlockStateAndOnlyANewReserveCostsASecondRequest(Devnet devnet) {
-        startOnce(devnet);
-        Deployment deployment = devnet.deployment();
-        Transactor tx = new Transactor(devnet.chain());
-        devnet.chain().mine();
-        tracker.sync(); // settle anything left from earlier steps
+        startSettled(devnet);
         SeededBorrower borrower = devnet.borrowers().stream().filter(b -> b.debt().size() == 1 && b.eModeCategory() == 0
                 && monitor.book().evaluation(b.address()).orElseThrow().healthFactor().compareTo(BigInteger.TEN.pow(18).multiply(BigInteger.TWO)) > 0)
                 .findFirst().orElseThrow();
+        Transactor tx = new Transactor(devnet.chain());
+        Deployment deployment = devnet.deployment();
         Holding debt = borrower.debt().get(0);
         Address asset = deployment.reserve(debt.symbol()).asset();
         BigInteger part = debt.amount().divide(BigInteger.TEN);
-        tx.send("mint for repay", borrower.address(), asset, Abi.call("mint(uint256)", uint(part)));
-        tx.send("approve", borrower.address(), asset, Abi.call("approve(address,uint256)", address(deployment.aaveV3().pool()), uint(part)));
+        fundRepay(tx, deployment, borrower, asset, part);
         devnet.chain().mine();
         tracker.sync();
         long before = requests();
