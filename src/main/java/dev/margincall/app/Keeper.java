@@ -160,6 +160,7 @@ final class Keeper implements HeadListener {
                 }
             }
         }
+        markets.values().forEach(LendingMarket::afterHead);
         events.overdue(head.number(), execution.overdueAfterBlocks());
         if (gasMoney.due(events.totals().settled() != settledBefore)) {
             FeePolicy.MarketFees fees = submitter.marketFees(head);

@@ -95,7 +95,12 @@ public final class AaveV3Market implements LendingMarket {
 
     @Override
     public void onHead(BlockHeader head) {
-        monitor.onHead(head);
+        monitor.onHeadNearFirst(head);
+    }
+
+    @Override
+    public void afterHead() {
+        monitor.finishHead();
     }
 
     @Override

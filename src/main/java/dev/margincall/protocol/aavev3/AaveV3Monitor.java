@@ -157,10 +157,30 @@ public final class AaveV3Monitor implements HeadListener {
      */
     @Override
     public void onHead(BlockHeader head) {
-        blockUpdate.record(() -> update(head));
+        blockUpdate.record(() -> update(head, false));
     }
 
-    private void update(BlockHeader header) {
+    /**
+     * {@link #onHead}, evaluating at once only the accounts this block's liquidations can come from
+     * ({@link AaveV3Book#updateBlockNearFirst}); {@link #finishHead} evaluates the others, verifies the shadow sample and
+     * counts. The keeper's way: the rest waits until its transactions are out.
+     */
+    public void onHeadNearFirst(BlockHeader head) {
+        blockUpdate.record(() -> update(head, true));
+    }
+
+    /** Completes a head begun by {@link #onHeadNearFirst}: every account evaluated, the shadow sample verified, the counts published. */
+    public void finishHead() {
+        if (unverified == null) {
+            return;
+        }
+        book.finishBlock();
+        shadowVerify(unverified, unverifiedAt);
+        unverified = null;
+        liquidatable = countLiquidatable();
+    }
+
+    private void update(BlockHeader header, boolean nearFirst) {
         BlockTag tag = BlockTag.number(header.number());
         List<Address> sample = shadowSample();
         // drained only after the read: a failed read leaves them touched, and the next head (same or newer) reads them
@@ -183,11 +203,24 @@ public final class AaveV3Monitor implements HeadListener {
         if (!positions.isEmpty()) {
             book.updatePositions(positions);
         }
-        book.updateBlock(market, state.prices(), header.timestamp());
-        shadowVerify(state.sampled(), tag);
-        liquidatable = countLiquidatable();
+        if (nearFirst) {
+            List<Address> now = new ArrayList<>(touched);
+            now.addAll(sample);
+            book.updateBlockNearFirst(market, state.prices(), header.timestamp(), now);
+            unverified = state.sampled();
+            unverifiedAt = tag;
+        } else {
+            book.updateBlock(market, state.prices(), header.timestamp());
+            shadowVerify(state.sampled(), tag);
+            unverified = null;
+            liquidatable = countLiquidatable();
+        }
         evaluatedBlock = header.number();
     }
+
+    /** A head begun by {@link #onHeadNearFirst}: its shadow sample as the chain answered, verified at {@link #finishHead}. */
+    private List<UserAccountData> unverified;
+    private BlockTag unverifiedAt;
 
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
     List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {

@@ -24,6 +24,14 @@ public interface LendingMarket extends HeadListener {
     /** Writes what a graceful stop must keep (the log checkpoint). */
     void flush();
 
+    /**
+     * The keeper has sent what this head's plans made: work {@code onHead} left for later is done now, off the way to
+     * the wire (Aave: the accounts far from liquidation evaluated, the shadow sample verified). Until it returns, only the
+     * accounts near liquidation are sure to be evaluated at the head.
+     */
+    default void afterHead() {
+    }
+
     /** The block the positions were last evaluated at (-1 before {@link #start}). */
     long evaluatedBlock();
 

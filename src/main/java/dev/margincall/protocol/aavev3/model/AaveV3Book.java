@@ -48,6 +48,7 @@ public final class AaveV3Book {
         this.market = market;
         this.prices.putAll(initialPrices);
         setBlock(new BlockContext(market, prices, timestamp));
+        this.fullyEvaluatedAt = timestamp;
     }
 
     public long timestamp() {
@@ -77,6 +78,7 @@ public final class AaveV3Book {
 
     /** New oracle prices; only accounts using a reserve (or eMode price source) whose price changed are re-evaluated. */
     public Set<Address> updatePrices(Map<Address, BigInteger> newPrices) {
+        finishBlock(); // a price move re-uses unmoved reserves' lines of an account's last evaluation: they must be this block's
         Set<Address> changedAssets = new HashSet<>();
         newPrices.forEach((asset, price) -> {
             if (!price.equals(prices.put(asset, price))) {
@@ -110,6 +112,7 @@ public final class AaveV3Book {
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
         setBlock(new BlockContext(newMarket, prices, block.timestamp()));
+        deferred = null;
         evaluate(null, null);
     }
 
@@ -118,13 +121,102 @@ public final class AaveV3Book {
         this.market = newMarket;
         this.prices.putAll(newPrices);
         setBlock(new BlockContext(newMarket, prices, newTimestamp));
+        deferred = null;
         evaluate(null, null);
+        fullyEvaluatedAt = newTimestamp;
+    }
+
+    /**
+     * Accounts with debt below this health factor (1.05) are re-evaluated at once in {@link #updateBlockNearFirst}; the others
+     * can wait for {@link #finishBlock}: what moves an account's health factor between two blocks without an event of its
+     * own or a price or parameter change is interest, far below 5 % (at 1,000 % a year, 0.1 % an hour).
+     */
+    public static final long NEAR_FIRST_BELOW = 1_050_000_000_000_000_000L;
+
+    /** After this many seconds without a full evaluation the next block is evaluated whole at once (a keeper that was down). */
+    static final long FULL_AFTER_SECONDS = 3_600;
+
+    /** Accounts {@link #updateBlockNearFirst} left for {@link #finishBlock}; null when the book is exact. */
+    private BitSet deferred;
+    private long fullyEvaluatedAt;
+
+    /**
+     * A new block in two steps, for the keeper's critical path: now only the accounts this block's liquidations can come
+     * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW}, those using a reserve whose price or
+     * parameters changed or an eMode category that changed, and {@code alsoNow} (accounts whose positions this block
+     * touched, shadow samples) — and the rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
+     * evaluations are the previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and
+     * {@link #evaluation} is exact only after {@link #finishBlock}. Measured at 100,000 accounts: the whole evaluation took
+     * 26–34 ms of every head (bench, 2 cores). A new reserve list, a long gap since the last full evaluation, or a previous
+     * block not finished make this one whole at once.
+     */
+    public void updateBlockNearFirst(Market newMarket, Map<Address, BigInteger> newPrices, long newTimestamp, Collection<Address> alsoNow) {
+        Market before = market;
+        Map<Address, BigInteger> pricesBefore = new HashMap<>(prices);
+        this.market = newMarket;
+        this.prices.putAll(newPrices);
+        setBlock(new BlockContext(newMarket, prices, newTimestamp));
+        boolean sameReserves = before.reservesCount() == newMarket.reservesCount() && IntStream.range(0, newMarket.reservesCount())
+                .allMatch(id -> Objects.equals(before.reserve(id).map(Reserve::asset), newMarket.reserve(id).map(Reserve::asset)));
+        if (deferred != null || !sameReserves || newTimestamp - fullyEvaluatedAt > FULL_AFTER_SECONDS) {
+            deferred = null;
+            evaluate(null, null);
+            fullyEvaluatedAt = newTimestamp;
+            return;
+        }
+        int size = accounts.size();
+        BitSet now = new BitSet(size);
+        for (int i = 0; i < size; i++) {
+            if (evaluations.below(i, NEAR_FIRST_BELOW)) {
+                now.set(i);
+            }
+        }
+        for (Reserve reserve : newMarket.reservesById()) {
+            if (reserve == null) {
+                continue;
+            }
+            boolean priceMoved = !Objects.equals(pricesBefore.get(reserve.asset()), prices.get(reserve.asset()));
+            boolean parametersChanged = !before.reserve(reserve.id()).map(Reserve::configurationBits).equals(Optional.of(reserve.configurationBits()));
+            if (priceMoved || parametersChanged) {
+                now.or(dependencies.usersOf(reserve.id()));
+            }
+        }
+        for (EModeCategory category : newMarket.eModeCategories().values()) {
+            boolean sourceMoved = !category.priceSource().isZero()
+                    && !Objects.equals(pricesBefore.get(category.priceSource()), prices.get(category.priceSource()));
+            if (sourceMoved || !category.equals(before.eModeCategories().get(category.id()))) {
+                now.or(dependencies.membersOf(category.id()));
+            }
+        }
+        for (Address account : alsoNow) {
+            int index = accounts.indexOf(account);
+            if (index >= 0) {
+                now.set(index);
+            }
+        }
+        evaluate(now, null);
+        BitSet rest = new BitSet(size);
+        rest.set(0, size);
+        rest.andNot(now);
+        deferred = rest;
+    }
+
+    /** Evaluates what {@link #updateBlockNearFirst} left: the book is exact at the block again. Nothing when nothing waits. */
+    public void finishBlock() {
+        if (deferred != null) {
+            BitSet rest = deferred;
+            deferred = null;
+            evaluate(rest, null);
+            fullyEvaluatedAt = block.timestamp();
+        }
     }
 
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
         setBlock(new BlockContext(market, prices, newTimestamp));
+        deferred = null;
         evaluate(null, null);
+        fullyEvaluatedAt = newTimestamp;
     }
 
     public List<Address> accounts() {

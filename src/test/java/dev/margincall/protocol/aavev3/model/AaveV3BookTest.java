@@ -103,4 +103,100 @@ class AaveV3BookTest {
         assertThat(java.util.Arrays.stream(fast).limit(4).sum()).as("accounts at or below 1.0").isPositive();
         assertThat(fast[bounds.length]).as("accounts above 5").isPositive();
     }
+
+    /** Two books of the same accounts: one evaluated near first (the keeper's way), one whole at every block. */
+    private static List<Position> positions(int count, Random random) {
+        List<Position> positions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            positions.add(SyntheticMarket.randomPosition(SyntheticMarket.address(0x30_000 + i), random));
+        }
+        return positions;
+    }
+
+    private static void assertSame(AaveV3Book expected, AaveV3Book actual, String when) {
+        for (Address account : expected.accounts()) {
+            assertThat(actual.evaluation(account)).as("%s: %s", when, account).isEqualTo(expected.evaluation(account));
+        }
+    }
+
+    /**
+     * Block after block (time, price moves, position events), the near-first book has at once exactly the accounts below
+     * 1.001 (the keeper's candidates) and the liquidatable ones of a book evaluated whole, had left others for later
+     * (their evaluations still the previous block's), and after {@code finishBlock} equals it account by account.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {4, 5, 6})
+    void evaluatingNearFirstFindsTheSameCandidatesAndFinishingEqualsAWholeEvaluation(long seed) {
+        Random random = new Random(seed);
+        Market market = SyntheticMarket.market();
+        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
+        long timestamp = SyntheticMarket.T0;
+        AaveV3Book whole = new AaveV3Book(market, prices, timestamp);
+        AaveV3Book nearFirst = new AaveV3Book(market, prices, timestamp);
+        List<Position> initial = positions(2_000, random);
+        whole.updatePositions(initial);
+        nearFirst.updatePositions(initial);
+        int deferredBlocks = 0;
+        for (int block = 0; block < 60; block++) {
+            timestamp += 1 + random.nextInt(12);
+            if (random.nextInt(3) == 0) {
+                Address asset = SyntheticMarket.address(0x100 + random.nextInt(4));
+                prices.put(asset, prices.get(asset).multiply(BigInteger.valueOf(85 + random.nextInt(25))).divide(BigInteger.valueOf(100)));
+            }
+            List<Position> touched = new ArrayList<>();
+            if (random.nextBoolean()) {
+                touched.add(SyntheticMarket.randomPosition(SyntheticMarket.address(0x30_000 + random.nextInt(2_000)), random));
+                whole.updatePositions(touched);
+                nearFirst.updatePositions(touched);
+            }
+            whole.updateBlock(market, prices, timestamp);
+            nearFirst.updateBlockNearFirst(market, prices, timestamp, touched.stream().map(Position::account).toList());
+
+            assertThat(nearFirst.accountsBelow(1_001_000_000_000_000_000L)).as("block %d: candidates", block)
+                    .containsExactlyInAnyOrderElementsOf(whole.accountsBelow(1_001_000_000_000_000_000L));
+            assertThat(nearFirst.liquidatableCount()).isEqualTo(whole.liquidatableCount());
+            for (Address account : nearFirst.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW)) {
+                assertThat(nearFirst.evaluation(account)).as("block %d: %s, near", block, account).isEqualTo(whole.evaluation(account));
+            }
+            long stale = whole.accounts().stream().filter(a -> !nearFirst.evaluation(a).equals(whole.evaluation(a))).count();
+            deferredBlocks += stale > 0 ? 1 : 0;
+            nearFirst.finishBlock();
+            assertSame(whole, nearFirst, "block " + block + " finished");
+        }
+        assertThat(deferredBlocks).as("blocks where accounts far from liquidation waited for finishBlock").isGreaterThan(30);
+    }
+
+    /** A reserve's parameters changing (here its liquidation threshold) re-evaluates its users at once, whatever their health factor. */
+    @Test
+    void aReservesNewParametersReEvaluateItsUsersAtOnce() {
+        Market market = SyntheticMarket.market();
+        Map<Address, BigInteger> prices = SyntheticMarket.prices();
+        AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        List<Position> initial = positions(1_000, new Random(9));
+        whole.updatePositions(initial);
+        nearFirst.updatePositions(initial);
+        Reserve reserve = market.reserve(0).orElseThrow();
+        ReserveConfiguration c = reserve.configuration();
+        ReserveConfiguration lowered = new ReserveConfiguration(c.ltv() / 2, c.liquidationThreshold() / 2, c.liquidationBonus(), c.decimals(), c.active(),
+                c.frozen(), c.borrowingEnabled(), c.stableBorrowingEnabled(), c.paused(), c.borrowableInIsolation(), c.siloedBorrowing(),
+                c.flashLoanEnabled(), c.reserveFactor(), c.borrowCap(), c.supplyCap(), c.liquidationProtocolFee(), c.eModeCategory(),
+                c.unbackedMintCap(), c.debtCeiling());
+        List<Reserve> reserves = new ArrayList<>(market.reservesById());
+        reserves.set(0, new Reserve(reserve.asset(), 0, lowered, BigInteger.ONE, reserve.liquidityIndex(), reserve.currentLiquidityRate(),
+                reserve.variableBorrowIndex(), reserve.currentVariableBorrowRate(), reserve.currentStableBorrowRate(), reserve.lastUpdateTimestamp(),
+                reserve.aToken(), reserve.stableDebtToken(), reserve.variableDebtToken()));
+        Market changed = new Market(reserves, market.eModeCategories());
+
+        whole.updateBlock(changed, prices, SyntheticMarket.T0 + 12);
+        nearFirst.updateBlockNearFirst(changed, prices, SyntheticMarket.T0 + 12, List.of());
+
+        Set<Address> users = whole.accountsUsing(0);
+        assertThat(users).isNotEmpty();
+        for (Address account : users) {
+            assertThat(nearFirst.evaluation(account)).as(account.toString()).isEqualTo(whole.evaluation(account));
+        }
+        assertThat(nearFirst.accountsBelow(1_001_000_000_000_000_000L)).as("halving its threshold made some liquidatable")
+                .isNotEmpty().containsExactlyInAnyOrderElementsOf(whole.accountsBelow(1_001_000_000_000_000_000L));
+    }
 }
