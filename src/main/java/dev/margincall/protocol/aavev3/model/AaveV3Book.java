@@ -142,9 +142,10 @@ public final class AaveV3Book {
 
     /**
      * A new block in two steps, for the keeper's critical path: now only the accounts this block's liquidations can come
-     * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW}, those using a reserve whose price or
-     * parameters changed or an eMode category that changed, and {@code alsoNow} (accounts whose positions this block
-     * touched, shadow samples) — and the rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
+     * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW}, raised by as much as this block's
+     * price moves can lower one ({@link #nearFirstThreshold}), those using a reserve whose parameters changed or an eMode
+     * category that changed, and {@code alsoNow} (accounts whose positions this block touched, shadow samples) — and the
+     * rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
      * evaluations are the previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and
      * {@link #evaluation} is exact only after {@link #finishBlock}. Measured at 100,000 accounts: the whole evaluation took
      * 26–34 ms of every head (bench, 2 cores). A new reserve list, a long gap since the last full evaluation, or a previous
@@ -166,25 +167,19 @@ public final class AaveV3Book {
         }
         int size = accounts.size();
         BitSet now = new BitSet(size);
+        long threshold = nearFirstThreshold(pricesBefore, prices);
         for (int i = 0; i < size; i++) {
-            if (evaluations.below(i, NEAR_FIRST_BELOW)) {
+            if (evaluations.below(i, threshold)) {
                 now.set(i);
             }
         }
         for (Reserve reserve : newMarket.reservesById()) {
-            if (reserve == null) {
-                continue;
-            }
-            boolean priceMoved = !Objects.equals(pricesBefore.get(reserve.asset()), prices.get(reserve.asset()));
-            boolean parametersChanged = !before.reserve(reserve.id()).map(Reserve::configurationBits).equals(Optional.of(reserve.configurationBits()));
-            if (priceMoved || parametersChanged) {
-                now.or(dependencies.usersOf(reserve.id()));
+            if (reserve != null && !before.reserve(reserve.id()).map(Reserve::configurationBits).equals(Optional.of(reserve.configurationBits()))) {
+                now.or(dependencies.usersOf(reserve.id())); // a threshold or factor changed: no bound on the move
             }
         }
         for (EModeCategory category : newMarket.eModeCategories().values()) {
-            boolean sourceMoved = !category.priceSource().isZero()
-                    && !Objects.equals(pricesBefore.get(category.priceSource()), prices.get(category.priceSource()));
-            if (sourceMoved || !category.equals(before.eModeCategories().get(category.id()))) {
+            if (!category.equals(before.eModeCategories().get(category.id()))) {
                 now.or(dependencies.membersOf(category.id()));
             }
         }
@@ -199,6 +194,39 @@ public final class AaveV3Book {
         rest.set(0, size);
         rest.andNot(now);
         deferred = rest;
+    }
+
+    private static final BigInteger WAD = BigInteger.TEN.pow(18);
+
+    /**
+     * The health factor below which an account must be evaluated at once when prices moved from {@code before} to
+     * {@code after}: {@link #NEAR_FIRST_BELOW} divided by the most the moves can lower a health factor. Each collateral
+     * line falls at most by the largest fall of any price, each debt line rises at most by the largest rise, so a
+     * health factor falls at most by (largest fall ratio) × (1 / largest rise ratio); both rounded against the account.
+     * Every account with debt when a price went to or from zero.
+     */
+    static long nearFirstThreshold(Map<Address, BigInteger> before, Map<Address, BigInteger> after) {
+        BigInteger fall = WAD; // min(1, new/old) over the moved prices, in wad, rounded down
+        BigInteger rise = WAD; // min(1, old/new), in wad, rounded down
+        for (Map.Entry<Address, BigInteger> entry : after.entrySet()) {
+            BigInteger old = before.get(entry.getKey());
+            BigInteger now = entry.getValue();
+            if (now.equals(old)) {
+                continue;
+            }
+            if (old == null || old.signum() <= 0 || now.signum() <= 0) {
+                return Long.MAX_VALUE;
+            }
+            fall = fall.min(now.multiply(WAD).divide(old));
+            rise = rise.min(old.multiply(WAD).divide(now));
+        }
+        BigInteger factor = fall.multiply(rise).divide(WAD);
+        if (factor.signum() == 0) {
+            return Long.MAX_VALUE;
+        }
+        BigInteger[] quotient = BigInteger.valueOf(NEAR_FIRST_BELOW).multiply(WAD).divideAndRemainder(factor);
+        BigInteger threshold = quotient[1].signum() == 0 ? quotient[0] : quotient[0].add(BigInteger.ONE);
+        return threshold.bitLength() < 63 ? threshold.longValue() : Long.MAX_VALUE;
     }
 
     /** Evaluates what {@link #updateBlockNearFirst} left: the book is exact at the block again. Nothing when nothing waits. */

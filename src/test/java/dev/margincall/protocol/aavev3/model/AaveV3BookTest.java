@@ -199,4 +199,46 @@ class AaveV3BookTest {
         assertThat(nearFirst.accountsBelow(1_001_000_000_000_000_000L)).as("halving its threshold made some liquidatable")
                 .isNotEmpty().containsExactlyInAnyOrderElementsOf(whole.accountsBelow(1_001_000_000_000_000_000L));
     }
+
+    @Test
+    void theNearFirstThresholdIsRaisedByAsMuchAsThePriceMovesCanLowerAHealthFactor() {
+        Address a = SyntheticMarket.address(0x100);
+        Address b = SyntheticMarket.address(0x101);
+        Map<Address, BigInteger> before = Map.of(a, BigInteger.valueOf(100_000), b, BigInteger.valueOf(200_000));
+        assertThat(AaveV3Book.nearFirstThreshold(before, before)).isEqualTo(AaveV3Book.NEAR_FIRST_BELOW);
+        // a falls 3 %: 1.05 / 0.97, rounded up
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.valueOf(97_000), b, BigInteger.valueOf(200_000))))
+                .isEqualTo(1_082_474_226_804_123_712L);
+        // a falls 3 % and b rises 3 %: collateral in a and debt in b lose both: 1.05 / (0.97 × 0.970873786407766990), rounded up
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.valueOf(97_000), b, BigInteger.valueOf(206_000))))
+                .isEqualTo(1_114_948_453_608_247_424L);
+        // a rise alone lowers a health factor only through debt: 1.05 × 1.03 (the ratio 1/1.03 rounded down, the threshold up)
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.valueOf(100_000), b, BigInteger.valueOf(206_000))))
+                .isEqualTo(1_081_500_000_000_000_001L);
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.ZERO))).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** A 2 % fall of one reserve: its users far above the raised threshold wait for finishBlock; the candidates are those of a whole evaluation. */
+    @Test
+    void aSmallPriceFallReEvaluatesAtOnceOnlyTheUsersItCanBringNearLiquidation() {
+        Market market = SyntheticMarket.market();
+        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
+        AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        List<Position> initial = positions(3_000, new Random(11));
+        whole.updatePositions(initial);
+        nearFirst.updatePositions(initial);
+        Address asset = SyntheticMarket.address(0x100);
+        prices.put(asset, prices.get(asset).multiply(BigInteger.valueOf(98)).divide(BigInteger.valueOf(100)));
+
+        whole.updateBlock(market, prices, SyntheticMarket.T0 + 12);
+        nearFirst.updateBlockNearFirst(market, prices, SyntheticMarket.T0 + 12, List.of());
+
+        Set<Address> users = whole.accountsUsing(0);
+        long waiting = users.stream().filter(u -> !nearFirst.evaluation(u).equals(whole.evaluation(u))).count();
+        assertThat(waiting).as("users of the fallen reserve left for later").isPositive().isLessThan(users.size());
+        assertThat(nearFirst.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW)).containsExactlyInAnyOrderElementsOf(whole.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW));
+        nearFirst.finishBlock();
+        assertSame(whole, nearFirst, "finished");
+    }
 }
