@@ -115,7 +115,6 @@ final class Broadcaster {
             return List.of(sendNew(only.body(), only.record()).map(Delivery::of).orElseGet(() -> new Delivery(null, "the node refused it", -1)));
         }
         List<Sent> signed = new ArrayList<>(outgoing.size());
-        List<SendAnswer> answers;
         try {
             for (Outgoing tx : outgoing) {
                 long nonce = nonces.take();
@@ -126,6 +125,13 @@ final class Broadcaster {
                 }
                 signed.add(sent);
             }
+        } catch (RuntimeException e) {
+            // nothing went out: the nonces taken are free again (a journaled line without a send is settled like a lost send)
+            nonces.invalidate();
+            return outgoing.stream().map(tx -> new Delivery(null, "not sent: " + e.getMessage(), -1)).toList();
+        }
+        List<SendAnswer> answers;
+        try {
             answers = rpc.sendRawTransactions(signed.stream().map(Sent::raw).toList());
         } catch (RpcException e) {
             if (e.code() == RpcException.TRANSPORT || RpcErrors.classify(e).retryable()) {
@@ -136,8 +142,9 @@ final class Broadcaster {
             nonces.invalidate();
             return signed.stream().map(s -> new Delivery(null, e.getMessage(), -1)).toList(); // the batch as a whole was refused
         } catch (RuntimeException e) {
+            // no answer to read: maybe sent, tracked rather than lost
             nonces.invalidate();
-            throw e;
+            return signed.stream().map(Delivery::of).toList();
         }
         return settleAnswers(outgoing, signed, answers);
     }
@@ -165,16 +172,30 @@ final class Broadcaster {
         if (!atFreshNonce.isEmpty() || Arrays.stream(deliveries).anyMatch(d -> d != null && d.sent() == null)) {
             nonces.invalidate(); // the next take reads the chain's count
         }
+        boolean gaps = false;
         for (int i = 0; i < deliveries.length; i++) {
             if (deliveries[i] != null && deliveries[i].sent() == null && takenAbove(deliveries, i)) {
                 deliveries[i] = new Delivery(null, deliveries[i].refusal(), signed.get(i).nonce());
+                gaps = true;
             }
         }
         for (int i : atFreshNonce) {
-            Outgoing tx = outgoing.get(i);
-            deliveries[i] = sendNew(tx.body(), tx.record()).map(Delivery::of).orElseGet(() -> new Delivery(null, "the node refused it", -1));
+            // with a gap below, a fresh nonce read from the chain would be the gap's own, which the caller fills with a
+            // cancellation: such a transaction backs off instead, and is planned again
+            deliveries[i] = gaps ? new Delivery(null, "its nonce was taken, and a refused transaction's gap waits to be filled", -1)
+                    : sendAtFreshNonce(outgoing.get(i));
         }
         return List.of(deliveries);
+    }
+
+    /** {@link #sendNew} for one transaction of a batch already on the wire: whatever fails, an answer for it (the batch's others stay tracked). */
+    private Delivery sendAtFreshNonce(Outgoing tx) {
+        try {
+            return sendNew(tx.body(), tx.record()).map(Delivery::of).orElseGet(() -> new Delivery(null, "the node refused it", -1));
+        } catch (RuntimeException e) {
+            nonces.invalidate();
+            return new Delivery(null, "not sent again at a fresh nonce: " + e.getMessage(), -1);
+        }
     }
 
     /** A later transaction of the batch was taken (sent, maybe sent): the nonce at {@code index} holds it back if left empty. */

@@ -557,9 +557,6 @@ public final class Submitter implements AutoCloseable {
             Broadcaster.Delivery delivery = deliveries.get(i);
             if (delivery.sent() == null) {
                 fail(p.submission, head, RejectReason.SIMULATION_FAILED, "the node refused the transaction: " + delivery.refusal());
-                if (delivery.gapAt() >= 0) {
-                    fillGap(p, delivery.gapAt(), market, head);
-                }
                 continue;
             }
             Broadcaster.Sent s = delivery.sent();
@@ -568,6 +565,11 @@ public final class Submitter implements AutoCloseable {
             book.add(flight);
             p.submission.items().forEach(item -> events.sent(item, s.hash(), s.nonce(), p.fees, p.tx.gas()));
             sent.put(p.submission, s.hash());
+        }
+        for (int i = 0; i < sending.size(); i++) { // after every taken one is tracked: a failing fill cannot leave them untracked
+            if (deliveries.get(i).gapAt() >= 0) {
+                fillGap(sending.get(i), deliveries.get(i).gapAt(), market, head);
+            }
         }
         return sent;
     }
@@ -578,7 +580,11 @@ public final class Submitter implements AutoCloseable {
      */
     private void fillGap(Prepared refused, long nonce, FeePolicy.MarketFees market, BlockHeader head) {
         InFlightBook.Flight flight = new InFlightBook.Flight(refused.submission, nonce, Broadcaster.CANCEL_GAS, head.number());
-        cancel(flight, refused.fees, market, head, "fills nonce " + nonce + ", which the node refused this liquidation at, below later ones it took");
+        try {
+            cancel(flight, refused.fees, market, head, "fills nonce " + nonce + ", which the node refused this liquidation at, below later ones it took");
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("event", "gap_fill_failed").addKeyValue("nonce", nonce).log("filling nonce " + nonce + " failed: " + e.getMessage());
+        }
         if (flight.attempts.isEmpty()) {
             broadcaster.forgetNonce();
             log.atError().addKeyValue("event", "nonce_gap").addKeyValue("nonce", nonce)

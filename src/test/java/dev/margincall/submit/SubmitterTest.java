@@ -429,6 +429,41 @@ class SubmitterTest {
     }
 
     @Test
+    void withAGapInTheBatchOneRefusedForItsNonceBacksOffInsteadOfTakingTheGapsNonce() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("gap and underpriced", 7); // 1 alone, then 2, then 4: nonces +3 to +6 in one batch
+        rpc.failSend(3, FakeEthRpc.error("eth_sendRawTransaction", -32000, "exceeds block gas limit"));
+        rpc.failSend(5, FakeEthRpc.error("eth_sendRawTransaction", -32000, "replacement transaction underpriced"));
+        BlockHeader head = rpc.advanceTo(10);
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).extracting(Optional::isPresent).containsExactly(true, true, true, false, true, false, true);
+        assertThat(events.of("cancelling")).singleElement().satisfies(e -> assertThat(e.detail()).contains("nonce " + (FIRST_NONCE + 3)));
+        // the fake records what its pool took (the two scripted refusals are not): no liquidation again at a fresh nonce
+        assertThat(rpc.received()).filteredOn(tx -> !tx.isCancellation()).extracting(Tx::nonce).as("no liquidation sent again at a fresh nonce")
+                .containsExactly(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 4, FIRST_NONCE + 6);
+        assertThat(rpc.received()).filteredOn(Tx::isCancellation).extracting(Tx::nonce).containsExactly(FIRST_NONCE + 3);
+        assertThat(events.of("rejected")).hasSize(2);
+    }
+
+    @Test
+    void aFreshNonceReSendThatCannotReadTheNonceLeavesTheBatchsOthersTracked() {
+        Submitter submitter = submitter();
+        List<Liquidation> all = liquidations("fresh nonce read fails", 3); // 1 alone, then a batch of 2
+        BlockHeader head = rpc.advanceTo(10);
+        submitter.submitAll(List.of(liquidation("reads the nonce")), head, nextTimestamp(head)).get(0).orElseThrow();
+        rpc.failSend(1, FakeEthRpc.error("eth_sendRawTransaction", -32000, "replacement transaction underpriced"));
+        rpc.failNext("eth_getTransactionCount", FakeEthRpc.transport("eth_getTransactionCount")); // the re-send's read of the nonce
+
+        List<Optional<String>> hashes = submitter.submitAll(all, head, nextTimestamp(head));
+
+        assertThat(hashes).extracting(Optional::isPresent).containsExactly(true, false, true);
+        assertThat(submitter.inFlightCount()).as("taken in the batch, tracked although the re-send failed").isEqualTo(3);
+        assertThat(events.of("rejected")).singleElement().satisfies(e -> assertThat(e.detail()).contains("fresh nonce"));
+    }
+
+    @Test
     void aBatchWhoseAnswerIsLostIsTrackedAsMaybeSent() {
         Submitter submitter = submitter();
         List<Liquidation> all = liquidations("lost batch", 3);

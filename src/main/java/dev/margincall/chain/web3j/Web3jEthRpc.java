@@ -368,7 +368,9 @@ public class Web3jEthRpc implements EthRpc {
             for (Request<?, T> request : chunk) {
                 T typed = (T) byId.get(request.getId());
                 if (typed == null) {
-                    throw new RpcException(request.getMethod(), 0, "batch response has no answer for request " + request.getId(), null, null);
+                    // a malformed answer, as a broken connection: whatever was asked may have been done (sends), and is asked again
+                    throw new RpcException(request.getMethod(), RpcException.TRANSPORT, "batch response has no answer for request " + request.getId()
+                            + " (" + endpointName + ")", null, null);
                 }
                 out.add(new Answer<>(request, typed));
             }

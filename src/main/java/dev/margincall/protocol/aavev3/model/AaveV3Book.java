@@ -159,7 +159,8 @@ public final class AaveV3Book {
         setBlock(new BlockContext(newMarket, prices, newTimestamp));
         boolean sameReserves = before.reservesCount() == newMarket.reservesCount() && IntStream.range(0, newMarket.reservesCount())
                 .allMatch(id -> Objects.equals(before.reserve(id).map(Reserve::asset), newMarket.reserve(id).map(Reserve::asset)));
-        if (deferred != null || !sameReserves || newTimestamp - fullyEvaluatedAt > FULL_AFTER_SECONDS) {
+        long threshold = nearFirstThreshold(pricesBefore, prices);
+        if (deferred != null || !sameReserves || newTimestamp - fullyEvaluatedAt > FULL_AFTER_SECONDS || threshold == EVERYONE) {
             deferred = null;
             evaluate(null, null);
             fullyEvaluatedAt = newTimestamp;
@@ -167,7 +168,6 @@ public final class AaveV3Book {
         }
         int size = accounts.size();
         BitSet now = new BitSet(size);
-        long threshold = nearFirstThreshold(pricesBefore, prices);
         for (int i = 0; i < size; i++) {
             if (evaluations.below(i, threshold)) {
                 now.set(i);
@@ -203,7 +203,8 @@ public final class AaveV3Book {
      * {@code after}: {@link #NEAR_FIRST_BELOW} divided by the most the moves can lower a health factor. Each collateral
      * line falls at most by the largest fall of any price, each debt line rises at most by the largest rise, so a
      * health factor falls at most by (largest fall ratio) × (1 / largest rise ratio); both rounded against the account.
-     * Every account with debt when a price went to or from zero.
+     * {@link #EVERYONE} when a price went to or from zero, or the bound does not fit a long (a fall of over ~88 %): then
+     * the whole book is evaluated at once.
      */
     static long nearFirstThreshold(Map<Address, BigInteger> before, Map<Address, BigInteger> after) {
         BigInteger fall = WAD; // min(1, new/old) over the moved prices, in wad, rounded down
@@ -215,19 +216,22 @@ public final class AaveV3Book {
                 continue;
             }
             if (old == null || old.signum() <= 0 || now.signum() <= 0) {
-                return Long.MAX_VALUE;
+                return EVERYONE;
             }
             fall = fall.min(now.multiply(WAD).divide(old));
             rise = rise.min(old.multiply(WAD).divide(now));
         }
         BigInteger factor = fall.multiply(rise).divide(WAD);
         if (factor.signum() == 0) {
-            return Long.MAX_VALUE;
+            return EVERYONE;
         }
         BigInteger[] quotient = BigInteger.valueOf(NEAR_FIRST_BELOW).multiply(WAD).divideAndRemainder(factor);
         BigInteger threshold = quotient[1].signum() == 0 ? quotient[0] : quotient[0].add(BigInteger.ONE);
-        return threshold.bitLength() < 63 ? threshold.longValue() : Long.MAX_VALUE;
+        return threshold.bitLength() < 63 && threshold.longValue() < EVERYONE ? threshold.longValue() : EVERYONE;
     }
+
+    /** {@link #nearFirstThreshold}'s answer when the price moves do not bound a health factor's fall: evaluate everyone at once. */
+    static final long EVERYONE = Long.MAX_VALUE;
 
     /** Evaluates what {@link #updateBlockNearFirst} left: the book is exact at the block again. Nothing when nothing waits. */
     public void finishBlock() {

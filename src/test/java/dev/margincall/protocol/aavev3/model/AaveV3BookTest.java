@@ -215,7 +215,9 @@ class AaveV3BookTest {
         // a rise alone lowers a health factor only through debt: 1.05 × 1.03 (the ratio 1/1.03 rounded down, the threshold up)
         assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.valueOf(100_000), b, BigInteger.valueOf(206_000))))
                 .isEqualTo(1_081_500_000_000_000_001L);
-        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.ZERO))).isEqualTo(Long.MAX_VALUE);
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.ZERO))).isEqualTo(AaveV3Book.EVERYONE);
+        // a 95 % fall: the bound (21) does not fit a long wad: everyone at once
+        assertThat(AaveV3Book.nearFirstThreshold(before, Map.of(a, BigInteger.valueOf(5_000), b, BigInteger.valueOf(200_000)))).isEqualTo(AaveV3Book.EVERYONE);
     }
 
     /** A 2 % fall of one reserve: its users far above the raised threshold wait for finishBlock; the candidates are those of a whole evaluation. */
@@ -240,5 +242,25 @@ class AaveV3BookTest {
         assertThat(nearFirst.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW)).containsExactlyInAnyOrderElementsOf(whole.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW));
         nearFirst.finishBlock();
         assertSame(whole, nearFirst, "finished");
+    }
+
+    /** A fall too large to bound (95 %): the whole book at once, so an account far above 1 before it is found below it. */
+    @Test
+    void aFallTooLargeToBoundEvaluatesEveryoneAtOnce() {
+        Market market = SyntheticMarket.market();
+        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
+        AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
+        List<Position> initial = positions(1_000, new Random(13));
+        whole.updatePositions(initial);
+        nearFirst.updatePositions(initial);
+        Address asset = SyntheticMarket.address(0x100);
+        prices.put(asset, prices.get(asset).divide(BigInteger.valueOf(20)));
+
+        whole.updateBlock(market, prices, SyntheticMarket.T0 + 12);
+        nearFirst.updateBlockNearFirst(market, prices, SyntheticMarket.T0 + 12, List.of());
+
+        assertSame(whole, nearFirst, "before finishBlock");
+        assertThat(whole.accountsBelow(1_001_000_000_000_000_000L)).isNotEmpty();
     }
 }
