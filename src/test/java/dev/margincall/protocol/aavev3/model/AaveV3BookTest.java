@@ -221,20 +221,30 @@ class AaveV3BookTest {
     }
 
     /** A 2 % fall of one reserve: its users far above the raised threshold wait for finishBlock; the candidates are those of a whole evaluation. */
+    /** Two books of the same accounts after reserve 0's price fell to {@code percentLeft} % in the next block: one whole, one near first (not finished). */
+    private record AfterFall(AaveV3Book whole, AaveV3Book nearFirst) {
+
+        static AfterFall of(int accounts, long seed, int percentLeft) {
+            Market market = SyntheticMarket.market();
+            Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
+            AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
+            AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
+            List<Position> initial = positions(accounts, new Random(seed));
+            whole.updatePositions(initial);
+            nearFirst.updatePositions(initial);
+            Address asset = SyntheticMarket.address(0x100);
+            prices.put(asset, prices.get(asset).multiply(BigInteger.valueOf(percentLeft)).divide(BigInteger.valueOf(100)));
+            whole.updateBlock(market, prices, SyntheticMarket.T0 + 12);
+            nearFirst.updateBlockNearFirst(market, prices, SyntheticMarket.T0 + 12, List.of());
+            return new AfterFall(whole, nearFirst);
+        }
+    }
+
     @Test
     void aSmallPriceFallReEvaluatesAtOnceOnlyTheUsersItCanBringNearLiquidation() {
-        Market market = SyntheticMarket.market();
-        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
-        AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
-        AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
-        List<Position> initial = positions(3_000, new Random(11));
-        whole.updatePositions(initial);
-        nearFirst.updatePositions(initial);
-        Address asset = SyntheticMarket.address(0x100);
-        prices.put(asset, prices.get(asset).multiply(BigInteger.valueOf(98)).divide(BigInteger.valueOf(100)));
-
-        whole.updateBlock(market, prices, SyntheticMarket.T0 + 12);
-        nearFirst.updateBlockNearFirst(market, prices, SyntheticMarket.T0 + 12, List.of());
+        AfterFall fall = AfterFall.of(3_000, 11, 98);
+        AaveV3Book whole = fall.whole();
+        AaveV3Book nearFirst = fall.nearFirst();
 
         Set<Address> users = whole.accountsUsing(0);
         long waiting = users.stream().filter(u -> !nearFirst.evaluation(u).equals(whole.evaluation(u))).count();
@@ -247,18 +257,9 @@ class AaveV3BookTest {
     /** A fall too large to bound (95 %): the whole book at once, so an account far above 1 before it is found below it. */
     @Test
     void aFallTooLargeToBoundEvaluatesEveryoneAtOnce() {
-        Market market = SyntheticMarket.market();
-        Map<Address, BigInteger> prices = new java.util.HashMap<>(SyntheticMarket.prices());
-        AaveV3Book whole = new AaveV3Book(market, prices, SyntheticMarket.T0);
-        AaveV3Book nearFirst = new AaveV3Book(market, prices, SyntheticMarket.T0);
-        List<Position> initial = positions(1_000, new Random(13));
-        whole.updatePositions(initial);
-        nearFirst.updatePositions(initial);
-        Address asset = SyntheticMarket.address(0x100);
-        prices.put(asset, prices.get(asset).divide(BigInteger.valueOf(20)));
-
-        whole.updateBlock(market, prices, SyntheticMarket.T0 + 12);
-        nearFirst.updateBlockNearFirst(market, prices, SyntheticMarket.T0 + 12, List.of());
+        AfterFall fall = AfterFall.of(1_000, 13, 5);
+        AaveV3Book whole = fall.whole();
+        AaveV3Book nearFirst = fall.nearFirst();
 
         assertSame(whole, nearFirst, "before finishBlock");
         assertThat(whole.accountsBelow(1_001_000_000_000_000_000L)).isNotEmpty();
