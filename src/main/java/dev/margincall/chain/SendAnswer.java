@@ -13,8 +13,4 @@ public record SendAnswer(String hash, RpcException error) {
     public static SendAnswer refused(RpcException error) {
         return new SendAnswer(null, error);
     }
-
-    public boolean accepted() {
-        return error == null;
-    }
 }

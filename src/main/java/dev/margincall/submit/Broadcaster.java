@@ -52,14 +52,10 @@ final class Broadcaster {
      */
     Optional<Sent> sendNew(CallRequest body, Journaled record) {
         for (int attempt = 0; attempt < 2; attempt++) {
-            long nonce = nonces.take();
-            String raw = signer.sign(chainId, body.withNonce(nonce));
-            Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
+            Sent sent = signed(body.withNonce(nonces.take()));
             try {
-                if (record != null) {
-                    journal.append(record.entry(sent));
-                }
-                send(raw);
+                journal(record, sent);
+                send(sent.raw());
                 return Optional.of(sent);
             } catch (RpcException e) {
                 if (e.code() == RpcException.TRANSPORT) {
@@ -117,12 +113,8 @@ final class Broadcaster {
         List<Sent> signed = new ArrayList<>(outgoing.size());
         try {
             for (Outgoing tx : outgoing) {
-                long nonce = nonces.take();
-                String raw = signer.sign(chainId, tx.body().withNonce(nonce));
-                Sent sent = new Sent(Hash.sha3(raw), raw, nonce);
-                if (tx.record() != null) {
-                    journal.append(tx.record().entry(sent));
-                }
+                Sent sent = signed(tx.body().withNonce(nonces.take()));
+                journal(tx.record(), sent);
                 signed.add(sent);
             }
         } catch (RuntimeException e) {
@@ -211,7 +203,7 @@ final class Broadcaster {
     /** One transaction of a batch again, alone (through the retrying endpoint): null when the node took it or its answer was lost. */
     private RpcException sendAgain(String raw) {
         try {
-            rpc.sendRawTransaction(raw);
+            send(raw);
             return null;
         } catch (RpcException e) {
             return e.code() == RpcException.TRANSPORT ? null : e;
@@ -220,11 +212,10 @@ final class Broadcaster {
 
     /** A replacement or cancellation at a nonce already ours, journaled before it goes out; empty when the node refused it. */
     Optional<Sent> sendAt(CallRequest tx, Journaled record) {
-        String raw = signer.sign(chainId, tx);
-        Sent sent = new Sent(Hash.sha3(raw), raw, tx.nonce());
+        Sent sent = signed(tx);
         journal.append(record.entry(sent));
         try {
-            send(raw);
+            send(sent.raw());
             return Optional.of(sent);
         } catch (RpcException e) {
             return Optional.empty(); // e.g. "replacement underpriced" or already mined: the next head decides
@@ -285,8 +276,7 @@ final class Broadcaster {
     /** Signs {@code tx} at nonce 0 and serializes its journal line, sending and writing nothing (a rehearsal); nothing without a signer. */
     void rehearse(CallRequest tx, Journaled record) {
         if (signer != null) {
-            String raw = signer.sign(chainId, tx.withNonce(0));
-            journal.serialize(record.entry(new Sent(Hash.sha3(raw), raw, 0)));
+            journal.serialize(record.entry(signed(tx.withNonce(0))));
         }
     }
 
@@ -310,6 +300,19 @@ final class Broadcaster {
     /** New transactions take {@code nonce} or above (the journal's are ours already). */
     void nonceAtLeast(long nonce) {
         nonces.atLeast(nonce);
+    }
+
+    /** {@code tx} signed at its nonce, with its hash. */
+    private Sent signed(CallRequest tx) {
+        String raw = signer.sign(chainId, tx);
+        return new Sent(Hash.sha3(raw), raw, tx.nonce());
+    }
+
+    /** Appends {@code sent}'s journal line, if {@code record} keeps one (null: a transaction not journaled). */
+    private void journal(Journaled record, Sent sent) {
+        if (record != null) {
+            journal.append(record.entry(sent));
+        }
     }
 
     /** This signed transaction is on chain (the node answered for it, whatever the send's answer said). */

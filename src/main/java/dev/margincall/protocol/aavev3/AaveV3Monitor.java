@@ -78,6 +78,9 @@ public final class AaveV3Monitor implements HeadListener {
     private Map<Address, BigInteger> prices;
     private volatile int liquidatable;
     private volatile long evaluatedBlock = -1;
+    /** A head begun by {@link #onHeadNearFirst}: its shadow sample as the chain answered, verified at {@link #finishHead}. */
+    private List<UserAccountData> unverified;
+    private BlockTag unverifiedAt;
 
     /** A monitor whose metrics are labelled with the market's address (a market without a configured name). */
     public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
@@ -204,9 +207,8 @@ public final class AaveV3Monitor implements HeadListener {
             book.updatePositions(positions);
         }
         if (nearFirst) {
-            List<Address> now = new ArrayList<>(touched);
-            now.addAll(sample);
-            book.updateBlockNearFirst(market, state.prices(), header.timestamp(), now);
+            // the shadow sample needs no evaluation now: it is verified at finishHead, when everyone is evaluated
+            book.updateBlockNearFirst(market, state.prices(), header.timestamp(), touched);
             unverified = state.sampled();
             unverifiedAt = tag;
         } else {
@@ -217,10 +219,6 @@ public final class AaveV3Monitor implements HeadListener {
         }
         evaluatedBlock = header.number();
     }
-
-    /** A head begun by {@link #onHeadNearFirst}: its shadow sample as the chain answered, verified at {@link #finishHead}. */
-    private List<UserAccountData> unverified;
-    private BlockTag unverifiedAt;
 
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
     List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {

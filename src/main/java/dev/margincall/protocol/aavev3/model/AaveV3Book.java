@@ -112,8 +112,7 @@ public final class AaveV3Book {
     public void updateMarket(Market newMarket) {
         this.market = newMarket;
         setBlock(new BlockContext(newMarket, prices, block.timestamp()));
-        deferred = null;
-        evaluate(null, null);
+        evaluateAll();
     }
 
     /** A new block: reserve state, prices and time all move; everyone is re-evaluated once. */
@@ -121,9 +120,7 @@ public final class AaveV3Book {
         this.market = newMarket;
         this.prices.putAll(newPrices);
         setBlock(new BlockContext(newMarket, prices, newTimestamp));
-        deferred = null;
-        evaluate(null, null);
-        fullyEvaluatedAt = newTimestamp;
+        evaluateAll();
     }
 
     /**
@@ -144,7 +141,7 @@ public final class AaveV3Book {
      * A new block in two steps, for the keeper's critical path: now only the accounts this block's liquidations can come
      * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW}, raised by as much as this block's
      * price moves can lower one ({@link #nearFirstThreshold}), those using a reserve whose parameters changed or an eMode
-     * category that changed, and {@code alsoNow} (accounts whose positions this block touched, shadow samples) — and the
+     * category that changed, and {@code alsoNow} (accounts whose positions this block touched) — and the
      * rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
      * evaluations are the previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and
      * {@link #evaluation} is exact only after {@link #finishBlock}. Measured at 100,000 accounts: the whole evaluation took
@@ -161,9 +158,7 @@ public final class AaveV3Book {
                 .allMatch(id -> Objects.equals(before.reserve(id).map(Reserve::asset), newMarket.reserve(id).map(Reserve::asset)));
         long threshold = nearFirstThreshold(pricesBefore, prices);
         if (deferred != null || !sameReserves || newTimestamp - fullyEvaluatedAt > FULL_AFTER_SECONDS || threshold == EVERYONE) {
-            deferred = null;
-            evaluate(null, null);
-            fullyEvaluatedAt = newTimestamp;
+            evaluateAll();
             return;
         }
         int size = accounts.size();
@@ -246,9 +241,14 @@ public final class AaveV3Book {
     /** Interest accrues for everyone: re-evaluates all accounts at the new block timestamp. */
     public void advanceTo(long newTimestamp) {
         setBlock(new BlockContext(market, prices, newTimestamp));
+        evaluateAll();
+    }
+
+    /** Every account at the current block: the book is exact, nothing waits for {@link #finishBlock}. */
+    private void evaluateAll() {
         deferred = null;
         evaluate(null, null);
-        fullyEvaluatedAt = newTimestamp;
+        fullyEvaluatedAt = block.timestamp();
     }
 
     public List<Address> accounts() {
