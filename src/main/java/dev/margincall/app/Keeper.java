@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -247,18 +248,44 @@ final class Keeper implements HeadListener {
                 return null;
             });
         }
-        Map<PositionId, Opportunity> opportunities = opportunities(candidates, head, nextTimestamp);
-        events.step("opportunitiesQuoted");
+        Iterator<PositionId> unquoted = candidates.iterator();
+        Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
+        boolean express = submitter.sendsFirst();
+        quote(unquoted, opportunities, express ? 1 : Integer.MAX_VALUE, head, nextTimestamp);
+        if (!express || opportunities.isEmpty()) {
+            events.step("opportunitiesQuoted"); // every candidate is quoted
+        }
         if (opportunities.isEmpty()) {
             return false;
         }
         FeePolicy.MarketFees fees = feesRead.await();
         events.step("feesRead");
         Map<MarketId, ExecutionCosts> costs = costsAt(fees);
-        SwapMarket swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
+        SwapMarket pools = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
         Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
         events.step("poolsOrBalancesRead");
+        Submitter.Round round = submitter.round(head, nextTimestamp); // sending first, each transaction goes out as soon as it is made
+        ReserveLiquidity liquidity = new ReserveLiquidity(costs);
+        boolean sentExpress = false;
+        if (express) {
+            // The express transaction: the first liquidatable candidate in the markets' order (Aave: the largest debt first)
+            // is planned and goes to the wire alone before the others are quoted (bench, 10,000 borrowers, send first:
+            // quoting and planning a crash head's 275 candidates put its first transaction 16 ms after the markets were read).
+            // The plans after it are made against the balance and pools it leaves, as after any earlier transaction.
+            Map.Entry<PositionId, Opportunity> first = opportunities.entrySet().iterator().next();
+            Optional<LiquidationPlan> plan = expressPlan(first.getKey(), first.getValue(), pools, costs, balances, liquidity);
+            if (plan.isPresent()) {
+                round.offer(submission(List.of(plan.get()), costs));
+                events.step("expressOffered");
+                pools = spend(plan.get(), pools, balances);
+                opportunities.clear();
+                sentExpress = true;
+            }
+            quote(unquoted, opportunities, Integer.MAX_VALUE, head, nextTimestamp);
+            events.step("opportunitiesQuoted");
+        }
         List<LiquidationPlan> ranked = new ArrayList<>();
+        SwapMarket swaps = pools;
         opportunities.forEach((position, opportunity) -> {
             PlanDecision decision = strategy.plan(position, opportunity.quotes(), swaps, costs.get(position.market()), balances);
             events.decision(decision);
@@ -272,15 +299,12 @@ final class Keeper implements HeadListener {
         // its liquidations, one per swap path in the order the paths first appear: plan each liquidation again in exactly that order, against the
         // pools and balances the earlier ones leave behind, so a later swap's price impact and a spent balance are
         // accounted for. A batch whose paths were planned one after another returns at least that from one sale per path.
-        SwapMarket pools = swaps;
-        Submitter.Round round = submitter.round(head, nextTimestamp); // sending first, each transaction goes out as soon as it is made
-        ReserveLiquidity liquidity = new ReserveLiquidity(costs);
         for (List<LiquidationPlan> slot : pack(ranked)) {
             List<LiquidationPlan> planned = new ArrayList<>();
             liquidity.startTransaction();
             for (LiquidationPlan first : slot) {
                 ExecutionCosts marketCosts = costs.get(first.position().market());
-                PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
+                PlanDecision decision = ranked.size() == 1 && !sentExpress ? new PlanDecision.Planned(first)
                         : strategy.plan(first.position(), opportunities.get(first.position()).quotes(), pools, marketCosts, balances);
                 if (!(decision instanceof PlanDecision.Planned made)) {
                     events.decision(decision);
@@ -293,11 +317,7 @@ final class Keeper implements HeadListener {
                     continue;
                 }
                 planned.add(plan);
-                if (plan.funding() == Funding.WALLET) {
-                    balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
-                } else {
-                    pools = pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
-                }
+                pools = spend(plan, pools, balances);
             }
             for (List<LiquidationPlan> batch : contiguousPaths(planned)) {
                 round.offer(submission(batch, costs));
@@ -305,7 +325,34 @@ final class Keeper implements HeadListener {
         }
         events.step("packedInOrder");
         round.finish();
-        return !ranked.isEmpty();
+        return sentExpress || !ranked.isEmpty();
+    }
+
+    /**
+     * The express candidate planned on its own, its decision reported; empty (nothing reported) when the strategy or the
+     * lender's liquidity turns it down: it is then planned with the rest, which reports why.
+     */
+    private Optional<LiquidationPlan> expressPlan(PositionId position, Opportunity opportunity, SwapMarket pools, Map<MarketId, ExecutionCosts> costs,
+                                                  Map<Address, BigInteger> balances, ReserveLiquidity liquidity) {
+        PlanDecision decision = strategy.plan(position, opportunity.quotes(), pools, costs.get(position.market()), balances);
+        if (!(decision instanceof PlanDecision.Planned planned)) {
+            return Optional.empty();
+        }
+        liquidity.startTransaction();
+        if (liquidity.take(planned.plan()).isPresent()) {
+            return Optional.empty();
+        }
+        events.decision(decision);
+        return Optional.of(planned.plan());
+    }
+
+    /** What a planned liquidation leaves to the plans after it: the wallet's balance spent, or the pools after its sale. */
+    private static SwapMarket spend(LiquidationPlan plan, SwapMarket pools, Map<Address, BigInteger> balances) {
+        if (plan.funding() == Funding.WALLET) {
+            balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
+            return pools;
+        }
+        return pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
     }
 
     /** What executing costs in each market at these fees: the gas price, the native token's price, the funding premium. */
@@ -581,10 +628,14 @@ final class Keeper implements HeadListener {
         return near;
     }
 
-    /** The candidates evaluated at the next block's time; those not quotable get their reason. */
-    private Map<PositionId, Opportunity> opportunities(Set<PositionId> candidates, BlockHeader head, long nextTimestamp) {
-        Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
-        for (PositionId position : candidates) {
+    /**
+     * Quotes the next candidates at the next block's time until {@code limit} more opportunities are found (or none is
+     * left); those not quotable get their reason.
+     */
+    private void quote(Iterator<PositionId> candidates, Map<PositionId, Opportunity> opportunities, int limit, BlockHeader head, long nextTimestamp) {
+        int found = 0;
+        while (found < limit && candidates.hasNext()) {
+            PositionId position = candidates.next();
             Opportunity opportunity = markets.get(position.market()).opportunity(position.account(), nextTimestamp);
             if (opportunity.quotes().isEmpty()) {
                 if (opportunity.liquidatable()) {
@@ -609,8 +660,8 @@ final class Keeper implements HeadListener {
                 continue;
             }
             opportunities.put(position, opportunity);
+            found++;
         }
-        return opportunities;
     }
 
     /** The native token's price in {@code market}'s value unit: its own price, else another market's, converted (rounded up: a cost). */

@@ -116,6 +116,7 @@ class KeeperBurstIT {
                 }
                 transaction.getValue().forEach(o -> plannedByAsset.merge(o.plan().quote().debtAsset(), o.plan().profitTokens(), BigInteger::add));
             }
+            assertExpressFirst(chain, reader, outcomes, crashBlock);
             long batches = outcomes.stream().map(Outcome::hash).distinct().count();
             long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
             System.out.printf("burst: %d liquidatable in block %d, %d liquidated in the next block, %d outcomes in %d transactions "
@@ -138,5 +139,25 @@ class KeeperBurstIT {
         } finally {
             chain.setIntervalMining(0);
         }
+    }
+
+    /**
+     * The burst's first transaction in the block (our sends are mined in nonce order) is the express one: a single
+     * liquidation of the account with the largest debt of those the burst liquidated, sent before the others were quoted.
+     */
+    private static void assertExpressFirst(DevChain chain, AccountDataReader reader, List<Outcome> outcomes, long crashBlock) {
+        List<Outcome> next = outcomes.stream().filter(o -> o.minedBlock() == crashBlock + 1).toList();
+        Map<String, Long> firstLog = new HashMap<>();
+        for (String hash : next.stream().map(Outcome::hash).distinct().toList()) {
+            firstLog.put(hash, chain.receipt(hash).orElseThrow().logs().stream().mapToLong(l -> l.logIndex()).min().orElseThrow());
+        }
+        String first = firstLog.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<Outcome> express = next.stream().filter(o -> o.hash().equals(first)).toList();
+        assertThat(express).as("the first transaction of the burst: one liquidation alone").hasSize(1);
+        Map<Address, BigInteger> debt = reader.read(next.stream().map(Outcome::account).distinct().toList(), BlockTag.number(crashBlock)).stream()
+                .collect(Collectors.toMap(d -> d.account(), d -> d.totalDebtBase()));
+        BigInteger largest = debt.values().stream().max(BigInteger::compareTo).orElseThrow();
+        assertThat(debt.get(express.get(0).account())).as("the express liquidation's debt: the largest of the %d accounts liquidated", debt.size())
+                .isEqualTo(largest);
     }
 }

@@ -43,7 +43,11 @@ public interface LendingMarket extends HeadListener {
     /** Positions with a health factor below 1 at the last evaluated block. */
     int liquidatableCount();
 
-    /** Accounts close enough to liquidation that the next block (interest alone) may make them liquidatable. */
+    /**
+     * Accounts close enough to liquidation that the next block (interest alone) may make them liquidatable, the ones
+     * likely worth most first where the market can tell cheaply (Aave: the largest debt first; Morpho Blue: by address):
+     * sending first, the keeper sends the first liquidatable one before it quotes the others.
+     */
     List<Address> accountsNearLiquidation();
 
     /** {@code account} evaluated at {@code nextTimestamp}, with its quotes. */
