@@ -430,6 +430,8 @@ final class BenchCommand implements Callable<Integer> {
             ofStep.put("opportunities", opportunities - opportunitiesBefore);
             ofStep.put("firstBlock", firstBlock - firstBlockBefore);
             ofStep.put("headToFirstWireMs", firstWire >= 0 ? Math.round(firstWire / 1e3) / 1e3 : null);
+            // how full the step's next block was: a full block caps first-block recall whatever any keeper does
+            ofStep.put("nextBlockGasUsedPct", gasUsedPct(chain, step.block() + 1));
             byStep.add(ofStep);
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -457,6 +459,15 @@ final class BenchCommand implements Callable<Integer> {
                 "withLiquidation", ours.transactions(), "gasEth", new BigDecimal(gasWei).movePointLeft(18).doubleValue()));
         result.put("steps", phases.steps().stream().map(s -> Map.of("symbol", s.symbol(), "pct", s.pct(), "block", s.block())).toList());
         return result;
+    }
+
+    /** The block's gas used, in % of its limit (its fee history entry); null if the node no longer serves it. */
+    private static Double gasUsedPct(DevChain chain, long block) {
+        try {
+            return round(100 * chain.feeHistory(1, BlockTag.number(block), List.of()).gasUsedRatio().get(0), 1);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Round trips by JSON-RPC method over the whole run (start and backfill included). */

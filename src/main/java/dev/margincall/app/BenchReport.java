@@ -196,7 +196,7 @@ final class BenchReport {
         Map<String, Object> ra = (Map<String, Object>) mc.get("recall");
         Map<String, Object> rb = (Map<String, Object>) nv.get("recall");
         md.append(row("first-block recall", share(ra, mc), share(rb, nv), "", "≥ 99.5 %"));
-        md.append(row("per crash step, in order: first-block liquidations / opportunities; first tx on the wire (ms)", bySteps(mc), bySteps(nv), "",
+        md.append(row("per crash step, in order: first-block liquidations / opportunities; first tx on the wire (ms); the next block's gas used (% of its limit)", bySteps(mc), bySteps(nv), "",
                 "≥ 99.5 % in every step"));
         md.append(row("late (blocks late: accounts) / never liquidated", ra.get("lateByBlocks") + " / " + ra.get("notLiquidated"),
                 rb.get("lateByBlocks") + " / " + rb.get("notLiquidated"), "", ""));
@@ -279,12 +279,15 @@ final class BenchReport {
         return value instanceof Number n ? String.format("%,.0f", n.doubleValue()) : String.valueOf(value);
     }
 
-    /** Each step's "first-block / opportunities; first wire ms", as {@code bySteps} has them (the first step is the cold one). */
+    /**
+     * Each step's "first-block / opportunities; first wire ms; next block's gas used %", as {@code bySteps} has them (the
+     * first step is the cold one).
+     */
     @SuppressWarnings("unchecked")
     private static String bySteps(Map<String, Object> run) {
         List<Map<String, Object>> steps = (List<Map<String, Object>>) run.getOrDefault("bySteps", List.of());
         return steps.stream().map(s -> s.get("firstBlock") + "/" + s.get("opportunities") + "; " + (s.get("headToFirstWireMs") == null ? "–"
-                : s.get("headToFirstWireMs"))).collect(java.util.stream.Collectors.joining(" · "));
+                : s.get("headToFirstWireMs")) + "; " + s.get("nextBlockGasUsedPct") + " %").collect(java.util.stream.Collectors.joining(" · "));
     }
 
     private static String row(String name, Object a, Object b, Object ratio, String target) {

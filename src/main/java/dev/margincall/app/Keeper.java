@@ -226,6 +226,7 @@ final class Keeper implements HeadListener {
     /** Plans and sends this head's liquidations; whether any was planned (false: nothing to send at this head). */
     private boolean liquidate(BlockHeader head, long nextTimestamp) {
         Set<PositionId> candidates = candidates(head);
+        events.step("candidatesListed");
         if (candidates.isEmpty()) {
             return false;
         }
@@ -252,6 +253,9 @@ final class Keeper implements HeadListener {
         Map<PositionId, Opportunity> opportunities = new LinkedHashMap<>();
         boolean express = submitter.sendsFirst();
         quote(unquoted, opportunities, express ? 1 : Integer.MAX_VALUE, head, nextTimestamp);
+        if (express) {
+            events.step("expressQuoted");
+        }
         if (!express || opportunities.isEmpty()) {
             events.step("opportunitiesQuoted"); // every candidate is quoted
         }

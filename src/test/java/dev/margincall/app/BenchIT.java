@@ -118,6 +118,12 @@ class BenchIT {
             stepOpportunities += bySteps.get(i).path("opportunities").asInt();
             stepFirstBlock += bySteps.get(i).path("firstBlock").asInt();
             stepsWithWire += bySteps.get(i).path("headToFirstWireMs").isNumber() ? 1 : 0;
+            JsonNode gasUsed = bySteps.get(i).path("nextBlockGasUsedPct");
+            assertThat(gasUsed.isNumber()).as("step %d: its next block's gas used is measured", i).isTrue();
+            assertThat(gasUsed.asDouble()).as("step %d: its next block's gas used, %% of the limit", i).isBetween(0.0, 100.0);
+            if (bySteps.get(i).path("firstBlock").asInt() > 0) {
+                assertThat(gasUsed.asDouble()).as("step %d: its next block holds our liquidations", i).isPositive();
+            }
         }
         assertThat(stepOpportunities).isEqualTo(ours.path("opportunities").asInt());
         assertThat(stepFirstBlock).isEqualTo(ours.path("recall").path("firstBlock").asInt());
