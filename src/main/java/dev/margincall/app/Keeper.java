@@ -254,6 +254,9 @@ final class Keeper implements HeadListener {
         boolean express = submitter.sendsFirst();
         quote(unquoted, opportunities, express ? 1 : Integer.MAX_VALUE, head, nextTimestamp);
         if (express) {
+            // Not quoting the others while the reads are out: tried, and on 2 cores the quoting took the CPU the reads' threads
+            // and the node needed (bench, 10,000 borrowers: the reads back 3 ms later, the express transaction 15 ms after the
+            // head in 2 runs against 10–12 ms).
             events.step("expressQuoted");
         }
         if (!express || opportunities.isEmpty()) {

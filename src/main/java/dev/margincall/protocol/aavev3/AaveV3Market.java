@@ -23,8 +23,6 @@ import dev.margincall.protocol.spi.Quote;
 import dev.margincall.protocol.spi.RiskSnapshot;
 import dev.margincall.protocol.spi.Valuation;
 import java.math.BigInteger;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,11 +131,7 @@ public final class AaveV3Market implements LendingMarket {
     /** Largest debt first: the keeper sends the first liquidatable one ahead of quoting the others (its express transaction). */
     @Override
     public List<Address> accountsNearLiquidation() {
-        AaveV3Book book = monitor.book();
-        List<Address> near = book.accountsBelow(NEAR_LIQUIDATION);
-        Map<Address, BigInteger> debt = new HashMap<>();
-        near.forEach(account -> debt.put(account, book.evaluation(account).map(AccountData::totalDebtBase).orElse(BigInteger.ZERO)));
-        return near.stream().sorted(Comparator.comparing(debt::get, Comparator.reverseOrder())).toList();
+        return monitor.book().accountsBelowLargestDebtFirst(NEAR_LIQUIDATION);
     }
 
     @Override

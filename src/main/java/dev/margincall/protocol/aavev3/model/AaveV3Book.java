@@ -303,6 +303,18 @@ public final class AaveV3Book {
         return out;
     }
 
+    /** {@link #accountsBelow}, the largest total debt (base currency) first; equal debts in book order. */
+    public List<Address> accountsBelowLargestDebtFirst(long healthFactor) {
+        List<Integer> below = new ArrayList<>();
+        for (int i = 0, n = accounts.size(); i < n; i++) {
+            if (evaluations.below(i, healthFactor)) {
+                below.add(i);
+            }
+        }
+        below.sort(java.util.Comparator.comparing(evaluations::totalDebtBase, java.util.Comparator.reverseOrder()));
+        return below.stream().map(accounts::address).toList();
+    }
+
     /**
      * The health-factor distribution of the indebted accounts, without building account data: {@code counts[k]} gets the
      * accounts whose health factor is at most {@code boundsWad[k]} (ascending wads below 2^63 - 1) and above the bound

@@ -45,6 +45,12 @@ final class EvaluationTable {
         return data != null ? data : FastAccountEvaluator.accountData(words, index * WORDS, rules);
     }
 
+    /** The account's total debt in the base currency, without building its account data. */
+    java.math.BigInteger totalDebtBase(int index) {
+        AccountData data = reference[index];
+        return data != null ? data.totalDebtBase() : java.math.BigInteger.valueOf(words[index * WORDS + FastAccountEvaluator.TOTAL_DEBT]);
+    }
+
     boolean liquidatable(int index) {
         AccountData data = reference[index];
         return data != null ? data.liquidatable() : FastAccountEvaluator.liquidatable(words, index * WORDS);

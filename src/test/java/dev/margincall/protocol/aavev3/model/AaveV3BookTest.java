@@ -264,4 +264,16 @@ class AaveV3BookTest {
         assertSame(whole, nearFirst, "before finishBlock");
         assertThat(whole.accountsBelow(1_001_000_000_000_000_000L)).isNotEmpty();
     }
+
+    /** The keeper's express transaction takes the first: the same accounts as accountsBelow, the largest debt first. */
+    @Test
+    void accountsNearLiquidationComeLargestDebtFirst() {
+        AaveV3Book book = AfterFall.of(1_000, 13, 5).whole();
+        long threshold = 1_001_000_000_000_000_000L;
+        List<Address> ordered = book.accountsBelowLargestDebtFirst(threshold);
+        assertThat(ordered).hasSizeGreaterThan(10).containsExactlyInAnyOrderElementsOf(book.accountsBelow(threshold));
+        List<BigInteger> debts = ordered.stream().map(a -> book.evaluation(a).orElseThrow().totalDebtBase()).toList();
+        assertThat(debts).as("total debts in the order listed").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(debts.get(0)).as("not all equal").isGreaterThan(debts.get(debts.size() - 1));
+    }
 }
