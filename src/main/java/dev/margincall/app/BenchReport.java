@@ -287,7 +287,8 @@ final class BenchReport {
     private static String bySteps(Map<String, Object> run) {
         List<Map<String, Object>> steps = (List<Map<String, Object>>) run.getOrDefault("bySteps", List.of());
         return steps.stream().map(s -> s.get("firstBlock") + "/" + s.get("opportunities") + "; " + (s.get("headToFirstWireMs") == null ? "–"
-                : s.get("headToFirstWireMs")) + "; " + s.get("nextBlockGasUsedPct") + " %").collect(java.util.stream.Collectors.joining(" · "));
+                : s.get("headToFirstWireMs")) + "; " + (s.get("nextBlockGasUsedPct") == null ? "–" : s.get("nextBlockGasUsedPct") + " %"))
+                .collect(java.util.stream.Collectors.joining(" · "));
     }
 
     private static String row(String name, Object a, Object b, Object ratio, String target) {

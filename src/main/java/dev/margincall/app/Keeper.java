@@ -265,20 +265,46 @@ final class Keeper implements HeadListener {
         if (opportunities.isEmpty()) {
             return false;
         }
-        FeePolicy.MarketFees fees = feesRead.await();
-        events.step("feesRead");
+        FeePolicy.MarketFees fees;
+        SwapMarket pools;
+        Map<Address, BigInteger> balances;
+        try {
+            fees = feesRead.await();
+            events.step("feesRead");
+            pools = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
+            balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
+            events.step("poolsOrBalancesRead");
+        } catch (RuntimeException e) {
+            // the candidates not quoted yet are still reported liquidatable at this head: overdue and lateness count from it
+            quote(unquoted, opportunities, Integer.MAX_VALUE, head, nextTimestamp);
+            throw e;
+        }
         Map<MarketId, ExecutionCosts> costs = costsAt(fees);
-        SwapMarket pools = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
-        Map<Address, BigInteger> balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
-        events.step("poolsOrBalancesRead");
         Submitter.Round round = submitter.round(head, nextTimestamp); // sending first, each transaction goes out as soon as it is made
+        try {
+            return planAndOffer(round, express, opportunities, unquoted, head, nextTimestamp, costs, pools, balances);
+        } finally {
+            // whatever went out is journaled, verified and tracked, even if planning the rest failed
+            round.finish();
+        }
+    }
+
+    /**
+     * Plans the head's opportunities and offers them to the round in nonce order; {@code express}: the one opportunity
+     * quoted so far goes alone before the candidates left unquoted are quoted. Whether anything was planned.
+     */
+    private boolean planAndOffer(Submitter.Round round, boolean express, Map<PositionId, Opportunity> opportunities, Iterator<PositionId> unquoted,
+                                 BlockHeader head, long nextTimestamp, Map<MarketId, ExecutionCosts> costs, SwapMarket pools,
+                                 Map<Address, BigInteger> balances) {
         ReserveLiquidity liquidity = new ReserveLiquidity(costs);
         boolean sentExpress = false;
         if (express) {
-            // The express transaction: the first liquidatable candidate in the markets' order (Aave: the largest debt first)
-            // is planned and goes to the wire alone before the others are quoted (bench, 10,000 borrowers, send first:
-            // quoting and planning a crash head's 275 candidates put its first transaction 16 ms after the markets were read).
-            // The plans after it are made against the balance and pools it leaves, as after any earlier transaction.
+            // The express transaction: the first opportunity in the markets' order (Aave: the largest debt first; quoted, and
+            // still liquidatable two blocks later) is planned and goes to the wire alone before the others are quoted
+            // (bench, 10,000 borrowers, send first: quoting and planning a crash head's 275 candidates put its first
+            // transaction 16 ms after the markets were read). The plans after it are made against the balance and pools it
+            // leaves, as after any earlier transaction. If the strategy or the lender's liquidity turns it down, this head
+            // has no express transaction.
             Map.Entry<PositionId, Opportunity> first = opportunities.entrySet().iterator().next();
             Optional<LiquidationPlan> plan = expressPlan(first.getKey(), first.getValue(), pools, costs, balances, liquidity);
             if (plan.isPresent()) {
@@ -311,7 +337,7 @@ final class Keeper implements HeadListener {
             liquidity.startTransaction();
             for (LiquidationPlan first : slot) {
                 ExecutionCosts marketCosts = costs.get(first.position().market());
-                PlanDecision decision = ranked.size() == 1 && !sentExpress ? new PlanDecision.Planned(first)
+                PlanDecision decision = ranked.size() == 1 ? new PlanDecision.Planned(first)
                         : strategy.plan(first.position(), opportunities.get(first.position()).quotes(), pools, marketCosts, balances);
                 if (!(decision instanceof PlanDecision.Planned made)) {
                     events.decision(decision);
@@ -331,7 +357,6 @@ final class Keeper implements HeadListener {
             }
         }
         events.step("packedInOrder");
-        round.finish();
         return sentExpress || !ranked.isEmpty();
     }
 

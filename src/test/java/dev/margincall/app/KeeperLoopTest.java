@@ -193,6 +193,79 @@ class KeeperLoopTest {
         assertThat(submitter.inFlightCount()).isEqualTo(1);
     }
 
+    /** The same markets and chain, a submitter that sends each transaction before its simulation (closed after the test). */
+    private Keeper sendingFirst() {
+        Submitter first = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false, 300_000, false), events, SendJournal.none(), List.of());
+        closing.add(first);
+        return new Keeper(List.of(core, prime),
+                new LiquidationStrategy(new StrategySettings(Funding.WALLET, BigDecimal.ONE, BigDecimal.ONE, 300_000, 1_000_000)),
+                first, Optional.empty(), rpc, MULTICALL, new Keeper.Execution(Funding.WALLET, Map.of(), WETH, 12, false), events, registry);
+    }
+
+    private final List<Submitter> closing = new ArrayList<>();
+
+    @AfterEach
+    void closeSendingFirst() {
+        closing.forEach(Submitter::close);
+    }
+
+    private static void follow(Keeper keeper, FakeEthRpc rpc, long to) {
+        for (long n = 1; n <= to; n++) {
+            keeper.onBlock(rpc.advanceTo(n));
+        }
+        keeper.onHead(rpc.header(to));
+    }
+
+    @Test
+    void sendingFirstTheMarketsFirstOpportunityIsOnTheWireAloneBeforeTheOthersAreQuoted() {
+        Keeper keeper = sendingFirst();
+        Address smallCore = core.near(account("express-100"), 100); // first in the market's order, not the most profitable
+        Address bigCore = core.near(account("express-300"), 300);
+        Address midPrime = prime.near(account("express-200"), 200);
+        core.sentWhenQuoted(rpc);
+        prime.sentWhenQuoted(rpc);
+
+        follow(keeper, rpc, 3);
+
+        assertThat(sentAccounts()).as("the express one first, then the others most profitable first").containsExactly(smallCore, bigCore, midPrime);
+        assertThat(rpc.received()).extracting(Tx::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1, FIRST_NONCE + 2);
+        assertThat(core.sentBeforeQuote).as("transactions on the wire when each was quoted").containsEntry(smallCore, 0).containsEntry(bigCore, 1);
+        assertThat(prime.sentBeforeQuote).containsEntry(midPrime, 1);
+        assertThat(rpc.sendBatches()).as("the express one alone, then the other two in one batch").containsExactly(2);
+        assertThat(rpc.simulations()).as("one verification of all three after the sends").singleElement();
+    }
+
+    @Test
+    void sendingFirstAFailedFeeReadStillReportsEveryCandidateLiquidatableAndSendsNothing() {
+        Keeper keeper = sendingFirst();
+        Address a = core.near(account("fees-a"), 100);
+        Address b = core.near(account("fees-b"), 300);
+        Address c = prime.near(account("fees-c"), 200);
+        rpc.failNext("eth_feeHistory", FakeEthRpc.error("eth_feeHistory", -32000, "upstream timeout"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> follow(keeper, rpc, 3)).hasMessageContaining("upstream timeout");
+
+        assertThat(core.quoted).containsExactlyInAnyOrder(a, b);
+        assertThat(prime.quoted).containsExactly(c);
+        assertThat(events.footprint().liquidatableSince()).as("positions with a liquidatable episode open").isEqualTo(3);
+        assertThat(rpc.received()).isEmpty();
+    }
+
+    @Test
+    void sendingFirstAFailureAfterTheExpressTransactionStillVerifiesAndTracksIt() {
+        Keeper keeper = sendingFirst();
+        Address express = core.near(account("fail-first"), 100);
+        Address explodes = core.near(account("fail-second"), 300);
+        core.explodesWhenQuoted(explodes);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> follow(keeper, rpc, 3)).hasMessageContaining("quote failed");
+
+        assertThat(sentAccounts()).containsExactly(express);
+        assertThat(rpc.simulations()).as("the round finished: what went out was verified").singleElement();
+        assertThat(closing.get(0).inFlightCount()).as("and is tracked").isEqualTo(1);
+    }
+
     /**
      * A market whose near-liquidation accounts and quotes the test sets: every account's debt is 1,000 USD of
      * the market's stablecoin, its collateral WETH at 2,000 USD worth the debt plus the profit asked.
@@ -285,8 +358,27 @@ class KeeperLoopTest {
             return List.copyOf(nearAccounts.keySet());
         }
 
+        /** For each account quoted, how many transactions had reached the node by then (after {@link #sentWhenQuoted}). */
+        final Map<Address, Integer> sentBeforeQuote = new LinkedHashMap<>();
+        private FakeEthRpc watched;
+        private Address explodes;
+
+        void sentWhenQuoted(FakeEthRpc rpc) {
+            watched = rpc;
+        }
+
+        void explodesWhenQuoted(Address account) {
+            explodes = account;
+        }
+
         @Override
         public Opportunity opportunity(Address account, long nextTimestamp) {
+            if (account.equals(explodes)) {
+                throw new IllegalStateException("quote failed (test)");
+            }
+            if (watched != null) {
+                sentBeforeQuote.putIfAbsent(account, watched.received().size());
+            }
             quoted.add(account);
             return new Opportunity(new PositionId(id, account), true, List.of(nearAccounts.get(account)));
         }

@@ -305,14 +305,14 @@ public final class AaveV3Book {
 
     /** {@link #accountsBelow}, the largest total debt (base currency) first; equal debts in book order. */
     public List<Address> accountsBelowLargestDebtFirst(long healthFactor) {
-        List<Integer> below = new ArrayList<>();
+        Map<Integer, BigInteger> debts = new java.util.LinkedHashMap<>();
         for (int i = 0, n = accounts.size(); i < n; i++) {
             if (evaluations.below(i, healthFactor)) {
-                below.add(i);
+                debts.put(i, evaluations.totalDebtBase(i));
             }
         }
-        below.sort(java.util.Comparator.comparing(evaluations::totalDebtBase, java.util.Comparator.reverseOrder()));
-        return below.stream().map(accounts::address).toList();
+        return debts.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
+                .map(e -> accounts.address(e.getKey())).toList();
     }
 
     /**
