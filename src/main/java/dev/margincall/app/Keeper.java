@@ -297,6 +297,7 @@ final class Keeper implements HeadListener {
                                  BlockHeader head, long nextTimestamp, Map<MarketId, ExecutionCosts> costs, SwapMarket pools,
                                  Map<Address, BigInteger> balances) {
         ReserveLiquidity liquidity = new ReserveLiquidity(costs);
+        submitter.inFlightLiquidations().forEach(pending -> liquidity.pending(pending.plan()));
         boolean sentExpress = false;
         if (express) {
             // The express transaction: the first opportunity in the markets' order (Aave: the largest debt first; quoted, and

@@ -193,6 +193,20 @@ class KeeperLoopTest {
         assertThat(submitter.inFlightCount()).isEqualTo(1);
     }
 
+    @Test
+    void aLiquidationStillInFlightHasTakenItsCollateralWhenTheNextHeadPlans() {
+        core.capacity.put(WETH, BigInteger.TEN.pow(18)); // 1 WETH left in the collateral's reserve
+        core.near(account("pending-a"), 100); // seizes 0.55 WETH
+        follow(1, 1);
+        assertThat(rpc.received()).hasSize(1);
+
+        Address b = core.near(account("pending-b"), 100); // 0.55 more: not there while the first is not mined
+        follow(2, 2);
+
+        assertThat(rpc.received()).as("nothing sent for the second").hasSize(1);
+        assertThat(events.rejections()).containsEntry(b, dev.margincall.strategy.RejectReason.NO_LIQUIDITY);
+    }
+
     /** The same markets and chain, a submitter that sends each transaction before its simulation (closed after the test). */
     private Keeper sendingFirst() {
         Submitter first = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
@@ -278,6 +292,8 @@ class KeeperLoopTest {
         final int debtDecimals;
         final Address pool;
         final Map<Address, Quote> nearAccounts = new LinkedHashMap<>();
+        /** What the reserves can pay out (none listed: no limit). */
+        final Map<Address, BigInteger> capacity = new LinkedHashMap<>();
         final List<Long> blocks = new ArrayList<>();
         final List<Long> heads = new ArrayList<>();
         final List<Long> rollbacks = new ArrayList<>();
@@ -381,6 +397,11 @@ class KeeperLoopTest {
             }
             quoted.add(account);
             return new Opportunity(new PositionId(id, account), true, List.of(nearAccounts.get(account)));
+        }
+
+        @Override
+        public Map<Address, BigInteger> contractFundingCapacity() {
+            return Map.copyOf(capacity);
         }
 
         @Override
