@@ -37,15 +37,21 @@ class ReserveLiquidityTest {
                 BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ONE, BigInteger.ZERO, 0, new Valuation(BigInteger.TEN.pow(8)));
     }
 
+    /** The reserves as read at the head, after our {@code pending} liquidations (sent earlier, not mined), at the block's first transaction. */
+    private static ReserveLiquidity startingAfter(long weth, long usdc, LiquidationPlan... pending) {
+        ReserveLiquidity liquidity = withCash(weth, usdc);
+        for (LiquidationPlan plan : pending) {
+            liquidity.pending(plan);
+        }
+        liquidity.startTransaction();
+        return liquidity;
+    }
+
     @Test
     void aLiquidationStillInFlightHasTakenItsCollateralBeforeThisBlocksPlans() {
-        ReserveLiquidity alone = withCash(100, 0);
-        alone.startTransaction();
-        assertThat(alone.take(seizing(1, 50, 10, Funding.WALLET))).as("the reserve as read at the head: 50 of 100 fits").isEmpty();
+        assertThat(startingAfter(100, 0).take(seizing(1, 50, 10, Funding.WALLET))).as("the reserve as read at the head: 50 of 100 fits").isEmpty();
 
-        ReserveLiquidity afterPending = withCash(100, 0);
-        afterPending.pending(seizing(0, 60, 10, Funding.WALLET));
-        afterPending.startTransaction();
+        ReserveLiquidity afterPending = startingAfter(100, 0, seizing(0, 60, 10, Funding.WALLET));
         assertThat(afterPending.take(seizing(1, 50, 10, Funding.WALLET))).as("60 already on its way out: 50 more does not fit").isPresent()
                 .get().asString().contains("40 left");
         assertThat(afterPending.take(seizing(2, 40, 10, Funding.WALLET))).as("40 does").isEmpty();
@@ -53,13 +59,9 @@ class ReserveLiquidityTest {
 
     @Test
     void aPendingLiquidationsRepaidDebtIsThereForThisBlocksFlashLoans() {
-        ReserveLiquidity liquidity = withCash(1_000, 100);
-        liquidity.startTransaction();
-        assertThat(liquidity.take(seizing(1, 1, 150, Funding.FLASH_LOAN))).as("a flash loan of 150 USDC from 100").isPresent();
-
-        ReserveLiquidity afterPending = withCash(1_000, 100);
-        afterPending.pending(seizing(0, 1, 60, Funding.WALLET)); // repays 60 USDC into the reserve before this block's plans run
-        afterPending.startTransaction();
-        assertThat(afterPending.take(seizing(1, 1, 150, Funding.FLASH_LOAN))).as("150 of 160").isEmpty();
+        assertThat(startingAfter(1_000, 100).take(seizing(1, 1, 150, Funding.FLASH_LOAN))).as("a flash loan of 150 USDC from 100").isPresent();
+        // a pending liquidation repays 60 USDC into the reserve before this block's plans run
+        assertThat(startingAfter(1_000, 100, seizing(0, 1, 60, Funding.WALLET)).take(seizing(1, 1, 150, Funding.FLASH_LOAN)))
+                .as("150 of 160").isEmpty();
     }
 }
