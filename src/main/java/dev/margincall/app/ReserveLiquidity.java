@@ -39,6 +39,11 @@ final class ReserveLiquidity {
         if (reserves == null) {
             return;
         }
+        settle(reserves, plan);
+    }
+
+    /** The liquidation's effect on the reserves it is run against: its seized collateral out, its repaid debt in. */
+    private static void settle(Map<Address, BigInteger> reserves, LiquidationPlan plan) {
         reserves.computeIfPresent(plan.quote().collateralAsset(), (a, v) -> v.subtract(plan.quote().collateralToLiquidator()).max(BigInteger.ZERO));
         reserves.computeIfPresent(plan.quote().debtAsset(), (a, v) -> v.add(plan.quote().debtToCover()));
     }
@@ -69,10 +74,7 @@ final class ReserveLiquidity {
             }
             borrowedByTransaction.get(plan.position().market()).put(debt, borrowed);
         }
-        if (available != null) {
-            reserves.put(collateral, available.subtract(seized));
-        }
-        reserves.computeIfPresent(debt, (a, v) -> v.add(plan.quote().debtToCover()));
+        settle(reserves, plan); // seized ≤ available here: nothing is clamped
         return Optional.empty();
     }
 }

@@ -206,16 +206,16 @@ public final class AaveV3Monitor implements HeadListener {
         if (!positions.isEmpty()) {
             book.updatePositions(positions);
         }
+        // the shadow sample needs no evaluation now: it is verified at finishHead, when everyone is evaluated
         if (nearFirst) {
-            // the shadow sample needs no evaluation now: it is verified at finishHead, when everyone is evaluated
             book.updateBlockNearFirst(market, state.prices(), header.timestamp(), touched);
-            unverified = state.sampled();
-            unverifiedAt = tag;
         } else {
             book.updateBlock(market, state.prices(), header.timestamp());
-            shadowVerify(state.sampled(), tag);
-            unverified = null;
-            liquidatable = countLiquidatable();
+        }
+        unverified = state.sampled();
+        unverifiedAt = tag;
+        if (!nearFirst) {
+            finishHead(); // the book is whole already: verify and count now
         }
         evaluatedBlock = header.number();
     }
