@@ -107,6 +107,8 @@ contract FlashLiquidator {
     /// @dev Sells all the collateral its items seized along `path` ([collateral, ..., debt]; empty when the
     ///      collateral is the debt asset), at no less than `minOutPerIn` debt units per 1e18 collateral units
     ///      (a price floor, valid whatever subset of the items ran: fewer items sell at a better price).
+    ///      `[collateral]` alone keeps it: the collateral goes to the owner unsold (wallet funding, owner's tokens only),
+    ///      and the debt its items repaid is what the owner paid for it.
     struct Swap {
         address[] path;
         uint256 minOutPerIn;
@@ -114,7 +116,8 @@ contract FlashLiquidator {
 
     /// @dev The batch. `debtAssets` lists each debt asset once, in the order its path runs; `minProfits[i]` is the
     ///      least profit in `debtAssets[i]` its path must leave; `fromOwner`: the owner's tokens (pulled, then
-    ///      returned with the proceeds) instead of a flash loan.
+    ///      returned with the proceeds) instead of a flash loan: what its items repay at most, or the owner's whole
+    ///      balance if that is less (an item that then finds too little is skipped, the others run).
     struct Batch {
         Item[] items;
         Swap[] swaps;
@@ -265,6 +268,8 @@ contract FlashLiquidator {
             if (batch.items[i].debtAsset == asset) amount += batch.items[i].debtToCover;
         }
         if (batch.fromOwner) {
+            uint256 held = IERC20(asset).balanceOf(owner);
+            if (held < amount) amount = held;
             _tokenCall(asset, abi.encodeWithSelector(0x23b872dd, owner, address(this), amount)); // transferFrom
             _runPath(batch, j, amount, 0);
         } else {
@@ -311,30 +316,36 @@ contract FlashLiquidator {
     }
 
     /// @dev Path j with `amount` of its debt asset in hand (borrowed or pulled) and `premium` owed on top: its items,
-    ///      then its swaps in batch order, then the settlement. Any failure of ours reverts with PathFailed.
+    ///      then its swaps in batch order, then the settlement. Any failure of ours reverts with PathFailed. The debt its
+    ///      kept items repaid is owed no more: the owner paid it for the collateral he received.
     function _runPath(Batch memory batch, uint256 j, uint256 amount, uint256 premium) private {
         address asset = batch.debtAssets[j];
         uint256 heldBefore = IERC20(asset).balanceOf(address(this)) - amount;
-        (uint256[] memory toSell, bytes[] memory itemReasons) = _liquidateItems(batch, asset);
+        (uint256[] memory toSell, bytes[] memory itemReasons, uint256 keptDebt) = _liquidateItems(batch, asset);
         _sell(batch, asset, toSell, itemReasons);
-        uint256 owed = amount + premium;
+        uint256 owed = amount + premium - keptDebt;
         uint256 available = IERC20(asset).balanceOf(address(this)) - heldBefore;
         if (available < owed) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(RepaymentShortfall.selector, available, owed));
         uint256 profit = available - owed;
         uint256 minProfit = batch.minProfits[j];
         if (profit < minProfit) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(InsufficientProfit.selector, profit, minProfit));
-        if (profit != 0) _transfer(asset, owner, profit);
         if (batch.fromOwner) {
-            _transfer(asset, owner, owed); // the owner's own tokens back, what the Pool did not take included
+            // the owner's own tokens back, what the Pool did not take included, with the profit: one transfer
+            if (available != 0) _transfer(asset, owner, available);
         } else {
+            if (profit != 0) _transfer(asset, owner, profit);
             _approve(asset, pool, owed);
         }
         emit BatchSettled(asset, amount, profit);
     }
 
-    /// @dev Every item of `asset`'s path in its guarded call: the collateral each swap has to sell, and each failed
-    ///      item's revert data (entries of other paths and of liquidated items stay empty). Fails the path if none ran.
-    function _liquidateItems(Batch memory batch, address asset) private returns (uint256[] memory toSell, bytes[] memory itemReasons) {
+    /// @dev Every item of `asset`'s path in its guarded call: the collateral each swap has to sell (or hand over), each
+    ///      failed item's revert data (entries of other paths and of liquidated items stay empty) and the debt repaid by
+    ///      items whose collateral is kept. Fails the path if none ran.
+    function _liquidateItems(Batch memory batch, address asset)
+        private
+        returns (uint256[] memory toSell, bytes[] memory itemReasons, uint256 keptDebt)
+    {
         toSell = new uint256[](batch.swaps.length);
         itemReasons = new bytes[](batch.items.length);
         bool any = false;
@@ -344,6 +355,7 @@ contract FlashLiquidator {
             uint256 gasBefore = gasleft();
             try this.liquidateItem(item) returns (uint256 debtCovered, uint256 collateralSeized) {
                 toSell[item.swap] += collateralSeized;
+                if (batch.swaps[item.swap].path.length == 1) keptDebt += debtCovered;
                 any = true;
                 emit BatchItemLiquidated(i, item.user, debtCovered, collateralSeized);
             } catch (bytes memory reason) {
@@ -355,12 +367,16 @@ contract FlashLiquidator {
         if (!any) _failPath(batch, asset, itemReasons, abi.encodeWithSelector(NoItemLiquidated.selector));
     }
 
-    /// @dev One sale per swap of the path, in batch order. The floor is checked here rather than by the router, so
-    ///      that a sale below it fails the path with its items' reasons.
+    /// @dev One sale per swap of the path, in batch order (a kept collateral handed to the owner in one transfer). The
+    ///      floor is checked here rather than by the router, so that a sale below it fails the path with its items' reasons.
     function _sell(Batch memory batch, address asset, uint256[] memory toSell, bytes[] memory itemReasons) private {
         for (uint256 k = 0; k < batch.swaps.length; k++) {
             if (toSell[k] == 0 || batch.swaps[k].path.length == 0) continue;
             address[] memory path = batch.swaps[k].path;
+            if (path.length == 1) {
+                _transfer(path[0], owner, toSell[k]);
+                continue;
+            }
             uint256 minOut = toSell[k] * batch.swaps[k].minOutPerIn / 1e18;
             _approve(path[0], router, toSell[k]);
             uint256[] memory out = IUniswapV2Router02(router).swapExactTokensForTokens(toSell[k], 0, path, address(this), block.timestamp);
@@ -420,7 +436,8 @@ contract FlashLiquidator {
     }
 
     /// @dev Checked before anything runs, so that a malformed batch reverts whole: each debt asset once, a minimum
-    ///      profit each, every item's debt asset listed and its swap one that sells its collateral for its debt asset.
+    ///      profit each, every item's debt asset listed and its swap one that sells its collateral for its debt asset, or
+    ///      keeps it in a batch of the owner's tokens (a flash loan must be repaid in its own asset).
     function _validate(Batch calldata batch) private pure {
         uint256 n = batch.debtAssets.length;
         if (n == 0 || batch.minProfits.length != n) revert BadBatch();
@@ -434,8 +451,9 @@ contract FlashLiquidator {
             _indexOf(batch.debtAssets, item.debtAsset);
             if (item.swap >= batch.swaps.length) revert BadBatch();
             address[] calldata path = batch.swaps[item.swap].path;
-            if (path.length == 0 ? item.collateralAsset != item.debtAsset
-                    : path.length < 2 || path[0] != item.collateralAsset || path[path.length - 1] != item.debtAsset) {
+            bool kept = path.length == 1 && batch.fromOwner && path[0] == item.collateralAsset;
+            if (!kept && (path.length == 0 ? item.collateralAsset != item.debtAsset
+                    : path.length < 2 || path[0] != item.collateralAsset || path[path.length - 1] != item.debtAsset)) {
                 revert BadSwapPath();
             }
         }

@@ -382,7 +382,7 @@ final class Keeper implements HeadListener {
     /** What a planned liquidation leaves to the plans after it: the wallet's balance spent, or the pools after its sale. */
     private static SwapMarket spend(LiquidationPlan plan, SwapMarket pools, Map<Address, BigInteger> balances) {
         if (plan.funding() == Funding.WALLET) {
-            balances.merge(plan.quote().debtAsset(), plan.quote().debtToCover().negate(), BigInteger::add);
+            balances.merge(plan.quote().debtAsset(), plan.quote().debtToRequest().negate(), BigInteger::add);
             return pools;
         }
         return pools.afterSwap(plan.route(), plan.quote().collateralToLiquidator());
@@ -605,18 +605,29 @@ final class Keeper implements HeadListener {
             return Submission.single(liquidation(plan, costs.get(plan.position().market()), call(plan)));
         }
         LendingMarket market = markets.get(plans.get(0).position().market());
-        ContractCall batch = market.encoder().contractFundedBatch(execution.liquidators().get(market.id()), plans.stream()
-                .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList()).orElseThrow();
+        Address liquidator = execution.liquidators().get(market.id());
+        ContractCall batch = (plans.get(0).funding() == Funding.WALLET
+                ? market.encoder().walletBatch(liquidator, plans.stream().map(LiquidationPlan::quote).toList())
+                : market.encoder().contractFundedBatch(liquidator, plans.stream()
+                        .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList())).orElseThrow();
         // an item's own call is never sent: it rides in the batch's (encoding each would cost a millisecond or so before the wire)
         List<Liquidation> items = plans.stream().map(p -> liquidation(p, costs.get(p.position().market()), new ContractCall(batch.to(), "0x"))).toList();
         return new Submission(items, batch.to(), batch.data(), true);
     }
 
+    /**
+     * Batches go through our contract's batch entry: flash-loan plans always, wallet plans when a contract is configured for
+     * their market (it pulls the wallet's tokens and hands the collateral back; aTokens cannot be handed over that way).
+     */
     private boolean batchable(LiquidationPlan plan) {
-        if (execution.batching().maxItems() < 2 || plan.funding() != Funding.FLASH_LOAN) {
+        if (execution.batching().maxItems() < 2) {
             return false;
         }
-        return markets.get(plan.position().market()).encoder().hasBatchEntry();
+        MarketId market = plan.position().market();
+        if (plan.funding() == Funding.WALLET && (execution.receiveAToken() || !execution.liquidators().containsKey(market))) {
+            return false;
+        }
+        return markets.get(market).encoder().hasBatchEntry();
     }
 
     /** One more plan stays within the batch's item and gas caps and within the lender's liquidity of its debt asset. */
@@ -630,6 +641,9 @@ final class Keeper implements HeadListener {
                 p.funding(), with.size())).toList();
         if (submitter.expectedGasLimit(keys) > batching.maxGas()) {
             return false;
+        }
+        if (plan.funding() == Funding.WALLET) {
+            return true; // the wallet's balance was checked when the plan was made, against what the plans before it spend
         }
         Address debt = plan.quote().debtAsset();
         BigInteger capacity = markets.get(plan.position().market()).contractFundingCapacity().get(debt);
@@ -773,7 +787,7 @@ final class Keeper implements HeadListener {
         Map<Address, BigInteger> committed = new HashMap<>();
         for (Liquidation pending : submitter.inFlightLiquidations()) {
             if (pending.plan().funding() == Funding.WALLET) {
-                committed.merge(pending.plan().quote().debtAsset(), pending.plan().quote().debtToCover(), BigInteger::add);
+                committed.merge(pending.plan().quote().debtAsset(), pending.plan().quote().debtToRequest(), BigInteger::add);
             }
         }
         Map<Address, BigInteger> balances = new HashMap<>();

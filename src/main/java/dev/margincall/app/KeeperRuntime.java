@@ -155,9 +155,14 @@ final class KeeperRuntime implements AutoCloseable {
             // missing approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
             List<CallRequest> approvals = new java.util.ArrayList<>();
             if (execution.funding() == Funding.WALLET) {
+                liquidators.putAll(walletBatchLiquidators(rpc, config, markets, signer.address(), tag));
                 for (LendingMarket market : markets) {
                     approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(),
                             market.encoder().walletSpender(), tag));
+                    if (liquidators.containsKey(market.id())) { // our contract pulls the wallet's tokens for batches
+                        approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(),
+                                liquidators.get(market.id()), tag));
+                    }
                 }
             }
             Submitter submitter = new Submitter(rpc, dryRun ? null : signer, signer.address(), feePolicy,
@@ -187,7 +192,7 @@ final class KeeperRuntime implements AutoCloseable {
             report.ifPresent(live -> metrics.get().serve(live));
             dev.margincall.chain.head.HeadListener deciding = keeper;
             if (!dryRun && execution.funding() == Funding.WALLET) { // markets found later may lend tokens never approved
-                deciding = new NewAssetApprovals(keeper, markets, (newAssets, spender, at) -> missingApprovals(rpc, config.chain().multicall3(),
+                deciding = new NewAssetApprovals(keeper, markets, liquidators, (newAssets, spender, at) -> missingApprovals(rpc, config.chain().multicall3(),
                         signer.address(), newAssets, spender, at), approval -> submitter.execute(approval.to(), approval.data(), "approve "
                         + Erc20.approvedSpender(approval.data()).orElseThrow() + " to pull " + approval.to(), Duration.ofMinutes(2)));
             }
@@ -240,6 +245,27 @@ final class KeeperRuntime implements AutoCloseable {
                     + "--protocol " + index + "` and set protocols[" + index + "].liquidatorContract"));
         }
         return liquidator;
+    }
+
+    /**
+     * Wallet funding with a liquidator contract configured for a market whose contract has a batch entry: batches of that
+     * market's liquidations go through it (the wallet's tokens, the collateral back to the wallet). Checked as for
+     * flash-loan funding: ours, serving this market. Markets without a contract, or whose contract has no batch entry,
+     * liquidate one transaction each from the wallet.
+     */
+    private static Map<MarketId, Address> walletBatchLiquidators(ResilientEthRpc rpc, KeeperConfig config, List<LendingMarket> markets,
+                                                                 Address signer, BlockTag tag) {
+        Map<MarketId, Address> liquidators = new LinkedHashMap<>();
+        if (config.execution().orElseThrow().batching().maxItems() < 2) {
+            return liquidators;
+        }
+        for (int i = 0; i < markets.size(); i++) {
+            boolean configured = config.protocols().get(i).liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract()).isPresent();
+            if (configured && markets.get(i).encoder().hasBatchEntry()) {
+                liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer, tag));
+            }
+        }
+        return liquidators;
     }
 
     /** One log line saying the keeper runs (the command logs it once its stop hook can reach this runtime). */

@@ -7,11 +7,14 @@ import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.core.BlockRef;
+import dev.margincall.protocol.spi.MarketId;
 import dev.margincall.protocol.spi.LendingMarket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -37,12 +40,18 @@ final class NewAssetApprovals implements HeadListener {
     private final List<LendingMarket> markets;
     private final Missing missing;
     private final Function<CallRequest, ?> approve;
+    private final Map<MarketId, Address> batchLiquidators;
     private final Set<String> checked = new HashSet<>();
 
-    /** {@code markets}' assets now are the ones the start checked and approved. */
-    NewAssetApprovals(HeadListener keeper, List<LendingMarket> markets, Missing missing, Function<CallRequest, ?> approve) {
+    /**
+     * {@code markets}' assets now are the ones the start checked and approved, for each market's wallet spender and, where
+     * wallet liquidations are batched, for our contract that pulls them ({@code batchLiquidators}).
+     */
+    NewAssetApprovals(HeadListener keeper, List<LendingMarket> markets, Map<MarketId, Address> batchLiquidators, Missing missing,
+                      Function<CallRequest, ?> approve) {
         this.keeper = keeper;
         this.markets = markets;
+        this.batchLiquidators = Map.copyOf(batchLiquidators);
         this.missing = missing;
         this.approve = approve;
         for (LendingMarket market : markets) {
@@ -82,10 +91,14 @@ final class NewAssetApprovals implements HeadListener {
             if (fresh.isEmpty()) {
                 continue;
             }
-            for (CallRequest approval : missing.of(fresh, market.encoder().walletSpender(), tag)) {
-                approve.apply(approval);
-                log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to())
-                        .addKeyValue("spender", market.encoder().walletSpender()).log("approved a new market's asset for wallet funding");
+            List<Address> spenders = new ArrayList<>(List.of(market.encoder().walletSpender()));
+            Optional.ofNullable(batchLiquidators.get(market.id())).ifPresent(spenders::add);
+            for (Address spender : spenders) {
+                for (CallRequest approval : missing.of(fresh, spender, tag)) {
+                    approve.apply(approval);
+                    log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to())
+                            .addKeyValue("spender", spender).log("approved a new market's asset for wallet funding");
+                }
             }
             fresh.forEach(asset -> checked.add(key(market, asset)));
         }

@@ -91,8 +91,9 @@ public final class LiquidationStrategy {
             return Evaluated.rejected(RejectReason.DUST, describe(quote) + ": debt worth " + quote.debtValue() + " value units, below the dust threshold");
         }
         BigInteger balance = walletBalances.getOrDefault(quote.debtAsset(), BigInteger.ZERO);
-        if (balance.compareTo(quote.debtToCover()) < 0) {
-            return Evaluated.rejected(RejectReason.INSUFFICIENT_BALANCE, describe(quote) + ": needs " + quote.debtToCover() + " of the debt asset, the wallet has " + balance);
+        // what the call asks to repay, not only what the quote repays: a batch pulls that much before its items run
+        if (balance.compareTo(quote.debtToRequest()) < 0) {
+            return Evaluated.rejected(RejectReason.INSUFFICIENT_BALANCE, describe(quote) + ": needs " + quote.debtToRequest() + " of the debt asset, the wallet has " + balance);
         }
         long gas = settings.walletGas();
         LiquidationPlan plan = new LiquidationPlan(position, Funding.WALLET, quote, SwapRoute.none(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,

@@ -16,6 +16,7 @@ import dev.margincall.devnet.WithDevnet;
 import dev.margincall.observability.Outcome;
 import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.LiquidationCallEvent;
 import dev.margincall.strategy.Funding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
@@ -31,19 +32,88 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A crash burst: WETH and WBTC fall by half in one block, making hundreds of accounts liquidatable at once (a real
- * crash looks like this, and whoever lands first in the next block takes all of it). The keeper, contract-funded with
- * batching on (the default), must put every one of them into the next block, in batch transactions, with nothing
- * reverted and no item skipped, and the profits the contract paid out must be what reached the keeper.
+ * crash looks like this, and whoever lands first in the next block takes all of it). The keeper, with batching on (the
+ * default), must put every one of them into the next block, in batch transactions, with nothing reverted and no item
+ * skipped: contract-funded (flash loans), the profits the contract paid out must be what reached the keeper; wallet-funded
+ * through the same contract, the keeper's tokens must have moved by exactly the debt the Pool took and the collateral it
+ * gave.
  */
-@WithDevnet(borrowers = 1_000, seed = 1_616)
+@WithDevnet(borrowers = 1_000, seed = 1_616, revertEachTest = true)
 class KeeperBurstIT {
 
     @Test
     void aCrashMakingHundredsLiquidatableInOneBlockIsLiquidatedInTheNextBlockInBatches(Devnet devnet) throws Exception {
+        Address liquidator = KeeperIT.deployLiquidator(devnet);
+        List<Outcome> all = burst(devnet, Funding.FLASH_LOAN, liquidator);
+        DevChain chain = devnet.chain();
+        // every transaction of the run, the warm-up's too: the keeper's balance is what all of them paid out
+        Map<String, List<Outcome>> byTransaction = all.stream().collect(Collectors.groupingBy(Outcome::hash));
+        Map<Address, BigInteger> profitByAsset = new HashMap<>();
+        Map<Address, BigInteger> plannedByAsset = new HashMap<>();
+        for (Map.Entry<String, List<Outcome>> transaction : byTransaction.entrySet()) {
+            TransactionReceipt receipt = chain.receipt(transaction.getKey()).orElseThrow();
+            if (transaction.getValue().size() == 1) { // a batch of one goes as a single liquidation
+                FlashLiquidator.Liquidated single = FlashLiquidator.liquidatedEvents(receipt.logs(), liquidator).get(0);
+                profitByAsset.merge(single.debtAsset(), single.profit(), BigInteger::add);
+            } else {
+                for (BatchEvents.Settled settled : BatchEvents.settlements(receipt.logs(), liquidator)) {
+                    profitByAsset.merge(settled.debtAsset(), settled.profit(), BigInteger::add);
+                }
+            }
+            transaction.getValue().forEach(o -> plannedByAsset.merge(o.plan().quote().debtAsset(), o.plan().profitTokens(), BigInteger::add));
+        }
+        // one sale per pair returns at least the planned sales one after another, one premium on the sum at most the
+        // premiums one by one: realized ≥ planned (less 10 ppm for a block stamped other than predicted, see KeeperIT.ppm)
+        plannedByAsset.forEach((asset, plannedProfit) -> assertThat(profitByAsset.getOrDefault(asset, BigInteger.ZERO))
+                .as("realized profit in %s", asset).isGreaterThanOrEqualTo(plannedProfit.subtract(plannedProfit.divide(BigInteger.valueOf(100_000)))));
+        System.out.printf("burst: profit per debt asset, planned %s, realized %s%n", plannedByAsset, profitByAsset);
+        for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
+            assertThat(KeeperIT.balanceOf(chain, reserve.asset(), KeeperIT.KEEPER)).as("keeper's %s: what the batches paid out", reserve.symbol())
+                    .isEqualTo(profitByAsset.getOrDefault(reserve.asset(), BigInteger.ZERO));
+        }
+    }
+
+    /**
+     * Wallet funding with our contract configured: the batches pull the keeper's tokens and hand the collateral back unsold.
+     * The keeper's balance of every reserve asset moves by exactly what the Pool's {@code LiquidationCall} events of our
+     * transactions (the wallet's own single ones, the contract's batched ones) say it repaid and seized.
+     */
+    @Test
+    void walletFundedTheSameBurstGoesInWalletBatchesAndTheKeeperGetsExactlyTheSeizedCollateralForTheDebtRepaid(Devnet devnet) throws Exception {
+        Address liquidator = KeeperIT.deployLiquidator(devnet);
+        KeeperIT.fundKeeperWithTokens(devnet);
+        DevChain chain = devnet.chain();
+        Map<Address, BigInteger> before = new HashMap<>();
+        devnet.deployment().reserves().forEach(r -> before.put(r.asset(), KeeperIT.balanceOf(chain, r.asset(), KeeperIT.KEEPER)));
+        List<Outcome> all = burst(devnet, Funding.WALLET, liquidator);
+        Map<Address, BigInteger> expected = new HashMap<>(before);
+        long events = 0;
+        for (String hash : all.stream().map(Outcome::hash).distinct().toList()) {
+            for (LiquidationCallEvent event : chain.receipt(hash).orElseThrow().logs().stream().filter(LiquidationCallEvent::matches)
+                    .map(LiquidationCallEvent::decode).toList()) {
+                assertThat(event.liquidator()).as("who liquidated").isIn(KeeperIT.KEEPER, liquidator);
+                expected.merge(event.debtAsset(), event.debtToCover().negate(), BigInteger::add);
+                expected.merge(event.collateralAsset(), event.liquidatedCollateralAmount(), BigInteger::add);
+                events++;
+            }
+        }
+        assertThat(events).as("one LiquidationCall per outcome").isEqualTo(all.size());
+        for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
+            assertThat(KeeperIT.balanceOf(chain, reserve.asset(), KeeperIT.KEEPER)).as("keeper's %s: debt repaid out, collateral seized in",
+                    reserve.symbol()).isEqualTo(expected.get(reserve.asset()));
+            assertThat(KeeperIT.balanceOf(chain, reserve.asset(), liquidator)).as("the contract keeps no %s", reserve.symbol()).isZero();
+        }
+    }
+
+    /**
+     * Runs the keeper ({@code funding}, through {@code liquidator}; batches, sending first) over a warm-up move and then the
+     * burst, checks what both fundings must do (every burst account liquidated in the next block, in batches, nothing
+     * reverted or skipped, the express transaction first, no stuck nonce) and returns every outcome of the run.
+     */
+    private static List<Outcome> burst(Devnet devnet, Funding funding, Address liquidator) throws Exception {
         Deployment deployment = devnet.deployment();
         DevChain chain = devnet.chain();
-        Address liquidator = KeeperIT.deployLiquidator(devnet);
-        KeeperConfig base = KeeperIT.config(deployment, Funding.FLASH_LOAN, Optional.of(liquidator));
+        KeeperConfig base = KeeperIT.config(deployment, funding, Optional.of(liquidator));
         // batches, and each block's transactions sent first and verified after: nothing between the head and the wire
         KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), Optional.of(base.execution().orElseThrow()
                 .withBatching(KeeperConfig.Batching.BURST).withSimulateBeforeSend(false)));
@@ -95,47 +165,27 @@ class KeeperBurstIT {
                     .allSatisfy(a -> assertThat(first.get(a)).as("first liquidation of %s", a).isEqualTo(crashBlock + 1));
             assertThat(inFirstBlock).as("liquidated in the first block").isGreaterThanOrEqualTo(200);
 
-            // every transaction of the run, the warm-up's too: the keeper's balance is what all of them paid out
-            Map<String, List<Outcome>> byTransaction = all.stream().collect(Collectors.groupingBy(Outcome::hash));
-            Map<Address, BigInteger> profitByAsset = new HashMap<>();
-            Map<Address, BigInteger> plannedByAsset = new HashMap<>();
             long batched = 0;
-            for (Map.Entry<String, List<Outcome>> transaction : byTransaction.entrySet()) {
-                TransactionReceipt receipt = chain.receipt(transaction.getKey()).orElseThrow();
-                if (transaction.getValue().size() == 1) { // a batch of one goes as a single liquidation
-                    FlashLiquidator.Liquidated single = FlashLiquidator.liquidatedEvents(receipt.logs(), liquidator).get(0);
-                    profitByAsset.merge(single.debtAsset(), single.profit(), BigInteger::add);
-                } else {
+            for (Map.Entry<String, List<Outcome>> transaction : all.stream().collect(Collectors.groupingBy(Outcome::hash)).entrySet()) {
+                if (transaction.getValue().size() > 1) {
                     batched += transaction.getValue().stream().filter(outcomes::contains).count();
-                    List<BatchEvents.ItemOutcome> items = BatchEvents.outcomes(receipt.logs(), liquidator);
+                    List<BatchEvents.ItemOutcome> items = BatchEvents.outcomes(chain.receipt(transaction.getKey()).orElseThrow().logs(), liquidator);
                     assertThat(items).as("items of %s", transaction.getKey()).hasSize(transaction.getValue().size())
                             .allSatisfy(i -> assertThat(i.liquidated()).isTrue());
-                    for (BatchEvents.Settled settled : BatchEvents.settlements(receipt.logs(), liquidator)) {
-                        profitByAsset.merge(settled.debtAsset(), settled.profit(), BigInteger::add);
-                    }
                 }
-                transaction.getValue().forEach(o -> plannedByAsset.merge(o.plan().quote().debtAsset(), o.plan().profitTokens(), BigInteger::add));
             }
             assertExpressFirst(chain, reader, outcomes, crashBlock);
             long batches = outcomes.stream().map(Outcome::hash).distinct().count();
             long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
-            System.out.printf("burst: %d liquidatable in block %d, %d liquidated in the next block, %d outcomes in %d transactions "
-                            + "(%.1f items per transaction), gas per liquidation %d; not liquidated: %s%n",
+            System.out.printf("burst (%s): %d liquidatable in block %d, %d liquidated in the next block, %d outcomes in %d transactions "
+                            + "(%.1f items per transaction), gas per liquidation %d; not liquidated: %s%n", funding.configName(),
                     liquidatable.size(), crashBlock, inFirstBlock, outcomes.size(), batches, (double) outcomes.size() / batches,
                     gas / outcomes.size(), notLiquidated.stream().map(reasons::get).collect(Collectors.groupingBy(r -> r, Collectors.counting())));
             assertThat(batches).as("transactions: batches, not one per liquidation").isLessThanOrEqualTo(outcomes.size() / 4);
             assertThat(batched).as("liquidations that rode in batches").isGreaterThanOrEqualTo(outcomes.size() * 3 / 4);
-            // one sale per pair returns at least the planned sales one after another, one premium on the sum at most the
-            // premiums one by one: realized ≥ planned (less 10 ppm for a block stamped other than predicted, see KeeperIT.ppm)
-            plannedByAsset.forEach((asset, plannedProfit) -> assertThat(profitByAsset.getOrDefault(asset, BigInteger.ZERO))
-                    .as("realized profit in %s", asset).isGreaterThanOrEqualTo(plannedProfit.subtract(plannedProfit.divide(BigInteger.valueOf(100_000)))));
-            System.out.printf("burst: profit per debt asset, planned %s, realized %s%n", plannedByAsset, profitByAsset);
-            for (Deployment.Reserve reserve : deployment.reserves()) {
-                assertThat(KeeperIT.balanceOf(chain, reserve.asset(), KeeperIT.KEEPER)).as("keeper's %s: what the batches paid out", reserve.symbol())
-                        .isEqualTo(profitByAsset.getOrDefault(reserve.asset(), BigInteger.ZERO));
-            }
             assertThat(chain.transactionCount(KeeperIT.KEEPER, BlockTag.PENDING)).as("no stuck nonce")
                     .isEqualTo(chain.transactionCount(KeeperIT.KEEPER, BlockTag.LATEST));
+            return all;
         } finally {
             chain.setIntervalMining(0);
         }

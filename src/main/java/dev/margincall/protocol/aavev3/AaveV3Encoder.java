@@ -78,12 +78,31 @@ final class AaveV3Encoder implements LiquidationEncoder {
             Quote quote = item.quote();
             BigInteger[] sums = pairs.get(item.swapPath());
             BigInteger floor = item.swapPath().isEmpty() || sums[1].signum() == 0 ? BigInteger.ZERO : LiquidationBatch.floorPrice(sums[0], sums[1]);
-            BigInteger collateral = quote.collateralToLiquidator();
-            BigInteger guard = collateral.subtract(collateral.multiply(BigInteger.valueOf(COLLATERAL_TOLERANCE_BPS)).divide(BigInteger.valueOf(10_000)));
-            batch.add(new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote), guard, item.swapPath(),
-                    floor));
+            batch.add(new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote), guard(quote),
+                    item.swapPath(), floor));
         }
         return Optional.of(new ContractCall(liquidator, batch.calldata()));
+    }
+
+    /**
+     * {@code FlashLiquidator.liquidateBatch} from the owner's tokens with every collateral kept (its swap path the collateral
+     * alone): the wallet pays what the items repay and receives what they seize, as its own {@code liquidationCall}s would,
+     * minus the gas that batching saves. Guards as for {@link #contractFundedBatch}; no profit floor (nothing is sold).
+     */
+    @Override
+    public Optional<ContractCall> walletBatch(Address liquidator, List<Quote> quotes) {
+        LiquidationBatch batch = new LiquidationBatch(true);
+        for (Quote quote : quotes) {
+            batch.add(new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), requested(quote), guard(quote),
+                    List.of(quote.collateralAsset()), BigInteger.ZERO));
+        }
+        return Optional.of(new ContractCall(liquidator, batch.calldata()));
+    }
+
+    /** The least collateral a batch item may seize: its quote's, less {@link #COLLATERAL_TOLERANCE_BPS}. */
+    private static BigInteger guard(Quote quote) {
+        BigInteger collateral = quote.collateralToLiquidator();
+        return collateral.subtract(collateral.multiply(BigInteger.valueOf(COLLATERAL_TOLERANCE_BPS)).divide(BigInteger.valueOf(10_000)));
     }
 
     /**

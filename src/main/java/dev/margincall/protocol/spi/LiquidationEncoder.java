@@ -39,7 +39,17 @@ public interface LiquidationEncoder {
         return Optional.empty();
     }
 
-    /** Whether {@link #contractFundedBatch} builds batches (asked for every plan: answered without encoding anything). */
+    /**
+     * Wallet funding of many quotes in one transaction, through our contract's batch entry: the contract pulls the debt from
+     * the wallet (which approves {@code liquidator} for it), each item runs in its own guarded call as in
+     * {@link #contractFundedBatch}, and the seized collateral goes back to the wallet unsold, with what was not repaid. Empty
+     * when our contract for this protocol has no batch entry.
+     */
+    default Optional<ContractCall> walletBatch(Address liquidator, List<Quote> quotes) {
+        return Optional.empty();
+    }
+
+    /** Whether {@link #contractFundedBatch} and {@link #walletBatch} build batches (asked for every plan: answered without encoding anything). */
     default boolean hasBatchEntry() {
         return false;
     }

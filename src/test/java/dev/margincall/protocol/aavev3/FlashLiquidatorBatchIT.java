@@ -372,6 +372,110 @@ class FlashLiquidatorBatchIT {
         assertThat(balance(usdc, liquidator)).isZero();
     }
 
+    /**
+     * Wallet funding in a batch: the owner's tokens pay, the seized collateral is kept (a swap path of the collateral alone)
+     * and handed to the owner unsold, what the Pool did not take comes back. A competitor liquidates one of the accounts first
+     * in the same block: that item is skipped, the others deliver exactly their quoted collateral for exactly their debt.
+     */
+    @Test
+    void withTheOwnersTokensAndTheCollateralKeptTheOwnerGetsTheSeizedCollateralForTheDebtRepaidAndATakenItemIsSkipped() {
+        fund(OWNER, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("owner approves the contract", OWNER, usdc, Erc20.approve(liquidator, WadRayMath.MAX_UINT256));
+        fund(COMPETITOR, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("competitor approves", COMPETITOR, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+        List<Address> accounts = victims.subList(0, 4);
+        Address taken = accounts.get(2);
+        BigInteger usdcBefore = balance(usdc, OWNER);
+        BigInteger wethBefore = balance(weth, OWNER);
+        BlockHeader mining = nextBlock();
+        List<LiquidationQuote> atMining = accounts.stream().map(a -> quote(a, mining).orElseThrow()).toList();
+        LiquidationBatch batch = new LiquidationBatch(true);
+        atMining.forEach(q -> batch.add(keptItem(q)));
+        chain.setAutomine(false);
+        chain.sendTransaction(new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, usdc, taken, WadRayMath.MAX_UINT256, false),
+                null, BigInteger.valueOf(2_000_000)));
+        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        chain.mine();
+        chain.setAutomine(true);
+        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
+        assertThat(receipt.success()).as("the batch mines").isTrue();
+
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).hasSize(4);
+        assertThat(outcomes.get(2).liquidated()).as("the account the competitor took").isFalse();
+        assertThat(outcomes.get(2).user()).isEqualTo(taken);
+        BigInteger seized = BigInteger.ZERO;
+        BigInteger repaid = BigInteger.ZERO;
+        for (int i : List.of(0, 1, 3)) {
+            assertThat(outcomes.get(i).liquidated()).as("item %d", i).isTrue();
+            assertThat(outcomes.get(i).debtCovered()).as("debt repaid, item %d", i).isEqualTo(atMining.get(i).debtToCover());
+            assertThat(outcomes.get(i).collateralSeized()).as("collateral seized, item %d", i).isEqualTo(atMining.get(i).collateralToLiquidator());
+            seized = seized.add(atMining.get(i).collateralToLiquidator());
+            repaid = repaid.add(atMining.get(i).debtToCover());
+        }
+        assertThat(balance(weth, OWNER).subtract(wethBefore)).as("collateral to the owner, to the wei").isEqualTo(seized);
+        assertThat(usdcBefore.subtract(balance(usdc, OWNER))).as("the owner paid exactly the debt repaid").isEqualTo(repaid);
+        assertThat(BatchEvents.settlements(receipt.logs(), liquidator).get(0).profit()).isZero();
+        assertThat(balance(usdc, liquidator)).as("the contract keeps nothing").isZero();
+        assertThat(balance(weth, liquidator)).isZero();
+    }
+
+    /**
+     * An owner holding less than the batch's items repay: the contract takes what there is, the items it covers run, the one
+     * it does not is skipped (the Pool's pull fails), and nothing reverts. A kept collateral in a flash-loan batch is refused:
+     * the loan must be repaid in its own asset.
+     */
+    @Test
+    void anOwnerShortOfTheBatchsDebtPaysTheItemsItCoversAndAFlashLoanBatchCannotKeepItsCollateral() {
+        BlockHeader next = nextBlock();
+        List<LiquidationQuote> quotes = victims.subList(0, 3).stream().map(a -> quote(a, next).orElseThrow()).toList();
+        BigInteger firstTwo = quotes.get(0).debtToRequest().add(quotes.get(1).debtToRequest());
+        BigInteger usdcBefore = balance(usdc, OWNER);
+        fund(OWNER, usdc, firstTwo);
+        tx.send("owner approves the contract", OWNER, usdc, Erc20.approve(liquidator, WadRayMath.MAX_UINT256));
+        LiquidationBatch batch = new LiquidationBatch(true);
+        quotes.forEach(q -> batch.add(keptItem(q)));
+        TransactionReceipt receipt = tx.send("batch short of tokens", new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).extracting(BatchEvents.ItemOutcome::liquidated).containsExactly(true, true, false);
+        assertThat(BatchEvents.settlements(receipt.logs(), liquidator).get(0).borrowed()).as("pulled: what the owner had").isEqualTo(
+                usdcBefore.add(firstTwo));
+        assertThat(balance(usdc, liquidator)).isZero();
+
+        LiquidationBatch flash = new LiquidationBatch(false);
+        flash.add(keptItem(quotes.get(0)));
+        assertThat(revert(new CallRequest(OWNER, liquidator, flash.calldata(), null, GAS)).name()).isEqualTo("BadSwapPath");
+    }
+
+    /** Gas of wallet funding: a bare {@code liquidationCall} from the owner against the same liquidations in one kept batch. */
+    @Test
+    void aWalletBatchIsCheaperPerLiquidationThanTheWalletsOwnLiquidationCalls() {
+        fund(OWNER, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("owner approves the contract", OWNER, usdc, Erc20.approve(liquidator, WadRayMath.MAX_UINT256));
+        tx.send("owner approves the pool", OWNER, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+        BlockHeader next = nextBlock();
+        String before = chain.snapshot();
+        long singles = 0;
+        int n = 8;
+        for (int i = 0; i < n; i++) {
+            LiquidationQuote quote = quote(victims.get(i), nextBlock()).orElseThrow();
+            TransactionReceipt single = tx.send("wallet liquidation", new CallRequest(OWNER, pool, AaveV3Calls.liquidationCall(weth, usdc,
+                    quote.account(), quote.debtToRequest(), false), null, GAS));
+            singles += single.gasUsed().longValueExact();
+        }
+        assertThat(chain.revert(before)).isTrue();
+        BlockHeader mining = nextBlock();
+        LiquidationBatch batch = new LiquidationBatch(true);
+        victims.subList(0, n).forEach(a -> batch.add(keptItem(quote(a, mining).orElseThrow())));
+        TransactionReceipt receipt = tx.send("wallet batch", new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        assertThat(BatchEvents.outcomes(receipt.logs(), liquidator)).hasSize(n).allMatch(BatchEvents.ItemOutcome::liquidated);
+        double single = (double) singles / n;
+        double perItem = receipt.gasUsed().doubleValue() / n;
+        System.out.printf("wallet gas: liquidationCall from the wallet %.0f on average over %d; batch of %d %d (%.0f per item, %.1f %% of a single one)%n",
+                single, n, n, receipt.gasUsed(), perItem, 100 * perItem / single);
+        assertThat(perItem / single).as("gas per liquidation in a wallet batch / the wallet's own liquidationCall").isLessThanOrEqualTo(0.70);
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------------
 
     private static LiquidationBatch batch(List<LiquidationQuote> quotes) {
@@ -384,6 +488,12 @@ class FlashLiquidatorBatchIT {
     private static LiquidationBatch.Item item(LiquidationQuote quote) {
         return new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToRequest(),
                 quote.collateralToLiquidator(), List.of(quote.collateralAsset(), quote.debtAsset()), BigInteger.ZERO);
+    }
+
+    /** An item whose collateral is kept (wallet funding): its swap path is the collateral alone. */
+    private static LiquidationBatch.Item keptItem(LiquidationQuote quote) {
+        return new LiquidationBatch.Item(quote.collateralAsset(), quote.debtAsset(), quote.account(), quote.debtToRequest(),
+                quote.collateralToLiquidator(), List.of(quote.collateralAsset()), BigInteger.ZERO);
     }
 
     /** The header the next mined block will have (automine, a fixed timestamp interval). */
