@@ -146,9 +146,9 @@ final class AaveBenchTarget implements BenchTarget {
     }
 
     @Override
-    public Liquidations liquidations(Devnet devnet, Address liquidator, long from, long to) {
+    public Liquidations liquidations(Devnet devnet, java.util.Set<Address> liquidators, long from, long to) {
         return Liquidations.of(devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC))),
-                log -> LiquidationCallEvent.decode(log).liquidator().equals(liquidator), log -> LiquidationCallEvent.decode(log).user());
+                log -> liquidators.contains(LiquidationCallEvent.decode(log).liquidator()), log -> LiquidationCallEvent.decode(log).user());
     }
 
     @Override

@@ -74,13 +74,14 @@ final class BenchCommand implements Callable<Integer> {
     String protocol;
 
     @Option(names = "--funding", defaultValue = "wallet",
-            description = {"How Margin Call funds its liquidations: wallet (default: its own tokens, one transaction each, as the naive keeper)",
+            description = {"How Margin Call funds its liquidations: wallet (default: its own tokens, as the naive keeper)",
                     "or flash-loan (aave-v3 only: our FlashLiquidator, deployed for the run, a block's liquidations packed in batches)."})
     String funding;
 
     @Option(names = "--batch-max-items", defaultValue = "1",
             description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, as the",
-                    "default --funding wallet sends; batches need --funding flash-loan, our contract's batch entry; 32: the keeper's default with one)."})
+                    "naive keeper sends; 32: the keeper's default). Aave only: batches go through our FlashLiquidator (deployed for the run),",
+                    "with --funding wallet its owner's tokens pay and the collateral comes back unsold."})
     int batchMaxItems;
 
     @Option(names = "--send-first", description = "Margin Call with execution.simulateBeforeSend: false (send at once, verify by simulation after).")
@@ -164,8 +165,8 @@ final class BenchCommand implements Callable<Integer> {
         if (batchMaxItems < 1 || batchMaxItems > 256) {
             throw new ParameterException(spec.commandLine(), "--batch-max-items must be between 1 and 256, got " + batchMaxItems);
         }
-        if (batchMaxItems > 1 && keeperFunding != Funding.FLASH_LOAN) {
-            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 needs --funding flash-loan: batches go through our contract");
+        if (batchMaxItems > 1 && !"aave-v3".equals(target.protocol())) {
+            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 is measured on aave-v3 only (its contract has the batch entry)");
         }
         if (floorSamples < 0 || floorSamples > 10_000) {
             throw new ParameterException(spec.commandLine(), "--floor-samples must be between 0 and 10000, got " + floorSamples);
@@ -184,13 +185,13 @@ final class BenchCommand implements Callable<Integer> {
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();
             target.fundAndApprove(devnet, keeper);
-            Optional<Address> contract = keeperFunding == Funding.FLASH_LOAN ? Optional.of(new Transactor(chain).deploy("FlashLiquidator", keeper,
+            Optional<Address> contract = keeperFunding == Funding.FLASH_LOAN || batchMaxItems > 1 ? Optional.of(new Transactor(chain).deploy("FlashLiquidator", keeper,
                     FlashLiquidator.deployData(devnet.deployment().aaveV3().poolAddressesProvider(), devnet.deployment().uniswapV2().router())))
                     : Optional.empty();
             String snapshot = chain.snapshot();
             out.printf("devnet ready in %.1f s; Margin Call run...%n", setupSeconds);
             out.flush();
-            Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, contract, scenario);
+            Map<String, Object> marginCall = runMarginCall(target, devnet, keeper, keeperFunding, contract, scenario);
             Object backfill = marginCall.remove("backfill"); // a figure of its own in the report, not a keeper-vs-naive one
             blocks.stop();
             chain.setAutomine(true);
@@ -245,8 +246,12 @@ final class BenchCommand implements Callable<Integer> {
         return MarginCall.OK;
     }
 
-    /** @param contract flash-loan funding: our liquidator, which the protocol's events name as the liquidator */
-    private Map<String, Object> runMarginCall(BenchTarget target, Devnet devnet, Address keeper, Optional<Address> contract, Scenario scenario)
+    /**
+     * @param funding  how Margin Call funds its liquidations
+     * @param contract our liquidator (flash-loan funding, or batches), which the protocol's events name as the liquidator of what it did
+     */
+    private Map<String, Object> runMarginCall(BenchTarget target, Devnet devnet, Address keeper, Funding funding, Optional<Address> contract,
+                                              Scenario scenario)
             throws Exception {
         Deployment deployment = devnet.deployment();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -255,7 +260,7 @@ final class BenchCommand implements Callable<Integer> {
                 new KeeperConfig.Chain(deployment.chainId(), List.of(deployment.rpcUrl()), Optional.of(devnet.node().wsUrl()), deployment.multicall3(), 5, 20),
                 List.of(target.keeperEntry(devnet)),
                 Optional.of(KeeperConfig.Execution.defaults(new KeeperConfig.Signer(Optional.of("MC_PRIVATE_KEY"), Optional.empty(), Optional.empty()),
-                        contract.isPresent() ? Funding.FLASH_LOAN : Funding.WALLET).withLiquidatorContract(contract)
+                        funding).withLiquidatorContract(contract)
                         .withUniswapV2Router(Optional.of(deployment.uniswapV2().router()))
                         .withBatching(new KeeperConfig.Batching(batchMaxItems, KeeperConfig.Batching.DEFAULT.maxGas()))
                         .withSimulateBeforeSend(!sendFirst)));
@@ -274,7 +279,8 @@ final class BenchCommand implements Callable<Integer> {
             recorder.close();
             runtime.events().probe(null);
             blocks.stop();
-            Map<String, Object> result = results(target, "Margin Call", devnet, keeper, contract.orElse(keeper), phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "Margin Call", devnet, keeper, contract.map(c -> Set.of(keeper, c)).orElse(Set.of(keeper)), phases,
+                    recorder, nonce, eth);
             Map<String, Long> reasons = new TreeMap<>();
             runtime.events().rejections().values().forEach(r -> reasons.merge(r.name(), 1L, Long::sum));
             result.put("skipReasonsAtEnd", reasons);
@@ -301,7 +307,7 @@ final class BenchCommand implements Callable<Integer> {
             recorder.close();
             naive.stop();
             blocks.stop();
-            Map<String, Object> result = results(target, "naive", devnet, keeper, keeper, phases, recorder, nonce, eth);
+            Map<String, Object> result = results(target, "naive", devnet, keeper, Set.of(keeper), phases, recorder, nonce, eth);
             result.put("errors", naive.errorCount());
             result.put("requestsByMethodWholeRun", byMethod(registry));
             return result;
@@ -369,14 +375,14 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Ground truth from the chain, then what the keeper did about it.
      *
-     * @param liquidator who the protocol's events name: the keeper's signer, or its contract
+     * @param liquidators who the protocol's events name for the keeper: its signer and its contract
      */
-    private static Map<String, Object> results(BenchTarget target, String name, Devnet devnet, Address keeper, Address liquidator, Phases phases,
+    private static Map<String, Object> results(BenchTarget target, String name, Devnet devnet, Address keeper, Set<Address> liquidators, Phases phases,
                                                BenchRecorder recorder, long nonceBefore, BigInteger ethBefore) {
         DevChain chain = devnet.chain();
         List<Address> accounts = target.accounts(devnet);
         // the keeper's liquidations, first one per account
-        BenchTarget.Liquidations ours = target.liquidations(devnet, liquidator, phases.steadyFrom(), phases.end() + 10);
+        BenchTarget.Liquidations ours = target.liquidations(devnet, liquidators, phases.steadyFrom(), phases.end() + 10);
         Map<Address, Long> firstLiquidation = ours.firstBlock();
         long liquidations = ours.count();
         List<Double> planMs = new ArrayList<>();

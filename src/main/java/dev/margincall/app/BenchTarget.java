@@ -53,8 +53,8 @@ interface BenchTarget {
     /** Of {@code accounts}, those the protocol would let anyone liquidate at {@code block}. */
     Set<Address> liquidatable(Devnet devnet, List<Address> accounts, long block);
 
-    /** The liquidations {@code liquidator} made from {@code from} to {@code to}: how many, and each borrower's first block. */
-    Liquidations liquidations(Devnet devnet, Address liquidator, long from, long to);
+    /** The liquidations {@code liquidators} made from {@code from} to {@code to}: how many, and each borrower's first block. */
+    Liquidations liquidations(Devnet devnet, java.util.Set<Address> liquidators, long from, long to);
 
     /** How the scenario's price moves and position events are made, for the report. */
     Map<String, Object> scenarioNotes();

@@ -164,10 +164,10 @@ final class MorphoBenchTarget implements BenchTarget {
     }
 
     @Override
-    public Liquidations liquidations(Devnet devnet, Address liquidator, long from, long to) {
+    public Liquidations liquidations(Devnet devnet, java.util.Set<Address> liquidators, long from, long to) {
         return Liquidations.of(devnet.chain().logs(new LogFilter(from, to, List.of(devnet.deployment().morphoBlue().morpho()),
                         List.of(MorphoBlueEvents.LIQUIDATE))),
-                log -> MorphoBlueEvents.liquidated(log).orElseThrow().caller().equals(liquidator), log -> MorphoBlueEvents.liquidated(log).orElseThrow().borrower());
+                log -> liquidators.contains(MorphoBlueEvents.liquidated(log).orElseThrow().caller()), log -> MorphoBlueEvents.liquidated(log).orElseThrow().borrower());
     }
 
     @Override
