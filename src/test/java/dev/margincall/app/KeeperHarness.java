@@ -34,15 +34,27 @@ import org.awaitility.Awaitility;
 final class KeeperHarness implements AutoCloseable {
 
     KeeperRuntime runtime;
-    /** Applied to every keeper this harness starts: e.g. sending before simulating, for the send-first variant of a suite. */
-    private final java.util.function.UnaryOperator<KeeperConfig.Execution> execution;
+    /**
+     * Applied to every keeper this harness starts, given its signer's key: e.g. sending before simulating, for the send-first
+     * variant of a suite, or the signer's own liquidator contract.
+     */
+    private final java.util.function.BiFunction<KeeperConfig.Execution, String, KeeperConfig.Execution> execution;
+    /** Who the Pool's events name for the running keeper: its signer, and its contract when it has one (asked when needed). */
+    private final java.util.function.Supplier<Set<Address>> ours;
 
     KeeperHarness() {
-        this(java.util.function.UnaryOperator.identity());
+        this((configured, key) -> configured, () -> Set.of(KEEPER));
     }
 
-    KeeperHarness(java.util.function.UnaryOperator<KeeperConfig.Execution> execution) {
+    KeeperHarness(java.util.function.BiFunction<KeeperConfig.Execution, String, KeeperConfig.Execution> execution,
+                  java.util.function.Supplier<Set<Address>> ours) {
         this.execution = execution;
+        this.ours = ours;
+    }
+
+    /** The addresses the Pool's {@code LiquidationCall} events name for the running keeper ({@link KeeperIT#KEEPER}'s). */
+    Set<Address> ours() {
+        return ours.get();
     }
 
     /** Starts the keeper (wallet funding) and waits until it has handled the head. */
@@ -74,7 +86,7 @@ final class KeeperHarness implements AutoCloseable {
     /** The keeper (wallet funding) with {@code config}, its meters in {@code registry}. */
     KeeperRuntime start(Devnet devnet, boolean dryRun, String key, KeeperConfig config, io.micrometer.core.instrument.MeterRegistry registry)
             throws Exception {
-        config = new KeeperConfig(config.chain(), config.protocols(), config.execution().map(execution), config.metrics());
+        config = new KeeperConfig(config.chain(), config.protocols(), config.execution().map(e -> execution.apply(e, key)), config.metrics());
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
                 registry, Duration.ofMillis(20));
         long head = devnet.chain().blockNumber();
@@ -134,27 +146,36 @@ final class KeeperHarness implements AutoCloseable {
     Result result(Devnet devnet, long crashBlock, long nonceBefore) {
         List<Outcome> outcomes = runtime.events().outcomes();
         long cancels = outcomes.stream().filter(o -> o.status().equals("cancelled")).count();
-        return chainResult(devnet, crashBlock, nonceBefore, cancels, runtime.events().rejections().keySet(), outcomes);
+        return chainResult(devnet, ours(), crashBlock, nonceBefore, cancels, runtime.events().rejections().keySet(), outcomes);
     }
 
     /** The chain's account of the keeper since the crash; {@code cancels}, {@code explained} and {@code outcomes} as the keeper reported them. */
     static Result chainResult(Devnet devnet, long crashBlock, long nonceBefore, long cancels, Set<Address> explained, List<Outcome> outcomes) {
+        return chainResult(devnet, Set.of(KEEPER), crashBlock, nonceBefore, cancels, explained, outcomes);
+    }
+
+    /** As above, for a keeper whose liquidations the Pool's events name by any of {@code ours} (its signer, its contract). */
+    static Result chainResult(Devnet devnet, Set<Address> ours, long crashBlock, long nonceBefore, long cancels, Set<Address> explained,
+                              List<Outcome> outcomes) {
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
         AccountDataReader reader = new AccountDataReader(chain, deployment.multicall3(), deployment.aaveV3().pool());
         List<Address> accounts = devnet.borrowers().stream().map(b -> b.address()).toList();
         long end = chain.blockNumber();
-        List<LiquidationCallEvent> ours = keeperLiquidations(chain, deployment, crashBlock, end);
+        List<LiquidationCallEvent> liquidations = new java.util.ArrayList<>();
+        Set<String> liquidating = new java.util.HashSet<>();
         Map<Address, Long> firstLiquidation = new TreeMap<>();
         chain.logs(new LogFilter(crashBlock, end, List.of(deployment.aaveV3().pool()), List.of(LiquidationCallEvent.TOPIC))).forEach(log -> {
             LiquidationCallEvent event = LiquidationCallEvent.decode(log);
-            if (event.liquidator().equals(KEEPER)) {
+            if (ours.contains(event.liquidator())) {
+                liquidations.add(event);
+                liquidating.add(log.transactionHash());
                 firstLiquidation.merge(event.user(), log.blockNumber(), Math::min);
             }
         });
         long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
-        return new Result(KeeperIT.liquidatableAt(reader, accounts, crashBlock), KeeperIT.liquidatableAt(reader, accounts, end), ours, firstLiquidation,
-                crashBlock, sent, cancels, chain.transactionCount(KEEPER, BlockTag.PENDING) - chain.transactionCount(KEEPER, BlockTag.LATEST),
+        return new Result(KeeperIT.liquidatableAt(reader, accounts, crashBlock), KeeperIT.liquidatableAt(reader, accounts, end), liquidations,
+                liquidating.size(), firstLiquidation, crashBlock, sent, cancels, chain.transactionCount(KEEPER, BlockTag.PENDING) - chain.transactionCount(KEEPER, BlockTag.LATEST),
                 explained, outcomes);
     }
 
@@ -163,11 +184,11 @@ final class KeeperHarness implements AutoCloseable {
      * so the transactions that neither liquidated nor cancelled are the ones that reverted.
      */
     record Result(Set<Address> liquidatableAfterCrash, Set<Address> stillLiquidatable, List<LiquidationCallEvent> liquidations,
-                  Map<Address, Long> firstLiquidationBlock, long crashBlock, long sent, long cancels, long pendingNonces,
+                  int liquidatingTransactions, Map<Address, Long> firstLiquidationBlock, long crashBlock, long sent, long cancels, long pendingNonces,
                   Set<Address> explained, List<Outcome> outcomes) {
 
         long reverted() {
-            return sent - liquidations.size() - cancels;
+            return sent - liquidatingTransactions - cancels; // a batch is one transaction of many liquidations
         }
 
         void print(String chain) {

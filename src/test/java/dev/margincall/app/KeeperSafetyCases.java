@@ -45,19 +45,29 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class KeeperSafetyCases {
 
     /** Anvil's dev account #6 (public test key): the dry-run keeper's signer, which never approves the Pool. */
-    private static final String DRY_RUN_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
-    private static final Address DRY_RUN_SIGNER = Address.of("0x976ea74026e726554db657fa54763abd0c3a0aa9");
+    static final String DRY_RUN_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
+    static final Address DRY_RUN_SIGNER = Address.of("0x976ea74026e726554db657fa54763abd0c3a0aa9");
     /** Anvil's dev account #5: the dry-run keeper that reads through an endpoint without eth_simulateV1. */
-    private static final String OVERRIDE_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
-    private static final Address OVERRIDE_SIGNER = Address.of("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
+    static final String OVERRIDE_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+    static final Address OVERRIDE_SIGNER = Address.of("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
 
-    private final KeeperHarness keeper = new KeeperHarness(this::execution);
+    private final KeeperHarness keeper = new KeeperHarness(this::execution, this::ours);
     private String snapshot;
     private ScheduledExecutorService miner;
 
     /** How the suite's keepers execute: as configured by default; a subclass may change it for all its cases. */
     KeeperConfig.Execution execution(KeeperConfig.Execution configured) {
         return configured;
+    }
+
+    /** As {@link #execution(KeeperConfig.Execution)}, for the keeper signing with {@code key} (a subclass may give each signer its contract). */
+    KeeperConfig.Execution execution(KeeperConfig.Execution configured, String key) {
+        return execution(configured);
+    }
+
+    /** Who the Pool's events name for the running keeper: its signer (and its contract, in a subclass that gives it one). */
+    Set<Address> ours() {
+        return Set.of(KEEPER);
     }
 
     @BeforeEach
@@ -295,7 +305,7 @@ abstract class KeeperSafetyCases {
                     List.of(deployment.aaveV3().pool()), List.of(dev.margincall.protocol.aavev3.LiquidationCallEvent.TOPIC))).stream()
                     .map(dev.margincall.protocol.aavev3.LiquidationCallEvent::decode).toList();
             long byCompetitor = all.stream().filter(e -> e.liquidator().equals(KeeperIT.COMPETITOR)).count();
-            long byUs = all.stream().filter(e -> e.liquidator().equals(KEEPER)).count();
+            long byUs = all.stream().filter(e -> keeper.ours().contains(e.liquidator())).count();
             Set<Address> competitorFirst = all.stream().filter(e -> e.liquidator().equals(KeeperIT.COMPETITOR)).map(e -> e.user())
                     .collect(Collectors.toSet());
             assertThat(byCompetitor).as("the competitor liquidated").isPositive();

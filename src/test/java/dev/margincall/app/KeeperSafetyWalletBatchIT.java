@@ -1,0 +1,64 @@
+package dev.margincall.app;
+
+import dev.margincall.app.config.KeeperConfig;
+import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
+import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.Transactor;
+import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The keeper's safety cases with wallet funding batched through our contract: each signer owns a FlashLiquidator and
+ * configures it as its {@code liquidatorContract}, so a block's liquidations of a debt asset ride in
+ * {@code liquidateBatch} transactions that pull the wallet's tokens and hand the collateral back. The same chains as
+ * the default suite (automine, 250 ms blocks, a faulty endpoint, dry-run beside run, overdue positions, a competitor
+ * that wins); the chain's account of the keeper counts the Pool's events naming the signer or its contract, and a
+ * transaction that mined with no liquidation and was not a cancellation counts as reverted.
+ */
+@WithDevnet(borrowers = 120, seed = 1212)
+class KeeperSafetyWalletBatchIT extends KeeperSafetyCases {
+
+    /** Each signer's own contract (a FlashLiquidator is owner-only), deployed once for the class, before any case's snapshot. */
+    private static Map<String, Address> contracts;
+
+    @BeforeAll
+    static void deployContracts(Devnet devnet) {
+        Deployment deployment = devnet.deployment();
+        Transactor tx = new Transactor(devnet.chain());
+        contracts = Map.of(
+                KeeperIT.KEEPER_KEY, deploy(tx, deployment, KeeperIT.KEEPER),
+                DRY_RUN_KEY, deploy(tx, deployment, DRY_RUN_SIGNER),
+                OVERRIDE_KEY, deploy(tx, deployment, OVERRIDE_SIGNER));
+    }
+
+    private static Address deploy(Transactor tx, Deployment deployment, Address owner) {
+        return tx.deploy("FlashLiquidator", owner, FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(),
+                deployment.uniswapV2().router()));
+    }
+
+    @Override
+    KeeperConfig.Execution execution(KeeperConfig.Execution configured, String key) {
+        return configured.withLiquidatorContract(Optional.of(contracts.get(key)));
+    }
+
+    @Override
+    Set<Address> ours() {
+        return Set.of(KeeperIT.KEEPER, contracts.get(KeeperIT.KEEPER_KEY));
+    }
+
+    /** The keeper that sent really batched: some transaction carried several of its liquidations. */
+    @Override
+    void checkAfterCase(KeeperRuntime runtime) {
+        if (!runtime.dryRun()) {
+            java.util.List<dev.margincall.observability.Outcome> mined = runtime.events().outcomes().stream()
+                    .filter(o -> o.status().equals("mined")).toList();
+            org.assertj.core.api.Assertions.assertThat(mined.stream().map(dev.margincall.observability.Outcome::hash).distinct().count())
+                    .as("transactions of the %d liquidations mined: batches", mined.size()).isLessThan(mined.size());
+        }
+    }
+}
