@@ -119,21 +119,10 @@ class FlashLiquidatorBatchIT {
         Address taken = accounts.get(1);
         BigInteger ownerBefore = balance(usdc, OWNER);
         BigInteger[] pairReserves = wethUsdcReserves();
-
-        // the competitor's liquidation of the second account and our batch, in that order, in the same block
-        fund(COMPETITOR, usdc, BigInteger.TEN.pow(6 + 9));
-        tx.send("competitor approves", COMPETITOR, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+        competitorReady();
         BlockHeader mining = nextBlock();
         List<LiquidationQuote> atMining = accounts.stream().map(a -> quote(a, mining).orElseThrow()).toList();
-        LiquidationBatch batch = batch(atMining);
-        chain.setAutomine(false);
-        chain.sendTransaction(new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, usdc, taken, WadRayMath.MAX_UINT256, false),
-                null, BigInteger.valueOf(2_000_000)));
-        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
-        chain.mine();
-        chain.setAutomine(true);
-        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
-        assertThat(receipt.success()).as("the batch mines").isTrue();
+        TransactionReceipt receipt = afterACompetitorTakes(taken, batch(atMining));
 
         List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).hasSize(4);
@@ -381,24 +370,16 @@ class FlashLiquidatorBatchIT {
     void withTheOwnersTokensAndTheCollateralKeptTheOwnerGetsTheSeizedCollateralForTheDebtRepaidAndATakenItemIsSkipped() {
         fund(OWNER, usdc, BigInteger.TEN.pow(6 + 9));
         tx.send("owner approves the contract", OWNER, usdc, Erc20.approve(liquidator, WadRayMath.MAX_UINT256));
-        fund(COMPETITOR, usdc, BigInteger.TEN.pow(6 + 9));
-        tx.send("competitor approves", COMPETITOR, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
         List<Address> accounts = victims.subList(0, 4);
         Address taken = accounts.get(2);
         BigInteger usdcBefore = balance(usdc, OWNER);
         BigInteger wethBefore = balance(weth, OWNER);
+        competitorReady();
         BlockHeader mining = nextBlock();
         List<LiquidationQuote> atMining = accounts.stream().map(a -> quote(a, mining).orElseThrow()).toList();
         LiquidationBatch batch = new LiquidationBatch(true);
         atMining.forEach(q -> batch.add(keptItem(q)));
-        chain.setAutomine(false);
-        chain.sendTransaction(new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, usdc, taken, WadRayMath.MAX_UINT256, false),
-                null, BigInteger.valueOf(2_000_000)));
-        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
-        chain.mine();
-        chain.setAutomine(true);
-        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
-        assertThat(receipt.success()).as("the batch mines").isTrue();
+        TransactionReceipt receipt = afterACompetitorTakes(taken, batch);
 
         List<BatchEvents.ItemOutcome> outcomes = BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).hasSize(4);
@@ -477,6 +458,25 @@ class FlashLiquidatorBatchIT {
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------------
+
+    /** The competitor, funded with USDC and approving the Pool (two blocks mined: quote after this). */
+    private static void competitorReady() {
+        fund(COMPETITOR, usdc, BigInteger.TEN.pow(6 + 9));
+        tx.send("competitor approves", COMPETITOR, usdc, Erc20.approve(pool, WadRayMath.MAX_UINT256));
+    }
+
+    /** A competitor's liquidation of {@code taken} and then our {@code batch}, in that order, in one block: the batch's receipt (it mined). */
+    private static TransactionReceipt afterACompetitorTakes(Address taken, LiquidationBatch batch) {
+        chain.setAutomine(false);
+        chain.sendTransaction(new CallRequest(COMPETITOR, pool, AaveV3Calls.liquidationCall(weth, usdc, taken, WadRayMath.MAX_UINT256, false),
+                null, BigInteger.valueOf(2_000_000)));
+        String hash = chain.sendTransaction(new CallRequest(OWNER, liquidator, batch.calldata(), null, GAS));
+        chain.mine();
+        chain.setAutomine(true);
+        TransactionReceipt receipt = chain.receipt(hash).orElseThrow();
+        assertThat(receipt.success()).as("the batch mines").isTrue();
+        return receipt;
+    }
 
     private static LiquidationBatch batch(List<LiquidationQuote> quotes) {
         LiquidationBatch batch = new LiquidationBatch(false);
