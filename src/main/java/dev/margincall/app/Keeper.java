@@ -139,6 +139,9 @@ final class Keeper implements HeadListener {
     @Override
     public void onHead(BlockHeader head) {
         long settledBefore = events.totals().settled();
+        // Sending first, the head's fees and balances (or pools) are read while the markets are: the express transaction
+        // then waits for no read of its own. Two requests a head even when nothing is liquidatable, so only in that mode.
+        Optional<PlanningReads> early = planning && submitter.sendsFirst() ? Optional.of(planningReads(head)) : Optional.empty();
         markets.values().forEach(m -> m.onHead(head));
         events.step("marketsRead");
         submitter.onHead(head);
@@ -148,7 +151,7 @@ final class Keeper implements HeadListener {
         planningSkipped.increment(Math.max(0, blocksSinceHead - 1));
         blocksSinceHead = 0;
         if (planning) {
-            boolean planned = liquidate(head, head.timestamp() + blockInterval);
+            boolean planned = liquidate(head, head.timestamp() + blockInterval, early);
             if (rehearsed < 0) {
                 // only before the first real plan: a keeper started in a crash has run that code for real, and its next heads
                 // (positions in flight, nothing planned) must not wait for a rehearsal; once, even if it fails
@@ -223,20 +226,34 @@ final class Keeper implements HeadListener {
         return processedBlock.get();
     }
 
-    /** Plans and sends this head's liquidations; whether any was planned (false: nothing to send at this head). */
-    private boolean liquidate(BlockHeader head, long nextTimestamp) {
+    /** What planning reads at a head besides the markets: the fees, and the pools (flash loans) or the wallet's holdings. */
+    private record PlanningReads(OverlappedRead<FeePolicy.MarketFees> fees, OverlappedRead<SwapMarket> pools,
+                                 OverlappedRead<Map<Address, BigInteger>> holdings) {
+    }
+
+    private PlanningReads planningReads(BlockHeader head) {
+        BlockTag tag = BlockTag.number(head.number());
+        return new PlanningReads(OverlappedRead.start(() -> submitter.marketFees(head)),
+                execution.funding() == Funding.FLASH_LOAN ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty()),
+                execution.funding() == Funding.WALLET ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of()));
+    }
+
+    /**
+     * Plans and sends this head's liquidations; whether any was planned (false: nothing to send at this head).
+     *
+     * @param early the head's planning reads, when they were started with the markets' read
+     */
+    private boolean liquidate(BlockHeader head, long nextTimestamp, Optional<PlanningReads> early) {
         Set<PositionId> candidates = candidates(head);
         events.step("candidatesListed");
         if (candidates.isEmpty()) {
             return false;
         }
-        // what planning reads besides the markets goes out now, and comes back while the candidates are quoted
-        BlockTag tag = BlockTag.number(head.number());
-        OverlappedRead<FeePolicy.MarketFees> feesRead = OverlappedRead.start(() -> submitter.marketFees(head));
-        OverlappedRead<SwapMarket> poolsRead = execution.funding() == Funding.FLASH_LOAN
-                ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty());
-        OverlappedRead<Map<Address, BigInteger>> holdingsRead = execution.funding() == Funding.WALLET
-                ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of());
+        // what planning reads besides the markets goes out now (unless it is out already), and comes back while the candidates are quoted
+        PlanningReads reads = early.orElseGet(() -> planningReads(head));
+        OverlappedRead<FeePolicy.MarketFees> feesRead = reads.fees();
+        OverlappedRead<SwapMarket> poolsRead = reads.pools();
+        OverlappedRead<Map<Address, BigInteger>> holdingsRead = reads.holdings();
         // not awaited: the first send takes the nonce, waiting for this read if it is still running (or reading it itself if it
         // failed); one at a time, so a failing endpoint does not pile up reads that each hold the nonce's lock through retries
         if (readingNonce.compareAndSet(false, true)) {

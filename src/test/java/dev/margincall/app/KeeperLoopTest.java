@@ -251,6 +251,21 @@ class KeeperLoopTest {
     }
 
     @Test
+    void sendingFirstTheHeadsFeesAndWalletBalancesAreReadWhileTheMarketsReadTheHead() {
+        Keeper keeper = sendingFirst();
+        Address account = core.near(account("early-reads"), 100);
+        long fees = rpc.count("eth_feeHistory");
+        long calls = rpc.count("eth_call");
+        // the market's head read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
+        core.onHeadWaitsFor(() -> rpc.count("eth_feeHistory") > fees && rpc.count("eth_call") > calls);
+
+        follow(keeper, rpc, 3);
+
+        assertThat(core.waited).as("the fee and balance reads reached the node while the market read its head").containsExactly(true);
+        assertThat(sentAccounts()).containsExactly(account);
+    }
+
+    @Test
     void sendingFirstAFailedFeeReadStillReportsEveryCandidateLiquidatableAndSendsNothing() {
         Keeper keeper = sendingFirst();
         Address a = core.near(account("fees-a"), 100);
@@ -339,6 +354,24 @@ class KeeperLoopTest {
         @Override
         public void onHead(BlockHeader head) {
             heads.add(head.number());
+            if (headWaitsFor != null) {
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+                boolean met = headWaitsFor.getAsBoolean();
+                while (!met && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    met = headWaitsFor.getAsBoolean();
+                }
+                waited.add(met);
+            }
+        }
+
+        /** Whether {@link #onHeadWaitsFor}'s condition came true during each head read. */
+        final List<Boolean> waited = new ArrayList<>();
+        private java.util.function.BooleanSupplier headWaitsFor;
+
+        /** Each head read lasts until {@code condition} holds, or 5 s. */
+        void onHeadWaitsFor(java.util.function.BooleanSupplier condition) {
+            headWaitsFor = condition;
         }
 
         @Override
