@@ -114,21 +114,27 @@ final class CheckConfigCommand implements Callable<Integer> {
             }
         });
         if (execution.funding() == Funding.FLASH_LOAN) {
-            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems);
+            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, true);
+        } else {
+            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, false); // wallet batches: those configured
         }
     }
 
     /**
      * Flash-loan (contract) funding: every market needs our contract, its own ({@code protocols[i].liquidatorContract}) or
-     * the shared one ({@code execution.liquidatorContract}), deployed and owned by the signer.
+     * the shared one ({@code execution.liquidatorContract}), deployed and owned by the signer ({@code required}). Wallet
+     * funding batches through the contracts configured: those must be deployed and the signer's.
      */
     private static void checkLiquidatorContracts(ResilientEthRpc rpc, KeeperConfig keeper, KeeperConfig.Execution execution, Set<String> withCode,
-                                                 Optional<TransactionSigner> signer, List<String> problems) {
+                                                 Optional<TransactionSigner> signer, List<String> problems, boolean required) {
         Set<String> checked = new HashSet<>();
         for (int i = 0; i < keeper.protocols().size(); i++) {
             KeeperConfig.Protocol protocol = keeper.protocols().get(i);
             Optional<Address> contract = protocol.liquidatorContract().or(execution::liquidatorContract);
             if (contract.isEmpty()) {
+                if (!required) {
+                    continue;
+                }
                 problems.add("protocols[" + i + "].liquidatorContract (or execution.liquidatorContract): required for flash-loan funding;"
                         + " deploy one with `margin-call deploy-liquidator --config <file> --protocol " + i + "`");
                 continue;
