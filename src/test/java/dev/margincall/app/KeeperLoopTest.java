@@ -251,18 +251,25 @@ class KeeperLoopTest {
     }
 
     @Test
-    void sendingFirstTheHeadsFeesAndWalletBalancesAreReadWhileTheMarketsReadTheHead() {
+    void sendingFirstInAHotSpellTheHeadsFeesAndWalletBalancesAreReadWhileTheMarketsReadTheHead() {
         Keeper keeper = sendingFirst();
-        Address account = core.near(account("early-reads"), 100);
+        long quietCalls = rpc.count("eth_call");
+        follow(keeper, rpc, 3);
+        assertThat(rpc.count("eth_call")).as("a quiet head (nothing near liquidation, none before) reads no balances").isEqualTo(quietCalls);
+
+        Address first = core.near(account("hot-first"), 100);
+        keeper.onBlock(rpc.advanceTo(4));
+        keeper.onHead(rpc.header(4)); // a head with candidates: the hot spell begins (its own reads went out after the markets')
+        Address second = core.near(account("hot-second"), 100);
         long fees = rpc.count("eth_feeHistory");
         long calls = rpc.count("eth_call");
-        // the market's head read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
+        // the market's next head read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
         core.onHeadWaitsFor(() -> rpc.count("eth_feeHistory") > fees && rpc.count("eth_call") > calls);
-
-        follow(keeper, rpc, 3);
+        keeper.onBlock(rpc.advanceTo(5));
+        keeper.onHead(rpc.header(5));
 
         assertThat(core.waited).as("the fee and balance reads reached the node while the market read its head").containsExactly(true);
-        assertThat(sentAccounts()).containsExactly(account);
+        assertThat(sentAccounts()).containsExactly(first, second);
     }
 
     @Test
