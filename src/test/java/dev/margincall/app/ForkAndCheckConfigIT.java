@@ -122,12 +122,8 @@ class ForkAndCheckConfigIT {
                 .contains("POOL_REVISION 10: applying the Aave 3.6 rules").contains("price oracle sentinel: none");
 
         // wallet funding batching through a contract that is not ours: checked as for flash loans
-        Path walletBatches = config(deployment, """
-                execution:
-                  signer: { privateKeyEnv: MC_PRIVATE_KEY }
-                  funding: wallet
-                  liquidatorContract: "%s"
-                """.formatted(deployment.aaveV3().poolAddressesProvider()));
+        Path walletBatches = Files.writeString(Files.createTempFile("margin-call", ".yaml"), Files.readString(good).replace("funding: wallet",
+                "funding: wallet\n  liquidatorContract: \"" + deployment.aaveV3().poolAddressesProvider() + "\""));
         Run notOurs = run("check-config", "--config", walletBatches.toString());
         assertThat(notOurs.exit()).as(notOurs.out()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(notOurs.err()).contains("execution.liquidatorContract");
