@@ -113,11 +113,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                         StartupChecks.LOW_GAS_BALANCE_WEI);
             }
         });
-        if (execution.funding() == Funding.FLASH_LOAN) {
-            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, true);
-        } else {
-            checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, false); // wallet batches: those configured
-        }
+        // flash loans need a contract for every market; wallet funding batches through those configured
+        checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, execution.funding() == Funding.FLASH_LOAN);
     }
 
     /**

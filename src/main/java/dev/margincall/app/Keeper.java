@@ -263,9 +263,6 @@ final class Keeper implements HeadListener {
         hotUntil = head.number() + HOT_BLOCKS;
         // what planning reads besides the markets goes out now (unless it is out already), and comes back while the candidates are quoted
         PlanningReads reads = early.orElseGet(() -> planningReads(head));
-        OverlappedRead<FeePolicy.MarketFees> feesRead = reads.fees();
-        OverlappedRead<SwapMarket> poolsRead = reads.pools();
-        OverlappedRead<Map<Address, BigInteger>> holdingsRead = reads.holdings();
         // not awaited: the first send takes the nonce, waiting for this read if it is still running (or reading it itself if it
         // failed); one at a time, so a failing endpoint does not pile up reads that each hold the nonce's lock through retries
         if (readingNonce.compareAndSet(false, true)) {
@@ -298,10 +295,10 @@ final class Keeper implements HeadListener {
         SwapMarket pools;
         Map<Address, BigInteger> balances;
         try {
-            fees = feesRead.await();
+            fees = reads.fees().await();
             events.step("feesRead");
-            pools = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(poolsRead.await()) : SwapMarket.empty();
-            balances = execution.funding() == Funding.WALLET ? spendable(holdingsRead.await()) : new HashMap<>();
+            pools = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(reads.pools().await()) : SwapMarket.empty();
+            balances = execution.funding() == Funding.WALLET ? spendable(reads.holdings().await()) : new HashMap<>();
             events.step("poolsOrBalancesRead");
         } catch (RuntimeException e) {
             // the candidates not quoted yet are still reported liquidatable at this head: overdue and lateness count from it

@@ -155,13 +155,10 @@ final class KeeperRuntime implements AutoCloseable {
             // missing approvals now; dry-run sends nothing but simulates them ahead of every bundle, so it judges what run would send.
             List<CallRequest> approvals = new java.util.ArrayList<>();
             if (execution.funding() == Funding.WALLET) {
-                liquidators.putAll(walletBatchLiquidators(rpc, config, markets, signer.address(), tag));
+                liquidators.putAll(walletBatchLiquidators(rpc, config, execution, markets, signer.address(), tag));
                 for (LendingMarket market : markets) {
-                    approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(),
-                            market.encoder().walletSpender(), tag));
-                    if (liquidators.containsKey(market.id())) { // our contract pulls the wallet's tokens for batches
-                        approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(),
-                                liquidators.get(market.id()), tag));
+                    for (Address spender : NewAssetApprovals.walletSpenders(market, liquidators)) {
+                        approvals.addAll(missingApprovals(rpc, config.chain().multicall3(), signer.address(), market.assets(), spender, tag));
                     }
                 }
             }
@@ -233,7 +230,7 @@ final class KeeperRuntime implements AutoCloseable {
     private static Address liquidator(ResilientEthRpc rpc, KeeperConfig config, int index, LendingMarket market, Address signer, BlockTag tag) {
         KeeperConfig.Protocol protocol = config.protocols().get(index);
         String path = protocol.liquidatorContract().isPresent() ? "protocols[" + index + "].liquidatorContract" : "execution.liquidatorContract";
-        Address liquidator = protocol.liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract())
+        Address liquidator = configuredLiquidator(config, index)
                 .orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of("required for flash-loan funding; deploy one with "
                         + "`margin-call deploy-liquidator --config <file>` and put its address here (or under protocols[" + index + "])")));
         requireOwner(rpc, liquidator, signer, tag, path);
@@ -253,19 +250,23 @@ final class KeeperRuntime implements AutoCloseable {
      * flash-loan funding: ours, serving this market. Markets without a contract, or whose contract has no batch entry,
      * liquidate one transaction each from the wallet.
      */
-    private static Map<MarketId, Address> walletBatchLiquidators(ResilientEthRpc rpc, KeeperConfig config, List<LendingMarket> markets,
-                                                                 Address signer, BlockTag tag) {
+    private static Map<MarketId, Address> walletBatchLiquidators(ResilientEthRpc rpc, KeeperConfig config, KeeperConfig.Execution execution,
+                                                                 List<LendingMarket> markets, Address signer, BlockTag tag) {
         Map<MarketId, Address> liquidators = new LinkedHashMap<>();
-        if (config.execution().orElseThrow().batching().maxItems() < 2) {
+        if (execution.batching().maxItems() < 2) {
             return liquidators;
         }
         for (int i = 0; i < markets.size(); i++) {
-            boolean configured = config.protocols().get(i).liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract()).isPresent();
-            if (configured && markets.get(i).encoder().hasBatchEntry()) {
+            if (configuredLiquidator(config, i).isPresent() && markets.get(i).encoder().hasBatchEntry()) {
                 liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer, tag));
             }
         }
         return liquidators;
+    }
+
+    /** Market {@code index}'s liquidator contract as configured: its own, else the shared one. */
+    private static Optional<Address> configuredLiquidator(KeeperConfig config, int index) {
+        return config.protocols().get(index).liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract());
     }
 
     /** One log line saying the keeper runs (the command logs it once its stop hook can reach this runtime). */

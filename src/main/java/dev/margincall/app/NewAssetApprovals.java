@@ -91,9 +91,7 @@ final class NewAssetApprovals implements HeadListener {
             if (fresh.isEmpty()) {
                 continue;
             }
-            List<Address> spenders = new ArrayList<>(List.of(market.encoder().walletSpender()));
-            Optional.ofNullable(batchLiquidators.get(market.id())).ifPresent(spenders::add);
-            for (Address spender : spenders) {
+            for (Address spender : walletSpenders(market, batchLiquidators)) {
                 for (CallRequest approval : missing.of(fresh, spender, tag)) {
                     approve.apply(approval);
                     log.atInfo().addKeyValue("event", "approved").addKeyValue("asset", approval.to())
@@ -102,6 +100,13 @@ final class NewAssetApprovals implements HeadListener {
             }
             fresh.forEach(asset -> checked.add(key(market, asset)));
         }
+    }
+
+    /** Who pulls a wallet-funded market's tokens: its wallet spender and, where its liquidations are batched, our contract. */
+    static List<Address> walletSpenders(LendingMarket market, Map<MarketId, Address> batchLiquidators) {
+        List<Address> spenders = new ArrayList<>(List.of(market.encoder().walletSpender()));
+        Optional.ofNullable(batchLiquidators.get(market.id())).ifPresent(spenders::add);
+        return spenders;
     }
 
     private static String key(LendingMarket market, Address asset) {

@@ -483,8 +483,13 @@ class KeeperIT {
     }
 
     static Address deployLiquidator(Devnet devnet) {
+        return deployLiquidator(devnet, KEEPER);
+    }
+
+    /** A FlashLiquidator of the devnet's Pool and router, owned by {@code owner}. */
+    static Address deployLiquidator(Devnet devnet, Address owner) {
         Deployment deployment = devnet.deployment();
-        return new Transactor(devnet.chain()).deploy("FlashLiquidator", KEEPER,
+        return new Transactor(devnet.chain()).deploy("FlashLiquidator", owner,
                 FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(), deployment.uniswapV2().router()));
     }
 

@@ -2,11 +2,8 @@ package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.core.Address;
-import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,17 +25,10 @@ class KeeperSafetyWalletBatchIT extends KeeperSafetyCases {
 
     @BeforeAll
     static void deployContracts(Devnet devnet) {
-        Deployment deployment = devnet.deployment();
-        Transactor tx = new Transactor(devnet.chain());
         contracts = Map.of(
-                KeeperIT.KEEPER_KEY, deploy(tx, deployment, KeeperIT.KEEPER),
-                DRY_RUN_KEY, deploy(tx, deployment, DRY_RUN_SIGNER),
-                OVERRIDE_KEY, deploy(tx, deployment, OVERRIDE_SIGNER));
-    }
-
-    private static Address deploy(Transactor tx, Deployment deployment, Address owner) {
-        return tx.deploy("FlashLiquidator", owner, FlashLiquidator.deployData(deployment.aaveV3().poolAddressesProvider(),
-                deployment.uniswapV2().router()));
+                KeeperIT.KEEPER_KEY, KeeperIT.deployLiquidator(devnet, KeeperIT.KEEPER),
+                DRY_RUN_KEY, KeeperIT.deployLiquidator(devnet, DRY_RUN_SIGNER),
+                OVERRIDE_KEY, KeeperIT.deployLiquidator(devnet, OVERRIDE_SIGNER));
     }
 
     @Override
