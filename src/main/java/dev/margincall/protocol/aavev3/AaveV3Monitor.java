@@ -186,7 +186,7 @@ public final class AaveV3Monitor implements HeadListener {
     private void update(BlockHeader header, boolean nearFirst) {
         BlockTag tag = BlockTag.number(header.number());
         List<Address> sample = shadowSample();
-        // drained only after the read: a failed read leaves them touched, and the next head (same or newer) reads them
+        // drained only once their positions are in the book: a failed read leaves them touched, the next head (same or newer) reads them
         List<Address> touched = List.copyOf(accounts.touched());
         AaveV3Reader.HeadState read = reader.loadHead(contracts, market, sample, touched,
                 account -> book.position(account).map(Position::userConfiguration).orElse(null), tag);
@@ -196,7 +196,6 @@ public final class AaveV3Monitor implements HeadListener {
             oracleEvents.assign(reader.loadSources(contracts, state.market(), tag)); // a reserve was listed
             stream.watch(logQuery());
         }
-        accounts.drainTouched();
         market = state.market();
         if (positions.stream().anyMatch(p -> p.eModeCategory() != 0 && !market.eModeCategories().containsKey(p.eModeCategory()))) {
             market = reader.reloadEModes(contracts, market, tag); // 3.2+: a category added after the start
@@ -206,6 +205,7 @@ public final class AaveV3Monitor implements HeadListener {
         if (!positions.isEmpty()) {
             book.updatePositions(positions);
         }
+        accounts.drainTouched(); // their positions are in the book (the eMode reload above may fail: see the copy's comment)
         // the shadow sample needs no evaluation now: it is verified at finishHead, when everyone is evaluated
         if (nearFirst) {
             book.updateBlockNearFirst(market, state.prices(), header.timestamp(), touched);

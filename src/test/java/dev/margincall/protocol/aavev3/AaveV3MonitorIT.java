@@ -3,12 +3,15 @@ package dev.margincall.protocol.aavev3;
 import static dev.margincall.chain.abi.Abi.address;
 import static dev.margincall.chain.abi.Abi.uint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.MeteredEthRpc;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.head.HeadTracker;
 import dev.margincall.chain.logs.InMemoryCheckpointStore;
+import dev.margincall.chain.web3j.Web3jEthRpc;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
@@ -298,5 +301,49 @@ class AaveV3MonitorIT {
         assertThat(monitor.book().position(borrower.address()).orElseThrow().userConfiguration()).as("a new borrowing bit").isNotEqualTo(configurationBefore);
         assertThat(requests() - before).as("logs, the Multicall, and the new reserve's balance").isEqualTo(3);
         assertMatchesChain(devnet);
+    }
+
+    /**
+     * An account entering an eMode category listed after the start sends the monitor to read the categories again (3.6);
+     * when that read fails, the head fails, and the account must still be touched: the next try reads it again and the
+     * book gets its position in the new category. (The accounts were drained before the reload once: the book kept the
+     * old position until the account's next event.) A monitor of its own, through the fault proxy.
+     */
+    @Test
+    @Order(10)
+    void aFailedEModeReloadLeavesTheTouchedAccountToTheNextTry(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
+            AaveV3Monitor own = new AaveV3Monitor(rpc, deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
+                    new AaveV3Monitor.Settings(0, 5, 4, 11), new InMemoryCheckpointStore(), registry);
+            own.start(rpc.block(BlockTag.LATEST));
+            HeadTracker ownTracker = new HeadTracker(rpc, own, 20, registry, Clock.systemUTC());
+            ownTracker.sync();
+            int category = own.market().eModeCategories().keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+            Transactor tx = new Transactor(devnet.chain());
+            tx.send("list an eMode category", deployment.deployer(), deployment.aaveV3().poolConfigurator(),
+                    Abi.call("setEModeCategory(uint8,uint16,uint16,uint16,string)", Abi.uint8(category), Abi.uint16(9_000), Abi.uint16(9_300),
+                            Abi.uint16(10_100), Abi.string("listed after the start")));
+            ownTracker.sync();
+            assertThat(own.market().eModeCategories()).as("nobody uses it yet: not read").doesNotContainKey(category);
+
+            Address entrant = deployment.liquidityProvider(); // no debt: may enter a category that lets it borrow nothing
+            assertThat(own.book().position(entrant).orElseThrow().eModeCategory()).isNotEqualTo(category);
+            // the head's block state and positions come in one eth_call, the categories' reload in the next: refused
+            proxy.refuseOnce("eth_call", 1, "upstream timed out");
+            tx.send("enter it", entrant, deployment.aaveV3().pool(), Abi.call("setUserEMode(uint8)", Abi.uint8(category)));
+            assertThatThrownBy(ownTracker::sync).hasMessageContaining("upstream timed out");
+            assertThat(own.book().position(entrant).orElseThrow().eModeCategory()).as("the head failed: nothing applied").isNotEqualTo(category);
+
+            ownTracker.sync(); // the same head again, no new block
+            assertThat(own.market().eModeCategories()).containsKey(category);
+            assertThat(own.book().position(entrant).orElseThrow().eModeCategory()).as("read again on the next try").isEqualTo(category);
+            UserAccountData chain = new AccountDataReader(devnet.chain(), deployment.multicall3(), own.contracts().pool())
+                    .read(List.of(entrant), BlockTag.LATEST).get(0);
+            AccountData local = own.book().evaluation(entrant).orElseThrow();
+            assertThat(local.healthFactor()).isEqualTo(chain.healthFactor());
+            assertThat(local.totalCollateralBase()).isEqualTo(chain.totalCollateralBase());
+        }
     }
 }
