@@ -15,6 +15,12 @@ record BothListeners(HeadListener first, HeadListener then) implements HeadListe
     }
 
     @Override
+    public void headComing(BlockHeader newest) {
+        first.headComing(newest);
+        then.headComing(newest);
+    }
+
+    @Override
     public void onBlock(BlockHeader header) {
         first.onBlock(header);
         then.onBlock(header);

@@ -65,6 +65,11 @@ final class NewAssetApprovals implements HeadListener {
     }
 
     @Override
+    public void headComing(BlockHeader newest) {
+        keeper.headComing(newest);
+    }
+
+    @Override
     public void onBlock(BlockHeader header) {
         keeper.onBlock(header);
     }

@@ -58,6 +58,11 @@ public final class MetricNames {
     /** Counters of shadow verification: accounts compared with the protocol's own view, and disagreements. */
     public static final String SHADOW_CHECKS = "margincall.shadow.checks";
     public static final String SHADOW_MISMATCHES = "margincall.shadow.mismatches";
+    /**
+     * Counter of block states read ahead of their head, beside its logs (a crash's hot spell, sending first), by {@code outcome}:
+     * {@code used}, {@code unused} (the chain moved on first) or {@code failed} (the head was read again).
+     */
+    public static final String HEAD_PREFETCHES = "margincall.head.prefetches";
     /** Oracle prices that moved, by {@code trigger}: {@code event} (an oracle or feed event said so) or {@code silent} (only the per-block read saw it). */
     public static final String PRICE_CHANGES = "margincall.price.changes";
 

@@ -328,6 +328,7 @@ public final class Submitter implements AutoCloseable {
                 return;
             }
             Optional<Prepared> prepared = price(submission, unverified(gasKeys(submission)), head, market);
+            events.step("priced");
             if (prepared.isEmpty()) {
                 return;
             }

@@ -117,8 +117,9 @@ class KeeperBurstIT {
         // batches, and each block's transactions sent first and verified after: nothing between the head and the wire
         KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), Optional.of(base.execution().orElseThrow()
                 .withBatching(KeeperConfig.Batching.BURST).withSimulateBeforeSend(false)));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get,
-                Files.createTempDirectory("keeper-burst"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+                Files.createTempDirectory("keeper-burst"), registry, Duration.ofMillis(20))) {
             assertThat(runtime.awaitBlock(chain.blockNumber(), Duration.ofSeconds(60))).isTrue();
 
             // A keeper that has run a while has its planning, encoding and signing code compiled: a small move first (WBTC
@@ -175,6 +176,10 @@ class KeeperBurstIT {
                 }
             }
             assertExpressFirst(chain, reader, outcomes, crashBlock);
+            // the crash came in the warm-up's hot spell: its head's block state was read beside its logs (wallet funding: through
+            // the start's approval watcher too)
+            assertThat(registry.get(dev.margincall.observability.MetricNames.HEAD_PREFETCHES).tag("outcome", "used").counter().count())
+                    .as("heads whose prefetched block state was used").isPositive();
             long batches = outcomes.stream().map(Outcome::hash).distinct().count();
             long gas = outcomes.stream().mapToLong(o -> o.gasUsed().longValue()).sum();
             System.out.printf("burst (%s): %d liquidatable in block %d, %d liquidated in the next block, %d outcomes in %d transactions "

@@ -251,11 +251,16 @@ class KeeperLoopTest {
     }
 
     @Test
-    void sendingFirstInAHotSpellTheHeadsFeesAndWalletBalancesAreReadWhileTheMarketsReadTheHead() {
+    void sendingFirstInAHotSpellTheMarketsMayPrefetchTheHeadAndItsFeesAndWalletBalancesAreReadWhileTheMarketsReadIt() {
         Keeper keeper = sendingFirst();
         long quietCalls = rpc.count("eth_call");
-        follow(keeper, rpc, 3);
+        follow(keeper, rpc, 2);
+        BlockHeader three = rpc.advanceTo(3);
+        keeper.headComing(three);
+        keeper.onBlock(three);
+        keeper.onHead(three);
         assertThat(rpc.count("eth_call")).as("a quiet head (nothing near liquidation, none before) reads no balances").isEqualTo(quietCalls);
+        assertThat(core.coming).as("a quiet head is not announced to the markets").isEmpty();
 
         Address first = core.near(account("hot-first"), 100);
         keeper.onBlock(rpc.advanceTo(4));
@@ -265,9 +270,13 @@ class KeeperLoopTest {
         long calls = rpc.count("eth_call");
         // the market's next head read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
         core.onHeadWaitsFor(() -> rpc.count("eth_feeHistory") > fees && rpc.count("eth_call") > calls);
-        keeper.onBlock(rpc.advanceTo(5));
-        keeper.onHead(rpc.header(5));
+        BlockHeader five = rpc.advanceTo(5);
+        keeper.headComing(five);
+        keeper.onBlock(five);
+        keeper.onHead(five);
 
+        assertThat(core.coming).as("in the hot spell the markets hear of the head before its blocks").containsExactly(5L);
+        assertThat(prime.coming).containsExactly(5L);
         assertThat(core.waited).as("the fee and balance reads reached the node while the market read its head").containsExactly(true);
         assertThat(sentAccounts()).containsExactly(first, second);
     }
@@ -318,6 +327,8 @@ class KeeperLoopTest {
         final Map<Address, BigInteger> capacity = new LinkedHashMap<>();
         final List<Long> blocks = new ArrayList<>();
         final List<Long> heads = new ArrayList<>();
+        /** The heads announced before their blocks ({@link LendingMarket#headComing}). */
+        final List<Long> coming = new ArrayList<>();
         final List<Long> rollbacks = new ArrayList<>();
         /** Accounts asked for a quote (each once: the keeper also asks a couple of blocks ahead, see Keeper.LANDING_MARGIN_BLOCKS). */
         final java.util.Set<Address> quoted = new java.util.LinkedHashSet<>();
@@ -351,6 +362,11 @@ class KeeperLoopTest {
         @Override
         public void onRollback(BlockRef commonAncestor, List<BlockHeader> removed) {
             rollbacks.add(commonAncestor.number());
+        }
+
+        @Override
+        public void headComing(BlockHeader newest) {
+            coming.add(newest.number());
         }
 
         @Override

@@ -15,6 +15,14 @@ public interface HeadListener {
     /** Blocks after {@code commonAncestor} left the canonical chain; {@code removed} oldest first. */
     void onRollback(BlockRef commonAncestor, List<BlockHeader> removed);
 
+    /**
+     * The tracker has seen {@code newest} and is about to publish the blocks up to it, then call {@link #onHead} with it
+     * (unless the chain moves meanwhile): a listener may start reading the state at {@code newest} now, alongside the
+     * blocks' own work (their logs), instead of after it. Not called when blocks are published after a reorganization.
+     */
+    default void headComing(BlockHeader newest) {
+    }
+
     /** The next canonical block: its parent is the previous block published. */
     void onBlock(BlockHeader header);
 

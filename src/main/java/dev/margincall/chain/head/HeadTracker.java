@@ -125,6 +125,7 @@ public final class HeadTracker {
                 if (!linked(fresh)) {
                     return false;
                 }
+                listener.headComing(latest);
                 fresh.forEach(this::publish);
                 return true;
             }

@@ -94,6 +94,11 @@ public final class AaveV3Market implements LendingMarket {
     }
 
     @Override
+    public void headComing(BlockHeader newest) {
+        monitor.prefetch(newest);
+    }
+
+    @Override
     public void onHead(BlockHeader head) {
         monitor.onHeadNearFirst(head);
     }

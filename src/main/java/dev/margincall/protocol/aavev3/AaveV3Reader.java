@@ -327,8 +327,18 @@ public final class AaveV3Reader {
 
     /** Positions of {@code accounts}: configuration and eMode first, then only the balances the configuration flags. */
     public List<Position> loadPositions(AaveV3Contracts contracts, Market market, List<Address> accounts, BlockTag tag) {
-        PositionsRead positions = new PositionsRead(contracts, market, accounts, account -> null);
-        return positions.finish(read(positions.firstCalls(), tag, "user configurations"), market, true, (calls, what) -> read(calls, tag, what));
+        return loadPositions(contracts, market, accounts, account -> null, tag);
+    }
+
+    /**
+     * {@link #loadPositions(AaveV3Contracts, Market, List, BlockTag)}, the balances each account's {@code lastConfiguration}
+     * (null: none known) flags riding with the configurations, as {@link #loadHead} reads touched accounts: the positions a
+     * head's events touched when its block state was read apart ({@link AaveV3Monitor#prefetch}).
+     */
+    public List<Position> loadPositions(AaveV3Contracts contracts, Market market, List<Address> accounts,
+                                        java.util.function.Function<Address, BigInteger> lastConfiguration, BlockTag tag) {
+        PositionsRead positions = new PositionsRead(contracts, market, accounts, lastConfiguration);
+        return positions.finish(read(positions.firstCalls(), tag, "positions"), market, true, (calls, what) -> read(calls, tag, what));
     }
 
     /** ReserveData is a static struct: 15 words, in DataTypes.sol's order. */

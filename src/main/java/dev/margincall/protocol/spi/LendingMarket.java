@@ -25,6 +25,15 @@ public interface LendingMarket extends HeadListener {
     void flush();
 
     /**
+     * The keeper will apply the blocks up to {@code newest} and plan at it. It says so only in a crash's hot spell, when the
+     * head's first transaction races others: a market may then start reading its state at {@code newest} beside the blocks'
+     * logs instead of after them, at the cost of a request more when those logs touch positions. Quiet heads: not called.
+     */
+    @Override
+    default void headComing(BlockHeader newest) {
+    }
+
+    /**
      * The keeper has sent what this head's plans made: work {@code onHead} left for later is done now, off the way to
      * the wire (Aave: the accounts far from liquidation evaluated, the shadow sample verified). Until it returns, only the
      * accounts near liquidation are sure to be evaluated at the head.

@@ -11,6 +11,13 @@ final class RecordingHeadListener implements HeadListener {
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<BlockHeader> blocks = new CopyOnWriteArrayList<>();
     final List<BlockHeader> removed = new CopyOnWriteArrayList<>();
+    /** Each headComing, with how many blocks had been published before it ("coming 10 after 1 blocks"). */
+    final List<String> coming = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void headComing(BlockHeader newest) {
+        coming.add("coming " + newest.number() + " after " + blocks.size() + " blocks");
+    }
 
     @Override
     public void onRollback(BlockRef commonAncestor, List<BlockHeader> removedBlocks) {

@@ -36,6 +36,8 @@ class ReorgIT {
             chain.mine(7);
             tracker.sync();
             assertThat(listener.events).containsExactly("block 3", "block 4", "block 5", "block 6", "block 7", "block 8", "block 9", "block 10");
+            // the start publishes what it finds; the next sync announces its newest block before the first of the gap
+            assertThat(listener.coming).containsExactly("coming 10 after 1 blocks");
             for (int i = 1; i < listener.blocks.size(); i++) {
                 assertThat(listener.blocks.get(i).parentHash()).isEqualTo(listener.blocks.get(i - 1).hash());
             }
@@ -55,6 +57,7 @@ class ReorgIT {
             assertThat(chain.block(BlockTag.LATEST).hash()).isNotEqualTo(oldTip);
             tracker.sync();
             assertThat(listener.events).containsExactly("rollback to 15", "block 16", "block 17", "block 18", "block 19", "block 20");
+            assertThat(listener.coming).as("neither the start nor a reorganization announces its blocks").isEmpty();
             assertThat(listener.removed).extracting(BlockHeader::number).containsExactly(16L, 17L, 18L, 19L, 20L);
         }
     }

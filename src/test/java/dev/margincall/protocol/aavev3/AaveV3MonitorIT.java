@@ -65,15 +65,7 @@ class AaveV3MonitorIT {
 
     /** Every tracked account equals getUserAccountData at the head, and the liquidatable sets agree. */
     private static void assertMatchesChain(Devnet devnet) {
-        List<Address> accounts = monitor.book().accounts();
-        List<UserAccountData> chain = new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), monitor.contracts().pool())
-                .read(accounts, BlockTag.LATEST);
-        for (int i = 0; i < accounts.size(); i++) {
-            AccountData local = monitor.book().evaluation(accounts.get(i)).orElseThrow();
-            assertThat(local.healthFactor()).as("HF of %s", accounts.get(i)).isEqualTo(chain.get(i).healthFactor());
-            assertThat(local.totalDebtBase()).as("debt of %s", accounts.get(i)).isEqualTo(chain.get(i).totalDebtBase());
-        }
-        assertThat(monitor.liquidatableCount()).isEqualTo((int) chain.stream().filter(UserAccountData::liquidatable).count());
+        assertBookMatchesChain(devnet, monitor);
     }
 
     /** The monitor started, and a block mined and handled to settle anything left from earlier steps. */
@@ -345,5 +337,102 @@ class AaveV3MonitorIT {
             assertThat(local.healthFactor()).isEqualTo(chain.healthFactor());
             assertThat(local.totalCollateralBase()).isEqualTo(chain.totalCollateralBase());
         }
+    }
+
+    private static double prefetches(SimpleMeterRegistry registry, String outcome) {
+        return registry.get(MetricNames.HEAD_PREFETCHES).tag("outcome", outcome).counter().count();
+    }
+
+    /** eth_call requests the registry counted (every outcome). */
+    private static long ethCalls(SimpleMeterRegistry registry) {
+        return registry.find(MetricNames.RPC_REQUESTS).tag("method", "eth_call").timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
+    /**
+     * A head's block state prefetched beside its logs ({@code prefetch}, what the keeper asks for in a crash's hot spell): a
+     * head without touched accounts then costs no eth_call of its own, one with a touched account one (its position alone);
+     * a prefetch for a block that is no longer the head, or whose read failed, is not used and the head is read as usual.
+     * Each way the book equals the chain. A monitor of its own, through the fault proxy.
+     */
+    @Test
+    @Order(11)
+    void aPrefetchedBlockStateIsUsedOnlyForItsOwnHead(Devnet devnet) throws Exception {
+        Deployment deployment = devnet.deployment();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
+            MeteredEthRpc metered = new MeteredEthRpc(rpc, registry);
+            AaveV3Monitor own = new AaveV3Monitor(metered, deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
+                    new AaveV3Monitor.Settings(0, 5, 4, 13), new InMemoryCheckpointStore(), registry);
+            own.start(rpc.block(BlockTag.LATEST));
+            HeadTracker ownTracker = new HeadTracker(metered, own, 20, registry, Clock.systemUTC());
+            ownTracker.sync();
+            // a silent price write and an empty block: the prefetched state is the whole head
+            // (counted from before the prefetch: its eth_call goes out on another thread)
+            devnet.market().movePrice("DAI", -200, PriceMoveMethod.STORAGE_WRITE);
+            devnet.chain().mine();
+            long before = ethCalls(registry);
+            own.prefetch(devnet.chain().block(BlockTag.LATEST));
+            ownTracker.sync();
+            assertThat(ethCalls(registry) - before).as("the prefetch only").isEqualTo(1);
+            assertThat(prefetches(registry, "used")).isEqualTo(1);
+            assertThat(own.prices().get(deployment.reserve("DAI").asset())).isEqualTo(devnet.market().price("DAI"));
+            assertBookMatchesChain(devnet, own);
+
+            // a partial repay: the prefetched state, then the repaying account's position alone
+            Transactor tx = new Transactor(devnet.chain());
+            SeededBorrower borrower = devnet.borrowers().stream().filter(b -> b.debt().size() == 1 && b.eModeCategory() == 0).skip(1)
+                    .findFirst().orElseThrow();
+            Address asset = deployment.reserve(borrower.debt().get(0).symbol()).asset();
+            BigInteger part = borrower.debt().get(0).amount().divide(BigInteger.valueOf(7));
+            fundRepay(tx, deployment, borrower, asset, part);
+            ownTracker.sync();
+            BigInteger debtBefore = own.book().evaluation(borrower.address()).orElseThrow().totalDebtBase();
+            tx.send("repay a seventh", borrower.address(), deployment.aaveV3().pool(), Abi.call("repay(address,uint256,uint256,address)",
+                    address(asset), uint(part), uint(2), address(borrower.address())));
+            long beforeRepayHead = ethCalls(registry);
+            own.prefetch(devnet.chain().block(BlockTag.LATEST));
+            ownTracker.sync();
+            assertThat(ethCalls(registry) - beforeRepayHead).as("the prefetch, then the touched position alone").isEqualTo(2);
+            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertThat(own.book().evaluation(borrower.address()).orElseThrow().totalDebtBase()).isLessThan(debtBefore);
+            assertBookMatchesChain(devnet, own);
+
+            // prefetched, then the chain moves on before the head is handled: the newer head is read as usual
+            long beforeStale = ethCalls(registry);
+            own.prefetch(devnet.chain().block(BlockTag.LATEST));
+            devnet.market().movePrice("WETH", -150, PriceMoveMethod.STORAGE_WRITE);
+            devnet.chain().mine();
+            ownTracker.sync();
+            assertThat(ethCalls(registry) - beforeStale).as("the unused prefetch, then the head's own block state").isEqualTo(2);
+            assertThat(prefetches(registry, "unused")).isEqualTo(1);
+            assertThat(own.prices().get(deployment.reserve("WETH").asset())).isEqualTo(devnet.market().price("WETH"));
+            assertBookMatchesChain(devnet, own);
+
+            // the prefetch's read refused: the head is read as usual
+            devnet.market().movePrice("WBTC", -150, PriceMoveMethod.STORAGE_WRITE);
+            devnet.chain().mine();
+            long beforeRefused = ethCalls(registry);
+            proxy.refuseOnce("eth_call", 0, "upstream timed out");
+            own.prefetch(devnet.chain().block(BlockTag.LATEST));
+            ownTracker.sync();
+            assertThat(ethCalls(registry) - beforeRefused).as("the refused prefetch, then the head's own block state").isEqualTo(2);
+            assertThat(prefetches(registry, "failed")).isEqualTo(1);
+            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertThat(own.prices().get(deployment.reserve("WBTC").asset())).isEqualTo(devnet.market().price("WBTC"));
+            assertBookMatchesChain(devnet, own);
+        }
+    }
+
+    /** Every account of {@code own}'s book equals getUserAccountData at the latest block, and the liquidatable counts agree. */
+    private static void assertBookMatchesChain(Devnet devnet, AaveV3Monitor own) {
+        List<Address> accounts = own.book().accounts();
+        List<UserAccountData> chain = new AccountDataReader(devnet.chain(), devnet.deployment().multicall3(), own.contracts().pool())
+                .read(accounts, BlockTag.LATEST);
+        for (int i = 0; i < accounts.size(); i++) {
+            AccountData local = own.book().evaluation(accounts.get(i)).orElseThrow();
+            assertThat(local.healthFactor()).as("HF of %s", accounts.get(i)).isEqualTo(chain.get(i).healthFactor());
+            assertThat(local.totalDebtBase()).as("debt of %s", accounts.get(i)).isEqualTo(chain.get(i).totalDebtBase());
+        }
+        assertThat(own.liquidatableCount()).isEqualTo((int) chain.stream().filter(UserAccountData::liquidatable).count());
     }
 }

@@ -1,4 +1,4 @@
-package dev.margincall.app;
+package dev.margincall.chain;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * the head's candidates) instead of following it: between the head and the wire, no round trip waits on a computation
  * it does not depend on. Threads are daemons and end after a minute without work.
  */
-final class OverlappedRead<T> {
+public final class OverlappedRead<T> {
 
     private static final ExecutorService READS = Executors.newCachedThreadPool(Thread.ofPlatform().name("chain-read-", 0).daemon(true).factory());
 
@@ -21,17 +21,17 @@ final class OverlappedRead<T> {
         this.result = result;
     }
 
-    static <T> OverlappedRead<T> start(Supplier<T> read) {
+    public static <T> OverlappedRead<T> start(Supplier<T> read) {
         return new OverlappedRead<>(CompletableFuture.supplyAsync(read, READS));
     }
 
     /** A value known already: no read. */
-    static <T> OverlappedRead<T> of(T value) {
+    public static <T> OverlappedRead<T> of(T value) {
         return new OverlappedRead<>(CompletableFuture.completedFuture(value));
     }
 
     /** The read's value; its failure is thrown as it was thrown on the reading thread (an RPC error stays an RPC error). */
-    T await() {
+    public T await() {
         try {
             return result.join();
         } catch (CompletionException e) {
