@@ -89,23 +89,35 @@ public final class AaveV3Book {
             return Set.of();
         }
         setBlock(new BlockContext(market, prices, block.timestamp()));
-        BitSet affected = new BitSet();
-        // only these reserves' lines change value; an eMode price source moving changes every in-eMode line of its members
+        PriceMoves moves = priceMoves(changedAssets);
+        evaluate(moves.users(), moves.movedReserves());
+        return new IndexedAccountSet(accounts, moves.users());
+    }
+
+    /**
+     * Who moving prices of {@code changedAssets} concerns: the users of those reserves and the members of eMode categories whose
+     * price source moved; and the reserves whose lines changed value (null when an eMode price source moved: that changes
+     * every in-eMode line of its members).
+     */
+    private record PriceMoves(BitSet users, boolean[] movedReserves) {
+    }
+
+    private PriceMoves priceMoves(Set<Address> changedAssets) {
+        BitSet users = new BitSet();
         boolean[] moved = new boolean[market.reservesCount()];
         for (Reserve reserve : market.reservesById()) {
             if (reserve != null && changedAssets.contains(reserve.asset())) {
-                affected.or(dependencies.usersOf(reserve.id()));
+                users.or(dependencies.usersOf(reserve.id()));
                 moved[reserve.id()] = true;
             }
         }
         for (EModeCategory category : market.eModeCategories().values()) {
             if (!category.priceSource().isZero() && changedAssets.contains(category.priceSource())) {
-                affected.or(dependencies.membersOf(category.id()));
+                users.or(dependencies.membersOf(category.id()));
                 moved = null;
             }
         }
-        evaluate(affected, moved);
-        return new IndexedAccountSet(accounts, affected);
+        return new PriceMoves(users, moved);
     }
 
     /** A new market state (reserve indexes, rates or configuration changed): everyone is re-evaluated. */
@@ -139,8 +151,9 @@ public final class AaveV3Book {
 
     /**
      * A new block in two steps, for the keeper's critical path: now only the accounts this block's liquidations can come
-     * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW}, raised by as much as this block's
-     * price moves can lower one ({@link #nearFirstThreshold}), those using a reserve whose parameters changed or an eMode
+     * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW} or, if a price they use moved, below it
+     * raised by as much as this block's price moves can lower one ({@link #nearFirstThreshold}), those using a reserve whose
+     * parameters changed or an eMode
      * category that changed, and {@code alsoNow} (accounts whose positions this block touched) — and the
      * rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
      * evaluations are the previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and
@@ -163,8 +176,10 @@ public final class AaveV3Book {
         }
         int size = accounts.size();
         BitSet now = new BitSet(size);
+        // the raised threshold only for the accounts a moved price concerns: the others' health factors moved by interest alone
+        BitSet moved = priceMoves(changedAssets(pricesBefore, prices)).users();
         for (int i = 0; i < size; i++) {
-            if (evaluations.below(i, threshold)) {
+            if (evaluations.below(i, moved.get(i) ? threshold : NEAR_FIRST_BELOW)) {
                 now.set(i);
             }
         }
@@ -192,6 +207,17 @@ public final class AaveV3Book {
     }
 
     private static final BigInteger WAD = BigInteger.TEN.pow(18);
+
+    /** The assets whose price differs between {@code before} and {@code after} (or is new). */
+    private static Set<Address> changedAssets(Map<Address, BigInteger> before, Map<Address, BigInteger> after) {
+        Set<Address> changed = new HashSet<>();
+        after.forEach((asset, price) -> {
+            if (!price.equals(before.get(asset))) {
+                changed.add(asset);
+            }
+        });
+        return changed;
+    }
 
     /**
      * The health factor below which an account must be evaluated at once when prices moved from {@code before} to

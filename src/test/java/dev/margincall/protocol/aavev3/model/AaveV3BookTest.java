@@ -254,6 +254,33 @@ class AaveV3BookTest {
         assertSame(whole, nearFirst, "finished");
     }
 
+    /**
+     * A 20 % fall of one reserve raises the threshold to about 1.31, but only for its users: accounts that do not use it, with
+     * health factors between 1.05 and that, moved by interest alone and wait for finishBlock (a crash of one asset evaluated
+     * every account below 1.31 at once before). The candidates are those of a whole evaluation.
+     */
+    @Test
+    void aPriceFallRaisesTheNearFirstThresholdOnlyForTheUsersOfTheFallenReserve() {
+        AfterFall fall = AfterFall.of(3_000, 17, 80);
+        AaveV3Book whole = fall.whole();
+        AaveV3Book nearFirst = fall.nearFirst();
+        long raised = AaveV3Book.nearFirstThreshold(SyntheticMarket.prices(), Map.of(SyntheticMarket.address(0x100),
+                SyntheticMarket.prices().get(SyntheticMarket.address(0x100)).multiply(BigInteger.valueOf(80)).divide(BigInteger.valueOf(100))));
+
+        Set<Address> users = whole.accountsUsing(0);
+        // with a margin on both sides: 12 s of interest moves the others' health factors a little
+        Set<Address> aboveNear = new java.util.HashSet<>(whole.accountsBelow(1_060_000_000_000_000_000L));
+        List<Address> othersBetween = whole.accountsBelow(raised - 10_000_000_000_000_000L).stream()
+                .filter(a -> !users.contains(a) && !aboveNear.contains(a)).toList();
+        assertThat(othersBetween).as("accounts not using the reserve, between 1.06 and the raised threshold less 0.01").isNotEmpty();
+        assertThat(othersBetween).as("left for finishBlock").allSatisfy(a -> assertThat(nearFirst.evaluation(a)).isNotEqualTo(whole.evaluation(a)));
+        assertThat(whole.accountsBelow(AaveV3Book.NEAR_FIRST_BELOW)).as("every account now below 1.05: evaluated at once")
+                .allSatisfy(a -> assertThat(nearFirst.evaluation(a)).isEqualTo(whole.evaluation(a)));
+        assertThat(nearFirst.accountsBelow(1_001_000_000_000_000_000L)).containsExactlyInAnyOrderElementsOf(whole.accountsBelow(1_001_000_000_000_000_000L));
+        nearFirst.finishBlock();
+        assertSame(whole, nearFirst, "finished");
+    }
+
     /** A fall too large to bound (95 %): the whole book at once, so an account far above 1 before it is found below it. */
     @Test
     void aFallTooLargeToBoundEvaluatesEveryoneAtOnce() {
