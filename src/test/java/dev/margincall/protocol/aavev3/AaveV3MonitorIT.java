@@ -296,6 +296,39 @@ class AaveV3MonitorIT {
     }
 
     /**
+     * A monitor of its own (not the one the tests before share), through a fault proxy and metered, started at the latest
+     * block, with its head tracker; closing it closes the proxy.
+     */
+    private record Own(FaultProxy proxy, Web3jEthRpc rpc, SimpleMeterRegistry registry, AaveV3Monitor monitor, HeadTracker tracker)
+            implements AutoCloseable {
+
+        static Own start(Deployment deployment, long seed) throws java.io.IOException {
+            FaultProxy proxy = new FaultProxy(deployment.rpcUrl());
+            Web3jEthRpc rpc = new Web3jEthRpc(proxy.url());
+            try {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                MeteredEthRpc metered = new MeteredEthRpc(rpc, registry);
+                AaveV3Monitor monitor = new AaveV3Monitor(metered, deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
+                        new AaveV3Monitor.Settings(0, 5, 4, seed), new InMemoryCheckpointStore(), registry);
+                monitor.start(metered.block(BlockTag.LATEST));
+                HeadTracker tracker = new HeadTracker(metered, monitor, 20, registry, Clock.systemUTC());
+                tracker.sync();
+                return new Own(proxy, rpc, registry, monitor, tracker);
+            } catch (RuntimeException e) {
+                rpc.close();
+                proxy.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            rpc.close();
+            proxy.close();
+        }
+    }
+
+    /**
      * An account entering an eMode category listed after the start sends the monitor to read the categories again (3.6);
      * when that read fails, the head fails, and the account must still be touched: the next try reads it again and the
      * book gets its position in the new category. (The accounts were drained before the reload once: the book kept the
@@ -305,13 +338,9 @@ class AaveV3MonitorIT {
     @Order(10)
     void aFailedEModeReloadLeavesTheTouchedAccountToTheNextTry(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
-            AaveV3Monitor own = new AaveV3Monitor(rpc, deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
-                    new AaveV3Monitor.Settings(0, 5, 4, 11), new InMemoryCheckpointStore(), registry);
-            own.start(rpc.block(BlockTag.LATEST));
-            HeadTracker ownTracker = new HeadTracker(rpc, own, 20, registry, Clock.systemUTC());
-            ownTracker.sync();
+        try (Own started = Own.start(deployment, 11)) {
+            AaveV3Monitor own = started.monitor();
+            HeadTracker ownTracker = started.tracker();
             int category = own.market().eModeCategories().keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
             Transactor tx = new Transactor(devnet.chain());
             tx.send("list an eMode category", deployment.deployer(), deployment.aaveV3().poolConfigurator(),
@@ -323,7 +352,7 @@ class AaveV3MonitorIT {
             Address entrant = deployment.liquidityProvider(); // no debt: may enter a category that lets it borrow nothing
             assertThat(own.book().position(entrant).orElseThrow().eModeCategory()).isNotEqualTo(category);
             // the head's block state and positions come in one eth_call, the categories' reload in the next: refused
-            proxy.refuseOnce("eth_call", 1, "upstream timed out");
+            started.proxy().refuseOnce("eth_call", 1, "upstream timed out");
             tx.send("enter it", entrant, deployment.aaveV3().pool(), Abi.call("setUserEMode(uint8)", Abi.uint8(category)));
             assertThatThrownBy(ownTracker::sync).hasMessageContaining("upstream timed out");
             assertThat(own.book().position(entrant).orElseThrow().eModeCategory()).as("the head failed: nothing applied").isNotEqualTo(category);
@@ -358,23 +387,18 @@ class AaveV3MonitorIT {
     @Order(11)
     void aPrefetchedBlockStateIsUsedOnlyForItsOwnHead(Devnet devnet) throws Exception {
         Deployment deployment = devnet.deployment();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
-            MeteredEthRpc metered = new MeteredEthRpc(rpc, registry);
-            AaveV3Monitor own = new AaveV3Monitor(metered, deployment.multicall3(), deployment.aaveV3().poolAddressesProvider(),
-                    new AaveV3Monitor.Settings(0, 5, 4, 13), new InMemoryCheckpointStore(), registry);
-            own.start(rpc.block(BlockTag.LATEST));
-            HeadTracker ownTracker = new HeadTracker(metered, own, 20, registry, Clock.systemUTC());
-            ownTracker.sync();
+        try (Own started = Own.start(deployment, 13)) {
+            AaveV3Monitor own = started.monitor();
+            HeadTracker ownTracker = started.tracker();
             // a silent price write and an empty block: the prefetched state is the whole head
             // (counted from before the prefetch: its eth_call goes out on another thread)
             devnet.market().movePrice("DAI", -200, PriceMoveMethod.STORAGE_WRITE);
             devnet.chain().mine();
-            long before = ethCalls(registry);
+            long before = ethCalls(started.registry());
             own.prefetch(devnet.chain().block(BlockTag.LATEST));
             ownTracker.sync();
-            assertThat(ethCalls(registry) - before).as("the prefetch only").isEqualTo(1);
-            assertThat(prefetches(registry, "used")).isEqualTo(1);
+            assertThat(ethCalls(started.registry()) - before).as("the prefetch only").isEqualTo(1);
+            assertThat(prefetches(started.registry(), "used")).isEqualTo(1);
             assertThat(own.prices().get(deployment.reserve("DAI").asset())).isEqualTo(devnet.market().price("DAI"));
             assertBookMatchesChain(devnet, own);
 
@@ -389,35 +413,35 @@ class AaveV3MonitorIT {
             BigInteger debtBefore = own.book().evaluation(borrower.address()).orElseThrow().totalDebtBase();
             tx.send("repay a seventh", borrower.address(), deployment.aaveV3().pool(), Abi.call("repay(address,uint256,uint256,address)",
                     address(asset), uint(part), uint(2), address(borrower.address())));
-            long beforeRepayHead = ethCalls(registry);
+            long beforeRepayHead = ethCalls(started.registry());
             own.prefetch(devnet.chain().block(BlockTag.LATEST));
             ownTracker.sync();
-            assertThat(ethCalls(registry) - beforeRepayHead).as("the prefetch, then the touched position alone").isEqualTo(2);
-            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertThat(ethCalls(started.registry()) - beforeRepayHead).as("the prefetch, then the touched position alone").isEqualTo(2);
+            assertThat(prefetches(started.registry(), "used")).isEqualTo(2);
             assertThat(own.book().evaluation(borrower.address()).orElseThrow().totalDebtBase()).isLessThan(debtBefore);
             assertBookMatchesChain(devnet, own);
 
             // prefetched, then the chain moves on before the head is handled: the newer head is read as usual
-            long beforeStale = ethCalls(registry);
+            long beforeStale = ethCalls(started.registry());
             own.prefetch(devnet.chain().block(BlockTag.LATEST));
             devnet.market().movePrice("WETH", -150, PriceMoveMethod.STORAGE_WRITE);
             devnet.chain().mine();
             ownTracker.sync();
-            assertThat(ethCalls(registry) - beforeStale).as("the unused prefetch, then the head's own block state").isEqualTo(2);
-            assertThat(prefetches(registry, "unused")).isEqualTo(1);
+            assertThat(ethCalls(started.registry()) - beforeStale).as("the unused prefetch, then the head's own block state").isEqualTo(2);
+            assertThat(prefetches(started.registry(), "unused")).isEqualTo(1);
             assertThat(own.prices().get(deployment.reserve("WETH").asset())).isEqualTo(devnet.market().price("WETH"));
             assertBookMatchesChain(devnet, own);
 
             // the prefetch's read refused: the head is read as usual
             devnet.market().movePrice("WBTC", -150, PriceMoveMethod.STORAGE_WRITE);
             devnet.chain().mine();
-            long beforeRefused = ethCalls(registry);
-            proxy.refuseOnce("eth_call", 0, "upstream timed out");
+            long beforeRefused = ethCalls(started.registry());
+            started.proxy().refuseOnce("eth_call", 0, "upstream timed out");
             own.prefetch(devnet.chain().block(BlockTag.LATEST));
             ownTracker.sync();
-            assertThat(ethCalls(registry) - beforeRefused).as("the refused prefetch, then the head's own block state").isEqualTo(2);
-            assertThat(prefetches(registry, "failed")).isEqualTo(1);
-            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertThat(ethCalls(started.registry()) - beforeRefused).as("the refused prefetch, then the head's own block state").isEqualTo(2);
+            assertThat(prefetches(started.registry(), "failed")).isEqualTo(1);
+            assertThat(prefetches(started.registry(), "used")).isEqualTo(2);
             assertThat(own.prices().get(deployment.reserve("WBTC").asset())).isEqualTo(devnet.market().price("WBTC"));
             assertBookMatchesChain(devnet, own);
         }
