@@ -34,6 +34,8 @@ import org.awaitility.Awaitility;
 final class KeeperHarness implements AutoCloseable {
 
     KeeperRuntime runtime;
+    /** The meters of each keeper started. */
+    private final Map<KeeperRuntime, io.micrometer.core.instrument.MeterRegistry> registries = new java.util.IdentityHashMap<>();
     /**
      * Applied to every keeper this harness starts, given its signer's key: e.g. sending before simulating, for the send-first
      * variant of a suite, or the signer's own liquidator contract.
@@ -50,6 +52,11 @@ final class KeeperHarness implements AutoCloseable {
                   java.util.function.Supplier<Set<Address>> ours) {
         this.execution = execution;
         this.ours = ours;
+    }
+
+    /** The meters of a keeper this harness started. */
+    io.micrometer.core.instrument.MeterRegistry registry(KeeperRuntime started) {
+        return registries.get(started);
     }
 
     /** The addresses the Pool's {@code LiquidationCall} events name for the running keeper ({@link KeeperIT#KEEPER}'s). */
@@ -89,6 +96,7 @@ final class KeeperHarness implements AutoCloseable {
         config = new KeeperConfig(config.chain(), config.protocols(), config.execution().map(e -> execution.apply(e, key)), config.metrics());
         KeeperRuntime started = KeeperRuntime.start(config, dryRun, Map.of("MC_PRIVATE_KEY", key)::get, Files.createTempDirectory("keeper-safety"),
                 registry, Duration.ofMillis(20));
+        registries.put(started, registry);
         long head = devnet.chain().blockNumber();
         if (!started.awaitBlock(head, Duration.ofSeconds(30))) {
             started.close();

@@ -75,6 +75,11 @@ abstract class KeeperSafetyCases {
         snapshot = chain.snapshot();
     }
 
+    /** The meters of a keeper the case started (for {@link #checkAfterCase}). */
+    io.micrometer.core.instrument.MeterRegistry registryOf(KeeperRuntime runtime) {
+        return keeper.registry(runtime);
+    }
+
     /** Checks a subclass makes of the keeper a case ran (before it is closed): e.g. that it executed as the subclass asked. */
     void checkAfterCase(KeeperRuntime runtime) {
     }

@@ -18,11 +18,16 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
         return configured.withSimulateBeforeSend(false);
     }
 
-    /** The keeper really sent first to the end of the case (it falls back to simulating first on a node without eth_simulateV1). */
+    /**
+     * The keeper really sent first to the end of the case (it falls back to simulating first on a node without eth_simulateV1),
+     * and the heads after the crash's first came in its hot spell: some had their block state read beside their logs, and used.
+     */
     @Override
     void checkAfterCase(KeeperRuntime runtime) {
         if (!runtime.dryRun()) {
             org.assertj.core.api.Assertions.assertThat(runtime.sendsFirst()).as("the keeper sends first").isTrue();
+            org.assertj.core.api.Assertions.assertThat(registryOf(runtime).get(dev.margincall.observability.MetricNames.HEAD_PREFETCHES)
+                    .tag("outcome", "used").counter().count()).as("heads whose prefetched block state was used").isPositive();
         }
     }
 }
