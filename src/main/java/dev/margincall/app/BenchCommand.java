@@ -403,7 +403,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             int opportunitiesBefore = opportunities;
             int firstBlockBefore = firstBlock;
-            recorder.stepsSinceHead(step.block()).forEach((stepName, nanos) -> stepMs.computeIfAbsent(stepName, k -> new ArrayList<>()).add(nanos / 1e6));
+            Map<String, Long> headSteps = recorder.stepsSinceHead(step.block());
+            headSteps.forEach((stepName, nanos) -> stepMs.computeIfAbsent(stepName, k -> new ArrayList<>()).add(nanos / 1e6));
             StepTruth truth = phases.truth().containsKey(step.block()) ? phases.truth().get(step.block())
                     : StepTruth.read(target, devnet, accounts, step.block());
             Set<Address> now = truth.now();
@@ -436,6 +437,11 @@ final class BenchCommand implements Callable<Integer> {
             ofStep.put("opportunities", opportunities - opportunitiesBefore);
             ofStep.put("firstBlock", firstBlock - firstBlockBefore);
             ofStep.put("headToFirstWireMs", firstWire >= 0 ? Math.round(firstWire / 1e3) / 1e3 : null);
+            // this head's own steps in the order they ended: percentiles over all steps mix heads (one handled late, one not)
+            Map<String, Double> ownSteps = new LinkedHashMap<>();
+            headSteps.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                    .forEach(e -> ownSteps.put(e.getKey(), Math.round(e.getValue() / 1e3) / 1e3));
+            ofStep.put("stepsMs", ownSteps);
             // how full the step's next block was: a full block caps first-block recall whatever any keeper does
             ofStep.put("nextBlockGasUsedPct", gasUsedPct(chain, step.block() + 1));
             byStep.add(ofStep);

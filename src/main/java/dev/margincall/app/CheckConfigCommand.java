@@ -114,7 +114,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             }
         });
         // flash loans need a contract for every market; wallet funding batches through those configured
-        checkLiquidatorContracts(rpc, keeper, execution, withCode, signer, problems, execution.funding() == Funding.FLASH_LOAN);
+        checkLiquidatorContracts(rpc, keeper, withCode, signer, problems, execution.funding() == Funding.FLASH_LOAN);
     }
 
     /**
@@ -122,12 +122,12 @@ final class CheckConfigCommand implements Callable<Integer> {
      * the shared one ({@code execution.liquidatorContract}), deployed and owned by the signer ({@code required}). Wallet
      * funding batches through the contracts configured: those must be deployed and the signer's.
      */
-    private static void checkLiquidatorContracts(ResilientEthRpc rpc, KeeperConfig keeper, KeeperConfig.Execution execution, Set<String> withCode,
+    private static void checkLiquidatorContracts(ResilientEthRpc rpc, KeeperConfig keeper, Set<String> withCode,
                                                  Optional<TransactionSigner> signer, List<String> problems, boolean required) {
         Set<String> checked = new HashSet<>();
         for (int i = 0; i < keeper.protocols().size(); i++) {
-            KeeperConfig.Protocol protocol = keeper.protocols().get(i);
-            Optional<Address> contract = protocol.liquidatorContract().or(execution::liquidatorContract);
+            boolean own = keeper.protocols().get(i).liquidatorContract().isPresent();
+            Optional<Address> contract = keeper.liquidatorContract(i);
             if (contract.isEmpty()) {
                 if (!required) {
                     continue;
@@ -136,13 +136,13 @@ final class CheckConfigCommand implements Callable<Integer> {
                         + " deploy one with `margin-call deploy-liquidator --config <file> --protocol " + i + "`");
                 continue;
             }
-            String path = protocol.liquidatorContract().isPresent() ? "protocols[" + i + "].liquidatorContract" : "execution.liquidatorContract";
+            String path = keeper.liquidatorContractKey(i);
             if (!checked.add(path)) {
                 continue;
             }
-            boolean hasCode = withCode.contains(path) || (protocol.liquidatorContract().isPresent() && StartupChecks.hasCode(rpc, contract.get(), BlockTag.LATEST));
+            boolean hasCode = withCode.contains(path) || (own && StartupChecks.hasCode(rpc, contract.get(), BlockTag.LATEST));
             if (!hasCode) {
-                if (protocol.liquidatorContract().isPresent()) {
+                if (own) {
                     problems.add(StartupChecks.noCode(path, contract.get()));
                 }
                 continue;

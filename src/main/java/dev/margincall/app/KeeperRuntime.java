@@ -229,8 +229,8 @@ final class KeeperRuntime implements AutoCloseable {
      */
     private static Address liquidator(ResilientEthRpc rpc, KeeperConfig config, int index, LendingMarket market, Address signer, BlockTag tag) {
         KeeperConfig.Protocol protocol = config.protocols().get(index);
-        String path = protocol.liquidatorContract().isPresent() ? "protocols[" + index + "].liquidatorContract" : "execution.liquidatorContract";
-        Address liquidator = configuredLiquidator(config, index)
+        String path = config.liquidatorContractKey(index);
+        Address liquidator = config.liquidatorContract(index)
                 .orElseThrow(() -> new ConfigException("execution.liquidatorContract", List.of("required for flash-loan funding; deploy one with "
                         + "`margin-call deploy-liquidator --config <file>` and put its address here (or under protocols[" + index + "])")));
         requireOwner(rpc, liquidator, signer, tag, path);
@@ -257,16 +257,11 @@ final class KeeperRuntime implements AutoCloseable {
             return liquidators;
         }
         for (int i = 0; i < markets.size(); i++) {
-            if (configuredLiquidator(config, i).isPresent() && markets.get(i).encoder().hasBatchEntry()) {
+            if (config.liquidatorContract(i).isPresent() && markets.get(i).encoder().hasBatchEntry()) {
                 liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer, tag));
             }
         }
         return liquidators;
-    }
-
-    /** Market {@code index}'s liquidator contract as configured: its own, else the shared one. */
-    private static Optional<Address> configuredLiquidator(KeeperConfig config, int index) {
-        return config.protocols().get(index).liquidatorContract().or(() -> config.execution().orElseThrow().liquidatorContract());
     }
 
     /** One log line saying the keeper runs (the command logs it once its stop hook can reach this runtime). */

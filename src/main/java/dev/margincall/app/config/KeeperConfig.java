@@ -25,6 +25,16 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
         return new KeeperConfig(chain, protocols, execution, newMetrics);
     }
 
+    /** Market {@code index}'s liquidator contract: its own ({@code protocols[i].liquidatorContract}), else the shared one. */
+    public Optional<Address> liquidatorContract(int index) {
+        return protocols.get(index).liquidatorContract().or(() -> execution.flatMap(Execution::liquidatorContract));
+    }
+
+    /** The key {@link #liquidatorContract(int)} is read from, for messages that tell the operator what to change. */
+    public String liquidatorContractKey(int index) {
+        return protocols.get(index).liquidatorContract().isPresent() ? "protocols[" + index + "].liquidatorContract" : "execution.liquidatorContract";
+    }
+
     /**
      * @param multicall3     Multicall3 address; the canonical one by default
      * @param confirmations  blocks after which a block is final for the log backfill

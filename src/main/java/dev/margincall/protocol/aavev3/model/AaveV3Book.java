@@ -79,12 +79,8 @@ public final class AaveV3Book {
     /** New oracle prices; only accounts using a reserve (or eMode price source) whose price changed are re-evaluated. */
     public Set<Address> updatePrices(Map<Address, BigInteger> newPrices) {
         finishBlock(); // a price move re-uses unmoved reserves' lines of an account's last evaluation: they must be this block's
-        Set<Address> changedAssets = new HashSet<>();
-        newPrices.forEach((asset, price) -> {
-            if (!price.equals(prices.put(asset, price))) {
-                changedAssets.add(asset);
-            }
-        });
+        Set<Address> changedAssets = changedAssets(prices, newPrices);
+        prices.putAll(newPrices);
         if (changedAssets.isEmpty()) {
             return Set.of();
         }
@@ -153,11 +149,10 @@ public final class AaveV3Book {
      * A new block in two steps, for the keeper's critical path: now only the accounts this block's liquidations can come
      * from — those with debt whose health factor was below {@link #NEAR_FIRST_BELOW} or, if a price they use moved, below it
      * raised by as much as this block's price moves can lower one ({@link #nearFirstThreshold}), those using a reserve whose
-     * parameters changed or an eMode
-     * category that changed, and {@code alsoNow} (accounts whose positions this block touched) — and the
-     * rest at {@link #finishBlock}, after the keeper has sent. Until then the others'
-     * evaluations are the previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and
-     * {@link #evaluation} is exact only after {@link #finishBlock}. Measured at 100,000 accounts: the whole evaluation took
+     * parameters changed or an eMode category that changed, and {@code alsoNow} (accounts whose positions this block
+     * touched) — and the rest at {@link #finishBlock}, after the keeper has sent. Until then the others' evaluations are the
+     * previous block's: none of them can be below 1 (see {@link #NEAR_FIRST_BELOW}), and {@link #evaluation} is exact only
+     * after {@link #finishBlock}. Measured at 100,000 accounts: the whole evaluation took
      * 26–34 ms of every head (bench, 2 cores). A new reserve list, a long gap since the last full evaluation, or a previous
      * block not finished make this one whole at once.
      */
