@@ -1,6 +1,8 @@
 package dev.margincall.app;
 
 import dev.margincall.chain.DevChain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -9,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench's block per second. On a devnet with Anvil's default state history, Anvil mines them
+ * The bench's blocks, one every {@code seconds} (1 unless {@code --block-seconds}). On a devnet with Anvil's default state history, Anvil mines them
  * ({@code evm_setIntervalMining 1}), as every bench ran so far. On a devnet that caps its history
  * ({@code --prune-history N}: more than 10,000 positions) the bench mines them itself, automine off and
  * {@code evm_mine} every second: Anvil 1.7.1's {@code evm_setIntervalMining} raises its in-memory state limit
@@ -26,13 +28,19 @@ final class BenchBlocks implements AutoCloseable {
 
     private final DevChain chain;
     private final boolean ownClock;
+    private final int seconds;
     private final ScheduledExecutorService clock;
+    private final List<Double> mineMs = java.util.Collections.synchronizedList(new ArrayList<>());
     private ScheduledFuture<?> ticking;
 
-    /** @param ownClock mine with {@code evm_mine} from here instead of Anvil's interval mining */
-    BenchBlocks(DevChain chain, boolean ownClock) {
+    /**
+     * @param ownClock mine with {@code evm_mine} from here instead of Anvil's interval mining
+     * @param seconds  the block interval
+     */
+    BenchBlocks(DevChain chain, boolean ownClock, int seconds) {
         this.chain = chain;
         this.ownClock = ownClock;
+        this.seconds = seconds;
         this.clock = ownClock ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-blocks");
             t.setDaemon(true);
@@ -45,10 +53,21 @@ final class BenchBlocks implements AutoCloseable {
         return ownClock;
     }
 
-    /** A block every second from now on; transactions wait in the pool for it, as on a real chain. */
+    /**
+     * How long each {@code evm_mine} of this bench took, in milliseconds (empty under Anvil's interval mining): Anvil
+     * answers nothing else while it mines, and a mine as long as the interval leaves no time between a head and the next
+     * block's start.
+     */
+    List<Double> mineMs() {
+        synchronized (mineMs) {
+            return List.copyOf(mineMs);
+        }
+    }
+
+    /** A block every {@code seconds} from now on; transactions wait in the pool for it, as on a real chain. */
     synchronized void start() {
         if (!ownClock) {
-            chain.setIntervalMining(1);
+            chain.setIntervalMining(seconds);
             return;
         }
         if (ticking != null) {
@@ -56,7 +75,7 @@ final class BenchBlocks implements AutoCloseable {
         }
         chain.setAutomine(false);
         // fixed rate: a mine that overruns the second delays the next one, never overlaps it
-        ticking = clock.scheduleAtFixedRate(this::mineQuietly, 1, 1, TimeUnit.SECONDS);
+        ticking = clock.scheduleAtFixedRate(this::mineQuietly, seconds, seconds, TimeUnit.SECONDS);
     }
 
     /** No more blocks (automine stays off, as after {@code evm_setIntervalMining 0}); a block being mined is finished first. */
@@ -82,7 +101,9 @@ final class BenchBlocks implements AutoCloseable {
 
     private void mineQuietly() {
         try {
+            long started = System.nanoTime();
             chain.mine();
+            mineMs.add((System.nanoTime() - started) / 1e6);
         } catch (RuntimeException e) {
             // one failed evm_mine must not end the clock (a scheduled task that throws is never run again)
             log.warn("bench block not mined: {}", e.getMessage());

@@ -91,6 +91,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Pairs of eth_blockNumber + a pre-signed send timed for the floor under head → wire (default: ${DEFAULT-VALUE}; 0: not measured).")
     int floorSamples;
 
+    @Option(names = "--block-seconds", defaultValue = "1",
+            description = {"Seconds between the devnet's blocks (default: ${DEFAULT-VALUE}; 1-12). Above 10,000 borrowers Anvil takes about",
+                    "a second to mine any block (bench.json devnet.mineMs), so a 1 s block starts as soon as the one before it is mined."})
+    int blockSeconds;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the borrowers (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -168,6 +173,9 @@ final class BenchCommand implements Callable<Integer> {
         if (batchMaxItems > 1 && !"aave-v3".equals(target.protocol())) {
             throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 is measured on aave-v3 only (its contract has the batch entry)");
         }
+        if (blockSeconds < 1 || blockSeconds > 12) {
+            throw new ParameterException(spec.commandLine(), "--block-seconds must be between 1 and 12, got " + blockSeconds);
+        }
         if (floorSamples < 0 || floorSamples > 10_000) {
             throw new ParameterException(spec.commandLine(), "--floor-samples must be between 0 and 10000, got " + floorSamples);
         }
@@ -179,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         AnvilOptions anvil = AnvilOptions.devnetFor(Devnet.positions(n, 1, target.devnetProtocols()));
         try (Devnet devnet = Devnet.launch(AnvilProcess.start(anvil), n, seed, 1, AaveVersion.DEFAULT, target.devnetProtocols());
-             BenchBlocks blocks = new BenchBlocks(devnet.chain(), anvil.stateHistory() != null)) {
+             BenchBlocks blocks = new BenchBlocks(devnet.chain(), anvil.stateHistory() != null, blockSeconds)) {
             this.blocks = blocks;
             double setupSeconds = (System.nanoTime() - started) / 1e9;
             DevChain chain = devnet.chain();
@@ -212,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
             report.put("seed", seed);
             report.put("quick", quick);
             Map<String, Object> scenarioReport = new LinkedHashMap<>(Map.of("quietBlocks", scenario.quietBlocks(), "crashSteps", scenario.steps(),
-                    "stepPct", scenario.stepPct(), "blockIntervalSeconds", 1,
+                    "stepPct", scenario.stepPct(), "blockIntervalSeconds", blockSeconds,
                     "crash", "WETH and WBTC alternately -" + scenario.stepPct() + "% per step, by oracle source swap"));
             scenarioReport.putAll(target.scenarioNotes());
             report.put("scenario", scenarioReport);
@@ -225,6 +233,8 @@ final class BenchCommand implements Callable<Integer> {
             report.put("floor", floor);
             report.put("headToWireOverFloor", BenchReport.overFloor(marginCall, floor));
             report.put("backfill", backfill);
+            report.put("devnet", Map.of("mineMs", blocks.ownClock() ? BenchReport.percentiles(blocks.mineMs()) : BenchReport.NOT_MEASURED,
+                    "stateHistory", anvil.stateHistory() == null ? "Anvil's default" : anvil.stateHistory()));
         }
         // after the chain work, so the devnet's runs do not share the cores with it
         out.printf("evaluator: %s%n", evaluatorAccounts == 0 ? "not measured (--evaluator-accounts 0)" : "timing " + evaluatorAccounts + " synthetic accounts...");

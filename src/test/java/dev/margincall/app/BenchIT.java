@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +120,14 @@ class BenchIT {
             stepOpportunities += bySteps.get(i).path("opportunities").asInt();
             stepFirstBlock += bySteps.get(i).path("firstBlock").asInt();
             stepsWithWire += bySteps.get(i).path("headToFirstWireMs").isNumber() ? 1 : 0;
+            // the step's own head steps, in the order they ended; a step whose head sent read its markets and logs first
+            JsonNode own = bySteps.get(i).path("stepsMs");
+            List<Double> ended = new ArrayList<>();
+            own.forEach(ms -> ended.add(ms.asDouble()));
+            assertThat(ended).as("step %d: its head's steps in the order they ended", i).isSorted();
+            if (bySteps.get(i).path("headToFirstWireMs").isNumber()) {
+                assertThat(own.has("logsRead") && own.has("marketsRead") && own.has("sent")).as("step %d's steps: %s", i, own).isTrue();
+            }
             JsonNode gasUsed = bySteps.get(i).path("nextBlockGasUsedPct");
             assertThat(gasUsed.isNumber()).as("step %d: its next block's gas used is measured", i).isTrue();
             assertThat(gasUsed.asDouble()).as("step %d: its next block's gas used, %% of the limit", i).isBetween(0.0, 100.0);
@@ -129,6 +139,9 @@ class BenchIT {
         assertThat(stepFirstBlock).isEqualTo(ours.path("recall").path("firstBlock").asInt());
         assertThat(stepsWithWire).isEqualTo(firstWire.path("count").asInt());
         assertThat(report.path("marginCallExecution").path("batchMaxItems").asInt()).isEqualTo(1);
+        // a devnet this small keeps Anvil's default history and interval mining: the bench does not time mines
+        assertThat(report.path("scenario").path("blockIntervalSeconds").asInt()).isEqualTo(1);
+        assertThat(report.path("devnet").path("mineMs").asText()).isEqualTo(BenchReport.NOT_MEASURED);
         assertThat(table).contains("floor: eth_blockNumber + a pre-signed send");
     }
 

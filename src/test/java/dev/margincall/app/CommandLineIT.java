@@ -65,6 +65,10 @@ class CommandLineIT {
         assertThat(unknownAave.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(unknownAave.err()).contains("Invalid value for option '--aave': the devnet deploys Aave 3.0 or 3.6, not 3.3");
 
+        Run blockSeconds = run("bench", "--block-seconds", "0");
+        assertThat(blockSeconds.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
+        assertThat(blockSeconds.err()).contains("--block-seconds must be between 1 and 12, got 0");
+
         Run morphoAlone = run("devnet", "--protocols", "morpho-blue", "--port", "0");
         assertThat(morphoAlone.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(morphoAlone.err()).contains("--protocols: the devnet's protocols must include aave-v3");
