@@ -78,6 +78,8 @@ class KeeperMorphoWhereUsersRunIT {
     private static final int WBTC_USD = 40_000;
 
     private final KeeperHarness keeper = new KeeperHarness();
+    /** The meters of the keeper the case started last. */
+    private SimpleMeterRegistry registry;
 
     /** Before the extension reverts the devnet (revertEachTest). */
     @AfterEach
@@ -181,6 +183,11 @@ class KeeperMorphoWhereUsersRunIT {
         result.assertSafe(liquidatable);
         assertThat(result.liquidated()).as("every liquidatable position liquidated in the first block after the fall")
                 .isEqualTo(liquidatable.stream().collect(Collectors.toMap(a -> a, a -> crashBlock + 1)));
+        if (!simulateFirst) {
+            // the heads after the crash's came in its hot spell: the markets' state was read beside their logs, and used
+            assertThat(registry.get(dev.margincall.observability.MetricNames.HEAD_PREFETCHES).tag("protocol", "morpho-blue")
+                    .tag("outcome", "used").counter().count()).as("Morpho heads whose prefetched state was used").isPositive();
+        }
     }
 
     /** A wallet-funded keeper, then a WBTC/DAI market created while it runs, whose health it holds as Morpho computes it. */
@@ -425,7 +432,7 @@ class KeeperMorphoWhereUsersRunIT {
                 Optional.of(KeeperConfig.Execution.defaults(base.execution().orElseThrow().signer(), funding)
                         .withUniswapV2Router(Optional.of(deployment.uniswapV2().router())).withSimulateBeforeSend(simulateFirst)), base.metrics());
         KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
-                Files.createTempDirectory("keeper-morpho-users"), new SimpleMeterRegistry(), Duration.ofMillis(20));
+                Files.createTempDirectory("keeper-morpho-users"), registry = new SimpleMeterRegistry(), Duration.ofMillis(20));
         if (!runtime.awaitBlock(devnet.chain().blockNumber(), Duration.ofSeconds(30))) {
             runtime.close();
             throw new AssertionError("the keeper did not handle the head block within 30 s");

@@ -105,6 +105,11 @@ public final class MorphoBlueMarket implements LendingMarket {
     }
 
     @Override
+    public void headComing(BlockHeader newest) {
+        monitor.prefetch(newest);
+    }
+
+    @Override
     public void onHead(BlockHeader head) {
         monitor.onHead(head);
     }

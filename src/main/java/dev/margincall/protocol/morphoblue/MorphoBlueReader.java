@@ -129,6 +129,11 @@ public final class MorphoBlueReader {
      */
     public record HeadReads(List<MarketState> stored, List<BigInteger> prices, Map<Address, BigInteger> usdPrices, List<BigInteger> rates,
                             List<PositionState> positions) {
+
+        /** The same markets with {@code read} as the positions (a head read without them, and its touched positions read apart). */
+        public HeadReads withPositions(List<PositionState> read) {
+            return new HeadReads(stored, prices, usdPrices, rates, read);
+        }
     }
 
     public HeadReads head(List<MarketParams> params, List<String> ids, List<Address> loanTokens, UsdPrices usd,

@@ -9,6 +9,13 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.CallRevertedException;
 import dev.margincall.chain.DevChain;
+import dev.margincall.chain.FaultProxy;
+import dev.margincall.chain.MeteredEthRpc;
+import dev.margincall.chain.head.HeadTracker;
+import dev.margincall.chain.web3j.Web3jEthRpc;
+import dev.margincall.observability.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import dev.margincall.chain.LogEntry;
 import dev.margincall.chain.TransactionReceipt;
 import dev.margincall.chain.abi.Abi;
@@ -258,6 +265,106 @@ class MorphoBlueMarketIT {
         assertThat(after.positions()).isEqualTo(fresh.positions());
         assertThat(after.logState()).as("markets and per-position event counts").isEqualTo(fresh.logState());
         assertThat(after.logState().path("positions").path(wethUsdc.id()).has(newcomer.hex())).isFalse();
+    }
+
+    /**
+     * The markets' state prefetched beside a head's logs ({@code prefetch}, what the keeper asks for in a crash's hot spell):
+     * a head without touched positions then costs only the prefetch's two rounds, one with a touched position one request
+     * more (its position alone); a prefetch for a block that is no longer the head, or whose read failed, is not used and
+     * the head is read as usual. Each way markets (prices, totals, rates, interest) and positions equal those of a monitor
+     * started from scratch at that head. A monitor of its own, through the fault proxy, counted per eth_call.
+     */
+    @Test
+    @Order(5)
+    void aPrefetchedHeadIsUsedOnlyForItsOwnHead(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            MeteredEthRpc metered = new MeteredEthRpc(rpc, registry);
+            MorphoBlueMonitor own = new MorphoBlueMonitor(metered, new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(),
+                    morpho.startBlock(), 5, Optional.empty()), new AaveOracleUsdPrices(metered, deployment.multicall3(), deployment.aaveV3().oracle()),
+                    new dev.margincall.chain.logs.InMemoryCheckpointStore(), registry, "prefetching");
+            own.start(metered.block(BlockTag.LATEST));
+            HeadTracker tracker = new HeadTracker(metered, own, 20, registry, Clock.systemUTC());
+            tracker.sync();
+
+            // a silent oracle move and an empty block: the prefetch is the whole head (counted from before it: it reads on another thread)
+            devnet.market().movePrice("WETH", -300, PriceMoveMethod.STORAGE_WRITE);
+            long before = ethCalls(registry);
+            own.prefetch(chain.block(BlockTag.LATEST));
+            tracker.sync();
+            assertThat(ethCalls(registry) - before).as("the prefetch's two rounds only").isEqualTo(2);
+            assertThat(prefetches(registry, "used")).isEqualTo(1);
+            assertEqualsAFreshMonitor(devnet, own);
+
+            // collateral added to a seeded borrower's position: the prefetch, then that position alone
+            Address gifter = DevnetDeployer.derivedAddress("margin-call/test/morpho-prefetch-gifter");
+            Deployment.MorphoMarket wethUsdc = morpho.market("WETH/USDC");
+            Address seeded = devnet.morphoBorrowers().get("WETH/USDC").get(1).address();
+            MorphoBlueEvents.PositionTouched seededKey = new MorphoBlueEvents.PositionTouched(wethUsdc.id(), seeded);
+            BigInteger collateralBefore = own.positions().get(seededKey).collateral();
+            BigInteger gift = BigInteger.TEN.pow(16);
+            chain.setBalance(gifter, BigInteger.TEN.pow(20));
+            Transactor tx = new Transactor(chain);
+            tx.send("mint the gift", gifter, wethUsdc.collateralToken(), Abi.call("mint(uint256)", uint(gift)));
+            tx.send("approve Morpho", gifter, wethUsdc.collateralToken(), Abi.call("approve(address,uint256)", address(morpho.morpho()), uint(gift)));
+            tracker.sync();
+            MarketParams params = new MarketParams(wethUsdc.loanToken(), wethUsdc.collateralToken(), wethUsdc.oracle(), wethUsdc.irm(), wethUsdc.lltv());
+            tx.send("supply collateral for a seeded borrower", gifter, morpho.morpho(), Abi.call("supplyCollateral(" + MarketParams.TUPLE
+                    + ",uint256,address,bytes)", params.with(uint(gift), address(seeded), Abi.bytes("0x"))));
+            long beforeTouched = ethCalls(registry);
+            own.prefetch(chain.block(BlockTag.LATEST));
+            tracker.sync();
+            assertThat(ethCalls(registry) - beforeTouched).as("the prefetch's two rounds, then the touched position alone").isEqualTo(3);
+            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertThat(own.positions().get(seededKey).collateral()).isEqualTo(collateralBefore.add(gift));
+            assertEqualsAFreshMonitor(devnet, own);
+
+            // prefetched, then the chain moves on before the head is handled: the newer head is read as usual
+            long beforeStale = ethCalls(registry);
+            own.prefetch(chain.block(BlockTag.LATEST));
+            devnet.market().movePrice("WBTC", -250, PriceMoveMethod.STORAGE_WRITE);
+            tracker.sync();
+            assertThat(ethCalls(registry) - beforeStale).as("the unused prefetch, then the head's own two rounds").isEqualTo(4);
+            assertThat(prefetches(registry, "unused")).isEqualTo(1);
+            assertEqualsAFreshMonitor(devnet, own);
+
+            // the prefetch's first round refused: the head is read as usual
+            devnet.market().movePrice("WETH", -200, PriceMoveMethod.STORAGE_WRITE);
+            long beforeRefused = ethCalls(registry);
+            proxy.refuseOnce("eth_call", 0, "upstream timed out");
+            own.prefetch(chain.block(BlockTag.LATEST));
+            tracker.sync();
+            assertThat(ethCalls(registry) - beforeRefused).as("the refused prefetch, then the head's own two rounds").isEqualTo(3);
+            assertThat(prefetches(registry, "failed")).isEqualTo(1);
+            assertThat(prefetches(registry, "used")).isEqualTo(2);
+            assertEqualsAFreshMonitor(devnet, own);
+        }
+    }
+
+    /** Markets (prices, totals, rates, accrued interest) and positions equal those of a monitor started from scratch at the latest block. */
+    private static void assertEqualsAFreshMonitor(Devnet devnet, MorphoBlueMonitor own) {
+        BlockHeader head = devnet.chain().block(BlockTag.LATEST);
+        assertThat(own.evaluatedBlock()).isEqualTo(head.number());
+        Deployment deployment = devnet.deployment();
+        MorphoBlueMonitor fresh = new MorphoBlueMonitor(devnet.chain(), new MorphoBlueMonitor.Settings(deployment.morphoBlue().morpho(),
+                deployment.multicall3(), deployment.morphoBlue().startBlock(), 5, Optional.empty()),
+                new AaveOracleUsdPrices(devnet.chain(), deployment.multicall3(), deployment.aaveV3().oracle()),
+                new dev.margincall.chain.logs.InMemoryCheckpointStore(), new SimpleMeterRegistry(), "fresh");
+        fresh.start(head);
+        assertThat(own.markets()).as("markets at %d", head.number()).isEqualTo(fresh.markets());
+        assertThat(own.positions()).as("positions at %d", head.number()).isEqualTo(fresh.positions());
+    }
+
+    private static double prefetches(SimpleMeterRegistry registry, String outcome) {
+        return registry.get(MetricNames.HEAD_PREFETCHES).tag("outcome", outcome).counter().count();
+    }
+
+    /** eth_call requests the registry counted (every outcome). */
+    private static long ethCalls(SimpleMeterRegistry registry) {
+        return registry.find(MetricNames.RPC_REQUESTS).tag("method", "eth_call").timers().stream().mapToLong(t -> t.count()).sum();
     }
 
     /** Publishes every block since the last one fed, then the head, as the head tracker does. */
