@@ -3,7 +3,7 @@ package dev.margincall.protocol.aavev3;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.EthRpc;
-import dev.margincall.chain.OverlappedRead;
+import dev.margincall.chain.HeadPrefetch;
 import dev.margincall.chain.head.HeadListener;
 import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.LogQuery;
@@ -29,7 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
@@ -70,10 +69,8 @@ public final class AaveV3Monitor implements HeadListener {
     private final HealthFactorDistribution healthFactors;
     private final Counter announcedMoves;
     private final Counter silentMoves;
-    /** Prefetched block states ({@link #prefetch}) by outcome. */
-    private final Counter prefetchesUsed;
-    private final Counter prefetchesUnused;
-    private final Counter prefetchesFailed;
+    /** The block state of a coming head, being read beside its logs ({@link #prefetch}); taken by that head's update. */
+    private final HeadPrefetch<AaveV3Reader.HeadState> prefetched;
 
     private AaveV3Contracts contracts;
     private Market market;
@@ -88,12 +85,6 @@ public final class AaveV3Monitor implements HeadListener {
     /** A head begun by {@link #onHeadNearFirst}: its shadow sample as the chain answered, verified at {@link #finishHead}. */
     private List<UserAccountData> unverified;
     private BlockTag unverifiedAt;
-    /** The block state of a coming head, being read beside its logs ({@link #prefetch}); taken by that head's update. */
-    private Prefetched prefetched;
-
-    /** A block state read started for {@code header} on the market known then, {@code previous}. */
-    private record Prefetched(BlockHeader header, Market previous, OverlappedRead<AaveV3Reader.HeadState> read) {
-    }
 
     /** A monitor whose metrics are labelled with the market's address (a market without a configured name). */
     public AaveV3Monitor(EthRpc rpc, Address multicall3, Address addressesProvider, Settings settings, CheckpointStore checkpoints,
@@ -122,14 +113,7 @@ public final class AaveV3Monitor implements HeadListener {
         this.healthFactors = new HealthFactorDistribution(registry, AaveV3Scanner.PROTOCOL, marketName);
         this.announcedMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).tag("trigger", "event").register(registry);
         this.silentMoves = Counter.builder(MetricNames.PRICE_CHANGES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).tag("trigger", "silent").register(registry);
-        this.prefetchesUsed = prefetchCounter(marketName, "used");
-        this.prefetchesUnused = prefetchCounter(marketName, "unused");
-        this.prefetchesFailed = prefetchCounter(marketName, "failed");
-    }
-
-    private Counter prefetchCounter(String marketName, String outcome) {
-        return Counter.builder(MetricNames.HEAD_PREFETCHES).tag("protocol", AaveV3Scanner.PROTOCOL).tag("market", marketName).tag("outcome", outcome)
-                .register(registry);
+        this.prefetched = new HeadPrefetch<>(registry, labels);
     }
 
     /** Backfills to {@code head}, reads every account and evaluates it: the state the following blocks update. */
@@ -215,14 +199,12 @@ public final class AaveV3Monitor implements HeadListener {
         if (book == null) {
             return;
         }
-        if (prefetched != null) {
-            prefetchesUnused.increment(); // a head announced and never handled: the chain moved on during the catch-up
-        }
         Market previous = market;
         AaveV3Contracts read = contracts;
         List<Address> sample = shadowSample();
         BlockTag tag = BlockTag.number(newest.number());
-        prefetched = new Prefetched(newest, previous, OverlappedRead.start(() -> reader.loadHead(read, previous, sample, List.of(), account -> null, tag)));
+        // used only on the market known now: the reserves the read is made for
+        prefetched.start(newest, previous, () -> reader.loadHead(read, previous, sample, List.of(), account -> null, tag));
     }
 
     private void update(BlockHeader header, boolean nearFirst) {
@@ -230,7 +212,7 @@ public final class AaveV3Monitor implements HeadListener {
         // drained only once their positions are in the book: a failed read leaves them touched, the next head (same or newer) reads them
         List<Address> touched = List.copyOf(accounts.touched());
         Function<Address, BigInteger> lastConfiguration = account -> book.position(account).map(Position::userConfiguration).orElse(null);
-        AaveV3Reader.HeadState read = takePrefetched(header)
+        AaveV3Reader.HeadState read = prefetched.take(header, market).map(AaveV3Reader.HeadState::state)
                 .map(state -> new AaveV3Reader.HeadState(state, touched.isEmpty() ? List.of()
                         : reader.loadPositions(contracts, state.market(), touched, lastConfiguration, tag)))
                 .orElseGet(() -> reader.loadHead(contracts, market, shadowSample(), touched, lastConfiguration, tag));
@@ -264,30 +246,6 @@ public final class AaveV3Monitor implements HeadListener {
         evaluatedBlock = header.number();
     }
 
-    /**
-     * The block state prefetched for this very head (same hash, read on the market this monitor still has), or empty: none,
-     * one for another block (the chain moved on), or its read failed. Empty, the head is read as without a prefetch.
-     */
-    private Optional<AaveV3Reader.BlockState> takePrefetched(BlockHeader header) {
-        Prefetched early = prefetched;
-        prefetched = null;
-        if (early == null) {
-            return Optional.empty();
-        }
-        if (!early.header().hash().equals(header.hash()) || early.previous() != market) {
-            prefetchesUnused.increment();
-            return Optional.empty();
-        }
-        try {
-            Optional<AaveV3Reader.BlockState> state = Optional.of(early.read().await().state());
-            prefetchesUsed.increment();
-            return state;
-        } catch (RuntimeException e) {
-            prefetchesFailed.increment();
-            log.debug("the prefetched block state of {} failed ({}); reading it again", early.header().number(), e.toString());
-            return Optional.empty();
-        }
-    }
 
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
     List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {

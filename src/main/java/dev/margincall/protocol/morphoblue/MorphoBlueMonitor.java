@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import dev.margincall.chain.Multicall3;
-import dev.margincall.chain.OverlappedRead;
+import dev.margincall.chain.HeadPrefetch;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.chain.head.HeadListener;
 import dev.margincall.core.Address;
@@ -90,15 +90,8 @@ public final class MorphoBlueMonitor implements HeadListener {
     private long evaluatedTimestamp;
     private volatile int liquidatable;
     private volatile int accountCount;
-    private final Counter prefetchesUsed;
-    private final Counter prefetchesUnused;
-    private final Counter prefetchesFailed;
     /** The markets' state at a coming head, being read beside its logs ({@link #prefetch}); taken by that head's update. */
-    private Prefetched prefetched;
-
-    /** A head read started for {@code header} on the markets watched then, {@code params}. */
-    private record Prefetched(BlockHeader header, Map<String, MarketParams> params, OverlappedRead<MorphoBlueReader.HeadReads> read) {
-    }
+    private final HeadPrefetch<MorphoBlueReader.HeadReads> prefetched;
 
     /**
      * @param checkpoints where the log stream's checkpoint (cursor and {@link MorphoLogs}' state) is kept
@@ -120,15 +113,9 @@ public final class MorphoBlueMonitor implements HeadListener {
         Gauge.builder(MetricNames.ACCOUNTS_TRACKED, this, m -> m.accountCount).tag("protocol", PROTOCOL).tag("market", marketName).register(registry);
         Gauge.builder(MetricNames.ACCOUNTS_LIQUIDATABLE, this, m -> m.liquidatable).tag("protocol", PROTOCOL).tag("market", marketName)
                 .register(registry);
-        this.prefetchesUsed = prefetchCounter("used");
-        this.prefetchesUnused = prefetchCounter("unused");
-        this.prefetchesFailed = prefetchCounter("failed");
+        this.prefetched = new HeadPrefetch<>(registry, labels);
         this.healthFactors = new HealthFactorDistribution(registry, PROTOCOL, marketName);
         this.hfBounds = java.util.Arrays.stream(healthFactors.boundsWad()).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
-    }
-
-    private Counter prefetchCounter(String outcome) {
-        return Counter.builder(MetricNames.HEAD_PREFETCHES).tags(labels).tag("outcome", outcome).register(registry);
     }
 
     /** The {@code protocol} label of its metrics and the config's type. */
@@ -191,12 +178,10 @@ public final class MorphoBlueMonitor implements HeadListener {
         if (logs == null) {
             return;
         }
-        if (prefetched != null) {
-            prefetchesUnused.increment(); // a head announced and never handled: the chain moved on during the catch-up
-        }
         Map<String, MarketParams> watched = params;
         BlockTag tag = BlockTag.number(newest.number());
-        prefetched = new Prefetched(newest, watched, OverlappedRead.start(() -> readHead(watched, List.of(), tag)));
+        // used only on the markets watched now (a market created in the head's logs makes a new map)
+        prefetched.start(newest, watched, () -> readHead(watched, List.of(), tag));
     }
 
     private MorphoBlueReader.HeadReads readHead(Map<String, MarketParams> watched, List<MorphoBlueEvents.PositionTouched> keys, BlockTag tag) {
@@ -205,30 +190,6 @@ public final class MorphoBlueMonitor implements HeadListener {
         return reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
     }
 
-    /**
-     * The markets' state prefetched for this very head (same hash, same markets watched), or empty: none, one for another
-     * block (the chain moved on) or other markets (one was created), or its read failed. Empty, the head is read as without it.
-     */
-    private Optional<MorphoBlueReader.HeadReads> takePrefetched(BlockHeader head) {
-        Prefetched early = prefetched;
-        prefetched = null;
-        if (early == null) {
-            return Optional.empty();
-        }
-        if (!early.header().hash().equals(head.hash()) || early.params() != params) {
-            prefetchesUnused.increment();
-            return Optional.empty();
-        }
-        try {
-            Optional<MorphoBlueReader.HeadReads> reads = Optional.of(early.read().await());
-            prefetchesUsed.increment();
-            return reads;
-        } catch (RuntimeException e) {
-            prefetchesFailed.increment();
-            log.debug("the prefetched Morpho state of {} failed ({}); reading it again", early.header().number(), e.toString());
-            return Optional.empty();
-        }
-    }
 
     private synchronized void update(BlockHeader head) {
         stream.advanceTo(head); // a no-op after onBlock(head); a head not announced block by block still brings its logs
@@ -244,7 +205,7 @@ public final class MorphoBlueMonitor implements HeadListener {
         MorphoBlueReader.HeadReads reads;
         List<MarketState> accrued = new ArrayList<>();
         try {
-            reads = takePrefetched(head).map(early -> early.withPositions(keys.isEmpty() ? List.of() : reader.positions(keys, tag)))
+            reads = prefetched.take(head, params).map(early -> early.withPositions(keys.isEmpty() ? List.of() : reader.positions(keys, tag)))
                     .orElseGet(() -> readHead(params, keys, tag));
             for (int i = 0; i < ids.size(); i++) { // before anything changes: a market the node says was updated after this head throws
                 accrued.add(InterestAccrual.accrue(reads.stored().get(i), reads.rates().get(i), head.timestamp()).market());
