@@ -35,6 +35,8 @@ final class InFlightBook {
         BigInteger gasLimit; // raised by a replacement when the simulation after sending needs more
         final List<Attempt> attempts = new ArrayList<>();
         long lastSentBlock;
+        /** The head at which its nonce was first seen used with none of its attempts mined; −1: not seen so. */
+        long nonceUsedSeenAt = -1;
 
         Flight(Submission submission, long nonce, BigInteger gasLimit, long sentBlock) {
             this.submission = submission;

@@ -658,7 +658,14 @@ public final class Submitter implements AutoCloseable {
                 minedNonces = broadcaster.minedCount(head.number());
             }
             if (flight.nonce < minedNonces) {
-                // Our nonce is used and none of our attempts carries it: another transaction of this signer took it.
+                // Our nonce is used and none of our attempts carries it: another transaction of this signer took it, if that
+                // still holds at a later head. Anvil 1.7.1 answers a read at the head from the next block's state while it mines
+                // that block (foundry-rs/foundry#16368): on automine our own transaction, mined just after its receipt was asked
+                // for, looked like another one's (KeeperMorphoWhereUsersRunIT, once in a fresh-clone CI). Its receipt comes then.
+                if (flight.nonceUsedSeenAt < 0 || flight.nonceUsedSeenAt >= head.number()) {
+                    flight.nonceUsedSeenAt = Math.max(flight.nonceUsedSeenAt, head.number());
+                    continue;
+                }
                 book.remove(flight);
                 for (Liquidation item : flight.submission.items()) {
                     events.dropped(item, flight.nonce);

@@ -329,13 +329,40 @@ class SubmitterTest {
         rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 1); // e.g. the same key used by hand
 
         submitter.onHead(rpc.header(12));
+        assertThat(events.of("dropped")).as("not at the first head that sees the nonce used").isEmpty();
+        assertThat(submitter.inFlightCount()).isOne();
+        rpc.advanceTo(13);
+        submitter.onHead(rpc.header(13));
 
         assertThat(events.of("dropped")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
         assertThat(submitter.inFlightCount()).isZero();
-        assertThat(submitter.accepting(liquidation.position(), 15)).isFalse();
-        assertThat(submitter.accepting(liquidation.position(), 16)).isTrue();
-        submit(submitter, liquidation("next"), rpc.header(12)).orElseThrow();
+        assertThat(submitter.accepting(liquidation.position(), 16)).isFalse();
+        assertThat(submitter.accepting(liquidation.position(), 17)).isTrue();
+        submit(submitter, liquidation("next"), rpc.header(13)).orElseThrow();
         assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 1);
+    }
+
+    /**
+     * A node that answers the nonce read at the head from the next block's state (Anvil while it mines: foundry-rs/foundry#16368)
+     * shows our nonce used before our receipt exists: the liquidation is not dropped, and the next head settles it as mined.
+     */
+    @Test
+    void aNonceSeenUsedBeforeOurReceiptExistsIsSettledByTheReceiptAtTheNextHead() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("mined a moment later");
+        String hash = submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.advanceTo(12);
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 1); // the next block's state, answered for block 12
+
+        submitter.onHead(rpc.header(12));
+        assertThat(events.of("dropped")).isEmpty();
+
+        rpc.mine(hash, 13, true);
+        rpc.advanceTo(13);
+        submitter.onHead(rpc.header(13));
+        assertThat(events.of("dropped")).isEmpty();
+        assertThat(events.of("mined")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
+        assertThat(submitter.inFlightCount()).isZero();
     }
 
     // ---- a block's sends in batches
