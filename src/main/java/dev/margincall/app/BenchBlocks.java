@@ -11,16 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench's blocks, one every {@code seconds} (1 unless {@code --block-seconds}). On a devnet with Anvil's default state history, Anvil mines them
- * ({@code evm_setIntervalMining 1}), as every bench ran so far. On a devnet that caps its history
- * ({@code --prune-history N}: more than 10,000 positions) the bench mines them itself, automine off and
- * {@code evm_mine} every second: Anvil 1.7.1's {@code evm_setIntervalMining} raises its in-memory state limit
- * to 1,500 even with {@code --prune-history N} ({@code InMemoryBlockStates::update_interval_mine_block_time}), so
+ * The bench's blocks, one every {@code seconds}. On a devnet with Anvil's default state history, Anvil mines them
+ * ({@code evm_setIntervalMining}). On a devnet that caps its history ({@code --prune-history N}: more than 10,000
+ * positions) the bench mines them itself, automine off and {@code evm_mine} at the interval: Anvil 1.7.1's
+ * {@code evm_setIntervalMining} raises its in-memory state limit to 1,500 even with {@code --prune-history N} ({@code InMemoryBlockStates::update_interval_mine_block_time}), so
  * from then on every block keeps another full copy of the state (measured with 4 states and 1,000,000 storage
  * slots: flat at 435 MB over 30 blocks mined by {@code evm_mine}, then +70 MB a block under interval mining, and
  * still growing after it was set back to 0; in the 100,000-borrower bench, +120 MB a block until the OOM killer
  * stopped Anvil at 17.5 GB). Either way a block waits for the previous one: at a size where Anvil takes longer
- * than a second to mine, blocks come as fast as it mines them.
+ * than the interval to mine, blocks come as fast as it mines them.
  */
 final class BenchBlocks implements AutoCloseable {
 
@@ -74,7 +73,7 @@ final class BenchBlocks implements AutoCloseable {
             return;
         }
         chain.setAutomine(false);
-        // fixed rate: a mine that overruns the second delays the next one, never overlaps it
+        // fixed rate: a mine that overruns the interval delays the next one, never overlaps it
         ticking = clock.scheduleAtFixedRate(this::mineQuietly, seconds, seconds, TimeUnit.SECONDS);
     }
 

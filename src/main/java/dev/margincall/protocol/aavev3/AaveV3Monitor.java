@@ -246,7 +246,6 @@ public final class AaveV3Monitor implements HeadListener {
         evaluatedBlock = header.number();
     }
 
-
     /** The Pool's LiquidationCall events of the blocks applied since the last call. */
     List<PendingEvents.Seen<LiquidationCallEvent>> drainLiquidations() {
         return liquidations.drain();

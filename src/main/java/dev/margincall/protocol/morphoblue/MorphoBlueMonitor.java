@@ -172,7 +172,7 @@ public final class MorphoBlueMonitor implements HeadListener {
     /**
      * Starts reading the markets' state at {@code newest} (both rounds, without positions) on another thread, so that it
      * comes back while the blocks' logs are read: that head's update then reads only the positions its logs touched, if
-     * any, in a request of their own. The keeper asks for it in a crash's hot spell, as of Aave's monitor.
+     * any, in a request of their own. The keeper asks for it in a crash's hot spell, as it asks Aave's monitor.
      */
     public synchronized void prefetch(BlockHeader newest) {
         if (logs == null) {
@@ -189,7 +189,6 @@ public final class MorphoBlueMonitor implements HeadListener {
         List<MarketParams> marketParams = ids.stream().map(watched::get).toList();
         return reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
     }
-
 
     private synchronized void update(BlockHeader head) {
         stream.advanceTo(head); // a no-op after onBlock(head); a head not announced block by block still brings its logs

@@ -283,9 +283,8 @@ class MorphoBlueMarketIT {
         try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl()); Web3jEthRpc rpc = new Web3jEthRpc(proxy.url())) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             MeteredEthRpc metered = new MeteredEthRpc(rpc, registry);
-            MorphoBlueMonitor own = new MorphoBlueMonitor(metered, new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(),
-                    morpho.startBlock(), 5, Optional.empty()), new AaveOracleUsdPrices(metered, deployment.multicall3(), deployment.aaveV3().oracle()),
-                    new dev.margincall.chain.logs.InMemoryCheckpointStore(), registry, "prefetching");
+            MorphoBlueMonitor own = MorphoReference.monitor(metered, deployment, new dev.margincall.chain.logs.InMemoryCheckpointStore(), registry,
+                    "prefetching");
             own.start(metered.block(BlockTag.LATEST));
             HeadTracker tracker = new HeadTracker(metered, own, 20, registry, Clock.systemUTC());
             tracker.sync();
@@ -348,11 +347,8 @@ class MorphoBlueMarketIT {
     private static void assertEqualsAFreshMonitor(Devnet devnet, MorphoBlueMonitor own) {
         BlockHeader head = devnet.chain().block(BlockTag.LATEST);
         assertThat(own.evaluatedBlock()).isEqualTo(head.number());
-        Deployment deployment = devnet.deployment();
-        MorphoBlueMonitor fresh = new MorphoBlueMonitor(devnet.chain(), new MorphoBlueMonitor.Settings(deployment.morphoBlue().morpho(),
-                deployment.multicall3(), deployment.morphoBlue().startBlock(), 5, Optional.empty()),
-                new AaveOracleUsdPrices(devnet.chain(), deployment.multicall3(), deployment.aaveV3().oracle()),
-                new dev.margincall.chain.logs.InMemoryCheckpointStore(), new SimpleMeterRegistry(), "fresh");
+        MorphoBlueMonitor fresh = MorphoReference.monitor(devnet.chain(), devnet.deployment(), new dev.margincall.chain.logs.InMemoryCheckpointStore(),
+                new SimpleMeterRegistry(), "fresh");
         fresh.start(head);
         assertThat(own.markets()).as("markets at %d", head.number()).isEqualTo(fresh.markets());
         assertThat(own.positions()).as("positions at %d", head.number()).isEqualTo(fresh.positions());

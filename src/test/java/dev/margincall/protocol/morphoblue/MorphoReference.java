@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.margincall.chain.BlockHeader;
 import dev.margincall.chain.ChainJson;
 import dev.margincall.chain.DevChain;
+import dev.margincall.chain.EthRpc;
 import dev.margincall.chain.logs.CheckpointStore;
 import dev.margincall.chain.logs.InMemoryCheckpointStore;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.protocol.morphoblue.model.PositionState;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +26,18 @@ import java.util.stream.Collectors;
 public record MorphoReference(Set<String> markets, Map<MorphoBlueEvents.PositionTouched, PositionState> positions, JsonNode logState) {
 
     public static MorphoReference at(DevChain chain, Deployment deployment, BlockHeader head) {
-        Deployment.MorphoBlue morpho = deployment.morphoBlue();
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
-        MorphoBlueMonitor monitor = new MorphoBlueMonitor(chain, new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(),
-                morpho.startBlock(), 5, Optional.empty()), new AaveOracleUsdPrices(chain, deployment.multicall3(), deployment.aaveV3().oracle()),
-                store, new SimpleMeterRegistry(), "reference");
+        MorphoBlueMonitor monitor = monitor(chain, deployment, store, new SimpleMeterRegistry(), "reference");
         monitor.start(head);
         monitor.flush();
         return of(monitor, store);
+    }
+
+    /** A monitor (not started) of the devnet's Morpho Blue, every market, through {@code rpc}, its USD prices from the Aave oracle. */
+    public static MorphoBlueMonitor monitor(EthRpc rpc, Deployment deployment, CheckpointStore store, MeterRegistry registry, String name) {
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        return new MorphoBlueMonitor(rpc, new MorphoBlueMonitor.Settings(morpho.morpho(), deployment.multicall3(), morpho.startBlock(), 5,
+                Optional.empty()), new AaveOracleUsdPrices(rpc, deployment.multicall3(), deployment.aaveV3().oracle()), store, registry, name);
     }
 
     /** A monitor's state, its log state as last written to {@code store} (flush it first). */
