@@ -9,6 +9,7 @@ import dev.margincall.chain.DevChain;
 import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
+import dev.margincall.core.Hex;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.Transactor;
@@ -17,11 +18,13 @@ import dev.margincall.protocol.aavev3.model.WadRayMath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -44,6 +47,8 @@ import org.awaitility.Awaitility;
 @WithDevnet(borrowers = 120, seed = 1212, revertEachTest = true)
 class KeeperCrashIT {
 
+    /** The assets {@link KeeperHarness#crash} moves. */
+    private static final List<String> CRASHED = List.of("WETH", "WBTC", "DAI");
     private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
 
     /** Simulating a block's transactions before sending (the default) and sending each first, verifying after. */
@@ -69,6 +74,75 @@ class KeeperCrashIT {
     }
 
     /**
+     * Killed mid-burst (sending first), and before the restart the prices go back to where they were (as a state change
+     * with no block: the opportunity of every transaction sent goes before any of them is mined). The restarted keeper
+     * checks the journaled transactions at once, before it starts: each is cancelled at its nonce, those in the pool by
+     * replacement, the lost ones filling their nonces; the next block, mined the moment the keeper says it started,
+     * holds no reverted liquidation. (Checked at the first head instead, as before, the pool's transactions were mined
+     * reverted: once in a CI run, with a crash half-applied when the killed keeper planned.)
+     */
+    @org.junit.jupiter.api.Test
+    void killedWithSentLiquidationsWhoseOpportunityWentRestartedCancelsThemBeforeTheNextBlock(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        approveWalletFunding(devnet);
+        Map<String, BigInteger> before = new java.util.HashMap<>();
+        for (String symbol : CRASHED) {
+            before.put(symbol, devnet.market().price(symbol));
+        }
+        Path state = Files.createTempDirectory("keeper-crash-undone");
+        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
+        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
+            Path config = config(devnet.deployment(), proxy.url(), false, Optional.empty());
+            Child first = Child.start(config, state);
+            try {
+                first.awaitLine("keeper started", Duration.ofSeconds(120));
+                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+                chain.setAutomine(false);
+                proxy.holdAfter("eth_sendRawTransaction", 5);
+                long crashBlock = KeeperHarness.crash(devnet);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
+                first.process.destroyForcibly();
+                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                proxy.releaseDropping();
+                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(5);
+                Set<Long> journaled = journalNonces(state);
+                before.forEach((symbol, price) -> chain.setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
+
+                Child second = Child.start(config, state);
+                try {
+                    second.awaitLine("keeper started", Duration.ofSeconds(120));
+                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
+                    awaitDone(chain);
+                    String output = second.output();
+                    Files.writeString(Path.of("target", "KeeperCrashIT-opportunity-gone.log"), "---- before the kill\n" + first.output()
+                            + "---- after the restart\n" + output);
+                    long cancels = output.lines().filter(l -> l.contains("event=\"cancelled\"")).count();
+                    KeeperHarness.Result result = KeeperHarness.chainResult(devnet, Set.of(KEEPER), crashBlock, nonceBefore, cancels, Set.of(), List.of());
+                    assertThat(output.lines().filter(l -> l.contains("event=\"cancelling\"")))
+                            .as("every journaled transaction cancelled at its nonce, the reason named")
+                            .hasSize(journaled.size()).allSatisfy(l -> assertThat(l).contains("HealthFactorNotBelowThreshold()"));
+                    assertThat(output.indexOf("event=\"cancelling\"")).as("cancelled before the keeper said it started")
+                            .isLessThan(output.indexOf("keeper started"));
+                    assertThat(result.reverted()).as("reverted keeper transactions").isZero();
+                    assertThat(result.liquidations()).as("nothing liquidated: no opportunity is left").isEmpty();
+                    assertThat(cancels).as("cancellations mined").isEqualTo(journaled.size());
+                    assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
+                    assertThat(sentNonces(output)).as("nothing new signed").isEmpty();
+                } finally {
+                    second.process.destroyForcibly();
+                }
+            } finally {
+                first.process.destroyForcibly();
+                proxy.release();
+            }
+        } finally {
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+            chain.setAutomine(true);
+        }
+    }
+
+    /**
      * @param contract     wallet batches through this contract of the keeper's, or none (one transaction a liquidation)
      * @param passed       sends the proxy lets through before it holds the rest
      * @param signed       transactions signed and journaled before the kill, where the mode fixes it (else: more than passed)
@@ -81,12 +155,7 @@ class KeeperCrashIT {
         boolean simulateBeforeSend = mode.simulateBeforeSend();
         DevChain chain = devnet.chain();
         Deployment deployment = devnet.deployment();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        Transactor tx = new Transactor(chain);
-        for (Deployment.Reserve reserve : deployment.reserves()) {
-            tx.send("keeper approves " + reserve.symbol(), KEEPER, reserve.asset(),
-                    Abi.call("approve(address,uint256)", Abi.address(deployment.aaveV3().pool()), Abi.uint(WadRayMath.MAX_UINT256)));
-        }
+        approveWalletFunding(devnet);
         Path state = Files.createTempDirectory("keeper-crash");
         ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
         try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl())) {
@@ -156,6 +225,16 @@ class KeeperCrashIT {
             miner.shutdownNow();
             miner.awaitTermination(5, TimeUnit.SECONDS);
             chain.setAutomine(true);
+        }
+    }
+
+    /** The keeper's wallet holds every reserve's token and lets the Pool pull them. */
+    private static void approveWalletFunding(Devnet devnet) {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        Transactor tx = new Transactor(devnet.chain());
+        for (Deployment.Reserve reserve : devnet.deployment().reserves()) {
+            tx.send("keeper approves " + reserve.symbol(), KEEPER, reserve.asset(),
+                    Abi.call("approve(address,uint256)", Abi.address(devnet.deployment().aaveV3().pool()), Abi.uint(WadRayMath.MAX_UINT256)));
         }
     }
 

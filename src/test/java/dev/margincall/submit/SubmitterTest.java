@@ -682,28 +682,38 @@ class SubmitterTest {
         // the process dies here (no close); the chain mines the first; the node restarts with an empty pool
         rpc.mine(hashes.get(0).orElseThrow(), 11, true);
         rpc.clearPool();
-        rpc.reverts(gone.data(), revert("health factor not below threshold"));
+        // Aave 3.4+ reverts with a custom error: the markets' catalog names it
+        dev.margincall.chain.abi.ErrorCatalog errors = dev.margincall.chain.abi.ErrorCatalog.customErrors("HealthFactorNotBelowThreshold()");
+        rpc.reverts(gone.data(), Abi.selector("HealthFactorNotBelowThreshold()"));
 
-        Submitter after = submitter(false, SendJournal.open(file));
+        Submitter after = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false, Submitter.Settings.DEFAULT_ITEM_GAS, true, errors),
+                events, SendJournal.open(file), List.of());
+        opened.add(after);
         assertThat(after.recoverFromJournal()).isEqualTo(2);
-        assertThat(after.inFlightCount()).isEqualTo(2);
-        assertThat(after.accepting(mined.position(), 11)).isTrue();
-        assertThat(after.accepting(pending.position(), 11)).isFalse();
-        assertThat(after.accepting(gone.position(), 11)).isFalse();
-
-        submit(after, liquidation("new"), rpc.header(11)).orElseThrow();
-        assertThat(lastReceived().nonce()).as("above the journal's, though the chain's pending count is 8").isEqualTo(FIRST_NONCE + 3);
-
-        after.onHead(rpc.header(11));
+        // checked at once, before any new head: the one still valid re-broadcast as signed, the other cancelled at its nonce
         List<Tx> atPending = rpc.received().stream().filter(tx -> tx.nonce() == FIRST_NONCE + 1).toList();
         assertThat(atPending).extracting(Tx::raw).as("re-broadcast as signed, nothing else signed for its nonce")
                 .containsOnly(signedBefore.get(1).raw()).hasSize(2);
         Tx cancel = lastReceived();
         assertThat(cancel.isCancellation()).isTrue();
         assertThat(cancel.nonce()).isEqualTo(FIRST_NONCE + 2);
+        assertThat(events.of("cancelling")).extracting(Recorded.Event::detail).singleElement().asString()
+                .as("the reason named from the catalog").contains("HealthFactorNotBelowThreshold()");
+        assertThat(after.inFlightCount()).isEqualTo(2);
+        assertThat(after.accepting(mined.position(), 11)).isTrue();
+        assertThat(after.accepting(pending.position(), 11)).isFalse();
+        assertThat(after.accepting(gone.position(), 11)).isFalse();
+
+        int sends = rpc.received().size();
+        submit(after, liquidation("new"), rpc.header(11)).orElseThrow();
+        assertThat(lastReceived().nonce()).as("above the journal's, though the chain's pending count is 8").isEqualTo(FIRST_NONCE + 3);
+        after.onHead(rpc.header(11));
+        assertThat(rpc.received()).as("the recovered ones were handled at the restart's head: nothing more at the next").hasSize(sends + 1);
         assertThat(rpc.pooled()).extracting(Tx::nonce).containsExactlyInAnyOrder(FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3);
         assertThat(SendJournal.open(file).recovered()).extracting(SendJournal.Entry::nonce)
-                .as("rewritten with what is in flight, then appended").containsExactly(FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 3, FIRST_NONCE + 2);
+                .as("rewritten with what is in flight, then the cancellation and the new send appended")
+                .containsExactly(FIRST_NONCE + 1, FIRST_NONCE + 2, FIRST_NONCE + 2, FIRST_NONCE + 3);
         before.close();
     }
 
