@@ -84,6 +84,25 @@ contract MorphoLiquidator {
     error InsufficientProfit(uint256 profit, uint256 minProfit);
     error TokenCallFailed(address token);
     error EthTransferFailed();
+    error NotSelf();
+    /// @dev A batch item's guarded call ran out of gas: the batch was given too little gas, which is no item's fault.
+    error OutOfGas();
+
+    /// @dev One liquidation of a batch: the arguments of `liquidate`, with its own minimum profit (loan-token units).
+    struct BatchItem {
+        MorphoMarketParams marketParams;
+        address borrower;
+        uint256 seizedAssets;
+        uint256 repaidShares;
+        address[] swapPath;
+        uint256 minAmountOut;
+        uint256 minProfit;
+    }
+
+    /// @dev The batch events of FlashLiquidator.sol, the same signatures, so the keeper settles either contract's batch
+    ///      item by item from one reader (debtCovered: the loan-token assets Morpho pulled).
+    event BatchItemLiquidated(uint256 indexed index, address indexed user, uint256 debtCovered, uint256 collateralSeized);
+    event BatchItemSkipped(uint256 indexed index, address indexed user, bytes reason);
 
     constructor(address morphoBlue, address swapRouter) {
         owner = msg.sender;
@@ -112,17 +131,78 @@ contract MorphoLiquidator {
         uint256 minAmountOut,
         uint256 minProfit
     ) external onlyOwner {
-        _checkPath(marketParams, swapPath);
-        if (state != IDLE) revert NotRunning(); // unreachable (owner only, not re-entered), kept as a guard
-        bytes memory data = _order(marketParams.collateralToken, minAmountOut, swapPath);
         // What the contract held before: never spent, never counted as profit.
         uint256 heldBefore = IMorphoERC20(marketParams.loanToken).balanceOf(address(this));
+        (uint256 seized, uint256 repaidAssets) = _liquidate(marketParams, borrower, seizedAssets, repaidShares, swapPath, minAmountOut);
+        _payOut(marketParams, borrower, heldBefore, seized, repaidAssets, minProfit);
+    }
+
+    /// @notice Many liquidations in one transaction. Owner only. Each item runs in its own guarded call, as `liquidate`
+    ///         would with its own `minProfit`: one that fails (a competitor came first, the position recovered, its
+    ///         swap or profit fell short) is undone alone and reported with BatchItemSkipped and its revert data; each
+    ///         one that ran emits Liquidated and BatchItemLiquidated. The profit in each loan token (the sum of the
+    ///         items', each checked) goes to the owner at the end; what the contract held before is never paid out.
+    ///         Reverts only when an item runs out of gas (the batch was given too little).
+    function liquidateBatch(BatchItem[] calldata items) external onlyOwner {
+        address[] memory tokens = new address[](items.length);
+        uint256[] memory heldBefore = new uint256[](items.length);
+        uint256 distinct = 0;
+        for (uint256 i = 0; i < items.length; i++) {
+            address token = items[i].marketParams.loanToken;
+            uint256 k = 0;
+            while (k < distinct && tokens[k] != token) k++;
+            if (k == distinct) {
+                tokens[k] = token;
+                heldBefore[k] = IMorphoERC20(token).balanceOf(address(this));
+                distinct++;
+            }
+        }
+        for (uint256 i = 0; i < items.length; i++) {
+            BatchItem calldata item = items[i];
+            uint256 gasBefore = gasleft();
+            try this.liquidateItem(item) returns (uint256 seized, uint256 repaidAssets, uint256 profit) {
+                emit Liquidated(keccak256(abi.encode(item.marketParams)), item.borrower, item.marketParams.loanToken, repaidAssets, seized, profit);
+                emit BatchItemLiquidated(i, item.borrower, repaidAssets, seized);
+            } catch (bytes memory reason) {
+                // no revert data after most of the gas went: out of gas here or below (each call keeps back 1/64)
+                if (reason.length == 0 && gasleft() < gasBefore / 4) revert OutOfGas();
+                emit BatchItemSkipped(i, item.borrower, reason);
+            }
+        }
+        for (uint256 k = 0; k < distinct; k++) {
+            uint256 gain = IMorphoERC20(tokens[k]).balanceOf(address(this)) - heldBefore[k];
+            if (gain != 0) _transfer(tokens[k], owner, gain);
+        }
+    }
+
+    /// @notice One item of a batch, run by the contract on itself so that its failure undoes only its own state.
+    function liquidateItem(BatchItem calldata item) external returns (uint256 seized, uint256 repaidAssets, uint256 profit) {
+        if (msg.sender != address(this)) revert NotSelf();
+        address loanToken = item.marketParams.loanToken;
+        uint256 before = IMorphoERC20(loanToken).balanceOf(address(this));
+        (seized, repaidAssets) = _liquidate(item.marketParams, item.borrower, item.seizedAssets, item.repaidShares, item.swapPath, item.minAmountOut);
+        profit = IMorphoERC20(loanToken).balanceOf(address(this)) - before;
+        if (profit < item.minProfit) revert InsufficientProfit(profit, item.minProfit);
+    }
+
+    /// @dev Morpho's `liquidate` with our callback: the collateral sold along `swapPath` for at least `minAmountOut`,
+    ///      the repayment approved from the proceeds. Returns Morpho's (seized, repaid) assets.
+    function _liquidate(
+        MorphoMarketParams calldata marketParams,
+        address borrower,
+        uint256 seizedAssets,
+        uint256 repaidShares,
+        address[] calldata swapPath,
+        uint256 minAmountOut
+    ) private returns (uint256 seized, uint256 repaidAssets) {
+        _checkPath(marketParams, swapPath);
+        if (state != IDLE) revert NotRunning(); // unreachable (owner or self only, not re-entered), kept as a guard
+        bytes memory data = _order(marketParams.collateralToken, minAmountOut, swapPath);
         state = ENTERED;
         // `data` is never empty (an abi-encoded struct), so Morpho calls back (src/Morpho.sol:412).
-        (uint256 seized, uint256 repaidAssets) = IMorphoLiquidate(morpho).liquidate(marketParams, borrower, seizedAssets, repaidShares, data);
+        (seized, repaidAssets) = IMorphoLiquidate(morpho).liquidate(marketParams, borrower, seizedAssets, repaidShares, data);
         if (state != CALLED_BACK) revert NotRunning();
         state = IDLE;
-        _payOut(marketParams, borrower, heldBefore, seized, repaidAssets, minProfit);
     }
 
     /// @dev Checked before Morpho is called, so a bad path fails cheaply. Morpho has no same-token markets in

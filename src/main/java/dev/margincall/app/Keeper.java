@@ -653,7 +653,8 @@ final class Keeper implements HeadListener {
         ContractCall batch = (plans.get(0).funding() == Funding.WALLET
                 ? market.encoder().walletBatch(liquidator, plans.stream().map(LiquidationPlan::quote).toList())
                 : market.encoder().contractFundedBatch(liquidator, plans.stream()
-                        .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut())).toList())).orElseThrow();
+                        .map(p -> new LiquidationEncoder.BatchItem(p.quote(), p.route().path(), p.minAmountOut(), p.minProfitTokens())).toList()))
+                .orElseThrow();
         // an item's own call is never sent: it rides in the batch's (encoding each would cost a millisecond or so before the wire)
         List<Liquidation> items = plans.stream().map(p -> liquidation(p, costs.get(p.position().market()), new ContractCall(batch.to(), "0x"))).toList();
         return new Submission(items, batch.to(), batch.data(), true);
@@ -668,10 +669,11 @@ final class Keeper implements HeadListener {
             return false;
         }
         MarketId market = plan.position().market();
-        if (plan.funding() == Funding.WALLET && (execution.receiveAToken() || !execution.liquidators().containsKey(market))) {
-            return false;
+        LiquidationEncoder encoder = markets.get(market).encoder();
+        if (plan.funding() == Funding.WALLET) {
+            return !execution.receiveAToken() && execution.liquidators().containsKey(market) && encoder.hasWalletBatchEntry();
         }
-        return markets.get(market).encoder().hasBatchEntry();
+        return encoder.hasBatchEntry();
     }
 
     /** One more plan stays within the batch's item and gas caps and within the lender's liquidity of its debt asset. */

@@ -173,8 +173,8 @@ class KeeperMorphoIT {
      * Contract funding ({@code funding: flash-loan}): the keeper liquidates through its MorphoLiquidator (protocols[0]'s own
      * liquidatorContract), paying Morpho from the sale of the seized collateral inside Morpho's callback. A second crash
      * (on top of the first test's) makes new positions liquidatable; every one is liquidated in the first block after it,
-     * through the contract, nothing reverts, and the owner's loan-token balances grow by exactly the profits the contract
-     * reported.
+     * through the contract's batch entry (fewer transactions than liquidations, no item skipped), nothing reverts, and the
+     * owner's loan-token balances grow by exactly the profits the contract reported.
      */
     @Test
     @org.junit.jupiter.api.Order(3)
@@ -229,15 +229,19 @@ class KeeperMorphoIT {
                 return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
             });
             long end = chain.blockNumber();
-            List<dev.margincall.chain.TransactionReceipt> receipts = new java.util.ArrayList<>();
+            Map<String, dev.margincall.chain.TransactionReceipt> receiptsByHash = new java.util.LinkedHashMap<>();
             List<dev.margincall.protocol.morphoblue.MorphoLiquidator.Liquidated> ours = new java.util.ArrayList<>();
             for (dev.margincall.chain.LogEntry log : chain.logs(new LogFilter(crashBlock, end, List.of(liquidator),
                     List.of(dev.margincall.protocol.morphoblue.MorphoLiquidator.LIQUIDATED_TOPIC)))) {
                 ours.add(dev.margincall.protocol.morphoblue.MorphoLiquidator.decodeLiquidated(log));
-                receipts.add(chain.receipt(log.transactionHash()).orElseThrow());
+                receiptsByHash.computeIfAbsent(log.transactionHash(), h -> chain.receipt(h).orElseThrow());
             }
+            List<dev.margincall.chain.TransactionReceipt> receipts = List.copyOf(receiptsByHash.values());
             long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
-            assertThat(sent - ours.size()).as("every keeper transaction since the crash is a contract liquidation: none reverted").isZero();
+            assertThat(sent - receipts.size()).as("every keeper transaction since the crash liquidated through the contract: none reverted").isZero();
+            assertThat(ours.size()).as("liquidations, in fewer transactions: the contract's batch entry").isGreaterThan(receipts.size());
+            assertThat(receipts).as("no batch item skipped").allSatisfy(r -> assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(r.logs(), liquidator))
+                    .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated));
             assertThat(liquidatable(devnet)).as("nothing liquidatable is left").isEmpty();
             assertThat(ours).allSatisfy(l -> assertThat(l.profit()).isPositive());
             Map<Address, BigInteger> balancesAfter = balances(chain, loanTokens);
@@ -251,8 +255,8 @@ class KeeperMorphoIT {
                         .as("the contract keeps nothing").isZero();
             }
             java.util.LongSummaryStatistics gas = receipts.stream().mapToLong(r -> r.gasUsed().longValueExact()).summaryStatistics();
-            System.out.printf("GAS keeper contract-funded Morpho liquidations: %d transactions, gas used min %d, mean %.0f, max %d; profits %s%n",
-                    gas.getCount(), gas.getMin(), gas.getAverage(), gas.getMax(), balancesAfter.entrySet().stream()
+            System.out.printf("GAS keeper contract-funded Morpho liquidations: %d liquidations in %d transactions, gas used min %d, mean %.0f, max %d; "
+                            + "profits %s%n", ours.size(), gas.getCount(), gas.getMin(), gas.getAverage(), gas.getMax(), balancesAfter.entrySet().stream()
                             .collect(Collectors.toMap(e -> e.getKey().hex(), e -> e.getValue().subtract(balancesBefore.get(e.getKey())))));
         } finally {
             chain.setAutomine(true);

@@ -11,6 +11,7 @@ import dev.margincall.protocol.spi.LiquidationEncoder;
 import dev.margincall.protocol.spi.Quote;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code Morpho.liquidate(marketParams, borrower, seizedAssets, repaidShares, data)} (src/Morpho.sol:347) for a
@@ -52,6 +53,34 @@ public final class MorphoBlueEncoder implements LiquidationEncoder {
         MorphoQuote q = (MorphoQuote) quote;
         return new ContractCall(liquidator, MorphoLiquidator.liquidate(q.params(), q.account(), seizedArgument(q), sharesArgument(q), swapPath,
                 minAmountOut, minProfit));
+    }
+
+    /** Our MorphoLiquidator's {@code liquidateBatch}: contract-funded plans ride together. */
+    @Override
+    public boolean hasBatchEntry() {
+        return true;
+    }
+
+    /**
+     * No wallet batches: Morpho pulls a wallet liquidation's repayment from its caller, so a batch from the wallet would need
+     * the contract to hold the wallet's tokens and hand the collateral back; not built. Wallet plans go one transaction each.
+     */
+    @Override
+    public boolean hasWalletBatchEntry() {
+        return false;
+    }
+
+    /**
+     * {@link MorphoLiquidator#liquidateBatch}: each item the call {@link #contractFunded} would make, with its own swap floor and
+     * minimum profit, run in its own guarded call.
+     */
+    @Override
+    public Optional<ContractCall> contractFundedBatch(Address liquidator, List<BatchItem> items) {
+        return Optional.of(new ContractCall(liquidator, MorphoLiquidator.liquidateBatch(items.stream().map(item -> {
+            MorphoQuote q = (MorphoQuote) item.quote();
+            return new MorphoLiquidator.BatchCall(q.params(), q.account(), seizedArgument(q), sharesArgument(q), item.swapPath(), item.minAmountOut(),
+                    item.minProfit());
+        }).toList())));
     }
 
     /** {@code seizedAssets}: the quote's seized collateral when it was sized by it, else 0 (exactly one is non-zero, src/Morpho.sol:356). */

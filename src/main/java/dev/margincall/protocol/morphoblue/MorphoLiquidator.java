@@ -11,7 +11,8 @@ import dev.margincall.core.Hex;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.datatypes.DynamicArray;
-import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.DynamicStruct;
+import org.web3j.abi.datatypes.StaticStruct;
 
 /**
  * Our Morpho Blue liquidator ({@code contracts/MorphoLiquidator.sol}): liquidates through Morpho's
@@ -26,6 +27,8 @@ public final class MorphoLiquidator {
 
     static final String LIQUIDATE = "liquidate(" + MarketParams.TUPLE + ",address,uint256,uint256,address[],uint256,uint256)";
 
+    static final String LIQUIDATE_BATCH = "liquidateBatch((" + MarketParams.TUPLE + ",address,uint256,uint256,address[],uint256,uint256)[])";
+
     /** The contract's custom errors, as declared (parameter names included). */
     public static final ErrorCatalog ERRORS = ErrorCatalog.customErrors(
             "NotOwner()",
@@ -35,7 +38,9 @@ public final class MorphoLiquidator {
             "RepaymentShortfall(uint256 available, uint256 owed)",
             "InsufficientProfit(uint256 profit, uint256 minProfit)",
             "TokenCallFailed(address token)",
-            "EthTransferFailed()");
+            "EthTransferFailed()",
+            "NotSelf()",
+            "OutOfGas()");
 
     /** {@code Liquidated(bytes32 indexed marketId, address indexed borrower, address indexed loanToken, uint256 repaidAssets, uint256 seizedAssets, uint256 profit)}. */
     public static final String LIQUIDATED_TOPIC = Abi.topic("Liquidated(bytes32,address,address,uint256,uint256,uint256)");
@@ -67,9 +72,36 @@ public final class MorphoLiquidator {
      */
     public static String liquidate(MarketParams params, Address borrower, BigInteger seizedAssets, BigInteger repaidShares,
                                    List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
-        Type<?> path = new DynamicArray<>(org.web3j.abi.datatypes.Address.class, swapPath.stream().map(Abi::address).toList());
-        return Abi.call(LIQUIDATE, params.with(Abi.address(borrower), Abi.uint(seizedAssets), Abi.uint(repaidShares), path,
+        return Abi.call(LIQUIDATE, params.with(Abi.address(borrower), Abi.uint(seizedAssets), Abi.uint(repaidShares), addresses(swapPath),
                 Abi.uint(minAmountOut), Abi.uint(minProfit)));
+    }
+
+    /**
+     * One liquidation of {@link #liquidateBatch}: the arguments of {@link #liquidate}, its minimum profit its own (the item
+     * is skipped, not the batch, when it falls short).
+     */
+    public record BatchCall(MarketParams params, Address borrower, BigInteger seizedAssets, BigInteger repaidShares, List<Address> swapPath,
+                            BigInteger minAmountOut, BigInteger minProfit) {
+    }
+
+    /**
+     * Calldata of {@code liquidateBatch}: each item in its own guarded call (skipped with {@code BatchItemSkipped} and its
+     * revert data when it fails, the others run), the profit of each loan token paid to the owner at the end.
+     */
+    public static String liquidateBatch(List<BatchCall> items) {
+        return Abi.call(LIQUIDATE_BATCH, new DynamicArray<>(BatchItemStruct.class, items.stream().map(BatchItemStruct::new).toList()));
+    }
+
+    /** MorphoLiquidator.BatchItem as web3j encodes it: the market's five words inline, then the rest. */
+    public static final class BatchItemStruct extends DynamicStruct {
+        BatchItemStruct(BatchCall item) {
+            super(new StaticStruct(item.params().with()), Abi.address(item.borrower()), Abi.uint(item.seizedAssets()),
+                    Abi.uint(item.repaidShares()), addresses(item.swapPath()), Abi.uint(item.minAmountOut()), Abi.uint(item.minProfit()));
+        }
+    }
+
+    private static DynamicArray<org.web3j.abi.datatypes.Address> addresses(List<Address> path) {
+        return new DynamicArray<>(org.web3j.abi.datatypes.Address.class, path.stream().map(Abi::address).toList());
     }
 
     /** Calldata of the callback {@code onMorphoLiquidate(uint256 repaidAssets, bytes data)} (for tests of its guards). */

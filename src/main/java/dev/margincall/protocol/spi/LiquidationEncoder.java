@@ -24,9 +24,11 @@ public interface LiquidationEncoder {
 
     /**
      * One liquidation of a batch, with the guards of {@link #contractFunded}: its collateral is sold along {@code swapPath}
-     * for at least {@code minAmountOut} (the batch sells each pair's collateral in one swap at the pair's floor price).
+     * for at least {@code minAmountOut} (Aave's batch sells each pair's collateral in one swap at the pair's floor price);
+     * {@code minProfit} (debt-asset units) is checked per item where the contract sells per item (Morpho), and not used
+     * where it checks a whole debt asset's path (Aave).
      */
-    record BatchItem(Quote quote, List<Address> swapPath, BigInteger minAmountOut) {
+    record BatchItem(Quote quote, List<Address> swapPath, BigInteger minAmountOut, BigInteger minProfit) {
     }
 
     /**
@@ -49,9 +51,14 @@ public interface LiquidationEncoder {
         return Optional.empty();
     }
 
-    /** Whether {@link #contractFundedBatch} and {@link #walletBatch} build batches (asked for every plan: answered without encoding anything). */
+    /** Whether {@link #contractFundedBatch} builds batches (asked for every plan: answered without encoding anything). */
     default boolean hasBatchEntry() {
         return false;
+    }
+
+    /** Whether {@link #walletBatch} builds batches too. */
+    default boolean hasWalletBatchEntry() {
+        return hasBatchEntry();
     }
 
     /** What contract funding costs on top of the debt repaid, in basis points of it (Aave: the flash-loan premium; 0 where none). */

@@ -72,6 +72,7 @@ class MorphoLiquidatorIT {
     static Address usdc;
     static Address liquidator;
     static MorphoBorrower victim;
+    static List<MorphoBorrower> wethUsdcBorrowers;
 
     private String snapshot;
 
@@ -114,7 +115,8 @@ class MorphoLiquidatorIT {
 
         // The liquidatable borrower whose half-collateral liquidation pays the most after the sale.
         BigInteger best = BigInteger.ZERO;
-        for (MorphoBorrower borrower : devnet.morphoBorrowers().get(market.name())) {
+        wethUsdcBorrowers = devnet.morphoBorrowers().get(market.name());
+        for (MorphoBorrower borrower : wethUsdcBorrowers) {
             Optional<Plan> plan = plan(borrower, HALF_THE_COLLATERAL);
             if (plan.isPresent() && plan.get().profit().compareTo(best) > 0) {
                 best = plan.get().profit();
@@ -330,6 +332,155 @@ class MorphoLiquidatorIT {
         assertThat(chain.balance(RECIPIENT, BlockTag.LATEST).subtract(recipientBefore)).isEqualTo(ETHER);
     }
 
+    // --- batches ----------------------------------------------------------------------------------------------------
+
+    /**
+     * A competitor liquidates one of the batch's borrowers (its largest liquidation) just before our batch, in the same
+     * block: that item is skipped with Morpho's reason, the others run, each seizing and repaying exactly what the model
+     * says once the competitor's and the earlier items' liquidations have moved the market's totals, and selling on the
+     * pair as the earlier sales left it; the owner receives exactly the sum of their profits.
+     */
+    @Test
+    void aBatchSkipsTheItemACompetitorTookFirstRunsTheOthersAndPaysTheirProfitsToTheWei() {
+        List<MorphoBorrower> borrowers = liquidatableBorrowers(3);
+        MorphoBorrower taken = borrowers.get(1);
+        tx.send("mint USDC", WALLET, usdc, Abi.call("mint(uint256)", uint(BigInteger.TEN.pow(6 + 12))));
+        tx.send("approve Morpho", WALLET, usdc, Erc20.approve(morpho.morpho(), BigInteger.TEN.pow(6 + 12)));
+
+        long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
+        MarketState state = accruedTo(next);
+        BigInteger price = reads.price(market);
+        LiquidationQuote competitor = new Liquidation(reads.position(market, taken.address()), state, price, market.lltv()).largest();
+        List<MorphoLiquidator.BatchCall> items = new java.util.ArrayList<>();
+        List<LiquidationQuote> expected = new java.util.ArrayList<>();
+        List<BigInteger> proceeds = new java.util.ArrayList<>();
+        BigInteger[] reserves = wethUsdcReserves();
+        MarketState running = competitor.marketAfter();
+        for (MorphoBorrower borrower : borrowers) {
+            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(new Liquidation(reads.position(market, borrower.address()), state, price, market.lltv()));
+            items.add(new MorphoLiquidator.BatchCall(params, borrower.address(), planned.seizedAssets(), BigInteger.ZERO, List.of(weth, usdc),
+                    BigInteger.ZERO, BigInteger.ONE));
+            if (borrower == taken) {
+                expected.add(null);
+                proceeds.add(null);
+                continue;
+            }
+            LiquidationQuote landed = new Liquidation(reads.position(market, borrower.address()), running, price, market.lltv())
+                    .bySeizedAssets(planned.seizedAssets());
+            running = landed.marketAfter();
+            BigInteger out = UniswapV2Math.amountOut(landed.seizedAssets(), reserves[0], reserves[1]);
+            reserves = new BigInteger[] {reserves[0].add(landed.seizedAssets()), reserves[1].subtract(out)};
+            expected.add(landed);
+            proceeds.add(out);
+        }
+
+        chain.setAutomine(false);
+        String competitorHash;
+        String batchHash;
+        try {
+            // sized as the model sized it: all the collateral, or all the shares (Liquidation.largest)
+            boolean allCollateral = competitor.positionAfter().collateral().signum() == 0;
+            competitorHash = chain.sendTransaction(new CallRequest(WALLET, morpho.morpho(), MorphoChain.liquidate(market, taken.address(),
+                    allCollateral ? competitor.seizedAssets() : BigInteger.ZERO, allCollateral ? BigInteger.ZERO : competitor.repaidShares()), null, MAX_GAS));
+            batchHash = chain.sendTransaction(new CallRequest(KEEPER, liquidator, MorphoLiquidator.liquidateBatch(items), null, MAX_GAS));
+            chain.mine();
+        } finally {
+            chain.setAutomine(true);
+        }
+        TransactionReceipt first = chain.receipt(competitorHash).orElseThrow();
+        TransactionReceipt receipt = chain.receipt(batchHash).orElseThrow();
+        assertThat(List.of(first.success(), receipt.success(), receipt.blockNumber())).isEqualTo(List.of(true, true, first.blockNumber()));
+        assertThat(chain.blocks(List.of(receipt.blockNumber())).get(0).timestamp()).as("landed when planned").isEqualTo(next);
+
+        List<dev.margincall.chain.abi.BatchEvents.ItemOutcome> outcomes = dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).extracting(dev.margincall.chain.abi.BatchEvents.ItemOutcome::index).containsExactly(0, 1, 2);
+        assertThat(outcomes.get(1).liquidated()).isFalse();
+        assertThat(outcomes.get(1).user()).isEqualTo(taken.address());
+        assertThat(MorphoLiquidator.describeRevert(outcomes.get(1).reason())).as("Morpho's own words").isEqualTo("position is healthy");
+        List<MorphoLiquidator.Liquidated> ours = MorphoLiquidator.liquidatedEvents(receipt.logs(), liquidator);
+        assertThat(ours).hasSize(2);
+        assertThat(reads.market(market)).as("the market's totals after the competitor's and our liquidations").isEqualTo(running);
+        BigInteger total = BigInteger.ZERO;
+        for (int i : List.of(0, 2)) {
+            LiquidationQuote landed = expected.get(i);
+            BigInteger profit = proceeds.get(i).subtract(landed.repaidAssets());
+            assertThat(outcomes.get(i)).isEqualTo(new dev.margincall.chain.abi.BatchEvents.ItemOutcome(i, borrowers.get(i).address(), true,
+                    landed.repaidAssets(), landed.seizedAssets(), null));
+            assertThat(ours.get(i == 0 ? 0 : 1)).isEqualTo(new MorphoLiquidator.Liquidated(liquidator, market.id(), borrowers.get(i).address(), usdc,
+                    landed.repaidAssets(), landed.seizedAssets(), profit));
+            assertThat(reads.position(market, borrowers.get(i).address())).isEqualTo(landed.positionAfter());
+            total = total.add(profit);
+        }
+        assertThat(total).isPositive();
+        assertThat(balance(usdc, KEEPER)).as("the owner received exactly the items' profits").isEqualTo(total);
+        assertThat(List.of(balance(usdc, liquidator), balance(weth, liquidator))).as("the contract keeps nothing").containsOnly(BigInteger.ZERO);
+    }
+
+    @Test
+    void onlyTheOwnerStartsABatchAndOnlyTheContractRunsAnItem() {
+        MorphoBorrower borrower = liquidatableBorrowers(1).get(0);
+        Plan plan = plan(borrower, HALF_THE_COLLATERAL).orElseThrow();
+        MorphoLiquidator.BatchCall item = new MorphoLiquidator.BatchCall(params, borrower.address(), plan.seizedArgument(), BigInteger.ZERO,
+                List.of(weth, usdc), BigInteger.ZERO, BigInteger.ZERO);
+        assertRevertsWith(STRANGER, liquidator, MorphoLiquidator.liquidateBatch(List.of(item)), "NotOwner");
+        String direct = Abi.call("liquidateItem(" + MorphoLiquidator.LIQUIDATE_BATCH.substring("liquidateBatch(".length(),
+                MorphoLiquidator.LIQUIDATE_BATCH.length() - "[])".length()) + ")", new MorphoLiquidator.BatchItemStruct(item));
+        assertRevertsWith(KEEPER, liquidator, direct, "NotSelf");
+        assertRevertsWith(STRANGER, liquidator, direct, "NotSelf");
+        PositionState before = reads.position(market, borrower.address());
+        assertThat(sendMined(STRANGER, liquidator, MorphoLiquidator.liquidateBatch(List.of(item))).success()).isFalse();
+        assertThat(reads.position(market, borrower.address())).isEqualTo(before);
+    }
+
+    /**
+     * Gas per liquidation inside a batch against one through the single entry (issue 16: at most 70 %); and a batch given
+     * too little gas reverts OutOfGas rather than mining with its items reported skipped.
+     */
+    @Test
+    void aBatchIsCheaperPerLiquidationThanSingleOnesAndOneGivenTooLittleGasRevertsOutOfGas() {
+        List<MorphoBorrower> borrowers = liquidatableBorrowers(4);
+        String before = chain.snapshot();
+        Plan single = plan(borrowers.get(0), HALF_THE_COLLATERAL).orElseThrow();
+        long singleGas = sendOk("single", KEEPER, liquidator, MorphoLiquidator.liquidate(params, borrowers.get(0).address(), single.seizedArgument(),
+                BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ONE)).gasUsed().longValueExact();
+        assertThat(chain.revert(before)).isTrue();
+
+        List<MorphoLiquidator.BatchCall> items = borrowers.stream().map(b -> new MorphoLiquidator.BatchCall(params, b.address(),
+                plan(b, HALF_THE_COLLATERAL).orElseThrow().seizedArgument(), BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ONE)).toList();
+        String calldata = MorphoLiquidator.liquidateBatch(items);
+        long estimate = chain.estimateGas(new CallRequest(KEEPER, liquidator, calldata, null, null)).longValueExact();
+        assertRevertsWith(KEEPER, liquidator, calldata, BigInteger.valueOf(estimate / 2), "OutOfGas");
+
+        TransactionReceipt batch = sendOk("batch", KEEPER, liquidator, calldata);
+        assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(batch.logs(), liquidator)).hasSize(items.size())
+                .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated);
+        double perItem = batch.gasUsed().doubleValue() / items.size();
+        System.out.printf("GAS MorphoLiquidator: single liquidation %d; batch of %d: %s (%.0f per item, %.1f %% of a single one)%n", singleGas,
+                items.size(), batch.gasUsed(), perItem, 100 * perItem / singleGas);
+        assertThat(perItem / singleGas).as("gas per liquidation in a batch / a single liquidation's").isLessThanOrEqualTo(0.70);
+    }
+
+    /** The first {@code count} WETH/USDC borrowers whose half-collateral liquidation in the next block pays, most profitable first. */
+    static List<MorphoBorrower> liquidatableBorrowers(int count) {
+        java.util.Map<MorphoBorrower, BigInteger> profits = new java.util.HashMap<>();
+        wethUsdcBorrowers.forEach(b -> plan(b, HALF_THE_COLLATERAL).filter(p -> p.profit().signum() > 0).ifPresent(p -> profits.put(b, p.profit())));
+        List<MorphoBorrower> paying = profits.keySet().stream().sorted(java.util.Comparator.comparing(profits::get).reversed()).toList();
+        assertThat(paying).as("liquidatable WETH/USDC borrowers whose liquidation pays").hasSizeGreaterThanOrEqualTo(count);
+        return paying.subList(0, count);
+    }
+
+    static MarketState accruedTo(long timestamp) {
+        MarketState stored = reads.market(market);
+        return InterestAccrual.accrue(stored, reads.borrowRateView(market, stored), timestamp).market();
+    }
+
+    /** The WETH/USDC pair's reserves: {WETH, USDC}. */
+    static BigInteger[] wethUsdcReserves() {
+        String reserves = tx.call(market.uniswapPair(), Abi.call("getReserves()"));
+        boolean wethIsToken0 = weth.compareTo(usdc) < 0;
+        return new BigInteger[] {Words.uint(reserves, wethIsToken0 ? 0 : 1), Words.uint(reserves, wethIsToken0 ? 1 : 0)};
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------------
 
     /** How a liquidation is sized: the model's quote, and which of Morpho's two arguments fixes it. */
@@ -348,11 +499,9 @@ class MorphoLiquidatorIT {
      * the position is healthy or the sizing reverts.
      */
     static Optional<Plan> plan(MorphoBorrower borrower, Sizing sizing) {
-        MarketState stored = reads.market(market);
-        BigInteger rate = reads.borrowRateView(market, stored);
         BigInteger price = reads.price(market);
         long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
-        MarketState accrued = InterestAccrual.accrue(stored, rate, next).market();
+        MarketState accrued = accruedTo(next);
         PositionState position = reads.position(market, borrower.address());
         if (position.borrowShares().signum() == 0 || PositionHealth.of(position, accrued, price, market.lltv()).healthy()) {
             return Optional.empty();
@@ -363,10 +512,8 @@ class MorphoLiquidatorIT {
         } catch (Liquidation.Reverts reverts) {
             return Optional.empty();
         }
-        String reserves = tx.call(market.uniswapPair(), Abi.call("getReserves()"));
-        boolean wethIsToken0 = weth.compareTo(usdc) < 0;
-        BigInteger proceeds = UniswapV2Math.amountOut(quote.seizedAssets(), Words.uint(reserves, wethIsToken0 ? 0 : 1),
-                Words.uint(reserves, wethIsToken0 ? 1 : 0));
+        BigInteger[] reserves = wethUsdcReserves();
+        BigInteger proceeds = UniswapV2Math.amountOut(quote.seizedAssets(), reserves[0], reserves[1]);
         return Optional.of(new Plan(quote, sizing.bySeized(), proceeds, next));
     }
 
@@ -414,7 +561,11 @@ class MorphoLiquidatorIT {
     }
 
     static void assertRevertsWith(Address from, Address to, String calldata, String errorName) {
-        RevertReason.Decoded decoded = revert(new CallRequest(from, to, calldata, null, MAX_GAS));
+        assertRevertsWith(from, to, calldata, MAX_GAS, errorName);
+    }
+
+    static void assertRevertsWith(Address from, Address to, String calldata, BigInteger gas, String errorName) {
+        RevertReason.Decoded decoded = revert(new CallRequest(from, to, calldata, null, gas));
         assertThat(decoded.name()).as(decoded.text()).isEqualTo(errorName);
     }
 

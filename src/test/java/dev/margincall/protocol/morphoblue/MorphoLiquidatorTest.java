@@ -61,7 +61,8 @@ class MorphoLiquidatorTest {
             }
         }
         assertThat(declared).containsExactlyInAnyOrder("NotOwner()", "NotMorpho()", "NotRunning()", "BadSwapPath()",
-                "RepaymentShortfall(uint256,uint256)", "InsufficientProfit(uint256,uint256)", "TokenCallFailed(address)", "EthTransferFailed()");
+                "RepaymentShortfall(uint256,uint256)", "InsufficientProfit(uint256,uint256)", "TokenCallFailed(address)", "EthTransferFailed()",
+                "NotSelf()", "OutOfGas()");
         assertThat(MorphoLiquidator.describeRevert(Abi.call("InsufficientProfit(uint256,uint256)", Abi.uint(1), Abi.uint(2))))
                 .contains("InsufficientProfit").contains("minProfit");
     }
@@ -74,8 +75,18 @@ class MorphoLiquidatorTest {
                 functions.put(entry.path("name").asText(), Abi.selector(signature(entry)));
             }
         }
-        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "onMorphoLiquidate", "owner", "morpho", "router", "rescue",
-                "rescueEth");
+        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "liquidateBatch", "liquidateItem", "onMorphoLiquidate", "owner",
+                "morpho", "router", "rescue", "rescueEth");
+        MorphoLiquidator.BatchCall item = new MorphoLiquidator.BatchCall(PARAMS, C, BigInteger.TEN, BigInteger.ZERO, List.of(B, A), BigInteger.ONE,
+                BigInteger.TWO);
+        String batch = MorphoLiquidator.liquidateBatch(List.of(item, item));
+        assertThat(batch).startsWith(functions.get("liquidateBatch"));
+        // the array's offset and length, two item offsets; each item: 5 words of params, 6 words (path offset among them), the path's 3
+        assertThat(Hex.strip(batch).length()).isEqualTo(8 + 64 * (2 + 2 + 2 * (11 + 3)));
+        // an item after the array's offset, length and the two item offsets: the words of liquidate's arguments (its path's offset
+        // counts from the item's start as theirs from the arguments' start: 11 words either way)
+        String single = Hex.strip(MorphoLiquidator.liquidate(PARAMS, C, BigInteger.TEN, BigInteger.ZERO, List.of(B, A), BigInteger.ONE, BigInteger.TWO));
+        assertThat(Hex.strip(batch).substring(8 + 64 * 4, 8 + 64 * (4 + 14))).isEqualTo(single.substring(8));
         String liquidate = MorphoLiquidator.liquidate(PARAMS, C, BigInteger.TEN, BigInteger.ZERO, List.of(B, A), BigInteger.ONE, BigInteger.TWO);
         assertThat(liquidate).startsWith(functions.get("liquidate"));
         // 5 words of params inline, borrower, seized, shares, path offset, minAmountOut, minProfit; then the path: length and two addresses.
@@ -107,7 +118,17 @@ class MorphoLiquidatorTest {
             // words 5..7 of both calls: borrower, seizedAssets, repaidShares
             String contract = MorphoLiquidator.liquidate(PARAMS, C, seized, shares, List.of(B, A), BigInteger.TEN, BigInteger.TWO);
             assertThat(Hex.strip(contract).substring(8 + 64 * 5, 8 + 64 * 8)).isEqualTo(Hex.strip(wallet).substring(8 + 64 * 5, 8 + 64 * 8));
+            // in a batch: the same sizing, each item with its own floor and minimum profit
+            assertThat(encoder.contractFundedBatch(liquidator, List.of(
+                    new dev.margincall.protocol.spi.LiquidationEncoder.BatchItem(quote, List.of(B, A), BigInteger.TEN, BigInteger.TWO),
+                    new dev.margincall.protocol.spi.LiquidationEncoder.BatchItem(quote, List.of(B, A), BigInteger.ONE, BigInteger.ZERO))))
+                    .contains(new dev.margincall.protocol.spi.ContractCall(liquidator, MorphoLiquidator.liquidateBatch(List.of(
+                            new MorphoLiquidator.BatchCall(PARAMS, C, seized, shares, List.of(B, A), BigInteger.TEN, BigInteger.TWO),
+                            new MorphoLiquidator.BatchCall(PARAMS, C, seized, shares, List.of(B, A), BigInteger.ONE, BigInteger.ZERO)))));
         }
+        assertThat(encoder.hasBatchEntry()).as("contract funding batches").isTrue();
+        assertThat(encoder.hasWalletBatchEntry()).as("no wallet batches: Morpho pulls from its caller").isFalse();
+        assertThat(encoder.walletBatch(liquidator, List.of())).isEmpty();
         assertThat(encoder.fundingPremiumBps()).isZero();
     }
 
