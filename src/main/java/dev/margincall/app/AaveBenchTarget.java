@@ -16,6 +16,7 @@ import dev.margincall.devnet.RiskBand;
 import dev.margincall.devnet.SeededBorrower;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.protocol.aavev3.AccountDataReader;
+import dev.margincall.protocol.aavev3.FlashLiquidator;
 import dev.margincall.protocol.aavev3.LiquidationCallEvent;
 import dev.margincall.protocol.aavev3.UserAccountData;
 import dev.margincall.protocol.aavev3.model.WadRayMath;
@@ -55,6 +56,18 @@ final class AaveBenchTarget implements BenchTarget {
             tx.send("approve the Pool for " + reserve.symbol(), keeper, reserve.asset(), Abi.call("approve(address,uint256)",
                     Abi.address(devnet.deployment().aaveV3().pool()), Abi.uint(WadRayMath.MAX_UINT256)));
         }
+    }
+
+    /** Our FlashLiquidator: flash-loan funding, and batches of either funding. */
+    @Override
+    public Address deployLiquidator(Devnet devnet, Address keeper) {
+        return new Transactor(devnet.chain()).deploy("FlashLiquidator", keeper,
+                FlashLiquidator.deployData(devnet.deployment().aaveV3().poolAddressesProvider(), devnet.deployment().uniswapV2().router()));
+    }
+
+    @Override
+    public boolean walletBatches() {
+        return true;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
-import dev.margincall.protocol.aavev3.FlashLiquidator;
-import dev.margincall.devnet.Transactor;
 import dev.margincall.protocol.aavev3.bench.EvaluatorTiming;
 import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.DevChain;
@@ -75,13 +73,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--funding", defaultValue = "wallet",
             description = {"How Margin Call funds its liquidations: wallet (default: its own tokens, as the naive keeper)",
-                    "or flash-loan (aave-v3 only: our FlashLiquidator, deployed for the run, a block's liquidations packed in batches)."})
+                    "or flash-loan (contract funding through our liquidator, deployed for the run: FlashLiquidator's flash loan on aave-v3,",
+                    "MorphoLiquidator's callback on morpho-blue; a block's liquidations packed in batches up to --batch-max-items)."})
     String funding;
 
     @Option(names = "--batch-max-items", defaultValue = "1",
             description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, as the",
-                    "naive keeper sends; 32: the keeper's default). Aave only: batches go through our FlashLiquidator (deployed for the run),",
-                    "with --funding wallet its owner's tokens pay and the collateral comes back unsold."})
+                    "naive keeper sends; 32: the keeper's default). Batches go through our liquidator (deployed for the run); with --funding",
+                    "wallet (aave-v3 only: Morpho pulls a wallet liquidation's repayment from its caller) the owner's tokens pay and the",
+                    "collateral comes back unsold."})
     int batchMaxItems;
 
     @Option(names = "--send-first", description = "Margin Call with execution.simulateBeforeSend: false (send at once, verify by simulation after).")
@@ -174,14 +174,12 @@ final class BenchCommand implements Callable<Integer> {
             case "flash-loan" -> Funding.FLASH_LOAN;
             default -> throw new ParameterException(spec.commandLine(), "--funding must be wallet or flash-loan, got '" + funding + "'");
         };
-        if (keeperFunding == Funding.FLASH_LOAN && !"aave-v3".equals(target.protocol())) {
-            throw new ParameterException(spec.commandLine(), "--funding flash-loan is measured on aave-v3 only (its contract has the batch entry)");
-        }
         if (batchMaxItems < 1 || batchMaxItems > 256) {
             throw new ParameterException(spec.commandLine(), "--batch-max-items must be between 1 and 256, got " + batchMaxItems);
         }
-        if (batchMaxItems > 1 && !"aave-v3".equals(target.protocol())) {
-            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 is measured on aave-v3 only (its contract has the batch entry)");
+        if (batchMaxItems > 1 && keeperFunding == Funding.WALLET && !target.walletBatches()) {
+            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 with --funding wallet is measured on aave-v3 only (Morpho pulls a "
+                    + "wallet liquidation's repayment from its caller: its contract batches contract-funded liquidations); add --funding flash-loan");
         }
         if (blockSeconds != null && (blockSeconds < 1 || blockSeconds > 12)) {
             throw new ParameterException(spec.commandLine(), "--block-seconds must be between 1 and 12, got " + blockSeconds);
@@ -207,8 +205,7 @@ final class BenchCommand implements Callable<Integer> {
             DevChain chain = devnet.chain();
             Address keeper = TransactionSigner.fromPrivateKey(KEY, "the bench key").address();
             target.fundAndApprove(devnet, keeper);
-            Optional<Address> contract = keeperFunding == Funding.FLASH_LOAN || batchMaxItems > 1 ? Optional.of(new Transactor(chain).deploy("FlashLiquidator", keeper,
-                    FlashLiquidator.deployData(devnet.deployment().aaveV3().poolAddressesProvider(), devnet.deployment().uniswapV2().router())))
+            Optional<Address> contract = keeperFunding == Funding.FLASH_LOAN || batchMaxItems > 1 ? Optional.of(target.deployLiquidator(devnet, keeper))
                     : Optional.empty();
             String snapshot = chain.snapshot();
             out.printf("devnet ready in %.1f s; Margin Call run...%n", setupSeconds);

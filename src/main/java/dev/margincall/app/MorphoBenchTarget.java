@@ -13,6 +13,7 @@ import dev.margincall.devnet.DevnetProtocol;
 import dev.margincall.devnet.MorphoBorrower;
 import dev.margincall.devnet.RiskBand;
 import dev.margincall.devnet.Transactor;
+import dev.margincall.protocol.morphoblue.MorphoLiquidator;
 import dev.margincall.protocol.morphoblue.MarketParams;
 import dev.margincall.protocol.morphoblue.MorphoBlueEvents;
 import dev.margincall.protocol.morphoblue.MorphoBlueScan;
@@ -63,6 +64,19 @@ final class MorphoBenchTarget implements BenchTarget {
             tx.send("mint a loan token to the keeper", keeper, token, Abi.call("mint(uint256)", Abi.uint(plenty)));
             tx.send("approve Morpho", keeper, token, Abi.call("approve(address,uint256)", Abi.address(morpho.morpho()), Abi.uint(plenty)));
         }
+    }
+
+    /** Our MorphoLiquidator: contract funding through Morpho's callback, its batch entry for batches. */
+    @Override
+    public Address deployLiquidator(Devnet devnet, Address keeper) {
+        return new Transactor(devnet.chain()).deploy("MorphoLiquidator", keeper,
+                MorphoLiquidator.deployData(devnet.deployment().morphoBlue().morpho(), devnet.deployment().uniswapV2().router()));
+    }
+
+    /** Morpho pulls a wallet liquidation's repayment from its caller: wallet liquidations go one transaction each. */
+    @Override
+    public boolean walletBatches() {
+        return false;
     }
 
     @Override

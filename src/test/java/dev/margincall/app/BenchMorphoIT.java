@@ -63,4 +63,29 @@ class BenchMorphoIT {
         assertThat(report.path("backfill").path("logs").asLong()).as("every Morpho borrower's collateral and borrow are in the backfill")
                 .isGreaterThanOrEqualTo(2L * POSITIONS);
     }
+
+    /**
+     * Contract funding with batches: the bench deploys a MorphoLiquidator for the run and the keeper's liquidations ride in its
+     * batch entry, fewer transactions than liquidations, none without a liquidation (reverted or cancelled). How many the
+     * devnet's pools make profitable to sell into is not asserted (at 1,000 borrowers a market most are not).
+     */
+    @Test
+    void quickMorphoBenchWithContractFundingBatchesLiquidations(@TempDir Path out) throws Exception {
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int exit = MarginCall.run(new String[] {"bench", "--protocol", "morpho-blue", "--quick", "--users", Integer.toString(USERS),
+                        "--funding", "flash-loan", "--batch-max-items", "32", "--send-first", "--floor-samples", "0",
+                        "--evaluator-accounts", "0", "--report-accounts", "0", "--out", out.toString()},
+                new PrintWriter(stdout, true), new PrintWriter(stderr, true));
+        assertThat(exit).as("exit code; stderr: %s", stderr).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
+        assertThat(report.path("funding").path("marginCall").asText()).isEqualTo("flash-loan");
+        assertThat(report.path("marginCallExecution").path("batchMaxItems").asInt()).isEqualTo(32);
+        JsonNode transactions = report.path("marginCall").path("transactions");
+        System.out.printf("Morpho bench, contract funding, %d positions: %s; skipped at the end: %s%n", POSITIONS, transactions,
+                report.path("marginCall").path("skipReasonsAtEnd"));
+        assertThat(transactions.path("withoutLiquidation").asInt()).as("transactions that liquidated nothing (reverted, cancelled)").isZero();
+        assertThat(transactions.path("liquidations").asInt()).as("liquidations, in fewer transactions: batches")
+                .isGreaterThan(transactions.path("withLiquidation").asInt());
+    }
 }
