@@ -99,6 +99,21 @@ contract MorphoLiquidator {
         uint256 minProfit;
     }
 
+    /// @dev One liquidation of a batch paid with the owner's tokens (liquidateBatchFromOwner): Morpho's arguments, and the
+    ///      owner's guards: at most `maxRepaid` loan-token units paid, at least `minSeized` collateral received.
+    struct OwnerItem {
+        MorphoMarketParams marketParams;
+        address borrower;
+        uint256 seizedAssets;
+        uint256 repaidShares;
+        uint256 maxRepaid;
+        uint256 minSeized;
+    }
+
+    /// @dev An owner-paid item would pay more than its maximum or receive less than its minimum: skipped.
+    error RepaidAboveMax(uint256 repaid, uint256 maxRepaid);
+    error CollateralShortfall(uint256 seized, uint256 minSeized);
+
     /// @dev The batch events of FlashLiquidator.sol, the same signatures, so the keeper settles either contract's batch
     ///      item by item from one reader (debtCovered: the loan-token assets Morpho pulled).
     event BatchItemLiquidated(uint256 indexed index, address indexed user, uint256 debtCovered, uint256 collateralSeized);
@@ -148,14 +163,7 @@ contract MorphoLiquidator {
         uint256[] memory heldBefore = new uint256[](items.length);
         uint256 distinct = 0;
         for (uint256 i = 0; i < items.length; i++) {
-            address token = items[i].marketParams.loanToken;
-            uint256 k = 0;
-            while (k < distinct && tokens[k] != token) k++;
-            if (k == distinct) {
-                tokens[k] = token;
-                heldBefore[k] = IMorphoERC20(token).balanceOf(address(this));
-                distinct++;
-            }
+            (, distinct) = _slot(tokens, heldBefore, distinct, items[i].marketParams.loanToken);
         }
         for (uint256 i = 0; i < items.length; i++) {
             BatchItem calldata item = items[i];
@@ -173,6 +181,72 @@ contract MorphoLiquidator {
             uint256 gain = IMorphoERC20(tokens[k]).balanceOf(address(this)) - heldBefore[k];
             if (gain != 0) _transfer(tokens[k], owner, gain);
         }
+    }
+
+    /// @notice Many liquidations in one transaction, paid with the owner's tokens (the owner approves this contract), the
+    ///         seized collateral handed to the owner unsold: what the owner's own `liquidate` calls would do, in one
+    ///         transaction. Owner only. Pulls, of each loan token, what the items may repay at most (or the owner's whole
+    ///         balance if less); runs each item in its own guarded call (Morpho pulls from this contract; no callback);
+    ///         then gives the owner back everything this batch moved in: the loan tokens not repaid and the collateral
+    ///         seized. Events, skips and OutOfGas as in liquidateBatch. What the contract held before is never moved.
+    function liquidateBatchFromOwner(OwnerItem[] calldata items) external onlyOwner {
+        // every token the batch touches (loan and collateral; a token can be both), with the contract's balance before
+        address[] memory tokens = new address[](2 * items.length);
+        uint256[] memory heldBefore = new uint256[](2 * items.length);
+        uint256[] memory pull = new uint256[](2 * items.length);
+        uint256 distinct = 0;
+        for (uint256 i = 0; i < items.length; i++) {
+            uint256 k;
+            (k, distinct) = _slot(tokens, heldBefore, distinct, items[i].marketParams.loanToken);
+            pull[k] += items[i].maxRepaid;
+            (, distinct) = _slot(tokens, heldBefore, distinct, items[i].marketParams.collateralToken);
+        }
+        for (uint256 k = 0; k < distinct; k++) {
+            if (pull[k] == 0) continue;
+            uint256 held = IMorphoERC20(tokens[k]).balanceOf(owner);
+            uint256 amount = pull[k] < held ? pull[k] : held;
+            _tokenCall(tokens[k], abi.encodeWithSelector(0x23b872dd, owner, address(this), amount)); // transferFrom
+            _approve(tokens[k], morpho, amount);
+        }
+        for (uint256 i = 0; i < items.length; i++) {
+            OwnerItem calldata item = items[i];
+            uint256 gasBefore = gasleft();
+            try this.liquidateOwnerItem(item) returns (uint256 seized, uint256 repaidAssets) {
+                emit BatchItemLiquidated(i, item.borrower, repaidAssets, seized);
+            } catch (bytes memory reason) {
+                if (reason.length == 0 && gasleft() < gasBefore / 4) revert OutOfGas();
+                emit BatchItemSkipped(i, item.borrower, reason);
+            }
+        }
+        for (uint256 k = 0; k < distinct; k++) {
+            if (pull[k] != 0) _approve(tokens[k], morpho, 0);
+            uint256 back = IMorphoERC20(tokens[k]).balanceOf(address(this)) - heldBefore[k];
+            if (back != 0) _transfer(tokens[k], owner, back);
+        }
+    }
+
+    /// @notice One owner-paid item, run by the contract on itself: Morpho's `liquidate` without a callback (Morpho
+    ///         sends the collateral, then pulls the repayment from this contract), then the owner's guards.
+    function liquidateOwnerItem(OwnerItem calldata item) external returns (uint256 seized, uint256 repaidAssets) {
+        if (msg.sender != address(this)) revert NotSelf();
+        (seized, repaidAssets) = IMorphoLiquidate(morpho).liquidate(item.marketParams, item.borrower, item.seizedAssets, item.repaidShares, "");
+        if (repaidAssets > item.maxRepaid) revert RepaidAboveMax(repaidAssets, item.maxRepaid);
+        if (seized < item.minSeized) revert CollateralShortfall(seized, item.minSeized);
+    }
+
+    /// @dev The index of `token` among the first `distinct` of `tokens`, added (with this contract's balance) if new.
+    function _slot(address[] memory tokens, uint256[] memory heldBefore, uint256 distinct, address token)
+        private
+        view
+        returns (uint256 k, uint256 count)
+    {
+        while (k < distinct && tokens[k] != token) k++;
+        if (k == distinct) {
+            tokens[k] = token;
+            heldBefore[k] = IMorphoERC20(token).balanceOf(address(this));
+            distinct++;
+        }
+        return (k, distinct);
     }
 
     /// @notice One item of a batch, run by the contract on itself so that its failure undoes only its own state.

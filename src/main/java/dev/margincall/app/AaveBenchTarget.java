@@ -66,11 +66,6 @@ final class AaveBenchTarget implements BenchTarget {
     }
 
     @Override
-    public boolean walletBatches() {
-        return true;
-    }
-
-    @Override
     public KeeperConfig.Protocol keeperEntry(Devnet devnet) {
         Deployment deployment = devnet.deployment();
         return new KeeperConfig.Protocol("aave-v3", deployment.aaveV3().poolAddressesProvider(), deployment.startBlock());

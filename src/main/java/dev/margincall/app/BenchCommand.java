@@ -80,8 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-max-items", defaultValue = "1",
             description = {"Margin Call's execution.batch.maxItems: liquidations packed in one transaction (default: ${DEFAULT-VALUE}, as the",
                     "naive keeper sends; 32: the keeper's default). Batches go through our liquidator (deployed for the run); with --funding",
-                    "wallet (aave-v3 only: Morpho pulls a wallet liquidation's repayment from its caller) the owner's tokens pay and the",
-                    "collateral comes back unsold."})
+                    "wallet its owner's tokens pay and the collateral comes back unsold."})
     int batchMaxItems;
 
     @Option(names = "--send-first", description = "Margin Call with execution.simulateBeforeSend: false (send at once, verify by simulation after).")
@@ -176,10 +175,6 @@ final class BenchCommand implements Callable<Integer> {
         };
         if (batchMaxItems < 1 || batchMaxItems > 256) {
             throw new ParameterException(spec.commandLine(), "--batch-max-items must be between 1 and 256, got " + batchMaxItems);
-        }
-        if (batchMaxItems > 1 && keeperFunding == Funding.WALLET && !target.walletBatches()) {
-            throw new ParameterException(spec.commandLine(), "--batch-max-items above 1 with --funding wallet is measured on aave-v3 only (Morpho pulls a "
-                    + "wallet liquidation's repayment from its caller: its contract batches contract-funded liquidations); add --funding flash-loan");
         }
         if (blockSeconds != null && (blockSeconds < 1 || blockSeconds > 12)) {
             throw new ParameterException(spec.commandLine(), "--block-seconds must be between 1 and 12, got " + blockSeconds);

@@ -26,11 +26,8 @@ interface BenchTarget {
     /** Gives the keeper's account the debt tokens and approves what liquidations pull them. */
     void fundAndApprove(Devnet devnet, Address keeper);
 
-    /** Deploys our liquidator contract of this protocol, owned by {@code keeper} (contract funding, batches). */
+    /** Deploys our liquidator contract of this protocol, owned by {@code keeper} (contract funding, batches of either funding). */
     Address deployLiquidator(Devnet devnet, Address keeper);
-
-    /** Whether that contract takes batches of wallet-funded liquidations too ({@code LiquidationEncoder.hasWalletBatchEntry}). */
-    boolean walletBatches();
 
     /** The keeper's {@code protocols[]} entry for this market. */
     KeeperConfig.Protocol keeperEntry(Devnet devnet);

@@ -669,11 +669,10 @@ final class Keeper implements HeadListener {
             return false;
         }
         MarketId market = plan.position().market();
-        LiquidationEncoder encoder = markets.get(market).encoder();
-        if (plan.funding() == Funding.WALLET) {
-            return !execution.receiveAToken() && execution.liquidators().containsKey(market) && encoder.hasWalletBatchEntry();
+        if (plan.funding() == Funding.WALLET && (execution.receiveAToken() || !execution.liquidators().containsKey(market))) {
+            return false;
         }
-        return encoder.hasBatchEntry();
+        return markets.get(market).encoder().hasBatchEntry();
     }
 
     /** One more plan stays within the batch's item and gas caps and within the lender's liquidity of its debt asset. */

@@ -245,9 +245,9 @@ final class KeeperRuntime implements AutoCloseable {
     }
 
     /**
-     * Wallet funding with a liquidator contract configured for a market whose contract has a wallet batch entry: batches of that
+     * Wallet funding with a liquidator contract configured for a market whose contract has a batch entry: batches of that
      * market's liquidations go through it (the wallet's tokens, the collateral back to the wallet). Checked as for
-     * flash-loan funding: ours, serving this market. Markets without a contract, or whose contract has no such entry (Morpho's),
+     * flash-loan funding: ours, serving this market. Markets without a contract, or whose contract has no batch entry,
      * liquidate one transaction each from the wallet.
      */
     private static Map<MarketId, Address> walletBatchLiquidators(ResilientEthRpc rpc, KeeperConfig config, KeeperConfig.Execution execution,
@@ -257,7 +257,7 @@ final class KeeperRuntime implements AutoCloseable {
             return liquidators;
         }
         for (int i = 0; i < markets.size(); i++) {
-            if (config.liquidatorContract(i).isPresent() && markets.get(i).encoder().hasWalletBatchEntry()) {
+            if (config.liquidatorContract(i).isPresent() && markets.get(i).encoder().hasBatchEntry()) {
                 liquidators.put(markets.get(i).id(), liquidator(rpc, config, i, markets.get(i), signer, tag));
             }
         }

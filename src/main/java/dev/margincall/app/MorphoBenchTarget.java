@@ -66,17 +66,11 @@ final class MorphoBenchTarget implements BenchTarget {
         }
     }
 
-    /** Our MorphoLiquidator: contract funding through Morpho's callback, its batch entry for batches. */
+    /** Our MorphoLiquidator: contract funding through Morpho's callback, its batch entries for batches. */
     @Override
     public Address deployLiquidator(Devnet devnet, Address keeper) {
         return new Transactor(devnet.chain()).deploy("MorphoLiquidator", keeper,
                 MorphoLiquidator.deployData(devnet.deployment().morphoBlue().morpho(), devnet.deployment().uniswapV2().router()));
-    }
-
-    /** Morpho pulls a wallet liquidation's repayment from its caller: wallet liquidations go one transaction each. */
-    @Override
-    public boolean walletBatches() {
-        return false;
     }
 
     @Override

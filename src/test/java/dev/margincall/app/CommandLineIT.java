@@ -69,12 +69,6 @@ class CommandLineIT {
         assertThat(blockSeconds.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(blockSeconds.err()).contains("--block-seconds must be between 1 and 12, got 0");
 
-        // Morpho's contract batches contract-funded liquidations only: a wallet batch there is refused with what to do instead
-        Run morphoWalletBatches = run("bench", "--protocol", "morpho-blue", "--batch-max-items", "32");
-        assertThat(morphoWalletBatches.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
-        assertThat(morphoWalletBatches.err()).contains("--batch-max-items above 1 with --funding wallet is measured on aave-v3 only")
-                .contains("add --funding flash-loan").doesNotContain("Exception");
-
         Run morphoAlone = run("devnet", "--protocols", "morpho-blue", "--port", "0");
         assertThat(morphoAlone.exitCode()).isEqualTo(MarginCall.BAD_USAGE);
         assertThat(morphoAlone.err()).contains("--protocols: the devnet's protocols must include aave-v3");

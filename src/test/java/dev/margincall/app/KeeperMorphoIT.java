@@ -18,6 +18,7 @@ import dev.margincall.devnet.MorphoBorrower;
 import dev.margincall.devnet.MorphoParams;
 import dev.margincall.devnet.ReserveSpec;
 import dev.margincall.devnet.WithDevnet;
+import dev.margincall.protocol.morphoblue.MorphoBlueEvents;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.strategy.Funding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -268,8 +269,94 @@ class KeeperMorphoIT {
      * signer; {@code fork} with contract funding and no contract deploys its own on the fork and liquidates there, nothing
      * reverted, nothing sent to the origin.
      */
+    /**
+     * Wallet funding with a MorphoLiquidator configured: the keeper approves the contract at its start and a third crash's
+     * liquidations ride in its owner-paid batch entry (the wallet's loan tokens pay, the collateral comes back unsold). Every
+     * position it makes liquidatable is liquidated in the first block after it, in fewer transactions than liquidations, none
+     * reverted, no item skipped; the wallet's balance of every token moved by exactly what Morpho's events of our contract say
+     * was seized less what was repaid (WETH is a loan token and a collateral), and the contract keeps nothing.
+     */
     @Test
     @org.junit.jupiter.api.Order(4)
+    void withWalletFundingAndAContractEveryLiquidatablePositionIsLiquidatedInBatchesPaidFromTheWallet(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        Deployment deployment = devnet.deployment();
+        Deployment.MorphoBlue morpho = deployment.morphoBlue();
+        giveGasMoney(chain);
+        Address liquidator = new dev.margincall.devnet.Transactor(chain).deploy("MorphoLiquidator", KEEPER,
+                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho.morpho(), deployment.uniswapV2().router()));
+        KeeperConfig wallet = config(deployment);
+        KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(wallet.protocols().get(0).morphoBlue().orElseThrow(), morpho.startBlock(),
+                Optional.of("devnet-morpho"), Optional.of(liquidator));
+        KeeperConfig config = new KeeperConfig(wallet.chain(), List.of(protocol), wallet.execution(), wallet.metrics());
+        List<Address> tokens = morpho.markets().stream().flatMap(m -> java.util.stream.Stream.of(m.loanToken(), m.collateralToken())).distinct().toList();
+        try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,
+                Files.createTempDirectory("keeper-morpho-wallet-batches"), new SimpleMeterRegistry(), Duration.ofMillis(20))) {
+            KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST); // after the start's approvals of the contract
+            Map<Address, BigInteger> balancesBefore = balances(chain, tokens);
+
+            MarketMover market = devnet.market();
+            chain.setAutomine(false);
+            market.setPrice("WETH", ReserveSpec.usd(1_400), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -15 % more
+            market.setPrice("WBTC", ReserveSpec.usd(28_500), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -15 % more
+            long crashBlock = chain.blockNumber();
+            Set<Address> liquidatable = liquidatable(devnet);
+            assertThat(liquidatable).as("positions the third crash made liquidatable").hasSizeGreaterThan(8);
+
+            KeeperHarness.awaitHandled(runtime, crashBlock);
+            chain.mine(); // the block right after the crash
+            long firstBlock = crashBlock + 1;
+            KeeperHarness.awaitHandled(runtime, firstBlock);
+            List<MorphoBlueEvents.Liquidated> first = ourLiquidations(chain, morpho, liquidator, firstBlock, firstBlock);
+            System.out.printf("Morpho, wallet batches: %d positions liquidatable after the crash, %d liquidated through the MorphoLiquidator in the "
+                    + "first block%n", liquidatable.size(), first.size());
+            assertThat(first.stream().map(MorphoBlueEvents.Liquidated::borrower).collect(Collectors.toSet())).as("liquidated in the first block")
+                    .isEqualTo(liquidatable);
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                chain.mine();
+                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
+            });
+            long end = chain.blockNumber();
+            List<dev.margincall.chain.LogEntry> logs = chain.logs(new LogFilter(crashBlock, end, List.of(morpho.morpho()), List.of(LIQUIDATE)));
+            List<MorphoBlueEvents.Liquidated> ours = ourLiquidations(chain, morpho, liquidator, crashBlock, end);
+            List<dev.margincall.chain.TransactionReceipt> receipts = logs.stream().map(dev.margincall.chain.LogEntry::transactionHash).distinct()
+                    .map(h -> chain.receipt(h).orElseThrow()).toList();
+            long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
+            assertThat(sent - receipts.size()).as("every keeper transaction since the crash liquidated: none reverted").isZero();
+            assertThat(ours.size()).as("liquidations, in fewer transactions: the owner-paid batch entry").isGreaterThan(receipts.size());
+            assertThat(receipts).as("no batch item skipped").allSatisfy(r -> assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(r.logs(), liquidator))
+                    .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated));
+            assertThat(liquidatable(devnet)).as("nothing liquidatable is left").isEmpty();
+            Map<Address, BigInteger> balancesAfter = balances(chain, tokens);
+            for (Address token : tokens) {
+                BigInteger expected = BigInteger.ZERO;
+                for (MorphoBlueEvents.Liquidated l : ours) {
+                    Deployment.MorphoMarket m = morpho.markets().stream().filter(x -> x.id().equalsIgnoreCase(l.id())).findFirst().orElseThrow();
+                    expected = expected.add(m.collateralToken().equals(token) ? l.seizedAssets() : BigInteger.ZERO)
+                            .subtract(m.loanToken().equals(token) ? l.repaidAssets() : BigInteger.ZERO);
+                }
+                assertThat(balancesAfter.get(token).subtract(balancesBefore.get(token))).as("the wallet's %s: seized less repaid", token).isEqualTo(expected);
+                assertThat(Abi.decodeUint(chain.call(CallRequest.call(token, dev.margincall.chain.abi.Erc20.balanceOf(liquidator)), BlockTag.LATEST)))
+                        .as("the contract keeps nothing").isZero();
+            }
+            java.util.LongSummaryStatistics gas = receipts.stream().mapToLong(r -> r.gasUsed().longValueExact()).summaryStatistics();
+            System.out.printf("GAS keeper wallet-batched Morpho liquidations: %d liquidations in %d transactions, %.0f gas a liquidation%n",
+                    ours.size(), gas.getCount(), (double) gas.getSum() / ours.size());
+        } finally {
+            chain.setAutomine(true);
+        }
+    }
+
+    private static List<MorphoBlueEvents.Liquidated> ourLiquidations(DevChain chain, Deployment.MorphoBlue morpho, Address caller, long from, long to) {
+        return chain.logs(new LogFilter(from, to, List.of(morpho.morpho()), List.of(LIQUIDATE))).stream()
+                .flatMap(l -> MorphoBlueEvents.liquidated(l).stream()).filter(l -> l.caller().equals(caller)).toList();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(5)
     void deployLiquidatorAndForkDeployAMorphoLiquidatorForAMorphoEntry(Devnet devnet, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         DevChain origin = devnet.chain();
@@ -312,9 +399,9 @@ class KeeperMorphoIT {
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("all checks passed");
 
-        // a third crash on the origin, seen by nobody: the fork finds the positions it made liquidatable
-        devnet.market().setPrice("WETH", ReserveSpec.usd(1_480), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
-        devnet.market().setPrice("WBTC", ReserveSpec.usd(30_000), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        // a fourth crash on the origin, seen by nobody: the fork finds the positions it made liquidatable
+        devnet.market().setPrice("WETH", ReserveSpec.usd(1_250), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        devnet.market().setPrice("WBTC", ReserveSpec.usd(25_000), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
         assertThat(liquidatable(devnet)).isNotEmpty();
         long originBlock = origin.blockNumber();
         long originNonce = origin.transactionCount(KEEPER, BlockTag.LATEST);

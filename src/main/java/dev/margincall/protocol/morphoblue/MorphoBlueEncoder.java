@@ -55,19 +55,37 @@ public final class MorphoBlueEncoder implements LiquidationEncoder {
                 minAmountOut, minProfit));
     }
 
-    /** Our MorphoLiquidator's {@code liquidateBatch}: contract-funded plans ride together. */
+    /** Our MorphoLiquidator's batch entries: contract-funded plans ({@code liquidateBatch}) and wallet ones ({@code liquidateBatchFromOwner}) ride together. */
     @Override
     public boolean hasBatchEntry() {
         return true;
     }
 
     /**
-     * No wallet batches: Morpho pulls a wallet liquidation's repayment from its caller, so a batch from the wallet would need
-     * the contract to hold the wallet's tokens and hand the collateral back; not built. Wallet plans go one transaction each.
+     * {@link MorphoLiquidator#liquidateBatchFromOwner}: the wallet's loan tokens pay (it approves the contract), each item is the
+     * call {@link #wallet} would make, the seized collateral comes back to the wallet unsold. An item is skipped when it would
+     * repay more than its quote plus {@link #TOLERANCE_BPS} or seize less than its quote minus it.
      */
     @Override
-    public boolean hasWalletBatchEntry() {
-        return false;
+    public Optional<ContractCall> walletBatch(Address liquidator, List<Quote> quotes) {
+        return Optional.of(new ContractCall(liquidator, MorphoLiquidator.liquidateBatchFromOwner(quotes.stream().map(quote -> {
+            MorphoQuote q = (MorphoQuote) quote;
+            BigInteger repaid = q.quote().repaidAssets();
+            BigInteger seized = q.quote().seizedAssets();
+            return new MorphoLiquidator.OwnerCall(q.params(), q.account(), seizedArgument(q), sharesArgument(q),
+                    repaid.add(tolerance(repaid)), seized.subtract(tolerance(seized)));
+        }).toList())));
+    }
+
+    /**
+     * The slack of a wallet batch item's guards. Sized by seized collateral, Morpho's repayment follows the price alone (the
+     * shares' rounding apart); sized by shares, both amounts grow with the interest accrued until the block that mines it
+     * (an hour at 100 % a year is 0.011 %): 0.1 % keeps an item whose block came late, and skips one whose price moved.
+     */
+    static final int TOLERANCE_BPS = 10;
+
+    private static BigInteger tolerance(BigInteger amount) {
+        return amount.multiply(BigInteger.valueOf(TOLERANCE_BPS)).divide(BigInteger.valueOf(10_000));
     }
 
     /**

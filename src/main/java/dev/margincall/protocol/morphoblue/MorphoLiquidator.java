@@ -29,6 +29,8 @@ public final class MorphoLiquidator {
 
     static final String LIQUIDATE_BATCH = "liquidateBatch((" + MarketParams.TUPLE + ",address,uint256,uint256,address[],uint256,uint256)[])";
 
+    static final String LIQUIDATE_BATCH_FROM_OWNER = "liquidateBatchFromOwner((" + MarketParams.TUPLE + ",address,uint256,uint256,uint256,uint256)[])";
+
     /** The contract's custom errors, as declared (parameter names included). */
     public static final ErrorCatalog ERRORS = ErrorCatalog.customErrors(
             "NotOwner()",
@@ -40,7 +42,9 @@ public final class MorphoLiquidator {
             "TokenCallFailed(address token)",
             "EthTransferFailed()",
             "NotSelf()",
-            "OutOfGas()");
+            "OutOfGas()",
+            "RepaidAboveMax(uint256 repaid, uint256 maxRepaid)",
+            "CollateralShortfall(uint256 seized, uint256 minSeized)");
 
     /** {@code Liquidated(bytes32 indexed marketId, address indexed borrower, address indexed loanToken, uint256 repaidAssets, uint256 seizedAssets, uint256 profit)}. */
     public static final String LIQUIDATED_TOPIC = Abi.topic("Liquidated(bytes32,address,address,uint256,uint256,uint256)");
@@ -97,6 +101,31 @@ public final class MorphoLiquidator {
         BatchItemStruct(BatchCall item) {
             super(new StaticStruct(item.params().with()), Abi.address(item.borrower()), Abi.uint(item.seizedAssets()),
                     Abi.uint(item.repaidShares()), addresses(item.swapPath()), Abi.uint(item.minAmountOut()), Abi.uint(item.minProfit()));
+        }
+    }
+
+    /**
+     * One liquidation of {@link #liquidateBatchFromOwner}: Morpho's sizing (exactly one of {@code seizedAssets} and
+     * {@code repaidShares} non-zero) and the owner's guards (the item is skipped when it would repay more than {@code maxRepaid}
+     * or seize less than {@code minSeized}).
+     */
+    public record OwnerCall(MarketParams params, Address borrower, BigInteger seizedAssets, BigInteger repaidShares, BigInteger maxRepaid,
+                            BigInteger minSeized) {
+    }
+
+    /**
+     * Calldata of {@code liquidateBatchFromOwner}: the owner's loan tokens pay (the owner approves this contract), each item in its
+     * own guarded call, the seized collateral and what was not repaid handed back to the owner.
+     */
+    public static String liquidateBatchFromOwner(List<OwnerCall> items) {
+        return Abi.call(LIQUIDATE_BATCH_FROM_OWNER, new DynamicArray<>(OwnerItemStruct.class, items.stream().map(OwnerItemStruct::new).toList()));
+    }
+
+    /** MorphoLiquidator.OwnerItem as web3j encodes it: ten static words. */
+    public static final class OwnerItemStruct extends StaticStruct {
+        OwnerItemStruct(OwnerCall item) {
+            super(item.params().with(Abi.address(item.borrower()), Abi.uint(item.seizedAssets()), Abi.uint(item.repaidShares()),
+                    Abi.uint(item.maxRepaid()), Abi.uint(item.minSeized())));
         }
     }
 

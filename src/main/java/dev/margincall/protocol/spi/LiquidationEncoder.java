@@ -51,14 +51,9 @@ public interface LiquidationEncoder {
         return Optional.empty();
     }
 
-    /** Whether {@link #contractFundedBatch} builds batches (asked for every plan: answered without encoding anything). */
+    /** Whether {@link #contractFundedBatch} and {@link #walletBatch} build batches (asked for every plan: answered without encoding anything). */
     default boolean hasBatchEntry() {
         return false;
-    }
-
-    /** Whether {@link #walletBatch} builds batches too. */
-    default boolean hasWalletBatchEntry() {
-        return hasBatchEntry();
     }
 
     /** What contract funding costs on top of the debt repaid, in basis points of it (Aave: the flash-loan premium; 0 where none). */

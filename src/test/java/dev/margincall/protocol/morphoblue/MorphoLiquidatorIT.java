@@ -344,9 +344,7 @@ class MorphoLiquidatorIT {
     void aBatchSkipsTheItemACompetitorTookFirstRunsTheOthersAndPaysTheirProfitsToTheWei() {
         List<MorphoBorrower> borrowers = liquidatableBorrowers(3);
         MorphoBorrower taken = borrowers.get(1);
-        tx.send("mint USDC", WALLET, usdc, Abi.call("mint(uint256)", uint(BigInteger.TEN.pow(6 + 12))));
-        tx.send("approve Morpho", WALLET, usdc, Erc20.approve(morpho.morpho(), BigInteger.TEN.pow(6 + 12)));
-
+        competitorReady();
         long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
         MarketState state = accruedTo(next);
         BigInteger price = reads.price(market);
@@ -374,23 +372,7 @@ class MorphoLiquidatorIT {
             proceeds.add(out);
         }
 
-        chain.setAutomine(false);
-        String competitorHash;
-        String batchHash;
-        try {
-            // sized as the model sized it: all the collateral, or all the shares (Liquidation.largest)
-            boolean allCollateral = competitor.positionAfter().collateral().signum() == 0;
-            competitorHash = chain.sendTransaction(new CallRequest(WALLET, morpho.morpho(), MorphoChain.liquidate(market, taken.address(),
-                    allCollateral ? competitor.seizedAssets() : BigInteger.ZERO, allCollateral ? BigInteger.ZERO : competitor.repaidShares()), null, MAX_GAS));
-            batchHash = chain.sendTransaction(new CallRequest(KEEPER, liquidator, MorphoLiquidator.liquidateBatch(items), null, MAX_GAS));
-            chain.mine();
-        } finally {
-            chain.setAutomine(true);
-        }
-        TransactionReceipt first = chain.receipt(competitorHash).orElseThrow();
-        TransactionReceipt receipt = chain.receipt(batchHash).orElseThrow();
-        assertThat(List.of(first.success(), receipt.success(), receipt.blockNumber())).isEqualTo(List.of(true, true, first.blockNumber()));
-        assertThat(chain.blocks(List.of(receipt.blockNumber())).get(0).timestamp()).as("landed when planned").isEqualTo(next);
+        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatch(items), next);
 
         List<dev.margincall.chain.abi.BatchEvents.ItemOutcome> outcomes = dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).extracting(dev.margincall.chain.abi.BatchEvents.ItemOutcome::index).containsExactly(0, 1, 2);
@@ -416,6 +398,68 @@ class MorphoLiquidatorIT {
         assertThat(List.of(balance(usdc, liquidator), balance(weth, liquidator))).as("the contract keeps nothing").containsOnly(BigInteger.ZERO);
     }
 
+    /**
+     * A batch paid with the owner's tokens (wallet funding), the collateral handed back unsold. The competitor takes one borrower
+     * first, in the same block, and another item's maximum repayment is one unit short: both skipped, with their reasons, and they
+     * cost the owner nothing. The others repay and seize exactly what the model chained after the competitor says: the owner's
+     * USDC goes down by exactly what they repaid, its WETH up by exactly what they seized; the contract keeps nothing, no allowance.
+     */
+    @Test
+    void fromTheOwnersTokensTheOwnerPaysExactlyWhatItsItemsRepaidAndGetsExactlyWhatTheySeized() {
+        List<MorphoBorrower> borrowers = liquidatableBorrowers(4);
+        MorphoBorrower taken = borrowers.get(1);
+        MorphoBorrower tooDear = borrowers.get(3);
+        BigInteger funds = BigInteger.TEN.pow(6 + 12);
+        tx.send("mint USDC", KEEPER, usdc, Abi.call("mint(uint256)", uint(funds)));
+        tx.send("approve the liquidator", KEEPER, usdc, Erc20.approve(liquidator, funds));
+        competitorReady();
+        long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
+        MarketState state = accruedTo(next);
+        BigInteger price = reads.price(market);
+        LiquidationQuote competitor = new Liquidation(reads.position(market, taken.address()), state, price, market.lltv()).largest();
+        List<MorphoLiquidator.OwnerCall> items = new java.util.ArrayList<>();
+        List<LiquidationQuote> landed = new java.util.ArrayList<>();
+        MarketState running = competitor.marketAfter();
+        for (MorphoBorrower borrower : borrowers) {
+            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(new Liquidation(reads.position(market, borrower.address()), state, price, market.lltv()));
+            BigInteger maxRepaid = borrower == tooDear ? planned.repaidAssets().subtract(BigInteger.ONE) : planned.repaidAssets();
+            items.add(new MorphoLiquidator.OwnerCall(params, borrower.address(), planned.seizedAssets(), BigInteger.ZERO, maxRepaid, planned.seizedAssets()));
+            if (borrower == taken || borrower == tooDear) {
+                landed.add(null);
+                continue;
+            }
+            LiquidationQuote quote = new Liquidation(reads.position(market, borrower.address()), running, price, market.lltv())
+                    .bySeizedAssets(planned.seizedAssets());
+            running = quote.marketAfter();
+            landed.add(quote);
+        }
+        BigInteger usdcBefore = balance(usdc, KEEPER);
+        BigInteger wethBefore = balance(weth, KEEPER);
+
+        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatchFromOwner(items), next);
+
+        List<dev.margincall.chain.abi.BatchEvents.ItemOutcome> outcomes = dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator);
+        assertThat(outcomes).extracting(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated).containsExactly(true, false, true, false);
+        assertThat(MorphoLiquidator.describeRevert(outcomes.get(1).reason())).isEqualTo("position is healthy");
+        assertThat(MorphoLiquidator.describeRevert(outcomes.get(3).reason())).startsWith("RepaidAboveMax(");
+        BigInteger repaid = BigInteger.ZERO;
+        BigInteger seized = BigInteger.ZERO;
+        for (int i : List.of(0, 2)) {
+            LiquidationQuote quote = landed.get(i);
+            assertThat(outcomes.get(i)).isEqualTo(new dev.margincall.chain.abi.BatchEvents.ItemOutcome(i, borrowers.get(i).address(), true,
+                    quote.repaidAssets(), quote.seizedAssets(), null));
+            assertThat(reads.position(market, borrowers.get(i).address())).isEqualTo(quote.positionAfter());
+            repaid = repaid.add(quote.repaidAssets());
+            seized = seized.add(quote.seizedAssets());
+        }
+        assertThat(reads.market(market)).as("the market's totals after the competitor's and our liquidations").isEqualTo(running);
+        assertThat(usdcBefore.subtract(balance(usdc, KEEPER))).as("the owner paid exactly what its liquidations repaid").isEqualTo(repaid);
+        assertThat(balance(weth, KEEPER).subtract(wethBefore)).as("the owner received exactly what they seized").isEqualTo(seized);
+        assertThat(List.of(balance(usdc, liquidator), balance(weth, liquidator), allowance(usdc, liquidator, morpho.morpho())))
+                .as("the contract keeps nothing, no allowance left").containsOnly(BigInteger.ZERO);
+        assertThat(MorphoLiquidator.liquidatedEvents(receipt.logs(), liquidator)).as("no profit event: nothing was sold").isEmpty();
+    }
+
     @Test
     void onlyTheOwnerStartsABatchAndOnlyTheContractRunsAnItem() {
         MorphoBorrower borrower = liquidatableBorrowers(1).get(0);
@@ -427,14 +471,21 @@ class MorphoLiquidatorIT {
                 MorphoLiquidator.LIQUIDATE_BATCH.length() - "[])".length()) + ")", new MorphoLiquidator.BatchItemStruct(item));
         assertRevertsWith(KEEPER, liquidator, direct, "NotSelf");
         assertRevertsWith(STRANGER, liquidator, direct, "NotSelf");
+        MorphoLiquidator.OwnerCall ownerItem = new MorphoLiquidator.OwnerCall(params, borrower.address(), plan.seizedArgument(), BigInteger.ZERO,
+                plan.quote().repaidAssets(), BigInteger.ZERO);
+        assertRevertsWith(STRANGER, liquidator, MorphoLiquidator.liquidateBatchFromOwner(List.of(ownerItem)), "NotOwner");
+        String directOwnerItem = Abi.call("liquidateOwnerItem(" + MorphoLiquidator.LIQUIDATE_BATCH_FROM_OWNER.substring("liquidateBatchFromOwner(".length(),
+                MorphoLiquidator.LIQUIDATE_BATCH_FROM_OWNER.length() - "[])".length()) + ")", new MorphoLiquidator.OwnerItemStruct(ownerItem));
+        assertRevertsWith(KEEPER, liquidator, directOwnerItem, "NotSelf");
         PositionState before = reads.position(market, borrower.address());
         assertThat(sendMined(STRANGER, liquidator, MorphoLiquidator.liquidateBatch(List.of(item))).success()).isFalse();
         assertThat(reads.position(market, borrower.address())).isEqualTo(before);
     }
 
     /**
-     * Gas per liquidation inside a batch against one through the single entry (issue 16: at most 70 %); and a batch given
-     * too little gas reverts OutOfGas rather than mining with its items reported skipped.
+     * Gas per liquidation inside a batch against one through the single entry, and inside a batch from the owner's tokens against
+     * the wallet's own {@code liquidate} (issue 16: at most 70 % each); and a batch given too little gas reverts OutOfGas rather
+     * than mining with its items reported skipped.
      */
     @Test
     void aBatchIsCheaperPerLiquidationThanSingleOnesAndOneGivenTooLittleGasRevertsOutOfGas() {
@@ -451,6 +502,7 @@ class MorphoLiquidatorIT {
         long estimate = chain.estimateGas(new CallRequest(KEEPER, liquidator, calldata, null, null)).longValueExact();
         assertRevertsWith(KEEPER, liquidator, calldata, BigInteger.valueOf(estimate / 2), "OutOfGas");
 
+        String beforeBatch = chain.snapshot();
         TransactionReceipt batch = sendOk("batch", KEEPER, liquidator, calldata);
         assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(batch.logs(), liquidator)).hasSize(items.size())
                 .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated);
@@ -458,6 +510,29 @@ class MorphoLiquidatorIT {
         System.out.printf("GAS MorphoLiquidator: single liquidation %d; batch of %d: %s (%.0f per item, %.1f %% of a single one)%n", singleGas,
                 items.size(), batch.gasUsed(), perItem, 100 * perItem / singleGas);
         assertThat(perItem / singleGas).as("gas per liquidation in a batch / a single liquidation's").isLessThanOrEqualTo(0.70);
+        assertThat(chain.revert(beforeBatch)).isTrue();
+
+        // from the owner's tokens, against the wallet's own liquidate calls (Morpho pulls from the wallet, which keeps the collateral)
+        BigInteger funds = BigInteger.TEN.pow(6 + 12);
+        tx.send("mint USDC", KEEPER, usdc, Abi.call("mint(uint256)", uint(funds)));
+        tx.send("approve the liquidator", KEEPER, usdc, Erc20.approve(liquidator, funds));
+        tx.send("approve Morpho", KEEPER, usdc, Erc20.approve(morpho.morpho(), funds));
+        String funded = chain.snapshot();
+        Plan first = plan(borrowers.get(0), HALF_THE_COLLATERAL).orElseThrow();
+        long walletGas = sendOk("wallet", KEEPER, morpho.morpho(), MorphoChain.liquidate(market, borrowers.get(0).address(), first.seizedArgument(),
+                BigInteger.ZERO)).gasUsed().longValueExact();
+        assertThat(chain.revert(funded)).isTrue();
+        List<MorphoLiquidator.OwnerCall> owned = borrowers.stream().map(b -> {
+            Plan p = plan(b, HALF_THE_COLLATERAL).orElseThrow();
+            return new MorphoLiquidator.OwnerCall(params, b.address(), p.seizedArgument(), BigInteger.ZERO, p.quote().repaidAssets(), p.quote().seizedAssets());
+        }).toList();
+        TransactionReceipt ownerBatch = sendOk("owner batch", KEEPER, liquidator, MorphoLiquidator.liquidateBatchFromOwner(owned));
+        assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(ownerBatch.logs(), liquidator)).hasSize(owned.size())
+                .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated);
+        double perOwnerItem = ownerBatch.gasUsed().doubleValue() / owned.size();
+        System.out.printf("GAS Morpho from the owner's tokens: the wallet's own liquidate %d; batch of %d: %s (%.0f per item, %.1f %% of the wallet's)%n",
+                walletGas, owned.size(), ownerBatch.gasUsed(), perOwnerItem, 100 * perOwnerItem / walletGas);
+        assertThat(perOwnerItem / walletGas).as("gas per liquidation in a batch from the owner's tokens / the wallet's own call").isLessThanOrEqualTo(0.70);
     }
 
     /** The first {@code count} WETH/USDC borrowers whose half-collateral liquidation in the next block pays, most profitable first. */
@@ -467,6 +542,37 @@ class MorphoLiquidatorIT {
         List<MorphoBorrower> paying = profits.keySet().stream().sorted(java.util.Comparator.comparing(profits::get).reversed()).toList();
         assertThat(paying).as("liquidatable WETH/USDC borrowers whose liquidation pays").hasSizeGreaterThanOrEqualTo(count);
         return paying.subList(0, count);
+    }
+
+    /** The competitor (a wallet liquidator) holds USDC and has approved Morpho: before the plans, whose block it mines. */
+    static void competitorReady() {
+        tx.send("mint USDC", WALLET, usdc, Abi.call("mint(uint256)", uint(BigInteger.TEN.pow(6 + 12))));
+        tx.send("approve Morpho", WALLET, usdc, Erc20.approve(morpho.morpho(), BigInteger.TEN.pow(6 + 12)));
+    }
+
+    /**
+     * The competitor's {@code quote} of {@code taken} (sized as the model sized it: all the collateral, or all the shares) and then
+     * our call, both mined in the next block, which must be stamped {@code timestamp}; our receipt.
+     */
+    static TransactionReceipt afterTheCompetitor(MorphoBorrower taken, LiquidationQuote quote, String ourCall, long timestamp) {
+        assertThat(chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS).as("planned for the next block").isEqualTo(timestamp);
+        boolean allCollateral = quote.positionAfter().collateral().signum() == 0;
+        String competitorHash;
+        String ourHash;
+        chain.setAutomine(false);
+        try {
+            competitorHash = chain.sendTransaction(new CallRequest(WALLET, morpho.morpho(), MorphoChain.liquidate(market, taken.address(),
+                    allCollateral ? quote.seizedAssets() : BigInteger.ZERO, allCollateral ? BigInteger.ZERO : quote.repaidShares()), null, MAX_GAS));
+            ourHash = chain.sendTransaction(new CallRequest(KEEPER, liquidator, ourCall, null, MAX_GAS));
+            chain.mine();
+        } finally {
+            chain.setAutomine(true);
+        }
+        TransactionReceipt first = chain.receipt(competitorHash).orElseThrow();
+        TransactionReceipt ours = chain.receipt(ourHash).orElseThrow();
+        assertThat(List.of(first.success(), ours.success(), ours.blockNumber())).isEqualTo(List.of(true, true, first.blockNumber()));
+        assertThat(chain.blocks(List.of(ours.blockNumber())).get(0).timestamp()).as("landed when planned").isEqualTo(timestamp);
+        return ours;
     }
 
     static MarketState accruedTo(long timestamp) {

@@ -62,7 +62,7 @@ class MorphoLiquidatorTest {
         }
         assertThat(declared).containsExactlyInAnyOrder("NotOwner()", "NotMorpho()", "NotRunning()", "BadSwapPath()",
                 "RepaymentShortfall(uint256,uint256)", "InsufficientProfit(uint256,uint256)", "TokenCallFailed(address)", "EthTransferFailed()",
-                "NotSelf()", "OutOfGas()");
+                "NotSelf()", "OutOfGas()", "RepaidAboveMax(uint256,uint256)", "CollateralShortfall(uint256,uint256)");
         assertThat(MorphoLiquidator.describeRevert(Abi.call("InsufficientProfit(uint256,uint256)", Abi.uint(1), Abi.uint(2))))
                 .contains("InsufficientProfit").contains("minProfit");
     }
@@ -75,8 +75,13 @@ class MorphoLiquidatorTest {
                 functions.put(entry.path("name").asText(), Abi.selector(signature(entry)));
             }
         }
-        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "liquidateBatch", "liquidateItem", "onMorphoLiquidate", "owner",
-                "morpho", "router", "rescue", "rescueEth");
+        assertThat(functions.keySet()).containsExactlyInAnyOrder("liquidate", "liquidateBatch", "liquidateItem", "liquidateBatchFromOwner",
+                "liquidateOwnerItem", "onMorphoLiquidate", "owner", "morpho", "router", "rescue", "rescueEth");
+        String fromOwner = MorphoLiquidator.liquidateBatchFromOwner(List.of(new MorphoLiquidator.OwnerCall(PARAMS, C, BigInteger.TEN, BigInteger.ZERO,
+                BigInteger.ONE, BigInteger.TWO)));
+        assertThat(fromOwner).startsWith(functions.get("liquidateBatchFromOwner"));
+        // the array's offset and length, then the item's ten static words inline
+        assertThat(Hex.strip(fromOwner).length()).isEqualTo(8 + 64 * (2 + 10));
         MorphoLiquidator.BatchCall item = new MorphoLiquidator.BatchCall(PARAMS, C, BigInteger.TEN, BigInteger.ZERO, List.of(B, A), BigInteger.ONE,
                 BigInteger.TWO);
         String batch = MorphoLiquidator.liquidateBatch(List.of(item, item));
@@ -126,9 +131,14 @@ class MorphoLiquidatorTest {
                             new MorphoLiquidator.BatchCall(PARAMS, C, seized, shares, List.of(B, A), BigInteger.TEN, BigInteger.TWO),
                             new MorphoLiquidator.BatchCall(PARAMS, C, seized, shares, List.of(B, A), BigInteger.ONE, BigInteger.ZERO)))));
         }
-        assertThat(encoder.hasBatchEntry()).as("contract funding batches").isTrue();
-        assertThat(encoder.hasWalletBatchEntry()).as("no wallet batches: Morpho pulls from its caller").isFalse();
-        assertThat(encoder.walletBatch(liquidator, List.of())).isEmpty();
+        assertThat(encoder.hasBatchEntry()).isTrue();
+        // from the wallet: the same sizing, the owner's guards 10 bps around the quote (1,000 repaid at most 1,001; 7 seized at least 7)
+        for (boolean bySeized : List.of(true, false)) {
+            MorphoQuote quote = new MorphoQuote(PARAMS.id(), PARAMS, C, sized, bySeized, BigInteger.ONE, BigInteger.ONE, 18, 6, BigInteger.ONE);
+            assertThat(encoder.walletBatch(liquidator, List.of(quote))).contains(new dev.margincall.protocol.spi.ContractCall(liquidator,
+                    MorphoLiquidator.liquidateBatchFromOwner(List.of(new MorphoLiquidator.OwnerCall(PARAMS, C, bySeized ? BigInteger.valueOf(7) : BigInteger.ZERO,
+                            bySeized ? BigInteger.ZERO : BigInteger.valueOf(999_000), BigInteger.valueOf(1_001), BigInteger.valueOf(7))))));
+        }
         assertThat(encoder.fundingPremiumBps()).isZero();
     }
 
