@@ -679,6 +679,7 @@ public final class Submitter implements AutoCloseable {
                 broadcaster.forgetNonce();
                 continue;
             }
+            flight.nonceUsedSeenAt = -1; // unused again (a reorg took the other transaction away): a later sighting starts over
             replaceOrCancel(flight, head);
         }
         if (journal.lines() > 4 * (book.size() + 64)) {

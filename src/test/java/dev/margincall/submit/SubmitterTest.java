@@ -342,6 +342,23 @@ class SubmitterTest {
         assertThat(lastReceived().nonce()).isEqualTo(FIRST_NONCE + 1);
     }
 
+    /** A nonce seen used, then unused again (a reorg took the other transaction away): seen used later, it waits a head again. */
+    @Test
+    void aNonceSeenUsedThenUnusedAgainWaitsAHeadAgainWhenSeenUsedLater() {
+        Submitter submitter = submitter();
+        Liquidation liquidation = liquidation("taken, given back, taken");
+        submit(submitter, liquidation, rpc.advanceTo(10)).orElseThrow();
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 1);
+        submitter.onHead(rpc.advanceTo(12));
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        submitter.onHead(rpc.advanceTo(13)); // unused again: re-broadcast as for any transaction that waits
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE + 1);
+        submitter.onHead(rpc.advanceTo(15));
+        assertThat(events.of("dropped")).as("the first head that sees it used since it was unused").isEmpty();
+        submitter.onHead(rpc.advanceTo(16));
+        assertThat(events.of("dropped")).singleElement().extracting(Recorded.Event::liquidation).isEqualTo(liquidation);
+    }
+
     /**
      * A node that answers the nonce read at the head from the next block's state (Anvil while it mines: foundry-rs/foundry#16368)
      * shows our nonce used before our receipt exists: the liquidation is not dropped, and the next head settles it as mined.
