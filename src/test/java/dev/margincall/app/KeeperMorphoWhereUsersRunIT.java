@@ -234,7 +234,7 @@ class KeeperMorphoWhereUsersRunIT {
     /**
      * The keeper's only endpoint misbehaves all through a crash of the devnet's Morpho markets (WETH −12 %, WBTC −12 %):
      * every 5th request gets one of 429, 500, 503, a timeout, a truncated answer or a rate-limit error, sends included;
-     * 1 s blocks. Wallet funding, then contract funding through a MorphoLiquidator.
+     * 1 s blocks. Wallet funding, then contract funding through a MorphoLiquidator, then wallet funding in batches through it.
      */
     @Test
     @Order(3)
@@ -251,6 +251,17 @@ class KeeperMorphoWhereUsersRunIT {
         Address liquidator = new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
                 dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), deployment.uniswapV2().router()));
         throughAFaultyEndpoint(devnet, Funding.FLASH_LOAN, Optional.of(liquidator), "MorphoLiquidator");
+    }
+
+    /** Wallet funding with the contract configured: batches from the wallet's tokens (liquidateBatchFromOwner), the same faults. */
+    @Test
+    @Order(5)
+    void throughAFaultyEndpointWithWalletBatchesEveryLiquidatablePositionIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        devnet.chain().setBalance(KEEPER, BigInteger.TEN.pow(20));
+        Address liquidator = new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
+                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), devnet.deployment().uniswapV2().router()));
+        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.of(liquidator), "wallet batches");
     }
 
     private void throughAFaultyEndpoint(Devnet devnet, Funding funding, Optional<Address> liquidator, String label) throws Exception {
@@ -287,8 +298,11 @@ class KeeperMorphoWhereUsersRunIT {
             result.assertSafe(liquidatable);
             assertThat(result.liquidated().keySet()).as("every liquidatable position liquidated, possibly later than the first block")
                     .isEqualTo(liquidatable);
-            if (liquidator.isPresent()) {
+            if (liquidator.isPresent() && funding == Funding.FLASH_LOAN) {
                 assertThat(result.liquidators()).as("through the contract only").containsOnly(liquidator.get());
+            } else if (liquidator.isPresent()) {
+                // a batch goes through the contract; a plan alone in its block goes from the wallet as without one
+                assertThat(result.liquidators()).as("batches through the contract").contains(liquidator.get()).isSubsetOf(KEEPER, liquidator.get());
             }
         }
     }
