@@ -66,6 +66,12 @@ final class InFlightBook {
     // By nonce, not by position: a reorg can put a position's mined liquidation back in flight while a newer
     // liquidation of the same position waits at a later nonce, and both nonces must stay tracked.
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
+    /**
+     * How many flights carry each position: asked for every candidate of a head ({@link #accepting}), where a scan of every
+     * flight's items would cost candidates × flights × items (a crash at 3,000 Morpho positions: hundreds of candidates,
+     * tens of batches of 32).
+     */
+    private final Map<PositionId, Integer> carried = new ConcurrentHashMap<>();
     private final Map<PositionId, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Deque<Mined> recentlyMined = new ArrayDeque<>();
 
@@ -81,15 +87,32 @@ final class InFlightBook {
     }
 
     boolean inFlight(PositionId position) {
-        return flights.values().stream().anyMatch(f -> f.submission.carries(position));
+        return carried.containsKey(position);
     }
 
     void add(Flight flight) {
-        flights.put(flight.nonce, flight);
+        Flight previous = flights.put(flight.nonce, flight);
+        if (previous != flight) {
+            count(flight, 1);
+            if (previous != null) {
+                count(previous, -1);
+            }
+        }
     }
 
     void remove(Flight flight) {
-        flights.remove(flight.nonce, flight);
+        if (flights.remove(flight.nonce, flight)) {
+            count(flight, -1);
+        }
+    }
+
+    private void count(Flight flight, int delta) {
+        for (Liquidation item : flight.submission.items()) {
+            carried.compute(item.position(), (position, n) -> {
+                int left = (n == null ? 0 : n) + delta;
+                return left <= 0 ? null : left;
+            });
+        }
     }
 
     List<Flight> flights() {

@@ -1,7 +1,6 @@
 package dev.margincall.submit;
 
 import dev.margincall.core.Address;
-import dev.margincall.protocol.spi.PositionId;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -39,10 +38,6 @@ public record Submission(List<Liquidation> items, Address to, String data, boole
     /** The minimum profit of all its items, in wei. */
     public BigInteger minProfitWei() {
         return items.stream().map(Liquidation::minProfitWei).reduce(BigInteger.ZERO, BigInteger::add);
-    }
-
-    public boolean carries(PositionId position) {
-        return items.stream().anyMatch(l -> l.position().equals(position));
     }
 
     /** How it is named in logs and errors: its first position, and how many more ride with it. */

@@ -35,8 +35,6 @@ import java.util.Optional;
  */
 public final class MorphoBlueMarket implements LendingMarket {
 
-    /** Accounts below this health factor are re-evaluated at the next block's timestamp (interest over one block is far smaller). */
-    private static final BigInteger NEAR_LIQUIDATION = new BigInteger("1001000000000000000");
     private static final BigInteger ORACLE_PRICE_SCALE = PositionHealth.ORACLE_PRICE_SCALE;
 
     private final MarketId id;
@@ -143,9 +141,7 @@ public final class MorphoBlueMarket implements LendingMarket {
 
     @Override
     public List<Address> accountsNearLiquidation() {
-        return monitor.health().entrySet().stream()
-                .filter(e -> e.getValue().borrowed().signum() > 0 && e.getValue().healthFactor().compareTo(NEAR_LIQUIDATION) < 0)
-                .map(e -> e.getKey().account()).distinct().sorted().toList();
+        return monitor.accountsNearLiquidation();
     }
 
     /** Every position of {@code account} with debt, accrued to {@code nextTimestamp}; a quote for each liquidatable one the values can price. */

@@ -50,6 +50,9 @@ public final class MorphoBlueMonitor implements HeadListener {
     /** New heads are checkpointed at most this often (as Aave's monitor): a block's hot path does not serialize every position. */
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
 
+    /** Accounts below this health factor are re-evaluated at the next block's timestamp (interest over one block is far smaller). */
+    public static final BigInteger NEAR_LIQUIDATION = new BigInteger("1001000000000000000");
+
     /**
      * @param confirmations blocks below the head after which a block is final (its logs are no longer kept for a reorg)
      * @param markets       the configured market ids; empty: every market created since {@code startBlock}
@@ -88,6 +91,8 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final Set<Address> unpricedWarned = new java.util.HashSet<>();
     private long evaluatedBlock = -1;
     private long evaluatedTimestamp;
+    /** The accounts with an indebted position below {@link #NEAR_LIQUIDATION}, sorted: made by each evaluation. */
+    private List<Address> nearLiquidation = List.of();
     private volatile int liquidatable;
     private volatile int accountCount;
     /** The markets' state at a coming head, being read beside its logs ({@link #prefetch}); taken by that head's update. */
@@ -277,13 +282,19 @@ public final class MorphoBlueMonitor implements HeadListener {
     private void finishEvaluation(BlockHeader head) {
         long[] counts = new long[hfBounds.length + 1];
         int count = 0;
-        for (PositionHealth h : health.values()) {
+        java.util.TreeSet<Address> near = new java.util.TreeSet<>();
+        for (Map.Entry<MorphoBlueEvents.PositionTouched, PositionHealth> e : health.entrySet()) {
+            PositionHealth h = e.getValue();
             count += h.liquidatable() ? 1 : 0;
             if (h.borrowed().signum() > 0) {
                 counts[bucket(h.healthFactor())]++;
+                if (h.healthFactor().compareTo(NEAR_LIQUIDATION) < 0) {
+                    near.add(e.getKey().account());
+                }
             }
         }
         healthFactors.publishCounts(counts);
+        nearLiquidation = List.copyOf(near);
         liquidatable = count;
         accountCount = byAccount.size();
         evaluatedBlock = head.number();
@@ -380,6 +391,15 @@ public final class MorphoBlueMonitor implements HeadListener {
             out.put(key.id(), positions.get(key));
         }
         return out;
+    }
+
+    /**
+     * The accounts with an indebted position below {@link #NEAR_LIQUIDATION} at the last evaluation, sorted: gathered by the
+     * evaluation's own pass over every position, so a crash head does not copy the whole book again to find them (3,000
+     * positions: a copy of the health map on the way to the first transaction).
+     */
+    public synchronized List<Address> accountsNearLiquidation() {
+        return nearLiquidation;
     }
 
     public synchronized Map<MorphoBlueEvents.PositionTouched, PositionHealth> health() {
