@@ -83,63 +83,29 @@ class KeeperCrashIT {
      */
     @org.junit.jupiter.api.Test
     void killedWithSentLiquidationsWhoseOpportunityWentRestartedCancelsThemBeforeTheNextBlock(Devnet devnet) throws Exception {
-        DevChain chain = devnet.chain();
-        approveWalletFunding(devnet);
         Map<String, BigInteger> before = new java.util.HashMap<>();
         for (String symbol : CRASHED) {
             before.put(symbol, devnet.market().price(symbol));
         }
-        Path state = Files.createTempDirectory("keeper-crash-undone");
-        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
-        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
-            Path config = config(devnet.deployment(), proxy.url(), false, Optional.empty());
-            Child first = Child.start(config, state);
-            try {
-                first.awaitLine("keeper started", Duration.ofSeconds(120));
-                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
-                chain.setAutomine(false);
-                proxy.holdAfter("eth_sendRawTransaction", 5);
-                long crashBlock = KeeperHarness.crash(devnet);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
-                first.process.destroyForcibly();
-                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                proxy.releaseDropping();
-                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(5);
-                Set<Long> journaled = journalNonces(state);
-                before.forEach((symbol, price) -> chain.setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
-
-                Child second = Child.start(config, state);
-                try {
-                    second.awaitLine("keeper started", Duration.ofSeconds(120));
-                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
-                    awaitDone(chain);
-                    String output = second.output();
-                    Files.writeString(Path.of("target", "KeeperCrashIT-opportunity-gone.log"), "---- before the kill\n" + first.output()
-                            + "---- after the restart\n" + output);
-                    long cancels = output.lines().filter(l -> l.contains("event=\"cancelled\"")).count();
-                    KeeperHarness.Result result = KeeperHarness.chainResult(devnet, Set.of(KEEPER), crashBlock, nonceBefore, cancels, Set.of(), List.of());
-                    assertThat(output.lines().filter(l -> l.contains("event=\"cancelling\"")))
-                            .as("every journaled transaction cancelled at its nonce, the reason named")
-                            .hasSize(journaled.size()).allSatisfy(l -> assertThat(l).contains("HealthFactorNotBelowThreshold()"));
-                    assertThat(output.indexOf("event=\"cancelling\"")).as("cancelled before the keeper said it started")
-                            .isLessThan(output.indexOf("keeper started"));
-                    assertThat(result.reverted()).as("reverted keeper transactions").isZero();
-                    assertThat(result.liquidations()).as("nothing liquidated: no opportunity is left").isEmpty();
-                    assertThat(cancels).as("cancellations mined").isEqualTo(journaled.size());
-                    assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
-                    assertThat(sentNonces(output)).as("nothing new signed").isEmpty();
-                } finally {
-                    second.process.destroyForcibly();
-                }
-            } finally {
-                first.process.destroyForcibly();
-                proxy.release();
-            }
-        } finally {
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
-            chain.setAutomine(true);
-        }
+        Runnable undoTheCrash = () -> before.forEach((symbol, price) ->
+                devnet.chain().setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
+        killMidBurstAndRestart(devnet, url -> config(devnet.deployment(), url, false, Optional.empty()), 5, undoTheCrash, (killed, output) -> {
+            Files.writeString(Path.of("target", "KeeperCrashIT-opportunity-gone.log"), "---- before the kill\n" + killed.output()
+                    + "---- after the restart\n" + output);
+            long cancels = output.lines().filter(l -> l.contains("event=\"cancelled\"")).count();
+            KeeperHarness.Result result = KeeperHarness.chainResult(devnet, Set.of(KEEPER), killed.crashBlock(), killed.nonceBefore(), cancels,
+                    Set.of(), List.of());
+            assertThat(output.lines().filter(l -> l.contains("event=\"cancelling\"")))
+                    .as("every journaled transaction cancelled at its nonce, the reason named")
+                    .hasSize(killed.journaled().size()).allSatisfy(l -> assertThat(l).contains("HealthFactorNotBelowThreshold()"));
+            assertThat(output.indexOf("event=\"cancelling\"")).as("cancelled before the keeper said it started")
+                    .isLessThan(output.indexOf("keeper started"));
+            assertThat(result.reverted()).as("reverted keeper transactions").isZero();
+            assertThat(result.liquidations()).as("nothing liquidated: no opportunity is left").isEmpty();
+            assertThat(cancels).as("cancellations mined").isEqualTo(killed.journaled().size());
+            assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
+            assertThat(sentNonces(output)).as("nothing new signed").isEmpty();
+        });
     }
 
     /**
@@ -153,48 +119,23 @@ class KeeperCrashIT {
 
     private void killAndRestart(Devnet devnet, Mode mode) throws Exception {
         boolean simulateBeforeSend = mode.simulateBeforeSend();
-        DevChain chain = devnet.chain();
-        Deployment deployment = devnet.deployment();
-        approveWalletFunding(devnet);
-        Path state = Files.createTempDirectory("keeper-crash");
-        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
-        try (FaultProxy proxy = new FaultProxy(deployment.rpcUrl())) {
-            Path config = config(deployment, proxy.url(), simulateBeforeSend, mode.contract());
-            Child first = Child.start(config, state);
-            String firstOutput;
-            try {
-                first.awaitLine("keeper started", Duration.ofSeconds(120));
-                // after the start: with wallet batches it approves its contract for every reserve first (awaited, mined)
-                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
-                chain.setAutomine(false);
-                proxy.holdAfter("eth_sendRawTransaction", mode.passed());
-                long crashBlock = KeeperHarness.crash(devnet);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
-                first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint, no journal rewrite
-                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                firstOutput = first.output();
-                proxy.releaseDropping(); // the held sends never reached the node
-                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(mode.passed());
-                Set<Long> journaled = journalNonces(state);
-                int signedBeforeKill = journaled.size();
-                mode.signed().ifPresentOrElse(
-                        signed -> assertThat(journaled).as("journal: every signed transaction, the lost ones included").hasSize(signed),
-                        () -> assertThat(journaled).as("journal: the sent and the held transactions").hasSizeGreaterThan(mode.passed()));
-
-                Child second = Child.start(config, state);
-                try {
-                    second.awaitLine("keeper started", Duration.ofSeconds(120));
-                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
-                    awaitDone(chain);
-                    String secondOutput = second.output();
+        killMidBurstAndRestart(devnet, url -> config(devnet.deployment(), url, simulateBeforeSend, mode.contract()), mode.passed(), () -> { },
+                (killed, secondOutput) -> {
+                    Set<Long> journaled = killed.journaled();
+                    String firstOutput = killed.output();
                     // both keepers' logs beside the test's report: what a failure here is diagnosed from
                     Files.writeString(Path.of("target", "KeeperCrashIT-simulateBeforeSend-" + simulateBeforeSend
                                     + (mode.contract().isPresent() ? "-wallet-batches" : "") + ".log"),
                             "---- before the kill\n" + firstOutput + "---- after the restart\n" + secondOutput);
+                    mode.signed().ifPresentOrElse(
+                            signed -> assertThat(journaled).as("journal: every signed transaction, the lost ones included").hasSize(signed),
+                            () -> assertThat(journaled).as("journal: the sent and the held transactions").hasSizeGreaterThan(mode.passed()));
                     long cancels = secondOutput.lines().filter(l -> l.contains("event=\"cancelled\"")).count();
                     Set<Address> ours = mode.contract().map(c -> Set.of(KEEPER, c)).orElse(Set.of(KEEPER));
-                    KeeperHarness.Result result = KeeperHarness.chainResult(devnet, ours, crashBlock, nonceBefore, cancels, Set.of(), List.of());
-                    assertThat(secondOutput).as("restart found the journaled transactions").contains("event=\"recovered\"").contains("inFlight=\"" + signedBeforeKill + "\"");
+                    KeeperHarness.Result result = KeeperHarness.chainResult(devnet, ours, killed.crashBlock(), killed.nonceBefore(), cancels,
+                            Set.of(), List.of());
+                    assertThat(secondOutput).as("restart found the journaled transactions").contains("event=\"recovered\"")
+                            .contains("inFlight=\"" + journaled.size() + "\"");
                     Set<Long> secondNonces = sentNonces(secondOutput);
                     Set<Long> acknowledged = sentNonces(firstOutput);
                     assertThat(acknowledged).as("sends acknowledged before the kill (a batch is answered whole)").isSubsetOf(journaled)
@@ -214,6 +155,60 @@ class KeeperCrashIT {
                     assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
                     assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
                             .isEqualTo(result.liquidatableAfterCrash());
+                });
+    }
+
+    /** What the killed keeper left: the crash's block, its nonce before the crash, its output, the nonces its journal holds. */
+    private record Killed(long crashBlock, long nonceBefore, String output, Set<Long> journaled) {
+    }
+
+    /** The keeper's config for an RPC endpoint (the test's proxy). */
+    private interface ConfigAt {
+        Path at(String rpcUrl) throws IOException;
+    }
+
+    /** Checks a run after the restart: what the killed keeper left, and the restarted keeper's output. */
+    private interface AfterRestart {
+        void check(Killed killed, String output) throws Exception;
+    }
+
+    /**
+     * The keeper (`margin-call run`, its wallet funded) through the test's proxy; a crash; the proxy passes {@code passed}
+     * sends and holds the rest, the process is killed (SIGKILL: no shutdown hook, no final checkpoint, no journal rewrite)
+     * while it waits, and the held sends are dropped (they never reach the node). Then {@code beforeRestart}, the keeper
+     * started again on the same state directory, a block mined every second from the moment it says it started until it is
+     * done, and {@code check}. Every process and thread stops on the way out, whatever failed.
+     */
+    private void killMidBurstAndRestart(Devnet devnet, ConfigAt configAt, int passed, Runnable beforeRestart, AfterRestart check)
+            throws Exception {
+        DevChain chain = devnet.chain();
+        approveWalletFunding(devnet);
+        Path state = Files.createTempDirectory("keeper-crash");
+        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
+        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
+            Path config = configAt.at(proxy.url());
+            Child first = Child.start(config, state);
+            try {
+                first.awaitLine("keeper started", Duration.ofSeconds(120));
+                // after the start: with wallet batches it approves its contract for every reserve first (awaited, mined)
+                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+                chain.setAutomine(false);
+                proxy.holdAfter("eth_sendRawTransaction", passed);
+                long crashBlock = KeeperHarness.crash(devnet);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
+                first.process.destroyForcibly();
+                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                proxy.releaseDropping();
+                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(passed);
+                Killed killed = new Killed(crashBlock, nonceBefore, first.output(), journalNonces(state));
+                beforeRestart.run();
+
+                Child second = Child.start(config, state);
+                try {
+                    second.awaitLine("keeper started", Duration.ofSeconds(120));
+                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
+                    awaitDone(chain);
+                    check.check(killed, second.output());
                 } finally {
                     second.process.destroyForcibly();
                 }

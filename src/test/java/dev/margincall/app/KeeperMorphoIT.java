@@ -134,18 +134,10 @@ class KeeperMorphoIT {
             KeeperHarness.awaitHandled(runtime, chain.blockNumber());
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
 
-            MarketMover market = devnet.market();
-            chain.setAutomine(false);
-            market.setPrice("WETH", ReserveSpec.usd(1_820), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -9 %
-            market.setPrice("WBTC", ReserveSpec.usd(37_200), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -7 %
-            long crashBlock = chain.blockNumber();
-            Set<Address> liquidatable = liquidatable(devnet);
+            long crashBlock = crashThenMineOne(devnet, runtime, 1_820, 37_200); // WETH -9 %, WBTC -7 %
+            Set<Address> liquidatable = liquidatable(devnet, crashBlock);
             assertThat(liquidatable).as("positions the crash made liquidatable").hasSizeGreaterThan(10);
-
-            KeeperHarness.awaitHandled(runtime, crashBlock);
-            chain.mine(); // the block right after the crash
             long firstBlock = crashBlock + 1;
-            KeeperHarness.awaitHandled(runtime, firstBlock);
             Set<Address> liquidatedFirst = keeperLiquidations(chain, morpho, firstBlock, firstBlock);
             System.out.printf("Morpho: %d positions liquidatable after the crash, %d liquidated by the keeper in the first block%n",
                     liquidatable.size(), liquidatedFirst.size());
@@ -155,11 +147,7 @@ class KeeperMorphoIT {
                 chain.mine();
                 KeeperHarness.awaitHandled(runtime, chain.blockNumber());
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                chain.mine();
-                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
-                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
-            });
+            awaitSettled(chain, runtime);
             long end = chain.blockNumber();
             long sent = chain.transactionCount(KEEPER, BlockTag.LATEST) - nonceBefore;
             long notLiquidations = sent - chain.logs(new LogFilter(crashBlock, end, List.of(morpho.morpho()), List.of(LIQUIDATE))).size();
@@ -200,18 +188,10 @@ class KeeperMorphoIT {
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             Map<Address, BigInteger> balancesBefore = balances(chain, loanTokens);
 
-            MarketMover market = devnet.market();
-            chain.setAutomine(false);
-            market.setPrice("WETH", ReserveSpec.usd(1_640), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -10 % more
-            market.setPrice("WBTC", ReserveSpec.usd(33_500), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -10 % more
-            long crashBlock = chain.blockNumber();
-            Set<Address> liquidatable = liquidatable(devnet);
+            long crashBlock = crashThenMineOne(devnet, runtime, 1_640, 33_500); // WETH -10 % more, WBTC -10 % more
+            Set<Address> liquidatable = liquidatable(devnet, crashBlock);
             assertThat(liquidatable).as("positions the second crash made liquidatable").hasSizeGreaterThan(10);
-
-            KeeperHarness.awaitHandled(runtime, crashBlock);
-            chain.mine(); // the block right after the crash
             long firstBlock = crashBlock + 1;
-            KeeperHarness.awaitHandled(runtime, firstBlock);
             List<dev.margincall.chain.LogEntry> first = chain.logs(new LogFilter(firstBlock, firstBlock, List.of(morpho.morpho()), List.of(LIQUIDATE)));
             assertThat(first).as("every Morpho liquidation of the first block is our contract's").allSatisfy(l ->
                     assertThat(Address.fromTail(Hex.bytes(l.topics().get(2)))).isEqualTo(liquidator));
@@ -224,11 +204,7 @@ class KeeperMorphoIT {
                 chain.mine();
                 KeeperHarness.awaitHandled(runtime, chain.blockNumber());
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                chain.mine();
-                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
-                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
-            });
+            awaitSettled(chain, runtime);
             long end = chain.blockNumber();
             Map<String, dev.margincall.chain.TransactionReceipt> receiptsByHash = new java.util.LinkedHashMap<>();
             List<dev.margincall.protocol.morphoblue.MorphoLiquidator.Liquidated> ours = new java.util.ArrayList<>();
@@ -296,29 +272,17 @@ class KeeperMorphoIT {
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST); // after the start's approvals of the contract
             Map<Address, BigInteger> balancesBefore = balances(chain, tokens);
 
-            MarketMover market = devnet.market();
-            chain.setAutomine(false);
-            market.setPrice("WETH", ReserveSpec.usd(1_400), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -15 % more
-            market.setPrice("WBTC", ReserveSpec.usd(28_500), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE); // -15 % more
-            long crashBlock = chain.blockNumber();
-            Set<Address> liquidatable = liquidatable(devnet);
+            long crashBlock = crashThenMineOne(devnet, runtime, 1_400, 28_500); // WETH -15 % more, WBTC -15 % more
+            Set<Address> liquidatable = liquidatable(devnet, crashBlock);
             assertThat(liquidatable).as("positions the third crash made liquidatable").hasSizeGreaterThan(8);
-
-            KeeperHarness.awaitHandled(runtime, crashBlock);
-            chain.mine(); // the block right after the crash
             long firstBlock = crashBlock + 1;
-            KeeperHarness.awaitHandled(runtime, firstBlock);
             List<MorphoBlueEvents.Liquidated> first = ourLiquidations(chain, morpho, liquidator, firstBlock, firstBlock);
             System.out.printf("Morpho, wallet batches: %d positions liquidatable after the crash, %d liquidated through the MorphoLiquidator in the "
                     + "first block%n", liquidatable.size(), first.size());
             assertThat(first.stream().map(MorphoBlueEvents.Liquidated::borrower).collect(Collectors.toSet())).as("liquidated in the first block")
                     .isEqualTo(liquidatable);
 
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                chain.mine();
-                KeeperHarness.awaitHandled(runtime, chain.blockNumber());
-                return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
-            });
+            awaitSettled(chain, runtime);
             long end = chain.blockNumber();
             List<dev.margincall.chain.LogEntry> logs = chain.logs(new LogFilter(crashBlock, end, List.of(morpho.morpho()), List.of(LIQUIDATE)));
             List<MorphoBlueEvents.Liquidated> ours = ourLiquidations(chain, morpho, liquidator, crashBlock, end);
@@ -417,6 +381,31 @@ class KeeperMorphoIT {
         System.out.println(fork.out());
     }
 
+    /**
+     * WETH and WBTC set to these USD prices by storage writes with automine off (the block that carries them mined), the keeper's
+     * handling of that crash block awaited, then the block right after it mined and handled: the crash block.
+     */
+    private static long crashThenMineOne(Devnet devnet, KeeperRuntime runtime, long wethUsd, long wbtcUsd) {
+        DevChain chain = devnet.chain();
+        chain.setAutomine(false);
+        devnet.market().setPrice("WETH", ReserveSpec.usd(wethUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        devnet.market().setPrice("WBTC", ReserveSpec.usd(wbtcUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        long crashBlock = chain.blockNumber();
+        KeeperHarness.awaitHandled(runtime, crashBlock);
+        chain.mine();
+        KeeperHarness.awaitHandled(runtime, crashBlock + 1);
+        return crashBlock;
+    }
+
+    /** Mines and awaits the keeper until nothing of it is in flight or pending. */
+    private static void awaitSettled(DevChain chain, KeeperRuntime runtime) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            chain.mine();
+            KeeperHarness.awaitHandled(runtime, chain.blockNumber());
+            return runtime.inFlight() == 0 && chain.pendingTransactionCount() == 0;
+        });
+    }
+
     private static void giveGasMoney(DevChain chain) {
         chain.setBalance(KEEPER, BigInteger.TEN.pow(20));
     }
@@ -440,10 +429,19 @@ class KeeperMorphoIT {
 
     /** Borrowers the chain would let anyone liquidate now (see {@link MorphoActions#liquidatable}). */
     private static Set<Address> liquidatable(Devnet devnet) {
+        return liquidatable(devnet, BlockTag.LATEST);
+    }
+
+    /** The same at {@code block}'s state. */
+    private static Set<Address> liquidatable(Devnet devnet, long block) {
+        return liquidatable(devnet, BlockTag.number(block));
+    }
+
+    private static Set<Address> liquidatable(Devnet devnet, BlockTag at) {
         Set<Address> out = new HashSet<>();
         for (Deployment.MorphoMarket market : devnet.deployment().morphoBlue().markets()) {
             out.addAll(MorphoActions.liquidatable(devnet.chain(), devnet.deployment().morphoBlue().morpho(), MorphoParams.of(market),
-                    devnet.morphoBorrowers().get(market.name()).stream().map(MorphoBorrower::address).toList(), BlockTag.LATEST));
+                    devnet.morphoBorrowers().get(market.name()).stream().map(MorphoBorrower::address).toList(), at));
         }
         return out;
     }

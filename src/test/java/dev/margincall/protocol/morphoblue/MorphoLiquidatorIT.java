@@ -345,17 +345,15 @@ class MorphoLiquidatorIT {
         List<MorphoBorrower> borrowers = liquidatableBorrowers(3);
         MorphoBorrower taken = borrowers.get(1);
         competitorReady();
-        long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
-        MarketState state = accruedTo(next);
-        BigInteger price = reads.price(market);
-        LiquidationQuote competitor = new Liquidation(reads.position(market, taken.address()), state, price, market.lltv()).largest();
+        NextBlock next = NextBlock.ofChain();
+        LiquidationQuote competitor = next.liquidation(taken, next.totals()).largest();
         List<MorphoLiquidator.BatchCall> items = new java.util.ArrayList<>();
         List<LiquidationQuote> expected = new java.util.ArrayList<>();
         List<BigInteger> proceeds = new java.util.ArrayList<>();
         BigInteger[] reserves = wethUsdcReserves();
         MarketState running = competitor.marketAfter();
         for (MorphoBorrower borrower : borrowers) {
-            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(new Liquidation(reads.position(market, borrower.address()), state, price, market.lltv()));
+            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(next.liquidation(borrower, next.totals()));
             items.add(new MorphoLiquidator.BatchCall(params, borrower.address(), planned.seizedAssets(), BigInteger.ZERO, List.of(weth, usdc),
                     BigInteger.ZERO, BigInteger.ONE));
             if (borrower == taken) {
@@ -363,8 +361,7 @@ class MorphoLiquidatorIT {
                 proceeds.add(null);
                 continue;
             }
-            LiquidationQuote landed = new Liquidation(reads.position(market, borrower.address()), running, price, market.lltv())
-                    .bySeizedAssets(planned.seizedAssets());
+            LiquidationQuote landed = next.liquidation(borrower, running).bySeizedAssets(planned.seizedAssets());
             running = landed.marketAfter();
             BigInteger out = UniswapV2Math.amountOut(landed.seizedAssets(), reserves[0], reserves[1]);
             reserves = new BigInteger[] {reserves[0].add(landed.seizedAssets()), reserves[1].subtract(out)};
@@ -372,7 +369,7 @@ class MorphoLiquidatorIT {
             proceeds.add(out);
         }
 
-        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatch(items), next);
+        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatch(items), next.timestamp());
 
         List<dev.margincall.chain.abi.BatchEvents.ItemOutcome> outcomes = dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).extracting(dev.margincall.chain.abi.BatchEvents.ItemOutcome::index).containsExactly(0, 1, 2);
@@ -413,30 +410,27 @@ class MorphoLiquidatorIT {
         tx.send("mint USDC", KEEPER, usdc, Abi.call("mint(uint256)", uint(funds)));
         tx.send("approve the liquidator", KEEPER, usdc, Erc20.approve(liquidator, funds));
         competitorReady();
-        long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
-        MarketState state = accruedTo(next);
-        BigInteger price = reads.price(market);
-        LiquidationQuote competitor = new Liquidation(reads.position(market, taken.address()), state, price, market.lltv()).largest();
+        NextBlock next = NextBlock.ofChain();
+        LiquidationQuote competitor = next.liquidation(taken, next.totals()).largest();
         List<MorphoLiquidator.OwnerCall> items = new java.util.ArrayList<>();
         List<LiquidationQuote> landed = new java.util.ArrayList<>();
         MarketState running = competitor.marketAfter();
         for (MorphoBorrower borrower : borrowers) {
-            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(new Liquidation(reads.position(market, borrower.address()), state, price, market.lltv()));
+            LiquidationQuote planned = HALF_THE_COLLATERAL.quote().apply(next.liquidation(borrower, next.totals()));
             BigInteger maxRepaid = borrower == tooDear ? planned.repaidAssets().subtract(BigInteger.ONE) : planned.repaidAssets();
             items.add(new MorphoLiquidator.OwnerCall(params, borrower.address(), planned.seizedAssets(), BigInteger.ZERO, maxRepaid, planned.seizedAssets()));
             if (borrower == taken || borrower == tooDear) {
                 landed.add(null);
                 continue;
             }
-            LiquidationQuote quote = new Liquidation(reads.position(market, borrower.address()), running, price, market.lltv())
-                    .bySeizedAssets(planned.seizedAssets());
+            LiquidationQuote quote = next.liquidation(borrower, running).bySeizedAssets(planned.seizedAssets());
             running = quote.marketAfter();
             landed.add(quote);
         }
         BigInteger usdcBefore = balance(usdc, KEEPER);
         BigInteger wethBefore = balance(weth, KEEPER);
 
-        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatchFromOwner(items), next);
+        TransactionReceipt receipt = afterTheCompetitor(taken, competitor, MorphoLiquidator.liquidateBatchFromOwner(items), next.timestamp());
 
         List<dev.margincall.chain.abi.BatchEvents.ItemOutcome> outcomes = dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator);
         assertThat(outcomes).extracting(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated).containsExactly(true, false, true, false);
@@ -573,6 +567,20 @@ class MorphoLiquidatorIT {
         assertThat(List.of(first.success(), ours.success(), ours.blockNumber())).isEqualTo(List.of(true, true, first.blockNumber()));
         assertThat(chain.blocks(List.of(ours.blockNumber())).get(0).timestamp()).as("landed when planned").isEqualTo(timestamp);
         return ours;
+    }
+
+    /** The next block as the model sees it before it is mined: its timestamp, the market's totals accrued to it, the oracle price. */
+    record NextBlock(long timestamp, MarketState totals, BigInteger price) {
+
+        static NextBlock ofChain() {
+            long next = chain.block(BlockTag.LATEST).timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
+            return new NextBlock(next, accruedTo(next), reads.price(market));
+        }
+
+        /** {@code borrower}'s liquidation in that block on the market's {@code totals} (after what lands before it there). */
+        Liquidation liquidation(MorphoBorrower borrower, MarketState totals) {
+            return new Liquidation(reads.position(market, borrower.address()), totals, price, market.lltv());
+        }
     }
 
     static MarketState accruedTo(long timestamp) {
