@@ -91,7 +91,7 @@ public final class MorphoBlueMonitor implements HeadListener {
     private final Set<Address> unpricedWarned = new java.util.HashSet<>();
     private long evaluatedBlock = -1;
     private long evaluatedTimestamp;
-    /** The accounts with an indebted position below {@link #NEAR_LIQUIDATION}, sorted: made by each evaluation. */
+    /** The accounts with an indebted position below {@link #NEAR_LIQUIDATION}, largest USD debt first: made by each evaluation. */
     private List<Address> nearLiquidation = List.of();
     private volatile int liquidatable;
     private volatile int accountCount;
@@ -282,23 +282,37 @@ public final class MorphoBlueMonitor implements HeadListener {
     private void finishEvaluation(BlockHeader head) {
         long[] counts = new long[hfBounds.length + 1];
         int count = 0;
-        java.util.TreeSet<Address> near = new java.util.TreeSet<>();
+        Map<Address, BigInteger> nearDebtUsd = new java.util.HashMap<>();
         for (Map.Entry<MorphoBlueEvents.PositionTouched, PositionHealth> e : health.entrySet()) {
             PositionHealth h = e.getValue();
             count += h.liquidatable() ? 1 : 0;
             if (h.borrowed().signum() > 0) {
                 counts[bucket(h.healthFactor())]++;
                 if (h.healthFactor().compareTo(NEAR_LIQUIDATION) < 0) {
-                    near.add(e.getKey().account());
+                    nearDebtUsd.merge(e.getKey().account(), debtUsd(e.getKey().id(), h.borrowed()), BigInteger::add);
                 }
             }
         }
         healthFactors.publishCounts(counts);
-        nearLiquidation = List.copyOf(near);
+        java.util.Comparator<Address> largestDebtFirst = java.util.Comparator.<Address, BigInteger>comparing(nearDebtUsd::get,
+                java.util.Comparator.reverseOrder()).thenComparing(java.util.Comparator.<Address>naturalOrder());
+        nearLiquidation = nearDebtUsd.keySet().stream().sorted(largestDebtFirst).toList();
         liquidatable = count;
         accountCount = byAccount.size();
         evaluatedBlock = head.number();
         evaluatedTimestamp = head.timestamp();
+    }
+
+    /**
+     * What a position owes in USD (the loan token's USD price, 8 decimals, per whole token), for ranking only; 0 when the loan
+     * token has no USD price or no decimals read yet.
+     */
+    private BigInteger debtUsd(String marketId, BigInteger borrowed) {
+        MorphoBlueScan.ScannedMarket market = markets.get(marketId);
+        Address loan = market == null ? null : market.params().loanToken();
+        BigInteger price = loan == null ? null : usdPrices.get(loan);
+        Integer places = loan == null ? null : decimals.get(loan);
+        return price == null || places == null ? BigInteger.ZERO : borrowed.multiply(price).divide(BigInteger.TEN.pow(places));
     }
 
     /** The health-factor bucket of an indebted position: the first bound at or above it, else the last (+Inf). */
@@ -394,9 +408,10 @@ public final class MorphoBlueMonitor implements HeadListener {
     }
 
     /**
-     * The accounts with an indebted position below {@link #NEAR_LIQUIDATION} at the last evaluation, sorted: gathered by the
-     * evaluation's own pass over every position, so a crash head does not copy the whole book again to find them (3,000
-     * positions: a copy of the health map on the way to the first transaction).
+     * The accounts with an indebted position below {@link #NEAR_LIQUIDATION} at the last evaluation, largest debt (in USD, over
+     * their positions near liquidation) first, as Aave's: the keeper's express transaction goes to the first liquidatable one.
+     * Gathered by the evaluation's own pass over every position, so a crash head does not copy the whole book again to find
+     * them (3,000 positions: a copy of the health map on the way to the first transaction).
      */
     public synchronized List<Address> accountsNearLiquidation() {
         return nearLiquidation;

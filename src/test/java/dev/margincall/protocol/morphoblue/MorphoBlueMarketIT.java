@@ -99,9 +99,25 @@ class MorphoBlueMarketIT {
         int chainLiquidatable = chainLiquidatable(devnet);
         assertThat(market.liquidatableCount()).isPositive().isEqualTo(chainLiquidatable);
 
+        // the candidates come largest USD debt first (the keeper's express transaction takes the first liquidatable one): each
+        // account's debt over its positions near liquidation, the loan token at its USD price
+        MorphoBlueMonitor monitor = market.monitor();
+        java.util.Map<Address, BigInteger> debtUsd = new java.util.HashMap<>();
+        monitor.health().forEach((key, health) -> {
+            if (health.borrowed().signum() > 0 && health.healthFactor().compareTo(MorphoBlueMonitor.NEAR_LIQUIDATION) < 0) {
+                Address loan = monitor.market(key.id()).orElseThrow().params().loanToken();
+                debtUsd.merge(key.account(), health.borrowed().multiply(monitor.usdPrice(loan).orElseThrow())
+                        .divide(BigInteger.TEN.pow(monitor.decimals(loan))), BigInteger::add);
+            }
+        });
+        List<Address> near = market.accountsNearLiquidation();
+        assertThat(near).as("every account near liquidation, once").containsExactlyInAnyOrderElementsOf(debtUsd.keySet());
+        assertThat(near.stream().map(debtUsd::get).toList()).as("largest USD debt first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(debtUsd.get(near.get(0))).as("the first one's debt is worth more than the last one's").isGreaterThan(debtUsd.get(near.get(near.size() - 1)));
+
         long next = head.timestamp() + DevnetDeployer.BLOCK_INTERVAL_SECONDS;
         List<Quote> quotes = new ArrayList<>();
-        for (Address account : market.accountsNearLiquidation()) {
+        for (Address account : near) {
             Opportunity opportunity = market.opportunity(account, next);
             if (opportunity.liquidatable()) {
                 quotes.addAll(opportunity.quotes());
