@@ -52,6 +52,39 @@ class InFlightBookTest {
         assertThat(book.accepting(deep.submission.items().get(0).position(), 600)).isTrue();
     }
 
+    /**
+     * The in-flight lookup counts the flights that carry each position: a position stays in flight while any flight carries
+     * it (a batch and a reorged single of the same position), a flight replaced at its nonce stops counting, removing a flight
+     * no longer in the book changes nothing, and a mined one no longer counts.
+     */
+    @Test
+    void aPositionIsInFlightWhileAnyFlightCarriesIt() {
+        Liquidation a = SubmitterTest.liquidation("a");
+        Liquidation b = SubmitterTest.liquidation("b");
+        Liquidation c = SubmitterTest.liquidation("c");
+        InFlightBook.Flight batch = new InFlightBook.Flight(new Submission(java.util.List.of(a, b), SubmitterTest.TARGET, "0xba7c", true), 1,
+                BigInteger.valueOf(600_000), 10);
+        InFlightBook.Flight single = new InFlightBook.Flight(Submission.single(a), 2, BigInteger.valueOf(300_000), 10);
+        book.add(batch);
+        book.add(single);
+        assertThat(book.inFlight(a.position()) && book.inFlight(b.position())).isTrue();
+
+        book.remove(batch);
+        assertThat(book.inFlight(a.position())).as("still carried by the single").isTrue();
+        assertThat(book.inFlight(b.position())).isFalse();
+
+        InFlightBook.Flight replacing = new InFlightBook.Flight(Submission.single(c), 2, BigInteger.valueOf(300_000), 11);
+        book.add(replacing); // the same nonce: the single is no longer in the book
+        assertThat(book.inFlight(a.position())).isFalse();
+        assertThat(book.inFlight(c.position())).isTrue();
+        book.remove(single); // not in the book any more: nothing changes
+        assertThat(book.inFlight(c.position())).isTrue();
+
+        book.mined(replacing, "0xc", 12);
+        assertThat(book.inFlight(c.position())).isFalse();
+        assertThat(book.accepting(c.position(), 12)).isTrue();
+    }
+
     private InFlightBook.Flight flight(String name, long nonce, long block) {
         InFlightBook.Flight flight = new InFlightBook.Flight(Submission.single(SubmitterTest.liquidation(name)), nonce, BigInteger.valueOf(300_000), block);
         book.add(flight);

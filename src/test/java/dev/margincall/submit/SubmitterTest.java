@@ -40,7 +40,7 @@ class SubmitterTest {
     /** Anvil's public test account #9: a test key, never a real one. */
     private static final TransactionSigner SIGNER = TransactionSigner.fromPrivateKey(
             "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6", "test");
-    private static final Address TARGET = Address.of("0x3000000000000000000000000000000000000001");
+    static final Address TARGET = Address.of("0x3000000000000000000000000000000000000001");
     private static final BigInteger ETHER = BigInteger.TEN.pow(18);
     private static final BigInteger GWEI = FakeEthRpc.GWEI;
     /** The default simulated gas × 5/4 (refunds) + 25 % (margin). */
