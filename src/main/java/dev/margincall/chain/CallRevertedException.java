@@ -1,5 +1,6 @@
 package dev.margincall.chain;
 
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.abi.RevertReason;
 
 /** An {@code eth_call} or gas estimate reverted; {@link #reason()} decodes why. */
@@ -10,6 +11,11 @@ public class CallRevertedException extends RpcException {
     }
 
     public String reason() {
-        return data() == null ? getMessage() : RevertReason.decode(data());
+        return reason(ErrorCatalog.EMPTY);
+    }
+
+    /** {@link #reason()}, naming what {@code catalog} knows (e.g. a protocol's custom error instead of its selector). */
+    public String reason(ErrorCatalog catalog) {
+        return data() == null ? getMessage() : RevertReason.describe(data(), catalog);
     }
 }

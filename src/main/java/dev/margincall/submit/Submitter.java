@@ -812,7 +812,7 @@ public final class Submitter implements AutoCloseable {
             rpc.call(new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, null), BlockTag.LATEST);
             return Optional.empty();
         } catch (CallRevertedException e) {
-            return Optional.of("re-simulation reverts: " + (e.data() == null ? e.reason() : RevertReason.describe(e.data(), settings.errors())));
+            return Optional.of("re-simulation reverts: " + e.reason(settings.errors()));
         }
     }
 

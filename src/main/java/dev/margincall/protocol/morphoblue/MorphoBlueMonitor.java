@@ -184,14 +184,16 @@ public final class MorphoBlueMonitor implements HeadListener {
             return;
         }
         Map<String, MarketParams> watched = params;
-        BlockTag tag = BlockTag.number(newest.number());
-        // used only on the markets watched now (a market created in the head's logs makes a new map)
-        prefetched.start(newest, watched, () -> readHead(watched, List.of(), tag));
-    }
-
-    private MorphoBlueReader.HeadReads readHead(Map<String, MarketParams> watched, List<MorphoBlueEvents.PositionTouched> keys, BlockTag tag) {
         List<String> ids = List.copyOf(watched.keySet());
         List<MarketParams> marketParams = ids.stream().map(watched::get).toList();
+        BlockTag tag = BlockTag.number(newest.number());
+        // used only on the markets watched now (a market created in the head's logs makes a new map)
+        prefetched.start(newest, watched, () -> readHead(ids, marketParams, List.of(), tag));
+    }
+
+    /** The head's reads of these markets (ids and params in the same order) and of the positions {@code keys}. */
+    private MorphoBlueReader.HeadReads readHead(List<String> ids, List<MarketParams> marketParams, List<MorphoBlueEvents.PositionTouched> keys,
+                                                BlockTag tag) {
         return reader.head(marketParams, ids, marketParams.stream().map(MarketParams::loanToken).distinct().toList(), usd, keys, tag);
     }
 
@@ -210,7 +212,7 @@ public final class MorphoBlueMonitor implements HeadListener {
         List<MarketState> accrued = new ArrayList<>();
         try {
             reads = prefetched.take(head, params).map(early -> early.withPositions(keys.isEmpty() ? List.of() : reader.positions(keys, tag)))
-                    .orElseGet(() -> readHead(params, keys, tag));
+                    .orElseGet(() -> readHead(ids, marketParams, keys, tag));
             for (int i = 0; i < ids.size(); i++) { // before anything changes: a market the node says was updated after this head throws
                 accrued.add(InterestAccrual.accrue(reads.stored().get(i), reads.rates().get(i), head.timestamp()).market());
             }
