@@ -236,7 +236,7 @@ final class LiquidationSimulator implements AutoCloseable {
             }
             return Optional.of(new Simulated(estimate, withMargin(estimate)));
         } catch (CallRevertedException e) {
-            failures.failed(liquidation, e.reason());
+            failures.failed(liquidation, e.reason(errors));
         } catch (RuntimeException e) {
             // a timeout or rate limit: this liquidation waits (backoff), the block's others go on
             failures.failed(liquidation, "the simulation could not run: " + e.getMessage());

@@ -7,6 +7,8 @@ import dev.margincall.chain.BlockTag;
 import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.TinyContracts;
+import dev.margincall.chain.abi.Abi;
+import dev.margincall.chain.abi.ErrorCatalog;
 import dev.margincall.chain.web3j.Web3jDevChain;
 import dev.margincall.chain.web3j.Web3jEthRpc;
 import dev.margincall.core.Address;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -33,6 +37,9 @@ class LiquidationSimulatorIT {
     private static final Address KEEPER = Address.of("0xa0Ee7A142d267C1f36714E4a8F75612F20a79720");
     private static final Address COUNTER = Address.of("0x2000000000000000000000000000000000000001");
     private static final Address REVERTER = Address.of("0x2000000000000000000000000000000000000002");
+    /** Reverts with a custom error the catalog below names (Aave's, without parameters). */
+    private static final Address NAMED_REVERTER = Address.of("0x2000000000000000000000000000000000000003");
+    private static final String NAMED_ERROR = "HealthFactorNotBelowThreshold()";
     private static final int MARGIN_PCT = 25;
 
     private static BlockHeader head;
@@ -42,6 +49,7 @@ class LiquidationSimulatorIT {
         Web3jDevChain chain = LOCAL.chain();
         chain.setCode(COUNTER, TinyContracts.COUNTER);
         chain.setCode(REVERTER, TinyContracts.REVERTER);
+        chain.setCode(NAMED_REVERTER, TinyContracts.revertingWith(Abi.selector(NAMED_ERROR)));
         chain.mine();
         head = chain.block(BlockTag.LATEST);
     }
@@ -93,6 +101,21 @@ class LiquidationSimulatorIT {
                     .isEqualTo(estimate.multiply(BigInteger.valueOf(100 + MARGIN_PCT)).divide(BigInteger.valueOf(100)));
             assertThat(proxy.forwarded("eth_simulateV1")).isEqualTo(1);
             assertThat(proxy.forwarded("eth_estimateGas")).isEqualTo(3); // 2 of the batch + 1 of the second call
+        }
+    }
+
+    /** A failure is named from the markets' catalog whichever way the node simulates (the fallback reported the bare selector). */
+    @ParameterizedTest(name = "eth_simulateV1 available: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRevertIsNamedFromTheCatalogWithAndWithoutSimulateV1(boolean simulateV1) throws Exception {
+        try (FaultProxy proxy = simulateV1 ? new FaultProxy(LOCAL.anvil().rpcUrl()) : new FaultProxy(LOCAL.anvil().rpcUrl()).withoutMethod("eth_simulateV1");
+             Web3jEthRpc rpc = new Web3jEthRpc(proxy.url());
+             LiquidationSimulator simulator = new LiquidationSimulator(rpc, KEEPER, MARGIN_PCT, List.of(), ErrorCatalog.customErrors(NAMED_ERROR))) {
+            List<String> failures = new ArrayList<>();
+            simulator.simulate(List.of(standIn(COUNTER), standIn(NAMED_REVERTER)), head.timestamp() + 1, (l, reason) -> failures.add(reason));
+
+            assertThat(failures).singleElement().asString().contains("HealthFactorNotBelowThreshold");
+            assertThat(proxy.forwarded("eth_estimateGas")).isEqualTo(simulateV1 ? 0 : 1);
         }
     }
 }
