@@ -49,7 +49,6 @@ class KeeperCrashIT {
 
     /** The assets {@link KeeperHarness#crash} moves. */
     private static final List<String> CRASHED = List.of("WETH", "WBTC", "DAI");
-    private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
 
     /** Simulating a block's transactions before sending (the default) and sending each first, verifying after. */
     @org.junit.jupiter.params.ParameterizedTest(name = "simulateBeforeSend: {0}")
@@ -104,7 +103,7 @@ class KeeperCrashIT {
             assertThat(result.liquidations()).as("nothing liquidated: no opportunity is left").isEmpty();
             assertThat(cancels).as("cancellations mined").isEqualTo(killed.journaled().size());
             assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
-            assertThat(sentNonces(output)).as("nothing new signed").isEmpty();
+            assertThat(KillMidBurst.sentNonces(output)).as("nothing new signed").isEmpty();
         });
     }
 
@@ -134,16 +133,9 @@ class KeeperCrashIT {
                     Set<Address> ours = mode.contract().map(c -> Set.of(KEEPER, c)).orElse(Set.of(KEEPER));
                     KeeperHarness.Result result = KeeperHarness.chainResult(devnet, ours, killed.crashBlock(), killed.nonceBefore(), cancels,
                             Set.of(), List.of());
-                    assertThat(secondOutput).as("restart found the journaled transactions").contains("event=\"recovered\"")
-                            .contains("inFlight=\"" + journaled.size() + "\"");
-                    Set<Long> secondNonces = sentNonces(secondOutput);
-                    Set<Long> acknowledged = sentNonces(firstOutput);
-                    assertThat(acknowledged).as("sends acknowledged before the kill (a batch is answered whole)").isSubsetOf(journaled)
-                            .hasSizeLessThanOrEqualTo(mode.passed());
-                    mode.acknowledged().ifPresent(n -> assertThat(acknowledged).hasSize(n));
-                    assertThat(secondNonces).as("nonces signed after the restart").isNotEmpty().doesNotContainAnyElementsOf(journaled);
-                    assertThat(secondNonces.stream().mapToLong(Long::longValue).min().orElseThrow())
-                            .as("new transactions start right after the journal's").isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);
+                    KillMidBurst.assertNothingSignedTwice(killed, secondOutput, mode.passed());
+                    mode.acknowledged().ifPresent(n -> assertThat(KillMidBurst.sentNonces(firstOutput)).hasSize(n));
+                    assertThat(KillMidBurst.sentNonces(secondOutput)).as("nonces signed after the restart").isNotEmpty();
                     result.print("kill -9 mid-burst, simulateBeforeSend " + simulateBeforeSend + (mode.contract().isPresent() ? ", wallet batches" : ""));
                     if (mode.contract().isPresent()) {
                         assertThat(result.liquidations().size()).as("liquidations in more than one a transaction: batches")
@@ -158,69 +150,11 @@ class KeeperCrashIT {
                 });
     }
 
-    /** What the killed keeper left: the crash's block, its nonce before the crash, its output, the nonces its journal holds. */
-    private record Killed(long crashBlock, long nonceBefore, String output, Set<Long> journaled) {
-    }
-
-    /** The keeper's config for an RPC endpoint (the test's proxy). */
-    private interface ConfigAt {
-        Path at(String rpcUrl) throws IOException;
-    }
-
-    /** Checks a run after the restart: what the killed keeper left, and the restarted keeper's output. */
-    private interface AfterRestart {
-        void check(Killed killed, String output) throws Exception;
-    }
-
-    /**
-     * The keeper (`margin-call run`, its wallet funded) through the test's proxy; a crash; the proxy passes {@code passed}
-     * sends and holds the rest, the process is killed (SIGKILL: no shutdown hook, no final checkpoint, no journal rewrite)
-     * while it waits, and the held sends are dropped (they never reach the node). Then {@code beforeRestart}, the keeper
-     * started again on the same state directory, a block mined every second from the moment it says it started until it is
-     * done, and {@code check}. Every process and thread stops on the way out, whatever failed.
-     */
-    private void killMidBurstAndRestart(Devnet devnet, ConfigAt configAt, int passed, Runnable beforeRestart, AfterRestart check)
-            throws Exception {
-        DevChain chain = devnet.chain();
+    /** {@link KillMidBurst#run} on this devnet's Aave market: the wallet funded and approved, {@link KeeperHarness#crash} the crash. */
+    private static void killMidBurstAndRestart(Devnet devnet, KillMidBurst.ConfigAt configAt, int passed, Runnable beforeRestart,
+                                               KillMidBurst.AfterRestart check) throws Exception {
         approveWalletFunding(devnet);
-        Path state = Files.createTempDirectory("keeper-crash");
-        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
-        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
-            Path config = configAt.at(proxy.url());
-            Child first = Child.start(config, state);
-            try {
-                first.awaitLine("keeper started", Duration.ofSeconds(120));
-                // after the start: with wallet batches it approves its contract for every reserve first (awaited, mined)
-                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
-                chain.setAutomine(false);
-                proxy.holdAfter("eth_sendRawTransaction", passed);
-                long crashBlock = KeeperHarness.crash(devnet);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
-                first.process.destroyForcibly();
-                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                proxy.releaseDropping();
-                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(passed);
-                Killed killed = new Killed(crashBlock, nonceBefore, first.output(), journalNonces(state));
-                beforeRestart.run();
-
-                Child second = Child.start(config, state);
-                try {
-                    second.awaitLine("keeper started", Duration.ofSeconds(120));
-                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
-                    awaitDone(chain);
-                    check.check(killed, second.output());
-                } finally {
-                    second.process.destroyForcibly();
-                }
-            } finally {
-                first.process.destroyForcibly();
-                proxy.release();
-            }
-        } finally {
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
-            chain.setAutomine(true);
-        }
+        KillMidBurst.run(devnet, configAt, passed, () -> KeeperHarness.crash(devnet), beforeRestart, check);
     }
 
     /** The keeper's wallet holds every reserve's token and lets the Pool pull them. */
@@ -233,43 +167,6 @@ class KeeperCrashIT {
         }
     }
 
-    /** Waits until the keeper has sent nothing new for a few blocks and nothing of its is pending. */
-    private static void awaitDone(DevChain chain) {
-        long[] stable = {-1, -1};
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            long latest = chain.transactionCount(KEEPER, BlockTag.LATEST);
-            boolean settled = chain.transactionCount(KEEPER, BlockTag.PENDING) == latest;
-            if (!settled || latest != stable[0]) {
-                stable[0] = latest;
-                stable[1] = chain.blockNumber();
-                return false;
-            }
-            return chain.blockNumber() - stable[1] >= 4;
-        });
-    }
-
-    private static Set<Long> sentNonces(String output) {
-        Matcher matcher = SENT_NONCE.matcher(output);
-        Set<Long> nonces = new java.util.TreeSet<>();
-        while (matcher.find()) {
-            nonces.add(Long.parseLong(matcher.group(1)));
-        }
-        return nonces;
-    }
-
-    private static Set<Long> journalNonces(Path state) throws IOException {
-        try (var files = Files.list(state)) {
-            Path journal = files.filter(p -> p.getFileName().toString().startsWith("sent-")).findFirst().orElseThrow();
-            Set<Long> nonces = new java.util.TreeSet<>();
-            for (String line : Files.readAllLines(journal)) {
-                if (!line.isBlank()) {
-                    nonces.add(dev.margincall.chain.ChainJson.MAPPER.readTree(line).path("nonce").asLong());
-                }
-            }
-            return nonces;
-        }
-    }
-
     private static Path config(Deployment deployment, String rpc, boolean simulateBeforeSend, Optional<Address> contract) throws IOException {
         return ForkAndCheckConfigIT.config(rpc, deployment, """
                 execution:
@@ -278,34 +175,5 @@ class KeeperCrashIT {
                   simulateBeforeSend: %s
                 %smetrics: { port: 0 }
                 """.formatted(simulateBeforeSend, contract.map(c -> "  liquidatorContract: \"" + c + "\"\n").orElse("")));
-    }
-
-    /** `margin-call run` as a child process, its output collected (also MorphoRestartIT's). */
-    record Child(Process process, StringBuffer lines) {
-
-        static Child start(Path config, Path state) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),
-                    "--state-dir", state.toString(), "--poll-ms", "50").redirectErrorStream(true);
-            builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
-            Process process = builder.start();
-            StringBuffer lines = new StringBuffer();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    reader.lines().forEach(line -> lines.append(line).append('\n'));
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            return new Child(process, lines);
-        }
-
-        void awaitLine(String text, Duration timeout) {
-            Awaitility.await().atMost(timeout).until(() -> lines.toString().contains(text) || !process.isAlive());
-            assertThat(lines.toString()).as("child output").contains(text);
-        }
-
-        String output() {
-            return lines.toString();
-        }
     }
 }

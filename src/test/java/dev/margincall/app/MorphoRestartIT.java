@@ -12,6 +12,7 @@ import dev.margincall.chain.DevChain;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.logs.Checkpoint;
 import dev.margincall.chain.logs.FileCheckpointStore;
+import dev.margincall.strategy.Funding;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.AnvilOptions;
@@ -37,6 +38,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -79,7 +81,7 @@ class MorphoRestartIT {
         chain.mine(10); // the seeding final at the start: the kill's replay is the blocks below, not the devnet's history
 
         // 1. `run` as its own process; events while it follows the chain; kill -9 (no final checkpoint)
-        KeeperCrashIT.Child first = KeeperCrashIT.Child.start(yaml(deployment), state);
+        KillMidBurst.Child first = KillMidBurst.Child.start(yaml(deployment), state);
         try {
             first.awaitLine("keeper started", Duration.ofSeconds(120));
             Checkpoint atStart = new FileCheckpointStore(checkpointFile).load().orElseThrow();
@@ -213,6 +215,16 @@ class MorphoRestartIT {
     }
 
     static Path yaml(Deployment deployment) throws IOException {
+        return yaml(deployment, deployment.rpcUrl(), Optional.empty(), Funding.WALLET, true);
+    }
+
+    /**
+     * The devnet's Morpho Blue as {@code run} reads it, through {@code rpc}; {@code liquidator} (a MorphoLiquidator): the
+     * contract of contract funding, or with wallet funding the contract that batches the wallet's liquidations (also
+     * KeeperMorphoCrashIT's).
+     */
+    static Path yaml(Deployment deployment, String rpc, Optional<Address> liquidator, Funding funding, boolean simulateBeforeSend)
+            throws IOException {
         Path file = Files.createTempFile("margin-call-morpho", ".yaml");
         Files.writeString(file, """
                 chain:
@@ -226,12 +238,16 @@ class MorphoRestartIT {
                     morpho: "%s"
                     startBlock: %d
                     aaveOracle: "%s"
-                execution:
+                %sexecution:
                   signer: { privateKeyEnv: MC_PRIVATE_KEY }
-                  funding: wallet
+                  funding: %s
+                  uniswapV2Router: "%s"
+                  simulateBeforeSend: %s
                 metrics: { port: 0 }
-                """.formatted(deployment.chainId(), deployment.rpcUrl(), deployment.multicall3(), deployment.morphoBlue().morpho(),
-                deployment.morphoBlue().startBlock(), deployment.aaveV3().oracle()));
+                """.formatted(deployment.chainId(), rpc, deployment.multicall3(), deployment.morphoBlue().morpho(),
+                deployment.morphoBlue().startBlock(), deployment.aaveV3().oracle(),
+                liquidator.map(c -> "    liquidatorContract: \"" + c + "\"\n").orElse(""), funding.configName(), deployment.uniswapV2().router(),
+                simulateBeforeSend));
         return file;
     }
 }

@@ -1,0 +1,189 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER;
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.ChainJson;
+import dev.margincall.chain.DevChain;
+import dev.margincall.chain.FaultProxy;
+import dev.margincall.devnet.Devnet;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code kill -9} of `margin-call run` in the middle of a burst of liquidations, and its restart on the same state
+ * directory (KeeperCrashIT on Aave, KeeperMorphoCrashIT on Morpho Blue): the keeper runs through the test's RPC proxy;
+ * after a crash the proxy passes some sends and holds the rest, and the process is killed while it waits (SIGKILL: no
+ * shutdown hook, no final checkpoint, no journal rewrite). The held sends are dropped: they never reach the node.
+ */
+final class KillMidBurst {
+
+    private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
+
+    private KillMidBurst() {
+    }
+
+    /** What the killed keeper left: the crash's block, its nonce before the crash, its output, the nonces its journal holds. */
+    record Killed(long crashBlock, long nonceBefore, String output, Set<Long> journaled) {
+    }
+
+    /** The keeper's config for an RPC endpoint (the test's proxy). */
+    interface ConfigAt {
+        Path at(String rpcUrl) throws IOException;
+    }
+
+    /** Checks a run after the restart: what the killed keeper left, and the restarted keeper's output. */
+    interface AfterRestart {
+        void check(Killed killed, String output) throws Exception;
+    }
+
+    /**
+     * The keeper through the test's proxy, started; {@code crash} (which mines its block and returns it); the proxy passes
+     * {@code passed} sends and holds the rest, the process is killed while it waits, and the held sends are dropped. Then
+     * {@code beforeRestart}, the keeper started again on the same state directory, a block mined every second from the moment
+     * it says it started until it is done, and {@code check}. Every process and thread stops on the way out, whatever failed.
+     */
+    static void run(Devnet devnet, ConfigAt configAt, int passed, LongSupplier crash, Runnable beforeRestart, AfterRestart check) throws Exception {
+        DevChain chain = devnet.chain();
+        Path state = Files.createTempDirectory("keeper-crash");
+        ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
+        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
+            Path config = configAt.at(proxy.url());
+            Child first = Child.start(config, state);
+            try {
+                first.awaitLine("keeper started", Duration.ofSeconds(120));
+                // after the start: with wallet batches it approves its contract first (awaited, mined)
+                long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+                chain.setAutomine(false);
+                proxy.holdAfter("eth_sendRawTransaction", passed);
+                long crashBlock = crash.getAsLong();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
+                first.process.destroyForcibly();
+                assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                proxy.releaseDropping();
+                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(passed);
+                Killed killed = new Killed(crashBlock, nonceBefore, first.output(), journalNonces(state));
+                beforeRestart.run();
+
+                Child second = Child.start(config, state);
+                try {
+                    second.awaitLine("keeper started", Duration.ofSeconds(120));
+                    miner.scheduleAtFixedRate(chain::mine, 0, 1, TimeUnit.SECONDS);
+                    awaitDone(chain);
+                    check.check(killed, second.output());
+                } finally {
+                    second.process.destroyForcibly();
+                }
+            } finally {
+                first.process.destroyForcibly();
+                proxy.release();
+            }
+        } finally {
+            miner.shutdownNow();
+            miner.awaitTermination(5, TimeUnit.SECONDS);
+            chain.setAutomine(true);
+        }
+    }
+
+    /** Waits until the keeper has sent nothing new for a few blocks and nothing of its is pending. */
+    private static void awaitDone(DevChain chain) {
+        long[] stable = {-1, -1};
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long latest = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            boolean settled = chain.transactionCount(KEEPER, BlockTag.PENDING) == latest;
+            if (!settled || latest != stable[0]) {
+                stable[0] = latest;
+                stable[1] = chain.blockNumber();
+                return false;
+            }
+            return chain.blockNumber() - stable[1] >= 4;
+        });
+    }
+
+    /** The nonces of the keeper's "sent" lines in {@code output}: the sends whose answer came back. */
+    static Set<Long> sentNonces(String output) {
+        Matcher matcher = SENT_NONCE.matcher(output);
+        Set<Long> nonces = new TreeSet<>();
+        while (matcher.find()) {
+            nonces.add(Long.parseLong(matcher.group(1)));
+        }
+        return nonces;
+    }
+
+    private static Set<Long> journalNonces(Path state) throws IOException {
+        try (var files = Files.list(state)) {
+            Path journal = files.filter(p -> p.getFileName().toString().startsWith("sent-")).findFirst().orElseThrow();
+            Set<Long> nonces = new TreeSet<>();
+            for (String line : Files.readAllLines(journal)) {
+                if (!line.isBlank()) {
+                    nonces.add(ChainJson.MAPPER.readTree(line).path("nonce").asLong());
+                }
+            }
+            return nonces;
+        }
+    }
+
+    /**
+     * The restarted keeper's nonces against the killed one's journal: it found every journaled transaction, the sends
+     * acknowledged before the kill are journaled ones (at most {@code passed}), and whatever it signed after the restart
+     * is at new nonces, right after the journal's.
+     */
+    static void assertNothingSignedTwice(Killed killed, String output, int passed) {
+        Set<Long> journaled = killed.journaled();
+        assertThat(output).as("restart found the journaled transactions").contains("event=\"recovered\"")
+                .contains("inFlight=\"" + journaled.size() + "\"");
+        assertThat(sentNonces(killed.output())).as("sends acknowledged before the kill (a batch is answered whole)").isSubsetOf(journaled)
+                .hasSizeLessThanOrEqualTo(passed);
+        Set<Long> after = sentNonces(output);
+        assertThat(after).as("nonces signed after the restart").doesNotContainAnyElementsOf(journaled);
+        if (!after.isEmpty()) {
+            assertThat(after.stream().mapToLong(Long::longValue).min().orElseThrow()).as("new transactions start right after the journal's")
+                    .isEqualTo(journaled.stream().mapToLong(Long::longValue).max().orElseThrow() + 1);
+        }
+    }
+
+    /** `margin-call run` as a child process, its output collected. */
+    record Child(Process process, StringBuffer lines) {
+
+        static Child start(Path config, Path state) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),
+                    "--state-dir", state.toString(), "--poll-ms", "50").redirectErrorStream(true);
+            builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
+            Process process = builder.start();
+            StringBuffer lines = new StringBuffer();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().forEach(line -> lines.append(line).append('\n'));
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            return new Child(process, lines);
+        }
+
+        void awaitLine(String text, Duration timeout) {
+            Awaitility.await().atMost(timeout).until(() -> lines.toString().contains(text) || !process.isAlive());
+            assertThat(lines.toString()).as("child output").contains(text);
+        }
+
+        String output() {
+            return lines.toString();
+        }
+    }
+}
