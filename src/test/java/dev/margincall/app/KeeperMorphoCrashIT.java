@@ -12,8 +12,6 @@ import dev.margincall.chain.abi.BatchEvents;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.MorphoBorrower;
-import dev.margincall.devnet.MorphoParams;
 import dev.margincall.devnet.PriceMoveMethod;
 import dev.margincall.devnet.ReserveSpec;
 import dev.margincall.devnet.Transactor;
@@ -24,7 +22,6 @@ import dev.margincall.strategy.Funding;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +63,7 @@ class KeeperMorphoCrashIT {
                     KillMidBurst.assertNothingSignedTwice(killed, output, PASSED);
 
                     long crashBlock = killed.crashBlock();
-                    Set<Address> liquidatable = liquidatable(devnet, BlockTag.number(crashBlock));
+                    Set<Address> liquidatable = KeeperMorphoIT.liquidatable(devnet, BlockTag.number(crashBlock));
                     long end = chain.blockNumber();
                     List<LogEntry> liquidateLogs = chain.logs(new LogFilter(crashBlock, end, List.of(morpho.morpho()), List.of(MorphoBlueEvents.LIQUIDATE)));
                     Set<Address> ours = Set.of(KEEPER, liquidator);
@@ -89,7 +86,7 @@ class KeeperMorphoCrashIT {
                             .allMatch(BatchEvents.ItemOutcome::liquidated));
                     assertThat(ourLogs.stream().map(l -> MorphoBlueEvents.liquidated(l).orElseThrow().borrower()).collect(Collectors.toSet()))
                             .as("every position the crash made liquidatable was liquidated").containsAll(liquidatable);
-                    assertThat(liquidatable(devnet, BlockTag.LATEST)).as("nothing liquidatable is left").isEmpty();
+                    assertThat(KeeperMorphoIT.liquidatable(devnet, BlockTag.LATEST)).as("nothing liquidatable is left").isEmpty();
                     assertThat(chain.transactionCount(KEEPER, BlockTag.PENDING) - chain.transactionCount(KEEPER, BlockTag.LATEST))
                             .as("no nonce gap or stuck nonce").isZero();
                 });
@@ -105,15 +102,5 @@ class KeeperMorphoCrashIT {
         long before = devnet.chain().blockNumber();
         devnet.chain().mine();
         return before + 1;
-    }
-
-    /** Borrowers of every devnet Morpho market the chain would let anyone liquidate at {@code at}. */
-    private static Set<Address> liquidatable(Devnet devnet, BlockTag at) {
-        Set<Address> out = new HashSet<>();
-        for (Deployment.MorphoMarket market : devnet.deployment().morphoBlue().markets()) {
-            out.addAll(MorphoActions.liquidatable(devnet.chain(), devnet.deployment().morphoBlue().morpho(), MorphoParams.of(market),
-                    devnet.morphoBorrowers().get(market.name()).stream().map(MorphoBorrower::address).toList(), at));
-        }
-        return out;
     }
 }

@@ -437,7 +437,8 @@ class KeeperMorphoIT {
         return liquidatable(devnet, BlockTag.number(block));
     }
 
-    private static Set<Address> liquidatable(Devnet devnet, BlockTag at) {
+    /** Borrowers of every devnet Morpho market the chain would let anyone liquidate at {@code at} (also KeeperMorphoCrashIT's). */
+    static Set<Address> liquidatable(Devnet devnet, BlockTag at) {
         Set<Address> out = new HashSet<>();
         for (Deployment.MorphoMarket market : devnet.deployment().morphoBlue().markets()) {
             out.addAll(MorphoActions.liquidatable(devnet.chain(), devnet.deployment().morphoBlue().morpho(), MorphoParams.of(market),
