@@ -32,6 +32,7 @@ import dev.margincall.protocol.morphoblue.model.PositionState;
 import dev.margincall.strategy.UniswapV2Math;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -531,11 +532,46 @@ class MorphoLiquidatorIT {
 
     /** The first {@code count} WETH/USDC borrowers whose half-collateral liquidation in the next block pays, most profitable first. */
     static List<MorphoBorrower> liquidatableBorrowers(int count) {
-        java.util.Map<MorphoBorrower, BigInteger> profits = new java.util.HashMap<>();
-        wethUsdcBorrowers.forEach(b -> plan(b, HALF_THE_COLLATERAL).filter(p -> p.profit().signum() > 0).ifPresent(p -> profits.put(b, p.profit())));
-        List<MorphoBorrower> paying = profits.keySet().stream().sorted(java.util.Comparator.comparing(profits::get).reversed()).toList();
+        List<MorphoBorrower> paying = payingBorrowers();
         assertThat(paying).as("liquidatable WETH/USDC borrowers whose liquidation pays").hasSizeGreaterThanOrEqualTo(count);
         return paying.subList(0, count);
+    }
+
+    /** Every WETH/USDC borrower whose half-collateral liquidation in the next block pays, most profitable first. */
+    private static List<MorphoBorrower> payingBorrowers() {
+        java.util.Map<MorphoBorrower, BigInteger> profits = new java.util.HashMap<>();
+        wethUsdcBorrowers.forEach(b -> plan(b, HALF_THE_COLLATERAL).filter(p -> p.profit().signum() > 0).ifPresent(p -> profits.put(b, p.profit())));
+        return profits.keySet().stream().sorted(java.util.Comparator.comparing(profits::get).reversed()).toList();
+    }
+
+    /**
+     * The largest contract-funded batch under a per-transaction gas cap (what the planner's {@code batch.maxGas} does), sent with
+     * exactly the cap as its limit: it mines, every item liquidated, within the cap (the 63/64 of gas each guarded call passes on
+     * and the OutOfGas guard leave it enough).
+     */
+    @Test
+    void theLargestBatchUnderAGasCapMinesWithTheCapAsItsLimitAndEveryItemLiquidated() {
+        long cap = 800_000;
+        List<MorphoBorrower> paying = payingBorrowers();
+        List<MorphoLiquidator.BatchCall> items = new ArrayList<>();
+        String calldata = null;
+        for (MorphoBorrower borrower : paying) {
+            List<MorphoLiquidator.BatchCall> candidate = new ArrayList<>(items);
+            candidate.add(new MorphoLiquidator.BatchCall(params, borrower.address(), plan(borrower, HALF_THE_COLLATERAL).orElseThrow().seizedArgument(),
+                    BigInteger.ZERO, List.of(weth, usdc), BigInteger.ZERO, BigInteger.ONE));
+            String data = MorphoLiquidator.liquidateBatch(candidate);
+            if (chain.estimateGas(new CallRequest(KEEPER, liquidator, data, null, null)).longValueExact() > cap) {
+                break;
+            }
+            items = candidate;
+            calldata = data;
+        }
+        assertThat(items.size()).as("items under the cap, fewer than the paying borrowers").isGreaterThanOrEqualTo(3).isLessThan(paying.size());
+        TransactionReceipt receipt = tx.send("batch at the cap", new CallRequest(KEEPER, liquidator, calldata, null, BigInteger.valueOf(cap)));
+        assertThat(receipt.gasUsed().longValueExact()).isLessThanOrEqualTo(cap);
+        assertThat(dev.margincall.chain.abi.BatchEvents.outcomes(receipt.logs(), liquidator)).hasSize(items.size())
+                .allMatch(dev.margincall.chain.abi.BatchEvents.ItemOutcome::liquidated);
+        System.out.printf("GAS MorphoLiquidator: batch of %d under a %d cap, sent with the cap as its limit: %s used%n", items.size(), cap, receipt.gasUsed());
     }
 
     /** The competitor (a wallet liquidator) holds USDC and has approved Morpho: before the plans, whose block it mines. */
