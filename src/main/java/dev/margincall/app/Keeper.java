@@ -445,29 +445,35 @@ final class Keeper implements HeadListener {
     private static final int REHEARSAL_ACCOUNTS = 4;
 
     /**
-     * Walks the way from quote to signed transaction once, on the first head if it has nothing to send, without sending anything: a few real
-     * positions of each market quoted at a price that liquidates them ({@link RehearsalCandidates}), planned against the
-     * head's pools and fees, packed, encoded, priced by the gas model, signed at a nonce not taken and serialized as
-     * their journal line would be, then dropped; no transaction, event, journal line, nonce or gas observation comes of it
-     * (its fee and pool reads are counted with the RPC requests, as any).
+     * Walks the way from quote to signed transaction once, on the first head if it has nothing to send, without sending anything: the
+     * head's fees and pools (or holdings) read as a head with candidates reads them; a few real positions of each market
+     * quoted by the live book as a candidate is, and quoted at a price that liquidates them ({@link RehearsalCandidates}),
+     * planned against those pools and fees, packed, encoded, priced by the gas model and the fee policy, signed at a nonce
+     * not taken and serialized as their journal line would be, then dropped; no transaction, event, journal line, nonce or
+     * gas observation comes of it (its reads are counted with the RPC requests, as any).
      * Without it the first crash pays for loading and first running all of that code on its critical path (bench, 2,000
      * borrowers, first crash head: 30 ms to encode the first batch, 44 ms to serialize its journal line). Returns how
      * many transactions were rehearsed; a failure only costs the warm-up (of that market).
      */
     int rehearse(BlockHeader head) {
-        Map<MarketId, ExecutionCosts> costs;
+        long nextTimestamp = head.timestamp() + blockInterval;
+        FeePolicy.MarketFees fees;
         SwapMarket swaps;
         try {
-            costs = costsAt(submitter.marketFees(head));
-            swaps = execution.funding() == Funding.FLASH_LOAN ? pools.orElseThrow().read(BlockTag.number(head.number())) : SwapMarket.empty();
+            // read as a head with candidates reads them (beside each other, awaited as its planning awaits them)
+            PlanningReads reads = planningReads(head);
+            fees = reads.fees().await();
+            swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(reads.pools().await()) : SwapMarket.empty();
+            spendable(reads.holdings().await());
         } catch (RuntimeException e) {
             log.warn("no start rehearsal: {} (the first crash pays for the first run of its code)", e.toString());
             return 0;
         }
+        Map<MarketId, ExecutionCosts> costs = costsAt(fees);
         int transactions = 0;
         for (LendingMarket market : markets.values()) {
             try {
-                transactions += rehearse(market, costs, swaps);
+                transactions += rehearse(market, costs, swaps, fees, nextTimestamp);
             } catch (RuntimeException e) {
                 // a warning: the same failure may meet the first real liquidation of this market
                 log.warn("start rehearsal in {} stopped: {}", market.id(), e.toString());
@@ -476,10 +482,15 @@ final class Keeper implements HeadListener {
         return transactions;
     }
 
-    private int rehearse(LendingMarket market, Map<MarketId, ExecutionCosts> costs, SwapMarket swaps) {
+    private int rehearse(LendingMarket market, Map<MarketId, ExecutionCosts> costs, SwapMarket swaps, FeePolicy.MarketFees fees, long nextTimestamp) {
         RiskSnapshot snapshot = market.riskSnapshot();
         List<RehearsalCandidates.Candidate> candidates = RehearsalCandidates.find(snapshot, REHEARSAL_ACCOUNTS);
         warmUpQuoting(market.id(), snapshot, costs.get(market.id()), swaps);
+        for (RehearsalCandidates.Candidate candidate : candidates) {
+            // the live book's quotes, as a head quotes a candidate (at today's prices: what they say is not used)
+            market.opportunity(candidate.account(), nextTimestamp);
+            market.liquidatableAt(candidate.account(), nextTimestamp + LANDING_MARGIN_BLOCKS * blockInterval);
+        }
         Map<Address, BigInteger> balances = RehearsalCandidates.ampleBalances(candidates);
         List<LiquidationPlan> plans = new ArrayList<>();
         for (RehearsalCandidates.Candidate candidate : candidates) {
@@ -488,10 +499,19 @@ final class Keeper implements HeadListener {
                 plans.add(planned.plan());
             }
         }
+        plans.sort(LiquidationStrategy.mostProfitableFirst());
+        // what planning keeps between plans: the lenders' liquidity taken, the balances and pools spent (local copies)
+        ReserveLiquidity liquidity = new ReserveLiquidity(costs);
+        SwapMarket left = swaps;
+        for (LiquidationPlan plan : plans) {
+            liquidity.startTransaction();
+            liquidity.take(plan);
+            left = spend(plan, left, balances);
+        }
         int transactions = 0;
         for (List<LiquidationPlan> slot : pack(plans)) {
             for (List<LiquidationPlan> batch : contiguousPaths(slot)) {
-                submitter.rehearse(submission(batch, costs));
+                submitter.rehearse(submission(batch, costs), fees);
                 transactions++;
             }
         }

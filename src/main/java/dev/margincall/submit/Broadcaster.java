@@ -274,9 +274,9 @@ final class Broadcaster {
     }
 
     /** Signs {@code tx} at nonce 0 and serializes its journal line, sending and writing nothing (a rehearsal); nothing without a signer. */
-    void rehearse(CallRequest tx, Journaled record) {
+    void rehearse(Outgoing outgoing) {
         if (signer != null) {
-            journal.serialize(record.entry(signed(tx.withNonce(0))));
+            journal.serialize(outgoing.record().entry(signed(outgoing.body().withNonce(0))));
         }
     }
 

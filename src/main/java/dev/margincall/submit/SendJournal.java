@@ -130,10 +130,7 @@ public final class SendJournal implements AutoCloseable {
             return;
         }
         try {
-            if (channel == null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            }
+            openChannel();
             byte[] line = (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
@@ -149,14 +146,18 @@ public final class SendJournal implements AutoCloseable {
     /**
      * Builds the serializers of an entry's declared types now: the first line written by a process otherwise pays for
      * them (measured: 136 ms for the first batch of a bench run, then about 1 ms), between a crash's head and the wire.
-     * The quote's own class is known only with the first plan.
+     * The quote's own class is known only with the first plan. And opens the file for appending: the first line would
+     * otherwise open it (and create it), between a crash's head and the wire too.
      */
-    public void warmUp() {
+    public synchronized void warmUp() {
         try {
+            if (file != null) {
+                openChannel();
+            }
             // builds and caches the serializers of the entry's record types, plans included
             MAPPER.getSerializerProviderInstance().findValueSerializer(Entry.class);
             LINE.writeValueAsString(new Entry(0, "0x", "0x", new Fees(BigInteger.ONE, BigInteger.ONE), true, BigInteger.ONE, 0, null, null));
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.debug("send journal warm-up: {}", e.getMessage()); // an optimization only: the first real line pays instead
         }
     }
@@ -195,8 +196,17 @@ public final class SendJournal implements AutoCloseable {
             closeChannel();
             AtomicFile.write(file, content.toString());
             lines = entries.size();
+            openChannel(); // the new file, opened now rather than by the next line, which may be a crash's first
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite the send journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file open for appending (created if it is not there), if it is not open already. */
+    private void openChannel() throws IOException {
+        if (channel == null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
     }
 

@@ -143,12 +143,15 @@ public final class Submitter implements AutoCloseable {
      * estimate and the send-first limit, a signature at a nonce not taken, and the journal line serialized but not
      * written. Nothing is sent, journaled, counted or learned.
      */
-    public void rehearse(Submission submission) {
-        Fees fees = new Fees(BigInteger.ONE, BigInteger.ONE);
-        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, unverified(gasKeys(submission)).gasLimit())
-                .withFees(fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
-        Prepared prepared = new Prepared(submission, tx, fees);
-        broadcaster.rehearse(tx, prepared.journaled(0));
+    public void rehearse(Submission submission, FeePolicy.MarketFees market) {
+        LiquidationSimulator.Simulated gas = unverified(gasKeys(submission));
+        // priced by the policy as a round prices it; the rehearsal's made-up profit may not pay at today's fees: priced at 1 wei then
+        Fees priced = fees.policy().price(market, submission.grossProfitWei(), submission.minProfitWei(), gas.gasLimit())
+                .orElse(new Fees(BigInteger.ONE, BigInteger.ONE));
+        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, gas.gasLimit())
+                .withFees(priced.maxFeePerGas(), priced.maxPriorityFeePerGas());
+        Prepared prepared = new Prepared(submission, tx, priced);
+        broadcaster.rehearse(new Broadcaster.Outgoing(tx, prepared.journaled(0)));
     }
 
     /**

@@ -83,9 +83,27 @@ class SendJournalTest {
         assertThat(SendJournal.open(file).recovered()).containsExactly(entry(4, false), entry(5, false));
     }
 
+    /** The warm-up at start opens (and creates) the file, so that a crash's first line does not; a journal that held lines keeps them. */
+    @Test
+    void theWarmUpOpensTheFileBeforeTheFirstLineAndKeepsWhatItHeld() {
+        Path file = dir.resolve("state").resolve("sent.jsonl");
+        SendJournal fresh = SendJournal.open(file);
+        fresh.warmUp();
+        assertThat(file).as("created at the warm-up, its directory too").exists().isEmptyFile();
+        fresh.append(entry(1, false));
+        fresh.close();
+
+        SendJournal reopened = SendJournal.open(file);
+        reopened.warmUp();
+        reopened.append(entry(2, false));
+        reopened.close();
+        assertThat(SendJournal.open(file).recovered()).containsExactly(entry(1, false), entry(2, false));
+    }
+
     @Test
     void theNoneJournalWritesNothing() {
         SendJournal none = SendJournal.none();
+        none.warmUp();
         none.append(entry(1, false));
         none.rewrite(List.of(entry(1, false)));
         none.close();
