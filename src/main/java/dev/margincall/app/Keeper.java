@@ -459,17 +459,18 @@ final class Keeper implements HeadListener {
         long nextTimestamp = head.timestamp() + blockInterval;
         FeePolicy.MarketFees fees;
         SwapMarket swaps;
+        Map<MarketId, ExecutionCosts> costs;
         try {
             // read as a head with candidates reads them (beside each other, awaited as its planning awaits them)
             PlanningReads reads = planningReads(head);
             fees = reads.fees().await();
             swaps = execution.funding() == Funding.FLASH_LOAN ? afterPendingSwaps(reads.pools().await()) : SwapMarket.empty();
-            spendable(reads.holdings().await());
+            spendable(reads.holdings().await()); // for its code: the rehearsal's wallet is made up
+            costs = costsAt(fees);
         } catch (RuntimeException e) {
             log.warn("no start rehearsal: {} (the first crash pays for the first run of its code)", e.toString());
             return 0;
         }
-        Map<MarketId, ExecutionCosts> costs = costsAt(fees);
         int transactions = 0;
         for (LendingMarket market : markets.values()) {
             try {
@@ -487,7 +488,8 @@ final class Keeper implements HeadListener {
         List<RehearsalCandidates.Candidate> candidates = RehearsalCandidates.find(snapshot, REHEARSAL_ACCOUNTS);
         warmUpQuoting(market.id(), snapshot, costs.get(market.id()), swaps);
         for (RehearsalCandidates.Candidate candidate : candidates) {
-            // the live book's quotes, as a head quotes a candidate (at today's prices: what they say is not used)
+            // asked of the live book as a head asks it of a candidate; healthy at today's prices, so this runs the code around
+            // the quotes (their math is the quoting warm-up's), and what it answers is not used
             market.opportunity(candidate.account(), nextTimestamp);
             market.liquidatableAt(candidate.account(), nextTimestamp + LANDING_MARGIN_BLOCKS * blockInterval);
         }
@@ -500,16 +502,18 @@ final class Keeper implements HeadListener {
             }
         }
         plans.sort(LiquidationStrategy.mostProfitableFirst());
-        // what planning keeps between plans: the lenders' liquidity taken, the balances and pools spent (local copies)
+        // what planAndOffer keeps between plans, slot by slot: the lenders' liquidity taken, the balances and pools spent (all
+        // local to the rehearsal); what they answer is not used: it runs their code, it does not plan again
         ReserveLiquidity liquidity = new ReserveLiquidity(costs);
-        SwapMarket left = swaps;
-        for (LiquidationPlan plan : plans) {
-            liquidity.startTransaction();
-            liquidity.take(plan);
-            left = spend(plan, left, balances);
-        }
+        submitter.inFlightLiquidations().forEach(pending -> liquidity.pending(pending.plan()));
+        SwapMarket poolsLeft = swaps;
         int transactions = 0;
         for (List<LiquidationPlan> slot : pack(plans)) {
+            liquidity.startTransaction();
+            for (LiquidationPlan plan : slot) {
+                liquidity.take(plan);
+                poolsLeft = spend(plan, poolsLeft, balances);
+            }
             for (List<LiquidationPlan> batch : contiguousPaths(slot)) {
                 submitter.rehearse(submission(batch, costs), fees);
                 transactions++;

@@ -273,7 +273,7 @@ final class Broadcaster {
         }
     }
 
-    /** Signs {@code tx} at nonce 0 and serializes its journal line, sending and writing nothing (a rehearsal); nothing without a signer. */
+    /** Signs {@code outgoing}'s transaction at nonce 0 and serializes its journal line, sending and writing nothing (a rehearsal); nothing without a signer. */
     void rehearse(Outgoing outgoing) {
         if (signer != null) {
             journal.serialize(outgoing.record().entry(signed(outgoing.body().withNonce(0))));

@@ -150,14 +150,19 @@ public final class SendJournal implements AutoCloseable {
      * otherwise open it (and create it), between a crash's head and the wire too.
      */
     public synchronized void warmUp() {
-        try {
-            if (file != null) {
+        if (file != null) {
+            try {
                 openChannel();
+            } catch (IOException e) {
+                // the first line tries again, and fails the send that needs it if the file still cannot be written
+                log.warn("cannot open the send journal {} for writing: {}; fix its directory's permissions or the disk", file, e.getMessage());
             }
+        }
+        try {
             // builds and caches the serializers of the entry's record types, plans included
             MAPPER.getSerializerProviderInstance().findValueSerializer(Entry.class);
             LINE.writeValueAsString(new Entry(0, "0x", "0x", new Fees(BigInteger.ONE, BigInteger.ONE), true, BigInteger.ONE, 0, null, null));
-        } catch (IOException | RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             log.debug("send journal warm-up: {}", e.getMessage()); // an optimization only: the first real line pays instead
         }
     }
@@ -196,9 +201,13 @@ public final class SendJournal implements AutoCloseable {
             closeChannel();
             AtomicFile.write(file, content.toString());
             lines = entries.size();
-            openChannel(); // the new file, opened now rather than by the next line, which may be a crash's first
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite the send journal " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            openChannel(); // the new file, opened now rather than by the next line, which may be a crash's first
+        } catch (IOException e) {
+            log.warn("cannot reopen the send journal {} after rewriting it: {}; the next line tries again", file, e.getMessage());
         }
     }
 

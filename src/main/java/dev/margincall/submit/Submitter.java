@@ -140,18 +140,16 @@ public final class Submitter implements AutoCloseable {
 
     /**
      * The way of a transaction to the wire walked without sending it (the keeper's start rehearsal): the gas model's
-     * estimate and the send-first limit, a signature at a nonce not taken, and the journal line serialized but not
-     * written. Nothing is sent, journaled, counted or learned.
+     * estimate and the send-first limit, the fee policy's price at {@code market}'s fees, a signature at a nonce not
+     * taken, and the journal line serialized but not written. Nothing is sent, journaled, counted or learned.
      */
     public void rehearse(Submission submission, FeePolicy.MarketFees market) {
         LiquidationSimulator.Simulated gas = unverified(gasKeys(submission));
         // priced by the policy as a round prices it; the rehearsal's made-up profit may not pay at today's fees: priced at 1 wei then
         Fees priced = fees.policy().price(market, submission.grossProfitWei(), submission.minProfitWei(), gas.gasLimit())
                 .orElse(new Fees(BigInteger.ONE, BigInteger.ONE));
-        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, gas.gasLimit())
-                .withFees(priced.maxFeePerGas(), priced.maxPriorityFeePerGas());
-        Prepared prepared = new Prepared(submission, tx, priced);
-        broadcaster.rehearse(new Broadcaster.Outgoing(tx, prepared.journaled(0)));
+        Prepared prepared = prepared(submission, gas.gasLimit(), priced);
+        broadcaster.rehearse(new Broadcaster.Outgoing(prepared.tx, prepared.journaled(0)));
     }
 
     /**
@@ -497,9 +495,14 @@ public final class Submitter implements AutoCloseable {
             fail(submission, head, RejectReason.GAS_TOO_EXPENSIVE, "next base fee " + market.nextBaseFee() + " wei is above the profit cap");
             return Optional.empty();
         }
-        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, simulated.gasLimit())
-                .withFees(priced.get().maxFeePerGas(), priced.get().maxPriorityFeePerGas());
-        return Optional.of(new Prepared(submission, tx, priced.get()));
+        return Optional.of(prepared(submission, simulated.gasLimit(), priced.get()));
+    }
+
+    /** The transaction of {@code submission} from our signer with this gas limit and these fees, nonce not set yet. */
+    private Prepared prepared(Submission submission, BigInteger gasLimit, Fees fees) {
+        CallRequest tx = new CallRequest(from, submission.to(), submission.data(), BigInteger.ZERO, gasLimit)
+                .withFees(fees.maxFeePerGas(), fees.maxPriorityFeePerGas());
+        return new Prepared(submission, tx, fees);
     }
 
     /** {@code gas} split among {@code items} items as evenly as integers allow (the first takes the remainder): a batch's gas per item. */

@@ -1,12 +1,8 @@
 package dev.margincall.app;
 
 import static dev.margincall.app.KeeperIT.KEEPER;
-import static dev.margincall.app.KeeperIT.KEEPER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.margincall.chain.BlockTag;
-import dev.margincall.chain.DevChain;
-import dev.margincall.chain.FaultProxy;
 import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
 import dev.margincall.core.Hex;
@@ -15,25 +11,15 @@ import dev.margincall.devnet.Devnet;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.aavev3.model.WadRayMath;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
 
 /**
  * {@code kill -9} of the keeper process in the middle of a burst of liquidations (issue 12). The keeper
@@ -135,7 +121,6 @@ class KeeperCrashIT {
                             Set.of(), List.of());
                     KillMidBurst.assertNothingSignedTwice(killed, secondOutput, mode.passed());
                     mode.acknowledged().ifPresent(n -> assertThat(KillMidBurst.sentNonces(firstOutput)).hasSize(n));
-                    assertThat(KillMidBurst.sentNonces(secondOutput)).as("nonces signed after the restart").isNotEmpty();
                     result.print("kill -9 mid-burst, simulateBeforeSend " + simulateBeforeSend + (mode.contract().isPresent() ? ", wallet batches" : ""));
                     if (mode.contract().isPresent()) {
                         assertThat(result.liquidations().size()).as("liquidations in more than one a transaction: batches")

@@ -253,8 +253,8 @@ class KeeperLoopTest {
     @Test
     void sendingFirstInAHotSpellTheMarketsMayPrefetchTheHeadAndItsFeesAndWalletBalancesAreReadWhileTheMarketsReadIt() {
         Keeper keeper = sendingFirst();
+        follow(keeper, rpc, 2); // the first head's start rehearsal reads the fees and balances once, as a hot head does
         long quietCalls = rpc.count("eth_call");
-        follow(keeper, rpc, 2);
         BlockHeader three = rpc.advanceTo(3);
         keeper.headComing(three);
         keeper.onBlock(three);

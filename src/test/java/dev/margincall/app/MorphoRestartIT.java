@@ -12,7 +12,6 @@ import dev.margincall.chain.DevChain;
 import dev.margincall.chain.LogFilter;
 import dev.margincall.chain.logs.Checkpoint;
 import dev.margincall.chain.logs.FileCheckpointStore;
-import dev.margincall.strategy.Funding;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.AaveVersion;
 import dev.margincall.devnet.AnvilOptions;
@@ -28,6 +27,7 @@ import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.morphoblue.MorphoBlueEvents;
 import dev.margincall.protocol.morphoblue.MorphoBlueMarket;
 import dev.margincall.protocol.morphoblue.MorphoReference;
+import dev.margincall.strategy.Funding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -81,7 +81,7 @@ class MorphoRestartIT {
         chain.mine(10); // the seeding final at the start: the kill's replay is the blocks below, not the devnet's history
 
         // 1. `run` as its own process; events while it follows the chain; kill -9 (no final checkpoint)
-        KillMidBurst.Child first = KillMidBurst.Child.start(yaml(deployment), state);
+        KeeperProcess first = KeeperProcess.start(yaml(deployment), state);
         try {
             first.awaitLine("keeper started", Duration.ofSeconds(120));
             Checkpoint atStart = new FileCheckpointStore(checkpointFile).load().orElseThrow();
@@ -241,13 +241,12 @@ class MorphoRestartIT {
                 %sexecution:
                   signer: { privateKeyEnv: MC_PRIVATE_KEY }
                   funding: %s
-                  uniswapV2Router: "%s"
-                  simulateBeforeSend: %s
+                %s  simulateBeforeSend: %s
                 metrics: { port: 0 }
                 """.formatted(deployment.chainId(), rpc, deployment.multicall3(), deployment.morphoBlue().morpho(),
                 deployment.morphoBlue().startBlock(), deployment.aaveV3().oracle(),
-                liquidator.map(c -> "    liquidatorContract: \"" + c + "\"\n").orElse(""), funding.configName(), deployment.uniswapV2().router(),
-                simulateBeforeSend));
+                liquidator.map(c -> "    liquidatorContract: \"" + c + "\"\n").orElse(""), funding.configName(),
+                funding == Funding.FLASH_LOAN ? "  uniswapV2Router: \"" + deployment.uniswapV2().router() + "\"\n" : "", simulateBeforeSend));
         return file;
     }
 }

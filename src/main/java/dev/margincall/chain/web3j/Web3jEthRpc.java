@@ -67,6 +67,17 @@ public class Web3jEthRpc implements EthRpc {
         this(url, Duration.ofSeconds(60));
     }
 
+    public Web3jEthRpc(String url, Duration timeout) {
+        this.httpClient = new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(timeout)
+                .callTimeout(timeout)
+                .build();
+        this.service = new HttpService(url, httpClient);
+        this.endpointName = redact(url);
+    }
+
     /**
      * Reads a made-up answer to eth_sendRawTransaction, and a refusal, with the mapper web3j reads every answer with: the
      * first answer of that type would otherwise build its deserializer, and a keeper sends nothing before its first
@@ -77,25 +88,15 @@ public class Web3jEthRpc implements EthRpc {
     static boolean warmUpSendAnswers() {
         try {
             ObjectMapper mapper = ObjectMapperFactory.getObjectMapper();
-            mapper.readValue("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x" + "00".repeat(32) + "\"}", EthSendTransaction.class);
+            String hash = "0x" + "ab".repeat(32);
+            EthSendTransaction sent = mapper.readValue("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"" + hash + "\"}", EthSendTransaction.class);
             EthSendTransaction refused = mapper.readValue("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"nonce too low\"}}",
                     EthSendTransaction.class);
-            return refused.hasError();
-        } catch (IOException | RuntimeException e) {
+            return hash.equals(sent.getTransactionHash()) && refused.hasError() && refused.getError().getCode() == -32000;
+        } catch (IOException | RuntimeException | LinkageError e) {
             LoggerFactory.getLogger(Web3jEthRpc.class).debug("send answer warm-up: {}", e.toString());
             return false;
         }
-    }
-
-    public Web3jEthRpc(String url, Duration timeout) {
-        this.httpClient = new OkHttpClient.Builder()
-                .socketFactory(new NoDelaySocketFactory())
-                .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(timeout)
-                .callTimeout(timeout)
-                .build();
-        this.service = new HttpService(url, httpClient);
-        this.endpointName = redact(url);
     }
 
     /** scheme://host:port only: paths and query strings of hosted RPC URLs carry API keys. */

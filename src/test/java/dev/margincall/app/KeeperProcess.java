@@ -1,0 +1,41 @@
+package dev.margincall.app;
+
+import static dev.margincall.app.KeeperIT.KEEPER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+
+/** `margin-call run` as a child process (the test key as its signer), its output collected: KillMidBurst's, MorphoRestartIT's. */
+record KeeperProcess(Process process, StringBuffer lines) {
+
+    static KeeperProcess start(Path config, Path state) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),
+                "--state-dir", state.toString(), "--poll-ms", "50").redirectErrorStream(true);
+        builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
+        Process process = builder.start();
+        StringBuffer lines = new StringBuffer();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                reader.lines().forEach(line -> lines.append(line).append('\n'));
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        return new KeeperProcess(process, lines);
+    }
+
+    void awaitLine(String text, Duration timeout) {
+        Awaitility.await().atMost(timeout).until(() -> lines.toString().contains(text) || !process.isAlive());
+        assertThat(lines.toString()).as("child output").contains(text);
+    }
+
+    String output() {
+        return lines.toString();
+    }
+}
