@@ -12,8 +12,6 @@ import dev.margincall.chain.abi.BatchEvents;
 import dev.margincall.core.Address;
 import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
-import dev.margincall.devnet.PriceMoveMethod;
-import dev.margincall.devnet.ReserveSpec;
 import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.protocol.morphoblue.MorphoBlueEvents;
@@ -97,8 +95,7 @@ class KeeperMorphoCrashIT {
      * the seized collateral into the devnet's pools loses money for contract funding: the keeper rightly skips those.
      */
     private static long crash(Devnet devnet) {
-        devnet.market().setPrice("WETH", ReserveSpec.usd(1_760), PriceMoveMethod.STORAGE_WRITE);
-        devnet.market().setPrice("WBTC", ReserveSpec.usd(36_000), PriceMoveMethod.STORAGE_WRITE);
+        KeeperMorphoIT.setWethAndWbtc(devnet, 1_760, 36_000);
         long before = devnet.chain().blockNumber();
         devnet.chain().mine();
         return before + 1;

@@ -388,13 +388,18 @@ class KeeperMorphoIT {
     private static long crashThenMineOne(Devnet devnet, KeeperRuntime runtime, long wethUsd, long wbtcUsd) {
         DevChain chain = devnet.chain();
         chain.setAutomine(false);
-        devnet.market().setPrice("WETH", ReserveSpec.usd(wethUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
-        devnet.market().setPrice("WBTC", ReserveSpec.usd(wbtcUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        setWethAndWbtc(devnet, wethUsd, wbtcUsd);
         long crashBlock = chain.blockNumber();
         KeeperHarness.awaitHandled(runtime, crashBlock);
         chain.mine();
         KeeperHarness.awaitHandled(runtime, crashBlock + 1);
         return crashBlock;
+    }
+
+    /** WETH and WBTC set to these USD prices by writes to their price sources' storage (no transaction: the next block has them); also KeeperMorphoCrashIT's. */
+    static void setWethAndWbtc(Devnet devnet, long wethUsd, long wbtcUsd) {
+        devnet.market().setPrice("WETH", ReserveSpec.usd(wethUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
+        devnet.market().setPrice("WBTC", ReserveSpec.usd(wbtcUsd), dev.margincall.devnet.PriceMoveMethod.STORAGE_WRITE);
     }
 
     /** Mines and awaits the keeper until nothing of it is in flight or pending. */
