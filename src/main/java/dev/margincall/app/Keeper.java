@@ -90,6 +90,8 @@ final class Keeper implements HeadListener {
     private volatile int rehearsed = -1;
     private final List<QuotingWarmUp> warmUps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean readingNonce = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The planning reads started before the coming head's logs; taken (or dropped) by the next head. */
+    private ReadsAhead readsAhead;
 
     /**
      * What liquidations are sent through and what the money rules are.
@@ -130,12 +132,14 @@ final class Keeper implements HeadListener {
 
     /**
      * Sending first, in a hot spell, the markets may start reading the coming head's state beside its logs (Aave: the block
-     * state, then the touched positions alone): the express transaction then waits for one round trip less.
+     * state, then the touched positions alone), and the head's planning reads (fees, balances or pools) start with them: the
+     * express transaction then waits for one round trip less, and not for a planning read started only after the logs.
      */
     @Override
     public void headComing(BlockHeader newest) {
         if (inHotSpell(newest.number())) {
             markets.values().forEach(m -> m.headComing(newest));
+            readsAhead = new ReadsAhead(newest, planningReads(newest));
         }
     }
 
@@ -168,8 +172,10 @@ final class Keeper implements HeadListener {
         long settledBefore = events.totals().settled();
         // Sending first, in a hot spell, the head's fees and balances (or pools) are read while the markets are: the express
         // transaction then waits for no read of its own (bench, 10,000 borrowers, 4 alternated pairs: its p50 13.9 → 11.6 ms).
+        // Started at headComing, beside the logs, rather than here after them (3 alternated pairs: the express transaction
+        // had waited 2.5–4.5 ms for them after its quote in 2–3 of a run's 8 crash steps, since at most 0.8 ms after the first).
         // Two requests more a head, even one with nothing to liquidate: so not in quiet times.
-        Optional<PlanningReads> early = inHotSpell(head.number()) ? Optional.of(planningReads(head)) : Optional.empty();
+        Optional<PlanningReads> early = earlyPlanningReads(head);
         markets.values().forEach(m -> m.onHead(head));
         events.step("marketsRead");
         submitter.onHead(head);
@@ -257,6 +263,23 @@ final class Keeper implements HeadListener {
     /** What planning reads at a head besides the markets: the fees, and the pools (flash loans) or the wallet's holdings. */
     private record PlanningReads(OverlappedRead<FeePolicy.MarketFees> fees, OverlappedRead<SwapMarket> pools,
                                  OverlappedRead<Map<Address, BigInteger>> holdings) {
+    }
+
+    /** Planning reads started for a head before its logs ({@link #headComing}). */
+    private record ReadsAhead(BlockHeader head, PlanningReads reads) {
+    }
+
+    /**
+     * The planning reads started at {@link #headComing} for this very head (same hash), else, in a hot spell, started now;
+     * empty in quiet times. Reads started for another head (the chain moved on, or reorganized) are dropped unread.
+     */
+    private Optional<PlanningReads> earlyPlanningReads(BlockHeader head) {
+        ReadsAhead ahead = readsAhead;
+        readsAhead = null;
+        if (ahead != null && ahead.head().hash().equals(head.hash())) {
+            return Optional.of(ahead.reads());
+        }
+        return inHotSpell(head.number()) ? Optional.of(planningReads(head)) : Optional.empty();
     }
 
     private PlanningReads planningReads(BlockHeader head) {
