@@ -251,7 +251,7 @@ class KeeperLoopTest {
     }
 
     @Test
-    void sendingFirstInAHotSpellTheMarketsMayPrefetchTheHeadAndItsFeesAndWalletBalancesAreReadWhileTheMarketsReadIt() {
+    void sendingFirstInAHotSpellTheMarketsMayPrefetchTheHeadAndItsFeesAndWalletBalancesAreReadWhileItsLogsAre() {
         Keeper keeper = sendingFirst();
         follow(keeper, rpc, 2); // the first head's start rehearsal reads the fees and balances once, as a hot head does
         long quietCalls = rpc.count("eth_call");
@@ -268,8 +268,8 @@ class KeeperLoopTest {
         Address second = core.near(account("hot-second"), 100);
         long fees = rpc.count("eth_feeHistory");
         long calls = rpc.count("eth_call");
-        // the market's next head read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
-        core.onHeadWaitsFor(() -> rpc.count("eth_feeHistory") > fees && rpc.count("eth_call") > calls);
+        // the head's logs read lasts until both reads have reached the node (at most 5 s): only reads already out can end it
+        core.onBlockWaitsFor(() -> rpc.count("eth_feeHistory") > fees && rpc.count("eth_call") > calls);
         BlockHeader five = rpc.advanceTo(5);
         keeper.headComing(five);
         keeper.onBlock(five);
@@ -277,7 +277,7 @@ class KeeperLoopTest {
 
         assertThat(core.coming).as("in the hot spell the markets hear of the head before its blocks").containsExactly(5L);
         assertThat(prime.coming).containsExactly(5L);
-        assertThat(core.waited).as("the fee and balance reads reached the node while the market read its head").containsExactly(true);
+        assertThat(core.waited).as("the fee and balance reads reached the node while the head's logs were read").containsExactly(true);
         assertThat(sentAccounts()).containsExactly(first, second);
     }
 
@@ -372,29 +372,29 @@ class KeeperLoopTest {
         @Override
         public void onBlock(BlockHeader header) {
             blocks.add(header.number());
-        }
-
-        @Override
-        public void onHead(BlockHeader head) {
-            heads.add(head.number());
-            if (headWaitsFor != null) {
+            if (blockWaitsFor != null) {
                 long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-                boolean met = headWaitsFor.getAsBoolean();
+                boolean met = blockWaitsFor.getAsBoolean();
                 while (!met && System.nanoTime() < deadline) {
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-                    met = headWaitsFor.getAsBoolean();
+                    met = blockWaitsFor.getAsBoolean();
                 }
                 waited.add(met);
             }
         }
 
-        /** Whether {@link #onHeadWaitsFor}'s condition came true during each head read. */
-        final List<Boolean> waited = new ArrayList<>();
-        private java.util.function.BooleanSupplier headWaitsFor;
+        @Override
+        public void onHead(BlockHeader head) {
+            heads.add(head.number());
+        }
 
-        /** Each head read lasts until {@code condition} holds, or 5 s. */
-        void onHeadWaitsFor(java.util.function.BooleanSupplier condition) {
-            headWaitsFor = condition;
+        /** Whether {@link #onBlockWaitsFor}'s condition came true during each block's read (its logs). */
+        final List<Boolean> waited = new ArrayList<>();
+        private java.util.function.BooleanSupplier blockWaitsFor;
+
+        /** Each block's read (its logs) lasts until {@code condition} holds, or 5 s. */
+        void onBlockWaitsFor(java.util.function.BooleanSupplier condition) {
+            blockWaitsFor = condition;
         }
 
         @Override
