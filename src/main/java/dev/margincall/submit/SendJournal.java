@@ -17,9 +17,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,6 +175,25 @@ public final class SendJournal implements AutoCloseable {
             LINE.writeValueAsString(entry);
         } catch (JsonProcessingException | RuntimeException e) {
             log.debug("send journal rehearsal: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Keeps a copy of the journal as it is beside it ({@code <file>.<suffix>}), before a rewrite drops entries that are
+     * not in flight on this chain (another history): what was signed stays on record for the operator. The copy's path;
+     * empty for a journal that keeps nothing.
+     */
+    public synchronized Optional<Path> copyAside(String suffix) {
+        if (file == null || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        Path copy = file.resolveSibling(file.getFileName() + "." + suffix);
+        try {
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the send journal " + file + " to " + copy + ": " + e.getMessage()
+                    + "; free disk space or fix the state directory's permissions", e);
         }
     }
 

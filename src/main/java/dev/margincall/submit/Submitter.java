@@ -168,8 +168,11 @@ public final class Submitter implements AutoCloseable {
             return 0;
         }
         long mined = rpc.transactionCount(from, BlockTag.LATEST);
-        Map<Long, List<SendJournal.Entry>> byNonce = new TreeMap<>();
+        TreeMap<Long, List<SendJournal.Entry>> byNonce = new TreeMap<>();
         entries.stream().filter(e -> e.nonce() >= mined).forEach(e -> byNonce.computeIfAbsent(e.nonce(), n -> new ArrayList<>()).add(e));
+        if (!byNonce.isEmpty() && byNonce.firstKey() > mined && unreachable(byNonce, mined)) {
+            return 0;
+        }
         List<SendJournal.Entry> kept = new ArrayList<>();
         byNonce.forEach((nonce, all) -> {
             // a send the node refused left its line, and the nonce went to the next liquidation: the last one owns it
@@ -188,6 +191,32 @@ public final class Submitter implements AutoCloseable {
                 .log("send journal: " + byNonce.size() + " transaction(s) sent before the restart and not mined yet are tracked again");
         onHead(rpc.block(BlockTag.LATEST));
         return byNonce.size();
+    }
+
+    /**
+     * Whether the journal's unmined transactions can never be mined on this chain: the lowest of their nonces lies above
+     * every nonce the chain has mined or holds pending for the signer, and nothing of ours fills the nonces between. The
+     * journal was then written on another history (a restarted or re-created chain with the same chain id, a devnet
+     * reset): tracked again, its transactions (and every new one, signed above them) would wait behind a nonce gap forever.
+     * If so, the journal is copied aside, emptied, and new transactions start at the chain's next nonce.
+     */
+    private boolean unreachable(TreeMap<Long, List<SendJournal.Entry>> byNonce, long mined) {
+        long lowest = byNonce.firstKey();
+        long pending = rpc.transactionCount(from, BlockTag.PENDING);
+        if (lowest <= pending) {
+            return false; // the pool holds what comes before them (our own, sent before the journal's last rewrite): they can follow
+        }
+        long highest = byNonce.lastKey();
+        Optional<java.nio.file.Path> copy = journal.copyAside("other-history-" + System.currentTimeMillis());
+        journal.rewrite(List.of());
+        log.atWarn().addKeyValue("event", "journal_other_history").addKeyValue("transactions", byNonce.size())
+                .addKeyValue("lowestNonce", lowest).addKeyValue("highestNonce", highest).addKeyValue("chainNonce", mined)
+                .addKeyValue("pendingNonce", pending)
+                .log("send journal: " + byNonce.size() + " transaction(s) at nonces " + lowest + ".." + highest + " cannot be mined on this chain: "
+                        + "its next nonce for " + from + " is " + pending + " and nothing of ours is pending below " + lowest
+                        + " (the journal was written on another history: a restarted or re-created chain?); not tracked, new transactions "
+                        + "start at nonce " + pending + copy.map(p -> "; the old journal is kept as " + p).orElse(""));
+        return true;
     }
 
     private static PositionId firstPosition(SendJournal.Entry entry) {

@@ -143,7 +143,7 @@ class KeeperCrashIT {
     }
 
     /** The keeper's wallet holds every reserve's token and lets the Pool pull them. */
-    private static void approveWalletFunding(Devnet devnet) {
+    static void approveWalletFunding(Devnet devnet) {
         KeeperIT.fundKeeperWithTokens(devnet);
         Transactor tx = new Transactor(devnet.chain());
         for (Deployment.Reserve reserve : devnet.deployment().reserves()) {

@@ -122,7 +122,8 @@ final class KillMidBurst {
         return nonces;
     }
 
-    private static Set<Long> journalNonces(Path state) throws IOException {
+    /** The nonces of the send journal in the state directory {@code state}. */
+    static Set<Long> journalNonces(Path state) throws IOException {
         try (var files = Files.list(state)) {
             Path journal = files.filter(p -> p.getFileName().toString().startsWith("sent-")).findFirst().orElseThrow();
             Set<Long> nonces = new TreeSet<>();

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ class RestartedChainIT {
 
     private static KeeperRuntime dryRun(Deployment deployment, Path state) {
         return KeeperRuntime.start(KeeperIT.config(deployment, Funding.WALLET, Optional.empty()), true,
+                Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get, state, new SimpleMeterRegistry(), Duration.ofMillis(100));
+    }
+
+    private static KeeperRuntime live(Deployment deployment, Path state) {
+        return KeeperRuntime.start(KeeperIT.config(deployment, Funding.WALLET, Optional.empty()), false,
                 Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get, state, new SimpleMeterRegistry(), Duration.ofMillis(100));
     }
 
@@ -101,6 +107,64 @@ class RestartedChainIT {
 
             Checkpoint replaced = new FileCheckpointStore(checkpointFile).load().orElseThrow();
             assertThat(replaced.finalized().hash()).isEqualTo(second.chain().block(BlockTag.number(replaced.finalized().number())).hash());
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    /**
+     * The same restart with liquidations the keeper had sent on the old chain still unmined: its send journal holds them,
+     * the new chain never saw them, and the signer's next nonce there is below theirs. Tracked again they would hold every
+     * new transaction behind a nonce gap for ever (before: the keeper's start approvals waited on it until they timed out).
+     * The keeper must keep the old journal aside, say why, and approve and liquidate on the new chain from its next nonce.
+     */
+    @Test
+    void liquidationsJournaledOnTheOldChainDoNotHoldTheNewChainsNonces(@TempDir Path state) throws Exception {
+        Set<Long> journaled;
+        try (Devnet first = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), 120, 1212)) {
+            KeeperCrashIT.approveWalletFunding(first); // the signer's history on the old chain: its mints and approvals
+            try (KeeperRuntime runtime = live(first.deployment(), state)) {
+                assertThat(runtime.awaitBlock(first.chain().blockNumber(), Duration.ofSeconds(60))).isTrue();
+                first.chain().setAutomine(false); // what the keeper sends now stays in the old chain's pool
+                KeeperHarness.crash(first);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> runtime.inFlight() > 0
+                        && first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.PENDING) - first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST)
+                        == runtime.inFlight());
+            }
+            journaled = KillMidBurst.journalNonces(state);
+        }
+        assertThat(journaled).as("liquidations sent on the old chain, never mined").isNotEmpty();
+
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try (Devnet second = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), 120, 1213)) {
+            KeeperIT.fundKeeperWithTokens(second); // tokens only: the keeper approves the Pool itself at its start
+            long nextNonce = second.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);
+            assertThat(nextNonce).as("the new chain's next nonce lies below the journal's").isLessThan(journaled.iterator().next());
+            try (KeeperRuntime runtime = live(second.deployment(), state)) {
+                long nonceBefore = second.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);
+                assertThat(nonceBefore).as("the keeper's approvals, mined from the chain's next nonce").isGreaterThan(nextNonce);
+                long crashBlock = KeeperHarness.crash(second);
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    KeeperHarness.Result now = KeeperHarness.chainResult(second, crashBlock, nonceBefore, 0, Set.of(), List.of());
+                    return runtime.inFlight() == 0 && now.firstLiquidationBlock().keySet().equals(now.liquidatableAfterCrash());
+                });
+                KeeperHarness.Result result = KeeperHarness.chainResult(second, crashBlock, nonceBefore, 0, Set.of(), List.of());
+                result.print("restarted chain, old journal");
+                assertThat(result.liquidatableAfterCrash()).as("accounts the crash made liquidatable").hasSizeGreaterThanOrEqualTo(20);
+                assertThat(result.reverted()).as("reverted or cancelled keeper transactions").isZero();
+                assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
+            }
+            List<String> warnings = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("send journal")).toList();
+            assertThat(warnings).singleElement().asString().contains(journaled.size() + " transaction(s) at nonces " + journaled.iterator().next() + "..")
+                    .contains("its next nonce for " + KeeperIT.KEEPER + " is " + nextNonce).contains("another history");
+            try (var files = Files.list(state)) {
+                Path aside = files.filter(f -> f.getFileName().toString().contains(".jsonl.other-history-")).findFirst().orElseThrow();
+                assertThat(warnings.get(0)).endsWith("the old journal is kept as " + aside);
+            }
         } finally {
             root.detachAppender(logs);
         }

@@ -734,6 +734,61 @@ class SubmitterTest {
         before.close();
     }
 
+    /** A submitter on {@code file}'s journal, as a restarted process makes it. */
+    private Submitter restarted(Path file) {
+        Submitter after = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false), events, SendJournal.open(file), List.of());
+        opened.add(after);
+        return after;
+    }
+
+    /** Sends two liquidations at nonces 7 and 8 with a journal in {@code file}; the process then dies (no close). */
+    private void sendTwoThenDie(Path file) {
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        Submitter before = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
+                new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false), events, SendJournal.open(file), List.of());
+        BlockHeader head = rpc.advanceTo(10);
+        assertThat(before.submitAll(List.of(liquidation("a"), liquidation("b")), head, nextTimestamp(head))).allMatch(Optional::isPresent);
+    }
+
+    @Test
+    void aJournalWrittenOnAnotherHistoryIsKeptAsideAndNewSendsTakeTheChainsNextNonce() throws Exception {
+        Path file = dir.resolve("sent.jsonl");
+        sendTwoThenDie(file);
+        // the chain is re-created (same chain id, same addresses): the signer has 2 transactions on it, none pending
+        rpc.clearPool();
+        rpc.setMinedCount(SIGNER.address(), 2);
+
+        Submitter after = restarted(file);
+        assertThat(after.recoverFromJournal()).as("nonces 7 and 8 can never be mined behind the chain's next nonce, 2").isZero();
+        assertThat(after.inFlightCount()).isZero();
+        assertThat(SendJournal.open(file).recovered()).as("the journal emptied").isEmpty();
+        try (var files = java.nio.file.Files.list(dir)) {
+            Path aside = files.filter(f -> f.getFileName().toString().startsWith("sent.jsonl.other-history-")).findFirst().orElseThrow();
+            assertThat(SendJournal.open(aside).recovered()).as("what was signed, kept for the operator").extracting(SendJournal.Entry::nonce)
+                    .containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+        }
+        int sends = rpc.received().size();
+        submit(after, liquidation("new"), rpc.advanceTo(11)).orElseThrow();
+        assertThat(rpc.received()).as("nothing of the old journal re-sent").hasSize(sends + 1);
+        assertThat(lastReceived().nonce()).as("the chain's next nonce, not above the old journal's").isEqualTo(2);
+    }
+
+    @Test
+    void journaledTransactionsAboveTheChainsNonceAreTrackedWhenThePoolHoldsOursBelowThem() {
+        Path file = dir.resolve("sent.jsonl");
+        sendTwoThenDie(file);
+        // nonce 7 left the journal at a rewrite (seen mined), then a reorg put it back in the pool: 8 can still follow it
+        SendJournal journal = SendJournal.open(file);
+        journal.rewrite(journal.recovered().stream().filter(e -> e.nonce() > FIRST_NONCE).toList());
+        journal.close();
+
+        Submitter after = restarted(file);
+        assertThat(after.recoverFromJournal()).isEqualTo(1);
+        assertThat(after.inFlightCount()).isEqualTo(1);
+        assertThat(SendJournal.open(file).recovered()).extracting(SendJournal.Entry::nonce).containsExactly(FIRST_NONCE + 1);
+    }
+
     // ---- back-off
 
     @Test
