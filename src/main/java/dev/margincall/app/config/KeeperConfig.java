@@ -169,6 +169,12 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
                     DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false, Batching.DEFAULT, DEFAULT_SIMULATE_BEFORE_SEND);
         }
 
+        public Execution withFunding(Funding newFunding) {
+            return new Execution(signer, newFunding, liquidatorContract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching,
+                    simulateBeforeSend);
+        }
+
         public Execution withLiquidatorContract(Optional<Address> contract) {
             return new Execution(signer, funding, contract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
                     minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching,
