@@ -175,7 +175,7 @@ abstract class KeeperSafetyCases {
      * another signer. All plan the crash block; each dry-run's would_liquidate must be exactly what run sends.
      */
     @Test
-    @Order(7) // last: after it, Anvil 1.7.1's evm_revert has left the chain with a head whose blocks are missing (not understood)
+    @Order(8) // last: after it, Anvil 1.7.1's evm_revert has left the chain with a head whose blocks are missing (not understood)
     void dryRunWithWalletFundingSaysWouldLiquidateForExactlyTheAccountsRunLiquidates(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
         KeeperIT.fundKeeperWithTokens(devnet);

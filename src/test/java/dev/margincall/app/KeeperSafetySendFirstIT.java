@@ -81,11 +81,10 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
             before.forEach((symbol, price) ->
                     chain.setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
             proxy.release();
-            miner = Executors.newSingleThreadScheduledExecutor();
-            miner.scheduleAtFixedRate(chain::mine, 500, 500, TimeUnit.MILLISECONDS);
-            keeper.awaitIdle(chain, 4);
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
+            // the next block only once every cancellation is out: one mined before would mine the liquidations (reverting)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lines.list.stream().map(KeeperSafetySendFirstIT::fields)
+                    .filter(f -> "cancelling".equals(f.get("event"))).count() >= sent);
+            mineUntilIdle(chain);
 
             KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
             result.print("send first, opportunity gone before mining");
@@ -107,6 +106,91 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
         } finally {
             keeperLog.detachAppender(lines);
         }
+    }
+
+    /**
+     * Sending first with a gas prior far below what a wallet liquidation uses (100,000 against ~320,000): the crash head's
+     * transactions go out with too low a limit; the verification after the sends finds each one's need and replaces it at
+     * its nonce with enough gas before the next block is mined (nothing runs out of gas). The gas model learns from those
+     * simulations and receipts: at a second crash every transaction goes out with enough gas at once, none replaced.
+     */
+    @Test
+    @Order(7)
+    void withAGasPriorFarTooLowTheVerificationRaisesEachLimitAtItsNonceAndTheNextCrashNeedsNoRaise(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        KeeperConfig base = KeeperIT.config(devnet.deployment(), dev.margincall.strategy.Funding.WALLET, java.util.Optional.empty());
+        KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), base.execution().map(e -> e.withGasPriors(100_000, 900_000)),
+                base.metrics());
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        ch.qos.logback.classic.Logger keeperLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper");
+        keeperLog.addAppender(lines);
+        try {
+            keeper.runtime = keeper.start(devnet, false, KeeperIT.KEEPER_KEY, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+            chain.setAutomine(false);
+
+            Round first = crashRound(devnet, lines);
+            assertThat(first.sent()).as("liquidations sent at the first crash head").hasSizeGreaterThanOrEqualTo(10);
+            assertThat(first.replacedHashes()).as("every one replaced at its nonce before the next block").isEqualTo(first.sent().keySet());
+            mineUntilIdle(chain);
+            for (Map.Entry<String, BigInteger> sent : first.sent().entrySet()) {
+                assertThat(chain.receipt(sent.getKey())).as("the first send of %s, never mined", sent.getKey()).isEmpty();
+            }
+            assertThat(first.replaced()).as("each replacement mined, using more gas than its first send's limit").allSatisfy((replacement, previous) ->
+                    assertThat(chain.receipt(replacement)).hasValueSatisfying(r -> {
+                        assertThat(r.success()).isTrue();
+                        assertThat(r.gasUsed()).isGreaterThan(first.sent().get(previous));
+                    }));
+
+            Round second = crashRound(devnet, lines);
+            assertThat(second.sent()).as("liquidations sent at the second crash head").hasSizeGreaterThanOrEqualTo(5);
+            assertThat(second.replacedHashes()).as("the learned gas was enough: nothing replaced").isEmpty();
+            mineUntilIdle(chain);
+            for (String hash : second.sent().keySet()) {
+                assertThat(chain.receipt(hash)).as("mined as first sent: %s", hash).hasValueSatisfying(r -> assertThat(r.success()).isTrue());
+            }
+            System.out.printf("gas prior 100,000: first crash %d sent with limits %s, %d replaced; second crash %d sent with limits %s, %d replaced%n",
+                    first.sent().size(), java.util.Set.copyOf(first.sent().values()), first.replaced().size(), second.sent().size(),
+                    new java.util.TreeSet<>(second.sent().values()), second.replaced().size());
+            KeeperHarness.Result result = keeper.result(devnet, first.block(), nonceBefore);
+            result.print("send first, gas prior 100,000");
+            assertThat(result.reverted()).as("reverted keeper transactions").isZero();
+            assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
+        } finally {
+            keeperLog.detachAppender(lines);
+        }
+    }
+
+    /** A crash head's round: its block, its first sends (hash → gas limit), and the replacements at the same head (hash → previous hash). */
+    private record Round(long block, Map<String, BigInteger> sent, Map<String, String> replaced) {
+
+        java.util.Set<String> replacedHashes() {
+            return java.util.Set.copyOf(replaced.values());
+        }
+    }
+
+    /** {@link KeeperHarness#crash}, and what the keeper sent and replaced at its head (the chain stands still meanwhile). */
+    private Round crashRound(Devnet devnet, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
+        int from = lines.list.size();
+        long block = KeeperHarness.crash(devnet);
+        KeeperHarness.awaitHandled(keeper.runtime, block);
+        List<Map<String, String>> head = lines.list.subList(from, lines.list.size()).stream().map(KeeperSafetySendFirstIT::fields).toList();
+        Map<String, BigInteger> sent = new java.util.LinkedHashMap<>();
+        head.stream().filter(f -> "sent".equals(f.get("event"))).forEach(f -> sent.put(f.get("hash"), new BigInteger(f.get("gasLimit"))));
+        Map<String, String> replaced = new HashMap<>();
+        head.stream().filter(f -> "replaced".equals(f.get("event"))).forEach(f -> replaced.put(f.get("hash"), f.get("previous")));
+        return new Round(block, sent, replaced);
+    }
+
+    /** Blocks every half second until the keeper has had nothing in flight for 4 handled blocks. */
+    private void mineUntilIdle(DevChain chain) throws InterruptedException {
+        miner = Executors.newSingleThreadScheduledExecutor();
+        miner.scheduleAtFixedRate(chain::mine, 0, 500, TimeUnit.MILLISECONDS);
+        keeper.awaitIdle(chain, 4);
+        miner.shutdownNow();
+        miner.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private static Map<String, String> fields(ch.qos.logback.classic.spi.ILoggingEvent event) {

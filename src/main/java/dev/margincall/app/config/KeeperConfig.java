@@ -169,6 +169,13 @@ public record KeeperConfig(Chain chain, List<Protocol> protocols, Optional<Execu
                     DEFAULT_BACKOFF_BLOCKS, DEFAULT_WALLET_GAS, DEFAULT_FLASH_LOAN_GAS, false, Batching.DEFAULT, DEFAULT_SIMULATE_BEFORE_SEND);
         }
 
+        /** The gas a liquidation is assumed to use before the keeper has measured any ({@code walletGas}, {@code flashLoanGas}). */
+        public Execution withGasPriors(long newWalletGas, long newFlashLoanGas) {
+            return new Execution(signer, funding, liquidatorContract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
+                    minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, newWalletGas, newFlashLoanGas, receiveAToken, batching,
+                    simulateBeforeSend);
+        }
+
         public Execution withFunding(Funding newFunding) {
             return new Execution(signer, newFunding, liquidatorContract, uniswapV2Router, minProfitUsd, dustUsd, wrappedNative, maxGasSharePct,
                     minPriorityFeeWei, replaceAfterBlocks, maxReplacements, backoffBlocks, walletGas, flashLoanGas, receiveAToken, batching,
