@@ -2,6 +2,7 @@ package dev.margincall.app;
 
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.FatalChainException;
+import dev.margincall.observability.LoggingShutdownHook;
 import dev.margincall.observability.PrometheusRegistries;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,8 @@ abstract class KeeperCommand implements Callable<Integer> {
         // The hook goes in before the keeper starts, so a signal at any moment after this line stops it cleanly.
         AtomicReference<KeeperRuntime> running = new AtomicReference<>();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
+        // the stop logs what it does (sends going out, what is left in flight): logging stays up until it is done
+        Runnable releaseLogging = LoggingShutdownHook.holdLogging();
         Thread stopHook = Thread.ofPlatform().unstarted(() -> {
             try {
                 KeeperRuntime runtime = running.get();
@@ -54,6 +57,7 @@ abstract class KeeperCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             } finally {
                 stopped.complete(null);
+                releaseLogging.run();
             }
         });
         Runtime.getRuntime().addShutdownHook(stopHook);
@@ -62,7 +66,7 @@ abstract class KeeperCommand implements Callable<Integer> {
             runtime = KeeperRuntime.start(keeper, dryRun(), config.environment(), stateDir, PrometheusRegistries.create(),
                     Duration.ofMillis(pollMillis));
         } catch (RuntimeException e) {
-            removeHook(stopHook);
+            removeHook(stopHook, releaseLogging);
             throw e;
         }
         running.set(runtime);
@@ -77,18 +81,22 @@ abstract class KeeperCommand implements Callable<Integer> {
         }
         // Following the chain failed in a way retrying cannot fix: stop, and end with its message (exit 1).
         FatalChainException fatal = runtime.fatal().join();
-        removeHook(stopHook);
+        removeHook(stopHook, releaseLogging);
         runtime.close();
         log.debug("the keeper stopped on a fatal chain error", fatal);
         throw fatal;
     }
 
-    /** The stop hook of a keeper that already ended would only stop it twice; during a shutdown it can no longer be removed. */
-    private static void removeHook(Thread hook) {
+    /**
+     * The stop hook of a keeper that already ended would only stop it twice; during a shutdown it can no longer be removed.
+     * Removed, it no longer holds logging up at shutdown.
+     */
+    private static void removeHook(Thread hook, Runnable releaseLogging) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
+            releaseLogging.run();
         } catch (IllegalStateException shuttingDown) {
-            // the hook runs and finds the runtime closed
+            // the hook runs, finds the runtime closed and releases logging
         }
     }
 

@@ -14,9 +14,12 @@ import org.awaitility.Awaitility;
 /** `margin-call run` as a child process (the test key as its signer), its output collected: KillMidBurst's, MorphoRestartIT's. */
 record KeeperProcess(Process process, StringBuffer lines) {
 
-    static KeeperProcess start(Path config, Path state) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run", "--config", config.toString(),
-                "--state-dir", state.toString(), "--poll-ms", "50").redirectErrorStream(true);
+    /** @param options more options of {@code run} (e.g. {@code --stop-grace-seconds}) */
+    static KeeperProcess start(Path config, Path state, String... options) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of("bin", "margin-call").toAbsolutePath().toString(), "run",
+                "--config", config.toString(), "--state-dir", state.toString(), "--poll-ms", "50"));
+        command.addAll(java.util.List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
         Process process = builder.start();
         StringBuffer lines = new StringBuffer();

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /**
- * {@code kill -9} of `margin-call run` in the middle of a burst of liquidations, and its restart on the same state
+ * {@code kill -9} (or a graceful stop, {@link Stop}) of `margin-call run` in the middle of a burst of liquidations, and its restart on the same state
  * directory (KeeperCrashIT on Aave, KeeperMorphoCrashIT on Morpho Blue): the keeper runs through the test's RPC proxy;
  * after a crash the proxy passes some sends and holds the rest, and the process is killed while it waits (SIGKILL: no
  * shutdown hook, no final checkpoint, no journal rewrite). The held sends are dropped: they never reach the node.
@@ -33,6 +33,19 @@ final class KillMidBurst {
     private static final Pattern SENT_NONCE = Pattern.compile("event=\"sent\".*?nonce=\"(\\d+)\"");
 
     private KillMidBurst() {
+    }
+
+    /** How the first keeper ends mid-burst. */
+    enum Stop {
+        /** {@code kill -9}: no shutdown hook, no final checkpoint, no journal rewrite. */
+        KILL,
+        /**
+         * SIGTERM (an operator's stop): the keeper stops planning, tracks what is in flight for its grace (3 s here; the
+         * chain mines nothing meanwhile, so nothing settles), then writes its checkpoint and journal and exits 0. The held
+         * sends are answered with an error as the signal goes out (an endpoint failing them), so its send can return. The
+         * JVM exits with 143 (128 + SIGTERM) after the hook.
+         */
+        TERM
     }
 
     /** What the killed keeper left: the crash's block, its nonce before the crash, its output, the nonces its journal holds. */
@@ -56,12 +69,18 @@ final class KillMidBurst {
      * it says it started until it is done, and {@code check}. Every process and thread stops on the way out, whatever failed.
      */
     static void run(Devnet devnet, ConfigAt configAt, int passed, LongSupplier crash, Runnable beforeRestart, AfterRestart check) throws Exception {
+        run(devnet, configAt, passed, crash, beforeRestart, check, Stop.KILL);
+    }
+
+    /** As above, the first keeper ended by {@code stop}. */
+    static void run(Devnet devnet, ConfigAt configAt, int passed, LongSupplier crash, Runnable beforeRestart, AfterRestart check, Stop stop)
+            throws Exception {
         DevChain chain = devnet.chain();
         Path state = Files.createTempDirectory("keeper-crash");
         ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor();
         try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
             Path config = configAt.at(proxy.url());
-            KeeperProcess first = KeeperProcess.start(config, state);
+            KeeperProcess first = stop == Stop.KILL ? KeeperProcess.start(config, state) : KeeperProcess.start(config, state, "--stop-grace-seconds", "3");
             try {
                 first.awaitLine("keeper started", Duration.ofSeconds(120));
                 // after the start: with wallet batches it approves its contract first (awaited, mined)
@@ -70,11 +89,28 @@ final class KillMidBurst {
                 proxy.holdAfter("eth_sendRawTransaction", passed);
                 long crashBlock = crash.getAsLong();
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> proxy.heldCount() >= 1);
-                first.process().destroyForcibly();
-                assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-                proxy.releaseDropping();
-                assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(passed);
+                if (stop == Stop.KILL) {
+                    first.process().destroyForcibly();
+                    assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    proxy.releaseDropping();
+                } else {
+                    first.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+                    proxy.releaseDropping();
+                    assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).as("stopped within its grace").isTrue();
+                    // the JVM ends a run a signal stopped with 128 + 15 once its shutdown hooks are done; the hook's last line says it stopped
+                    assertThat(first.process().exitValue()).as("a graceful stop's exit code").isEqualTo(143);
+                    assertThat(first.output()).contains("keeper stopped");
+                }
                 Killed killed = new Killed(crashBlock, nonceBefore, first.output(), journalNonces(state));
+                if (stop == Stop.KILL) {
+                    assertThat(chain.pendingTransactionCount()).as("sends that reached the node before the kill").isEqualTo(passed);
+                } else {
+                    // stopping, it finished the round it was sending (the held sends failed and were sent again), planned
+                    // nothing new, and rewrote its journal with what it left in flight
+                    assertThat(killed.journaled()).isNotEmpty();
+                    assertThat(killed.output()).contains("stopping with " + killed.journaled().size() + " transaction(s) still in flight");
+                    assertThat(chain.pendingTransactionCount()).as("sends that reached the node").isLessThanOrEqualTo(killed.journaled().size());
+                }
                 beforeRestart.run();
 
                 KeeperProcess second = KeeperProcess.start(config, state);
@@ -142,11 +178,16 @@ final class KillMidBurst {
      * {@code passed}), and it signed the rest at new nonces, right after the journal's.
      */
     static void assertNothingSignedTwice(Killed killed, String output, int passed) {
+        assertNothingSignedTwice(killed, output, java.util.OptionalInt.of(passed));
+    }
+
+    /** As above; {@code passed} empty: the first keeper's acknowledged sends are not bounded (a graceful stop finishes its round). */
+    static void assertNothingSignedTwice(Killed killed, String output, java.util.OptionalInt passed) {
         Set<Long> journaled = killed.journaled();
         assertThat(output).as("restart found the journaled transactions").contains("event=\"recovered\"")
                 .contains("inFlight=\"" + journaled.size() + "\"");
         assertThat(sentNonces(killed.output())).as("sends acknowledged before the kill (a batch is answered whole)").isSubsetOf(journaled)
-                .hasSizeLessThanOrEqualTo(passed);
+                .hasSizeLessThanOrEqualTo(passed.orElse(Integer.MAX_VALUE));
         Set<Long> after = sentNonces(output);
         assertThat(after).as("nonces signed after the restart").isNotEmpty().doesNotContainAnyElementsOf(journaled);
         assertThat(after.stream().mapToLong(Long::longValue).min().orElseThrow()).as("new transactions start right after the journal's")
