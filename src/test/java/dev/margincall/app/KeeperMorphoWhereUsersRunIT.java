@@ -240,17 +240,13 @@ class KeeperMorphoWhereUsersRunIT {
     @Order(3)
     void throughAFaultyEndpointWithWalletFundingEveryLiquidatablePositionIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
         KeeperIT.fundKeeperWithTokens(devnet);
-        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.empty(), "wallet");
+        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.empty(), true, "wallet");
     }
 
     @Test
     @Order(4)
     void throughAFaultyEndpointWithContractFundingEveryLiquidatablePositionIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
-        devnet.chain().setBalance(KEEPER, BigInteger.TEN.pow(20));
-        Deployment deployment = devnet.deployment();
-        Address liquidator = new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
-                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), deployment.uniswapV2().router()));
-        throughAFaultyEndpoint(devnet, Funding.FLASH_LOAN, Optional.of(liquidator), "MorphoLiquidator");
+        throughAFaultyEndpoint(devnet, Funding.FLASH_LOAN, Optional.of(deployLiquidator(devnet)), true, "MorphoLiquidator");
     }
 
     /** Wallet funding with the contract configured: batches from the wallet's tokens (liquidateBatchFromOwner), the same faults. */
@@ -258,16 +254,30 @@ class KeeperMorphoWhereUsersRunIT {
     @Order(5)
     void throughAFaultyEndpointWithWalletBatchesEveryLiquidatablePositionIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
         KeeperIT.fundKeeperWithTokens(devnet);
-        devnet.chain().setBalance(KEEPER, BigInteger.TEN.pow(20));
-        Address liquidator = new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
-                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), devnet.deployment().uniswapV2().router()));
-        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.of(liquidator), "wallet batches");
+        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.of(deployLiquidator(devnet)), true, "wallet batches");
     }
 
-    private void throughAFaultyEndpoint(Devnet devnet, Funding funding, Optional<Address> liquidator, String label) throws Exception {
+    /** The same wallet batches sent first ({@code simulateBeforeSend: false}): each on the wire before its simulation, the same faults. */
+    @Test
+    @Order(6)
+    void throughAFaultyEndpointSendingWalletBatchesFirstEveryLiquidatablePositionIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        throughAFaultyEndpoint(devnet, Funding.WALLET, Optional.of(deployLiquidator(devnet)), false, "wallet batches sent first");
+        assertThat(keeper.runtime.sendsFirst()).as("the keeper sent first").isTrue();
+    }
+
+    /** A MorphoLiquidator of the keeper's, on the devnet's Morpho and router; the keeper given gas money for it. */
+    private static Address deployLiquidator(Devnet devnet) {
+        devnet.chain().setBalance(KEEPER, BigInteger.TEN.pow(20));
+        return new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
+                dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), devnet.deployment().uniswapV2().router()));
+    }
+
+    private void throughAFaultyEndpoint(Devnet devnet, Funding funding, Optional<Address> liquidator, boolean simulateFirst, String label)
+            throws Exception {
         DevChain chain = devnet.chain();
         try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl()).timeoutDelay(Duration.ofMillis(500))) {
-            keeper.runtime = startKeeper(devnet, proxy.url(), funding, liquidator);
+            keeper.runtime = startKeeper(devnet, proxy.url(), funding, liquidator, simulateFirst);
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             chain.setAutomine(false);
             proxy.failEvery(5, FaultProxy.Fault.values());
