@@ -196,19 +196,31 @@ class KeeperMorphoWhereUsersRunIT {
     }
 
     private NewMarket keeperWatchingANewDaiMarket(Devnet devnet, boolean simulateFirst) throws Exception {
+        return keeperWatchingANewDaiMarket(devnet, simulateFirst, Optional.empty());
+    }
+
+    /** @param liquidator the keeper's MorphoLiquidator: a block's wallet liquidations of a market ride in batches through it */
+    private NewMarket keeperWatchingANewDaiMarket(Devnet devnet, boolean simulateFirst, Optional<Address> liquidator) throws Exception {
         KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty(), simulateFirst);
+        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, liquidator, simulateFirst);
         NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
         assertHealthIsWhatMorphoComputes(devnet, market);
         return market;
     }
 
-    /** 250 ms blocks (a mining thread, as on fast L2s): every liquidatable position of the new market liquidated, none reverted. */
-    @Test
+    /**
+     * 250 ms blocks (a mining thread, as on fast L2s): every liquidatable position of the new market liquidated, none
+     * reverted; one at a time from the wallet, or in a batch through the keeper's MorphoLiquidator (the market found at
+     * runtime, its parameters not the devnet's).
+     */
+    @ParameterizedTest(name = "wallet batches: {0}")
+    @ValueSource(booleans = {false, true})
     @Order(2)
-    void withBlocksEvery250MillisecondsEveryLiquidatablePositionOfTheNewMarketIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
+    void withBlocksEvery250MillisecondsEveryLiquidatablePositionOfTheNewMarketIsLiquidatedAndNothingReverts(boolean batches, Devnet devnet)
+            throws Exception {
         DevChain chain = devnet.chain();
-        NewMarket market = keeperWatchingANewDaiMarket(devnet);
+        Optional<Address> liquidator = batches ? Optional.of(deployLiquidator(devnet)) : Optional.empty();
+        NewMarket market = keeperWatchingANewDaiMarket(devnet, true, liquidator);
         long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
         chain.setAutomine(false);
         java.util.concurrent.ScheduledExecutorService miner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -223,12 +235,14 @@ class KeeperMorphoWhereUsersRunIT {
         }
         Set<Address> liquidatable = MorphoActions.liquidatable(chain, morpho(devnet), market.params(), market.borrowers().keySet(),
                 BlockTag.number(crashBlock));
-        Result result = result(devnet, List.of(market), crashBlock, nonceBefore);
-        result.print("new market, 250 ms blocks");
+        Result result = result(devnet, List.of(market), crashBlock, crashBlock, nonceBefore,
+                liquidator.map(l -> Set.of(KEEPER, l)).orElse(Set.of(KEEPER)));
+        result.print("new market, 250 ms blocks" + (batches ? ", wallet batches" : ""));
         assertThat(liquidatable).hasSize(3);
         result.assertSafe(liquidatable);
         assertThat(result.liquidated().keySet()).as("every liquidatable position liquidated").isEqualTo(liquidatable);
         assertThat(result.stillLiquidatable()).isEmpty();
+        liquidator.ifPresent(l -> assertThat(result.liquidators()).as("in a batch through the contract").containsOnly(l));
     }
 
     /**
