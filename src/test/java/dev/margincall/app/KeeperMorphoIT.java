@@ -425,10 +425,16 @@ class KeeperMorphoIT {
     }
 
     static KeeperConfig config(Deployment deployment) {
+        return config(deployment, Optional.empty());
+    }
+
+    /** The devnet's Morpho Blue, wallet funding; with {@code liquidator}, the keeper's MorphoLiquidator (wallet batches through it). */
+    static KeeperConfig config(Deployment deployment, Optional<Address> liquidator) {
         KeeperConfig aave = KeeperIT.config(deployment, Funding.WALLET, Optional.empty());
         Deployment.MorphoBlue morpho = deployment.morphoBlue();
         KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(
-                new KeeperConfig.MorphoBlue(morpho.morpho(), List.of(), deployment.aaveV3().oracle()), morpho.startBlock(), Optional.of("devnet-morpho"));
+                new KeeperConfig.MorphoBlue(morpho.morpho(), List.of(), deployment.aaveV3().oracle()), morpho.startBlock(), Optional.of("devnet-morpho"),
+                liquidator);
         return new KeeperConfig(aave.chain(), List.of(protocol), aave.execution(), aave.metrics());
     }
 

@@ -281,7 +281,7 @@ class KeeperMorphoWhereUsersRunIT {
     }
 
     /** A MorphoLiquidator of the keeper's, on the devnet's Morpho and router; the keeper given gas money for it. */
-    private static Address deployLiquidator(Devnet devnet) {
+    static Address deployLiquidator(Devnet devnet) {
         devnet.chain().setBalance(KEEPER, BigInteger.TEN.pow(20));
         return new Transactor(devnet.chain()).deploy("MorphoLiquidator", KEEPER,
                 dev.margincall.protocol.morphoblue.MorphoLiquidator.deployData(morpho(devnet), devnet.deployment().uniswapV2().router()));
@@ -460,13 +460,11 @@ class KeeperMorphoWhereUsersRunIT {
     private KeeperRuntime startKeeper(Devnet devnet, String rpcUrl, Funding funding, Optional<Address> liquidator, boolean simulateFirst)
             throws Exception {
         Deployment deployment = devnet.deployment();
-        KeeperConfig base = KeeperMorphoIT.config(deployment);
-        KeeperConfig.Protocol protocol = KeeperConfig.Protocol.morphoBlue(base.protocols().get(0).morphoBlue().orElseThrow(),
-                deployment.morphoBlue().startBlock(), Optional.of("devnet-morpho"), liquidator);
+        KeeperConfig base = KeeperMorphoIT.config(deployment, liquidator);
         KeeperConfig.Chain chain = base.chain();
         boolean direct = rpcUrl.equals(deployment.rpcUrl());
         KeeperConfig config = new KeeperConfig(new KeeperConfig.Chain(chain.id(), List.of(rpcUrl), direct ? chain.ws() : Optional.empty(),
-                chain.multicall3(), chain.confirmations(), chain.maxReorgDepth()), List.of(protocol),
+                chain.multicall3(), chain.confirmations(), chain.maxReorgDepth()), base.protocols(),
                 Optional.of(KeeperConfig.Execution.defaults(base.execution().orElseThrow().signer(), funding)
                         .withUniswapV2Router(Optional.of(deployment.uniswapV2().router())).withSimulateBeforeSend(simulateFirst)), base.metrics());
         KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KEEPER_KEY)::get,

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * The start rehearsal ({@code Keeper.rehearse}): on its first head with nothing to send the keeper walks a few real positions, quoted at a
  * price that liquidates them, through planning, packing, encoding, signing and the journal's serialization, so that the
  * first crash does not pay for that code's first run; and nothing of it reaches the chain, the journal or the outcomes.
- * Aave with flash-loan batches and with the wallet, and Morpho Blue, on a devnet with both.
+ * Aave with flash-loan batches and with the wallet, and Morpho Blue with the wallet, alone and in batches through its
+ * MorphoLiquidator, on a devnet with both.
  */
 @WithDevnet(borrowers = 40, seed = 777, protocols = "aave-v3,morpho-blue", revertEachTest = true)
 class KeeperRehearsalIT {
@@ -42,6 +43,13 @@ class KeeperRehearsalIT {
     void morphoWalletLiquidationsAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {
         KeeperIT.fundKeeperWithTokens(devnet);
         assertRehearsedWithoutATrace(devnet, KeeperMorphoIT.config(devnet.deployment()));
+    }
+
+    @Test
+    void morphoWalletBatchesAreRehearsedAndNothingIsSent(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        Optional<dev.margincall.core.Address> liquidator = Optional.of(KeeperMorphoWhereUsersRunIT.deployLiquidator(devnet));
+        assertRehearsedWithoutATrace(devnet, KeeperMorphoIT.config(devnet.deployment(), liquidator));
     }
 
     /** Started in a crash, the keeper liquidates on its first head: that code has run for real, and no rehearsal follows. */
