@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.margincall.app.config.KeeperConfig;
 import dev.margincall.chain.BlockTag;
+import dev.margincall.chain.CallRequest;
 import dev.margincall.chain.DevChain;
 import dev.margincall.chain.FaultProxy;
+import dev.margincall.chain.abi.Abi;
 import dev.margincall.core.Address;
+import dev.margincall.devnet.Deployment;
 import dev.margincall.devnet.Devnet;
+import dev.margincall.devnet.Transactor;
 import dev.margincall.devnet.WithDevnet;
 import dev.margincall.observability.MetricNames;
 import dev.margincall.protocol.aavev3.AccountDataReader;
@@ -136,6 +140,51 @@ abstract class KeeperSafetyCases {
         KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
         result.print("250 ms blocks");
         result.assertSafe();
+    }
+
+    /**
+     * No price moves: the market's admin cuts the liquidation thresholds of WETH and WBTC (and their LTVs with them) by raw
+     * PoolConfigurator transactions, as governance does, and accounts borrowing against them become liquidatable in that
+     * block. The keeper reads the reserves' configuration with each head: every account the cut made liquidatable is
+     * liquidated, nothing reverts (blocks every 500 ms).
+     */
+    @Test
+    @Order(5)
+    void aLiquidationThresholdCutByGovernanceIsLiquidatedAsACrashIs(Devnet devnet) throws Exception {
+        DevChain chain = devnet.chain();
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = keeper.start(devnet, false);
+        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        chain.setAutomine(false);
+        for (String symbol : List.of("WETH", "WBTC")) {
+            chain.sendTransaction(cutLiquidationThreshold(devnet, symbol, 5_000));
+        }
+        chain.mine();
+        long cutBlock = chain.blockNumber();
+        miner = Executors.newSingleThreadScheduledExecutor();
+        miner.scheduleAtFixedRate(chain::mine, 500, 500, TimeUnit.MILLISECONDS);
+        keeper.awaitIdle(chain, 6);
+        miner.shutdownNow();
+        miner.awaitTermination(5, TimeUnit.SECONDS);
+        KeeperHarness.Result result = keeper.result(devnet, cutBlock, nonceBefore);
+        result.print("WETH and WBTC liquidation thresholds cut to 50 %, 500 ms blocks");
+        result.assertSafe();
+        assertThat(result.firstLiquidationBlock().keySet()).as("every account the cut made liquidatable was liquidated")
+                .isEqualTo(result.liquidatableAfterCrash());
+    }
+
+    /** The market admin's PoolConfigurator call setting {@code symbol}'s liquidation threshold (its LTV 5 points below), its bonus kept. */
+    private static CallRequest cutLiquidationThreshold(Devnet devnet, String symbol, int thresholdBps) {
+        Deployment deployment = devnet.deployment();
+        Address asset = deployment.reserve(symbol).asset();
+        BigInteger configuration = Abi.decodeUint(new Transactor(devnet.chain()).call(deployment.aaveV3().pool(),
+                Abi.call("getConfiguration(address)", Abi.address(asset))));
+        long bonus = configuration.shiftRight(32).longValue() & 0xFFFF; // ReserveConfiguration: ltv bits 0-15, threshold 16-31, bonus 32-47
+        return new CallRequest(deployment.deployer(), deployment.aaveV3().poolConfigurator(),
+                Abi.call("configureReserveAsCollateral(address,uint256,uint256,uint256)", Abi.address(asset),
+                        Abi.uint(BigInteger.valueOf(thresholdBps - 500)), Abi.uint(BigInteger.valueOf(thresholdBps)),
+                        Abi.uint(BigInteger.valueOf(bonus))),
+                null, BigInteger.valueOf(1_000_000));
     }
 
     /**
