@@ -35,14 +35,17 @@ final class InFlightBook {
         BigInteger gasLimit; // raised by a replacement when the simulation after sending needs more
         final List<Attempt> attempts = new ArrayList<>();
         long lastSentBlock;
+        /** The head its newest attempt was signed at (its journal lines name it: which history they were sent on). */
+        BlockRef signedAt;
         /** The head at which its nonce was first seen used with none of its attempts mined; −1: not seen so. */
         long nonceUsedSeenAt = -1;
 
-        Flight(Submission submission, long nonce, BigInteger gasLimit, long sentBlock) {
+        Flight(Submission submission, long nonce, BigInteger gasLimit, BlockRef signedAt) {
             this.submission = submission;
             this.nonce = nonce;
             this.gasLimit = gasLimit;
-            this.lastSentBlock = sentBlock;
+            this.lastSentBlock = signedAt.number();
+            this.signedAt = signedAt;
         }
 
         Attempt last() {
@@ -173,7 +176,7 @@ final class InFlightBook {
         for (Flight flight : flights.values()) {
             for (Attempt attempt : flight.attempts) {
                 entries.add(new SendJournal.Entry(flight.nonce, attempt.hash(), attempt.raw(), attempt.fees(), attempt.cancel(),
-                        attempt.cancel() ? Broadcaster.CANCEL_GAS : flight.gasLimit, flight.lastSentBlock, flight.submission));
+                        attempt.cancel() ? Broadcaster.CANCEL_GAS : flight.gasLimit, flight.signedAt, flight.submission));
             }
         }
         return entries;

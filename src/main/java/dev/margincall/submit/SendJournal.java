@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.margincall.chain.AtomicFile;
 import dev.margincall.chain.ChainJson;
+import dev.margincall.core.BlockRef;
 import dev.margincall.protocol.spi.Quote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,10 +54,13 @@ public final class SendJournal implements AutoCloseable {
      * One signed transaction.
      *
      * @param cancel      a 0-value self-transfer that takes the nonce of a transaction that is no longer wanted
+     * @param block       the head it was sent at
+     * @param blockHash   that head's hash: which history it was sent on (null in lines written before it was recorded)
      * @param liquidation only in lines written before batches existed (one liquidation per transaction): read as {@code submission}
      * @param submission  the transaction this nonce belongs to (also on its cancellation)
      */
     public record Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String blockHash,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Liquidation liquidation, Submission submission) {
 
         public Entry {
@@ -66,8 +70,13 @@ public final class SendJournal implements AutoCloseable {
             liquidation = null;
         }
 
-        public Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, long block, Submission submission) {
-            this(nonce, hash, raw, fees, cancel, gasLimit, block, null, submission);
+        public Entry(long nonce, String hash, String raw, Fees fees, boolean cancel, BigInteger gasLimit, BlockRef head, Submission submission) {
+            this(nonce, hash, raw, fees, cancel, gasLimit, head.number(), head.hash(), null, submission);
+        }
+
+        /** The head it was sent at, if its hash was recorded. */
+        public java.util.Optional<BlockRef> head() {
+            return blockHash == null ? java.util.Optional.empty() : java.util.Optional.of(new BlockRef(block, blockHash));
         }
     }
 
@@ -163,7 +172,7 @@ public final class SendJournal implements AutoCloseable {
         try {
             // builds and caches the serializers of the entry's record types, plans included
             MAPPER.getSerializerProviderInstance().findValueSerializer(Entry.class);
-            LINE.writeValueAsString(new Entry(0, "0x", "0x", new Fees(BigInteger.ONE, BigInteger.ONE), true, BigInteger.ONE, 0, null, null));
+            LINE.writeValueAsString(new Entry(0, "0x", "0x", new Fees(BigInteger.ONE, BigInteger.ONE), true, BigInteger.ONE, new BlockRef(0, "0x"), null));
         } catch (JsonProcessingException | RuntimeException e) {
             log.debug("send journal warm-up: {}", e.getMessage()); // an optimization only: the first real line pays instead
         }

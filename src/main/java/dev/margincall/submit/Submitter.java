@@ -149,7 +149,7 @@ public final class Submitter implements AutoCloseable {
         Fees priced = fees.policy().price(market, submission.grossProfitWei(), submission.minProfitWei(), gas.gasLimit())
                 .orElse(new Fees(BigInteger.ONE, BigInteger.ONE));
         Prepared prepared = prepared(submission, gas.gasLimit(), priced);
-        broadcaster.rehearse(new Broadcaster.Outgoing(prepared.tx, prepared.journaled(0)));
+        broadcaster.rehearse(new Broadcaster.Outgoing(prepared.tx, prepared.journaled(new BlockRef(0, "0x"))));
     }
 
     /**
@@ -179,7 +179,9 @@ public final class Submitter implements AutoCloseable {
             PositionId owner = firstPosition(all.get(all.size() - 1));
             List<SendJournal.Entry> attempts = all.stream().filter(e -> firstPosition(e).equals(owner)).toList();
             SendJournal.Entry first = attempts.get(0);
-            InFlightBook.Flight flight = new InFlightBook.Flight(first.submission(), nonce, first.gasLimit(), 0);
+            // signed at the head its journal names (lines of an older version name none: block 0, no hash)
+            InFlightBook.Flight flight = new InFlightBook.Flight(first.submission(), nonce, first.gasLimit(),
+                    first.head().orElse(new BlockRef(0, null)));
             flight.dueNow();
             attempts.forEach(a -> flight.attempts.add(new InFlightBook.Attempt(a.hash(), a.raw(), a.fees(), a.cancel())));
             book.add(flight);
@@ -194,11 +196,14 @@ public final class Submitter implements AutoCloseable {
     }
 
     /**
-     * Whether the journal's unmined transactions can never be mined on this chain: the lowest of their nonces lies above
-     * every nonce the chain has mined or holds pending for the signer, and nothing of ours fills the nonces between. The
-     * journal was then written on another history (a restarted or re-created chain with the same chain id, a devnet
-     * reset): tracked again, its transactions (and every new one, signed above them) would wait behind a nonce gap forever.
-     * If so, the journal is copied aside, emptied, and new transactions start at the chain's next nonce.
+     * Whether the journal's unmined transactions were sent on another history of this chain (a restarted or re-created
+     * chain with the same chain id, a devnet reset), where tracking them would hold every new transaction behind a nonce
+     * gap for ever: the lowest of their nonces lies above every nonce the chain has mined or holds pending for the
+     * signer, and the head the lowest was signed at is not this chain's block of that number (another hash). If so, the
+     * journal is copied aside, emptied, and new transactions start at the chain's next nonce. A gap alone proves nothing
+     * (an endpoint behind the chain, or one whose pool lacks our lower transactions, shows one too): when the chain has
+     * not reached that block, or the line names no hash (an older version's), they are tracked, with a warning that says
+     * what to do if the chain was restarted.
      */
     private boolean unreachable(TreeMap<Long, List<SendJournal.Entry>> byNonce, long mined) {
         long lowest = byNonce.firstKey();
@@ -207,15 +212,30 @@ public final class Submitter implements AutoCloseable {
             return false; // the pool holds what comes before them (our own, sent before the journal's last rewrite): they can follow
         }
         long highest = byNonce.lastKey();
+        String gap = byNonce.size() + " transaction(s) at nonces " + lowest + ".." + highest + " lie above this chain's next nonce for " + from
+                + ", " + pending + ", and nothing of ours is pending below them";
+        Optional<BlockRef> signedAt = byNonce.firstEntry().getValue().get(0).head();
+        long head = rpc.blockNumber();
+        if (signedAt.isEmpty() || signedAt.get().number() > head) {
+            log.atWarn().addKeyValue("event", "journal_gap").addKeyValue("lowestNonce", lowest).addKeyValue("pendingNonce", pending)
+                    .log("send journal: " + gap + "; " + signedAt.map(b -> "they were signed at block " + b.number() + ", which this chain has not "
+                            + "reached (head " + head + ")").orElse("their lines do not say which chain they were signed on")
+                            + ": tracked, new transactions wait behind them. If the chain was restarted or re-created, stop the keeper and move "
+                            + "the send journal of " + from + " out of the state directory");
+            return false;
+        }
+        String here = rpc.block(BlockTag.number(signedAt.get().number())).hash();
+        if (here.equalsIgnoreCase(signedAt.get().hash())) {
+            return false; // this history: the nonces below were ours, mined or pending elsewhere
+        }
         Optional<java.nio.file.Path> copy = journal.copyAside("other-history-" + System.currentTimeMillis());
         journal.rewrite(List.of());
         log.atWarn().addKeyValue("event", "journal_other_history").addKeyValue("transactions", byNonce.size())
                 .addKeyValue("lowestNonce", lowest).addKeyValue("highestNonce", highest).addKeyValue("chainNonce", mined)
                 .addKeyValue("pendingNonce", pending)
-                .log("send journal: " + byNonce.size() + " transaction(s) at nonces " + lowest + ".." + highest + " cannot be mined on this chain: "
-                        + "its next nonce for " + from + " is " + pending + " and nothing of ours is pending below " + lowest
-                        + " (the journal was written on another history: a restarted or re-created chain?); not tracked, new transactions "
-                        + "start at nonce " + pending + copy.map(p -> "; the old journal is kept as " + p).orElse(""));
+                .log("send journal: " + gap + ", and they were signed at block " + signedAt.get().number() + " with hash " + signedAt.get().hash()
+                        + ", which has hash " + here + " on this chain: written on another history (a restarted or re-created chain?); "
+                        + "not tracked, new transactions start at nonce " + pending + copy.map(p -> "; the old journal is kept as " + p).orElse(""));
         return true;
     }
 
@@ -591,7 +611,7 @@ public final class Submitter implements AutoCloseable {
             return Map.of();
         }
         List<Broadcaster.Delivery> deliveries = broadcaster.sendNewAll(sending.stream()
-                .map(p -> new Broadcaster.Outgoing(p.tx, p.journaled(head.number()))).toList());
+                .map(p -> new Broadcaster.Outgoing(p.tx, p.journaled(head.ref()))).toList());
         Map<Submission, String> sent = new HashMap<>();
         for (int i = 0; i < sending.size(); i++) {
             Prepared p = sending.get(i);
@@ -601,7 +621,7 @@ public final class Submitter implements AutoCloseable {
                 continue;
             }
             Broadcaster.Sent s = delivery.sent();
-            InFlightBook.Flight flight = new InFlightBook.Flight(p.submission, s.nonce(), p.tx.gas(), head.number());
+            InFlightBook.Flight flight = new InFlightBook.Flight(p.submission, s.nonce(), p.tx.gas(), head.ref());
             flight.attempts.add(new InFlightBook.Attempt(s.hash(), s.raw(), p.fees, false));
             book.add(flight);
             p.submission.items().forEach(item -> events.sent(item, s.hash(), s.nonce(), p.fees, p.tx.gas()));
@@ -620,7 +640,7 @@ public final class Submitter implements AutoCloseable {
      * transaction's flight (a cancellation from the start: re-sent or re-priced until mined, like any other).
      */
     private void fillGap(Prepared refused, long nonce, FeePolicy.MarketFees market, BlockHeader head) {
-        InFlightBook.Flight flight = new InFlightBook.Flight(refused.submission, nonce, Broadcaster.CANCEL_GAS, head.number());
+        InFlightBook.Flight flight = new InFlightBook.Flight(refused.submission, nonce, Broadcaster.CANCEL_GAS, head.ref());
         try {
             cancel(flight, refused.fees, market, head, "fills nonce " + nonce + ", which the node refused this liquidation at, below later ones it took");
         } catch (RuntimeException e) {
@@ -638,9 +658,9 @@ public final class Submitter implements AutoCloseable {
 
     private record Prepared(Submission submission, CallRequest tx, Fees fees) {
 
-        /** Its journal line once signed: a new transaction (not a cancel) planned at {@code headBlock}. */
-        Broadcaster.Journaled journaled(long headBlock) {
-            return s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), fees, false, tx.gas(), headBlock, submission);
+        /** Its journal line once signed: a new transaction (not a cancel) planned at {@code head}. */
+        Broadcaster.Journaled journaled(BlockRef head) {
+            return s -> new SendJournal.Entry(s.nonce(), s.hash(), s.raw(), fees, false, tx.gas(), head, submission);
         }
     }
 
@@ -833,10 +853,11 @@ public final class Submitter implements AutoCloseable {
     /** A replacement or cancellation at the flight's nonce; recorded as its newest attempt when the node took it. */
     private Optional<Broadcaster.Sent> sendAt(InFlightBook.Flight flight, CallRequest tx, Fees fees, boolean cancel, BlockHeader head) {
         Optional<Broadcaster.Sent> sent = broadcaster.sendAt(tx, s -> new SendJournal.Entry(flight.nonce, s.hash(), s.raw(), fees, cancel,
-                tx.gas(), head.number(), flight.submission));
+                tx.gas(), head.ref(), flight.submission));
         sent.ifPresent(s -> {
             flight.attempts.add(new InFlightBook.Attempt(s.hash(), s.raw(), fees, cancel));
             flight.lastSentBlock = head.number();
+            flight.signedAt = head.ref();
         });
         return sent;
     }

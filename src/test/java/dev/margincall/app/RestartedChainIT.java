@@ -51,6 +51,15 @@ class RestartedChainIT {
                 Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get, state, new SimpleMeterRegistry(), Duration.ofMillis(100));
     }
 
+    private static List<dev.margincall.submit.SendJournal.Entry> journalEntries(Path state) throws java.io.IOException {
+        try (var files = Files.list(state)) {
+            Path journal = files.filter(f -> f.getFileName().toString().startsWith("sent-")).findFirst().orElseThrow();
+            try (dev.margincall.submit.SendJournal read = dev.margincall.submit.SendJournal.open(journal)) {
+                return read.recovered();
+            }
+        }
+    }
+
     private static Set<Address> borrowers(Devnet devnet) {
         return devnet.borrowers().stream().map(SeededBorrower::address).collect(Collectors.toSet());
     }
@@ -126,14 +135,16 @@ class RestartedChainIT {
             try (KeeperRuntime runtime = live(first.deployment(), state)) {
                 assertThat(runtime.awaitBlock(first.chain().blockNumber(), Duration.ofSeconds(60))).isTrue();
                 first.chain().setAutomine(false); // what the keeper sends now stays in the old chain's pool
-                KeeperHarness.crash(first);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> runtime.inFlight() > 0
-                        && first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.PENDING) - first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST)
-                        == runtime.inFlight());
+                long crashBlock = KeeperHarness.crash(first);
+                KeeperHarness.awaitHandled(runtime, crashBlock); // its sends are out (and journaled) once the crash head is handled
+                assertThat(runtime.inFlight()).as("liquidations in flight, never to be mined").isPositive();
+                assertThat(first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.PENDING)
+                        - first.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST)).isEqualTo(runtime.inFlight());
             }
             journaled = KillMidBurst.journalNonces(state);
         }
         assertThat(journaled).as("liquidations sent on the old chain, never mined").isNotEmpty();
+        long signedAt = journalEntries(state).stream().mapToLong(dev.margincall.submit.SendJournal.Entry::block).max().orElseThrow();
 
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
@@ -141,6 +152,8 @@ class RestartedChainIT {
         root.addAppender(logs);
         try (Devnet second = Devnet.launch(ChainBackends.start(AnvilOptions.devnet()), 120, 1213)) {
             KeeperIT.fundKeeperWithTokens(second); // tokens only: the keeper approves the Pool itself at its start
+            // past the block they were signed at: this chain's block of that number, another hash, is what proves the other history
+            second.chain().mine((int) Math.max(1, signedAt + 5 - second.chain().blockNumber()));
             long nextNonce = second.chain().transactionCount(KeeperIT.KEEPER, BlockTag.LATEST);
             assertThat(nextNonce).as("the new chain's next nonce lies below the journal's").isLessThan(journaled.iterator().next());
             try (KeeperRuntime runtime = live(second.deployment(), state)) {
@@ -160,7 +173,8 @@ class RestartedChainIT {
             List<String> warnings = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("send journal")).toList();
             assertThat(warnings).singleElement().asString().contains(journaled.size() + " transaction(s) at nonces " + journaled.iterator().next() + "..")
-                    .contains("its next nonce for " + KeeperIT.KEEPER + " is " + nextNonce).contains("another history");
+                    .contains("this chain's next nonce for " + KeeperIT.KEEPER + ", " + nextNonce).contains("signed at block " + signedAt)
+                    .contains("another history");
             try (var files = Files.list(state)) {
                 Path aside = files.filter(f -> f.getFileName().toString().contains(".jsonl.other-history-")).findFirst().orElseThrow();
                 assertThat(warnings.get(0)).endsWith("the old journal is kept as " + aside);

@@ -138,6 +138,19 @@ public final class FakeEthRpc implements EthRpc {
         return removed;
     }
 
+    /**
+     * The chain re-created (a restarted devnet, same chain id): every block after genesis replaced by {@code height} new
+     * ones on new hashes, nothing mined, nothing pooled.
+     */
+    public synchronized void restartAt(long height) {
+        fork++;
+        chain.subList(1, chain.size()).clear();
+        receipts.clear();
+        minedCounts.clear();
+        pool.clear();
+        advanceTo(height);
+    }
+
     /** From the head on, {@code account} has {@code count} transactions mined (e.g. sent by another process with the same key). */
     public synchronized void setMinedCount(Address account, long count) {
         minedCounts.computeIfAbsent(account, a -> new TreeMap<>()).put(head().number(), count);

@@ -63,8 +63,8 @@ class InFlightBookTest {
         Liquidation b = SubmitterTest.liquidation("b");
         Liquidation c = SubmitterTest.liquidation("c");
         InFlightBook.Flight batch = new InFlightBook.Flight(new Submission(java.util.List.of(a, b), SubmitterTest.TARGET, "0xba7c", true), 1,
-                BigInteger.valueOf(600_000), 10);
-        InFlightBook.Flight single = new InFlightBook.Flight(Submission.single(a), 2, BigInteger.valueOf(300_000), 10);
+                BigInteger.valueOf(600_000), block(10));
+        InFlightBook.Flight single = new InFlightBook.Flight(Submission.single(a), 2, BigInteger.valueOf(300_000), block(10));
         book.add(batch);
         book.add(single);
         assertThat(book.inFlight(a.position()) && book.inFlight(b.position())).isTrue();
@@ -73,7 +73,7 @@ class InFlightBookTest {
         assertThat(book.inFlight(a.position())).as("still carried by the single").isTrue();
         assertThat(book.inFlight(b.position())).isFalse();
 
-        InFlightBook.Flight replacing = new InFlightBook.Flight(Submission.single(c), 2, BigInteger.valueOf(300_000), 11);
+        InFlightBook.Flight replacing = new InFlightBook.Flight(Submission.single(c), 2, BigInteger.valueOf(300_000), block(11));
         book.add(replacing); // the same nonce: the single is no longer in the book
         assertThat(book.inFlight(a.position())).isFalse();
         assertThat(book.inFlight(c.position())).isTrue();
@@ -86,8 +86,12 @@ class InFlightBookTest {
     }
 
     private InFlightBook.Flight flight(String name, long nonce, long block) {
-        InFlightBook.Flight flight = new InFlightBook.Flight(Submission.single(SubmitterTest.liquidation(name)), nonce, BigInteger.valueOf(300_000), block);
+        InFlightBook.Flight flight = new InFlightBook.Flight(Submission.single(SubmitterTest.liquidation(name)), nonce, BigInteger.valueOf(300_000), block(block));
         book.add(flight);
         return flight;
+    }
+
+    private static dev.margincall.core.BlockRef block(long number) {
+        return new dev.margincall.core.BlockRef(number, "0xb" + number);
     }
 }

@@ -747,6 +747,7 @@ class SubmitterTest {
         rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
         Submitter before = new Submitter(rpc, SIGNER, SIGNER.address(), FeePolicy.defaults(),
                 new Submitter.Settings(FakeEthRpc.CHAIN_ID, 2, 2, 4, 25, false), events, SendJournal.open(file), List.of());
+        opened.add(before); // closed after the test, as a killed process's journal is by the kernel
         BlockHeader head = rpc.advanceTo(10);
         assertThat(before.submitAll(List.of(liquidation("a"), liquidation("b")), head, nextTimestamp(head))).allMatch(Optional::isPresent);
     }
@@ -755,12 +756,12 @@ class SubmitterTest {
     void aJournalWrittenOnAnotherHistoryIsKeptAsideAndNewSendsTakeTheChainsNextNonce() throws Exception {
         Path file = dir.resolve("sent.jsonl");
         sendTwoThenDie(file);
-        // the chain is re-created (same chain id, same addresses): the signer has 2 transactions on it, none pending
-        rpc.clearPool();
+        // the chain is re-created (same chain id, same addresses, other blocks): the signer has 2 transactions on it, none pending
+        rpc.restartAt(12);
         rpc.setMinedCount(SIGNER.address(), 2);
 
         Submitter after = restarted(file);
-        assertThat(after.recoverFromJournal()).as("nonces 7 and 8 can never be mined behind the chain's next nonce, 2").isZero();
+        assertThat(after.recoverFromJournal()).as("nonces 7 and 8, signed at a block this chain has with another hash").isZero();
         assertThat(after.inFlightCount()).isZero();
         assertThat(SendJournal.open(file).recovered()).as("the journal emptied").isEmpty();
         try (var files = java.nio.file.Files.list(dir)) {
@@ -769,24 +770,50 @@ class SubmitterTest {
                     .containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
         }
         int sends = rpc.received().size();
-        submit(after, liquidation("new"), rpc.advanceTo(11)).orElseThrow();
+        submit(after, liquidation("new"), rpc.advanceTo(13)).orElseThrow();
         assertThat(rpc.received()).as("nothing of the old journal re-sent").hasSize(sends + 1);
         assertThat(lastReceived().nonce()).as("the chain's next nonce, not above the old journal's").isEqualTo(2);
+    }
+
+    /** The same gap on this very chain (an endpoint whose pool lacks ours and lags the nonce): not another history, tracked. */
+    @Test
+    void aNonceGapOnTheChainTheJournalWasWrittenOnIsTracked() {
+        Path file = dir.resolve("sent.jsonl");
+        sendTwoThenDie(file);
+        rpc.clearPool();
+        rpc.setMinedCount(SIGNER.address(), 2);
+        assertThat(restarted(file).recoverFromJournal()).as("block 10 has the hash they were signed at").isEqualTo(2);
+        assertThat(SendJournal.open(file).recovered()).extracting(SendJournal.Entry::nonce).containsExactly(FIRST_NONCE, FIRST_NONCE + 1);
+    }
+
+    /** A re-created chain that has not reached the block they were signed at yet: nothing proves another history; tracked. */
+    @Test
+    void aGapBelowAChainThatHasNotReachedTheirBlockIsTracked() {
+        Path file = dir.resolve("sent.jsonl");
+        sendTwoThenDie(file);
+        rpc.restartAt(5);
+        rpc.setMinedCount(SIGNER.address(), 2);
+        assertThat(restarted(file).recoverFromJournal()).as("signed at block 10, the chain ends at 5: tracked, with a warning").isEqualTo(2);
     }
 
     @Test
     void journaledTransactionsAboveTheChainsNonceAreTrackedWhenThePoolHoldsOursBelowThem() {
         Path file = dir.resolve("sent.jsonl");
         sendTwoThenDie(file);
-        // nonce 7 left the journal at a rewrite (seen mined), then a reorg put it back in the pool: 8 can still follow it
-        SendJournal journal = SendJournal.open(file);
-        journal.rewrite(journal.recovered().stream().filter(e -> e.nonce() > FIRST_NONCE).toList());
-        journal.close();
+        Tx seven = rpc.received().get(0);
+        // nonce 7 left the journal at a rewrite (seen mined), then the chain changed under it (other hashes) and put it back
+        // in the pool: 8 can follow it. The pool holds 7 only, so the pending nonce is 8, the journal's lowest (the boundary)
+        try (SendJournal journal = SendJournal.open(file)) {
+            journal.rewrite(journal.recovered().stream().filter(e -> e.nonce() > FIRST_NONCE).toList());
+        }
+        rpc.restartAt(12);
+        rpc.setMinedCount(SIGNER.address(), FIRST_NONCE);
+        rpc.sendRawTransaction(seven.raw());
+        assertThat(rpc.transactionCount(SIGNER.address(), dev.margincall.chain.BlockTag.PENDING)).isEqualTo(FIRST_NONCE + 1);
 
         Submitter after = restarted(file);
         assertThat(after.recoverFromJournal()).isEqualTo(1);
         assertThat(after.inFlightCount()).isEqualTo(1);
-        assertThat(SendJournal.open(file).recovered()).extracting(SendJournal.Entry::nonce).containsExactly(FIRST_NONCE + 1);
     }
 
     // ---- back-off

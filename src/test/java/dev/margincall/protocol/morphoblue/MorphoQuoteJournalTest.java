@@ -47,8 +47,8 @@ class MorphoQuoteJournalTest {
         LiquidationPlan plan = new LiquidationPlan(new PositionId(new MarketId("morpho-blue", "m"), A), Funding.WALLET, quote, SwapRoute.none(),
                 BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.valueOf(11_000_000), BigInteger.valueOf(60_000_000), 450_000,
                 new Valuation(BigInteger.TEN.pow(8)));
-        return new SendJournal.Entry(nonce, "0xhash", "0xraw", new Fees(BigInteger.TWO, BigInteger.ONE), false, BigInteger.valueOf(500_000), 9,
-                Submission.single(new Liquidation(plan, A, "0x12", BigInteger.TEN, BigInteger.ZERO)));
+        return new SendJournal.Entry(nonce, "0xhash", "0xraw", new Fees(BigInteger.TWO, BigInteger.ONE), false, BigInteger.valueOf(500_000),
+                new dev.margincall.core.BlockRef(9, "0x09"), Submission.single(new Liquidation(plan, A, "0x12", BigInteger.TEN, BigInteger.ZERO)));
     }
 
     @Test
