@@ -282,11 +282,16 @@ final class Keeper implements HeadListener {
         return inHotSpell(head.number()) ? Optional.of(planningReads(head)) : Optional.empty();
     }
 
+    private OverlappedRead<Map<Address, BigInteger>> walletRead(BlockTag tag) {
+        List<Address> assets = walletAssets(); // here, not on the read's thread: see walletAssets
+        return OverlappedRead.start(() -> walletHoldings(assets, tag));
+    }
+
     private PlanningReads planningReads(BlockHeader head) {
         BlockTag tag = BlockTag.number(head.number());
         return new PlanningReads(OverlappedRead.start(() -> submitter.marketFees(head)),
                 execution.funding() == Funding.FLASH_LOAN ? OverlappedRead.start(() -> pools.orElseThrow().read(tag)) : OverlappedRead.of(SwapMarket.empty()),
-                execution.funding() == Funding.WALLET ? OverlappedRead.start(() -> walletHoldings(tag)) : OverlappedRead.of(Map.of()));
+                execution.funding() == Funding.WALLET ? walletRead(tag) : OverlappedRead.of(Map.of()));
     }
 
     /**
@@ -862,9 +867,13 @@ final class Keeper implements HeadListener {
         return after;
     }
 
-    /** The keeper's balance of every token the markets list, in one Multicall3 round (any thread: it reads only the chain). */
-    private Map<Address, BigInteger> walletHoldings(BlockTag tag) {
-        List<Address> assets = markets.values().stream().flatMap(m -> m.assets().stream()).distinct().toList();
+    /** The markets' assets: what the wallet may repay with. Asked on the keeper's thread (a market may hold its lock while it reads logs). */
+    private List<Address> walletAssets() {
+        return markets.values().stream().flatMap(m -> m.assets().stream()).distinct().toList();
+    }
+
+    /** The keeper's balance of each of {@code assets}, in one Multicall3 round (any thread: it reads only the chain). */
+    private Map<Address, BigInteger> walletHoldings(List<Address> assets, BlockTag tag) {
         List<Multicall3.Result> results = multicall.aggregate3(assets.stream()
                 .map(a -> new Multicall3.Call(a, Erc20.balanceOf(submitter.from()))).toList(), tag);
         Map<Address, BigInteger> holdings = new HashMap<>();

@@ -46,7 +46,7 @@ abstract class KeeperCommand implements Callable<Integer> {
         AtomicReference<KeeperRuntime> running = new AtomicReference<>();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         // the stop logs what it does (sends going out, what is left in flight): logging stays up until it is done
-        Runnable releaseLogging = LoggingShutdownHook.holdLogging();
+        Runnable releaseLogging = LoggingShutdownHook.holdLogging(Duration.ofSeconds(graceSeconds).plusMinutes(2));
         Thread stopHook = Thread.ofPlatform().unstarted(() -> {
             try {
                 KeeperRuntime runtime = running.get();
@@ -60,7 +60,12 @@ abstract class KeeperCommand implements Callable<Integer> {
                 releaseLogging.run();
             }
         });
-        Runtime.getRuntime().addShutdownHook(stopHook);
+        try {
+            Runtime.getRuntime().addShutdownHook(stopHook);
+        } catch (IllegalStateException shuttingDown) {
+            releaseLogging.run(); // a signal came first: nothing started, nothing to stop
+            throw shuttingDown;
+        }
         KeeperRuntime runtime;
         try {
             runtime = KeeperRuntime.start(keeper, dryRun(), config.environment(), stateDir, PrometheusRegistries.create(),

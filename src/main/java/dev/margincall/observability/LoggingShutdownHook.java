@@ -2,6 +2,8 @@ package dev.margincall.observability;
 
 import ch.qos.logback.core.hook.ShutdownHookBase;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Logback's shutdown hook (logback.xml), which stops logging (draining the asynchronous appenders) only once the
@@ -12,38 +14,37 @@ import java.time.Duration;
  */
 public final class LoggingShutdownHook extends ShutdownHookBase {
 
-    /** The most this hook waits for the application's stop hooks: beyond any configured grace, a hung hook holds the JVM anyway. */
-    static final Duration MAX_WAIT = Duration.ofMinutes(15);
-
     private static final Object LOCK = new Object();
-    private static int holds;
+    /** Each hold not released yet, with how long it may keep logging up (a hold never released must not hang the JVM). */
+    private static final Map<Object, Duration> HELD = new IdentityHashMap<>();
 
     /**
-     * Keeps logging up at shutdown until the returned action runs (once; later calls do nothing): call it at the end of
-     * the stop hook that logs, and where that hook is removed.
+     * Keeps logging up at shutdown until the returned action runs (once; later calls do nothing), for at most
+     * {@code atMost} from the start of the shutdown: call it at the end of the stop hook that logs, and where that hook
+     * is removed.
      */
-    public static Runnable holdLogging() {
+    public static Runnable holdLogging(Duration atMost) {
+        Object hold = new Object();
         synchronized (LOCK) {
-            holds++;
+            HELD.put(hold, atMost);
         }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
-            if (released.compareAndSet(false, true)) {
-                synchronized (LOCK) {
-                    holds--;
+            synchronized (LOCK) {
+                if (HELD.remove(hold) != null) {
                     LOCK.notifyAll();
                 }
             }
         };
     }
 
-    /** Waits until no stop hook holds logging (at most {@link #MAX_WAIT}), then stops the logging context. */
+    /** Waits until no stop hook holds logging (at most the longest wait the holds asked for), then stops the logging context. */
     @Override
     public void run() {
-        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         synchronized (LOCK) {
-            long left = deadline - System.nanoTime();
-            while (holds > 0 && left > 0) {
+            long wait = HELD.values().stream().mapToLong(Duration::toNanos).max().orElse(0);
+            long deadline = System.nanoTime() + wait;
+            long left = wait;
+            while (!HELD.isEmpty() && left > 0) {
                 try {
                     LOCK.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {

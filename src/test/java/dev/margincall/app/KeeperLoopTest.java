@@ -278,6 +278,8 @@ class KeeperLoopTest {
         assertThat(core.coming).as("in the hot spell the markets hear of the head before its blocks").containsExactly(5L);
         assertThat(prime.coming).containsExactly(5L);
         assertThat(core.waited).as("the fee and balance reads reached the node while the head's logs were read").containsExactly(true);
+        assertThat(rpc.count("eth_feeHistory")).as("read once for the head: the early read was used, not made again").isEqualTo(fees + 1);
+        assertThat(rpc.count("eth_call")).as("the balances read once for the head").isEqualTo(calls + 1);
         assertThat(sentAccounts()).containsExactly(first, second);
     }
 

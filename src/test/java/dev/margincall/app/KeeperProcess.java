@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 
 /** `margin-call run` as a child process (the test key as its signer), its output collected: KillMidBurst's, MorphoRestartIT's. */
-record KeeperProcess(Process process, StringBuffer lines) {
+record KeeperProcess(Process process, StringBuffer lines, Thread reader) {
 
     /** @param options more options of {@code run} (e.g. {@code --stop-grace-seconds}) */
     static KeeperProcess start(Path config, Path state, String... options) throws IOException {
@@ -23,14 +23,23 @@ record KeeperProcess(Process process, StringBuffer lines) {
         builder.environment().put("MC_PRIVATE_KEY", KEEPER_KEY);
         Process process = builder.start();
         StringBuffer lines = new StringBuffer();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                reader.lines().forEach(line -> lines.append(line).append('\n'));
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                output.lines().forEach(line -> lines.append(line).append('\n'));
             } catch (IOException ignored) {
                 // the process ended
             }
         });
-        return new KeeperProcess(process, lines);
+        return new KeeperProcess(process, lines, reader);
+    }
+
+    /** Whether the process ended within {@code timeout}; if so, its output has been read to the end. */
+    boolean ended(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        reader.join(Duration.ofSeconds(10));
+        return true;
     }
 
     void awaitLine(String text, Duration timeout) {

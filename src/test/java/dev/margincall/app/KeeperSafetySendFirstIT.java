@@ -82,7 +82,7 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
                     chain.setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
             proxy.release();
             // the next block only once every cancellation is out: one mined before would mine the liquidations (reverting)
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lines.list.stream().map(KeeperSafetySendFirstIT::fields)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events(lines).stream()
                     .filter(f -> "cancelling".equals(f.get("event"))).count() >= sent);
             mineUntilIdle(chain);
 
@@ -97,8 +97,7 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
             assertThat(result.sent()).as("the nonces mined: the cancellations, nothing else").isEqualTo(sent);
             assertThat(result.reverted()).as("reverted keeper transactions").isZero();
             assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
-            List<Map<String, String>> cancelling = lines.list.stream().map(KeeperSafetySendFirstIT::fields)
-                    .filter(f -> "cancelling".equals(f.get("event"))).toList();
+            List<Map<String, String>> cancelling = events(lines).stream().filter(f -> "cancelling".equals(f.get("event"))).toList();
             assertThat(cancelling).as("one cancelling line a transaction, its reason named from the catalog").hasSize((int) sent)
                     .allSatisfy(f -> assertThat(f.get("why")).contains("HealthFactorNotBelowThreshold()"));
             assertThat(cancelling.stream().map(f -> Long.parseLong(f.get("nonce")))).as("at the nonces sent")
@@ -173,10 +172,11 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
 
     /** {@link KeeperHarness#crash}, and what the keeper sent and replaced at its head (the chain stands still meanwhile). */
     private Round crashRound(Devnet devnet, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
-        int from = lines.list.size();
+        int from = events(lines).size();
         long block = KeeperHarness.crash(devnet);
         KeeperHarness.awaitHandled(keeper.runtime, block);
-        List<Map<String, String>> head = lines.list.subList(from, lines.list.size()).stream().map(KeeperSafetySendFirstIT::fields).toList();
+        List<Map<String, String>> all = events(lines);
+        List<Map<String, String>> head = all.subList(from, all.size());
         Map<String, BigInteger> sent = new java.util.LinkedHashMap<>();
         head.stream().filter(f -> "sent".equals(f.get("event"))).forEach(f -> sent.put(f.get("hash"), new BigInteger(f.get("gasLimit"))));
         Map<String, String> replaced = new HashMap<>();
@@ -191,6 +191,15 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
         keeper.awaitIdle(chain, 4);
         miner.shutdownNow();
         miner.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** The key-value fields of every line captured so far: a copy taken under the appender's lock (the keeper's thread appends). */
+    private static List<Map<String, String>> events(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
+        List<ch.qos.logback.classic.spi.ILoggingEvent> copy;
+        synchronized (lines) {
+            copy = List.copyOf(lines.list);
+        }
+        return copy.stream().map(KeeperSafetySendFirstIT::fields).toList();
     }
 
     private static Map<String, String> fields(ch.qos.logback.classic.spi.ILoggingEvent event) {

@@ -13,7 +13,7 @@ class LoggingShutdownHookTest {
         context.start();
         LoggingShutdownHook hook = new LoggingShutdownHook();
         hook.setContext(context);
-        Runnable release = LoggingShutdownHook.holdLogging();
+        Runnable release = LoggingShutdownHook.holdLogging(java.time.Duration.ofMinutes(1));
         Thread shutdown = Thread.ofPlatform().start(hook);
         try {
             shutdown.join(300);
@@ -37,8 +37,30 @@ class LoggingShutdownHookTest {
         LoggingShutdownHook hook = new LoggingShutdownHook();
         hook.setContext(context);
         Thread shutdown = Thread.ofPlatform().start(hook);
-        shutdown.join(5_000);
-        assertThat(shutdown.isAlive()).isFalse();
-        assertThat(context.isStarted()).isFalse();
+        try {
+            shutdown.join(5_000);
+            assertThat(shutdown.isAlive()).isFalse();
+            assertThat(context.isStarted()).isFalse();
+        } finally {
+            shutdown.interrupt();
+        }
+    }
+
+    @Test
+    void aHoldNeverReleasedKeepsLoggingUpOnlyAsLongAsItAskedFor() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        LoggingShutdownHook hook = new LoggingShutdownHook();
+        hook.setContext(context);
+        Runnable leaked = LoggingShutdownHook.holdLogging(java.time.Duration.ofMillis(200));
+        Thread shutdown = Thread.ofPlatform().start(hook);
+        try {
+            shutdown.join(10_000);
+            assertThat(shutdown.isAlive()).as("gave up on the hold").isFalse();
+            assertThat(context.isStarted()).isFalse();
+        } finally {
+            leaked.run();
+            shutdown.interrupt();
+        }
     }
 }
