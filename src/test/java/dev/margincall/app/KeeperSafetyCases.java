@@ -108,13 +108,31 @@ abstract class KeeperSafetyCases {
         }
     }
 
+    /** The keeper started with its wallet funded (wallet funding); its nonce once started. */
+    long startFundedKeeper(Devnet devnet) throws Exception {
+        KeeperIT.fundKeeperWithTokens(devnet);
+        keeper.runtime = keeper.start(devnet, false);
+        return devnet.chain().transactionCount(KEEPER, BlockTag.LATEST);
+    }
+
+    /** A block every {@code millis} from {@code firstAfterMillis} on, by the case's thread (stopped after the case, whatever failed). */
+    void mineEvery(DevChain chain, long firstAfterMillis, long millis) {
+        miner = Executors.newSingleThreadScheduledExecutor();
+        miner.scheduleAtFixedRate(chain::mine, firstAfterMillis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the keeper has had nothing in flight for {@code blocks} handled blocks, then stops {@link #mineEvery}'s thread. */
+    void awaitIdleThenStopMining(DevChain chain, int blocks) throws InterruptedException {
+        keeper.awaitIdle(chain, blocks);
+        miner.shutdownNow();
+        miner.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     @Test
     @Order(1)
     void onAnAutomineChainEveryLiquidatableAccountIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = keeper.start(devnet, false);
-        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        long nonceBefore = startFundedKeeper(devnet);
         long crashBlock = KeeperHarness.crash(devnet);
         // nobody mines but the keeper's own transactions: wait until it has sent everything and settled it
         keeper.awaitQuiet(chain);
@@ -127,16 +145,11 @@ abstract class KeeperSafetyCases {
     @Order(2)
     void withBlocksEvery250MillisecondsEveryLiquidatableAccountIsLiquidatedAndNothingReverts(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = keeper.start(devnet, false);
-        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        long nonceBefore = startFundedKeeper(devnet);
         chain.setAutomine(false);
-        miner = Executors.newSingleThreadScheduledExecutor();
-        miner.scheduleAtFixedRate(chain::mine, 250, 250, TimeUnit.MILLISECONDS);
+        mineEvery(chain, 250, 250);
         long crashBlock = KeeperHarness.crash(devnet);
-        keeper.awaitIdle(chain, 8);
-        miner.shutdownNow();
-        miner.awaitTermination(5, TimeUnit.SECONDS);
+        awaitIdleThenStopMining(chain, 8);
         KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
         result.print("250 ms blocks");
         result.assertSafe();
@@ -152,20 +165,15 @@ abstract class KeeperSafetyCases {
     @Order(5)
     void aLiquidationThresholdCutByGovernanceIsLiquidatedAsACrashIs(Devnet devnet) throws Exception {
         DevChain chain = devnet.chain();
-        KeeperIT.fundKeeperWithTokens(devnet);
-        keeper.runtime = keeper.start(devnet, false);
-        long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
+        long nonceBefore = startFundedKeeper(devnet);
         chain.setAutomine(false);
         for (String symbol : List.of("WETH", "WBTC")) {
             chain.sendTransaction(cutLiquidationThreshold(devnet, symbol, 5_000));
         }
         chain.mine();
         long cutBlock = chain.blockNumber();
-        miner = Executors.newSingleThreadScheduledExecutor();
-        miner.scheduleAtFixedRate(chain::mine, 500, 500, TimeUnit.MILLISECONDS);
-        keeper.awaitIdle(chain, 6);
-        miner.shutdownNow();
-        miner.awaitTermination(5, TimeUnit.SECONDS);
+        mineEvery(chain, 500, 500);
+        awaitIdleThenStopMining(chain, 6);
         KeeperHarness.Result result = keeper.result(devnet, cutBlock, nonceBefore);
         result.print("WETH and WBTC liquidation thresholds cut to 50 %, 500 ms blocks");
         result.assertSafe();
@@ -202,12 +210,9 @@ abstract class KeeperSafetyCases {
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             chain.setAutomine(false);
             proxy.failEvery(5, FaultProxy.Fault.values());
-            miner = Executors.newSingleThreadScheduledExecutor();
-            miner.scheduleAtFixedRate(chain::mine, 1000, 1000, TimeUnit.MILLISECONDS);
+            mineEvery(chain, 1000, 1000);
             long crashBlock = KeeperHarness.crash(devnet);
-            keeper.awaitIdle(chain, 5);
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
+            awaitIdleThenStopMining(chain, 5);
             KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
             result.print("faulty endpoint (" + proxy.faultsServed() + " faults served)");
             assertThat(proxy.faultsServed()).as("faults the keeper met").isGreaterThan(15);
@@ -350,11 +355,8 @@ abstract class KeeperSafetyCases {
                 chain.mine();
                 KeeperHarness.awaitHandled(keeper.runtime, chain.blockNumber());
             }
-            miner = Executors.newSingleThreadScheduledExecutor();
-            miner.scheduleAtFixedRate(chain::mine, 0, 500, TimeUnit.MILLISECONDS);
-            keeper.awaitIdle(chain, 10); // longer than overdueAfterBlocks: what is left alone now is overdue
-            miner.shutdownNow();
-            miner.awaitTermination(5, TimeUnit.SECONDS);
+            mineEvery(chain, 0, 500);
+            awaitIdleThenStopMining(chain, 10); // longer than overdueAfterBlocks: what is left alone now is overdue
 
             List<dev.margincall.protocol.aavev3.LiquidationCallEvent> all = chain.logs(new dev.margincall.chain.LogFilter(crashBlock, chain.blockNumber(),
                     List.of(deployment.aaveV3().pool()), List.of(dev.margincall.protocol.aavev3.LiquidationCallEvent.TOPIC))).stream()

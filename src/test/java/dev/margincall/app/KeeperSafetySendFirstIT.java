@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -186,11 +184,8 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
 
     /** Blocks every half second until the keeper has had nothing in flight for 4 handled blocks. */
     private void mineUntilIdle(DevChain chain) throws InterruptedException {
-        miner = Executors.newSingleThreadScheduledExecutor();
-        miner.scheduleAtFixedRate(chain::mine, 0, 500, TimeUnit.MILLISECONDS);
-        keeper.awaitIdle(chain, 4);
-        miner.shutdownNow();
-        miner.awaitTermination(5, TimeUnit.SECONDS);
+        mineEvery(chain, 0, 500);
+        awaitIdleThenStopMining(chain, 4);
     }
 
     /** The key-value fields of every line captured so far: a copy taken under the appender's lock (the keeper's thread appends). */
