@@ -70,6 +70,11 @@ abstract class KeeperSafetyCases {
         return execution(configured);
     }
 
+    /** Whether the suite's keeper sends a block's liquidations in batch transactions. */
+    boolean batches() {
+        return false;
+    }
+
     /** Who the Pool's events name for the running keeper: its signer (and its contract, in a subclass that gives it one). */
     Set<Address> ours() {
         return Set.of(KEEPER);
@@ -198,7 +203,8 @@ abstract class KeeperSafetyCases {
     /**
      * The keeper's only RPC endpoint misbehaves all through the crash: every 5th request gets one of
      * 429, 500, 503, a timeout, a truncated answer or a rate-limit error, sends included (a truncated answer to
-     * eth_sendRawTransaction means the node has the transaction but the keeper cannot know).
+     * eth_sendRawTransaction means the node has the transaction but the keeper cannot know); and the node refuses one send
+     * outright ("insufficient funds"), whose nonce must not be left a gap.
      */
     @Test
     @Order(3)
@@ -209,13 +215,14 @@ abstract class KeeperSafetyCases {
             keeper.runtime = keeper.startThrough(devnet, proxy.url());
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             chain.setAutomine(false);
-            proxy.failEvery(5, FaultProxy.Fault.values());
+            proxy.failEvery(5, FaultProxy.Fault.values()).refuseOnce("eth_sendRawTransaction", 2, "insufficient funds for gas * price + value");
             mineEvery(chain, 1000, 1000);
             long crashBlock = KeeperHarness.crash(devnet);
             awaitIdleThenStopMining(chain, 5);
             KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
             result.print("faulty endpoint (" + proxy.faultsServed() + " faults served)");
             assertThat(proxy.faultsServed()).as("faults the keeper met").isGreaterThan(15);
+            assertThat(proxy.refusedOnce("eth_sendRawTransaction")).as("a send the node refused").isTrue();
             result.assertSafe();
             assertThat(result.firstLiquidationBlock().keySet()).as("every account the crash made liquidatable was liquidated")
                     .isEqualTo(result.liquidatableAfterCrash());
@@ -413,6 +420,16 @@ abstract class KeeperSafetyCases {
                 assertThat(fields.get("keeperReason")).as("the keeper had sent its own").isEqualTo("IN_FLIGHT since block " + crashBlock);
                 assertThat(fields.get("effectiveGasPrice")).isEqualTo(fee.toString());
             });
+            // a batch carrying an account the competitor took first mines with that item skipped (the contract's guard),
+            // the others executed: the skip is the item's outcome, the transaction did not revert
+            List<dev.margincall.observability.Outcome> skipped = keeper.runtime.events().outcomes().stream()
+                    .filter(o -> o.status().equals("skipped")).toList();
+            assertThat(skipped).as("items skipped inside their batch: accounts the competitor liquidated first")
+                    .allSatisfy(o -> assertThat(competitorFirst).contains(o.account()))
+                    .allSatisfy(o -> assertThat(chain.receipt(o.hash())).hasValueSatisfying(r -> assertThat(r.success()).isTrue()));
+            if (batches()) {
+                assertThat(skipped).as("batches sent before the competitor's liquidations were mined after them").isNotEmpty();
+            }
         } finally {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper")).detachAppender(lines);
         }

@@ -37,6 +37,11 @@ class KeeperSafetyWalletBatchIT extends KeeperSafetyCases {
     }
 
     @Override
+    boolean batches() {
+        return true;
+    }
+
+    @Override
     Set<Address> ours() {
         return Set.of(KeeperIT.KEEPER, contracts.get(KeeperIT.KEEPER_KEY));
     }

@@ -115,6 +115,12 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** Whether the refusal {@link #refuseOnce} set up for {@code method} was served. */
+    public boolean refusedOnce(String method) {
+        AtomicInteger countdown = refuseAfter.get(method);
+        return countdown != null && countdown.get() < 0;
+    }
+
     /** eth_blockNumber answers {@code blocks} less than the truth: a node that fell behind. */
     public FaultProxy lagHead(long blocks) {
         headLag.set(blocks);
