@@ -105,18 +105,47 @@ class KeeperBurstIT {
         }
     }
 
+    /** A per-transaction gas cap well under the 12 M the burst otherwise packs to. */
+    private static final long GAS_CAP = 4_000_000;
+
+    /**
+     * The same wallet burst under a per-transaction gas cap ({@code execution.batching.maxGas} 4,000,000): every
+     * transaction goes out with a gas limit within the cap (the keeper's own "sent" lines), and the burst still lands in
+     * the next block in batches, nothing reverted or skipped.
+     */
+    @Test
+    void underAPerTransactionGasCapEveryBatchGoesOutWithinItAndTheBurstStillLandsInTheNextBlock(Devnet devnet) throws Exception {
+        Address liquidator = KeeperIT.deployLiquidator(devnet);
+        KeeperIT.fundKeeperWithTokens(devnet);
+        try (KeeperLines lines = KeeperLines.capture()) {
+            List<Outcome> all = burst(devnet, Funding.WALLET, liquidator, new KeeperConfig.Batching(32, GAS_CAP));
+            List<Long> limits = lines.events("sent").stream().map(f -> Long.parseLong(f.get("gasLimit"))).toList();
+            assertThat(limits).as("gas limits the transactions went out with").hasSizeGreaterThanOrEqualTo(all.size())
+                    .allSatisfy(limit -> assertThat(limit).isLessThanOrEqualTo(GAS_CAP));
+            long largest = all.stream().collect(Collectors.groupingBy(Outcome::hash, Collectors.counting())).values().stream()
+                    .mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf("burst under a %,d gas cap: largest batch %d items, highest limit %,d%n", GAS_CAP, largest,
+                    limits.stream().mapToLong(Long::longValue).max().orElseThrow());
+            assertThat(largest).as("the cap, not the 32-item limit, bounds the batches").isLessThan(32);
+        }
+    }
+
     /**
      * Runs the keeper ({@code funding}, through {@code liquidator}; batches, sending first) over a warm-up move and then the
      * burst, checks what both fundings must do (every burst account liquidated in the next block, in batches, nothing
      * reverted or skipped, the express transaction first, no stuck nonce) and returns every outcome of the run.
      */
     private static List<Outcome> burst(Devnet devnet, Funding funding, Address liquidator) throws Exception {
+        return burst(devnet, funding, liquidator, KeeperConfig.Batching.BURST);
+    }
+
+    private static List<Outcome> burst(Devnet devnet, Funding funding, Address liquidator, KeeperConfig.Batching batching) throws Exception {
         Deployment deployment = devnet.deployment();
         DevChain chain = devnet.chain();
         KeeperConfig base = KeeperIT.config(deployment, funding, Optional.of(liquidator));
         // batches, and each block's transactions sent first and verified after: nothing between the head and the wire
         KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), Optional.of(base.execution().orElseThrow()
-                .withBatching(KeeperConfig.Batching.BURST).withSimulateBeforeSend(false)));
+                .withBatching(batching).withSimulateBeforeSend(false)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (KeeperRuntime runtime = KeeperRuntime.start(config, false, Map.of("MC_PRIVATE_KEY", KeeperIT.KEEPER_KEY)::get,
                 Files.createTempDirectory("keeper-burst"), registry, Duration.ofMillis(20))) {

@@ -63,11 +63,7 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
         for (String symbol : List.of("WETH", "WBTC", "DAI")) { // what KeeperHarness.crash moves
             before.put(symbol, devnet.market().price(symbol));
         }
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        ch.qos.logback.classic.Logger keeperLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper");
-        keeperLog.addAppender(lines);
-        try (FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
+        try (KeeperLines lines = KeeperLines.capture(); FaultProxy proxy = new FaultProxy(devnet.deployment().rpcUrl())) {
             keeper.runtime = keeper.startThrough(devnet, proxy.url());
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             chain.setAutomine(false);
@@ -80,8 +76,7 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
                     chain.setStorageAt(devnet.market().priceSource(symbol), KeeperIT.STORAGE_SLOT_ANSWER, Hex.word(price)));
             proxy.release();
             // the next block only once every cancellation is out: one mined before would mine the liquidations (reverting)
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events(lines).stream()
-                    .filter(f -> "cancelling".equals(f.get("event"))).count() >= sent);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lines.events("cancelling").size() >= sent);
             mineUntilIdle(chain);
 
             KeeperHarness.Result result = keeper.result(devnet, crashBlock, nonceBefore);
@@ -95,13 +90,11 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
             assertThat(result.sent()).as("the nonces mined: the cancellations, nothing else").isEqualTo(sent);
             assertThat(result.reverted()).as("reverted keeper transactions").isZero();
             assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
-            List<Map<String, String>> cancelling = events(lines).stream().filter(f -> "cancelling".equals(f.get("event"))).toList();
+            List<Map<String, String>> cancelling = lines.events("cancelling");
             assertThat(cancelling).as("one cancelling line a transaction, its reason named from the catalog").hasSize((int) sent)
                     .allSatisfy(f -> assertThat(f.get("why")).contains("HealthFactorNotBelowThreshold()"));
             assertThat(cancelling.stream().map(f -> Long.parseLong(f.get("nonce")))).as("at the nonces sent")
                     .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(nonceBefore, nonceBefore + sent).boxed().toList());
-        } finally {
-            keeperLog.detachAppender(lines);
         }
     }
 
@@ -119,11 +112,7 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
         KeeperConfig base = KeeperIT.config(devnet.deployment(), dev.margincall.strategy.Funding.WALLET, java.util.Optional.empty());
         KeeperConfig config = new KeeperConfig(base.chain(), base.protocols(), base.execution().map(e -> e.withGasPriors(100_000, 900_000)),
                 base.metrics());
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        ch.qos.logback.classic.Logger keeperLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("margincall.keeper");
-        keeperLog.addAppender(lines);
-        try {
+        try (KeeperLines lines = KeeperLines.capture()) {
             keeper.runtime = keeper.start(devnet, false, KeeperIT.KEEPER_KEY, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             long nonceBefore = chain.transactionCount(KEEPER, BlockTag.LATEST);
             chain.setAutomine(false);
@@ -155,8 +144,6 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
             result.print("send first, gas prior 100,000");
             assertThat(result.reverted()).as("reverted keeper transactions").isZero();
             assertThat(result.pendingNonces()).as("no nonce gap or stuck nonce").isZero();
-        } finally {
-            keeperLog.detachAppender(lines);
         }
     }
 
@@ -169,11 +156,11 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
     }
 
     /** {@link KeeperHarness#crash}, and what the keeper sent and replaced at its head (the chain stands still meanwhile). */
-    private Round crashRound(Devnet devnet, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
-        int from = events(lines).size();
+    private Round crashRound(Devnet devnet, KeeperLines lines) {
+        int from = lines.all().size();
         long block = KeeperHarness.crash(devnet);
         KeeperHarness.awaitHandled(keeper.runtime, block);
-        List<Map<String, String>> all = events(lines);
+        List<Map<String, String>> all = lines.all();
         List<Map<String, String>> head = all.subList(from, all.size());
         Map<String, BigInteger> sent = new java.util.LinkedHashMap<>();
         head.stream().filter(f -> "sent".equals(f.get("event"))).forEach(f -> sent.put(f.get("hash"), new BigInteger(f.get("gasLimit"))));
@@ -186,22 +173,5 @@ class KeeperSafetySendFirstIT extends KeeperSafetyCases {
     private void mineUntilIdle(DevChain chain) throws InterruptedException {
         mineEvery(chain, 0, 500);
         awaitIdleThenStopMining(chain, 4);
-    }
-
-    /** The key-value fields of every line captured so far: a copy taken under the appender's lock (the keeper's thread appends). */
-    private static List<Map<String, String>> events(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
-        List<ch.qos.logback.classic.spi.ILoggingEvent> copy;
-        synchronized (lines) {
-            copy = List.copyOf(lines.list);
-        }
-        return copy.stream().map(KeeperSafetySendFirstIT::fields).toList();
-    }
-
-    private static Map<String, String> fields(ch.qos.logback.classic.spi.ILoggingEvent event) {
-        Map<String, String> fields = new HashMap<>();
-        if (event.getKeyValuePairs() != null) {
-            event.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
-        }
-        return fields;
     }
 }
