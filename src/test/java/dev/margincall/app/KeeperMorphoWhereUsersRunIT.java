@@ -95,9 +95,12 @@ class KeeperMorphoWhereUsersRunIT {
         }
     }
 
-    @Test
+    /** Simulating first (the default) and sending first ({@code simulateBeforeSend: false}). */
+    @ParameterizedTest(name = "simulate first: {0}")
+    @ValueSource(booleans = {true, false})
     @Order(1)
-    void onAutomineANewMarketWithOtherDecimalsIsDiscoveredEvaluatedExactlyAndLiquidatedWithoutARevert(Devnet devnet) throws Exception {
+    void onAutomineANewMarketWithOtherDecimalsIsDiscoveredEvaluatedExactlyAndLiquidatedWithoutARevert(boolean simulateFirst, Devnet devnet)
+            throws Exception {
         DevChain chain = devnet.chain();
         KeeperIT.fundKeeperWithTokens(devnet);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
@@ -106,15 +109,16 @@ class KeeperMorphoWhereUsersRunIT {
                 dev.margincall.protocol.morphoblue.MorphoBlueMonitor.class);
         monitorLog.addAppender(lines);
         try {
-            onAutomine(devnet, chain, lines);
+            onAutomine(devnet, chain, lines, simulateFirst);
         } finally {
             monitorLog.detachAppender(lines);
         }
     }
 
-    private void onAutomine(Devnet devnet, DevChain chain, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines)
-            throws Exception {
-        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty());
+    private void onAutomine(Devnet devnet, DevChain chain, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines,
+                            boolean simulateFirst) throws Exception {
+        keeper.runtime = startKeeper(devnet, devnet.deployment().rpcUrl(), Funding.WALLET, Optional.empty(), simulateFirst);
+        assertThat(keeper.runtime.sendsFirst()).as("the keeper sends first").isEqualTo(!simulateFirst);
 
         NewMarket market = createMarket(devnet, devnet.deployment().reserve("DAI").asset(), "WBTC/DAI 77 %");
         // a market whose loan token nobody prices in USD: a token the test deploys, unknown to the Aave oracle
@@ -133,7 +137,7 @@ class KeeperMorphoWhereUsersRunIT {
                 BlockTag.number(crashBlock));
         keeper.awaitQuiet(chain); // automine: only the keeper's own transactions make blocks now
         Result result = result(devnet, List.of(market, unpriced), crashBlock, nonceBefore);
-        result.print("new market, automine");
+        result.print("new market, automine, " + (simulateFirst ? "simulating first" : "sending first"));
         assertThat(liquidatable).as("the fall made the borrowers opened below 1.087 liquidatable").hasSize(3);
         result.assertSafe(liquidatable);
         assertThat(result.liquidated().keySet()).as("every liquidatable position of the new priced market liquidated").isEqualTo(liquidatable);
